@@ -1,0 +1,750 @@
+//! The one error model of ezla.
+//!
+//! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]: a
+//! non-exhaustive enum whose variants carry the context a person needs to fix the problem
+//! (which file, which reference, which certificate, which field). Each error maps to an
+//! [`ErrorCode`], a stable number shared by the C library (`EZLA_RESULT_*`) and the Python
+//! package (`EzlaError.code`). Numbers are grouped by family in hundreds and never change
+//! once released; retired numbers stay reserved. The table lives in `docs/errors.md` and a
+//! test keeps it in step with this file.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+
+/// Shorthand for `std::result::Result<T, ezla::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $name:ident = $num:literal, $family:ident, $text:literal; )*) => {
+        /// Stable numeric error codes, shared with C (`EZLA_RESULT_*`) and Python (`.code`).
+        ///
+        /// Grouped by family: 1–99 caller misuse, 100–199 input formats, 200–299 keys and key
+        /// stores, 300–399 certificates, 400–499 signatures, 500–599 e-ZLA documents, 600–699
+        /// the ZUS channel, 700–799 login.gov.pl, 800–899 I/O and transport, 900–999 internal.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $name = $num, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$name, )* ];
+
+            /// The code's name as written in the error table (`CamelCase`).
+            pub const fn name(self) -> &'static str {
+                match self { $( ErrorCode::$name => stringify!($name), )* }
+            }
+
+            /// A short, static description of the code.
+            pub const fn description(self) -> &'static str {
+                match self { $( ErrorCode::$name => $text, )* }
+            }
+
+            /// The family the code belongs to.
+            pub const fn family(self) -> ErrorFamily {
+                match self { $( ErrorCode::$name => ErrorFamily::$family, )* }
+            }
+
+            /// The code for a number, if the number is assigned.
+            pub const fn from_u32(n: u32) -> Option<ErrorCode> {
+                match n { $( $num => Some(ErrorCode::$name), )* _ => None }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // 1–99: caller misuse
+    /// An argument is unusable: empty, out of range, or inconsistent with another.
+    InvalidArgument = 1, Usage, "invalid argument";
+    /// A required pointer argument was NULL (C API only).
+    NullParameter = 2, Usage, "NULL parameter";
+    /// A caller-provided output buffer is too small (C API only).
+    BufferTooSmall = 3, Usage, "output buffer too small";
+    /// Text input is not valid UTF-8.
+    InvalidUtf8 = 4, Usage, "input is not valid UTF-8";
+
+    // 100–199: input formats
+    /// XML is not well-formed.
+    XmlMalformed = 100, Format, "malformed XML";
+    /// XML carries a DOCTYPE, an entity declaration or an external reference, which are refused.
+    XmlDtdForbidden = 101, Format, "DTD or entity declaration refused";
+    /// XML exceeds a configured size, depth or count limit.
+    XmlLimitExceeded = 102, Format, "XML limit exceeded";
+    /// DER/ASN.1 structure is malformed or truncated.
+    DerMalformed = 110, Format, "malformed DER";
+    /// PEM armour is malformed.
+    PemMalformed = 111, Format, "malformed PEM";
+    /// Base64 text is malformed.
+    Base64Malformed = 112, Format, "malformed base64";
+    /// JSON is malformed or does not match the expected shape.
+    JsonMalformed = 113, Format, "malformed JSON";
+    /// The data is in none of the formats accepted here.
+    UnknownFormat = 114, Format, "unrecognised format";
+    /// An algorithm, transform or feature is not supported; the message names it.
+    Unsupported = 120, Format, "unsupported algorithm or feature";
+
+    // 200–299: keys and key stores
+    /// The password does not open the PKCS#12 file or encrypted key.
+    BadPassword = 200, Key, "wrong password";
+    /// The PKCS#12 MAC does not match although the contents decrypt: the file was altered.
+    MacMismatch = 201, Key, "PKCS#12 integrity check failed";
+    /// The PKCS#12 file is corrupt or truncated.
+    Pkcs12Corrupt = 202, Key, "corrupt PKCS#12 file";
+    /// A key-derivation iteration count exceeds the configured cap.
+    IterationLimitExceeded = 203, Key, "iteration count above the configured limit";
+    /// No private key was found where one is required.
+    NoPrivateKey = 204, Key, "no private key";
+    /// No certificate was found where one is required.
+    NoCertificate = 205, Key, "no certificate";
+    /// A certificate does not belong to the private key it is paired with.
+    KeyCertificateMismatch = 206, Key, "certificate does not match the key";
+    /// The key's type or size cannot be used for this operation.
+    UnsupportedKey = 207, Key, "unsupported key type or size";
+    /// The signer (backend, token or callback) failed to produce a signature.
+    SigningFailed = 208, Key, "signing failed";
+
+    // 300–399: certificates
+    /// The certificate expired before the instant of use.
+    CertificateExpired = 300, Certificate, "certificate expired";
+    /// The certificate is not valid yet at the instant of use.
+    CertificateNotYetValid = 301, Certificate, "certificate not yet valid";
+    /// No path leads from the certificate to a trust anchor.
+    CertificateUntrusted = 302, Certificate, "certificate not trusted";
+    /// A certificate in the chain carries an invalid signature or is otherwise unusable.
+    CertificateChainInvalid = 303, Certificate, "invalid certificate chain";
+    /// The certificate has a critical extension ezla does not understand.
+    UnknownCriticalExtension = 304, Certificate, "unknown critical extension";
+    /// The certificate's key usage does not allow this use.
+    CertificateKeyUsage = 305, Certificate, "key usage does not allow this use";
+
+    // 400–499: signatures
+    /// The signature value does not verify.
+    SignatureInvalid = 400, Signature, "invalid signature value";
+    /// A reference's digest does not match the referenced data.
+    DigestMismatch = 401, Signature, "digest mismatch";
+    /// No signature was found where one is required.
+    SignatureMissing = 402, Signature, "no signature";
+    /// More signatures were found than the operation allows.
+    SignatureAmbiguous = 403, Signature, "more than one signature";
+    /// The signature does not cover the element the caller asked about (signature wrapping).
+    ReferenceMismatch = 404, Signature, "signature does not cover the expected element";
+    /// Two elements in the document carry the same ID.
+    DuplicateId = 405, Signature, "duplicate ID";
+    /// No key to verify with: none supplied and none usable in KeyInfo.
+    KeyNotFound = 406, Signature, "no verification key";
+    /// The signature's structure is malformed (missing or misplaced elements).
+    SignatureMalformed = 407, Signature, "malformed signature";
+    /// XAdES qualifying properties are missing, misplaced or not covered by the signature.
+    XadesPropertiesInvalid = 410, Signature, "invalid XAdES signed properties";
+    /// The XAdES SigningCertificate does not identify the certificate that verified.
+    SigningCertificateMismatch = 411, Signature, "SigningCertificate does not match the signer";
+    /// The XAdES SigningTime is malformed or outside the signer's validity.
+    SigningTimeInvalid = 412, Signature, "invalid signing time";
+    /// The document is already signed and co-signing was not requested.
+    AlreadySigned = 413, Signature, "document already signed";
+
+    // 500–599: e-ZLA documents
+    /// The e-ZLA document breaks one or more rules; the error lists every problem.
+    DocumentInvalid = 500, Document, "invalid e-ZLA document";
+    /// The XML is not an e-ZLA (KEDU) document of a known shape.
+    DocumentMalformed = 501, Document, "not a recognised e-ZLA document";
+
+    // 800–899: I/O and transport
+    /// Reading or writing a file failed.
+    Io = 800, Io, "I/O error";
+
+    // 900–999: internal
+    /// A bug in ezla: please report it.
+    Internal = 900, Internal, "internal error";
+    /// A panic was caught at the language boundary (C and Python APIs).
+    Panic = 901, Internal, "panic caught at the API boundary";
+}
+
+/// The families error codes are grouped in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFamily {
+    /// 1–99: the caller used the API wrongly.
+    Usage,
+    /// 100–199: the input is not in a format ezla accepts.
+    Format,
+    /// 200–299: keys and key stores (PKCS#12, PKCS#8, signers).
+    Key,
+    /// 300–399: certificates and their validity.
+    Certificate,
+    /// 400–499: XML and CMS signatures.
+    Signature,
+    /// 500–599: e-ZLA documents.
+    Document,
+    /// 600–699: the ZUS channel.
+    Zus,
+    /// 700–799: login.gov.pl.
+    LoginGovPl,
+    /// 800–899: I/O and transport.
+    Io,
+    /// 900–999: internal errors.
+    Internal,
+}
+
+impl ErrorFamily {
+    /// The family's name as used in the error table.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorFamily::Usage => "usage",
+            ErrorFamily::Format => "format",
+            ErrorFamily::Key => "keys",
+            ErrorFamily::Certificate => "certificates",
+            ErrorFamily::Signature => "signatures",
+            ErrorFamily::Document => "e-ZLA documents",
+            ErrorFamily::Zus => "ZUS channel",
+            ErrorFamily::LoginGovPl => "login.gov.pl",
+            ErrorFamily::Io => "I/O",
+            ErrorFamily::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl From<ErrorCode> for u32 {
+    fn from(code: ErrorCode) -> u32 {
+        code as u32
+    }
+}
+
+/// Everything that can go wrong in ezla.
+///
+/// Variants carry context; [`Error::code`] gives the stable number. New variants may be
+/// added in minor releases, so match with a wildcard arm.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument is unusable.
+    InvalidArgument {
+        /// Which argument.
+        argument: &'static str,
+        /// Why it is unusable.
+        reason: String,
+    },
+    /// Text input is not valid UTF-8.
+    InvalidUtf8 {
+        /// What was being read.
+        what: &'static str,
+    },
+    /// Malformed input in one of the accepted formats.
+    Malformed {
+        /// The format, which also selects the error code.
+        format: Format,
+        /// What was being read ("certificate", "SignedInfo", "PKCS#12 file", ...).
+        what: String,
+        /// What is wrong, with a byte offset or line where known.
+        detail: String,
+    },
+    /// The XML carries a DOCTYPE, an entity declaration or an external reference.
+    XmlDtdForbidden {
+        /// Byte offset of the construct, where known.
+        offset: Option<usize>,
+    },
+    /// The XML exceeds a configured limit.
+    XmlLimitExceeded {
+        /// Which limit ("size", "depth", "nodes", "attributes").
+        limit: &'static str,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// The data is in none of the formats accepted here.
+    UnknownFormat {
+        /// What was being read.
+        what: String,
+        /// The formats that would have been accepted.
+        expected: &'static str,
+    },
+    /// An algorithm, transform or feature that ezla does not support.
+    Unsupported {
+        /// The kind of thing ("PKCS#12 encryption", "signature method", "transform").
+        what: &'static str,
+        /// Its identifier: an OID (with its name when known) or a URI.
+        name: String,
+    },
+    /// The password does not open the file or key.
+    BadPassword {
+        /// What the password was for.
+        what: &'static str,
+    },
+    /// The PKCS#12 MAC does not match although the contents decrypt: the file was altered.
+    MacMismatch,
+    /// The PKCS#12 file is corrupt or truncated.
+    Pkcs12Corrupt {
+        /// What is wrong.
+        detail: String,
+    },
+    /// An iteration count exceeds the configured cap.
+    IterationLimitExceeded {
+        /// Where the count was found ("MAC", "key bag", "certificate bag").
+        what: &'static str,
+        /// The iteration count in the file.
+        iterations: u64,
+        /// The configured cap.
+        limit: u64,
+    },
+    /// No private key was found where one is required.
+    NoPrivateKey {
+        /// Where it was looked for.
+        what: String,
+    },
+    /// No certificate was found where one is required.
+    NoCertificate {
+        /// Where it was looked for.
+        what: String,
+    },
+    /// A certificate does not belong to the private key it is paired with.
+    KeyCertificateMismatch {
+        /// The certificate's subject.
+        subject: String,
+    },
+    /// The key's type or size cannot be used for this operation.
+    UnsupportedKey {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The signer failed to produce a signature.
+    SigningFailed {
+        /// What the signer reported.
+        detail: String,
+    },
+    /// The certificate expired before the instant of use.
+    CertificateExpired {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// End of its validity.
+        not_after: OffsetDateTime,
+        /// The instant it was checked at.
+        at: OffsetDateTime,
+    },
+    /// The certificate is not valid yet at the instant of use.
+    CertificateNotYetValid {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// Start of its validity.
+        not_before: OffsetDateTime,
+        /// The instant it was checked at.
+        at: OffsetDateTime,
+    },
+    /// No path leads from the certificate to a trust anchor.
+    CertificateUntrusted {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// Why.
+        detail: String,
+    },
+    /// A certificate in the chain is unusable.
+    CertificateChainInvalid {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// Why.
+        detail: String,
+    },
+    /// The certificate has a critical extension ezla does not understand.
+    UnknownCriticalExtension {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// The extension's OID.
+        oid: String,
+    },
+    /// The certificate's key usage does not allow this use.
+    CertificateKeyUsage {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// What was needed and what the certificate allows.
+        detail: String,
+    },
+    /// The signature value does not verify.
+    SignatureInvalid {
+        /// Which signature and key.
+        detail: String,
+    },
+    /// A reference's digest does not match.
+    DigestMismatch {
+        /// The reference's URI (`""` or `#id`).
+        uri: String,
+    },
+    /// No signature where one is required.
+    SignatureMissing {
+        /// Where it was looked for.
+        detail: String,
+    },
+    /// More signatures than allowed.
+    SignatureAmbiguous {
+        /// How many were found.
+        count: usize,
+    },
+    /// The signature does not cover the element the caller asked about.
+    ReferenceMismatch {
+        /// What was expected and what the signature covers.
+        detail: String,
+    },
+    /// Two elements carry the same ID.
+    DuplicateId {
+        /// The ID value.
+        id: String,
+    },
+    /// No key to verify with.
+    KeyNotFound {
+        /// What was looked at.
+        detail: String,
+    },
+    /// The signature's structure is malformed.
+    SignatureMalformed {
+        /// What is wrong.
+        detail: String,
+    },
+    /// XAdES qualifying properties are missing, misplaced or not covered.
+    XadesPropertiesInvalid {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The XAdES SigningCertificate does not identify the certificate that verified.
+    SigningCertificateMismatch {
+        /// What differs.
+        detail: String,
+    },
+    /// The XAdES SigningTime is malformed or outside the signer's validity.
+    SigningTimeInvalid {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The document is already signed and co-signing was not requested.
+    AlreadySigned,
+    /// The XML is not an e-ZLA document of a known shape.
+    DocumentMalformed {
+        /// What is wrong, with the element path.
+        detail: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// The file, where known.
+        path: Option<PathBuf>,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A bug in ezla.
+    Internal {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+/// Input formats named by [`Error::Malformed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// XML.
+    Xml,
+    /// DER / ASN.1.
+    Der,
+    /// PEM armour.
+    Pem,
+    /// Base64 text.
+    Base64,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    fn code(self) -> ErrorCode {
+        match self {
+            Format::Xml => ErrorCode::XmlMalformed,
+            Format::Der => ErrorCode::DerMalformed,
+            Format::Pem => ErrorCode::PemMalformed,
+            Format::Base64 => ErrorCode::Base64Malformed,
+            Format::Json => ErrorCode::JsonMalformed,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Xml => "XML",
+            Format::Der => "DER",
+            Format::Pem => "PEM",
+            Format::Base64 => "base64",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
+            Error::Malformed { format, .. } => format.code(),
+            Error::XmlDtdForbidden { .. } => ErrorCode::XmlDtdForbidden,
+            Error::XmlLimitExceeded { .. } => ErrorCode::XmlLimitExceeded,
+            Error::UnknownFormat { .. } => ErrorCode::UnknownFormat,
+            Error::Unsupported { .. } => ErrorCode::Unsupported,
+            Error::BadPassword { .. } => ErrorCode::BadPassword,
+            Error::MacMismatch => ErrorCode::MacMismatch,
+            Error::Pkcs12Corrupt { .. } => ErrorCode::Pkcs12Corrupt,
+            Error::IterationLimitExceeded { .. } => ErrorCode::IterationLimitExceeded,
+            Error::NoPrivateKey { .. } => ErrorCode::NoPrivateKey,
+            Error::NoCertificate { .. } => ErrorCode::NoCertificate,
+            Error::KeyCertificateMismatch { .. } => ErrorCode::KeyCertificateMismatch,
+            Error::UnsupportedKey { .. } => ErrorCode::UnsupportedKey,
+            Error::SigningFailed { .. } => ErrorCode::SigningFailed,
+            Error::CertificateExpired { .. } => ErrorCode::CertificateExpired,
+            Error::CertificateNotYetValid { .. } => ErrorCode::CertificateNotYetValid,
+            Error::CertificateUntrusted { .. } => ErrorCode::CertificateUntrusted,
+            Error::CertificateChainInvalid { .. } => ErrorCode::CertificateChainInvalid,
+            Error::UnknownCriticalExtension { .. } => ErrorCode::UnknownCriticalExtension,
+            Error::CertificateKeyUsage { .. } => ErrorCode::CertificateKeyUsage,
+            Error::SignatureInvalid { .. } => ErrorCode::SignatureInvalid,
+            Error::DigestMismatch { .. } => ErrorCode::DigestMismatch,
+            Error::SignatureMissing { .. } => ErrorCode::SignatureMissing,
+            Error::SignatureAmbiguous { .. } => ErrorCode::SignatureAmbiguous,
+            Error::ReferenceMismatch { .. } => ErrorCode::ReferenceMismatch,
+            Error::DuplicateId { .. } => ErrorCode::DuplicateId,
+            Error::KeyNotFound { .. } => ErrorCode::KeyNotFound,
+            Error::SignatureMalformed { .. } => ErrorCode::SignatureMalformed,
+            Error::XadesPropertiesInvalid { .. } => ErrorCode::XadesPropertiesInvalid,
+            Error::SigningCertificateMismatch { .. } => ErrorCode::SigningCertificateMismatch,
+            Error::SigningTimeInvalid { .. } => ErrorCode::SigningTimeInvalid,
+            Error::AlreadySigned => ErrorCode::AlreadySigned,
+            Error::DocumentMalformed { .. } => ErrorCode::DocumentMalformed,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Internal { .. } => ErrorCode::Internal,
+        }
+    }
+
+    /// Shorthand for [`Error::Malformed`].
+    pub fn malformed(format: Format, what: impl Into<String>, detail: impl Into<String>) -> Self {
+        Error::Malformed {
+            format,
+            what: what.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid_argument(argument: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            argument,
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Internal`].
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Error::Internal {
+            detail: detail.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`] with a path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: Some(path.into()),
+            source,
+        }
+    }
+}
+
+fn fmt_time(t: &OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument { argument, reason } => {
+                write!(f, "invalid argument `{argument}`: {reason}")
+            }
+            Error::InvalidUtf8 { what } => write!(f, "{what} is not valid UTF-8"),
+            Error::Malformed {
+                format,
+                what,
+                detail,
+            } => write!(f, "malformed {} in {what}: {detail}", format.name()),
+            Error::XmlDtdForbidden { offset } => {
+                f.write_str("XML with a DOCTYPE, entity declaration or external reference is refused")?;
+                if let Some(offset) = offset {
+                    write!(f, " (at byte {offset})")?;
+                }
+                Ok(())
+            }
+            Error::XmlLimitExceeded { limit, max } => {
+                write!(f, "XML exceeds the {limit} limit of {max}")
+            }
+            Error::UnknownFormat { what, expected } => {
+                write!(f, "{what} is not in a recognised format (expected {expected})")
+            }
+            Error::Unsupported { what, name } => write!(f, "unsupported {what}: {name}"),
+            Error::BadPassword { what } => write!(f, "wrong password for {what}"),
+            Error::MacMismatch => f.write_str(
+                "PKCS#12 integrity check (MAC) failed although the contents decrypt: the file was altered",
+            ),
+            Error::Pkcs12Corrupt { detail } => write!(f, "corrupt PKCS#12 file: {detail}"),
+            Error::IterationLimitExceeded {
+                what,
+                iterations,
+                limit,
+            } => write!(
+                f,
+                "{what} uses {iterations} key-derivation iterations, above the limit of {limit}"
+            ),
+            Error::NoPrivateKey { what } => write!(f, "no private key in {what}"),
+            Error::NoCertificate { what } => write!(f, "no certificate in {what}"),
+            Error::KeyCertificateMismatch { subject } => {
+                write!(f, "certificate `{subject}` does not match the private key")
+            }
+            Error::UnsupportedKey { detail } => write!(f, "unsupported key: {detail}"),
+            Error::SigningFailed { detail } => write!(f, "signing failed: {detail}"),
+            Error::CertificateExpired {
+                subject,
+                not_after,
+                at,
+            } => write!(
+                f,
+                "certificate `{subject}` expired at {} (checked at {})",
+                fmt_time(not_after),
+                fmt_time(at)
+            ),
+            Error::CertificateNotYetValid {
+                subject,
+                not_before,
+                at,
+            } => write!(
+                f,
+                "certificate `{subject}` is not valid before {} (checked at {})",
+                fmt_time(not_before),
+                fmt_time(at)
+            ),
+            Error::CertificateUntrusted { subject, detail } => {
+                write!(f, "certificate `{subject}` is not trusted: {detail}")
+            }
+            Error::CertificateChainInvalid { subject, detail } => {
+                write!(f, "invalid certificate chain at `{subject}`: {detail}")
+            }
+            Error::UnknownCriticalExtension { subject, oid } => write!(
+                f,
+                "certificate `{subject}` has an unknown critical extension {oid}"
+            ),
+            Error::CertificateKeyUsage { subject, detail } => {
+                write!(f, "certificate `{subject}` may not be used here: {detail}")
+            }
+            Error::SignatureInvalid { detail } => write!(f, "invalid signature: {detail}"),
+            Error::DigestMismatch { uri } => {
+                write!(f, "digest mismatch for reference URI=\"{uri}\"")
+            }
+            Error::SignatureMissing { detail } => write!(f, "no signature: {detail}"),
+            Error::SignatureAmbiguous { count } => {
+                write!(f, "expected one signature, found {count}")
+            }
+            Error::ReferenceMismatch { detail } => {
+                write!(f, "signature does not cover the expected element: {detail}")
+            }
+            Error::DuplicateId { id } => write!(f, "duplicate ID `{id}` in the document"),
+            Error::KeyNotFound { detail } => write!(f, "no key to verify with: {detail}"),
+            Error::SignatureMalformed { detail } => write!(f, "malformed signature: {detail}"),
+            Error::XadesPropertiesInvalid { detail } => {
+                write!(f, "invalid XAdES signed properties: {detail}")
+            }
+            Error::SigningCertificateMismatch { detail } => {
+                write!(f, "XAdES SigningCertificate does not match the signer: {detail}")
+            }
+            Error::SigningTimeInvalid { detail } => write!(f, "invalid signing time: {detail}"),
+            Error::AlreadySigned => f.write_str(
+                "the document is already signed (co-signing must be requested explicitly)",
+            ),
+            Error::DocumentMalformed { detail } => {
+                write!(f, "not a recognised e-ZLA document: {detail}")
+            }
+            Error::Io { path, source } => match path {
+                Some(path) => write!(f, "{}: {source}", path.display()),
+                None => write!(f, "I/O error: {source}"),
+            },
+            Error::Internal { detail } => write!(f, "internal error (please report): {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(source: std::io::Error) -> Self {
+        Error::Io { path: None, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_in_their_family_range() {
+        let mut previous = 0;
+        for &code in ErrorCode::ALL {
+            let n = code as u32;
+            assert!(n > previous, "{} is out of order or repeated", code.name());
+            previous = n;
+            assert_eq!(ErrorCode::from_u32(n), Some(code));
+            assert!(!code.description().is_empty());
+            let range = match code.family() {
+                ErrorFamily::Usage => 1..=99,
+                ErrorFamily::Format => 100..=199,
+                ErrorFamily::Key => 200..=299,
+                ErrorFamily::Certificate => 300..=399,
+                ErrorFamily::Signature => 400..=499,
+                ErrorFamily::Document => 500..=599,
+                ErrorFamily::Zus => 600..=699,
+                ErrorFamily::LoginGovPl => 700..=799,
+                ErrorFamily::Io => 800..=899,
+                ErrorFamily::Internal => 900..=999,
+            };
+            assert!(
+                range.contains(&n),
+                "{} outside its family range",
+                code.name()
+            );
+        }
+        assert_eq!(ErrorCode::from_u32(0), None);
+        assert_eq!(ErrorCode::from_u32(999), None);
+    }
+
+    #[test]
+    fn display_carries_context() {
+        let e = Error::IterationLimitExceeded {
+            what: "MAC",
+            iterations: 1_000_000_000,
+            limit: 10_000_000,
+        };
+        assert_eq!(e.code(), ErrorCode::IterationLimitExceeded);
+        let text = e.to_string();
+        assert!(
+            text.contains("1000000000") && text.contains("10000000"),
+            "{text}"
+        );
+        let e = Error::Unsupported {
+            what: "PKCS#12 encryption",
+            name: "1.2.840.113549.1.12.1.1".into(),
+        };
+        assert!(e.to_string().contains("1.2.840.113549.1.12.1.1"));
+    }
+}

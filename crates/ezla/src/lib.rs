@@ -1,0 +1,25 @@
+//! # ezla
+//!
+//! A toolkit for software that issues Polish electronic sick-leave certificates
+//! (*e-ZLA*, *elektroniczne zwolnienie lekarskie*) to ZUS.
+//!
+//! One crate does all the work; the C library (`bindings/c`) and the Python package
+//! (`bindings/python`) are thin layers over it.
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
+//! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
+//! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
+//!
+//! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
+//! original bytes, verification returns what was signed), *strict by default*, one error model,
+//! no hidden global state, and secrets are zeroized and never logged.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod crypto;
+pub mod error;
+pub mod xml;
+
+pub use error::{Error, ErrorCode, Result};

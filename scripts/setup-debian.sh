@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what ezla's demo and tests need on a fresh Debian machine (idempotent).
+# Runs as root (CI) or through sudo when available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
+
+PKGS=(openssl xmlsec1 libxml2-utils valgrind pkg-config ca-certificates)
+command -v keytool >/dev/null || PKGS+=(default-jdk-headless)
+command -v javac >/dev/null || PKGS+=(default-jdk-headless)
+command -v python3 >/dev/null || PKGS+=(python3 python3-venv)
+missing=()
+for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "cargo (Rust 1.87+) is required: https://rustup.rs" >&2; exit 1; }
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: quality gates, Rust, C, Python and interop with independent tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+echo "== quality gates"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p ezla --no-default-features --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+echo "== Rust tests (includes interop tests that drive openssl, keytool, xmlsec1, signxml, the JDK)"
+cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
+echo "== Rust tests, pure-Rust backend only"
+cargo test -p ezla --no-default-features --lib --locked 2>&1 | tail -n 3
+
+echo "== summary"
+grep -E "^test result:" target/rust-tests.log | awk '{p+=$4; f+=$6; i+=$8} END {printf "rust: %d passed, %d failed, %d ignored\n", p, f, i}'
