@@ -13,7 +13,7 @@ cargo clippy -p ezla --no-default-features --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 echo "== Rust tests (includes interop tests that drive openssl, keytool, xmlsec1, signxml, the JDK)"
-cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
+EZLA_REQUIRE_TOOLS=1 cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
 echo "== Rust tests, pure-Rust backend only"
 cargo test -p ezla --no-default-features --lib --locked 2>&1 | tail -n 3
 

@@ -1,0 +1,57 @@
+//! Helpers shared by the interop tests: where the third-party vectors live, running the
+//! independent tools, and scratch directories.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The shared third-party corpus (`../shared/vectors` beside the repository, or
+/// `$EZLA_VECTORS`). `None`, with a printed notice, when it is absent.
+pub fn vectors_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("EZLA_VECTORS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+    };
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "NOTICE: third-party vectors not found at {}; skipping (set EZLA_VECTORS)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Whether `tool` is on `PATH`. Interop tests fail (not skip) when a tool is missing and
+/// `EZLA_REQUIRE_TOOLS=1` is set, as it is in CI.
+pub fn have_tool(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var_os("EZLA_REQUIRE_TOOLS").is_some() {
+            panic!("{tool} is required (EZLA_REQUIRE_TOOLS is set) but not on PATH");
+        }
+        println!("NOTICE: {tool} not on PATH; skipping");
+    }
+    found
+}
+
+/// Runs a command and returns its output, panicking with the command line if it cannot start.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// A fresh scratch directory under the target directory, removed and recreated.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/test-scratch")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
