@@ -23,3 +23,6 @@ pub mod error;
 pub mod xml;
 
 pub use error::{Error, ErrorCode, Result};
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -218,7 +218,14 @@ fn check_declared_encoding(text: &str) -> Result<()> {
         let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
         let quote = rest.chars().next().unwrap_or('"');
         let value = rest[quote.len_utf8()..].split(quote).next().unwrap_or("");
-        if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
+        let utf8 = value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8");
+        // A single-byte encoding whose lower half is ASCII reads pure-ASCII text exactly as
+        // UTF-8 does, so such a document is accepted as it is.
+        let lower = value.to_ascii_lowercase();
+        let ascii_compatible = ["iso-8859-", "us-ascii", "ascii", "windows-125", "cp125"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+        if !(utf8 || (ascii_compatible && text.is_ascii())) {
             return Err(Error::Unsupported {
                 what: "XML encoding",
                 name: format!("{value} (only UTF-8 is accepted)"),
@@ -304,9 +311,15 @@ mod tests {
     #[test]
     fn refuses_other_encodings_and_bad_utf8() {
         assert_eq!(
-            code("<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><a/>"),
+            code("<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><a>\u{105}</a>"),
             ErrorCode::Unsupported
         );
+        assert_eq!(
+            code("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>"),
+            ErrorCode::Unsupported
+        );
+        Document::parse("<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><a>&#261;</a>")
+            .expect("pure ASCII in an ASCII-compatible encoding");
         assert_eq!(
             Document::parse_bytes(b"<a>\xff</a>")
                 .expect_err("utf8")

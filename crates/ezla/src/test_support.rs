@@ -1,0 +1,21 @@
+//! Helpers for unit tests that read the shared third-party vectors.
+
+use std::path::{Path, PathBuf};
+
+/// `../shared/vectors` beside the repository, or `$EZLA_VECTORS`; `None` (with a printed
+/// notice) when absent, so that tests skip rather than fail outside CI.
+pub(crate) fn vectors_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("EZLA_VECTORS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+    };
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "NOTICE: third-party vectors not found at {}; skipping (set EZLA_VECTORS)",
+            dir.display()
+        );
+        None
+    }
+}
