@@ -127,7 +127,8 @@ impl fmt::Debug for Element<'_, '_> {
 pub(crate) fn qname_at(text: &str, start: usize) -> &str {
     let rest = text.get(start + 1..).unwrap_or("");
     let end = rest
-        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .bytes()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/'))
         .unwrap_or(rest.len());
     &rest[..end]
 }

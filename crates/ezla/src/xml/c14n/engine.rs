@@ -160,6 +160,8 @@ pub(crate) struct Engine<'c, 'o, 'd, 'i: 'd> {
     prev_end: usize,
     position: Position,
     ns_list: Vec<(&'d str, &'d str)>,
+    /// Reused between elements.
+    attrs: Vec<Attr<'d>>,
 }
 
 impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
@@ -182,6 +184,7 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
             prev_end: 0,
             position: Position::Inside,
             ns_list: Vec::new(),
+            attrs: Vec::new(),
         }
     }
 
@@ -298,7 +301,6 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
     }
 
     fn open(&mut self, element: Node<'d, 'i>) -> Result<Frame<'d, 'i>> {
-        self.check_namespaces(element)?;
         let visible = self.visibility.node(element);
         let saved = Saved {
             len: self.stack.len(),
@@ -310,13 +312,16 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
             self.buf
                 .extend_from_slice(qname_at(self.source, element.range().start).as_bytes());
         }
-        match self.method {
-            Method::Exclusive10 => self.exclusive_namespaces(element, visible),
-            Method::Inclusive10 | Method::Inclusive11 => {
-                self.inclusive_namespaces(element, visible)
+        let pushed_frame = match self.method {
+            Method::Exclusive10 => {
+                self.exclusive_namespaces(element, visible)?;
+                visible
             }
-        }
-        if visible {
+            Method::Inclusive10 | Method::Inclusive11 => {
+                self.inclusive_namespaces(element, visible)?
+            }
+        };
+        if pushed_frame {
             self.prev_start = self.prev_end;
             self.prev_end = self.stack.len();
         }
@@ -347,37 +352,14 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
         self.prev_end = frame.saved.prev_end;
     }
 
-    /// The recommendations require an error for relative namespace URIs.
-    fn check_namespaces(&self, element: Node<'d, 'i>) -> Result<()> {
-        let parent = element.parent().filter(|p| p.is_element());
-        for ns in element.namespaces() {
-            let uri = ns.uri();
-            if uri.is_empty() {
-                continue;
-            }
-            let inherited = parent.is_some_and(|p| {
-                p.namespaces()
-                    .any(|pn| pn.name() == ns.name() && pn.uri() == uri)
-            });
-            if !inherited && !is_absolute_uri(uri) {
-                return Err(Error::malformed(
-                    Format::Xml,
-                    "namespace declaration",
-                    format!("relative namespace URI `{uri}` cannot be canonicalized"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Inclusive: was a namespace node with this prefix and value rendered by the nearest
     /// output ancestor (searching the whole stack for the empty default)?
     fn find_inclusive(&self, prefix: &str, uri: &str) -> bool {
         let empty = prefix.is_empty() && uri.is_empty();
         let start = if empty { 0 } else { self.prev_start };
         for entry in self.stack[start.min(self.stack.len())..].iter().rev() {
-            if entry.prefix == prefix {
-                return entry.uri == uri;
+            if same_str(entry.prefix, prefix) {
+                return same_str(entry.uri, uri);
             }
         }
         empty
@@ -387,14 +369,25 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
     /// with the same value?
     fn find_exclusive(&self, prefix: &str, uri: &str) -> bool {
         for entry in self.stack.iter().rev() {
-            if entry.prefix == prefix {
-                return entry.uri == uri && entry.in_subset;
+            if same_str(entry.prefix, prefix) {
+                return same_str(entry.uri, uri) && entry.in_subset;
             }
         }
         prefix.is_empty() && uri.is_empty()
     }
 
-    fn inclusive_namespaces(&mut self, element: Node<'d, 'i>, visible: bool) {
+    /// Returns whether the element pushed a frame of namespace nodes.
+    fn inclusive_namespaces(&mut self, element: Node<'d, 'i>, visible: bool) -> Result<bool> {
+        // Fast path for subtree-closed subsets: an element in the subset whose parent is in it
+        // too, with the very same in-scope namespaces, renders none and can share the
+        // parent's frame.
+        if visible && self.visibility.subtree_closed() {
+            if let Some(parent) = element.parent().filter(|p| p.is_element()) {
+                if self.visibility.node(parent) && same_namespaces(element, parent) {
+                    return Ok(false);
+                }
+            }
+        }
         self.ns_list.clear();
         let mut has_default = false;
         for (index, ns) in element.namespaces().enumerate() {
@@ -419,10 +412,11 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
         if visible && !has_default && !self.find_inclusive("", "") {
             self.buf.extend_from_slice(b" xmlns=\"\"");
         }
-        self.write_namespaces();
+        self.write_namespaces()?;
+        Ok(visible)
     }
 
-    fn exclusive_namespaces(&mut self, element: Node<'d, 'i>, visible: bool) {
+    fn exclusive_namespaces(&mut self, element: Node<'d, 'i>, visible: bool) -> Result<()> {
         self.ns_list.clear();
         let mut has_default = false;
         let mut utilizes_default = false;
@@ -457,8 +451,8 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
 
         // The element's own prefix.
         let qname = qname_at(self.source, element.range().start);
-        let own_prefix = match qname.split_once(':') {
-            Some((p, _)) => p,
+        let own_prefix = match qname.bytes().position(|b| b == b':') {
+            Some(colon) => &qname[..colon],
             None => {
                 utilizes_default = true;
                 ""
@@ -484,9 +478,10 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
         // Prefixes of the attributes in the subset (unprefixed attributes use no namespace).
         for (index, attr) in element.attributes().enumerate() {
             let qname = &self.source[attr.range_qname()];
-            let Some((prefix, _)) = qname.split_once(':') else {
+            let Some(colon) = qname.bytes().position(|b| b == b':') else {
                 continue;
             };
+            let prefix = &qname[..colon];
             if prefix == "xml" || prefix == "xmlns" || !self.visibility.attribute(element, index) {
                 continue;
             }
@@ -511,12 +506,18 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
         } else if visible && !has_default && default_in_list && !self.find_inclusive("", "") {
             self.buf.extend_from_slice(b" xmlns=\"\"");
         }
-        self.write_namespaces();
+        self.write_namespaces()
     }
 
-    fn write_namespaces(&mut self) {
-        self.ns_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        self.ns_list.dedup();
+    /// Writes the collected namespace declarations in prefix order. A relative namespace URI
+    /// cannot be canonicalized (the recommendations require an error); only rendered URIs can
+    /// affect the output, so they are the ones checked.
+    fn write_namespaces(&mut self) -> Result<()> {
+        if self.ns_list.len() > 1 {
+            self.ns_list.sort_unstable_by(|a, b| cmp_str(a.0, b.0));
+            self.ns_list
+                .dedup_by(|a, b| same_str(a.0, b.0) && same_str(a.1, b.1));
+        }
         for &(prefix, uri) in &self.ns_list {
             if prefix.is_empty() {
                 self.buf.extend_from_slice(b" xmlns=\"");
@@ -525,9 +526,17 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
                 self.buf.extend_from_slice(prefix.as_bytes());
                 self.buf.extend_from_slice(b"=\"");
             }
+            if !uri.is_empty() && !is_absolute_uri(uri) {
+                return Err(Error::malformed(
+                    Format::Xml,
+                    "namespace declaration",
+                    format!("relative namespace URI `{uri}` cannot be canonicalized"),
+                ));
+            }
             escape_attribute(&mut self.buf, uri);
             self.buf.push(b'"');
         }
+        Ok(())
     }
 
     fn attributes(&mut self, element: Node<'d, 'i>, visible: bool) {
@@ -536,7 +545,11 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
             && element
                 .parent()
                 .is_some_and(|p| p.is_element() && !self.visibility.node(p));
-        let mut attrs: Vec<Attr<'_>> = Vec::new();
+        if element.attributes().len() == 0 && !parent_hidden {
+            return;
+        }
+        let mut attrs: Vec<Attr<'d>> = std::mem::take(&mut self.attrs);
+        attrs.clear();
         let source = self.source;
         let entry = |attr: roxmltree::Attribute<'d, 'i>| attr_entry(source, attr);
         match self.method {
@@ -611,7 +624,11 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
                 }
             }
         }
-        attrs.sort_by(|a, b| (a.namespace, a.local).cmp(&(b.namespace, b.local)));
+        if attrs.len() > 1 {
+            attrs.sort_by(|a, b| {
+                cmp_str(a.namespace, b.namespace).then_with(|| cmp_str(a.local, b.local))
+            });
+        }
         for a in &attrs {
             self.buf.push(b' ');
             self.buf.extend_from_slice(a.qname.as_bytes());
@@ -619,6 +636,8 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
             escape_attribute(&mut self.buf, &a.value);
             self.buf.push(b'"');
         }
+        attrs.clear();
+        self.attrs = attrs;
     }
 
     fn hidden_ancestor_attr(
@@ -693,16 +712,37 @@ fn attr_entry<'d, 'i: 'd>(source: &'i str, attr: roxmltree::Attribute<'d, 'i>) -
 /// The namespace bound to `prefix` ("" for the default) on `element`: its index in
 /// `element.namespaces()`, the prefix, and the URI.
 fn lookup<'d>(element: Node<'d, '_>, prefix: &str) -> Option<(usize, &'d str, &'d str)> {
-    let want = if prefix.is_empty() {
-        None
-    } else {
-        Some(prefix)
-    };
     element
         .namespaces()
         .enumerate()
-        .find(|(_, ns)| ns.name() == want)
+        .find(|(_, ns)| same_str(ns.name().unwrap_or(""), prefix))
         .map(|(i, ns)| (i, ns.name().unwrap_or(""), ns.uri()))
+}
+
+/// Whether two elements have the very same in-scope namespace entries (shared storage).
+fn same_namespaces(a: Node<'_, '_>, b: Node<'_, '_>) -> bool {
+    let (x, y) = (a.namespaces(), b.namespaces());
+    x.len() == y.len() && x.zip(y).all(|(p, q)| std::ptr::eq(p, q))
+}
+
+/// String equality with a pointer fast path: namespace URIs of one document usually share
+/// their storage.
+#[inline]
+fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (a.as_ptr() == b.as_ptr() || a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
+}
+
+/// Byte-wise ordering of short strings without a `memcmp` call per comparison.
+#[inline]
+fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    for i in 0..x.len().min(y.len()) {
+        if x[i] != y[i] {
+            return x[i].cmp(&y[i]);
+        }
+    }
+    x.len().cmp(&y.len())
 }
 
 fn is_absolute_uri(uri: &str) -> bool {
