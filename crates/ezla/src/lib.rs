@@ -10,6 +10,7 @@
 //! |---|---|
 //! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
+//! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
 //!
 //! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
@@ -19,6 +20,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod crypto;
+pub mod dsig;
 pub mod error;
 pub mod xml;
 

@@ -148,6 +148,11 @@ impl Canonicalizer {
         self.method
     }
 
+    /// The exclusive `InclusiveNamespaces PrefixList`.
+    pub fn inclusive_prefixes(&self) -> &[String] {
+        &self.inclusive_prefixes
+    }
+
     /// Whether comments are kept.
     pub fn keeps_comments(&self) -> bool {
         self.with_comments

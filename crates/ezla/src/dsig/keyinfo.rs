@@ -1,0 +1,119 @@
+//! `ds:KeyInfo`: the certificates and raw keys a signature carries.
+
+use base64::Engine as _;
+use der::Decode;
+
+use super::algorithms::{DSIG_NS, DSIG11_NS};
+use crate::crypto::PublicKey;
+use crate::error::Format;
+use crate::xml::Element;
+use crate::{Error, Result};
+
+/// What a `KeyInfo` element offers.
+#[derive(Debug, Default)]
+pub(crate) struct KeyInfoContents {
+    /// DER certificates from `X509Data/X509Certificate`, in document order.
+    pub(crate) certificates: Vec<Vec<u8>>,
+    /// Keys from `KeyValue` (RSA, EC) and `DEREncodedKeyValue`.
+    pub(crate) keys: Vec<PublicKey>,
+    /// Key material present but not usable, with the reason (for error messages).
+    pub(crate) unusable: Vec<String>,
+}
+
+/// Decodes base64 text as XML carries it (line breaks and spaces allowed).
+pub(crate) fn decode_base64(what: &str, text: &str) -> Result<Vec<u8>> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|e| Error::malformed(Format::Base64, what, e.to_string()))
+}
+
+/// Encodes bytes as base64 (no line breaks).
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The public key of a DER certificate.
+pub(crate) fn certificate_key(der: &[u8]) -> Result<PublicKey> {
+    let cert = x509_cert::Certificate::from_der(der)
+        .map_err(|e| Error::malformed(Format::Der, "X509Certificate", e.to_string()))?;
+    let spki = der::Encode::to_der(cert.tbs_certificate().subject_public_key_info())
+        .map_err(|e| Error::internal(format!("re-encoding a public key: {e}")))?;
+    PublicKey::from_spki_der(&spki)
+}
+
+pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
+    let mut out = KeyInfoContents::default();
+    for child in key_info.children() {
+        match (child.namespace().unwrap_or(""), child.local_name()) {
+            (DSIG_NS, "X509Data") => {
+                for item in child.children() {
+                    if item.is(DSIG_NS, "X509Certificate") {
+                        out.certificates
+                            .push(decode_base64("X509Certificate", &item.text())?);
+                    }
+                }
+            }
+            (DSIG_NS, "KeyValue") => {
+                for value in child.children() {
+                    match key_value(value) {
+                        Ok(key) => out.keys.push(key),
+                        Err(e) => out.unusable.push(e.to_string()),
+                    }
+                }
+            }
+            (DSIG11_NS, "DEREncodedKeyValue") => {
+                let der = decode_base64("DEREncodedKeyValue", &child.text())?;
+                match PublicKey::from_spki_der(&der) {
+                    Ok(key) => out.keys.push(key),
+                    Err(e) => out.unusable.push(e.to_string()),
+                }
+            }
+            (ns, name) => out
+                .unusable
+                .push(format!("KeyInfo/{name} ({ns}) is not used")),
+        }
+    }
+    Ok(out)
+}
+
+fn key_value(value: Element<'_, '_>) -> Result<PublicKey> {
+    match (value.namespace().unwrap_or(""), value.local_name()) {
+        (DSIG_NS, "RSAKeyValue") => {
+            let part = |name: &str| -> Result<Vec<u8>> {
+                let el = value
+                    .child(DSIG_NS, name)
+                    .ok_or_else(|| Error::SignatureMalformed {
+                        detail: format!("RSAKeyValue without {name}"),
+                    })?;
+                decode_base64(name, &el.text())
+            };
+            PublicKey::from_rsa_components(&part("Modulus")?, &part("Exponent")?)
+        }
+        (DSIG11_NS, "ECKeyValue") => {
+            let curve = value
+                .child(DSIG11_NS, "NamedCurve")
+                .and_then(|c| c.attribute("URI"))
+                .ok_or_else(|| Error::Unsupported {
+                    what: "ECKeyValue",
+                    name: "explicit curve parameters (only NamedCurve is supported)".into(),
+                })?;
+            let oid = curve.strip_prefix("urn:oid:").unwrap_or(curve);
+            let oid =
+                const_oid::ObjectIdentifier::new(oid).map_err(|_| Error::SignatureMalformed {
+                    detail: format!("ECKeyValue NamedCurve `{curve}` is not an OID URN"),
+                })?;
+            let point =
+                value
+                    .child(DSIG11_NS, "PublicKey")
+                    .ok_or_else(|| Error::SignatureMalformed {
+                        detail: "ECKeyValue without PublicKey".into(),
+                    })?;
+            PublicKey::from_ec_point(oid, &decode_base64("ECKeyValue/PublicKey", &point.text())?)
+        }
+        (ns, name) => Err(Error::Unsupported {
+            what: "KeyValue",
+            name: format!("{name} ({ns})"),
+        }),
+    }
+}
