@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ezla::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
+use ezla::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm};
 use ezla::dsig::{
     KeySelection, ObjectSpec, ReferenceSpec, SignOptions, SignatureSpec, TransformSpec, Verifier,
     VerifyPolicy, sign_enveloped, sign_enveloping,
