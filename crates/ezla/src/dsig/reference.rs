@@ -315,7 +315,18 @@ pub(crate) fn digest<'d, 'a>(
         excluded: Vec::new(),
         comments: start.1,
     };
-    for step in steps {
+    let mut hasher: Hasher = algorithm.hasher();
+    let mut streamed = None;
+    for (i, step) in steps.iter().enumerate() {
+        // A canonicalization that ends the chain streams straight into the digest.
+        if i + 1 == steps.len() {
+            if let (Step::Canonicalize(c), Data::Nodes { root, excluded, comments }) = (step, &data) {
+                let c = c.clone().with_comments(*comments && c.keeps_comments());
+                c.write(doc, subset(*root, excluded), &mut hasher)?;
+                streamed = Some(coverage(*root, excluded.clone()));
+                break;
+            }
+        }
         data = match (step, data) {
             (
                 Step::Enveloped,
@@ -420,7 +431,9 @@ pub(crate) fn digest<'d, 'a>(
             }
         };
     }
-    let mut hasher: Hasher = algorithm.hasher();
+    if let Some(coverage) = streamed {
+        return Ok((hasher.finish(), coverage));
+    }
     let coverage = match data {
         Data::Nodes {
             root,

@@ -145,7 +145,7 @@ struct Attr<'s> {
     value: std::borrow::Cow<'s, str>,
 }
 
-const FLUSH_AT: usize = 64 * 1024;
+const FLUSH_AT: usize = 16 * 1024;
 
 pub(crate) struct Engine<'c, 'o, 'd, 'i: 'd> {
     method: Method,
@@ -178,7 +178,7 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
             source,
             visibility,
             sink,
-            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            buf: Vec::with_capacity(FLUSH_AT + 1024),
             stack: Vec::new(),
             prev_start: 0,
             prev_end: 0,
