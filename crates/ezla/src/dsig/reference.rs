@@ -320,7 +320,15 @@ pub(crate) fn digest<'d, 'a>(
     for (i, step) in steps.iter().enumerate() {
         // A canonicalization that ends the chain streams straight into the digest.
         if i + 1 == steps.len() {
-            if let (Step::Canonicalize(c), Data::Nodes { root, excluded, comments }) = (step, &data) {
+            if let (
+                Step::Canonicalize(c),
+                Data::Nodes {
+                    root,
+                    excluded,
+                    comments,
+                },
+            ) = (step, &data)
+            {
                 let c = c.clone().with_comments(*comments && c.keeps_comments());
                 c.write(doc, subset(*root, excluded), &mut hasher)?;
                 streamed = Some(coverage(*root, excluded.clone()));

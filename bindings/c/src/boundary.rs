@@ -1,0 +1,159 @@
+//! Argument conversion, panic catching and error reporting at the C boundary.
+// Used by the API modules as they land (certificates, XAdES, e-ZLA documents).
+#![allow(dead_code)]
+
+use std::ffi::{CStr, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use ezla_core::Error;
+
+use crate::error::{ezla_error, ezla_result};
+
+/// Why a call failed before or inside the core.
+pub(crate) enum Failure {
+    /// An error from the core.
+    Core(Error),
+    /// A required pointer was NULL.
+    Null(&'static str),
+    /// A text argument was not UTF-8.
+    Utf8(&'static str),
+    /// Another argument problem.
+    Invalid(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl Failure {
+    fn into_parts(self) -> (ezla_result, ezla_error) {
+        match self {
+            Failure::Core(e) => {
+                let err = ezla_error::from_error(&e);
+                (e.code().into(), err)
+            }
+            Failure::Null(what) => (
+                ezla_result::NullParameter,
+                ezla_error::new(ezla_result::NullParameter, &format!("`{what}` is NULL")),
+            ),
+            Failure::Utf8(what) => (
+                ezla_result::InvalidUtf8,
+                ezla_error::new(
+                    ezla_result::InvalidUtf8,
+                    &format!("`{what}` is not valid UTF-8"),
+                ),
+            ),
+            Failure::Invalid(msg) => (
+                ezla_result::InvalidArgument,
+                ezla_error::new(ezla_result::InvalidArgument, &msg),
+            ),
+        }
+    }
+}
+
+pub(crate) type FfiResult<T> = Result<T, Failure>;
+
+/// Runs `body`, catching panics; on failure writes a detailed error to `err_out` (when not
+/// NULL) and returns its code.
+pub(crate) fn call(
+    err_out: *mut *mut ezla_error,
+    body: impl FnOnce() -> FfiResult<()>,
+) -> ezla_result {
+    let (code, err) = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return ezla_result::Ok,
+        Ok(Err(failure)) => failure.into_parts(),
+        Err(_) => (
+            ezla_result::Panic,
+            ezla_error::new(
+                ezla_result::Panic,
+                "a panic was caught at the ezla C boundary (a bug: please report it)",
+            ),
+        ),
+    };
+    if !err_out.is_null() {
+        // SAFETY: err_out is non-NULL and, per the API contract, points to writable storage
+        // for one pointer.
+        unsafe { *err_out = Box::into_raw(Box::new(err)) };
+    }
+    code
+}
+
+/// Runs an infallible getter, returning `default` on panic.
+pub(crate) fn getter<T>(default: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
+}
+
+/// A reference from a pointer argument.
+pub(crate) fn arg_ref<'a, T>(p: *const T, name: &'static str) -> FfiResult<&'a T> {
+    // SAFETY: NULL is rejected; otherwise the caller passes a live object of this type, as
+    // the API documents.
+    unsafe { p.as_ref() }.ok_or(Failure::Null(name))
+}
+
+/// A byte slice from `data`, `len`. NULL is accepted only with `len == 0`.
+pub(crate) fn arg_bytes<'a>(
+    data: *const u8,
+    len: usize,
+    name: &'static str,
+) -> FfiResult<&'a [u8]> {
+    if data.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Failure::Null(name))
+        };
+    }
+    // SAFETY: data is non-NULL and the caller guarantees len readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// A UTF-8 string from a NUL-terminated argument.
+pub(crate) fn arg_str<'a>(p: *const c_char, name: &'static str) -> FfiResult<&'a str> {
+    if p.is_null() {
+        return Err(Failure::Null(name));
+    }
+    // SAFETY: p is non-NULL and the caller guarantees a NUL-terminated string.
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .map_err(|_| Failure::Utf8(name))
+}
+
+/// An optional UTF-8 string: NULL means absent.
+pub(crate) fn arg_opt_str<'a>(p: *const c_char, name: &'static str) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        arg_str(p, name).map(Some)
+    }
+}
+
+/// Checks that an output pointer is not NULL.
+pub(crate) fn out_ptr<T>(p: *mut T, name: &'static str) -> FfiResult<*mut T> {
+    if p.is_null() {
+        Err(Failure::Null(name))
+    } else {
+        Ok(p)
+    }
+}
+
+/// Writes `value` to a checked output pointer.
+pub(crate) fn write<T>(out: *mut T, value: T) {
+    // SAFETY: callers pass pointers checked by `out_ptr`; the caller guarantees storage.
+    unsafe { out.write(value) }
+}
+
+/// Moves `value` to the heap and writes the handle to `out`.
+pub(crate) fn write_box<T>(out: *mut *mut T, value: T) {
+    write(out, Box::into_raw(Box::new(value)));
+}
+
+/// Frees a handle made by `write_box`.
+pub(crate) fn free_box<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: the pointer came from Box::into_raw in this library and, per the API
+        // contract, is freed once.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}

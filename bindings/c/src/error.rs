@@ -1,0 +1,315 @@
+//! Result codes and detailed error objects.
+
+use std::ffi::{CString, c_char};
+
+use ezla_core::{Error, ErrorCode};
+
+/// The result of every fallible function: `EZLA_RESULT_OK` (0) on success, otherwise a
+/// stable code from `docs/errors.md`. The numbers are the Rust `ezla::ErrorCode` and the
+/// Python `EzlaError.code`, and never change once released.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ezla_result {
+    /// Success.
+    Ok = 0,
+    /// Invalid argument (1).
+    InvalidArgument = 1,
+    /// NULL parameter (2).
+    NullParameter = 2,
+    /// Output buffer too small (3).
+    BufferTooSmall = 3,
+    /// Input is not valid UTF-8 (4).
+    InvalidUtf8 = 4,
+    /// Malformed XML (100).
+    XmlMalformed = 100,
+    /// DTD or entity declaration refused (101).
+    XmlDtdForbidden = 101,
+    /// XML limit exceeded (102).
+    XmlLimitExceeded = 102,
+    /// Malformed DER (110).
+    DerMalformed = 110,
+    /// Malformed PEM (111).
+    PemMalformed = 111,
+    /// Malformed base64 (112).
+    Base64Malformed = 112,
+    /// Malformed JSON (113).
+    JsonMalformed = 113,
+    /// Unrecognised format (114).
+    UnknownFormat = 114,
+    /// Unsupported algorithm or feature (120).
+    Unsupported = 120,
+    /// Wrong password (200).
+    BadPassword = 200,
+    /// PKCS#12 integrity check failed (201).
+    MacMismatch = 201,
+    /// Corrupt PKCS#12 file (202).
+    Pkcs12Corrupt = 202,
+    /// Iteration count above the configured limit (203).
+    IterationLimitExceeded = 203,
+    /// No private key (204).
+    NoPrivateKey = 204,
+    /// No certificate (205).
+    NoCertificate = 205,
+    /// Certificate does not match the key (206).
+    KeyCertificateMismatch = 206,
+    /// Unsupported key type or size (207).
+    UnsupportedKey = 207,
+    /// Signing failed (208).
+    SigningFailed = 208,
+    /// Certificate expired (300).
+    CertificateExpired = 300,
+    /// Certificate not yet valid (301).
+    CertificateNotYetValid = 301,
+    /// Certificate not trusted (302).
+    CertificateUntrusted = 302,
+    /// Invalid certificate chain (303).
+    CertificateChainInvalid = 303,
+    /// Unknown critical extension (304).
+    UnknownCriticalExtension = 304,
+    /// Key usage does not allow this use (305).
+    CertificateKeyUsage = 305,
+    /// Invalid signature value (400).
+    SignatureInvalid = 400,
+    /// Digest mismatch (401).
+    DigestMismatch = 401,
+    /// No signature (402).
+    SignatureMissing = 402,
+    /// More than one signature (403).
+    SignatureAmbiguous = 403,
+    /// Signature does not cover the expected element (404).
+    ReferenceMismatch = 404,
+    /// Duplicate ID (405).
+    DuplicateId = 405,
+    /// No verification key (406).
+    KeyNotFound = 406,
+    /// Malformed signature (407).
+    SignatureMalformed = 407,
+    /// Invalid XAdES signed properties (410).
+    XadesPropertiesInvalid = 410,
+    /// SigningCertificate does not match the signer (411).
+    SigningCertificateMismatch = 411,
+    /// Invalid signing time (412).
+    SigningTimeInvalid = 412,
+    /// Document already signed (413).
+    AlreadySigned = 413,
+    /// Invalid e-ZLA document (500).
+    DocumentInvalid = 500,
+    /// Not a recognised e-ZLA document (501).
+    DocumentMalformed = 501,
+    /// I/O error (800).
+    Io = 800,
+    /// Internal error (900).
+    Internal = 900,
+    /// Panic caught at the API boundary (901).
+    Panic = 901,
+}
+
+impl From<ErrorCode> for ezla_result {
+    fn from(code: ErrorCode) -> Self {
+        ezla_result::from_u32(code as u32).unwrap_or(ezla_result::Internal)
+    }
+}
+
+impl ezla_result {
+    /// The variant for a number, if assigned.
+    pub(crate) fn from_u32(n: u32) -> Option<Self> {
+        if n == 0 {
+            return Some(ezla_result::Ok);
+        }
+        ALL.iter().copied().find(|r| *r as u32 == n)
+    }
+}
+
+/// Every non-OK result, for the consistency test with the core's `ErrorCode`.
+pub(crate) const ALL: &[ezla_result] = &[
+    ezla_result::InvalidArgument,
+    ezla_result::NullParameter,
+    ezla_result::BufferTooSmall,
+    ezla_result::InvalidUtf8,
+    ezla_result::XmlMalformed,
+    ezla_result::XmlDtdForbidden,
+    ezla_result::XmlLimitExceeded,
+    ezla_result::DerMalformed,
+    ezla_result::PemMalformed,
+    ezla_result::Base64Malformed,
+    ezla_result::JsonMalformed,
+    ezla_result::UnknownFormat,
+    ezla_result::Unsupported,
+    ezla_result::BadPassword,
+    ezla_result::MacMismatch,
+    ezla_result::Pkcs12Corrupt,
+    ezla_result::IterationLimitExceeded,
+    ezla_result::NoPrivateKey,
+    ezla_result::NoCertificate,
+    ezla_result::KeyCertificateMismatch,
+    ezla_result::UnsupportedKey,
+    ezla_result::SigningFailed,
+    ezla_result::CertificateExpired,
+    ezla_result::CertificateNotYetValid,
+    ezla_result::CertificateUntrusted,
+    ezla_result::CertificateChainInvalid,
+    ezla_result::UnknownCriticalExtension,
+    ezla_result::CertificateKeyUsage,
+    ezla_result::SignatureInvalid,
+    ezla_result::DigestMismatch,
+    ezla_result::SignatureMissing,
+    ezla_result::SignatureAmbiguous,
+    ezla_result::ReferenceMismatch,
+    ezla_result::DuplicateId,
+    ezla_result::KeyNotFound,
+    ezla_result::SignatureMalformed,
+    ezla_result::XadesPropertiesInvalid,
+    ezla_result::SigningCertificateMismatch,
+    ezla_result::SigningTimeInvalid,
+    ezla_result::AlreadySigned,
+    ezla_result::DocumentInvalid,
+    ezla_result::DocumentMalformed,
+    ezla_result::Io,
+    ezla_result::Internal,
+    ezla_result::Panic,
+];
+
+/// A detailed error: the code plus a message naming what went wrong (which file, field,
+/// reference or certificate). Created by fallible functions when their `err_out` argument is
+/// not NULL; free with [`ezla_error_free`]. Not thread-safe to free while another thread reads
+/// it; otherwise immutable.
+pub struct ezla_error {
+    code: ezla_result,
+    message: CString,
+}
+
+impl ezla_error {
+    pub(crate) fn from_error(e: &Error) -> Self {
+        ezla_error {
+            code: e.code().into(),
+            message: c_string(&e.to_string()),
+        }
+    }
+
+    pub(crate) fn new(code: ezla_result, message: &str) -> Self {
+        ezla_error {
+            code,
+            message: c_string(message),
+        }
+    }
+}
+
+/// A C string from Rust text, with any interior NUL replaced (messages never carry one, but
+/// a hostile input echoed in a message might).
+pub(crate) fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{fffd}")).unwrap_or_default()
+}
+
+/// The error's code.
+///
+/// Returns `EZLA_RESULT_NULL_PARAMETER` when `err` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_code(err: *const ezla_error) -> ezla_result {
+    // SAFETY: NULL is checked; otherwise the caller passes a live error object.
+    match unsafe { err.as_ref() } {
+        Some(e) => e.code,
+        None => ezla_result::NullParameter,
+    }
+}
+
+/// The error's message: NUL-terminated UTF-8, valid until [`ezla_error_free`].
+///
+/// Returns NULL when `err` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_message(err: *const ezla_error) -> *const c_char {
+    // SAFETY: NULL is checked; otherwise the caller passes a live error object.
+    match unsafe { err.as_ref() } {
+        Some(e) => e.message.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// Frees an error object. `ezla_error_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_free(err: *mut ezla_error) {
+    if !err.is_null() {
+        // SAFETY: the pointer came from Box::into_raw in this library and is freed once.
+        drop(unsafe { Box::from_raw(err) });
+    }
+}
+
+/// A static, NUL-terminated description of a result code ("wrong password"); a generic
+/// text for numbers that are not assigned. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_description(result: u32) -> *const c_char {
+    match result {
+        0 => c"success".as_ptr(),
+        n => match ErrorCode::from_u32(n) {
+            Some(code) => DESCRIPTIONS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, d)| d.as_ptr())
+                .unwrap_or(c"unknown result code".as_ptr()),
+            None => c"unknown result code".as_ptr(),
+        },
+    }
+}
+
+/// A static, NUL-terminated name of a result code in the error table (`"BadPassword"`);
+/// `"Ok"` for 0 and `"Unknown"` for numbers that are not assigned. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_name(result: u32) -> *const c_char {
+    match result {
+        0 => c"Ok".as_ptr(),
+        n => match ErrorCode::from_u32(n) {
+            Some(code) => NAMES
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, d)| d.as_ptr())
+                .unwrap_or(c"Unknown".as_ptr()),
+            None => c"Unknown".as_ptr(),
+        },
+    }
+}
+
+/// Whether a result is in the certificate family (300–399).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_is_certificate_error(result: u32) -> bool {
+    (300..400).contains(&result)
+}
+
+/// Whether a result is in the signature family (400–499).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_is_signature_error(result: u32) -> bool {
+    (400..500).contains(&result)
+}
+
+macro_rules! static_texts {
+    ($name:ident, $f:ident) => {
+        static $name: std::sync::LazyLock<Vec<(ErrorCode, CString)>> =
+            std::sync::LazyLock::new(|| {
+                ErrorCode::ALL
+                    .iter()
+                    .map(|c| (*c, c_string(c.$f())))
+                    .collect()
+            });
+    };
+}
+static_texts!(DESCRIPTIONS, description);
+static_texts!(NAMES, name);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_code_has_a_c_result_with_the_same_number() {
+        for &code in ErrorCode::ALL {
+            let r = ezla_result::from_u32(code as u32)
+                .unwrap_or_else(|| panic!("{} ({}) has no ezla_result", code.name(), code as u32));
+            assert_eq!(format!("{r:?}"), code.name());
+        }
+        for &r in ALL {
+            assert!(
+                ErrorCode::from_u32(r as u32).is_some(),
+                "{r:?} is not a core code"
+            );
+        }
+        assert_eq!(ALL.len(), ErrorCode::ALL.len());
+    }
+}

@@ -1,0 +1,25 @@
+//! The C API of ezla (`libezla.a`, `libezla.so`, `include/ezla.h`).
+//!
+//! All logic lives in the `ezla` crate; this crate converts arguments, catches panics at the
+//! boundary and maps errors to the stable `ezla_result` codes. Conventions follow rustls-ffi:
+//! opaque handles, `ezla_<noun>_<verb>` functions, outputs written only on success, a NULL
+//! check for every pointer, and no global state. The ownership rules are at the top of
+//! `include/ezla.h`.
+#![allow(unsafe_code)] // the C boundary: every unsafe block states why it is sound
+#![deny(clippy::undocumented_unsafe_blocks)]
+// extern "C" functions take raw pointers by design; each dereference is NULL-checked and
+// documented, as in rustls-ffi.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+mod boundary;
+mod buffer;
+mod error;
+mod version;
+
+pub use buffer::{ezla_buffer, ezla_buffer_free};
+pub use error::{
+    ezla_error, ezla_error_code, ezla_error_free, ezla_error_message, ezla_result,
+    ezla_result_description, ezla_result_is_certificate_error, ezla_result_is_signature_error,
+    ezla_result_name,
+};
+pub use version::ezla_version;
