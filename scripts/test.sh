@@ -17,5 +17,16 @@ EZLA_REQUIRE_TOOLS=1 cargo test --workspace --locked 2>&1 | tee target/rust-test
 echo "== Rust tests, pure-Rust backend only"
 cargo test -p ezla --no-default-features --lib --locked 2>&1 | tail -n 3
 
+echo "== Python package (maturin develop, pytest, mypy.stubtest)"
+maturin develop --locked -m bindings/python/Cargo.toml 2>&1 | tail -n 1
+set +e
+python -m pytest -q bindings/python/tests 2>&1 | tee target/python-tests.log
+py_status=${PIPESTATUS[0]}
+set -e
+# Exit code 5 means no tests were collected: a failure here.
+if [ "$py_status" -ne 0 ]; then echo "pytest failed (exit $py_status)"; exit 1; fi
+python -m mypy.stubtest ezla._ezla
+
 echo "== summary"
 grep -E "^test result:" target/rust-tests.log | awk '{p+=$4; f+=$6; i+=$8} END {printf "rust: %d passed, %d failed, %d ignored\n", p, f, i}'
+echo "python: $(tail -n 1 target/python-tests.log)"

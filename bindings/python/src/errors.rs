@@ -1,0 +1,86 @@
+//! The one conversion point from `ezla::Error` to Python exceptions.
+
+use ezla_core::{Error, ErrorCode};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Converts a core error into the matching exception of `ezla.exceptions`.
+pub(crate) fn to_py(err: Error) -> PyErr {
+    Python::attach(|py| match build(py, &err) {
+        Ok(e) => e,
+        Err(e) => e,
+    })
+}
+
+fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let code = err.code();
+    let extra = PyDict::new(py);
+    match err {
+        Error::CertificateExpired { not_after, .. } => {
+            extra.set_item("not_after", timestamp(py, *not_after)?)?;
+        }
+        Error::CertificateNotYetValid { not_before, .. } => {
+            extra.set_item("not_before", timestamp(py, *not_before)?)?;
+        }
+        _ => {}
+    }
+    let exc = py
+        .import("ezla.exceptions")?
+        .getattr("_from_native")?
+        .call1((code as u32, code.name(), err.to_string(), extra))?;
+    Ok(PyErr::from_value(exc))
+}
+
+/// A timezone-aware `datetime` in UTC.
+fn timestamp<'py>(py: Python<'py>, t: time::OffsetDateTime) -> PyResult<Bound<'py, PyAny>> {
+    let datetime = py.import("datetime")?;
+    let utc = datetime.getattr("timezone")?.getattr("utc")?;
+    datetime
+        .getattr("datetime")?
+        .call_method1("fromtimestamp", (t.unix_timestamp(), utc))
+}
+
+/// Every error code as `(number, name, description)`, for tests and documentation.
+#[pyfunction]
+pub(crate) fn _error_codes() -> Vec<(u32, &'static str, &'static str)> {
+    ErrorCode::ALL
+        .iter()
+        .map(|c| (*c as u32, c.name(), c.description()))
+        .collect()
+}
+
+/// Raises the exception a core error with this code converts to (tests of the conversion).
+#[pyfunction]
+pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
+    let c = ErrorCode::from_u32(code)
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown code {code}")))?;
+    let now = time::OffsetDateTime::UNIX_EPOCH;
+    let err = match c {
+        ErrorCode::CertificateExpired => Error::CertificateExpired {
+            subject: "CN=test".into(),
+            not_after: now,
+            at: now,
+        },
+        ErrorCode::CertificateNotYetValid => Error::CertificateNotYetValid {
+            subject: "CN=test".into(),
+            not_before: now,
+            at: now,
+        },
+        other => Error::Internal {
+            detail: format!("synthetic {}", other.name()),
+        },
+    };
+    // Synthetic errors other than the two above carry the requested code explicitly.
+    let err_code = err.code();
+    if err_code == c {
+        Err(to_py(err))
+    } else {
+        Python::attach(|py| {
+            let exc = py
+                .import("ezla.exceptions")?
+                .getattr("_from_native")?
+                .call1((code, c.name(), c.description(), PyDict::new(py)))?;
+            Err(PyErr::from_value(exc))
+        })
+    }
+}
