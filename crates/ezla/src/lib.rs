@@ -11,6 +11,7 @@
 //! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
+//! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
 //!
 //! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
@@ -22,6 +23,7 @@
 pub mod crypto;
 pub mod dsig;
 pub mod error;
+pub mod xades;
 pub mod xml;
 
 pub use error::{Error, ErrorCode, Result};

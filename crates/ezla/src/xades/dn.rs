@@ -1,0 +1,358 @@
+//! Distinguished names as XAdES writes them (`ds:X509IssuerName`, RFC 4514/2253 text) and
+//! their comparison with a certificate's DER name.
+//!
+//! Implementations disagree on how to spell a DN (keywords, spacing, case, hex values), so
+//! names are compared by meaning: the same attribute types in the same order, values equal
+//! after case folding and whitespace collapsing (RFC 5280 §7.1, the usual `caseIgnoreMatch`).
+
+use const_oid::ObjectIdentifier;
+use der::Decode;
+use der::asn1::{AnyRef, Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+use der::{Tag, Tagged};
+
+/// One attribute of a relative distinguished name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Atv {
+    pub(crate) oid: ObjectIdentifier,
+    pub(crate) value: String,
+}
+
+/// A name in RFC 4514 order (most specific RDN first); each RDN is a set of attributes.
+pub(crate) type Rdns = Vec<Vec<Atv>>;
+
+const KEYWORDS: &[(&str, &str)] = &[
+    ("CN", "2.5.4.3"),
+    ("C", "2.5.4.6"),
+    ("L", "2.5.4.7"),
+    ("ST", "2.5.4.8"),
+    ("S", "2.5.4.8"),
+    ("STREET", "2.5.4.9"),
+    ("O", "2.5.4.10"),
+    ("OU", "2.5.4.11"),
+    ("T", "2.5.4.12"),
+    ("TITLE", "2.5.4.12"),
+    ("SN", "2.5.4.4"),
+    ("SURNAME", "2.5.4.4"),
+    ("SERIALNUMBER", "2.5.4.5"),
+    ("POSTALCODE", "2.5.4.17"),
+    ("NAME", "2.5.4.41"),
+    ("GIVENNAME", "2.5.4.42"),
+    ("G", "2.5.4.42"),
+    ("GN", "2.5.4.42"),
+    ("INITIALS", "2.5.4.43"),
+    ("GENERATIONQUALIFIER", "2.5.4.44"),
+    ("DNQUALIFIER", "2.5.4.46"),
+    ("PSEUDONYM", "2.5.4.65"),
+    ("ORGANIZATIONIDENTIFIER", "2.5.4.97"),
+    ("DC", "0.9.2342.19200300.100.1.25"),
+    ("UID", "0.9.2342.19200300.100.1.1"),
+    ("E", "1.2.840.113549.1.9.1"),
+    ("EMAIL", "1.2.840.113549.1.9.1"),
+    ("EMAILADDRESS", "1.2.840.113549.1.9.1"),
+];
+
+/// Keywords written when formatting: the RFC 4514 set plus the ones every common verifier
+/// reads (SERIALNUMBER, GIVENNAME, SN, E...). Others are written as dotted OIDs.
+const WRITE_KEYWORDS: &[(&str, &str)] = &[
+    ("2.5.4.3", "CN"),
+    ("2.5.4.6", "C"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.9", "STREET"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("0.9.2342.19200300.100.1.25", "DC"),
+    ("0.9.2342.19200300.100.1.1", "UID"),
+];
+
+/// The RDNs of a DER-encoded `Name` in RFC 4514 order, values decoded as text.
+pub(crate) fn rdns_of(name: &x509_cert::name::Name) -> Rdns {
+    let mut out: Rdns = name
+        .as_ref()
+        .iter()
+        .map(|rdn| {
+            rdn.as_ref()
+                .iter()
+                .map(|atv| Atv {
+                    oid: atv.oid,
+                    value: any_to_string(&atv.value),
+                })
+                .collect()
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+fn any_to_string(v: &der::Any) -> String {
+    let any = AnyRef::from(v);
+    let text = match v.tag() {
+        Tag::Utf8String => Utf8StringRef::try_from(any)
+            .map(|s| s.as_str().to_string())
+            .ok(),
+        Tag::PrintableString => PrintableStringRef::try_from(any)
+            .map(|s| s.as_str().to_string())
+            .ok(),
+        Tag::Ia5String => Ia5StringRef::try_from(any)
+            .map(|s| s.as_str().to_string())
+            .ok(),
+        Tag::TeletexString => TeletexStringRef::try_from(any)
+            .map(|s| s.as_str().to_string())
+            .ok(),
+        Tag::BmpString => {
+            der::asn1::BmpString::from_der(&der::Encode::to_der(v).unwrap_or_default())
+                .map(|s| s.to_string())
+                .ok()
+        }
+        _ => None,
+    };
+    text.unwrap_or_else(|| {
+        // Not a string type: RFC 4514 hex form of the DER.
+        let der = der::Encode::to_der(v).unwrap_or_default();
+        format!("#{}", hex(&der))
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// RFC 4514 text of a name (as XAdES `X509IssuerName` carries it).
+pub(crate) fn format(rdns: &Rdns) -> String {
+    let mut out = String::new();
+    for (i, rdn) in rdns.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            let oid = atv.oid.to_string();
+            match WRITE_KEYWORDS.iter().find(|(o, _)| *o == oid) {
+                Some((_, k)) => out.push_str(k),
+                None => out.push_str(&oid),
+            }
+            out.push('=');
+            if atv.value.starts_with('#')
+                && atv.value.len() > 1
+                && atv.value[1..].bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                out.push_str(&atv.value);
+                continue;
+            }
+            let chars: Vec<char> = atv.value.chars().collect();
+            for (k, &c) in chars.iter().enumerate() {
+                match c {
+                    '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '#' if k == 0 => out.push_str("\\#"),
+                    ' ' if k == 0 || k + 1 == chars.len() => out.push_str("\\ "),
+                    '=' => out.push_str("\\="),
+                    c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                        out.push_str(&format!("\\{:02X}", c as u32));
+                    }
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses RFC 4514 (and RFC 2253, and the common `, `-separated spelling) text.
+pub(crate) fn parse(text: &str) -> Option<Rdns> {
+    let mut rdns: Rdns = Vec::new();
+    let mut rdn: Vec<Atv> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < chars.len() && chars[*i] == ' ' {
+            *i += 1;
+        }
+    };
+    if chars.iter().all(|c| c.is_whitespace()) {
+        return Some(rdns);
+    }
+    loop {
+        skip_ws(&mut i);
+        // Attribute type.
+        let start = i;
+        while i < chars.len() && chars[i] != '=' {
+            i += 1;
+        }
+        if i >= chars.len() {
+            return None;
+        }
+        let ty: String = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string();
+        i += 1; // '='
+        let oid = attribute_oid(&ty)?;
+        skip_ws(&mut i);
+        // Attribute value.
+        let mut value = String::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        if i < chars.len() && chars[i] == '#' {
+            let hs = i + 1;
+            let mut he = hs;
+            while he < chars.len() && chars[he].is_ascii_hexdigit() {
+                he += 1;
+            }
+            let hexs: String = chars[hs..he].iter().collect();
+            let der = (0..hexs.len())
+                .step_by(2)
+                .map(|k| u8::from_str_radix(hexs.get(k..k + 2)?, 16).ok())
+                .collect::<Option<Vec<u8>>>()?;
+            let any = der::Any::from_der(&der).ok()?;
+            value = any_to_string(&any);
+            i = he;
+        } else {
+            let mut trailing_spaces = 0;
+            while i < chars.len() && chars[i] != ',' && chars[i] != '+' && chars[i] != ';' {
+                let c = chars[i];
+                if c == '\\' {
+                    i += 1;
+                    let n = *chars.get(i)?;
+                    if n.is_ascii_hexdigit()
+                        && chars.get(i + 1).is_some_and(|m| m.is_ascii_hexdigit())
+                    {
+                        let b = u8::from_str_radix(&chars[i..i + 2].iter().collect::<String>(), 16)
+                            .ok()?;
+                        bytes.push(b);
+                        i += 2;
+                        trailing_spaces = 0;
+                        continue;
+                    }
+                    flush(&mut bytes, &mut value)?;
+                    value.push(n);
+                    trailing_spaces = 0;
+                } else {
+                    flush(&mut bytes, &mut value)?;
+                    value.push(c);
+                    trailing_spaces = if c == ' ' { trailing_spaces + 1 } else { 0 };
+                }
+                i += 1;
+            }
+            flush(&mut bytes, &mut value)?;
+            for _ in 0..trailing_spaces {
+                value.pop();
+            }
+        }
+        rdn.push(Atv { oid, value });
+        skip_ws(&mut i);
+        match chars.get(i) {
+            None => {
+                rdns.push(std::mem::take(&mut rdn));
+                return Some(rdns);
+            }
+            Some('+') => i += 1,
+            Some(',') | Some(';') => {
+                rdns.push(std::mem::take(&mut rdn));
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn flush(bytes: &mut Vec<u8>, value: &mut String) -> Option<()> {
+    if !bytes.is_empty() {
+        value.push_str(std::str::from_utf8(bytes).ok()?);
+        bytes.clear();
+    }
+    Some(())
+}
+
+fn attribute_oid(ty: &str) -> Option<ObjectIdentifier> {
+    let upper = ty.to_ascii_uppercase();
+    let dotted = upper.strip_prefix("OID.").unwrap_or(&upper);
+    if dotted.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return ObjectIdentifier::new(dotted).ok();
+    }
+    KEYWORDS
+        .iter()
+        .find(|(k, _)| *k == upper)
+        .and_then(|(_, o)| ObjectIdentifier::new(o).ok())
+}
+
+/// Case-folded, whitespace-collapsed form for comparison.
+fn fold(v: &str) -> String {
+    v.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether two names mean the same.
+pub(crate) fn equal(a: &Rdns, b: &Rdns) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.len() == y.len()
+                && x.iter().all(|ax| {
+                    y.iter()
+                        .any(|ay| ax.oid == ay.oid && fold(&ax.value) == fold(&ay.value))
+                })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn atv(oid: &str, v: &str) -> Vec<Atv> {
+        vec![Atv {
+            oid: ObjectIdentifier::new_unwrap(oid),
+            value: v.into(),
+        }]
+    }
+
+    #[test]
+    fn parses_the_usual_spellings() {
+        let want = vec![
+            atv("2.5.4.3", "ZUS CA, test"),
+            atv("2.5.4.10", "Zakład Ubezpieczeń Społecznych"),
+            atv("2.5.4.6", "PL"),
+        ];
+        for text in [
+            "CN=ZUS CA\\, test,O=Zakład Ubezpieczeń Społecznych,C=PL",
+            "CN=ZUS CA\\, test, O=Zakład Ubezpieczeń Społecznych, C=PL",
+            "cn=ZUS CA\\2C test;o=Zak\\C5\\82ad Ubezpiecze\\C5\\84 Spo\\C5\\82ecznych;c=PL",
+            "2.5.4.3=ZUS CA\\, test,OID.2.5.4.10=Zakład Ubezpieczeń Społecznych,C=#1302504C",
+        ] {
+            let parsed = parse(text).unwrap_or_else(|| panic!("parse {text}"));
+            assert!(equal(&parsed, &want), "{text}: {parsed:?}");
+        }
+        assert!(parse("CN").is_none());
+        assert!(parse("XX=1").is_none());
+    }
+
+    #[test]
+    fn formats_and_reparses() {
+        let name = vec![
+            atv("2.5.4.3", " #lead, and \"quotes\"+more "),
+            atv("2.5.4.5", "PNOPL-68071892605"),
+            atv("2.5.4.6", "PL"),
+        ];
+        let text = format(&name);
+        assert_eq!(
+            text,
+            "CN=\\ #lead\\, and \\\"quotes\\\"\\+more\\ ,2.5.4.5=PNOPL-68071892605,C=PL"
+        );
+        assert!(equal(&parse(&text).expect("parse"), &name));
+    }
+
+    #[test]
+    fn comparison_is_by_meaning() {
+        let a = parse("CN=Jan  Kowalski,O=ZUS,C=PL").expect("a");
+        let b = parse("cn=jan kowalski, o=zus, c=pl").expect("b");
+        let c = parse("O=ZUS,CN=Jan Kowalski,C=PL").expect("c");
+        assert!(equal(&a, &b));
+        assert!(!equal(&a, &c), "order matters");
+        assert!(!equal(&a, &parse("CN=Jan Kowalski,O=ZUS").expect("short")));
+    }
+}

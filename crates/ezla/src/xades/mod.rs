@@ -1,0 +1,60 @@
+//! XAdES-BES for e-ZLA: enveloped signatures on KEDU documents and on the ZUS login
+//! statement, and their verification with a report of who signed what, when and how.
+//!
+//! A signature is a [`crate::dsig`] signature with `xades:QualifyingProperties` in an object:
+//! `SigningTime`, and `SigningCertificate` (XAdES 1.3.2, with `CertDigest` and
+//! `IssuerSerial`) or `SigningCertificateV2` (EN 319 132-1 baseline B-B), covered by a
+//! reference of `Type` `http://uri.etsi.org/01903#SignedProperties`. The shapes are named
+//! [`Profile`]s; `zus` is the default.
+//!
+//! ```no_run
+//! # fn demo(document: &[u8], key: &ezla::crypto::PrivateKey, cert_der: &[u8]) -> ezla::Result<()> {
+//! use ezla::xades::{self, Profile, SignOptions, VerifyOptions};
+//! let signed = xades::sign(document, key, cert_der, &[], &SignOptions::profile(Profile::Zus))?;
+//! let report = xades::verify(&signed, &VerifyOptions::default())?;
+//! println!("{} signed at {:?}", report.signer.subject, report.signing_time);
+//! # Ok(()) }
+//! ```
+//!
+//! Verification adds to XML-DSig's checks: the signature is the document's only signature (or
+//! co-signatures are allowed), a child of the document element, covering the whole element
+//! except signatures; `SignedProperties` exists once, is targeted at the signature's `Id` and
+//! covered by a reference of the right `Type`; the `SigningCertificate(V2)` digest and
+//! issuer/serial name the certificate that verified the signature; `SigningTime` parses and lies
+//! within that certificate's validity. Without trust anchors the report says `untrusted`.
+
+mod cert;
+mod dn;
+mod profile;
+mod sign;
+mod verify;
+
+pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
+pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign};
+pub use verify::{ReferenceReport, Report, SignerReport, VerifyOptions, verify, verify_all};
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// The XAdES 1.3.2 namespace.
+pub const XADES_NS: &str = "http://uri.etsi.org/01903/v1.3.2#";
+
+/// `xsd:dateTime` in UTC with whole seconds (`2026-11-24T08:30:00Z`).
+pub(crate) fn format_time(t: OffsetDateTime) -> String {
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+/// Parses `xsd:dateTime`: RFC 3339, or without a zone (read as UTC).
+pub(crate) fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests;

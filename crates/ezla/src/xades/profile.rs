@@ -1,0 +1,141 @@
+//! The named signature profiles.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm};
+use crate::dsig::{ReferenceSpec, SignatureSpec, TransformSpec};
+use crate::xml::c14n::{Canonicalizer, Method};
+use crate::{Error, Result};
+
+/// The `Type` of the reference that covers `SignedProperties` (XAdES 1.3.2 and EN 319 132-1).
+pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
+
+/// A named XAdES-BES profile: the exact algorithms and shape of a signature.
+///
+/// | | `zus-legacy` | `zus` (default) | `xades-bes` |
+/// |---|---|---|---|
+/// | SignedInfo C14N | C14N 1.0 | C14N 1.0 | exclusive C14N |
+/// | signature | RSA-SHA1 | RSA-SHA256 or ECDSA-SHA256 | RSA-SHA256 or ECDSA-SHA256 |
+/// | document reference | `URI=""`, XPath `not(ancestor-or-self::ds:Signature)` | same | `URI=""`, enveloped-signature + exclusive C14N |
+/// | SignedProperties reference | exclusive C14N, `Type=…#SignedProperties` | same | same |
+/// | digests | SHA-1 | SHA-256 | SHA-256 |
+///
+/// `zus-legacy` is the shape of ZUS's own 2015–2018 samples (see `ezla-zus.md` §8); `zus` is
+/// the same shape with SHA-256, which ZUS accepts from qualified-signature tools; `xades-bes`
+/// is the generic enveloped form that general-purpose XAdES verifiers (such as signxml) handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Profile {
+    /// ZUS's sample shape with SHA-1 (RSA only).
+    ZusLegacy,
+    /// ZUS's sample shape with SHA-256 (RSA or P-256).
+    #[default]
+    Zus,
+    /// Generic enveloped XAdES-BES with SHA-256.
+    XadesBes,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: &'static [Profile] = &[Profile::ZusLegacy, Profile::Zus, Profile::XadesBes];
+
+    /// The profile's name: `zus-legacy`, `zus` or `xades-bes`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Profile::ZusLegacy => "zus-legacy",
+            Profile::Zus => "zus",
+            Profile::XadesBes => "xades-bes",
+        }
+    }
+
+    /// The profile a name denotes.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.iter().copied().find(|p| p.name() == name)
+    }
+
+    /// The digest the profile uses throughout.
+    pub const fn digest(self) -> DigestAlgorithm {
+        match self {
+            Profile::ZusLegacy => DigestAlgorithm::Sha1,
+            Profile::Zus | Profile::XadesBes => DigestAlgorithm::Sha256,
+        }
+    }
+
+    /// The signature algorithm for a key, or an error when the profile cannot use it.
+    pub fn signature_algorithm(self, key: KeyKind) -> Result<SignatureAlgorithm> {
+        match (self, key) {
+            (Profile::ZusLegacy, KeyKind::Rsa { .. }) => {
+                Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha1))
+            }
+            (Profile::ZusLegacy, other) => Err(Error::UnsupportedKey {
+                detail: format!("the zus-legacy profile signs with RSA-SHA1; a {other} key cannot"),
+            }),
+            (_, KeyKind::Rsa { .. }) => {
+                Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256))
+            }
+            (_, KeyKind::EcP256) => Ok(SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256)),
+            (_, other) => Err(Error::UnsupportedKey {
+                detail: format!(
+                    "the {} profile signs with RSA or P-256 keys, not {other}",
+                    self.name()
+                ),
+            }),
+        }
+    }
+
+    /// The XML-DSig shape of a signature in this profile (without KeyInfo and objects).
+    pub(crate) fn spec(self, key: KeyKind, signed_properties_id: &str) -> Result<SignatureSpec> {
+        let digest = self.digest();
+        let algorithm = self.signature_algorithm(key)?;
+        let exc = Canonicalizer::new(Method::Exclusive10);
+        let (canonicalization, document) = match self {
+            Profile::ZusLegacy | Profile::Zus => (
+                Canonicalizer::new(Method::Inclusive10),
+                ReferenceSpec::new("", vec![TransformSpec::XPathNotSignature], digest),
+            ),
+            Profile::XadesBes => (
+                exc.clone(),
+                ReferenceSpec::new(
+                    "",
+                    vec![
+                        TransformSpec::Enveloped,
+                        TransformSpec::Canonicalize(exc.clone()),
+                    ],
+                    digest,
+                ),
+            ),
+        };
+        let properties = ReferenceSpec::new(
+            format!("#{signed_properties_id}"),
+            vec![TransformSpec::Canonicalize(exc)],
+            digest,
+        )
+        .with_type(SIGNED_PROPERTIES_TYPE);
+        let mut spec = SignatureSpec::enveloped(key, digest);
+        spec.canonicalization = canonicalization;
+        spec.algorithm = algorithm;
+        spec.references = vec![document, properties];
+        Ok(spec)
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Profile::from_name(s).ok_or_else(|| {
+            Error::invalid_argument(
+                "profile",
+                format!("`{s}` (known: zus, zus-legacy, xades-bes)"),
+            )
+        })
+    }
+}

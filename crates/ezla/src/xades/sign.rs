@@ -1,0 +1,265 @@
+//! Creating XAdES-BES signatures.
+
+use std::fmt::Write as _;
+
+use der::Encode;
+use time::OffsetDateTime;
+
+use super::cert::CertFacts;
+use super::profile::Profile;
+use super::{XADES_NS, format_time};
+use crate::crypto::{DigestAlgorithm, Signer};
+use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
+use crate::xml::escape;
+use crate::{Error, Result};
+
+/// Which `SigningCertificate` property to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SigningCertificateVersion {
+    /// XAdES 1.3.2 `SigningCertificate` with `IssuerSerial` (ZUS's samples).
+    #[default]
+    V1,
+    /// EN 319 132-1 `SigningCertificateV2` with `IssuerSerialV2` (baseline B-B).
+    V2,
+}
+
+/// How the signature's `Id` attributes are chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IdMode {
+    /// Fresh random Ids (`ID-` and 32 hex digits).
+    #[default]
+    Random,
+    /// Fixed Ids built from a prefix (`<prefix>-Signature`, `<prefix>-SignedProperties`,
+    /// ...): with a fixed signing time, output is byte-for-byte reproducible (golden files).
+    Deterministic(String),
+}
+
+/// Options for [`sign`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SignOptions {
+    /// The profile. Default: [`Profile::Zus`].
+    pub profile: Profile,
+    /// `SigningCertificate` (default) or `SigningCertificateV2`.
+    pub signing_certificate: SigningCertificateVersion,
+    /// The signing time to write; `None` = now.
+    pub signing_time: Option<OffsetDateTime>,
+    /// How `Id`s are chosen.
+    pub ids: IdMode,
+    /// Also put the chain certificates in `KeyInfo`.
+    pub include_chain: bool,
+    /// Sign a document that already carries a signature (co-signing).
+    pub allow_cosigning: bool,
+    /// Sign with a certificate that is expired (or not yet valid) at the signing time.
+    /// Refused by default.
+    pub allow_invalid_certificate: bool,
+}
+
+impl SignOptions {
+    /// Options with the given profile and defaults otherwise.
+    pub fn profile(profile: Profile) -> Self {
+        SignOptions {
+            profile,
+            ..Self::default()
+        }
+    }
+
+    /// A reproducible signature: fixed signing time and Ids.
+    pub fn deterministic(
+        mut self,
+        signing_time: OffsetDateTime,
+        id_prefix: impl Into<String>,
+    ) -> Self {
+        self.signing_time = Some(signing_time);
+        self.ids = IdMode::Deterministic(id_prefix.into());
+        self
+    }
+}
+
+struct Ids {
+    signature: String,
+    signed_properties: String,
+    signature_value: String,
+}
+
+fn ids(mode: &IdMode) -> Result<Ids> {
+    let base = match mode {
+        IdMode::Deterministic(prefix) => {
+            let ok = prefix
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                return Err(Error::invalid_argument(
+                    "ids",
+                    format!("`{prefix}` is not usable as an XML Id prefix"),
+                ));
+            }
+            prefix.clone()
+        }
+        IdMode::Random => {
+            let mut bytes = [0u8; 16];
+            crate::crypto::random_bytes(&mut bytes)?;
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            format!("ID-{hex}")
+        }
+    };
+    Ok(Ids {
+        signature: format!("{base}-Signature"),
+        signed_properties: format!("{base}-SignedProperties"),
+        signature_value: format!("{base}-SignatureValue"),
+    })
+}
+
+/// Signs `document` (UTF-8 XML) with an enveloped XAdES-BES signature appended as the last
+/// child of the document element, and returns the input with the signature spliced in.
+///
+/// `certificate` is the signer's certificate (DER) and must match the signer's key; `chain`
+/// lists further certificates (DER) for `KeyInfo` when [`SignOptions::include_chain`] is set.
+/// The certificate must be valid at the signing time unless
+/// [`SignOptions::allow_invalid_certificate`] is set.
+pub fn sign(
+    document: &[u8],
+    signer: &dyn Signer,
+    certificate: &[u8],
+    chain: &[Vec<u8>],
+    options: &SignOptions,
+) -> Result<Vec<u8>> {
+    let cert = CertFacts::from_der(certificate)?;
+    if &cert.public_key != signer.public_key() {
+        return Err(Error::KeyCertificateMismatch {
+            subject: cert.subject_text(),
+        });
+    }
+    let signing_time = options
+        .signing_time
+        .unwrap_or_else(OffsetDateTime::now_utc)
+        .to_offset(time::UtcOffset::UTC);
+    if !options.allow_invalid_certificate {
+        cert.check_valid_at(signing_time)?;
+    }
+    let ids = ids(&options.ids)?;
+    let mut spec = options
+        .profile
+        .spec(signer.key_kind(), &ids.signed_properties)?;
+    spec.id = Some(ids.signature.clone());
+    spec.signature_value_id = Some(ids.signature_value.clone());
+    let mut certificates = vec![cert.der.clone()];
+    if options.include_chain {
+        certificates.extend(chain.iter().cloned());
+    }
+    spec.key_info = KeyInfoSpec {
+        certificates,
+        key_value: false,
+        id: None,
+    };
+    spec.objects = vec![ObjectSpec {
+        id: None,
+        content: qualifying_properties(&cert, &ids, signing_time, options)?,
+    }];
+    dsig::sign_enveloped(
+        document,
+        &spec,
+        signer,
+        &DsigOptions {
+            allow_existing_signatures: options.allow_cosigning,
+            ..DsigOptions::default()
+        },
+    )
+}
+
+fn qualifying_properties(
+    cert: &CertFacts,
+    ids: &Ids,
+    signing_time: OffsetDateTime,
+    options: &SignOptions,
+) -> Result<String> {
+    let digest: DigestAlgorithm = options.profile.digest();
+    let cert_digest = dsig::encode_base64(&cert.digest(digest));
+    let mut out = String::with_capacity(1024);
+    let _ = write!(
+        out,
+        "<xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" Target=\"#{}\">\
+         <xades:SignedProperties Id=\"{}\"><xades:SignedSignatureProperties>\
+         <xades:SigningTime>{}</xades:SigningTime>",
+        escape::attribute(&ids.signature),
+        escape::attribute(&ids.signed_properties),
+        format_time(signing_time),
+    );
+    let cert_digest_xml = format!(
+        "<xades:CertDigest><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>",
+        digest_uri(digest)
+    );
+    match options.signing_certificate {
+        SigningCertificateVersion::V1 => {
+            let _ = write!(
+                out,
+                "<xades:SigningCertificate><xades:Cert>{cert_digest_xml}<xades:IssuerSerial>\
+                 <ds:X509IssuerName>{}</ds:X509IssuerName>\
+                 <ds:X509SerialNumber>{}</ds:X509SerialNumber>\
+                 </xades:IssuerSerial></xades:Cert></xades:SigningCertificate>",
+                escape::text(&cert.issuer_text()),
+                cert.serial_decimal()
+            );
+        }
+        SigningCertificateVersion::V2 => {
+            let _ = write!(
+                out,
+                "<xades:SigningCertificateV2><xades:Cert>{cert_digest_xml}\
+                 <xades:IssuerSerialV2>{}</xades:IssuerSerialV2>\
+                 </xades:Cert></xades:SigningCertificateV2>",
+                dsig::encode_base64(&issuer_serial_v2(cert)?)
+            );
+        }
+    }
+    out.push_str(
+        "</xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>",
+    );
+    Ok(out)
+}
+
+/// DER of RFC 5035 `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`
+/// for the certificate (the content of `IssuerSerialV2`).
+pub(crate) fn issuer_serial_v2(cert: &CertFacts) -> Result<Vec<u8>> {
+    use der::Decode;
+    let parsed = x509_cert::Certificate::from_der(&cert.der)
+        .map_err(|e| Error::internal(format!("certificate re-parse: {e}")))?;
+    let tbs = parsed.tbs_certificate();
+    let issuer = tbs
+        .issuer()
+        .to_der()
+        .map_err(|e| Error::internal(format!("issuer encoding: {e}")))?;
+    let serial = tbs
+        .serial_number()
+        .to_der()
+        .map_err(|e| Error::internal(format!("serial encoding: {e}")))?;
+    // GeneralNames ::= SEQUENCE OF GeneralName; directoryName [4] EXPLICIT Name.
+    let directory_name = tlv(0xa4, &issuer);
+    let general_names = tlv(0x30, &directory_name);
+    let mut body = general_names;
+    body.extend_from_slice(&serial);
+    Ok(tlv(0x30, &body))
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let first = bytes
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(bytes.len() - 1);
+        out.push(0x80 | (bytes.len() - first) as u8);
+        out.extend_from_slice(&bytes[first..]);
+    }
+    out.extend_from_slice(content);
+    out
+}

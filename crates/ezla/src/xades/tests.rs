@@ -1,0 +1,455 @@
+//! XAdES signing and verification: profiles, properties, reports, and bad input.
+
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use der::Encode;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::*;
+use crate::ErrorCode;
+use crate::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
+
+/// A minimal certificate for tests: `issuer_key` signs `subject_key`'s certificate.
+pub(crate) fn make_cert(
+    subject: &str,
+    subject_key: &PrivateKey,
+    issuer: &str,
+    issuer_key: &PrivateKey,
+    serial: &[u8],
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Vec<u8> {
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(len as u8);
+        } else if len < 0x100 {
+            out.extend_from_slice(&[0x81, len as u8]);
+        } else {
+            out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+    let name = |s: &str| {
+        x509_cert::name::Name::from_str(s)
+            .expect("name")
+            .to_der()
+            .expect("der")
+    };
+    let time = |t: OffsetDateTime| {
+        let s = format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        tlv(0x18, s.as_bytes())
+    };
+    let alg = match issuer_key.kind() {
+        crate::crypto::KeyKind::Rsa { .. } => {
+            // sha256WithRSAEncryption, NULL
+            vec![
+                0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+                0x00,
+            ]
+        }
+        _ => vec![
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+        ],
+    };
+    let mut tbs = Vec::new();
+    tbs.extend(tlv(0xa0, &[0x02, 0x01, 0x02]));
+    let mut serial = serial.to_vec();
+    if serial[0] & 0x80 != 0 {
+        serial.insert(0, 0);
+    }
+    tbs.extend(tlv(0x02, &serial));
+    tbs.extend(&alg);
+    tbs.extend(name(issuer));
+    let mut validity = time(not_before);
+    validity.extend(time(not_after));
+    tbs.extend(tlv(0x30, &validity));
+    tbs.extend(name(subject));
+    tbs.extend(subject_key.public_key().spki_der());
+    let tbs = tlv(0x30, &tbs);
+    let algorithm = SignatureAlgorithm::default_for(issuer_key.kind());
+    let mut sig = issuer_key.sign(algorithm, &tbs).expect("sign tbs");
+    if algorithm != SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256) {
+        sig = crate::crypto::ecdsa_fixed_to_der(&sig).expect("der sig");
+    }
+    let mut bits = vec![0u8];
+    bits.extend(sig);
+    let mut cert = tbs;
+    cert.extend(&alg);
+    cert.extend(tlv(0x03, &bits));
+    tlv(0x30, &cert)
+}
+
+struct Doctor {
+    key: PrivateKey,
+    cert: Vec<u8>,
+}
+
+fn ca_key() -> &'static PrivateKey {
+    static KEY: OnceLock<PrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| PrivateKey::generate(KeySpec::Rsa2048).expect("ca key"))
+}
+
+const CA: &str = "CN=ezla test CA,O=ezla,C=PL";
+const SUBJECT: &str = "CN=Theo Kania,2.5.4.42=Theo,2.5.4.4=Kania,2.5.4.5=PNOPL-68071892605,C=PL";
+
+fn doctor(spec: KeySpec) -> &'static Doctor {
+    static RSA: OnceLock<Doctor> = OnceLock::new();
+    static EC: OnceLock<Doctor> = OnceLock::new();
+    let cell = match spec {
+        KeySpec::EcP256 => &EC,
+        _ => &RSA,
+    };
+    cell.get_or_init(|| {
+        let key = PrivateKey::generate(spec).expect("key");
+        let cert = make_cert(
+            SUBJECT,
+            &key,
+            CA,
+            ca_key(),
+            &[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x42],
+            datetime!(2024-01-01 00:00 UTC),
+            datetime!(2029-01-01 00:00 UTC),
+        );
+        Doctor { key, cert }
+    })
+}
+
+const KEDU: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<KEDU xmlns="http://www.zus.pl/2015/KED_ZLA_1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" wersja_schematu="1">
+  <ZUSZLA id_dokumentu="155565" kolejnosc="0">
+    <II><p1>68071892605</p1><p2>Filip</p2></II>
+  </ZUSZLA>
+</KEDU>
+"#;
+
+const STATEMENT: &[u8] = "<Oswiadczenie><Tresc>Logowanie Lekarza przez system zewnętrzny</Tresc><Data>2026-11-24</Data><Czas>10:15:00</Czas><Token>CK-12345678-1234-1234-1234-123456789abc</Token></Oswiadczenie>".as_bytes();
+
+const T: OffsetDateTime = datetime!(2026-11-24 10:15:00 UTC);
+
+fn sign_with(d: &Doctor, input: &[u8], options: &SignOptions) -> Vec<u8> {
+    sign(input, &d.key, &d.cert, &[], options).expect("sign")
+}
+
+fn verify_now(signed: &[u8]) -> crate::Result<Report> {
+    verify(signed, &VerifyOptions::default().at(T))
+}
+
+#[test]
+fn every_profile_round_trips_and_is_detected() {
+    for (profile, spec) in [
+        (Profile::ZusLegacy, KeySpec::Rsa2048),
+        (Profile::Zus, KeySpec::Rsa2048),
+        (Profile::Zus, KeySpec::EcP256),
+        (Profile::XadesBes, KeySpec::Rsa2048),
+        (Profile::XadesBes, KeySpec::EcP256),
+    ] {
+        for version in [SigningCertificateVersion::V1, SigningCertificateVersion::V2] {
+            let mut options = SignOptions::profile(profile).deterministic(T, "zla");
+            options.signing_certificate = version;
+            let d = doctor(spec);
+            for input in [KEDU, STATEMENT] {
+                let signed = sign_with(d, input, &options);
+                let report = verify_now(&signed)
+                    .unwrap_or_else(|e| panic!("{profile} {version:?} {spec:?}: {e}"));
+                assert_eq!(report.profile, profile);
+                assert_eq!(report.signing_time.as_deref(), Some("2026-11-24T10:15:00Z"));
+                assert_eq!(report.signer.pesel.as_deref(), Some("68071892605"));
+                assert_eq!(report.trust, "untrusted");
+                assert_eq!(report.signature_id, "zla-Signature");
+                assert_eq!(report.references.len(), 2);
+                assert!(report.references[0].covers.contains("except signatures"));
+                assert_eq!(
+                    report.signing_certificate,
+                    if version == SigningCertificateVersion::V1 {
+                        "v1"
+                    } else {
+                        "v2"
+                    }
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn signing_never_reserialises_and_is_reproducible() {
+    let d = doctor(KeySpec::Rsa2048);
+    let options = SignOptions::profile(Profile::Zus).deterministic(T, "zla");
+    let a = sign_with(d, KEDU, &options);
+    let b = sign_with(d, KEDU, &options);
+    assert_eq!(a, b, "deterministic mode is byte-for-byte reproducible");
+    let text = String::from_utf8(a).expect("utf8");
+    let start = text.find("<ds:Signature").expect("start");
+    let end = text.find("</ds:Signature>").expect("end") + "</ds:Signature>".len();
+    let removed = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(removed.as_bytes(), KEDU);
+    assert!(
+        text[end..].starts_with("</KEDU>"),
+        "appended as the last child of the root"
+    );
+    // Random Ids differ between signatures.
+    let r1 = sign_with(d, KEDU, &SignOptions::default());
+    let r2 = sign_with(d, KEDU, &SignOptions::default());
+    assert_ne!(r1, r2);
+}
+
+#[test]
+fn the_zus_legacy_shape_is_exactly_the_samples() {
+    let d = doctor(KeySpec::Rsa2048);
+    let signed = sign_with(
+        d,
+        KEDU,
+        &SignOptions::profile(Profile::ZusLegacy).deterministic(T, "zla"),
+    );
+    let text = String::from_utf8(signed).expect("utf8");
+    for needle in [
+        r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>"#,
+        r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1"/>"#,
+        r#"<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>"#,
+        r##"<ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#zla-SignedProperties"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>"##,
+        r##"<xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#zla-Signature">"##,
+        "<ds:X509IssuerName>CN=ezla test CA,O=ezla,C=PL</ds:X509IssuerName>",
+        "<ds:X509SerialNumber>20988295479420645186</ds:X509SerialNumber>",
+        "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+}
+
+#[test]
+fn strict_options_refuse_the_legacy_profile() {
+    let d = doctor(KeySpec::Rsa2048);
+    let signed = sign_with(
+        d,
+        KEDU,
+        &SignOptions::profile(Profile::ZusLegacy).deterministic(T, "zla"),
+    );
+    let mut options = VerifyOptions::default().at(T);
+    options.accept_legacy = false;
+    assert_eq!(
+        verify(&signed, &options).expect_err("legacy").code(),
+        ErrorCode::Unsupported
+    );
+}
+
+#[test]
+fn bad_input_and_mismatches() {
+    let rsa = doctor(KeySpec::Rsa2048);
+    let ec = doctor(KeySpec::EcP256);
+    let options = SignOptions::profile(Profile::Zus).deterministic(T, "zla");
+    // Key that does not match the certificate.
+    assert_eq!(
+        sign(KEDU, &ec.key, &rsa.cert, &[], &options)
+            .expect_err("mismatch")
+            .code(),
+        ErrorCode::KeyCertificateMismatch
+    );
+    // The legacy profile needs RSA.
+    assert_eq!(
+        sign(
+            KEDU,
+            &ec.key,
+            &ec.cert,
+            &[],
+            &SignOptions::profile(Profile::ZusLegacy)
+        )
+        .expect_err("ec legacy")
+        .code(),
+        ErrorCode::UnsupportedKey
+    );
+    // Expired certificate: refused unless asked.
+    let late =
+        SignOptions::profile(Profile::Zus).deterministic(datetime!(2030-01-01 00:00 UTC), "zla");
+    assert_eq!(
+        sign(KEDU, &rsa.key, &rsa.cert, &[], &late)
+            .expect_err("expired")
+            .code(),
+        ErrorCode::CertificateExpired
+    );
+    let mut override_ = late.clone();
+    override_.allow_invalid_certificate = true;
+    let signed = sign(KEDU, &rsa.key, &rsa.cert, &[], &override_).expect("explicit override");
+    // ...and the verifier then finds the signing time outside the validity.
+    assert_eq!(
+        verify_now(&signed).expect_err("time").code(),
+        ErrorCode::SigningTimeInvalid
+    );
+    // Already signed.
+    let signed = sign_with(rsa, KEDU, &options);
+    assert_eq!(
+        sign(&signed, &rsa.key, &rsa.cert, &[], &options)
+            .expect_err("twice")
+            .code(),
+        ErrorCode::AlreadySigned
+    );
+    // Non-UTF-8 input.
+    let latin2 = b"<?xml version=\"1.0\"?><a>\xb1</a>";
+    assert_eq!(
+        sign(latin2, &rsa.key, &rsa.cert, &[], &options)
+            .expect_err("utf8")
+            .code(),
+        ErrorCode::XmlMalformed
+    );
+    // Garbage certificate.
+    assert_eq!(
+        sign(KEDU, &rsa.key, b"not a certificate", &[], &options)
+            .expect_err("der")
+            .code(),
+        ErrorCode::DerMalformed
+    );
+}
+
+#[test]
+fn co_signing_when_asked() {
+    let rsa = doctor(KeySpec::Rsa2048);
+    let ec = doctor(KeySpec::EcP256);
+    let first = sign_with(
+        rsa,
+        KEDU,
+        &SignOptions::profile(Profile::Zus).deterministic(T, "first"),
+    );
+    let mut options = SignOptions::profile(Profile::Zus).deterministic(T, "second");
+    options.allow_cosigning = true;
+    let both = sign_with(ec, &first, &options);
+    assert_eq!(
+        verify_now(&both).expect_err("ambiguous").code(),
+        ErrorCode::SignatureAmbiguous
+    );
+    let reports = verify_all(&both, &VerifyOptions::default().at(T)).expect("both verify");
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].signature_id, "first-Signature");
+    assert_eq!(reports[1].signature_id, "second-Signature");
+}
+
+fn tamper(signed: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8(signed.to_vec()).expect("utf8");
+    assert!(text.contains(from), "{from} not in the document");
+    text.replacen(from, to, 1).into_bytes()
+}
+
+#[test]
+fn tampering_with_content_or_properties_fails() {
+    let d = doctor(KeySpec::Rsa2048);
+    let signed = sign_with(
+        d,
+        KEDU,
+        &SignOptions::profile(Profile::Zus).deterministic(T, "zla"),
+    );
+    // Content change.
+    assert_eq!(
+        verify_now(&tamper(&signed, "Filip", "Adam"))
+            .expect_err("digest")
+            .code(),
+        ErrorCode::DigestMismatch
+    );
+    // A changed signing time breaks the SignedProperties digest.
+    assert_eq!(
+        verify_now(&tamper(
+            &signed,
+            "2026-11-24T10:15:00Z",
+            "2026-11-24T10:16:00Z"
+        ))
+        .expect_err("props")
+        .code(),
+        ErrorCode::DigestMismatch
+    );
+}
+
+#[test]
+fn properties_must_be_covered_and_typed() {
+    // Build a signature whose SignedProperties reference lacks the Type: XML-DSig accepts it,
+    // XAdES must not.
+    let d = doctor(KeySpec::Rsa2048);
+    let mut spec = Profile::Zus.spec(d.key.kind(), "sp").expect("spec");
+    spec.references[1].type_uri = None;
+    spec.id = Some("sig".into());
+    spec.key_info.certificates = vec![d.cert.clone()];
+    let cert = cert::CertFacts::from_der(&d.cert).expect("cert");
+    spec.objects = vec![crate::dsig::ObjectSpec {
+        id: None,
+        content: format!(
+            "<xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" Target=\"#sig\"><xades:SignedProperties Id=\"sp\"><xades:SignedSignatureProperties><xades:SigningTime>2026-11-24T10:15:00Z</xades:SigningTime><xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>{}</ds:DigestValue></xades:CertDigest><xades:IssuerSerial><ds:X509IssuerName>{}</ds:X509IssuerName><ds:X509SerialNumber>{}</ds:X509SerialNumber></xades:IssuerSerial></xades:Cert></xades:SigningCertificate></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>",
+            crate::dsig::encode_base64(&cert.digest(DigestAlgorithm::Sha256)),
+            cert.issuer_text(),
+            cert.serial_decimal()
+        ),
+    }];
+    let signed =
+        crate::dsig::sign_enveloped(KEDU, &spec, &d.key, &Default::default()).expect("sign");
+    assert_eq!(
+        verify_now(&signed).expect_err("type").code(),
+        ErrorCode::XadesPropertiesInvalid
+    );
+
+    // A wrong serial in IssuerSerial, with the Type right.
+    spec.references[1].type_uri = Some(SIGNED_PROPERTIES_TYPE.into());
+    spec.objects[0].content = spec.objects[0]
+        .content
+        .replace(&format!(">{}<", cert.serial_decimal()), ">42<");
+    let signed =
+        crate::dsig::sign_enveloped(KEDU, &spec, &d.key, &Default::default()).expect("sign");
+    assert_eq!(
+        verify_now(&signed).expect_err("serial").code(),
+        ErrorCode::SigningCertificateMismatch
+    );
+    // A wrong issuer.
+    let issuer = cert.issuer_text();
+    spec.objects[0].content = spec.objects[0]
+        .content
+        .replace(">42<", &format!(">{}<", cert.serial_decimal()))
+        .replace(&issuer, "CN=someone else,C=PL");
+    let signed =
+        crate::dsig::sign_enveloped(KEDU, &spec, &d.key, &Default::default()).expect("sign");
+    assert_eq!(
+        verify_now(&signed).expect_err("issuer").code(),
+        ErrorCode::SigningCertificateMismatch
+    );
+    // Target pointing elsewhere.
+    spec.objects[0].content = spec.objects[0]
+        .content
+        .replace("CN=someone else,C=PL", &issuer)
+        .replace("Target=\"#sig\"", "Target=\"#other\"");
+    let signed =
+        crate::dsig::sign_enveloped(KEDU, &spec, &d.key, &Default::default()).expect("sign");
+    assert_eq!(
+        verify_now(&signed).expect_err("target").code(),
+        ErrorCode::XadesPropertiesInvalid
+    );
+    // The repaired one verifies (the checks above failed for the stated reasons only).
+    spec.objects[0].content = spec.objects[0]
+        .content
+        .replace("Target=\"#other\"", "Target=\"#sig\"");
+    let signed =
+        crate::dsig::sign_enveloped(KEDU, &spec, &d.key, &Default::default()).expect("sign");
+    verify_now(&signed).expect("repaired");
+}
+
+#[test]
+fn time_formats() {
+    assert_eq!(
+        format_time(datetime!(2026-11-24 10:15:00.123 +01:00)),
+        "2026-11-24T09:15:00Z"
+    );
+    assert_eq!(
+        parse_time("2026-11-24T10:15:00+01:00"),
+        Some(datetime!(2026-11-24 09:15:00 UTC))
+    );
+    assert_eq!(
+        parse_time("2026-11-24T10:15:00"),
+        Some(datetime!(2026-11-24 10:15:00 UTC))
+    );
+    assert_eq!(parse_time("yesterday"), None);
+}

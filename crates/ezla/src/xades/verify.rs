@@ -1,0 +1,583 @@
+//! Verifying XAdES-BES signatures and reporting what they say.
+
+use std::sync::Arc;
+
+use der::Decode;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::cert::{CertFacts, decimal};
+use super::dn;
+use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
+use super::{XADES_NS, format_time, parse_time};
+use crate::crypto::{Backend, DigestAlgorithm};
+use crate::dsig::{
+    self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Trust, Verified, Verifier,
+    VerifyPolicy, XPATH, digest_from_uri,
+};
+use crate::xml::c14n::{C14N_10, EXC_C14N};
+use crate::xml::{Document, Element};
+use crate::{Error, Result};
+
+/// Options for [`verify`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Trust anchors (or another validator) for the signer's certificate. Without them the
+    /// signature is checked with the certificate it carries and the report says the signer is
+    /// untrusted.
+    pub trust: Option<Arc<dyn CertificateValidator>>,
+    /// The instant to check certificates at; default now.
+    pub at: Option<OffsetDateTime>,
+    /// Accept the `zus-legacy` profile (SHA-1). Default: true — it is a named profile ZUS
+    /// itself used. SHA-1 is refused in every other shape.
+    pub accept_legacy: bool,
+    /// Allow more than one signature (each must verify); see [`verify_all`].
+    pub allow_cosignatures: bool,
+    /// The backend for the signature check.
+    pub backend: Backend,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            trust: None,
+            at: None,
+            accept_legacy: true,
+            allow_cosignatures: false,
+            backend: Backend::default(),
+        }
+    }
+}
+
+impl VerifyOptions {
+    /// Validates the signer's certificate with `validator` (e.g. [`crate::pki::TrustAnchors`]).
+    pub fn with_trust(mut self, validator: Arc<dyn CertificateValidator>) -> Self {
+        self.trust = Some(validator);
+        self
+    }
+
+    /// Checks certificates at `at` instead of now.
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+}
+
+/// The signer as the verified certificate names them.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct SignerReport {
+    /// Subject (RFC 4514).
+    pub subject: String,
+    /// Issuer (RFC 4514).
+    pub issuer: String,
+    /// Serial number, decimal.
+    pub serial: String,
+    /// The PESEL in the subject's `serialNumber` (`PNOPL-…` or bare), when present.
+    pub pesel: Option<String>,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// SHA-256 fingerprint of the certificate, hex.
+    pub sha256_fingerprint: String,
+}
+
+/// A reference and what it covers, in words.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct ReferenceReport {
+    /// The `URI`.
+    pub uri: String,
+    /// The `Type`, if any.
+    pub type_uri: Option<String>,
+    /// The digest (`SHA-256`).
+    pub digest: String,
+    /// The transform URIs.
+    pub transforms: Vec<String>,
+    /// What the digest covers, e.g. `the document element /KEDU, except signatures`.
+    pub covers: String,
+}
+
+/// The outcome of a successful verification: who signed what, when, and how.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// The profile the signature matches.
+    pub profile: Profile,
+    /// The signature algorithm (`RSA-SHA256`).
+    pub signature_algorithm: String,
+    /// The `SignedInfo` canonicalization URI.
+    pub canonicalization: String,
+    /// The claimed signing time (RFC 3339), from `SigningTime`.
+    pub signing_time: Option<String>,
+    /// `SigningCertificate` (`v1`) or `SigningCertificateV2` (`v2`).
+    pub signing_certificate: String,
+    /// The signer.
+    pub signer: SignerReport,
+    /// `pinned`, `chain` (validated against the caller's trust anchors) or `untrusted`.
+    pub trust: String,
+    /// Subjects of the validated chain above the signer, nearest first.
+    pub chain: Vec<String>,
+    /// The signature's `Id`.
+    pub signature_id: String,
+    /// The signed document element, as `{namespace}local`.
+    pub document_element: String,
+    /// Every reference.
+    pub references: Vec<ReferenceReport>,
+}
+
+/// Verifies the document's only XAdES-BES signature (enveloped, a child of the document
+/// element) and returns the report. Fails unless the signature covers the whole document
+/// element (signatures aside) and its signed properties, and those properties name the
+/// certificate that verified.
+pub fn verify(document: &[u8], options: &VerifyOptions) -> Result<Report> {
+    let doc = Document::parse_bytes(document)?;
+    let signatures = dsig::find_signatures(&doc);
+    match signatures.as_slice() {
+        [] => Err(Error::SignatureMissing {
+            detail: "no ds:Signature in the document".into(),
+        }),
+        [one] => check(&doc, *one, options),
+        more if !options.allow_cosignatures => Err(Error::SignatureAmbiguous { count: more.len() }),
+        more => check(&doc, more[0], options),
+    }
+}
+
+/// Verifies every signature of a co-signed document; each must be a valid XAdES-BES
+/// signature covering the whole document element (signatures aside).
+pub fn verify_all(document: &[u8], options: &VerifyOptions) -> Result<Vec<Report>> {
+    let doc = Document::parse_bytes(document)?;
+    let signatures = dsig::find_signatures(&doc);
+    if signatures.is_empty() {
+        return Err(Error::SignatureMissing {
+            detail: "no ds:Signature in the document".into(),
+        });
+    }
+    signatures
+        .into_iter()
+        .map(|s| check(&doc, s, options))
+        .collect()
+}
+
+fn xades_error(detail: impl Into<String>) -> Error {
+    Error::XadesPropertiesInvalid {
+        detail: detail.into(),
+    }
+}
+
+/// Whether the signature's SignedInfo uses SHA-1 anywhere.
+fn uses_sha1(signature: Element<'_, '_>) -> bool {
+    signature
+        .child(DSIG_NS, "SignedInfo")
+        .map(|si| {
+            si.node.descendants().any(|n| {
+                n.attribute("Algorithm")
+                    .is_some_and(|a| a.ends_with("#sha1") || a.ends_with("-sha1"))
+            })
+        })
+        .unwrap_or(false)
+}
+
+fn check(
+    doc: &Document<'_>,
+    signature: Element<'_, '_>,
+    options: &VerifyOptions,
+) -> Result<Report> {
+    let root = Element::new(doc.tree().root_element())
+        .ok_or_else(|| Error::internal("no document element"))?;
+    if signature.parent() != Some(root) {
+        return Err(Error::SignatureMalformed {
+            detail: format!(
+                "the signature at {} is not a child of the document element",
+                signature.path()
+            ),
+        });
+    }
+    let sha1 = uses_sha1(signature);
+    if sha1 && !options.accept_legacy {
+        return Err(Error::Unsupported {
+            what: "digest",
+            name: "SHA-1 (the zus-legacy profile is not accepted by these options)".into(),
+        });
+    }
+    let mut policy = if sha1 {
+        VerifyPolicy::legacy()
+    } else {
+        VerifyPolicy::strict()
+    };
+    policy.min_rsa_bits = 2048;
+    policy = policy.with_backend(options.backend);
+    if let Some(at) = options.at {
+        policy = policy.at(at);
+    }
+    let keys = match &options.trust {
+        Some(v) => KeySelection::Trusted(v.clone()),
+        None => KeySelection::EmbeddedUntrusted,
+    };
+    let verified = Verifier::new(keys)
+        .with_policy(policy)
+        .verify(doc, signature)?;
+    verified.require_covers(&root)?;
+
+    // The qualifying properties.
+    let signature_id = signature
+        .attribute("Id")
+        .ok_or_else(|| xades_error("the Signature has no Id for QualifyingProperties to target"))?;
+    let mut qps = signature
+        .children()
+        .filter(|c| c.is(DSIG_NS, "Object"))
+        .flat_map(|o| {
+            o.children()
+                .filter(|c| c.is(XADES_NS, "QualifyingProperties"))
+                .collect::<Vec<_>>()
+        });
+    let qp = qps
+        .next()
+        .ok_or_else(|| xades_error("no xades:QualifyingProperties in the signature's objects"))?;
+    if qps.next().is_some() {
+        return Err(xades_error("more than one xades:QualifyingProperties"));
+    }
+    if qp.attribute("Target") != Some(&format!("#{signature_id}")) {
+        return Err(xades_error(format!(
+            "QualifyingProperties targets {:?}, not #{signature_id}",
+            qp.attribute("Target").unwrap_or("")
+        )));
+    }
+    let mut sps = qp.children().filter(|c| c.is(XADES_NS, "SignedProperties"));
+    let sp = sps
+        .next()
+        .ok_or_else(|| xades_error("no xades:SignedProperties"))?;
+    if sps.next().is_some() {
+        return Err(xades_error("more than one xades:SignedProperties"));
+    }
+    let sp_id = sp
+        .attribute("Id")
+        .ok_or_else(|| xades_error("SignedProperties has no Id"))?;
+    let covering = verified.references.iter().find(|r| {
+        matches!(&r.coverage, Coverage::Element { element, excluded } if *element == sp && excluded.is_empty())
+    });
+    match covering {
+        None => {
+            return Err(xades_error(format!(
+                "no reference covers SignedProperties (Id {sp_id})"
+            )));
+        }
+        Some(r) if r.type_uri.as_deref() != Some(SIGNED_PROPERTIES_TYPE) => {
+            return Err(xades_error(format!(
+                "the reference to SignedProperties has Type {:?}, not {SIGNED_PROPERTIES_TYPE}",
+                r.type_uri.as_deref().unwrap_or("")
+            )));
+        }
+        Some(_) => {}
+    }
+    let ssp = sp
+        .child(XADES_NS, "SignedSignatureProperties")
+        .ok_or_else(|| xades_error("no SignedSignatureProperties"))?;
+
+    // The signer's certificate.
+    let cert_der = verified
+        .signer
+        .certificate
+        .as_ref()
+        .ok_or_else(|| xades_error("the signature was not verified with a certificate"))?;
+    let cert = CertFacts::from_der(cert_der)?;
+
+    // SigningTime within the certificate's validity.
+    let signing_time = match ssp.child(XADES_NS, "SigningTime") {
+        Some(el) => {
+            let text = el.text();
+            let t = parse_time(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
+                detail: format!("`{}` is not an xsd:dateTime", text.trim()),
+            })?;
+            if t < cert.not_before || t > cert.not_after {
+                return Err(Error::SigningTimeInvalid {
+                    detail: format!(
+                        "signing time {} lies outside the certificate's validity {} – {}",
+                        format_time(t),
+                        format_time(cert.not_before),
+                        format_time(cert.not_after)
+                    ),
+                });
+            }
+            Some(t)
+        }
+        None => None,
+    };
+
+    // SigningCertificate (v1) or SigningCertificateV2.
+    let v1 = ssp.child(XADES_NS, "SigningCertificate");
+    let v2 = ssp.child(XADES_NS, "SigningCertificateV2");
+    let version = match (v1, v2) {
+        (Some(list), None) => {
+            check_signing_certificate(list, &cert, sha1, false)?;
+            "v1"
+        }
+        (None, Some(list)) => {
+            check_signing_certificate(list, &cert, sha1, true)?;
+            "v2"
+        }
+        (None, None) => {
+            return Err(xades_error(
+                "neither SigningCertificate nor SigningCertificateV2",
+            ));
+        }
+        (Some(_), Some(_)) => {
+            return Err(xades_error(
+                "both SigningCertificate and SigningCertificateV2",
+            ));
+        }
+    };
+
+    let profile = detect(&verified);
+    if sha1 && profile != Profile::ZusLegacy {
+        return Err(Error::Unsupported {
+            what: "digest",
+            name: "SHA-1 outside the zus-legacy profile".into(),
+        });
+    }
+    Ok(report(
+        &verified,
+        profile,
+        signing_time,
+        version,
+        &cert,
+        signature_id,
+        root,
+    ))
+}
+
+fn check_signing_certificate(
+    list: Element<'_, '_>,
+    cert: &CertFacts,
+    sha1_ok: bool,
+    v2: bool,
+) -> Result<()> {
+    let mismatch = |detail: String| Error::SigningCertificateMismatch { detail };
+    let mut found = false;
+    for c in list.children().filter(|c| c.is(XADES_NS, "Cert")) {
+        let digest_el = c
+            .child(XADES_NS, "CertDigest")
+            .ok_or_else(|| xades_error("Cert without CertDigest"))?;
+        let method = digest_el
+            .child(DSIG_NS, "DigestMethod")
+            .and_then(|m| m.attribute("Algorithm"))
+            .ok_or_else(|| xades_error("CertDigest without DigestMethod"))?;
+        let algorithm = digest_from_uri(method).ok_or_else(|| Error::Unsupported {
+            what: "CertDigest digest method",
+            name: method.to_string(),
+        })?;
+        if algorithm == DigestAlgorithm::Sha1 && !sha1_ok {
+            return Err(Error::Unsupported {
+                what: "CertDigest digest method",
+                name: "SHA-1 outside the zus-legacy profile".into(),
+            });
+        }
+        let value = digest_el
+            .child(DSIG_NS, "DigestValue")
+            .ok_or_else(|| xades_error("CertDigest without DigestValue"))?;
+        let value = dsig::decode_base64("CertDigest/DigestValue", &value.text())?;
+        if value != cert.digest(algorithm) {
+            continue;
+        }
+        found = true;
+        if v2 {
+            if let Some(is) = c.child(XADES_NS, "IssuerSerialV2") {
+                let der = dsig::decode_base64("IssuerSerialV2", &is.text())?;
+                check_issuer_serial_v2(&der, cert)?;
+            }
+        } else {
+            let is = c
+                .child(XADES_NS, "IssuerSerial")
+                .ok_or_else(|| xades_error("Cert without IssuerSerial"))?;
+            let name = is
+                .child(DSIG_NS, "X509IssuerName")
+                .ok_or_else(|| xades_error("IssuerSerial without X509IssuerName"))?
+                .text();
+            let serial = is
+                .child(DSIG_NS, "X509SerialNumber")
+                .ok_or_else(|| xades_error("IssuerSerial without X509SerialNumber"))?
+                .text();
+            let parsed = dn::parse(name.trim()).ok_or_else(|| {
+                mismatch(format!(
+                    "X509IssuerName `{}` is not a distinguished name",
+                    name.trim()
+                ))
+            })?;
+            if !dn::equal(&parsed, &cert.issuer) {
+                return Err(mismatch(format!(
+                    "X509IssuerName `{}` is not the certificate's issuer `{}`",
+                    name.trim(),
+                    cert.issuer_text()
+                )));
+            }
+            let serial = serial.trim().trim_start_matches('0');
+            let want = cert.serial_decimal();
+            if serial != want.trim_start_matches('0') {
+                return Err(mismatch(format!(
+                    "X509SerialNumber {serial} is not the certificate's serial {want}"
+                )));
+            }
+        }
+    }
+    if found {
+        Ok(())
+    } else {
+        Err(mismatch(
+            "no Cert's CertDigest matches the certificate that verified the signature".into(),
+        ))
+    }
+}
+
+fn check_issuer_serial_v2(der_bytes: &[u8], cert: &CertFacts) -> Result<()> {
+    let mismatch = |detail: &str| Error::SigningCertificateMismatch {
+        detail: detail.to_string(),
+    };
+    // Parse by hand-rolled structure: SEQUENCE { GeneralNames, INTEGER }.
+    let outer = der::asn1::AnyRef::from_der(der_bytes)
+        .map_err(|e| mismatch(&format!("IssuerSerialV2 is not DER: {e}")))?;
+    let mut reader = der::SliceReader::new(outer.value())
+        .map_err(|e| mismatch(&format!("IssuerSerialV2: {e}")))?;
+    let names: Vec<x509_cert::ext::pkix::name::GeneralName> = Decode::decode(&mut reader)
+        .map_err(|e| mismatch(&format!("IssuerSerialV2 issuer: {e}")))?;
+    let serial: der::asn1::Int = Decode::decode(&mut reader)
+        .map_err(|e| mismatch(&format!("IssuerSerialV2 serial: {e}")))?;
+    let issuer_ok = names.iter().any(|n| match n {
+        x509_cert::ext::pkix::name::GeneralName::DirectoryName(name) => {
+            dn::equal(&dn::rdns_of(name), &cert.issuer)
+        }
+        _ => false,
+    });
+    if !issuer_ok {
+        return Err(mismatch("IssuerSerialV2 names another issuer"));
+    }
+    let bytes = serial.as_bytes();
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    if decimal(&bytes[first..]) != cert.serial_decimal() {
+        return Err(mismatch("IssuerSerialV2 names another serial number"));
+    }
+    Ok(())
+}
+
+/// The profile a verified signature's shape matches.
+fn detect(v: &Verified<'_, '_>) -> Profile {
+    let refs = &v.references;
+    let zus_shape = v.canonicalization.uri() == C14N_10
+        && refs.len() == 2
+        && refs[0].uri.is_empty()
+        && refs[0].transforms == [XPATH.to_string()]
+        && refs[1].type_uri.as_deref() == Some(SIGNED_PROPERTIES_TYPE)
+        && refs[1].transforms == [EXC_C14N.to_string()];
+    let all = |d: DigestAlgorithm| v.algorithm.digest() == d && refs.iter().all(|r| r.digest == d);
+    match (
+        zus_shape,
+        all(DigestAlgorithm::Sha1),
+        all(DigestAlgorithm::Sha256),
+    ) {
+        (true, true, _)
+            if matches!(
+                v.signer.public_key.kind(),
+                crate::crypto::KeyKind::Rsa { .. }
+            ) =>
+        {
+            Profile::ZusLegacy
+        }
+        (true, _, true) => Profile::Zus,
+        _ => Profile::XadesBes,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn report(
+    v: &Verified<'_, '_>,
+    profile: Profile,
+    signing_time: Option<OffsetDateTime>,
+    version: &str,
+    cert: &CertFacts,
+    signature_id: &str,
+    root: Element<'_, '_>,
+) -> Report {
+    let references = v
+        .references
+        .iter()
+        .map(|r| ReferenceReport {
+            uri: r.uri.clone(),
+            type_uri: r.type_uri.clone(),
+            digest: r.digest.name().to_string(),
+            transforms: r.transforms.clone(),
+            covers: describe(&r.coverage, root),
+        })
+        .collect();
+    Report {
+        profile,
+        signature_algorithm: v.algorithm.name(),
+        canonicalization: v.canonicalization.uri().to_string(),
+        signing_time: signing_time.map(format_time),
+        signing_certificate: version.to_string(),
+        signer: SignerReport {
+            subject: cert.subject_text(),
+            issuer: cert.issuer_text(),
+            serial: cert.serial_decimal(),
+            pesel: cert.pesel(),
+            not_before: format_time(cert.not_before),
+            not_after: format_time(cert.not_after),
+            sha256_fingerprint: hex(&cert.digest(DigestAlgorithm::Sha256)),
+        },
+        trust: match v.signer.trust {
+            Trust::Pinned => "pinned",
+            Trust::Chain => "chain",
+            Trust::Untrusted => "untrusted",
+        }
+        .to_string(),
+        chain: v
+            .signer
+            .chain
+            .iter()
+            .filter_map(|c| CertFacts::from_der(c).ok())
+            .map(|c| c.subject_text())
+            .collect(),
+        signature_id: signature_id.to_string(),
+        document_element: format!(
+            "{{{}}}{}",
+            root.namespace().unwrap_or(""),
+            root.local_name()
+        ),
+        references,
+    }
+}
+
+fn describe(coverage: &Coverage<'_, '_>, root: Element<'_, '_>) -> String {
+    let except = |excluded: &[Element<'_, '_>]| -> String {
+        if excluded.is_empty() {
+            String::new()
+        } else if excluded.iter().all(|e| e.is(DSIG_NS, "Signature")) {
+            ", except signatures".to_string()
+        } else {
+            format!(
+                ", except {}",
+                excluded
+                    .iter()
+                    .map(|e| e.path())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    };
+    match coverage {
+        Coverage::Document { excluded } => {
+            format!("the whole document ({}){}", root.path(), except(excluded))
+        }
+        Coverage::Element { element, excluded } => {
+            let id = element
+                .attribute("Id")
+                .map(|i| format!(" (Id {i})"))
+                .unwrap_or_default();
+            format!("{}{id}{}", element.path(), except(excluded))
+        }
+        Coverage::DecodedText { element } => format!("the base64 text of {}", element.path()),
+    }
+}
