@@ -34,6 +34,9 @@ pub trait CertificateValidator: Send + Sync + fmt::Debug {
 pub enum KeySelection {
     /// This key, whatever `KeyInfo` says (`KeyInfo` is ignored).
     Pinned(PublicKey),
+    /// This certificate's key (DER); the certificate is reported as the signer's, so that
+    /// XAdES can check its signed properties against it. `KeyInfo` is ignored.
+    PinnedCertificate(Vec<u8>),
     /// A certificate from `X509Data` that chains to a trust anchor at the verification
     /// instant.
     Trusted(Arc<dyn CertificateValidator>),
@@ -500,6 +503,16 @@ impl Verifier {
                 Ok(SignerKey {
                     public_key: key.clone(),
                     certificate: None,
+                    chain: Vec::new(),
+                    trust: Trust::Pinned,
+                })
+            }
+            KeySelection::PinnedCertificate(der) => {
+                let key = keyinfo::certificate_key(der)?;
+                verify(&key)?;
+                Ok(SignerKey {
+                    public_key: key,
+                    certificate: Some(der.clone()),
                     chain: Vec::new(),
                     trust: Trust::Pinned,
                 })

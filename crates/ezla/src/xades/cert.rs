@@ -14,7 +14,7 @@ pub(crate) struct CertFacts {
     pub(crate) der: Vec<u8>,
     pub(crate) issuer: Rdns,
     pub(crate) subject: Rdns,
-    /// Serial number as unsigned big-endian bytes.
+    /// Serial number: the DER INTEGER's content octets (two's complement, big-endian).
     pub(crate) serial: Vec<u8>,
     pub(crate) not_before: OffsetDateTime,
     pub(crate) not_after: OffsetDateTime,
@@ -36,12 +36,11 @@ impl CertFacts {
                 .map_err(|e| Error::malformed(Format::Der, "certificate validity", e.to_string()))
         };
         let serial = tbs.serial_number().as_bytes();
-        let first = serial.iter().position(|&b| b != 0).unwrap_or(serial.len());
         Ok(CertFacts {
             der: der.to_vec(),
             issuer: dn::rdns_of(tbs.issuer()),
             subject: dn::rdns_of(tbs.subject()),
-            serial: serial[first..].to_vec(),
+            serial: serial.to_vec(),
             not_before: time(&tbs.validity().not_before)?,
             not_after: time(&tbs.validity().not_after)?,
             public_key: PublicKey::from_spki_der(&spki)?,
@@ -60,8 +59,10 @@ impl CertFacts {
         dn::format(&self.subject)
     }
 
+    /// The serial number in decimal, as `xsd:integer` (a DER INTEGER is two's complement: a
+    /// non-conforming negative serial reads as negative, as other implementations write it).
     pub(crate) fn serial_decimal(&self) -> String {
-        decimal(&self.serial)
+        signed_decimal(&self.serial)
     }
 
     /// The PESEL in the subject's `serialNumber`, if any (`PNOPL-<PESEL>` or a bare PESEL
@@ -108,6 +109,25 @@ fn pesel_check(d: &str) -> bool {
     (10 - sum % 10) % 10 == digits[10]
 }
 
+/// Decimal text of a two's complement big-endian integer (DER INTEGER content).
+pub(crate) fn signed_decimal(bytes: &[u8]) -> String {
+    match bytes.first() {
+        Some(&b) if b & 0x80 != 0 => {
+            // Negative: magnitude = two's complement negation.
+            let mut magnitude: Vec<u8> = bytes.iter().map(|b| !b).collect();
+            for byte in magnitude.iter_mut().rev() {
+                let (v, carry) = byte.overflowing_add(1);
+                *byte = v;
+                if !carry {
+                    break;
+                }
+            }
+            format!("-{}", decimal(&magnitude))
+        }
+        _ => decimal(bytes),
+    }
+}
+
 /// Decimal text of an unsigned big-endian integer.
 pub(crate) fn decimal(bytes: &[u8]) -> String {
     let mut digits: Vec<u8> = vec![0];
@@ -138,6 +158,17 @@ mod tests {
             decimal(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x11]),
             "335812727670730321937"
         );
+    }
+
+    #[test]
+    fn negative_serials_read_as_der_integers() {
+        assert_eq!(signed_decimal(&[0x00, 0x80]), "128");
+        assert_eq!(signed_decimal(&[0x80]), "-128");
+        assert_eq!(signed_decimal(&[0xff]), "-1");
+        let mut bytes = vec![0xa6];
+        bytes.extend([0u8; 15]);
+        // 0xa6 << 120, read signed
+        assert!(signed_decimal(&bytes).starts_with('-'));
     }
 
     #[test]

@@ -211,6 +211,20 @@ pub(crate) fn parse(text: &str) -> Option<Rdns> {
             let any = der::Any::from_der(&der).ok()?;
             value = any_to_string(&any);
             i = he;
+        } else if i < chars.len() && chars[i] == '"' {
+            // RFC 2253 §4 / RFC 1779 quoted value.
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                value.push(*chars.get(i)?);
+                i += 1;
+            }
+            if chars.get(i) != Some(&'"') {
+                return None;
+            }
+            i += 1;
         } else {
             let mut trailing_spaces = 0;
             while i < chars.len() && chars[i] != ',' && chars[i] != '+' && chars[i] != ';' {
@@ -323,6 +337,7 @@ mod tests {
             "CN=ZUS CA\\, test, O=Zakład Ubezpieczeń Społecznych, C=PL",
             "cn=ZUS CA\\2C test;o=Zak\\C5\\82ad Ubezpiecze\\C5\\84 Spo\\C5\\82ecznych;c=PL",
             "2.5.4.3=ZUS CA\\, test,OID.2.5.4.10=Zakład Ubezpieczeń Społecznych,C=#1302504C",
+            "CN=\"ZUS CA, test\", O=\"Zakład Ubezpieczeń Społecznych\", C=PL",
         ] {
             let parsed = parse(text).unwrap_or_else(|| panic!("parse {text}"));
             assert!(equal(&parsed, &want), "{text}: {parsed:?}");

@@ -31,7 +31,9 @@ mod verify;
 
 pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
 pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign};
-pub use verify::{ReferenceReport, Report, SignerReport, VerifyOptions, verify, verify_all};
+pub use verify::{
+    ReferenceReport, Report, SignerReport, VerifyOptions, verify, verify_all, verify_signature,
+};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

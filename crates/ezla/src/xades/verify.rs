@@ -6,7 +6,7 @@ use der::Decode;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::cert::{CertFacts, decimal};
+use super::cert::{CertFacts, signed_decimal};
 use super::dn;
 use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
 use super::{XADES_NS, format_time, parse_time};
@@ -34,6 +34,12 @@ pub struct VerifyOptions {
     pub accept_legacy: bool,
     /// Allow more than one signature (each must verify); see [`verify_all`].
     pub allow_cosignatures: bool,
+    /// Accept SHA-1 and RSA keys from 1024 bits in any shape, not only in the `zus-legacy`
+    /// profile. For inspecting old third-party documents; never for accepting e-ZLA.
+    pub allow_legacy_algorithms: bool,
+    /// The signer's certificate (DER), when the caller knows it: the signature must verify
+    /// with it, and the report says `pinned`. Takes precedence over [`VerifyOptions::trust`].
+    pub signer_certificate: Option<Vec<u8>>,
     /// The backend for the signature check.
     pub backend: Backend,
 }
@@ -41,10 +47,12 @@ pub struct VerifyOptions {
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
+            signer_certificate: None,
             trust: None,
             at: None,
             accept_legacy: true,
             allow_cosignatures: false,
+            allow_legacy_algorithms: false,
             backend: Backend::default(),
         }
     }
@@ -112,7 +120,8 @@ pub struct Report {
     pub canonicalization: String,
     /// The claimed signing time (RFC 3339), from `SigningTime`.
     pub signing_time: Option<String>,
-    /// `SigningCertificate` (`v1`) or `SigningCertificateV2` (`v2`).
+    /// How the signing certificate is protected: `SigningCertificate` (`v1`),
+    /// `SigningCertificateV2` (`v2`), or a signed `KeyInfo` (`keyinfo`, XAdES 1.3.2 §4.4.1).
     pub signing_certificate: String,
     /// The signer.
     pub signer: SignerReport,
@@ -126,6 +135,9 @@ pub struct Report {
     pub document_element: String,
     /// Every reference.
     pub references: Vec<ReferenceReport>,
+    /// The XAdES-EPES signature policy identifier (or `implied`), when present. Its hash is
+    /// not checked against the policy document.
+    pub signature_policy: Option<String>,
 }
 
 /// Verifies the document's only XAdES-BES signature (enveloped, a child of the document
@@ -180,6 +192,7 @@ fn uses_sha1(signature: Element<'_, '_>) -> bool {
         .unwrap_or(false)
 }
 
+/// The e-ZLA shape: an enveloped signature, child of the document element, covering it all.
 fn check(
     doc: &Document<'_>,
     signature: Element<'_, '_>,
@@ -195,6 +208,30 @@ fn check(
             ),
         });
     }
+    verify_signature_inner(doc, signature, options, Some(root))
+}
+
+/// Verifies one XAdES-BES signature wherever it sits (enveloped, enveloping, or detached with
+/// same-document references), with every XAdES check but no requirement on what the
+/// references cover: the report says what they cover, and the caller decides. For e-ZLA
+/// documents use [`verify`], which also requires an enveloped signature covering the whole
+/// document element.
+pub fn verify_signature(
+    doc: &Document<'_>,
+    signature: Element<'_, '_>,
+    options: &VerifyOptions,
+) -> Result<Report> {
+    verify_signature_inner(doc, signature, options, None)
+}
+
+fn verify_signature_inner(
+    doc: &Document<'_>,
+    signature: Element<'_, '_>,
+    options: &VerifyOptions,
+    must_cover: Option<Element<'_, '_>>,
+) -> Result<Report> {
+    let root = Element::new(doc.tree().root_element())
+        .ok_or_else(|| Error::internal("no document element"))?;
     let sha1 = uses_sha1(signature);
     if sha1 && !options.accept_legacy {
         return Err(Error::Unsupported {
@@ -202,24 +239,29 @@ fn check(
             name: "SHA-1 (the zus-legacy profile is not accepted by these options)".into(),
         });
     }
-    let mut policy = if sha1 {
+    let mut policy = if sha1 || options.allow_legacy_algorithms {
         VerifyPolicy::legacy()
     } else {
         VerifyPolicy::strict()
     };
-    policy.min_rsa_bits = 2048;
+    if !options.allow_legacy_algorithms {
+        policy.min_rsa_bits = 2048;
+    }
     policy = policy.with_backend(options.backend);
     if let Some(at) = options.at {
         policy = policy.at(at);
     }
-    let keys = match &options.trust {
-        Some(v) => KeySelection::Trusted(v.clone()),
-        None => KeySelection::EmbeddedUntrusted,
+    let keys = match (&options.signer_certificate, &options.trust) {
+        (Some(der), _) => KeySelection::PinnedCertificate(der.clone()),
+        (None, Some(v)) => KeySelection::Trusted(v.clone()),
+        (None, None) => KeySelection::EmbeddedUntrusted,
     };
     let verified = Verifier::new(keys)
         .with_policy(policy)
         .verify(doc, signature)?;
-    verified.require_covers(&root)?;
+    if let Some(element) = must_cover {
+        verified.require_covers(&element)?;
+    }
 
     // The qualifying properties.
     let signature_id = signature
@@ -311,17 +353,29 @@ fn check(
     let v2 = ssp.child(XADES_NS, "SigningCertificateV2");
     let version = match (v1, v2) {
         (Some(list), None) => {
-            check_signing_certificate(list, &cert, sha1, false)?;
+            check_signing_certificate(list, &cert, sha1 || options.allow_legacy_algorithms, false)?;
             "v1"
         }
         (None, Some(list)) => {
-            check_signing_certificate(list, &cert, sha1, true)?;
+            check_signing_certificate(list, &cert, sha1 || options.allow_legacy_algorithms, true)?;
             "v2"
         }
         (None, None) => {
-            return Err(xades_error(
-                "neither SigningCertificate nor SigningCertificateV2",
-            ));
+            // XAdES 1.3.2 §4.4.1: without SigningCertificate, the signing certificate must be
+            // protected by signing the KeyInfo that carries it.
+            let key_info = signature.child(DSIG_NS, "KeyInfo");
+            let covered = key_info.is_some_and(|ki| {
+                verified.references.iter().any(|r| {
+                    matches!(&r.coverage, Coverage::Element { element, excluded }
+                        if *element == ki && excluded.is_empty())
+                })
+            });
+            if !covered {
+                return Err(xades_error(
+                    "neither SigningCertificate(V2) nor a signed KeyInfo protects the signing certificate",
+                ));
+            }
+            "keyinfo"
         }
         (Some(_), Some(_)) => {
             return Err(xades_error(
@@ -330,14 +384,16 @@ fn check(
         }
     };
 
+    let policy_id = check_signature_policy(ssp)?;
+    check_data_object_formats(sp, &verified)?;
     let profile = detect(&verified);
-    if sha1 && profile != Profile::ZusLegacy {
+    if sha1 && profile != Profile::ZusLegacy && !options.allow_legacy_algorithms {
         return Err(Error::Unsupported {
             what: "digest",
             name: "SHA-1 outside the zus-legacy profile".into(),
         });
     }
-    Ok(report(
+    let mut report = report(
         &verified,
         profile,
         signing_time,
@@ -345,9 +401,79 @@ fn check(
         &cert,
         signature_id,
         root,
-    ))
+    );
+    report.signature_policy = policy_id;
+    Ok(report)
 }
 
+/// Every `DataObjectFormat` must point (`ObjectReference="#id"`) at a reference of the
+/// signature.
+fn check_data_object_formats(sp: Element<'_, '_>, verified: &Verified<'_, '_>) -> Result<()> {
+    let Some(sdop) = sp.child(XADES_NS, "SignedDataObjectProperties") else {
+        return Ok(());
+    };
+    for dof in sdop
+        .children()
+        .filter(|c| c.is(XADES_NS, "DataObjectFormat"))
+    {
+        let target = dof.attribute("ObjectReference").unwrap_or("");
+        let id = target.strip_prefix('#').unwrap_or("");
+        let known =
+            verified
+                .references
+                .iter()
+                .any(|r| r.id.as_deref() == Some(id))
+                || verified.signature.node.descendants().any(|n| {
+                    n.has_tag_name((DSIG_NS, "Reference")) && n.attribute("Id") == Some(id)
+                });
+        if id.is_empty() || !known {
+            return Err(xades_error(format!(
+                "DataObjectFormat refers to `{target}`, which is not a reference of the signature"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `SignaturePolicyIdentifier` (XAdES-EPES), when present, must be well formed: implied, or an
+/// identifier with the policy's hash. The hash is reported, not checked against the policy
+/// document, which ezla never fetches.
+fn check_signature_policy(ssp: Element<'_, '_>) -> Result<Option<String>> {
+    let Some(spi) = ssp.child(XADES_NS, "SignaturePolicyIdentifier") else {
+        return Ok(None);
+    };
+    if spi.child(XADES_NS, "SignaturePolicyImplied").is_some() {
+        return Ok(Some("implied".into()));
+    }
+    let id = spi
+        .child(XADES_NS, "SignaturePolicyId")
+        .ok_or_else(|| xades_error("SignaturePolicyIdentifier is neither implied nor an Id"))?;
+    let identifier = id
+        .child(XADES_NS, "SigPolicyId")
+        .and_then(|s| s.child(XADES_NS, "Identifier"))
+        .map(|i| i.text().trim().to_string())
+        .ok_or_else(|| xades_error("SignaturePolicyId without SigPolicyId/Identifier"))?;
+    let hash = id.child(XADES_NS, "SigPolicyHash").ok_or_else(|| {
+        xades_error(format!(
+            "signature policy {identifier} has no SigPolicyHash"
+        ))
+    })?;
+    let has_method = hash
+        .child(DSIG_NS, "DigestMethod")
+        .and_then(|m| m.attribute("Algorithm"))
+        .is_some();
+    let has_value = hash.child(DSIG_NS, "DigestValue").is_some();
+    if !(has_method && has_value) {
+        return Err(xades_error(format!(
+            "signature policy {identifier}: SigPolicyHash lacks DigestMethod or DigestValue"
+        )));
+    }
+    Ok(Some(identifier))
+}
+
+/// Checks `SigningCertificate(V2)`: some `Cert` must carry the digest of the certificate that
+/// verified the signature, and every `Cert` that names that certificate by issuer and serial
+/// must carry its digest (a `Cert` claiming the signer with another digest is a substitution).
 fn check_signing_certificate(
     list: Element<'_, '_>,
     cert: &CertFacts,
@@ -377,48 +503,39 @@ fn check_signing_certificate(
         let value = digest_el
             .child(DSIG_NS, "DigestValue")
             .ok_or_else(|| xades_error("CertDigest without DigestValue"))?;
-        let value = dsig::decode_base64("CertDigest/DigestValue", &value.text())?;
-        if value != cert.digest(algorithm) {
-            continue;
-        }
-        found = true;
-        if v2 {
-            if let Some(is) = c.child(XADES_NS, "IssuerSerialV2") {
-                let der = dsig::decode_base64("IssuerSerialV2", &is.text())?;
-                check_issuer_serial_v2(&der, cert)?;
+        let digest_matches =
+            dsig::decode_base64("CertDigest/DigestValue", &value.text())? == cert.digest(algorithm);
+        let names_signer = if v2 {
+            match c.child(XADES_NS, "IssuerSerialV2") {
+                Some(is) => Some(issuer_serial_v2_names(
+                    &dsig::decode_base64("IssuerSerialV2", &is.text())?,
+                    cert,
+                )?),
+                None => None,
             }
         } else {
             let is = c
                 .child(XADES_NS, "IssuerSerial")
                 .ok_or_else(|| xades_error("Cert without IssuerSerial"))?;
-            let name = is
-                .child(DSIG_NS, "X509IssuerName")
-                .ok_or_else(|| xades_error("IssuerSerial without X509IssuerName"))?
-                .text();
-            let serial = is
-                .child(DSIG_NS, "X509SerialNumber")
-                .ok_or_else(|| xades_error("IssuerSerial without X509SerialNumber"))?
-                .text();
-            let parsed = dn::parse(name.trim()).ok_or_else(|| {
-                mismatch(format!(
-                    "X509IssuerName `{}` is not a distinguished name",
-                    name.trim()
-                ))
-            })?;
-            if !dn::equal(&parsed, &cert.issuer) {
+            Some(issuer_serial_names(is, cert)?)
+        };
+        match (digest_matches, names_signer) {
+            (true, Some(false)) => {
                 return Err(mismatch(format!(
-                    "X509IssuerName `{}` is not the certificate's issuer `{}`",
-                    name.trim(),
-                    cert.issuer_text()
+                    "the Cert with the signing certificate's digest names issuer/serial {}, not `{}` / {}",
+                    describe_issuer_serial(c),
+                    cert.issuer_text(),
+                    cert.serial_decimal()
                 )));
             }
-            let serial = serial.trim().trim_start_matches('0');
-            let want = cert.serial_decimal();
-            if serial != want.trim_start_matches('0') {
-                return Err(mismatch(format!(
-                    "X509SerialNumber {serial} is not the certificate's serial {want}"
-                )));
+            (false, Some(true)) => {
+                return Err(mismatch(
+                    "a Cert names the signing certificate by issuer and serial but carries another digest"
+                        .into(),
+                ));
             }
+            (true, _) => found = true,
+            (false, _) => {}
         }
     }
     if found {
@@ -430,34 +547,68 @@ fn check_signing_certificate(
     }
 }
 
-fn check_issuer_serial_v2(der_bytes: &[u8], cert: &CertFacts) -> Result<()> {
-    let mismatch = |detail: &str| Error::SigningCertificateMismatch {
-        detail: detail.to_string(),
+fn describe_issuer_serial(c: Element<'_, '_>) -> String {
+    c.child(XADES_NS, "IssuerSerial")
+        .map(|is| {
+            let part = |n: &str| {
+                is.child(DSIG_NS, n)
+                    .map(|e| e.text().trim().to_string())
+                    .unwrap_or_default()
+            };
+            format!(
+                "`{}` / {}",
+                part("X509IssuerName"),
+                part("X509SerialNumber")
+            )
+        })
+        .unwrap_or_else(|| "(IssuerSerialV2)".into())
+}
+
+/// Whether an `IssuerSerial` names the certificate.
+fn issuer_serial_names(is: Element<'_, '_>, cert: &CertFacts) -> Result<bool> {
+    let name = is
+        .child(DSIG_NS, "X509IssuerName")
+        .ok_or_else(|| xades_error("IssuerSerial without X509IssuerName"))?
+        .text();
+    let serial = is
+        .child(DSIG_NS, "X509SerialNumber")
+        .ok_or_else(|| xades_error("IssuerSerial without X509SerialNumber"))?
+        .text();
+    let parsed = dn::parse(name.trim()).ok_or_else(|| Error::SigningCertificateMismatch {
+        detail: format!(
+            "X509IssuerName `{}` is not a distinguished name",
+            name.trim()
+        ),
+    })?;
+    let normalize = |s: &str| {
+        let (sign, digits) = match s.trim().strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", s.trim()),
+        };
+        let digits = digits.trim_start_matches('0');
+        format!("{sign}{}", if digits.is_empty() { "0" } else { digits })
     };
-    // Parse by hand-rolled structure: SEQUENCE { GeneralNames, INTEGER }.
+    Ok(dn::equal(&parsed, &cert.issuer) && normalize(&serial) == normalize(&cert.serial_decimal()))
+}
+
+/// Whether an `IssuerSerialV2` (DER `IssuerSerial` of RFC 5035) names the certificate.
+fn issuer_serial_v2_names(der_bytes: &[u8], cert: &CertFacts) -> Result<bool> {
+    let malformed = |detail: String| Error::SigningCertificateMismatch { detail };
     let outer = der::asn1::AnyRef::from_der(der_bytes)
-        .map_err(|e| mismatch(&format!("IssuerSerialV2 is not DER: {e}")))?;
+        .map_err(|e| malformed(format!("IssuerSerialV2 is not DER: {e}")))?;
     let mut reader = der::SliceReader::new(outer.value())
-        .map_err(|e| mismatch(&format!("IssuerSerialV2: {e}")))?;
+        .map_err(|e| malformed(format!("IssuerSerialV2: {e}")))?;
     let names: Vec<x509_cert::ext::pkix::name::GeneralName> = Decode::decode(&mut reader)
-        .map_err(|e| mismatch(&format!("IssuerSerialV2 issuer: {e}")))?;
+        .map_err(|e| malformed(format!("IssuerSerialV2 issuer: {e}")))?;
     let serial: der::asn1::Int = Decode::decode(&mut reader)
-        .map_err(|e| mismatch(&format!("IssuerSerialV2 serial: {e}")))?;
+        .map_err(|e| malformed(format!("IssuerSerialV2 serial: {e}")))?;
     let issuer_ok = names.iter().any(|n| match n {
         x509_cert::ext::pkix::name::GeneralName::DirectoryName(name) => {
             dn::equal(&dn::rdns_of(name), &cert.issuer)
         }
         _ => false,
     });
-    if !issuer_ok {
-        return Err(mismatch("IssuerSerialV2 names another issuer"));
-    }
-    let bytes = serial.as_bytes();
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    if decimal(&bytes[first..]) != cert.serial_decimal() {
-        return Err(mismatch("IssuerSerialV2 names another serial number"));
-    }
-    Ok(())
+    Ok(issuer_ok && signed_decimal(serial.as_bytes()) == cert.serial_decimal())
 }
 
 /// The profile a verified signature's shape matches.
@@ -547,6 +698,7 @@ fn report(
             root.local_name()
         ),
         references,
+        signature_policy: None,
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// `../shared/vectors` beside the repository, or `$EZLA_VECTORS`; `None` (with a printed
 /// notice) when absent, so that tests skip rather than fail outside CI.
-pub fn vectors_dir() -> Option<PathBuf> {
+pub(crate) fn vectors_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("EZLA_VECTORS") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
@@ -22,7 +22,7 @@ pub fn vectors_dir() -> Option<PathBuf> {
 }
 
 /// The DER inside the first PEM block of `bytes`.
-pub fn pem_decode(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn pem_decode(bytes: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let text = std::str::from_utf8(bytes).ok()?;
     let start = text.find("-----BEGIN")?;
