@@ -1,7 +1,7 @@
 //! ezla's XAdES-BES signatures checked by independent verifiers.
 //!
-//! * Both ZUS profiles (`zus`, `zus-legacy`) — on an e-ZLA document and on the login
-//!   statement — with Debian `xmlsec1` (the `Id` of `xades:SignedProperties` registered) and
+//! * Both ZUS profiles (`zus`, `zus-legacy`) — on an e-ZLA document, on the ORYGINAŁ/KOPIA
+//!   pair of `../shared/vectors/ezla/`, and on the login statement — with Debian `xmlsec1` (the `Id` of `xades:SignedProperties` registered) and
 //!   the JDK's XML signature API.
 //! * The generic `xades-bes` profile with signxml's `XAdESVerifier`, which also checks the
 //!   XAdES properties (signxml has no XPath transform, hence the generic profile).
@@ -72,6 +72,24 @@ fn independent_verifiers_accept_ezla_xades() {
     let rsa = signer(&dir, "rsa", KeySpec::Rsa2048);
     let ec = signer(&dir, "ec", KeySpec::EcP256);
 
+    // The ORYGINAŁ/KOPIA pair from ../shared/vectors/ezla (read there, never copied).
+    let mut samples: Vec<(String, String)> = vec![
+        ("kedu".to_string(), KEDU.to_string()),
+        ("statement".to_string(), STATEMENT.to_string()),
+    ];
+    if let Some(vectors) = ezla_tests::vectors_dir() {
+        for name in [
+            "ked_zla_unsigned_oryginal_medfile",
+            "ked_zla_unsigned_kopia_medfile",
+        ] {
+            let path = vectors.join("ezla").join(format!("{name}.xml"));
+            samples.push((
+                name.to_string(),
+                std::fs::read_to_string(&path).expect("sample"),
+            ));
+        }
+    }
+
     let mut files: Vec<(String, PathBuf, &Signer, Profile)> = Vec::new();
     for (profile, s) in [
         (Profile::Zus, &rsa),
@@ -80,7 +98,7 @@ fn independent_verifiers_accept_ezla_xades() {
         (Profile::XadesBes, &rsa),
         (Profile::XadesBes, &ec),
     ] {
-        for (doc_name, doc) in [("kedu", KEDU), ("statement", STATEMENT)] {
+        for (doc_name, doc) in &samples {
             for version in [SigningCertificateVersion::V1, SigningCertificateVersion::V2] {
                 let mut options = SignOptions::profile(profile);
                 options.signing_certificate = version;
