@@ -11,6 +11,8 @@
 //! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
+//! | [`pki`] | PKCS#12 in and out, the X.509 view, expiry policy, PKCS#10, trust anchors, a test CA |
+//! | [`pl`] | Polish identifiers (PESEL, NIP) and their check digits |
 //!
 //! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
 //! original bytes, verification returns what was signed), *strict by default*, one error model,
@@ -20,6 +22,8 @@
 
 pub mod crypto;
 pub mod error;
+pub mod pki;
+pub mod pl;
 pub mod xml;
 
 pub use error::{Error, ErrorCode, Result};

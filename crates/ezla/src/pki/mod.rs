@@ -1,0 +1,23 @@
+//! Certificates and keys: PKCS#12 in and out, the X.509 view, the ZUS expiry policy,
+//! PKCS#10 requests, trust anchors with chain checks, and a test CA.
+//!
+//! | item | what |
+//! |---|---|
+//! | [`Certificate`] | an X.509 certificate: names, serial, validity, key, extensions, fingerprints, Polish identifiers |
+//! | [`Name`] | a distinguished name: RFC 4514 text and attributes by type |
+//! | [`ExpiryPolicy`], [`ExpiryStatus`] | where a certificate stands against the ZUS renewal rules |
+//! | [`polish`] | PESEL / NIP / … identifiers in a subject (check digits in [`crate::pl`]) |
+// Further items are listed as their modules land.
+
+pub mod expiry;
+pub mod extensions;
+pub mod name;
+pub mod pem;
+pub mod polish;
+mod x509;
+
+pub use expiry::{ExpiryPolicy, ExpiryStatus};
+pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};
+pub use name::{AttributeType, Name, NameBuilder};
+pub use polish::PolishIdentifier;
+pub use x509::Certificate;
