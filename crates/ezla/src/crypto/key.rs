@@ -546,10 +546,10 @@ impl PrivateKey {
         // Validate now, on the backend that will do the signing.
         match backend {
             #[cfg(feature = "aws-lc")]
-            Backend::AwsLc => {
+            Backend::AwsLc if !key.aws_lc_too_small() => {
                 key.aws_lc()?;
             }
-            Backend::RustCrypto => {
+            _ => {
                 key.rustcrypto()?;
             }
         }
@@ -703,6 +703,13 @@ impl PrivateKey {
         &self.0.pkcs8
     }
 
+    /// AWS-LC refuses RSA keys below 2048 bits; those sign on RustCrypto (see the module
+    /// documentation).
+    #[cfg(feature = "aws-lc")]
+    fn aws_lc_too_small(&self) -> bool {
+        matches!(self.kind(), KeyKind::Rsa { bits } if bits < 2048)
+    }
+
     #[cfg(feature = "aws-lc")]
     fn aws_lc(&self) -> Result<&AwsLcKey> {
         use aws_lc_rs::signature::{
@@ -759,6 +766,9 @@ impl PrivateKey {
         let failed = |e: aws_lc_rs::error::Unspecified| Error::SigningFailed {
             detail: format!("AWS-LC: {e}"),
         };
+        if self.aws_lc_too_small() {
+            return Ok(None);
+        }
         match (self.aws_lc()?, algorithm, self.kind()) {
             (AwsLcKey::Rsa(kp), SignatureAlgorithm::RsaPkcs1v15(d), KeyKind::Rsa { bits })
                 if bits >= 2048 =>
@@ -1044,6 +1054,21 @@ mod tests {
                 PrivateKey::from_sec1_der(garbage).expect_err("sec1").code(),
                 crate::ErrorCode::DerMalformed
             );
+        }
+    }
+
+    /// RSA-1024 (still found in old key stores) is accepted and signs on RustCrypto whatever
+    /// backend the key was opened for.
+    #[test]
+    fn rsa_1024_falls_back_to_rustcrypto() {
+        let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 1024).expect("generate");
+        let der = key.to_pkcs8_der().expect("pkcs8");
+        for &backend in Backend::ALL {
+            let key = PrivateKey::from_pkcs8_der_with(backend, der.as_bytes()).expect("parse");
+            assert_eq!(key.kind(), KeyKind::Rsa { bits: 1024 });
+            let alg = SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256);
+            let sig = key.sign(alg, b"x").expect("sign");
+            key.public_key().verify(alg, b"x", &sig).expect("verify");
         }
     }
 

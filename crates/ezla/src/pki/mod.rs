@@ -9,15 +9,26 @@
 //! | [`polish`] | PESEL / NIP / … identifiers in a subject (check digits in [`crate::pl`]) |
 // Further items are listed as their modules land.
 
+pub mod csr;
+mod encode;
 pub mod expiry;
 pub mod extensions;
+mod identity;
+pub mod keyfile;
 pub mod name;
 pub mod pem;
+pub mod pkcs12;
 pub mod polish;
+pub mod testca;
+pub mod trust;
 mod x509;
 
+pub use csr::CertificateRequest;
 pub use expiry::{ExpiryPolicy, ExpiryStatus};
 pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};
+pub use identity::Identity;
 pub use name::{AttributeType, Name, NameBuilder};
+pub use pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
 pub use polish::PolishIdentifier;
+pub use trust::{TrustAnchors, verify_chain};
 pub use x509::Certificate;
