@@ -117,6 +117,7 @@ enum PublicMaterial {
         /// Big-endian public exponent without leading zeros.
         e: Vec<u8>,
         /// RFC 8017 `RSAPublicKey` DER.
+        #[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
         pkcs1_der: Vec<u8>,
     },
     /// Uncompressed SEC1 point `04 ‖ X ‖ Y`.

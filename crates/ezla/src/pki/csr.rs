@@ -209,3 +209,54 @@ impl std::fmt::Debug for CertificateRequest {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use crate::crypto::{KeyKind, KeySpec, PrivateKey};
+
+    fn subject() -> Name {
+        Name::builder()
+            .country("PL")
+            .surname("Nowak")
+            .given_name("Anna")
+            .serial_number("PNOPL-02271409867")
+            .common_name("Anna Nowak")
+            .build()
+            .expect("name")
+    }
+
+    #[test]
+    fn requests_round_trip_and_verify() {
+        for spec in [KeySpec::EcP256, KeySpec::Rsa2048] {
+            let key = PrivateKey::generate(spec).expect("key");
+            for email in [None, Some("anna.nowak@example.com")] {
+                let req = CertificateRequest::new(&key, &subject(), email).expect("csr");
+                let back = CertificateRequest::from_pem(req.to_pem().as_bytes()).expect("pem");
+                assert_eq!(back, req);
+                assert_eq!(back.subject(), &subject());
+                assert_eq!(back.public_key(), key.public_key());
+                assert_eq!(back.email_addresses(), email.as_slice());
+                back.verify_signature().expect("verify");
+                // Altering the request breaks its signature.
+                let mut der = req.to_der().to_vec();
+                let i = der.len() / 3;
+                der[i] ^= 0x01;
+                if let Ok(bad) = CertificateRequest::from_der(&der) {
+                    assert!(bad.verify_signature().is_err());
+                }
+            }
+        }
+        let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
+        assert_eq!(key.kind(), KeyKind::EcP256);
+        let err =
+            CertificateRequest::new(&key, &subject(), Some("not-an-address")).expect_err("email");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument);
+        let err =
+            CertificateRequest::new(&key, &subject(), Some("żółw@example.com")).expect_err("ascii");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument);
+        let err = CertificateRequest::from_der(b"\x30\x03\x02\x01\x00").expect_err("garbage");
+        assert_eq!(err.code(), ErrorCode::DerMalformed);
+    }
+}

@@ -470,7 +470,7 @@ fn decode_string(tag: Tag, bytes: &[u8]) -> Option<String> {
         // T.61 in theory; Latin-1 in practice.
         Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units = bytes

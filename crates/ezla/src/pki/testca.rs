@@ -46,6 +46,11 @@ pub struct IssueOptions {
     pub email_addresses: Vec<String>,
     /// Whether to write CRL distribution point and OCSP URLs (default: yes).
     pub revocation_urls: bool,
+    /// Whether the certificate is for a CA (basic constraints `cA`, marked critical). Set
+    /// `key_usage` to include `keyCertSign` as well.
+    pub ca: bool,
+    /// The CA's path length constraint.
+    pub path_len: Option<u8>,
 }
 
 impl IssueOptions {
@@ -59,6 +64,23 @@ impl IssueOptions {
             extended_key_usage: Vec::new(),
             email_addresses: Vec::new(),
             revocation_urls: true,
+            ca: false,
+            path_len: None,
+        }
+    }
+
+    /// An intermediate CA certificate valid for `days` from `not_before`: key usage
+    /// `keyCertSign` and `cRLSign`, no path length constraint.
+    pub fn intermediate_ca(not_before: OffsetDateTime, days: u32) -> Self {
+        IssueOptions {
+            not_before,
+            not_after: not_before + Duration::days(i64::from(days)),
+            key_usage: KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN,
+            extended_key_usage: Vec::new(),
+            email_addresses: Vec::new(),
+            revocation_urls: false,
+            ca: true,
+            path_len: None,
         }
     }
 }
@@ -109,8 +131,8 @@ impl DoctorSpec {
 /// A test certificate authority (see the [module documentation](self)).
 #[derive(Clone, Debug)]
 pub struct TestCa {
-    key: PrivateKey,
-    certificate: Certificate,
+    pub(crate) key: PrivateKey,
+    pub(crate) certificate: Certificate,
 }
 
 impl TestCa {
@@ -137,7 +159,7 @@ impl TestCa {
         let not_after = not_before + Duration::days(i64::from(days));
         let ski = key_id(key.public_key())?;
         let extensions = vec![
-            extension(o("2.5.29.19"), true, &seq(&[&TRUE, &uint(0)])),
+            extension(o("2.5.29.19"), true, &seq(&[&TRUE])),
             extension(
                 o("2.5.29.15"),
                 true,
@@ -200,9 +222,14 @@ impl TestCa {
                 "must be after not_before",
             ));
         }
+        let basic_constraints = match (options.ca, options.path_len) {
+            (false, _) => extension(o("2.5.29.19"), false, &seq(&[])),
+            (true, None) => extension(o("2.5.29.19"), true, &seq(&[&TRUE])),
+            (true, Some(n)) => extension(o("2.5.29.19"), true, &seq(&[&TRUE, &uint(u64::from(n))])),
+        };
         let mut extensions = vec![
             extension(o("2.5.29.15"), true, &options.key_usage.to_der()),
-            extension(o("2.5.29.19"), false, &seq(&[])),
+            basic_constraints,
             extension(o("2.5.29.14"), false, &octets(&key_id(public_key)?)),
         ];
         if let Some(ski) = self.certificate.subject_key_id() {
@@ -380,7 +407,106 @@ fn sign_tbs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorCode;
+    use crate::pki::{ExpiryPolicy, polish::IdentifierKind};
     use time::macros::datetime;
+
+    #[test]
+    fn doctor_certificates_look_like_zus_ones() {
+        let start = datetime!(2025-03-01 08:00 UTC);
+        let ca = TestCa::generate("ezla test CA", start, 3650).expect("ca");
+        assert!(ca.certificate().is_ca());
+        assert!(ca.certificate().is_self_issued());
+        ca.certificate()
+            .verify_signature(ca.certificate().public_key())
+            .expect("self-signed");
+        let mut spec = DoctorSpec::new(
+            "Jan",
+            "Kowalski",
+            Pesel::parse("44051401359").expect("pesel"),
+        );
+        spec.options = IssueOptions::doctor(start);
+        spec.email = Some("jan.kowalski@example.com".into());
+        let id = ca.issue_doctor(&spec).expect("doctor");
+        let c = &id.certificate;
+        assert_eq!(
+            c.subject().to_rfc4514(),
+            "CN=Jan Kowalski,serialNumber=PNOPL-44051401359,givenName=Jan,sn=Kowalski,C=PL"
+        );
+        assert_eq!(c.issuer(), ca.certificate().subject());
+        assert_eq!(
+            c.public_key().kind(),
+            crate::crypto::KeyKind::Rsa { bits: 2048 }
+        );
+        assert_eq!(c.version(), 3);
+        assert_eq!(c.not_before(), start);
+        assert_eq!(c.not_after(), datetime!(2030-03-01 08:00 UTC));
+        assert_eq!(
+            c.key_usage(),
+            Some(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION)
+        );
+        assert!(
+            c.extensions()
+                .iter()
+                .any(|e| e.name == Some("keyUsage") && e.critical)
+        );
+        assert!(!c.is_ca());
+        assert_eq!(
+            c.crl_distribution_points(),
+            ["http://ezla-test-ca.invalid/ezla-test-ca.crl"]
+        );
+        assert_eq!(c.ocsp_urls(), ["http://ezla-test-ca.invalid/ocsp"]);
+        assert_eq!(
+            c.ca_issuers_urls(),
+            ["http://ezla-test-ca.invalid/ezla-test-ca.crt"]
+        );
+        assert_eq!(c.email_addresses(), ["jan.kowalski@example.com"]);
+        assert_eq!(c.authority_key_id(), ca.certificate().subject_key_id());
+        assert_eq!(c.serial_hex().len(), 32);
+        let ids = c.polish_identifiers();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(ids[0].kind, IdentifierKind::Pesel);
+        assert!(ids[0].check.is_valid());
+        assert_eq!(
+            c.pesel().map(|p| p.to_string()).as_deref(),
+            Some("44051401359")
+        );
+        assert_eq!(id.chain, vec![ca.certificate().clone()]);
+        let status = c.status_at(datetime!(2030-02-10 00:00 UTC), &ExpiryPolicy::default());
+        assert_eq!(status.name(), "renewal-window");
+        assert_eq!(status.days_left(), 19);
+        c.check_valid_at(start).expect("valid at start");
+    }
+
+    #[test]
+    fn unknown_critical_extensions_are_refused() {
+        let ca = TestCa::generate_with(KeySpec::EcP256, "ezla test CA", now(), 10).expect("ca");
+        let subject = Name::builder().common_name("x").build().expect("name");
+        for (critical, ok) in [(false, true), (true, false)] {
+            let der = sign_tbs(
+                &ca.key,
+                ca.certificate.subject(),
+                &subject,
+                ca.key.public_key(),
+                now(),
+                now() + Duration::days(1),
+                &[extension(o("1.2.3.4.5"), critical, &[5, 0])],
+            )
+            .expect("tbs");
+            match Certificate::from_der(&der) {
+                Ok(c) => {
+                    assert!(ok);
+                    assert_eq!(c.extensions()[0].name, None);
+                }
+                Err(e) => {
+                    assert!(!ok);
+                    assert_eq!(e.code(), ErrorCode::UnknownCriticalExtension);
+                    assert!(e.to_string().contains("1.2.3.4.5"), "{e}");
+                    assert!(e.to_string().contains("CN=x"), "{e}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn time_encoding() {

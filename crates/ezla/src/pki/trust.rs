@@ -218,3 +218,175 @@ fn check_link(
     }
     child.verify_signature(issuer.public_key())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use crate::crypto::KeySpec;
+    use crate::pki::Name;
+    use crate::pki::testca::{IssueOptions, TestCa};
+    use time::macros::datetime;
+
+    const START: OffsetDateTime = datetime!(2025-01-01 00:00 UTC);
+    const AT: OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
+
+    fn ca(name: &str) -> TestCa {
+        TestCa::generate_with(KeySpec::EcP256, name, START, 3650).expect("ca")
+    }
+
+    fn intermediate(parent: &TestCa, name: &str, path_len: Option<u8>) -> TestCa {
+        let key = crate::crypto::PrivateKey::generate(KeySpec::EcP256).expect("key");
+        let mut options = IssueOptions::intermediate_ca(START, 3000);
+        options.path_len = path_len;
+        let subject = Name::builder().common_name(name).build().expect("name");
+        let cert = parent
+            .issue(&subject, crate::crypto::Signer::public_key(&key), &options)
+            .expect("issue");
+        TestCa::new(key, cert).expect("intermediate")
+    }
+
+    fn leaf(issuer: &TestCa) -> Certificate {
+        let key = crate::crypto::PrivateKey::generate(KeySpec::EcP256).expect("key");
+        let subject = Name::builder().common_name("leaf").build().expect("name");
+        issuer
+            .issue(
+                &subject,
+                crate::crypto::Signer::public_key(&key),
+                &IssueOptions::doctor(START),
+            )
+            .expect("leaf")
+    }
+
+    #[test]
+    fn paths_are_built_through_intermediates() {
+        let root = ca("root");
+        let int = intermediate(&root, "intermediate", None);
+        let leaf = leaf(&int);
+        let anchors = TrustAnchors::new([root.certificate().clone()]);
+        let path = verify_chain(&leaf, &[int.certificate().clone()], &anchors, AT).expect("path");
+        assert_eq!(
+            path,
+            vec![
+                leaf.clone(),
+                int.certificate().clone(),
+                root.certificate().clone()
+            ]
+        );
+        // Irrelevant extra intermediates do not matter.
+        let other = ca("other");
+        let path = anchors
+            .verify(
+                &leaf,
+                &[other.certificate().clone(), int.certificate().clone()],
+                AT,
+            )
+            .expect("path");
+        assert_eq!(path.len(), 3);
+        // An anchor verifies as itself.
+        assert_eq!(
+            anchors
+                .verify(root.certificate(), &[], AT)
+                .expect("anchor")
+                .len(),
+            1
+        );
+        // Pinning the intermediate works too.
+        let pinned = TrustAnchors::new([int.certificate().clone()]);
+        assert_eq!(pinned.verify(&leaf, &[], AT).expect("pinned").len(), 2);
+    }
+
+    #[test]
+    fn failures_are_typed() {
+        let root = ca("root");
+        let int = intermediate(&root, "intermediate", None);
+        let leaf_cert = leaf(&int);
+        let anchors = TrustAnchors::new([root.certificate().clone()]);
+        let chain = [int.certificate().clone()];
+        let code = |r: Result<Vec<Certificate>>| r.expect_err("must fail").code();
+
+        assert_eq!(
+            code(anchors.verify(&leaf_cert, &[], AT)),
+            ErrorCode::CertificateUntrusted
+        );
+        assert_eq!(
+            code(anchors.verify(&leaf_cert, &chain, datetime!(2031-01-01 0:00 UTC))),
+            ErrorCode::CertificateExpired
+        );
+        assert_eq!(
+            code(anchors.verify(&leaf_cert, &chain, datetime!(2024-01-01 0:00 UTC))),
+            ErrorCode::CertificateNotYetValid
+        );
+        let stranger = TrustAnchors::new([ca("root").certificate().clone()]);
+        assert_eq!(
+            code(stranger.verify(&leaf_cert, &chain, AT)),
+            ErrorCode::CertificateUntrusted
+        );
+
+        // A broken signature on the leaf.
+        let mut der = leaf_cert.to_der().to_vec();
+        let last = der.len() - 1;
+        der[last] ^= 1;
+        let forged = Certificate::from_der(&der).expect("still parses");
+        let err = anchors.verify(&forged, &chain, AT).expect_err("forged");
+        assert_eq!(err.code(), ErrorCode::CertificateChainInvalid, "{err}");
+
+        // An end-entity certificate cannot issue.
+        let ee = TestCa {
+            key: crate::crypto::PrivateKey::generate(KeySpec::EcP256).expect("key"),
+            certificate: leaf_cert.clone(),
+        };
+        let ee_key_cert = {
+            let mut options = IssueOptions::doctor(START);
+            options.revocation_urls = false;
+            int.issue(
+                leaf_cert.subject(),
+                crate::crypto::Signer::public_key(&ee.key),
+                &options,
+            )
+            .expect("ee")
+        };
+        let ee = TestCa {
+            key: ee.key,
+            certificate: ee_key_cert,
+        };
+        let victim = leaf(&ee);
+        let err = anchors
+            .verify(
+                &victim,
+                &[ee.certificate().clone(), int.certificate().clone()],
+                AT,
+            )
+            .expect_err("ee issuer");
+        assert_eq!(err.code(), ErrorCode::CertificateChainInvalid);
+        assert!(err.to_string().contains("not a CA"), "{err}");
+
+        // Path length: root → int0 (pathlen 0) → int2 → leaf.
+        let int0 = intermediate(&root, "int0", Some(0));
+        let int2 = intermediate(&int0, "int2", None);
+        let deep = leaf(&int2);
+        let err = anchors
+            .verify(
+                &deep,
+                &[int0.certificate().clone(), int2.certificate().clone()],
+                AT,
+            )
+            .expect_err("path length");
+        assert!(err.to_string().contains("path length"), "{err}");
+    }
+
+    #[test]
+    fn pem_bundles() {
+        let a = ca("a");
+        let b = ca("b");
+        let bundle = format!("{}{}", a.certificate().to_pem(), b.certificate().to_pem());
+        let anchors = TrustAnchors::from_pem_bundle(bundle.as_bytes()).expect("bundle");
+        assert_eq!(anchors.len(), 2);
+        assert!(!anchors.is_empty());
+        let err = TrustAnchors::from_pem_bundle(b"nothing").expect_err("no pem");
+        assert_eq!(err.code(), ErrorCode::PemMalformed);
+        let key_only = crate::pki::pem::encode("PRIVATE KEY", b"\x30\x00");
+        let err = TrustAnchors::from_pem_bundle(key_only.as_bytes()).expect_err("no certs");
+        assert_eq!(err.code(), ErrorCode::PemMalformed);
+    }
+}

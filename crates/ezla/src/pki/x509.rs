@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use const_oid::ObjectIdentifier;
-use der::asn1::{AnyRef, BitStringRef};
-use der::{Decode, Encode};
+use der::asn1::{AnyRef, BitStringRef, IntRef};
+use der::{Decode, Encode, Tag, Tagged};
 use spki::AlgorithmIdentifierRef;
 use time::OffsetDateTime;
 
@@ -53,17 +53,62 @@ struct RawCertificate<'a> {
     signature: BitStringRef<'a>,
 }
 
+/// `TBSCertificate` (RFC 5280 §4.1). Times are read by [`parse_time`] so that UTCTime
+/// covers 1950–2049 as RFC 5280 says (the `der` crate stops at 1970).
+#[derive(der::Sequence)]
+struct TbsCertificate<'a> {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    version: Option<u8>,
+    serial_number: IntRef<'a>,
+    signature: AlgorithmIdentifierRef<'a>,
+    issuer: x509_cert::name::Name,
+    validity: Validity<'a>,
+    subject: x509_cert::name::Name,
+    subject_public_key_info: AnyRef<'a>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    issuer_unique_id: Option<BitStringRef<'a>>,
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
+    subject_unique_id: Option<BitStringRef<'a>>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    extensions: Option<Vec<x509_cert::ext::Extension>>,
+}
+
+#[derive(der::Sequence)]
+struct Validity<'a> {
+    not_before: AnyRef<'a>,
+    not_after: AnyRef<'a>,
+}
+
 impl Certificate {
     /// Parses a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self> {
         let malformed = |e: der::Error| Error::malformed(Format::Der, "certificate", e.to_string());
         let raw = RawCertificate::from_der(der).map_err(malformed)?;
-        let cert = x509_cert::Certificate::from_der(der).map_err(malformed)?;
-        let tbs = cert.tbs_certificate();
-        let subject = Name::from_x509(tbs.subject())?;
-        let issuer = Name::from_x509(tbs.issuer())?;
+        let tbs: TbsCertificate<'_> = raw.tbs.decode_as().map_err(malformed)?;
+        let version = match tbs.version {
+            None => 1,
+            Some(v @ 0..=2) => v + 1,
+            Some(v) => {
+                return Err(Error::malformed(
+                    Format::Der,
+                    "certificate",
+                    format!("unknown version field {v}"),
+                ));
+            }
+        };
+        if tbs.serial_number.as_bytes().len() > 21 {
+            return Err(Error::malformed(
+                Format::Der,
+                "certificate",
+                "serial number longer than 20 octets",
+            ));
+        }
+        let subject = Name::from_x509(&tbs.subject)?;
+        let issuer = Name::from_x509(&tbs.issuer)?;
         let subject_text = subject.to_rfc4514();
-        let spki = tbs.subject_public_key_info().to_der().map_err(malformed)?;
+        let not_before = parse_time(tbs.validity.not_before)?;
+        let not_after = parse_time(tbs.validity.not_after)?;
+        let spki = tbs.subject_public_key_info.to_der().map_err(malformed)?;
         let public_key = PublicKey::from_spki_der(&spki).map_err(|e| match e {
             Error::Unsupported { what, name } => Error::Unsupported {
                 what,
@@ -71,10 +116,7 @@ impl Certificate {
             },
             other => other,
         })?;
-        let validity = tbs.validity();
-        let not_before = to_offset(validity.not_before)?;
-        let not_after = to_offset(validity.not_after)?;
-        let extensions = match tbs.extensions() {
+        let extensions = match &tbs.extensions {
             Some(list) => Extensions::parse(list, &subject_text)?,
             None => Extensions::default(),
         };
@@ -89,10 +131,10 @@ impl Certificate {
             der: der.to_vec(),
             tbs_der: raw.tbs.to_der().map_err(malformed)?,
             signature_algorithm: raw.algorithm.oid,
-            tbs_signature_algorithm: tbs.signature().oid,
+            tbs_signature_algorithm: tbs.signature.oid,
             signature,
-            version: tbs.version() as u8 + 1,
-            serial: tbs.serial_number().as_bytes().to_vec(),
+            version,
+            serial: tbs.serial_number.as_bytes().to_vec(),
             subject,
             issuer,
             not_before,
@@ -170,15 +212,16 @@ impl Certificate {
         &self.0.serial
     }
 
-    /// The serial number in upper-case hex, as `openssl x509 -serial` prints it
-    /// (two's complement octets without a leading `00`; a negative serial keeps its sign
-    /// octets).
+    /// The serial number in upper-case hex, as `openssl x509 -serial` prints it: the
+    /// magnitude in whole octets, with a `-` for a (non-conforming) negative serial.
     pub fn serial_hex(&self) -> String {
-        let bytes = match self.0.serial.as_slice() {
-            [0, rest @ ..] if !rest.is_empty() => rest,
-            b => b,
+        let (negative, magnitude) = twos_complement_magnitude(&self.0.serial);
+        let bytes = match magnitude.iter().position(|&b| b != 0) {
+            Some(i) => &magnitude[i..],
+            None => &[0u8][..],
         };
-        hex(bytes).to_uppercase()
+        let sign = if negative { "-" } else { "" };
+        format!("{sign}{}", hex(bytes).to_uppercase())
     }
 
     /// The serial number in decimal (negative for a non-conforming negative serial).
@@ -425,10 +468,49 @@ pub(crate) fn signature_algorithm_der(algorithm: SignatureAlgorithm) -> Vec<u8> 
     alg.to_der().unwrap_or_default()
 }
 
-fn to_offset(t: x509_cert::time::Time) -> Result<OffsetDateTime> {
-    let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-    OffsetDateTime::from_unix_timestamp(secs)
-        .map_err(|e| Error::malformed(Format::Der, "certificate validity", e.to_string()))
+/// An RFC 5280 `Time` in its DER form: UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or
+/// GeneralizedTime `YYYYMMDDHHMMSSZ`, without fractions.
+fn parse_time(any: AnyRef<'_>) -> Result<OffsetDateTime> {
+    let bad = |detail: &str| {
+        Error::malformed(
+            Format::Der,
+            "certificate validity",
+            format!("{detail}: `{}`", String::from_utf8_lossy(any.value())),
+        )
+    };
+    let text = any.value();
+    let (year, rest) = match (any.tag(), text.len()) {
+        (Tag::UtcTime, 13) => {
+            let yy = i32::from(two_digits(&text[0..2]).ok_or_else(|| bad("bad UTCTime"))?);
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &text[2..])
+        }
+        (Tag::GeneralizedTime, 15) => {
+            let hi = i32::from(two_digits(&text[0..2]).ok_or_else(|| bad("bad GeneralizedTime"))?);
+            let lo = i32::from(two_digits(&text[2..4]).ok_or_else(|| bad("bad GeneralizedTime"))?);
+            (hi * 100 + lo, &text[4..])
+        }
+        (Tag::UtcTime | Tag::GeneralizedTime, _) => {
+            return Err(bad("not in the DER form RFC 5280 requires"));
+        }
+        _ => return Err(bad("not a UTCTime or GeneralizedTime")),
+    };
+    if rest[10] != b'Z' {
+        return Err(bad("not in UTC (Z)"));
+    }
+    let field = |i: usize| two_digits(&rest[i..i + 2]).ok_or_else(|| bad("bad digits"));
+    let month = time::Month::try_from(field(0)?).map_err(|_| bad("bad month"))?;
+    let date =
+        time::Date::from_calendar_date(year, month, field(2)?).map_err(|_| bad("bad date"))?;
+    let t = time::Time::from_hms(field(4)?, field(6)?, field(8)?)
+        .map_err(|_| bad("bad time of day"))?;
+    Ok(time::PrimitiveDateTime::new(date, t).assume_utc())
+}
+
+fn two_digits(b: &[u8]) -> Option<u8> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some((a - b'0') * 10 + (c - b'0')),
+        _ => None,
+    }
 }
 
 /// Upper-case hex pairs separated by colons.
@@ -440,23 +522,27 @@ pub(crate) fn colon_hex(bytes: &[u8]) -> String {
         .join(":")
 }
 
+/// The sign and magnitude of a big-endian two's complement integer.
+fn twos_complement_magnitude(bytes: &[u8]) -> (bool, Vec<u8>) {
+    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    if !negative {
+        return (false, bytes.to_vec());
+    }
+    // Negation: invert and add one.
+    let mut m: Vec<u8> = bytes.iter().map(|b| !b).collect();
+    for byte in m.iter_mut().rev() {
+        let (v, carry) = byte.overflowing_add(1);
+        *byte = v;
+        if !carry {
+            break;
+        }
+    }
+    (true, m)
+}
+
 /// Decimal text of a big-endian two's complement integer.
 fn signed_decimal(bytes: &[u8]) -> String {
-    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
-    let magnitude: Vec<u8> = if negative {
-        // Two's complement negation: invert and add one.
-        let mut m: Vec<u8> = bytes.iter().map(|b| !b).collect();
-        for byte in m.iter_mut().rev() {
-            let (v, carry) = byte.overflowing_add(1);
-            *byte = v;
-            if !carry {
-                break;
-            }
-        }
-        m
-    } else {
-        bytes.to_vec()
-    };
+    let (negative, magnitude) = twos_complement_magnitude(bytes);
     let digits = unsigned_decimal(&magnitude);
     if negative {
         format!("-{digits}")
@@ -524,6 +610,37 @@ mod tests {
                     matches!(alg, SignatureAlgorithm::RsaPkcs1v15(_))
                 );
             }
+        }
+    }
+
+    #[test]
+    fn rfc5280_times() {
+        fn utc(s: &'static str) -> AnyRef<'static> {
+            AnyRef::new(Tag::UtcTime, s.as_bytes()).expect("any")
+        }
+        fn general(s: &'static str) -> AnyRef<'static> {
+            AnyRef::new(Tag::GeneralizedTime, s.as_bytes()).expect("any")
+        }
+        let ok = |a| parse_time(a).expect("time").to_string();
+        assert_eq!(ok(utc("500101120100Z")), "1950-01-01 12:01:00.0 +00:00:00");
+        assert_eq!(ok(utc("491231235959Z")), "2049-12-31 23:59:59.0 +00:00:00");
+        assert_eq!(
+            ok(general("20500101120100Z")),
+            "2050-01-01 12:01:00.0 +00:00:00"
+        );
+        for bad in [
+            utc("5001011201Z"),
+            utc("500101120100+"),
+            utc("501301120100Z"),
+            utc("500230120100Z"),
+            utc("5001011261000"),
+            general("2050010112010.5Z"),
+            general("20500101120100"),
+        ] {
+            assert_eq!(
+                parse_time(bad).expect_err("bad").code(),
+                crate::ErrorCode::DerMalformed
+            );
         }
     }
 

@@ -504,7 +504,7 @@ fn cbc_decrypt<C: BlockCipherDecrypt>(
     data: &[u8],
 ) -> std::result::Result<Zeroizing<Vec<u8>>, DecryptFailure> {
     let block = C::block_size();
-    if data.is_empty() || data.len() % block != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(block) {
         return Err(DecryptFailure::Length);
     }
     let decryptor =
