@@ -458,6 +458,16 @@ fn read_certificates(paths: &[&Path]) -> Result<Vec<Certificate>> {
     Ok(out)
 }
 
+/// Java cannot open PBES2 files protected by non-ASCII passwords: say so when writing one.
+fn note_password(password: &str) {
+    if !password.is_ascii() {
+        eprintln!(
+            "note: the password has non-ASCII characters; OpenSSL and ezla open the file, \
+             Java's keytool and KeyStore cannot"
+        );
+    }
+}
+
 /// Writes a file, refusing to overwrite unless `force`; `secret` files get mode 0600.
 fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
@@ -641,6 +651,7 @@ fn bundle(a: &BundleArgs) -> Result<ExitCode> {
     }
     let pfx = builder.build(&password)?;
     write_file(&a.out, &pfx, a.force, true)?;
+    note_password(&password);
     eprintln!(
         "wrote {}: {} key, certificate {}, {} chain certificate(s)",
         a.out.display(),
@@ -692,6 +703,7 @@ fn convert(a: &ConvertArgs) -> Result<ExitCode> {
         &Pkcs12Options::with_max_iterations(u64::from(a.iterations)),
     )?;
     write_file(&a.out, &pfx, a.force, true)?;
+    note_password(&new_password);
     eprintln!(
         "converted {} ({before}) to {} (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, SHA-256 MAC, {} iterations)",
         a.input.display(),
@@ -755,6 +767,7 @@ fn test_doctor(a: &TestDoctorArgs) -> Result<ExitCode> {
     let id = ca.issue_doctor(&spec)?;
     let pfx = id.to_pkcs12(&password, a.iterations)?;
     write_file(&a.out, &pfx, a.force, true)?;
+    note_password(&password);
     eprintln!(
         "TEST ONLY: wrote {} for {} (valid until {})",
         a.out.display(),

@@ -14,6 +14,10 @@ use crate::{Error, Result};
 /// Writes a key, its certificate and the chain as a modern PKCS#12 file: PBES2
 /// (PBKDF2-HMAC-SHA-256, AES-256-CBC) for the key and the certificates, a SHA-256 MAC.
 ///
+/// Passwords are UTF-8 for PBES2 and UTF-16 for the MAC, as OpenSSL does. Java (keytool,
+/// `KeyStore`) refuses to derive PBES2 keys from non-ASCII passwords, so files meant for
+/// Java applications need an ASCII password.
+///
 /// ```no_run
 /// # use ezla::crypto::{KeySpec, PrivateKey};
 /// # use ezla::pki::{Certificate, pkcs12::Pkcs12Builder};
