@@ -12,7 +12,7 @@
 Run `cargo bench -p ezla-benches --bench pkcs12_open` first: it writes the fixtures to
 target/bench-fixtures/pkcs12/. Then, with `cryptography` installed:
 
-    python3 benches/compare/pkcs12_open.py [FIXTURES_DIR]
+    .venv/bin/python benches/compare/pkcs12_open.py [FIXTURES_DIR]   # venv from scripts/setup-debian.sh
 """
 
 import ctypes

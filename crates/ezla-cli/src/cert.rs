@@ -136,7 +136,7 @@ pub(crate) struct SubjectArgs {
     /// Surname (`sn`).
     #[arg(long)]
     surname: Option<String>,
-    /// Common name (`CN`); default "<given name> <surname>".
+    /// Common name (`CN`); default: the given name and the surname.
     #[arg(long)]
     common_name: Option<String>,
     /// PESEL, written as `serialNumber=PNOPL-<PESEL>` (checked).

@@ -437,3 +437,74 @@ fn to_indefinite(der: &[u8]) -> Vec<u8> {
     out.extend([0, 0]);
     out
 }
+
+mod mutations {
+    //! Damaged files never panic and never hang: every outcome is a typed error (or, for a
+    //! flip in an unauthenticated spot, a successful open).
+
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn sample() -> &'static (Vec<u8>, Vec<u8>) {
+        static SAMPLE: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+        SAMPLE.get_or_init(|| {
+            let (_, id) = doctor();
+            (write(&id, "tajne"), id.certificate.to_der().to_vec())
+        })
+    }
+
+    const ALLOWED: &[ErrorCode] = &[
+        ErrorCode::Pkcs12Corrupt,
+        ErrorCode::MacMismatch,
+        ErrorCode::BadPassword,
+        ErrorCode::Unsupported,
+        ErrorCode::IterationLimitExceeded,
+        ErrorCode::DerMalformed,
+        ErrorCode::UnknownCriticalExtension,
+        ErrorCode::UnsupportedKey,
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn damaged_pkcs12_files(at in 0usize..4096, byte in any::<u8>(), cut in any::<bool>()) {
+            let (pfx, _) = sample();
+            let mut data = pfx.clone();
+            let at = at % data.len();
+            if cut {
+                data.truncate(at);
+            } else {
+                data[at] = byte;
+            }
+            let opts = Pkcs12Options { max_total_iterations: 20_000, ..Pkcs12Options::default() };
+            if let Err(e) = Pkcs12::parse(&data, Some("tajne"), &opts) {
+                prop_assert!(ALLOWED.contains(&e.code()), "{e}");
+            }
+        }
+
+        #[test]
+        fn damaged_certificates(at in 0usize..2048, byte in any::<u8>()) {
+            let (_, cert) = sample();
+            let mut data = cert.clone();
+            let at = at % data.len();
+            data[at] = byte;
+            if let Err(e) = Certificate::from_der(&data) {
+                prop_assert!(ALLOWED.contains(&e.code()), "{e}");
+            }
+        }
+
+        #[test]
+        fn random_bytes(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = Pkcs12::parse(&data, None, &Pkcs12Options::default());
+            let _ = Certificate::from_der(&data);
+            let _ = crate::pki::CertificateRequest::from_der(&data);
+            let _ = crate::pki::pem::decode_all(&data, "fuzz");
+            let _ = crate::pki::keyfile::read_private_key(&data, Some("x"), &Pkcs12Options::default());
+            let _ = ber::to_der(&data);
+        }
+    }
+}
