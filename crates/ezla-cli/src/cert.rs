@@ -407,10 +407,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loaded> {
     let data = read_file(path)?;
     match ezla::pki::detect(&data) {
-        InputKind::Pem => Ok(Loaded {
-            certificates: Certificate::all_from_pem(&data)?,
-            pkcs12: None,
-        }),
+        InputKind::Pem => {
+            let certificates = Certificate::all_from_pem(&data)?;
+            if certificates.is_empty() {
+                return Err(Error::UnknownFormat {
+                    what: path.display().to_string(),
+                    expected: "PEM with CERTIFICATE blocks",
+                });
+            }
+            Ok(Loaded {
+                certificates,
+                pkcs12: None,
+            })
+        }
         InputKind::Certificate => Ok(Loaded {
             certificates: vec![Certificate::from_der(&data)?],
             pkcs12: None,
@@ -561,8 +570,9 @@ fn check(a: &CheckArgs) -> ExitCode {
             None => load(file, &|p| a.password.for_reading(&p.display().to_string())),
         };
         match loaded {
-            // The certificate that matters for a .pfx is the key's; for PEM bundles, every one.
-            Ok(l) if l.pkcs12.is_some() => rows.push(CheckRow {
+            // The certificate that matters for a key store is the key's; for PEM bundles and
+            // trust stores, every one.
+            Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => rows.push(CheckRow {
                 file: file.clone(),
                 result: l
                     .certificates

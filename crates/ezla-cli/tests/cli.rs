@@ -498,11 +498,17 @@ fn bad_input_gives_typed_errors() {
     )
     .expect("write");
     std::fs::write(dir.join("empty"), b"").expect("write");
+    std::fs::write(
+        dir.join("key-only.pem"),
+        "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("write");
     for (file, code) in [
         ("truncated.pfx", 202),
         ("random.bin", 114),
         ("garbage.pem", 111),
         ("empty", 114),
+        ("key-only.pem", 114),
         ("missing", 800),
     ] {
         let out = ezla(&dir, &["cert", "info", file, "--password-env", "EZLA_PW"]);

@@ -153,8 +153,3 @@ fn digits<const N: usize>(kind: IdKind, s: &str) -> Result<[u8; N], IdError> {
     }
     Ok(out)
 }
-
-/// Renders digits as text.
-fn to_text(digits: &[u8]) -> String {
-    digits.iter().map(|d| char::from(b'0' + d)).collect()
-}

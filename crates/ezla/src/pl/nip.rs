@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{IdError, IdKind, digits, to_text};
+use super::{IdError, IdKind, digits};
 
 /// The check-digit weights of digits 1–9.
 const WEIGHTS: [u8; 9] = [6, 5, 7, 2, 3, 4, 5, 6, 7];
@@ -35,7 +35,7 @@ impl Nip {
         if sum % 11 != u32::from(d[9]) {
             return Err(IdError::CheckDigit { kind: IdKind::Nip });
         }
-        Ok(Nip(d))
+        Ok(Nip(d.map(|x| b'0' + x)))
     }
 
     /// Whether `s` is a valid NIP (in any form [`Nip::parse`] accepts).
@@ -44,8 +44,9 @@ impl Nip {
     }
 
     /// The 10 digits without separators.
-    pub fn as_str(&self) -> String {
-        to_text(&self.0)
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -59,7 +60,7 @@ impl FromStr for Nip {
 
 impl fmt::Display for Nip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
+        f.write_str(self.as_str())
     }
 }
 

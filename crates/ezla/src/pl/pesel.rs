@@ -5,12 +5,13 @@ use std::str::FromStr;
 
 use time::{Date, Month};
 
-use super::{IdError, IdKind, digits, to_text};
+use super::{IdError, IdKind, digits};
 
 /// The check-digit weights of digits 1–10.
 const WEIGHTS: [u8; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
 
 /// A valid PESEL: 11 digits, a real birth date (1800–2299) and a matching check digit.
+/// (Stored as its ASCII digits.)
 ///
 /// `Debug` masks the middle digits so that a stray `{:?}` does not log a patient's number;
 /// `Display` and [`Pesel::as_str`] give the full value.
@@ -36,7 +37,7 @@ impl Pesel {
             });
         }
         birth_date(&d).ok_or(IdError::InvalidBirthDate)?;
-        Ok(Pesel(d))
+        Ok(Pesel(d.map(|x| b'0' + x)))
     }
 
     /// Whether `s` is a valid PESEL.
@@ -45,19 +46,25 @@ impl Pesel {
     }
 
     /// The 11 digits.
-    pub fn as_str(&self) -> String {
-        to_text(&self.0)
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The digits as numbers.
+    fn numbers(&self) -> [u8; 11] {
+        self.0.map(|c| c - b'0')
     }
 
     /// The birth date encoded in digits 1–6 (the month carries the century).
     pub fn birth_date(&self) -> Date {
         // Checked in `parse`; the fallback is unreachable for a constructed value.
-        birth_date(&self.0).unwrap_or(Date::MIN)
+        birth_date(&self.numbers()).unwrap_or(Date::MIN)
     }
 
     /// The sex encoded in digit 10.
     pub fn sex(&self) -> Sex {
-        if self.0[9] % 2 == 1 {
+        if self.numbers()[9] % 2 == 1 {
             Sex::Male
         } else {
             Sex::Female
@@ -102,14 +109,18 @@ impl FromStr for Pesel {
 
 impl fmt::Display for Pesel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for Pesel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.as_str();
-        write!(f, "Pesel({}******{})", &s[..2], &s[8..])
+        let (head, tail) = (
+            s.get(..2).unwrap_or_default(),
+            s.get(8..).unwrap_or_default(),
+        );
+        write!(f, "Pesel({head}******{tail})")
     }
 }
 
