@@ -42,8 +42,8 @@
 //! [`Pkcs12Builder`] writes the modern format only: the key in a `pkcs8ShroudedKeyBag` and the
 //! certificates in an `encryptedData` container, both PBES2 with PBKDF2-HMAC-SHA-256 and
 //! AES-256-CBC, and a SHA-256 MAC, all with [`DEFAULT_WRITE_ITERATIONS`] iterations unless
-//! told otherwise. OpenSSL 3 (without `-legacy`), Java's keytool and Windows 10+ open these
-//! files.
+//! told otherwise. OpenSSL 3 (without `-legacy`) and Java's keytool open these files (the
+//! interop tests check both); Windows reads AES-256/SHA-256 PFX files since Windows 10 1709.
 
 mod asn1;
 mod ber;
