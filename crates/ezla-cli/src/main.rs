@@ -1,12 +1,43 @@
 //! The `ezla` command.
+//!
+//! Each command group lives in its own module; `main` only parses the command line,
+//! dispatches, and reports errors as `error: <message> (code N)` with the stable ezla
+//! error code.
 
-use clap::Parser;
+mod cert;
+mod password;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// ezla: ZUS certificates, e-ZLA documents and XAdES signatures.
 #[derive(Parser, Debug)]
-#[command(name = "ezla", version, about)]
-struct Cli {}
+#[command(name = "ezla", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _cli = Cli::parse();
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Certificates: inspect, watch expiry, request, bundle, convert (and a test CA).
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Cert(command) => cert::run(command),
+    };
+    result.unwrap_or_else(|e| {
+        report(&e);
+        ExitCode::FAILURE
+    })
+}
+
+/// Prints an error the way every ezla command does.
+pub(crate) fn report(e: &ezla::Error) {
+    eprintln!("error: {e} (code {})", e.code() as u32);
 }

@@ -13,6 +13,8 @@
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
+//! | [`pki`] | PKCS#12 in and out, the X.509 view, expiry policy, PKCS#10, trust anchors, a test CA |
+//! | [`pl`] | Polish identifiers (PESEL, NIP) and their check digits |
 //!
 //! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
 //! original bytes, verification returns what was signed), *strict by default*, one error model,
@@ -23,6 +25,8 @@
 pub mod crypto;
 pub mod dsig;
 pub mod error;
+pub mod pki;
+pub mod pl;
 pub mod xades;
 pub mod xml;
 

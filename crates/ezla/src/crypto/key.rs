@@ -117,6 +117,7 @@ enum PublicMaterial {
         /// Big-endian public exponent without leading zeros.
         e: Vec<u8>,
         /// RFC 8017 `RSAPublicKey` DER.
+        #[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
         pkcs1_der: Vec<u8>,
     },
     /// Uncompressed SEC1 point `04 ‖ X ‖ Y`.
@@ -546,14 +547,82 @@ impl PrivateKey {
         // Validate now, on the backend that will do the signing.
         match backend {
             #[cfg(feature = "aws-lc")]
-            Backend::AwsLc => {
+            Backend::AwsLc if !key.aws_lc_too_small() => {
                 key.aws_lc()?;
             }
-            Backend::RustCrypto => {
+            _ => {
                 key.rustcrypto()?;
             }
         }
         Ok(key)
+    }
+
+    /// Parses a DER PKCS#1 `RSAPrivateKey` (the body of a `RSA PRIVATE KEY` PEM block) for the
+    /// default backend.
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        // Check the structure first, so that garbage is reported as a malformed RSA key.
+        rsa::pkcs1::RsaPrivateKey::<UintRef<'_>>::from_der(der).map_err(|e| {
+            Error::malformed(Format::Der, "RSA private key (PKCS#1)", e.to_string())
+        })?;
+        let info = pkcs8::PrivateKeyInfoRef::new(
+            spki::AlgorithmIdentifier {
+                oid: RSA_ENCRYPTION,
+                parameters: Some(AnyRef::NULL),
+            },
+            der::asn1::OctetStringRef::new(der).map_err(der_internal)?,
+        );
+        let pkcs8 = Zeroizing::new(info.to_der().map_err(der_internal)?);
+        Self::from_pkcs8_der(&pkcs8)
+    }
+
+    /// Parses a DER SEC1 `ECPrivateKey` (the body of an `EC PRIVATE KEY` PEM block) for the
+    /// default backend.
+    ///
+    /// The curve comes from the structure's parameters; when they are absent it is inferred
+    /// from the length of the private scalar (32 bytes: P-256, 48 bytes: P-384).
+    pub fn from_sec1_der(der: &[u8]) -> Result<Self> {
+        let malformed = |e: String| Error::malformed(Format::Der, "EC private key (SEC1)", e);
+        let key = Sec1PrivateKey::from_der(der).map_err(|e| malformed(e.to_string()))?;
+        if key.version != 1 {
+            return Err(malformed(format!("version {} (expected 1)", key.version)));
+        }
+        let scalar = key.private_key.as_bytes();
+        let curve = match key.parameters {
+            Some(curve) => curve,
+            None if scalar.len() == 32 => SECP_256_R_1,
+            None if scalar.len() == 48 => SECP_384_R_1,
+            None => {
+                return Err(malformed(format!(
+                    "no curve parameters and a {}-byte scalar",
+                    scalar.len()
+                )));
+            }
+        };
+        let pkcs8 = if curve == SECP_256_R_1 {
+            let sk = p256::SecretKey::from_slice(scalar)
+                .map_err(|_| malformed("the scalar is not a valid P-256 key".into()))?;
+            Zeroizing::new(
+                sk.to_pkcs8_der()
+                    .map_err(|e| malformed(e.to_string()))?
+                    .as_bytes()
+                    .to_vec(),
+            )
+        } else if curve == SECP_384_R_1 {
+            let sk = p384::SecretKey::from_slice(scalar)
+                .map_err(|_| malformed("the scalar is not a valid P-384 key".into()))?;
+            Zeroizing::new(
+                sk.to_pkcs8_der()
+                    .map_err(|e| malformed(e.to_string()))?
+                    .as_bytes()
+                    .to_vec(),
+            )
+        } else {
+            return Err(Error::Unsupported {
+                what: "EC curve",
+                name: oid_with_name(&curve),
+            });
+        };
+        Self::from_pkcs8_der(&pkcs8)
     }
 
     /// Generates a new key on the default backend.
@@ -635,6 +704,13 @@ impl PrivateKey {
         &self.0.pkcs8
     }
 
+    /// AWS-LC refuses RSA keys below 2048 bits; those sign on RustCrypto (see the module
+    /// documentation).
+    #[cfg(feature = "aws-lc")]
+    fn aws_lc_too_small(&self) -> bool {
+        matches!(self.kind(), KeyKind::Rsa { bits } if bits < 2048)
+    }
+
     #[cfg(feature = "aws-lc")]
     fn aws_lc(&self) -> Result<&AwsLcKey> {
         use aws_lc_rs::signature::{
@@ -691,6 +767,9 @@ impl PrivateKey {
         let failed = |e: aws_lc_rs::error::Unspecified| Error::SigningFailed {
             detail: format!("AWS-LC: {e}"),
         };
+        if self.aws_lc_too_small() {
+            return Ok(None);
+        }
         match (self.aws_lc()?, algorithm, self.kind()) {
             (AwsLcKey::Rsa(kp), SignatureAlgorithm::RsaPkcs1v15(d), KeyKind::Rsa { bits })
                 if bits >= 2048 =>
@@ -773,6 +852,17 @@ impl fmt::Debug for PrivateKey {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/// RFC 5915 `ECPrivateKey`.
+#[derive(der::Sequence)]
+struct Sec1PrivateKey<'a> {
+    version: u8,
+    private_key: &'a der::asn1::OctetStringRef,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    parameters: Option<ObjectIdentifier>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    public_key: Option<der::asn1::BitStringRef<'a>>,
+}
 
 // `signature` is re-exported by `rsa`; alias it so the trait imports read clearly.
 use rsa::signature as signature_traits;
@@ -926,6 +1016,61 @@ mod tests {
                 .code(),
             crate::ErrorCode::DerMalformed
         );
+    }
+
+    #[test]
+    fn pkcs1_and_sec1_keys() {
+        let rsa = PrivateKey::generate(KeySpec::Rsa2048).expect("generate");
+        let info = pkcs8::PrivateKeyInfoRef::from_der(rsa.pkcs8_der()).expect("pkcs8");
+        let pkcs1 = info.private_key.as_bytes();
+        let back = PrivateKey::from_pkcs1_der(pkcs1).expect("pkcs1");
+        assert_eq!(back.public_key(), rsa.public_key());
+
+        let ec = PrivateKey::generate(KeySpec::EcP256).expect("generate");
+        let sk = p256::SecretKey::from_pkcs8_der(ec.pkcs8_der()).expect("p256");
+        let sec1 = sk.to_sec1_der().expect("sec1");
+        let back = PrivateKey::from_sec1_der(&sec1).expect("sec1 parse");
+        assert_eq!(back.public_key(), ec.public_key());
+
+        // Without the curve parameters the scalar length decides.
+        let bare = Sec1PrivateKey {
+            version: 1,
+            private_key: der::asn1::OctetStringRef::new(&sk.to_bytes()).expect("octets"),
+            parameters: None,
+            public_key: None,
+        }
+        .to_der()
+        .expect("der");
+        let back = PrivateKey::from_sec1_der(&bare).expect("bare sec1");
+        assert_eq!(back.public_key(), ec.public_key());
+
+        for garbage in [&b"\x30\x03\x02\x01\x00"[..], b"", b"\x30"] {
+            assert_eq!(
+                PrivateKey::from_pkcs1_der(garbage)
+                    .expect_err("pkcs1")
+                    .code(),
+                crate::ErrorCode::DerMalformed
+            );
+            assert_eq!(
+                PrivateKey::from_sec1_der(garbage).expect_err("sec1").code(),
+                crate::ErrorCode::DerMalformed
+            );
+        }
+    }
+
+    /// RSA-1024 (still found in old key stores) is accepted and signs on RustCrypto whatever
+    /// backend the key was opened for.
+    #[test]
+    fn rsa_1024_falls_back_to_rustcrypto() {
+        let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 1024).expect("generate");
+        let der = key.to_pkcs8_der().expect("pkcs8");
+        for &backend in Backend::ALL {
+            let key = PrivateKey::from_pkcs8_der_with(backend, der.as_bytes()).expect("parse");
+            assert_eq!(key.kind(), KeyKind::Rsa { bits: 1024 });
+            let alg = SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256);
+            let sig = key.sign(alg, b"x").expect("sign");
+            key.public_key().verify(alg, b"x", &sig).expect("verify");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod key;
 mod signer;
 
 pub use digest::{DigestAlgorithm, Hasher};
+pub(crate) use key::oid_with_name;
 pub use key::{KeyKind, KeySpec, PrivateKey, PublicKey, ecdsa_der_to_fixed, ecdsa_fixed_to_der};
 pub use signer::{SignatureAlgorithm, Signer};
 

@@ -1,0 +1,522 @@
+//! The `ezla` binary end to end: `cert` commands, exit statuses, JSON output, password
+//! sources, and the error format `error: <message> (code N)`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const EZLA: &str = env!("CARGO_BIN_EXE_ezla");
+const PASSWORD: &str = "zażółć gęślą jaźń";
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("ezla-cli")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Runs `ezla` in `dir` with no terminal on stdin and the test password in `EZLA_PW`.
+fn ezla(dir: &Path, args: &[&str]) -> Output {
+    Command::new(EZLA)
+        .args(args)
+        .current_dir(dir)
+        .env("EZLA_PW", PASSWORD)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ezla")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = ezla(dir, args);
+    assert!(
+        out.status.success(),
+        "ezla {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// A test CA and a doctor's `.pfx`; `extra` adds validity options.
+fn doctor(dir: &Path, file: &str, extra: &[&str]) {
+    if !dir.join("ca/ca.crt").exists() {
+        ok(
+            dir,
+            &[
+                "cert",
+                "test-ca",
+                "--out",
+                "ca",
+                "--not-before",
+                "2020-01-01",
+                "--days",
+                "7300",
+            ],
+        );
+    }
+    let mut args = vec![
+        "cert",
+        "test-doctor",
+        "--ca",
+        "ca",
+        "--given-name",
+        "Jan",
+        "--surname",
+        "Kowalski",
+        "--pesel",
+        "44051401359",
+        "--email",
+        "jan.kowalski@example.com",
+        "-o",
+        file,
+        "--password-env",
+        "EZLA_PW",
+        "--iterations",
+        "2048",
+        "--key-type",
+        "p256",
+    ];
+    args.extend_from_slice(extra);
+    ok(dir, &args);
+}
+
+#[test]
+fn info_text_and_json() {
+    let dir = scratch("info");
+    doctor(&dir, "doctor.pfx", &["--not-before", "2025-01-15"]);
+    let text = ok(
+        &dir,
+        &[
+            "cert",
+            "info",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--at",
+            "2026-01-01",
+        ],
+    );
+    for needle in [
+        "Subject: CN=Jan Kowalski,serialNumber=PNOPL-44051401359,givenName=Jan,sn=Kowalski,C=PL",
+        "givenName: Jan",
+        "surname: Kowalski",
+        "Polish identifier: PESEL 44051401359 (PNOPL, check digit valid)",
+        "Key usage: digitalSignature, nonRepudiation (critical)",
+        "Valid until: 2030-01-15T00:00:00Z",
+        "Expiry status: valid: 1475 days left; renewal opens 2029-12-18",
+        "OCSP: http://ezla-test-ca.invalid/ocsp",
+        "PKCS#12: SHA-256 MAC, 2048 iterations",
+        "Public key: EC P-256",
+        "Chain certificate 1:",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    let v = json(&ok(
+        &dir,
+        &[
+            "cert",
+            "info",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--json",
+            "--at",
+            "2029-12-20",
+        ],
+    ));
+    assert_eq!(v["kind"], "pkcs12");
+    assert_eq!(v["pkcs12"]["legacy"], false);
+    assert_eq!(v["pkcs12"]["mac"]["digest"], "SHA-256");
+    let leaf = &v["certificates"][0];
+    assert_eq!(leaf["subject_attributes"][2]["type"], "givenName");
+    assert_eq!(leaf["public_key"]["curve"], "P-256");
+    assert_eq!(leaf["polish_identifiers"][0]["kind"], "PESEL");
+    assert_eq!(leaf["polish_identifiers"][0]["check_digit"], "valid");
+    assert_eq!(leaf["email_addresses"][0], "jan.kowalski@example.com");
+    assert_eq!(leaf["expiry"]["status"], "renewal-window");
+    assert_eq!(leaf["expiry"]["days_left"], 26);
+    assert_eq!(
+        leaf["key_usage"],
+        serde_json::json!(["digitalSignature", "nonRepudiation"])
+    );
+    assert_eq!(
+        leaf["fingerprints"]["sha256"].as_str().map(str::len),
+        Some(95)
+    );
+    assert_eq!(v["certificates"][1]["basic_constraints"]["ca"], true);
+
+    // A PEM certificate needs no password.
+    let v = json(&ok(&dir, &["cert", "info", "ca/ca.crt", "--json"]));
+    assert_eq!(v["kind"], "certificates");
+    assert_eq!(
+        v["certificates"][0]["issuer"],
+        v["certificates"][0]["subject"]
+    );
+}
+
+#[test]
+fn check_exit_statuses_for_monitoring() {
+    let dir = scratch("check");
+    doctor(&dir, "fresh.pfx", &["--not-before", "2026-01-01"]);
+    doctor(&dir, "renew.pfx", &["--not-before", "2021-02-01"]); // expires 2026-02-01
+    doctor(&dir, "expiring.pfx", &["--not-before", "2021-01-10"]); // expires 2026-01-10
+    doctor(
+        &dir,
+        "expired.pfx",
+        &["--not-before", "2020-06-01", "--days", "365"],
+    );
+    let fresh = std::fs::read(dir.join("fresh.pfx")).expect("read");
+    std::fs::write(dir.join("garbage.pfx"), &fresh[..300]).expect("write");
+    let at = ["--at", "2026-01-05", "--password-env", "EZLA_PW"];
+    let status = |files: &[&str]| -> (i32, Value) {
+        let mut args = vec!["cert", "check", "--json"];
+        args.extend_from_slice(&at);
+        args.extend_from_slice(files);
+        let out = ezla(&dir, &args);
+        let v = json(&String::from_utf8_lossy(&out.stdout));
+        (out.status.code().expect("exit code"), v)
+    };
+    let (code, v) = status(&["fresh.pfx"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["results"][0]["status"], "valid");
+    assert_eq!(v["exit_status"], 0);
+    let (code, v) = status(&["fresh.pfx", "renew.pfx"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["results"][1]["status"], "renewal-window");
+    assert_eq!(v["results"][1]["days_left"], 27);
+    let (code, v) = status(&["expiring.pfx"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["results"][0]["status"], "expiring");
+    let (code, v) = status(&["fresh.pfx", "expired.pfx", "renew.pfx"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["results"][1]["status"], "expired");
+    let (code, v) = status(&["fresh.pfx", "missing.pfx"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["results"][1]["status"], "unreadable");
+    assert_eq!(v["results"][1]["code"], 800);
+    let (code, v) = status(&["garbage.pfx"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["results"][0]["code"], 202);
+    // The table.
+    let mut args = vec!["cert", "check"];
+    args.extend_from_slice(&at);
+    args.extend_from_slice(&["fresh.pfx", "renew.pfx", "ca/ca.crt"]);
+    let out = ezla(&dir, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("STATUS"), "{table}");
+    assert!(
+        lines[2].starts_with("renewal-window") && lines[2].contains("2026-02-01"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 4);
+    // Thresholds are configurable.
+    let out = ezla(
+        &dir,
+        &[
+            "cert",
+            "check",
+            "--at",
+            "2026-01-05",
+            "--renewal-days",
+            "10",
+            "--warning-days",
+            "5",
+            "--password-env",
+            "EZLA_PW",
+            "renew.pfx",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn passwords_come_from_files_variables_or_nowhere() {
+    let dir = scratch("passwords");
+    doctor(&dir, "doctor.pfx", &[]);
+    std::fs::write(dir.join("pw.txt"), format!("{PASSWORD}\n")).expect("pw file");
+    ok(
+        &dir,
+        &["cert", "info", "doctor.pfx", "--password-file", "pw.txt"],
+    );
+    std::fs::write(dir.join("bad.txt"), "wrong\n").expect("pw file");
+    let out = ezla(
+        &dir,
+        &["cert", "info", "doctor.pfx", "--password-file", "bad.txt"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: wrong password for the PKCS#12 file (code 200)"
+    );
+    // No source and no terminal: a clear error, not a hang.
+    let out = ezla(&dir, &["cert", "info", "doctor.pfx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--password-file"), "{}", stderr(&out));
+    assert!(stderr(&out).ends_with("(code 1)\n"), "{}", stderr(&out));
+    // Both sources at once are refused by the parser.
+    let out = ezla(
+        &dir,
+        &[
+            "cert",
+            "info",
+            "doctor.pfx",
+            "--password-file",
+            "pw.txt",
+            "--password-env",
+            "EZLA_PW",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // There is no way to pass a password as a plain argument.
+    let out = ezla(
+        &dir,
+        &["cert", "info", "doctor.pfx", "--password", PASSWORD],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn request_issue_bundle_convert() {
+    let dir = scratch("csr");
+    doctor(&dir, "unused.pfx", &[]);
+    for key_type in ["p256", "rsa2048"] {
+        let req = format!("req-{key_type}.pem");
+        let key = format!("key-{key_type}.pem");
+        let cert = format!("cert-{key_type}.pem");
+        let pfx = format!("bundle-{key_type}.pfx");
+        ok(
+            &dir,
+            &[
+                "cert",
+                "csr",
+                "--key-type",
+                key_type,
+                "--given-name",
+                "Anna",
+                "--surname",
+                "Nowak",
+                "--pesel",
+                "02271409867",
+                "--email",
+                "anna@example.com",
+                "-o",
+                &req,
+                "--key-out",
+                &key,
+                "--password-env",
+                "EZLA_PW",
+                "--iterations",
+                "2048",
+            ],
+        );
+        let key_pem = std::fs::read_to_string(dir.join(&key)).expect("key");
+        assert!(key_pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(&key))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        ok(
+            &dir,
+            &[
+                "cert",
+                "test-issue",
+                "--ca",
+                "ca",
+                "--csr",
+                &req,
+                "-o",
+                &cert,
+            ],
+        );
+        ok(
+            &dir,
+            &[
+                "cert",
+                "bundle",
+                "--key",
+                &key,
+                "--cert",
+                &cert,
+                "-o",
+                &pfx,
+                "--password-env",
+                "EZLA_PW",
+                "--iterations",
+                "2048",
+                "--name",
+                "Anna",
+            ],
+        );
+        let v = json(&ok(
+            &dir,
+            &["cert", "info", &pfx, "--password-env", "EZLA_PW", "--json"],
+        ));
+        assert_eq!(v["pkcs12"]["keys"][0]["friendly_name"], "Anna");
+        assert_eq!(
+            v["certificates"][0]["email_addresses"][0],
+            "anna@example.com"
+        );
+        assert_eq!(v["certificates"].as_array().map(Vec::len), Some(2));
+        // Existing files are not overwritten without --force.
+        let out = ezla(
+            &dir,
+            &[
+                "cert",
+                "bundle",
+                "--key",
+                &key,
+                "--cert",
+                &cert,
+                "-o",
+                &pfx,
+                "--password-env",
+                "EZLA_PW",
+                "--iterations",
+                "2048",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    }
+    // A certificate that is not for the key is refused.
+    let out = ezla(
+        &dir,
+        &[
+            "cert",
+            "bundle",
+            "--key",
+            "key-p256.pem",
+            "--cert",
+            "cert-rsa2048.pem",
+            "-o",
+            "x.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--iterations",
+            "2048",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("(code 206)"), "{}", stderr(&out));
+    assert!(!dir.join("x.pfx").exists());
+    // Convert with a new password.
+    std::fs::write(dir.join("new.txt"), "nowe hasło").expect("pw");
+    ok(
+        &dir,
+        &[
+            "cert",
+            "convert",
+            "bundle-p256.pfx",
+            "-o",
+            "converted.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--new-password-file",
+            "new.txt",
+            "--iterations",
+            "2048",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "cert",
+            "info",
+            "converted.pfx",
+            "--password-file",
+            "new.txt",
+        ],
+    );
+    let out = ezla(
+        &dir,
+        &["cert", "info", "converted.pfx", "--password-env", "EZLA_PW"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // An invalid PESEL is refused before anything is written.
+    let out = ezla(
+        &dir,
+        &[
+            "cert",
+            "csr",
+            "--given-name",
+            "A",
+            "--surname",
+            "B",
+            "--pesel",
+            "44051401358",
+            "-o",
+            "r.pem",
+            "--key-out",
+            "k.pem",
+            "--password-env",
+            "EZLA_PW",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: invalid argument `PESEL`: PESEL check digit does not match (code 1)"
+    );
+    assert!(!dir.join("k.pem").exists());
+}
+
+#[test]
+fn bad_input_gives_typed_errors() {
+    let dir = scratch("bad");
+    doctor(&dir, "doctor.pfx", &[]);
+    let pfx = std::fs::read(dir.join("doctor.pfx")).expect("read");
+    std::fs::write(dir.join("truncated.pfx"), &pfx[..pfx.len() / 2]).expect("write");
+    std::fs::write(
+        dir.join("random.bin"),
+        (0..500u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("garbage.pem"),
+        "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("empty"), b"").expect("write");
+    std::fs::write(
+        dir.join("key-only.pem"),
+        "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("write");
+    for (file, code) in [
+        ("truncated.pfx", 202),
+        ("random.bin", 114),
+        ("garbage.pem", 111),
+        ("empty", 114),
+        ("key-only.pem", 114),
+        ("missing", 800),
+    ] {
+        let out = ezla(&dir, &["cert", "info", file, "--password-env", "EZLA_PW"]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: ") && err.trim_end().ends_with(&format!("(code {code})")),
+            "{file}: {err}"
+        );
+    }
+}

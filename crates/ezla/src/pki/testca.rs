@@ -1,0 +1,530 @@
+//! **For tests and demos only:** a throw-away certificate authority that issues certificates
+//! resembling a doctor's ZUS certificate.
+//!
+//! Real ZUS certificates are issued by ZUS; nothing here is trusted by anyone. The test CA
+//! exists so that ezla's own tests, the demo, and the tests of the C and Python bindings can
+//! make realistic fixtures: an RSA-2048 key and a certificate for a doctor with a common
+//! name, given name, surname and `serialNumber=PNOPL-<PESEL>`, valid for five years, with
+//! key usage `digitalSignature` + `nonRepudiation` — the shape described in
+//! `docs/ezla-zus.md` §9. Certificates carry CRL and OCSP URLs under `ezla-test-ca.invalid`,
+//! a name that can never resolve.
+
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+use super::csr::CertificateRequest;
+use super::encode::{TRUE, explicit, octets, oid, seq, tlv, uint, uint_bytes};
+use super::extensions::{KeyPurpose, KeyUsage};
+use super::identity::Identity;
+use super::name::Name;
+use super::x509::{Certificate, signature_algorithm_der};
+use crate::crypto::{
+    DigestAlgorithm, KeySpec, PrivateKey, PublicKey, SignatureAlgorithm, Signer, ecdsa_fixed_to_der,
+};
+use crate::pl::Pesel;
+use crate::{Error, Result};
+
+/// The base of the URLs written into test certificates.
+pub const TEST_URL_BASE: &str = "http://ezla-test-ca.invalid";
+
+const fn o(s: &str) -> const_oid::ObjectIdentifier {
+    const_oid::ObjectIdentifier::new_unwrap(s)
+}
+
+/// What to put into a certificate the test CA issues.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct IssueOptions {
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+    /// Key usage (marked critical).
+    pub key_usage: KeyUsage,
+    /// Extended key usage, if any.
+    pub extended_key_usage: Vec<KeyPurpose>,
+    /// E-mail subject alternative names.
+    pub email_addresses: Vec<String>,
+    /// Whether to write CRL distribution point and OCSP URLs (default: yes).
+    pub revocation_urls: bool,
+    /// Whether the certificate is for a CA (basic constraints `cA`, marked critical). Set
+    /// `key_usage` to include `keyCertSign` as well.
+    pub ca: bool,
+    /// The CA's path length constraint.
+    pub path_len: Option<u8>,
+}
+
+impl IssueOptions {
+    /// A doctor's certificate valid for five years from `not_before`: key usage
+    /// `digitalSignature` and `nonRepudiation`, no extended key usage.
+    pub fn doctor(not_before: OffsetDateTime) -> Self {
+        IssueOptions {
+            not_before,
+            not_after: plus_years(not_before, 5),
+            key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION,
+            extended_key_usage: Vec::new(),
+            email_addresses: Vec::new(),
+            revocation_urls: true,
+            ca: false,
+            path_len: None,
+        }
+    }
+
+    /// An intermediate CA certificate valid for `days` from `not_before`: key usage
+    /// `keyCertSign` and `cRLSign`, no path length constraint.
+    pub fn intermediate_ca(not_before: OffsetDateTime, days: u32) -> Self {
+        IssueOptions {
+            not_before,
+            not_after: not_before + Duration::days(i64::from(days)),
+            key_usage: KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN,
+            extended_key_usage: Vec::new(),
+            email_addresses: Vec::new(),
+            revocation_urls: false,
+            ca: true,
+            path_len: None,
+        }
+    }
+}
+
+/// The person a test doctor certificate is for.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct DoctorSpec {
+    /// Given name.
+    pub given_name: String,
+    /// Surname.
+    pub surname: String,
+    /// PESEL, written as `serialNumber=PNOPL-<PESEL>`.
+    pub pesel: Pesel,
+    /// An e-mail subject alternative name, if any.
+    pub email: Option<String>,
+    /// The key to generate (default RSA-2048, like ZUS certificates).
+    pub key: KeySpec,
+    /// Validity and extensions (default [`IssueOptions::doctor`] from now).
+    pub options: IssueOptions,
+}
+
+impl DoctorSpec {
+    /// A doctor with an RSA-2048 key and a certificate valid for five years from now.
+    pub fn new(given_name: impl Into<String>, surname: impl Into<String>, pesel: Pesel) -> Self {
+        DoctorSpec {
+            given_name: given_name.into(),
+            surname: surname.into(),
+            pesel,
+            email: None,
+            key: KeySpec::Rsa2048,
+            options: IssueOptions::doctor(now()),
+        }
+    }
+
+    /// The subject: `C=PL, sn, givenName, serialNumber=PNOPL-<PESEL>, CN=<given> <surname>`.
+    pub fn subject(&self) -> Result<Name> {
+        Name::builder()
+            .country("PL")
+            .surname(self.surname.clone())
+            .given_name(self.given_name.clone())
+            .serial_number(format!("PNOPL-{}", self.pesel))
+            .common_name(format!("{} {}", self.given_name, self.surname))
+            .build()
+    }
+}
+
+/// A test certificate authority (see the [module documentation](self)).
+#[derive(Clone, Debug)]
+pub struct TestCa {
+    pub(crate) key: PrivateKey,
+    pub(crate) certificate: Certificate,
+}
+
+impl TestCa {
+    /// Generates a CA with an RSA-2048 key and a self-signed certificate
+    /// `CN=<common_name>, O=ezla test CA (not ZUS), C=PL`, valid for `days` from `not_before`.
+    pub fn generate(common_name: &str, not_before: OffsetDateTime, days: u32) -> Result<Self> {
+        Self::generate_with(KeySpec::Rsa2048, common_name, not_before, days)
+    }
+
+    /// [`TestCa::generate`] with another kind of key (P-256 keys make faster tests).
+    pub fn generate_with(
+        key: KeySpec,
+        common_name: &str,
+        not_before: OffsetDateTime,
+        days: u32,
+    ) -> Result<Self> {
+        let key = PrivateKey::generate(key)?;
+        let subject = Name::builder()
+            .country("PL")
+            .organization("ezla test CA (not ZUS)")
+            .common_name(common_name)
+            .build()?;
+        let not_before = truncate(not_before);
+        let not_after = not_before + Duration::days(i64::from(days));
+        let ski = key_id(key.public_key())?;
+        let extensions = vec![
+            extension(o("2.5.29.19"), true, &seq(&[&TRUE])),
+            extension(
+                o("2.5.29.15"),
+                true,
+                &(KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN).to_der(),
+            ),
+            extension(o("2.5.29.14"), false, &octets(&ski)),
+        ];
+        let der = sign_tbs(
+            &key,
+            &subject,
+            &subject,
+            key.public_key(),
+            not_before,
+            not_after,
+            &extensions,
+        )?;
+        let certificate = Certificate::from_der(&der)?;
+        Ok(TestCa { key, certificate })
+    }
+
+    /// A CA from an existing key and certificate (e.g. read back from files).
+    ///
+    /// Fails with [`Error::KeyCertificateMismatch`] when they do not belong together, and
+    /// [`Error::CertificateKeyUsage`] when the certificate is not a CA certificate.
+    pub fn new(key: PrivateKey, certificate: Certificate) -> Result<Self> {
+        if !certificate.matches_key(key.public_key()) {
+            return Err(Error::KeyCertificateMismatch {
+                subject: certificate.subject().to_rfc4514(),
+            });
+        }
+        if !certificate.is_ca() {
+            return Err(Error::CertificateKeyUsage {
+                subject: certificate.subject().to_rfc4514(),
+                detail: "not a CA certificate (basic constraints cA is not set)".into(),
+            });
+        }
+        Ok(TestCa { key, certificate })
+    }
+
+    /// The CA's certificate.
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    /// The CA's private key.
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
+    /// Issues a certificate for `public_key` and `subject`.
+    pub fn issue(
+        &self,
+        subject: &Name,
+        public_key: &PublicKey,
+        options: &IssueOptions,
+    ) -> Result<Certificate> {
+        if options.not_after <= options.not_before {
+            return Err(Error::invalid_argument(
+                "not_after",
+                "must be after not_before",
+            ));
+        }
+        let basic_constraints = match (options.ca, options.path_len) {
+            (false, _) => extension(o("2.5.29.19"), false, &seq(&[])),
+            (true, None) => extension(o("2.5.29.19"), true, &seq(&[&TRUE])),
+            (true, Some(n)) => extension(o("2.5.29.19"), true, &seq(&[&TRUE, &uint(u64::from(n))])),
+        };
+        let mut extensions = vec![
+            extension(o("2.5.29.15"), true, &options.key_usage.to_der()),
+            basic_constraints,
+            extension(o("2.5.29.14"), false, &octets(&key_id(public_key)?)),
+        ];
+        if let Some(ski) = self.certificate.subject_key_id() {
+            extensions.push(extension(o("2.5.29.35"), false, &seq(&[&tlv(0x80, ski)])));
+        }
+        if !options.extended_key_usage.is_empty() {
+            let purposes: Vec<Vec<u8>> = options
+                .extended_key_usage
+                .iter()
+                .map(|p| oid(&p.0))
+                .collect();
+            let refs: Vec<&[u8]> = purposes.iter().map(Vec::as_slice).collect();
+            extensions.push(extension(o("2.5.29.37"), false, &seq(&refs)));
+        }
+        if !options.email_addresses.is_empty() {
+            let names: Vec<Vec<u8>> = options
+                .email_addresses
+                .iter()
+                .map(|e| tlv(0x81, e.as_bytes()))
+                .collect();
+            let refs: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
+            extensions.push(extension(o("2.5.29.17"), false, &seq(&refs)));
+        }
+        if options.revocation_urls {
+            let crl = format!("{TEST_URL_BASE}/ezla-test-ca.crl");
+            let dp = seq(&[&explicit(0, &explicit(0, &tlv(0x86, crl.as_bytes())))]);
+            extensions.push(extension(o("2.5.29.31"), false, &seq(&[&dp])));
+            let ocsp = format!("{TEST_URL_BASE}/ocsp");
+            let issuers = format!("{TEST_URL_BASE}/ezla-test-ca.crt");
+            extensions.push(extension(
+                o("1.3.6.1.5.5.7.1.1"),
+                false,
+                &seq(&[
+                    &seq(&[&oid(&o("1.3.6.1.5.5.7.48.1")), &tlv(0x86, ocsp.as_bytes())]),
+                    &seq(&[
+                        &oid(&o("1.3.6.1.5.5.7.48.2")),
+                        &tlv(0x86, issuers.as_bytes()),
+                    ]),
+                ]),
+            ));
+        }
+        let der = sign_tbs(
+            &self.key,
+            self.certificate.subject(),
+            subject,
+            public_key,
+            truncate(options.not_before),
+            truncate(options.not_after),
+            &extensions,
+        )?;
+        Certificate::from_der(&der)
+    }
+
+    /// Issues a doctor's certificate for a request (subject, key and e-mail from the
+    /// request, whose signature is checked first).
+    pub fn issue_for_request(
+        &self,
+        request: &CertificateRequest,
+        options: &IssueOptions,
+    ) -> Result<Certificate> {
+        request.verify_signature()?;
+        let mut options = options.clone();
+        options
+            .email_addresses
+            .extend(request.email_addresses().iter().cloned());
+        self.issue(request.subject(), request.public_key(), &options)
+    }
+
+    /// Generates a key and issues a doctor's certificate for it; the identity's chain is the
+    /// CA certificate.
+    pub fn issue_doctor(&self, spec: &DoctorSpec) -> Result<Identity> {
+        let key = PrivateKey::generate(spec.key)?;
+        let mut options = spec.options.clone();
+        options.email_addresses.extend(spec.email.iter().cloned());
+        let subject = spec.subject()?;
+        let certificate = self.issue(&subject, key.public_key(), &options)?;
+        let mut identity = Identity::new(key, certificate, vec![self.certificate.clone()])?;
+        identity.friendly_name = subject.common_name().map(str::to_string);
+        Ok(identity)
+    }
+}
+
+/// The current instant, whole seconds.
+fn now() -> OffsetDateTime {
+    truncate(OffsetDateTime::now_utc())
+}
+
+/// UTC, whole seconds (certificate times have no fractions).
+fn truncate(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(UtcOffset::UTC);
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// `t` plus `years` calendar years (29 February becomes 28 February).
+fn plus_years(t: OffsetDateTime, years: i32) -> OffsetDateTime {
+    let year = t.year() + years;
+    t.replace_year(year)
+        .or_else(|_| t.replace_day(28).and_then(|d| d.replace_year(year)))
+        .unwrap_or(t + Duration::days(365 * i64::from(years)))
+}
+
+/// RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits.
+fn key_id(key: &PublicKey) -> Result<Vec<u8>> {
+    use der::Decode;
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(key.spki_der())
+        .map_err(|e| Error::internal(format!("SPKI: {e}")))?;
+    Ok(DigestAlgorithm::Sha1.digest(spki.subject_public_key.raw_bytes()))
+}
+
+fn extension(id: const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u8> {
+    if critical {
+        seq(&[&oid(&id), &TRUE, &octets(value)])
+    } else {
+        seq(&[&oid(&id), &octets(value)])
+    }
+}
+
+/// `Time`: UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
+fn time(t: OffsetDateTime) -> Result<Vec<u8>> {
+    let (y, mo, d, h, mi, s) = (
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    );
+    if (1950..2050).contains(&y) {
+        let text = format!("{:02}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z", y % 100);
+        Ok(tlv(0x17, text.as_bytes()))
+    } else if (0..=9999).contains(&y) {
+        let text = format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z");
+        Ok(tlv(0x18, text.as_bytes()))
+    } else {
+        Err(Error::invalid_argument(
+            "validity",
+            format!("year {y} cannot be encoded"),
+        ))
+    }
+}
+
+/// Assembles and signs a v3 `TBSCertificate`.
+fn sign_tbs(
+    issuer_key: &PrivateKey,
+    issuer: &Name,
+    subject: &Name,
+    public_key: &PublicKey,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    extensions: &[Vec<u8>],
+) -> Result<Vec<u8>> {
+    let algorithm = SignatureAlgorithm::default_for(issuer_key.kind());
+    let alg_der = signature_algorithm_der(algorithm);
+    let mut serial = [0u8; 16];
+    crate::crypto::random_bytes(&mut serial)?;
+    serial[0] = (serial[0] & 0x7f) | 0x10; // positive, 16 bytes, never zero
+    let refs: Vec<&[u8]> = extensions.iter().map(Vec::as_slice).collect();
+    let tbs = seq(&[
+        &explicit(0, &uint(2)),
+        &uint_bytes(&serial),
+        &alg_der,
+        issuer.to_der(),
+        &seq(&[&time(not_before)?, &time(not_after)?]),
+        subject.to_der(),
+        public_key.spki_der(),
+        &explicit(3, &seq(&refs)),
+    ]);
+    let mut signature = issuer_key.sign(algorithm, &tbs)?;
+    if let SignatureAlgorithm::Ecdsa(_) = algorithm {
+        signature = ecdsa_fixed_to_der(&signature)?;
+    }
+    Ok(seq(&[&tbs, &alg_der, &super::encode::bits(&signature)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use crate::pki::{ExpiryPolicy, polish::IdentifierKind};
+    use time::macros::datetime;
+
+    #[test]
+    fn doctor_certificates_look_like_zus_ones() {
+        let start = datetime!(2025-03-01 08:00 UTC);
+        let ca = TestCa::generate("ezla test CA", start, 3650).expect("ca");
+        assert!(ca.certificate().is_ca());
+        assert!(ca.certificate().is_self_issued());
+        ca.certificate()
+            .verify_signature(ca.certificate().public_key())
+            .expect("self-signed");
+        let mut spec = DoctorSpec::new(
+            "Jan",
+            "Kowalski",
+            Pesel::parse("44051401359").expect("pesel"),
+        );
+        spec.options = IssueOptions::doctor(start);
+        spec.email = Some("jan.kowalski@example.com".into());
+        let id = ca.issue_doctor(&spec).expect("doctor");
+        let c = &id.certificate;
+        assert_eq!(
+            c.subject().to_rfc4514(),
+            "CN=Jan Kowalski,serialNumber=PNOPL-44051401359,givenName=Jan,sn=Kowalski,C=PL"
+        );
+        assert_eq!(c.issuer(), ca.certificate().subject());
+        assert_eq!(
+            c.public_key().kind(),
+            crate::crypto::KeyKind::Rsa { bits: 2048 }
+        );
+        assert_eq!(c.version(), 3);
+        assert_eq!(c.not_before(), start);
+        assert_eq!(c.not_after(), datetime!(2030-03-01 08:00 UTC));
+        assert_eq!(
+            c.key_usage(),
+            Some(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION)
+        );
+        assert!(
+            c.extensions()
+                .iter()
+                .any(|e| e.name == Some("keyUsage") && e.critical)
+        );
+        assert!(!c.is_ca());
+        assert_eq!(
+            c.crl_distribution_points(),
+            ["http://ezla-test-ca.invalid/ezla-test-ca.crl"]
+        );
+        assert_eq!(c.ocsp_urls(), ["http://ezla-test-ca.invalid/ocsp"]);
+        assert_eq!(
+            c.ca_issuers_urls(),
+            ["http://ezla-test-ca.invalid/ezla-test-ca.crt"]
+        );
+        assert_eq!(c.email_addresses(), ["jan.kowalski@example.com"]);
+        assert_eq!(c.authority_key_id(), ca.certificate().subject_key_id());
+        assert_eq!(c.serial_hex().len(), 32);
+        let ids = c.polish_identifiers();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(ids[0].kind, IdentifierKind::Pesel);
+        assert!(ids[0].check.is_valid());
+        assert_eq!(
+            c.pesel().map(|p| p.to_string()).as_deref(),
+            Some("44051401359")
+        );
+        assert_eq!(id.chain, vec![ca.certificate().clone()]);
+        let status = c.status_at(datetime!(2030-02-10 00:00 UTC), &ExpiryPolicy::default());
+        assert_eq!(status.name(), "renewal-window");
+        assert_eq!(status.days_left(), 19);
+        c.check_valid_at(start).expect("valid at start");
+    }
+
+    #[test]
+    fn unknown_critical_extensions_are_refused() {
+        let ca = TestCa::generate_with(KeySpec::EcP256, "ezla test CA", now(), 10).expect("ca");
+        let subject = Name::builder().common_name("x").build().expect("name");
+        for (critical, ok) in [(false, true), (true, false)] {
+            let der = sign_tbs(
+                &ca.key,
+                ca.certificate.subject(),
+                &subject,
+                ca.key.public_key(),
+                now(),
+                now() + Duration::days(1),
+                &[extension(o("1.2.3.4.5"), critical, &[5, 0])],
+            )
+            .expect("tbs");
+            match Certificate::from_der(&der) {
+                Ok(c) => {
+                    assert!(ok);
+                    assert_eq!(c.extensions()[0].name, None);
+                }
+                Err(e) => {
+                    assert!(!ok);
+                    assert_eq!(e.code(), ErrorCode::UnknownCriticalExtension);
+                    assert!(e.to_string().contains("1.2.3.4.5"), "{e}");
+                    assert!(e.to_string().contains("CN=x"), "{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn time_encoding() {
+        assert_eq!(
+            time(datetime!(2026-11-24 10:20:30 UTC)).expect("utc"),
+            tlv(0x17, b"261124102030Z")
+        );
+        assert_eq!(
+            time(datetime!(2050-01-01 00:00 UTC)).expect("gen"),
+            tlv(0x18, b"20500101000000Z")
+        );
+        assert_eq!(
+            time(datetime!(1949-12-31 23:59:59 UTC)).expect("gen"),
+            tlv(0x18, b"19491231235959Z")
+        );
+        assert_eq!(
+            plus_years(datetime!(2024-02-29 12:00 UTC), 5),
+            datetime!(2029-02-28 12:00 UTC)
+        );
+    }
+}
