@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use ezla::crypto::{KeySpec, PrivateKey};
+use ezla::pki::Certificate;
 use ezla::xades::{self, Profile, SignOptions, SigningCertificateVersion, VerifyOptions};
 use ezla_tests::{have_tool, pem, python, run, run_ok, scratch_dir, tools_dir};
 
@@ -28,7 +29,7 @@ const STATEMENT: &str = "<Oswiadczenie><Tresc>Logowanie Lekarza przez system zew
 struct Signer {
     key: PrivateKey,
     cert_pem: PathBuf,
-    cert_der: Vec<u8>,
+    cert: Certificate,
 }
 
 fn signer(dir: &std::path::Path, name: &str, spec: KeySpec) -> Signer {
@@ -55,7 +56,7 @@ fn signer(dir: &std::path::Path, name: &str, spec: KeySpec) -> Signer {
     );
     Signer {
         key,
-        cert_der: std::fs::read(&der).expect("der"),
+        cert: Certificate::from_der(&std::fs::read(&der).expect("der")).expect("certificate"),
         cert_pem,
     }
 }
@@ -103,7 +104,7 @@ fn independent_verifiers_accept_ezla_xades() {
                 let mut options = SignOptions::profile(profile);
                 options.signing_certificate = version;
                 let signed =
-                    xades::sign(doc.as_bytes(), &s.key, &s.cert_der, &[], &options).expect("sign");
+                    xades::sign(doc.as_bytes(), &s.key, &s.cert, &[], &options).expect("sign");
                 // Our verifier first, as a guard.
                 let report =
                     xades::verify(&signed, &VerifyOptions::default()).expect("ezla verifies");

@@ -16,8 +16,8 @@ pub(crate) struct KeyInfoContents {
     pub(crate) certificates: Vec<Vec<u8>>,
     /// Keys from `KeyValue` (RSA, EC) and `DEREncodedKeyValue`.
     pub(crate) keys: Vec<PublicKey>,
-    /// Key material present but not usable, with the reason (for error messages).
-    pub(crate) unusable: Vec<String>,
+    /// Key material present but not usable, with the reason.
+    pub(crate) unusable: Vec<Error>,
 }
 
 /// Decodes base64 text as XML carries it (line breaks and spaces allowed).
@@ -48,9 +48,16 @@ pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
         match (child.namespace().unwrap_or(""), child.local_name()) {
             (DSIG_NS, "X509Data") => {
                 for item in child.children() {
-                    if item.is(DSIG_NS, "X509Certificate") {
-                        out.certificates
-                            .push(decode_base64("X509Certificate", &item.text())?);
+                    match (item.namespace().unwrap_or(""), item.local_name()) {
+                        (DSIG_NS, "X509Certificate") => out
+                            .certificates
+                            .push(decode_base64("X509Certificate", &item.text())?),
+                        (_, name) => out.unusable.push(Error::Unsupported {
+                            what: "KeyInfo",
+                            name: format!(
+                                "X509Data/{name} (a reference to a certificate outside the document; ezla resolves no key store)"
+                            ),
+                        }),
                     }
                 }
             }
@@ -58,7 +65,7 @@ pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
                 for value in child.children() {
                     match key_value(value) {
                         Ok(key) => out.keys.push(key),
-                        Err(e) => out.unusable.push(e.to_string()),
+                        Err(e) => out.unusable.push(e),
                     }
                 }
             }
@@ -66,12 +73,13 @@ pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
                 let der = decode_base64("DEREncodedKeyValue", &child.text())?;
                 match PublicKey::from_spki_der(&der) {
                     Ok(key) => out.keys.push(key),
-                    Err(e) => out.unusable.push(e.to_string()),
+                    Err(e) => out.unusable.push(e),
                 }
             }
-            (ns, name) => out
-                .unusable
-                .push(format!("KeyInfo/{name} ({ns}) is not used")),
+            (_, name) => out.unusable.push(Error::Unsupported {
+                what: "KeyInfo",
+                name: format!("{name} (ezla resolves no key names or retrieval methods)"),
+            }),
         }
     }
     Ok(out)
@@ -115,5 +123,25 @@ fn key_value(value: Element<'_, '_>) -> Result<PublicKey> {
             what: "KeyValue",
             name: format!("{name} ({ns})"),
         }),
+    }
+}
+
+impl KeyInfoContents {
+    /// The error when no key could be used: an unsupported construct if that is why,
+    /// otherwise "no key".
+    pub(crate) fn no_key_error(self, what: &str) -> Error {
+        let mut unusable = self.unusable;
+        if let Some(i) = unusable
+            .iter()
+            .position(|e| e.code() == crate::ErrorCode::Unsupported)
+        {
+            return unusable.swap_remove(i);
+        }
+        Error::KeyNotFound {
+            detail: match unusable.first() {
+                Some(e) => format!("{what}: {e}"),
+                None => what.to_string(),
+            },
+        }
     }
 }

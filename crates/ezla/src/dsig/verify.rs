@@ -523,9 +523,9 @@ impl Verifier {
                     None => Default::default(),
                 };
                 if contents.certificates.is_empty() {
-                    return Err(Error::KeyNotFound {
-                        detail: "KeyInfo carries no X509Certificate to validate".into(),
-                    });
+                    return Err(
+                        contents.no_key_error("KeyInfo carries no X509Certificate to validate")
+                    );
                 }
                 let mut last_error = None;
                 for (i, cert) in contents.certificates.iter().enumerate() {
@@ -569,13 +569,7 @@ impl Verifier {
                 }
                 candidates.extend(contents.keys.iter().map(|k| (k.clone(), None)));
                 if candidates.is_empty() {
-                    return Err(Error::KeyNotFound {
-                        detail: if contents.unusable.is_empty() {
-                            "no KeyInfo with a key".into()
-                        } else {
-                            contents.unusable.join("; ")
-                        },
-                    });
+                    return Err(contents.no_key_error("no KeyInfo with a key"));
                 }
                 let mut last_error = None;
                 for (key, certificate) in candidates {

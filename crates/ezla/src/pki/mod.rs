@@ -48,7 +48,7 @@ pub mod pkcs12;
 pub mod polish;
 pub mod testca;
 pub mod trust;
-mod x509;
+pub(crate) mod x509;
 
 pub use csr::CertificateRequest;
 pub use expiry::{ExpiryPolicy, ExpiryStatus};

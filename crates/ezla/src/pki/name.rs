@@ -240,6 +240,11 @@ impl Name {
         out
     }
 
+    /// The RDNs in encoding order (least specific first), each a set of attributes.
+    pub fn rdns(&self) -> impl Iterator<Item = &[Attribute]> {
+        self.rdns.iter().map(Vec::as_slice)
+    }
+
     /// Every attribute, in encoding order (least specific first).
     pub fn attributes(&self) -> impl Iterator<Item = &Attribute> {
         self.rdns.iter().flatten()

@@ -219,6 +219,27 @@ fn check_link(
     child.verify_signature(issuer.public_key())
 }
 
+impl crate::dsig::CertificateValidator for TrustAnchors {
+    /// Parses the certificates and runs [`verify_chain`]; returns the path as DER, leaf first.
+    fn validate(
+        &self,
+        leaf: &[u8],
+        intermediates: &[Vec<u8>],
+        at: OffsetDateTime,
+    ) -> Result<Vec<Vec<u8>>> {
+        let leaf = Certificate::from_der(leaf)?;
+        let intermediates = intermediates
+            .iter()
+            .map(|c| Certificate::from_der(c))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self
+            .verify(&leaf, &intermediates, at)?
+            .iter()
+            .map(|c| c.to_der().to_vec())
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

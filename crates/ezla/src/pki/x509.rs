@@ -207,11 +207,6 @@ impl Certificate {
         self.0.subject.matches(&self.0.issuer)
     }
 
-    /// The serial number's DER INTEGER content octets (two's complement, big-endian).
-    pub fn serial_bytes(&self) -> &[u8] {
-        &self.0.serial
-    }
-
     /// The serial number in upper-case hex, as `openssl x509 -serial` prints it: the
     /// magnitude in whole octets, with a `-` for a (non-conforming) negative serial.
     pub fn serial_hex(&self) -> String {
@@ -227,6 +222,11 @@ impl Certificate {
     /// The serial number in decimal (negative for a non-conforming negative serial).
     pub fn serial_decimal(&self) -> String {
         signed_decimal(&self.0.serial)
+    }
+
+    /// The serial number's DER INTEGER content octets (two's complement, big-endian).
+    pub fn serial_bytes(&self) -> &[u8] {
+        &self.0.serial
     }
 
     /// Start of the validity period.
@@ -541,7 +541,7 @@ fn twos_complement_magnitude(bytes: &[u8]) -> (bool, Vec<u8>) {
 }
 
 /// Decimal text of a big-endian two's complement integer.
-fn signed_decimal(bytes: &[u8]) -> String {
+pub(crate) fn signed_decimal(bytes: &[u8]) -> String {
     let (negative, magnitude) = twos_complement_magnitude(bytes);
     let digits = unsigned_decimal(&magnitude);
     if negative {

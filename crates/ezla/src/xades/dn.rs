@@ -51,31 +51,18 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("EMAILADDRESS", "1.2.840.113549.1.9.1"),
 ];
 
-/// Keywords written when formatting: the RFC 4514 set plus the ones every common verifier
-/// reads (SERIALNUMBER, GIVENNAME, SN, E...). Others are written as dotted OIDs.
-const WRITE_KEYWORDS: &[(&str, &str)] = &[
-    ("2.5.4.3", "CN"),
-    ("2.5.4.6", "C"),
-    ("2.5.4.7", "L"),
-    ("2.5.4.8", "ST"),
-    ("2.5.4.9", "STREET"),
-    ("2.5.4.10", "O"),
-    ("2.5.4.11", "OU"),
-    ("0.9.2342.19200300.100.1.25", "DC"),
-    ("0.9.2342.19200300.100.1.1", "UID"),
-];
-
-/// The RDNs of a DER-encoded `Name` in RFC 4514 order, values decoded as text.
-pub(crate) fn rdns_of(name: &x509_cert::name::Name) -> Rdns {
+/// The RDNs of a certificate's name in RFC 4514 order, values as text (or `#hex` DER).
+pub(crate) fn from_name(name: &crate::pki::Name) -> Rdns {
     let mut out: Rdns = name
-        .as_ref()
-        .iter()
+        .rdns()
         .map(|rdn| {
-            rdn.as_ref()
-                .iter()
-                .map(|atv| Atv {
-                    oid: atv.oid,
-                    value: any_to_string(&atv.value),
+            rdn.iter()
+                .map(|a| Atv {
+                    oid: a.oid(),
+                    value: a
+                        .value()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("#{}", hex(a.value_der()))),
                 })
                 .collect()
         })
@@ -115,51 +102,6 @@ fn any_to_string(v: &der::Any) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// RFC 4514 text of a name (as XAdES `X509IssuerName` carries it).
-pub(crate) fn format(rdns: &Rdns) -> String {
-    let mut out = String::new();
-    for (i, rdn) in rdns.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        for (j, atv) in rdn.iter().enumerate() {
-            if j > 0 {
-                out.push('+');
-            }
-            let oid = atv.oid.to_string();
-            match WRITE_KEYWORDS.iter().find(|(o, _)| *o == oid) {
-                Some((_, k)) => out.push_str(k),
-                None => out.push_str(&oid),
-            }
-            out.push('=');
-            if atv.value.starts_with('#')
-                && atv.value.len() > 1
-                && atv.value[1..].bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                out.push_str(&atv.value);
-                continue;
-            }
-            let chars: Vec<char> = atv.value.chars().collect();
-            for (k, &c) in chars.iter().enumerate() {
-                match c {
-                    '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
-                        out.push('\\');
-                        out.push(c);
-                    }
-                    '#' if k == 0 => out.push_str("\\#"),
-                    ' ' if k == 0 || k + 1 == chars.len() => out.push_str("\\ "),
-                    '=' => out.push_str("\\="),
-                    c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                        out.push_str(&format!("\\{:02X}", c as u32));
-                    }
-                    c => out.push(c),
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Parses RFC 4514 (and RFC 2253, and the common `, `-separated spelling) text.
@@ -347,18 +289,19 @@ mod tests {
     }
 
     #[test]
-    fn formats_and_reparses() {
-        let name = vec![
-            atv("2.5.4.3", " #lead, and \"quotes\"+more "),
-            atv("2.5.4.5", "PNOPL-68071892605"),
-            atv("2.5.4.6", "PL"),
-        ];
-        let text = format(&name);
-        assert_eq!(
-            text,
-            "CN=\\ #lead\\, and \\\"quotes\\\"\\+more\\ ,2.5.4.5=PNOPL-68071892605,C=PL"
+    fn certificate_names_reparse_from_their_rfc4514_text() {
+        let name = crate::pki::Name::builder()
+            .country("PL")
+            .organization("Zakład \"Ubezpieczeń\", S.A.")
+            .serial_number("PNOPL-68071892605")
+            .common_name(" #lead+more ")
+            .build()
+            .expect("name");
+        let text = name.to_rfc4514();
+        assert!(
+            equal(&parse(&text).expect("parse"), &from_name(&name)),
+            "{text}"
         );
-        assert!(equal(&parse(&text).expect("parse"), &name));
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! [`Profile`]s; `zus` is the default.
 //!
 //! ```no_run
-//! # fn demo(document: &[u8], key: &ezla::crypto::PrivateKey, cert_der: &[u8]) -> ezla::Result<()> {
+//! # fn demo(document: &[u8], doctor: &ezla::pki::Identity) -> ezla::Result<()> {
 //! use ezla::xades::{self, Profile, SignOptions, VerifyOptions};
-//! let signed = xades::sign(document, key, cert_der, &[], &SignOptions::profile(Profile::Zus))?;
+//! let signed = xades::sign_with_identity(document, doctor, &SignOptions::profile(Profile::Zus))?;
 //! let report = xades::verify(&signed, &VerifyOptions::default())?;
 //! println!("{} signed at {:?}", report.signer.subject, report.signing_time);
 //! # Ok(()) }
@@ -23,14 +23,13 @@
 //! issuer/serial name the certificate that verified the signature; `SigningTime` parses and lies
 //! within that certificate's validity. Without trust anchors the report says `untrusted`.
 
-mod cert;
 mod dn;
 mod profile;
 mod sign;
 mod verify;
 
 pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
-pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign};
+pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign, sign_with_identity};
 pub use verify::{
     ReferenceReport, Report, SignerReport, VerifyOptions, verify, verify_all, verify_signature,
 };

@@ -2,14 +2,13 @@
 
 use std::fmt::Write as _;
 
-use der::Encode;
 use time::OffsetDateTime;
 
-use super::cert::CertFacts;
 use super::profile::Profile;
 use super::{XADES_NS, format_time};
 use crate::crypto::{DigestAlgorithm, Signer};
 use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
+use crate::pki::{Certificate, Identity};
 use crate::xml::escape;
 use crate::{Error, Result};
 
@@ -119,21 +118,22 @@ fn ids(mode: &IdMode) -> Result<Ids> {
 /// Signs `document` (UTF-8 XML) with an enveloped XAdES-BES signature appended as the last
 /// child of the document element, and returns the input with the signature spliced in.
 ///
-/// `certificate` is the signer's certificate (DER) and must match the signer's key; `chain`
-/// lists further certificates (DER) for `KeyInfo` when [`SignOptions::include_chain`] is set.
-/// The certificate must be valid at the signing time unless
-/// [`SignOptions::allow_invalid_certificate`] is set.
+/// `certificate` is the signer's certificate and must match the signer's key; `chain` lists
+/// further certificates for `KeyInfo` when [`SignOptions::include_chain`] is set. The
+/// certificate must be valid at the signing time unless
+/// [`SignOptions::allow_invalid_certificate`] is set. `signer` may be a software key, a token
+/// or a caller's callback.
 pub fn sign(
     document: &[u8],
     signer: &dyn Signer,
-    certificate: &[u8],
-    chain: &[Vec<u8>],
+    certificate: &Certificate,
+    chain: &[Certificate],
     options: &SignOptions,
 ) -> Result<Vec<u8>> {
-    let cert = CertFacts::from_der(certificate)?;
-    if &cert.public_key != signer.public_key() {
+    let cert = certificate;
+    if cert.public_key() != signer.public_key() {
         return Err(Error::KeyCertificateMismatch {
-            subject: cert.subject_text(),
+            subject: cert.subject().to_rfc4514(),
         });
     }
     let signing_time = options
@@ -149,9 +149,9 @@ pub fn sign(
         .spec(signer.key_kind(), &ids.signed_properties)?;
     spec.id = Some(ids.signature.clone());
     spec.signature_value_id = Some(ids.signature_value.clone());
-    let mut certificates = vec![cert.der.clone()];
+    let mut certificates = vec![cert.to_der().to_vec()];
     if options.include_chain {
-        certificates.extend(chain.iter().cloned());
+        certificates.extend(chain.iter().map(|c| c.to_der().to_vec()));
     }
     spec.key_info = KeyInfoSpec {
         certificates,
@@ -160,7 +160,7 @@ pub fn sign(
     };
     spec.objects = vec![ObjectSpec {
         id: None,
-        content: qualifying_properties(&cert, &ids, signing_time, options)?,
+        content: qualifying_properties(cert, &ids, signing_time, options)?,
     }];
     dsig::sign_enveloped(
         document,
@@ -173,14 +173,29 @@ pub fn sign(
     )
 }
 
+/// [`sign`] with a signing identity opened from a `.pfx` (its key, certificate and chain).
+pub fn sign_with_identity(
+    document: &[u8],
+    identity: &Identity,
+    options: &SignOptions,
+) -> Result<Vec<u8>> {
+    sign(
+        document,
+        &identity.key,
+        &identity.certificate,
+        &identity.chain,
+        options,
+    )
+}
+
 fn qualifying_properties(
-    cert: &CertFacts,
+    cert: &Certificate,
     ids: &Ids,
     signing_time: OffsetDateTime,
     options: &SignOptions,
 ) -> Result<String> {
     let digest: DigestAlgorithm = options.profile.digest();
-    let cert_digest = dsig::encode_base64(&cert.digest(digest));
+    let cert_digest = dsig::encode_base64(&cert.fingerprint(digest));
     let mut out = String::with_capacity(1024);
     let _ = write!(
         out,
@@ -203,7 +218,7 @@ fn qualifying_properties(
                  <ds:X509IssuerName>{}</ds:X509IssuerName>\
                  <ds:X509SerialNumber>{}</ds:X509SerialNumber>\
                  </xades:IssuerSerial></xades:Cert></xades:SigningCertificate>",
-                escape::text(&cert.issuer_text()),
+                escape::text(&cert.issuer().to_rfc4514()),
                 cert.serial_decimal()
             );
         }
@@ -225,24 +240,12 @@ fn qualifying_properties(
 
 /// DER of RFC 5035 `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`
 /// for the certificate (the content of `IssuerSerialV2`).
-pub(crate) fn issuer_serial_v2(cert: &CertFacts) -> Result<Vec<u8>> {
-    use der::Decode;
-    let parsed = x509_cert::Certificate::from_der(&cert.der)
-        .map_err(|e| Error::internal(format!("certificate re-parse: {e}")))?;
-    let tbs = parsed.tbs_certificate();
-    let issuer = tbs
-        .issuer()
-        .to_der()
-        .map_err(|e| Error::internal(format!("issuer encoding: {e}")))?;
-    let serial = tbs
-        .serial_number()
-        .to_der()
-        .map_err(|e| Error::internal(format!("serial encoding: {e}")))?;
+pub(crate) fn issuer_serial_v2(cert: &Certificate) -> Result<Vec<u8>> {
     // GeneralNames ::= SEQUENCE OF GeneralName; directoryName [4] EXPLICIT Name.
-    let directory_name = tlv(0xa4, &issuer);
+    let directory_name = tlv(0xa4, cert.issuer().to_der());
     let general_names = tlv(0x30, &directory_name);
     let mut body = general_names;
-    body.extend_from_slice(&serial);
+    body.extend_from_slice(&tlv(0x02, cert.serial_bytes()));
     Ok(tlv(0x30, &body))
 }
 

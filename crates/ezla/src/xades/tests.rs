@@ -1,129 +1,36 @@
 //! XAdES signing and verification: profiles, properties, reports, and bad input.
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
-use der::Encode;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::*;
 use crate::ErrorCode;
-use crate::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
+use crate::crypto::{DigestAlgorithm, KeySpec};
+use crate::pki::Identity;
+use crate::pki::testca::{DoctorSpec, IssueOptions, TestCa};
+use crate::pl::Pesel;
 
-/// A minimal certificate for tests: `issuer_key` signs `subject_key`'s certificate.
-pub(crate) fn make_cert(
-    subject: &str,
-    subject_key: &PrivateKey,
-    issuer: &str,
-    issuer_key: &PrivateKey,
-    serial: &[u8],
-    not_before: OffsetDateTime,
-    not_after: OffsetDateTime,
-) -> Vec<u8> {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else if len < 0x100 {
-            out.extend_from_slice(&[0x81, len as u8]);
-        } else {
-            out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-    let name = |s: &str| {
-        x509_cert::name::Name::from_str(s)
-            .expect("name")
-            .to_der()
-            .expect("der")
-    };
-    let time = |t: OffsetDateTime| {
-        let s = format!(
-            "{:04}{:02}{:02}{:02}{:02}{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
-        tlv(0x18, s.as_bytes())
-    };
-    let alg = match issuer_key.kind() {
-        crate::crypto::KeyKind::Rsa { .. } => {
-            // sha256WithRSAEncryption, NULL
-            vec![
-                0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
-                0x00,
-            ]
-        }
-        _ => vec![
-            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
-        ],
-    };
-    let mut tbs = Vec::new();
-    tbs.extend(tlv(0xa0, &[0x02, 0x01, 0x02]));
-    let mut serial = serial.to_vec();
-    if serial[0] & 0x80 != 0 {
-        serial.insert(0, 0);
-    }
-    tbs.extend(tlv(0x02, &serial));
-    tbs.extend(&alg);
-    tbs.extend(name(issuer));
-    let mut validity = time(not_before);
-    validity.extend(time(not_after));
-    tbs.extend(tlv(0x30, &validity));
-    tbs.extend(name(subject));
-    tbs.extend(subject_key.public_key().spki_der());
-    let tbs = tlv(0x30, &tbs);
-    let algorithm = SignatureAlgorithm::default_for(issuer_key.kind());
-    let mut sig = issuer_key.sign(algorithm, &tbs).expect("sign tbs");
-    if algorithm != SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256) {
-        sig = crate::crypto::ecdsa_fixed_to_der(&sig).expect("der sig");
-    }
-    let mut bits = vec![0u8];
-    bits.extend(sig);
-    let mut cert = tbs;
-    cert.extend(&alg);
-    cert.extend(tlv(0x03, &bits));
-    tlv(0x30, &cert)
+fn ca() -> &'static TestCa {
+    static CA: OnceLock<TestCa> = OnceLock::new();
+    CA.get_or_init(|| {
+        TestCa::generate("ezla xades tests", datetime!(2020-01-01 00:00 UTC), 7300).expect("ca")
+    })
 }
 
-struct Doctor {
-    key: PrivateKey,
-    cert: Vec<u8>,
-}
-
-fn ca_key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::generate(KeySpec::Rsa2048).expect("ca key"))
-}
-
-const CA: &str = "CN=ezla test CA,O=ezla,C=PL";
-const SUBJECT: &str = "CN=Theo Kania,2.5.4.42=Theo,2.5.4.4=Kania,2.5.4.5=PNOPL-68071892605,C=PL";
-
-fn doctor(spec: KeySpec) -> &'static Doctor {
-    static RSA: OnceLock<Doctor> = OnceLock::new();
-    static EC: OnceLock<Doctor> = OnceLock::new();
+fn doctor(spec: KeySpec) -> &'static Identity {
+    static RSA: OnceLock<Identity> = OnceLock::new();
+    static EC: OnceLock<Identity> = OnceLock::new();
     let cell = match spec {
         KeySpec::EcP256 => &EC,
         _ => &RSA,
     };
     cell.get_or_init(|| {
-        let key = PrivateKey::generate(spec).expect("key");
-        let cert = make_cert(
-            SUBJECT,
-            &key,
-            CA,
-            ca_key(),
-            &[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x42],
-            datetime!(2024-01-01 00:00 UTC),
-            datetime!(2029-01-01 00:00 UTC),
-        );
-        Doctor { key, cert }
+        let mut d = DoctorSpec::new("Theo", "Kania", Pesel::parse("68071892605").expect("pesel"));
+        d.key = spec;
+        d.options = IssueOptions::doctor(datetime!(2024-01-01 00:00 UTC));
+        ca().issue_doctor(&d).expect("doctor")
     })
 }
 
@@ -139,8 +46,8 @@ const STATEMENT: &[u8] = "<Oswiadczenie><Tresc>Logowanie Lekarza przez system ze
 
 const T: OffsetDateTime = datetime!(2026-11-24 10:15:00 UTC);
 
-fn sign_with(d: &Doctor, input: &[u8], options: &SignOptions) -> Vec<u8> {
-    sign(input, &d.key, &d.cert, &[], options).expect("sign")
+fn sign_with(d: &Identity, input: &[u8], options: &SignOptions) -> Vec<u8> {
+    sign_with_identity(input, d, options).expect("sign")
 }
 
 fn verify_now(signed: &[u8]) -> crate::Result<Report> {
@@ -221,8 +128,14 @@ fn the_zus_legacy_shape_is_exactly_the_samples() {
         r#"<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>"#,
         r##"<ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#zla-SignedProperties"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>"##,
         r##"<xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#zla-Signature">"##,
-        "<ds:X509IssuerName>CN=ezla test CA,O=ezla,C=PL</ds:X509IssuerName>",
-        "<ds:X509SerialNumber>20988295479420645186</ds:X509SerialNumber>",
+        &format!(
+            "<ds:X509IssuerName>{}</ds:X509IssuerName>",
+            d.certificate.issuer().to_rfc4514()
+        ),
+        &format!(
+            "<ds:X509SerialNumber>{}</ds:X509SerialNumber>",
+            d.certificate.serial_decimal()
+        ),
         "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>",
     ] {
         assert!(text.contains(needle), "missing {needle}");
@@ -252,36 +165,30 @@ fn bad_input_and_mismatches() {
     let options = SignOptions::profile(Profile::Zus).deterministic(T, "zla");
     // Key that does not match the certificate.
     assert_eq!(
-        sign(KEDU, &ec.key, &rsa.cert, &[], &options)
+        sign(KEDU, &ec.key, &rsa.certificate, &[], &options)
             .expect_err("mismatch")
             .code(),
         ErrorCode::KeyCertificateMismatch
     );
     // The legacy profile needs RSA.
     assert_eq!(
-        sign(
-            KEDU,
-            &ec.key,
-            &ec.cert,
-            &[],
-            &SignOptions::profile(Profile::ZusLegacy)
-        )
-        .expect_err("ec legacy")
-        .code(),
+        sign_with_identity(KEDU, ec, &SignOptions::profile(Profile::ZusLegacy))
+            .expect_err("ec legacy")
+            .code(),
         ErrorCode::UnsupportedKey
     );
     // Expired certificate: refused unless asked.
     let late =
         SignOptions::profile(Profile::Zus).deterministic(datetime!(2030-01-01 00:00 UTC), "zla");
     assert_eq!(
-        sign(KEDU, &rsa.key, &rsa.cert, &[], &late)
+        sign_with_identity(KEDU, rsa, &late)
             .expect_err("expired")
             .code(),
         ErrorCode::CertificateExpired
     );
     let mut override_ = late.clone();
     override_.allow_invalid_certificate = true;
-    let signed = sign(KEDU, &rsa.key, &rsa.cert, &[], &override_).expect("explicit override");
+    let signed = sign_with_identity(KEDU, rsa, &override_).expect("explicit override");
     // ...and the verifier then finds the signing time outside the validity.
     assert_eq!(
         verify_now(&signed).expect_err("time").code(),
@@ -290,7 +197,7 @@ fn bad_input_and_mismatches() {
     // Already signed.
     let signed = sign_with(rsa, KEDU, &options);
     assert_eq!(
-        sign(&signed, &rsa.key, &rsa.cert, &[], &options)
+        sign_with_identity(&signed, rsa, &options)
             .expect_err("twice")
             .code(),
         ErrorCode::AlreadySigned
@@ -298,17 +205,10 @@ fn bad_input_and_mismatches() {
     // Non-UTF-8 input.
     let latin2 = b"<?xml version=\"1.0\"?><a>\xb1</a>";
     assert_eq!(
-        sign(latin2, &rsa.key, &rsa.cert, &[], &options)
+        sign_with_identity(latin2, rsa, &options)
             .expect_err("utf8")
             .code(),
         ErrorCode::XmlMalformed
-    );
-    // Garbage certificate.
-    assert_eq!(
-        sign(KEDU, &rsa.key, b"not a certificate", &[], &options)
-            .expect_err("der")
-            .code(),
-        ErrorCode::DerMalformed
     );
 }
 
@@ -376,14 +276,14 @@ fn properties_must_be_covered_and_typed() {
     let mut spec = Profile::Zus.spec(d.key.kind(), "sp").expect("spec");
     spec.references[1].type_uri = None;
     spec.id = Some("sig".into());
-    spec.key_info.certificates = vec![d.cert.clone()];
-    let cert = cert::CertFacts::from_der(&d.cert).expect("cert");
+    spec.key_info.certificates = vec![d.certificate.to_der().to_vec()];
+    let cert = &d.certificate;
     spec.objects = vec![crate::dsig::ObjectSpec {
         id: None,
         content: format!(
             "<xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" Target=\"#sig\"><xades:SignedProperties Id=\"sp\"><xades:SignedSignatureProperties><xades:SigningTime>2026-11-24T10:15:00Z</xades:SigningTime><xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>{}</ds:DigestValue></xades:CertDigest><xades:IssuerSerial><ds:X509IssuerName>{}</ds:X509IssuerName><ds:X509SerialNumber>{}</ds:X509SerialNumber></xades:IssuerSerial></xades:Cert></xades:SigningCertificate></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>",
-            crate::dsig::encode_base64(&cert.digest(DigestAlgorithm::Sha256)),
-            cert.issuer_text(),
+            crate::dsig::encode_base64(&cert.fingerprint(DigestAlgorithm::Sha256)),
+            cert.issuer().to_rfc4514(),
             cert.serial_decimal()
         ),
     }];
@@ -406,7 +306,7 @@ fn properties_must_be_covered_and_typed() {
         ErrorCode::SigningCertificateMismatch
     );
     // A wrong issuer.
-    let issuer = cert.issuer_text();
+    let issuer = cert.issuer().to_rfc4514();
     spec.objects[0].content = spec.objects[0]
         .content
         .replace(">42<", &format!(">{}<", cert.serial_decimal()))
@@ -452,4 +352,39 @@ fn time_formats() {
         Some(datetime!(2026-11-24 10:15:00 UTC))
     );
     assert_eq!(parse_time("yesterday"), None);
+}
+
+#[test]
+fn trust_anchors_decide_who_is_trusted() {
+    use crate::pki::TrustAnchors;
+    use std::sync::Arc;
+    let d = doctor(KeySpec::Rsa2048);
+    let mut options = SignOptions::profile(Profile::Zus).deterministic(T, "zla");
+    options.include_chain = true;
+    let signed = sign_with(d, KEDU, &options);
+    let anchors = Arc::new(TrustAnchors::new([ca().certificate().clone()]));
+    let report =
+        verify(&signed, &VerifyOptions::default().at(T).with_trust(anchors)).expect("trusted");
+    assert_eq!(report.trust, "chain");
+    assert_eq!(
+        report.chain,
+        vec![ca().certificate().subject().to_rfc4514()]
+    );
+    // Another CA is not trusted.
+    let other =
+        TestCa::generate("someone else", datetime!(2020-01-01 00:00 UTC), 7300).expect("ca");
+    let anchors = Arc::new(TrustAnchors::new([other.certificate().clone()]));
+    let err = verify(&signed, &VerifyOptions::default().at(T).with_trust(anchors))
+        .expect_err("untrusted");
+    assert_eq!(err.code(), ErrorCode::CertificateUntrusted);
+    // Verified after the doctor's certificate expired: the chain check fails.
+    let anchors = Arc::new(TrustAnchors::new([ca().certificate().clone()]));
+    let err = verify(
+        &signed,
+        &VerifyOptions::default()
+            .at(datetime!(2030-01-01 00:00 UTC))
+            .with_trust(anchors),
+    )
+    .expect_err("expired");
+    assert_eq!(err.code(), ErrorCode::CertificateExpired);
 }

@@ -6,7 +6,6 @@ use der::Decode;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::cert::{CertFacts, signed_decimal};
 use super::dn;
 use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
 use super::{XADES_NS, format_time, parse_time};
@@ -15,6 +14,8 @@ use crate::dsig::{
     self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Trust, Verified, Verifier,
     VerifyPolicy, XPATH, digest_from_uri,
 };
+use crate::pki::Certificate;
+use crate::pki::x509::signed_decimal;
 use crate::xml::c14n::{C14N_10, EXC_C14N};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
@@ -324,7 +325,7 @@ fn verify_signature_inner(
         .certificate
         .as_ref()
         .ok_or_else(|| xades_error("the signature was not verified with a certificate"))?;
-    let cert = CertFacts::from_der(cert_der)?;
+    let cert = Certificate::from_der(cert_der)?;
 
     // SigningTime within the certificate's validity.
     let signing_time = match ssp.child(XADES_NS, "SigningTime") {
@@ -333,13 +334,13 @@ fn verify_signature_inner(
             let t = parse_time(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
                 detail: format!("`{}` is not an xsd:dateTime", text.trim()),
             })?;
-            if t < cert.not_before || t > cert.not_after {
+            if t < cert.not_before() || t > cert.not_after() {
                 return Err(Error::SigningTimeInvalid {
                     detail: format!(
                         "signing time {} lies outside the certificate's validity {} – {}",
                         format_time(t),
-                        format_time(cert.not_before),
-                        format_time(cert.not_after)
+                        format_time(cert.not_before()),
+                        format_time(cert.not_after())
                     ),
                 });
             }
@@ -476,7 +477,7 @@ fn check_signature_policy(ssp: Element<'_, '_>) -> Result<Option<String>> {
 /// must carry its digest (a `Cert` claiming the signer with another digest is a substitution).
 fn check_signing_certificate(
     list: Element<'_, '_>,
-    cert: &CertFacts,
+    cert: &Certificate,
     sha1_ok: bool,
     v2: bool,
 ) -> Result<()> {
@@ -503,8 +504,8 @@ fn check_signing_certificate(
         let value = digest_el
             .child(DSIG_NS, "DigestValue")
             .ok_or_else(|| xades_error("CertDigest without DigestValue"))?;
-        let digest_matches =
-            dsig::decode_base64("CertDigest/DigestValue", &value.text())? == cert.digest(algorithm);
+        let digest_matches = dsig::decode_base64("CertDigest/DigestValue", &value.text())?
+            == cert.fingerprint(algorithm);
         let names_signer = if v2 {
             match c.child(XADES_NS, "IssuerSerialV2") {
                 Some(is) => Some(issuer_serial_v2_names(
@@ -524,7 +525,7 @@ fn check_signing_certificate(
                 return Err(mismatch(format!(
                     "the Cert with the signing certificate's digest names issuer/serial {}, not `{}` / {}",
                     describe_issuer_serial(c),
-                    cert.issuer_text(),
+                    cert.issuer().to_rfc4514(),
                     cert.serial_decimal()
                 )));
             }
@@ -565,7 +566,7 @@ fn describe_issuer_serial(c: Element<'_, '_>) -> String {
 }
 
 /// Whether an `IssuerSerial` names the certificate.
-fn issuer_serial_names(is: Element<'_, '_>, cert: &CertFacts) -> Result<bool> {
+fn issuer_serial_names(is: Element<'_, '_>, cert: &Certificate) -> Result<bool> {
     let name = is
         .child(DSIG_NS, "X509IssuerName")
         .ok_or_else(|| xades_error("IssuerSerial without X509IssuerName"))?
@@ -588,11 +589,12 @@ fn issuer_serial_names(is: Element<'_, '_>, cert: &CertFacts) -> Result<bool> {
         let digits = digits.trim_start_matches('0');
         format!("{sign}{}", if digits.is_empty() { "0" } else { digits })
     };
-    Ok(dn::equal(&parsed, &cert.issuer) && normalize(&serial) == normalize(&cert.serial_decimal()))
+    Ok(dn::equal(&parsed, &dn::from_name(cert.issuer()))
+        && normalize(&serial) == normalize(&cert.serial_decimal()))
 }
 
 /// Whether an `IssuerSerialV2` (DER `IssuerSerial` of RFC 5035) names the certificate.
-fn issuer_serial_v2_names(der_bytes: &[u8], cert: &CertFacts) -> Result<bool> {
+fn issuer_serial_v2_names(der_bytes: &[u8], cert: &Certificate) -> Result<bool> {
     let malformed = |detail: String| Error::SigningCertificateMismatch { detail };
     let outer = der::asn1::AnyRef::from_der(der_bytes)
         .map_err(|e| malformed(format!("IssuerSerialV2 is not DER: {e}")))?;
@@ -604,7 +606,8 @@ fn issuer_serial_v2_names(der_bytes: &[u8], cert: &CertFacts) -> Result<bool> {
         .map_err(|e| malformed(format!("IssuerSerialV2 serial: {e}")))?;
     let issuer_ok = names.iter().any(|n| match n {
         x509_cert::ext::pkix::name::GeneralName::DirectoryName(name) => {
-            dn::equal(&dn::rdns_of(name), &cert.issuer)
+            crate::pki::Name::from_der(&der::Encode::to_der(name).unwrap_or_default())
+                .is_ok_and(|n| n.matches(cert.issuer()))
         }
         _ => false,
     });
@@ -648,7 +651,7 @@ fn report(
     profile: Profile,
     signing_time: Option<OffsetDateTime>,
     version: &str,
-    cert: &CertFacts,
+    cert: &Certificate,
     signature_id: &str,
     root: Element<'_, '_>,
 ) -> Report {
@@ -670,13 +673,13 @@ fn report(
         signing_time: signing_time.map(format_time),
         signing_certificate: version.to_string(),
         signer: SignerReport {
-            subject: cert.subject_text(),
-            issuer: cert.issuer_text(),
+            subject: cert.subject().to_rfc4514(),
+            issuer: cert.issuer().to_rfc4514(),
             serial: cert.serial_decimal(),
-            pesel: cert.pesel(),
-            not_before: format_time(cert.not_before),
-            not_after: format_time(cert.not_after),
-            sha256_fingerprint: hex(&cert.digest(DigestAlgorithm::Sha256)),
+            pesel: cert.pesel().map(|p| p.as_str().to_string()),
+            not_before: format_time(cert.not_before()),
+            not_after: format_time(cert.not_after()),
+            sha256_fingerprint: hex(&cert.fingerprint(DigestAlgorithm::Sha256)),
         },
         trust: match v.signer.trust {
             Trust::Pinned => "pinned",
@@ -688,8 +691,8 @@ fn report(
             .signer
             .chain
             .iter()
-            .filter_map(|c| CertFacts::from_der(c).ok())
-            .map(|c| c.subject_text())
+            .filter_map(|c| Certificate::from_der(c).ok())
+            .map(|c| c.subject().to_rfc4514())
             .collect(),
         signature_id: signature_id.to_string(),
         document_element: format!(
