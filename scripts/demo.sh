@@ -50,3 +50,32 @@ openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -m
 rm "$OUT/jan-all.pem"
 "$EZLA" cert convert "$OUT/jan-legacy.pfx" -o "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD
 "$EZLA" cert info "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD | head -n 3
+
+echo
+echo "== Sign an e-ZLA with the doctor's .pfx (XAdES-BES, profile zus) and verify it strictly"
+SAMPLE=../shared/vectors/ezla/ked_zla_unsigned_oryginal_medfile.xml
+if [ -f "$OUT/zla-oryginal.xml" ]; then
+  DOC="$OUT/zla-oryginal.xml"
+elif [ -f "$SAMPLE" ]; then
+  DOC="$SAMPLE"
+else
+  echo "note: no e-ZLA document at hand ($SAMPLE missing); signing the login statement only"
+  DOC=""
+fi
+if [ -n "$DOC" ]; then
+  "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$DOC" -o "$OUT/zla-signed.xml"
+  "$EZLA" verify "$OUT/zla-signed.xml" --trust "$OUT/ca/ca.crt"
+  echo
+  echo "== The same document with one character changed: verification fails (exit status 1)"
+  sed 's#<p2>Filip</p2>#<p2>Filipp</p2>#; s#<p3>Jan</p3>#<p3>Janx</p3>#' "$OUT/zla-signed.xml" > "$OUT/zla-tampered.xml"
+  status=0
+  "$EZLA" verify "$OUT/zla-tampered.xml" --trust "$OUT/ca/ca.crt" || status=$?
+  echo "exit status $status"
+fi
+
+echo
+echo "== The ZUS login statement (pobierzOswiadczenie) signed and verified, report as JSON"
+printf '<Oswiadczenie><Token>%s</Token></Oswiadczenie>' "$(openssl rand -hex 16)" > "$OUT/oswiadczenie.xml"
+"$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$OUT/oswiadczenie.xml" \
+  -o "$OUT/oswiadczenie-signed.xml"
+"$EZLA" verify "$OUT/oswiadczenie-signed.xml" --trust "$OUT/ca/ca.crt" --json

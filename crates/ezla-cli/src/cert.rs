@@ -388,7 +388,7 @@ pub(crate) struct Loaded {
     pub(crate) pkcs12: Option<Pkcs12>,
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut data = Vec::new();
     file.take(MAX_INPUT + 1)
@@ -455,7 +455,7 @@ fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loa
 }
 
 /// Reads every certificate of one or more DER/PEM files.
-fn read_certificates(paths: &[&Path]) -> Result<Vec<Certificate>> {
+pub(crate) fn read_certificates(paths: &[&Path]) -> Result<Vec<Certificate>> {
     let mut out = Vec::new();
     for path in paths {
         let data = read_file(path)?;
@@ -478,7 +478,7 @@ fn note_password(password: &str) {
 }
 
 /// Writes a file, refusing to overwrite unless `force`; `secret` files get mode 0600.
-fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()> {
+pub(crate) fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if force {
@@ -506,7 +506,7 @@ fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()>
     file.write_all(data).map_err(|e| Error::io(path, e))
 }
 
-fn parse_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
+pub(crate) fn parse_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t);
@@ -519,7 +519,7 @@ fn parse_time(s: &str) -> std::result::Result<OffsetDateTime, String> {
         })
 }
 
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     t.replace_nanosecond(0).unwrap_or(t)
 }

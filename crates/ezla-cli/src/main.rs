@@ -6,6 +6,7 @@
 
 mod cert;
 mod password;
+mod signature;
 
 use std::process::ExitCode;
 
@@ -24,12 +25,19 @@ enum Command {
     /// Certificates: inspect, watch expiry, request, bundle, convert (and a test CA).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Sign an XML document (an e-ZLA, the ZUS login statement) with XAdES-BES.
+    Sign(signature::SignArgs),
+    /// Verify a XAdES-BES signature strictly and report who signed what and when. Exit status:
+    /// 0 valid, 1 invalid (the reason is printed), other non-zero for unusable arguments.
+    Verify(signature::VerifyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Cert(command) => cert::run(command),
+        Command::Sign(a) => signature::sign(&a),
+        Command::Verify(a) => signature::verify(&a),
     };
     result.unwrap_or_else(|e| {
         report(&e);

@@ -520,3 +520,331 @@ fn bad_input_gives_typed_errors() {
         );
     }
 }
+
+/// The e-ZLA sample from the shared corpus, when present.
+fn ezla_sample() -> Option<Vec<u8>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/vectors/ezla/ked_zla_unsigned_oryginal_medfile.xml");
+    match std::fs::read(&path) {
+        Ok(data) => Some(data),
+        Err(_) => {
+            eprintln!("skipped: {} not found", path.display());
+            None
+        }
+    }
+}
+
+#[test]
+fn sign_and_verify_an_ezla() {
+    let Some(sample) = ezla_sample() else { return };
+    let dir = scratch("sign-verify");
+    doctor(&dir, "doctor.pfx", &[]);
+    std::fs::write(dir.join("zla.xml"), &sample).expect("write sample");
+    // An RSA doctor for the legacy profile (RSA-SHA1 only).
+    ok(
+        &dir,
+        &[
+            "cert",
+            "test-doctor",
+            "--ca",
+            "ca",
+            "--given-name",
+            "Jan",
+            "--surname",
+            "Kowalski",
+            "--pesel",
+            "44051401359",
+            "-o",
+            "rsa.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--iterations",
+            "2048",
+            "--key-type",
+            "rsa2048",
+        ],
+    );
+    let out = ezla(
+        &dir,
+        &[
+            "sign",
+            "--pfx",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--profile",
+            "zus-legacy",
+            "zla.xml",
+            "-o",
+            "legacy-ec.xml",
+        ],
+    );
+    assert!(
+        !out.status.success(),
+        "zus-legacy with a P-256 key must be refused"
+    );
+    for (profile, pfx) in [
+        ("zus", "doctor.pfx"),
+        ("zus-legacy", "rsa.pfx"),
+        ("xades-bes", "doctor.pfx"),
+        ("zus", "rsa.pfx"),
+    ] {
+        let out = format!("signed-{profile}-{pfx}.xml");
+        ok(
+            &dir,
+            &[
+                "sign",
+                "--pfx",
+                pfx,
+                "--password-env",
+                "EZLA_PW",
+                "--profile",
+                profile,
+                "zla.xml",
+                "-o",
+                &out,
+            ],
+        );
+        let signed = std::fs::read(dir.join(&out)).expect("signed file");
+        // Nothing but the signature was added: the input is a prefix up to the root's end tag.
+        let end = sample
+            .windows(7)
+            .rposition(|w| w == b"</KEDU>")
+            .expect("end tag");
+        assert_eq!(
+            &signed[..end],
+            &sample[..end],
+            "bytes before the signature changed"
+        );
+        assert_eq!(
+            &signed[signed.len() - (sample.len() - end)..],
+            &sample[end..]
+        );
+
+        let text = ok(&dir, &["verify", &out, "--trust", "ca/ca.crt"]);
+        assert!(text.starts_with("VALID signature "), "{text}");
+        assert!(text.contains("PESEL:       44051401359"), "{text}");
+        assert!(text.contains(&format!("profile:     {profile}")), "{text}");
+        assert!(
+            text.contains("trust:       chain to a trust anchor"),
+            "{text}"
+        );
+        let v = json(&ok(&dir, &["verify", &out, "--json"]));
+        assert_eq!(v["valid"], true);
+        assert_eq!(v["signatures"][0]["trust"], "untrusted");
+        assert_eq!(v["signatures"][0]["profile"], profile);
+    }
+
+    // A tampered copy: exit status 1 with the reason.
+    let signed = std::fs::read_to_string(dir.join("signed-zus-doctor.pfx.xml")).expect("signed");
+    let tampered = signed.replacen("<p1>", "<p1> ", 1);
+    assert_ne!(
+        tampered, signed,
+        "the sample has a <p1> element to tamper with"
+    );
+    std::fs::write(dir.join("tampered.xml"), tampered).expect("write");
+    let out = ezla(&dir, &["verify", "tampered.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("INVALID: "), "{text}");
+    assert!(
+        text.contains("(code 401)"),
+        "digest mismatch expected: {text}"
+    );
+    let v = json(&String::from_utf8_lossy(
+        &ezla(&dir, &["verify", "tampered.xml", "--json"]).stdout,
+    ));
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"]["code"], 401);
+
+    // Signed again: refused unless co-signing is asked for.
+    let out = ezla(
+        &dir,
+        &[
+            "sign",
+            "--pfx",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "signed-zus-doctor.pfx.xml",
+            "-o",
+            "twice.xml",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("(code 413)"), "{}", stderr(&out));
+    ok(
+        &dir,
+        &[
+            "sign",
+            "--pfx",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--cosign",
+            "signed-zus-doctor.pfx.xml",
+            "-o",
+            "twice.xml",
+        ],
+    );
+    assert_eq!(ezla(&dir, &["verify", "twice.xml"]).status.code(), Some(1));
+    let v = json(&ok(
+        &dir,
+        &["verify", "twice.xml", "--cosignatures", "--json"],
+    ));
+    assert_eq!(v["signatures"].as_array().map(Vec::len), Some(2));
+
+    // Trust anchors that did not issue the doctor's certificate.
+    ok(&dir, &["cert", "test-ca", "--out", "other-ca"]);
+    let out = ezla(
+        &dir,
+        &[
+            "verify",
+            "signed-zus-doctor.pfx.xml",
+            "--trust",
+            "other-ca/ca.crt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("INVALID"));
+
+    // Verified long after the certificate expired.
+    let out = ezla(
+        &dir,
+        &[
+            "verify",
+            "signed-zus-doctor.pfx.xml",
+            "--trust",
+            "ca/ca.crt",
+            "--at",
+            "2099-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn sign_is_reproducible_and_refuses_bad_input() {
+    let dir = scratch("sign-bad");
+    // RSA (PKCS#1 v1.5 is deterministic; ECDSA signatures are not).
+    ok(
+        &dir,
+        &[
+            "cert",
+            "test-ca",
+            "--out",
+            "ca",
+            "--not-before",
+            "2019-01-01",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "cert",
+            "test-doctor",
+            "--ca",
+            "ca",
+            "--given-name",
+            "Jan",
+            "--surname",
+            "Kowalski",
+            "--pesel",
+            "44051401359",
+            "-o",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "--iterations",
+            "2048",
+            "--key-type",
+            "rsa2048",
+            "--not-before",
+            "2020-01-01",
+            "--days",
+            "400",
+        ],
+    );
+    std::fs::write(
+        dir.join("doc.xml"),
+        "<Oswiadczenie><Token>abc</Token></Oswiadczenie>",
+    )
+    .expect("write");
+    let sign = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sign",
+            "--pfx",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PW",
+            "doc.xml",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        ezla(&dir, &args)
+    };
+    // The certificate expired in 2021: refused by default, allowed when asked.
+    let out = sign("a.xml", &[]);
+    assert!(stderr(&out).contains("(code 300)"), "{}", stderr(&out));
+    let fixed = [
+        "--signing-time",
+        "2020-06-01T10:00:00Z",
+        "--id-prefix",
+        "zla1",
+    ];
+    assert!(sign("a.xml", &fixed).status.success());
+    assert!(sign("b.xml", &fixed).status.success());
+    let a = std::fs::read(dir.join("a.xml")).expect("a");
+    assert_eq!(
+        a,
+        std::fs::read(dir.join("b.xml")).expect("b"),
+        "not reproducible"
+    );
+    let text = ok(&dir, &["verify", "a.xml", "--at", "2020-06-02"]);
+    assert!(text.contains("signed at:   2020-06-01T10:00:00Z"), "{text}");
+    let mut args = vec!["--allow-invalid-certificate"];
+    args.extend_from_slice(&fixed[2..]);
+    assert!(sign("c.xml", &args).status.success());
+    // An existing output is not overwritten.
+    let out = sign("a.xml", &fixed);
+    assert!(stderr(&out).contains("exists"), "{}", stderr(&out));
+
+    // Not UTF-8, not XML, a DTD.
+    std::fs::write(dir.join("latin2.xml"), b"<a>\xb1</a>").expect("write");
+    std::fs::write(dir.join("garbage.xml"), b"not xml").expect("write");
+    std::fs::write(
+        dir.join("dtd.xml"),
+        "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>",
+    )
+    .expect("write");
+    for (file, code) in [
+        (
+            "latin2.xml",
+            "not UTF-8 (invalid byte at offset 3) (code 100)",
+        ),
+        ("garbage.xml", "(code 100)"),
+        ("dtd.xml", "(code 101)"),
+    ] {
+        let out = ezla(
+            &dir,
+            &[
+                "sign",
+                "--pfx",
+                "doctor.pfx",
+                "--password-env",
+                "EZLA_PW",
+                "--allow-invalid-certificate",
+                file,
+                "-o",
+                "x.xml",
+            ],
+        );
+        assert!(stderr(&out).contains(code), "{file}: {}", stderr(&out));
+        let out = ezla(&dir, &["verify", file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+    }
+    // An unsigned document does not verify.
+    let out = ezla(&dir, &["verify", "doc.xml"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(code 402)"));
+}
