@@ -33,11 +33,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
 
 /// A timezone-aware `datetime` in UTC.
 fn timestamp<'py>(py: Python<'py>, t: time::OffsetDateTime) -> PyResult<Bound<'py, PyAny>> {
-    let datetime = py.import("datetime")?;
-    let utc = datetime.getattr("timezone")?.getattr("utc")?;
-    datetime
-        .getattr("datetime")?
-        .call_method1("fromtimestamp", (t.unix_timestamp(), utc))
+    crate::convert::to_datetime(py, t)
 }
 
 /// Every error code as `(number, name, description)`, for tests and documentation.

@@ -5,16 +5,28 @@
 
 use pyo3::prelude::*;
 
+mod convert;
 mod errors;
-
-#[allow(unused_imports)] // used by the API modules as they land
-pub(crate) use errors::to_py;
+mod pki;
+mod xades;
 
 /// The native module.
 #[pymodule]
 fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DEFAULT_PFX_ITERATIONS", pki::DEFAULT_ITERATIONS)?;
     m.add_function(wrap_pyfunction!(errors::_error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_raise_for_code, m)?)?;
+    m.add_class::<pki::PyCertificate>()?;
+    m.add_class::<pki::PyCertificateStatus>()?;
+    m.add_class::<pki::PyPrivateKey>()?;
+    m.add_class::<pki::PyCertificateRequest>()?;
+    m.add_class::<pki::PyIdentity>()?;
+    m.add_class::<pki::PyTestCa>()?;
+    m.add_function(wrap_pyfunction!(xades::sign_xades, m)?)?;
+    m.add_function(wrap_pyfunction!(xades::verify_xades, m)?)?;
+    m.add_class::<xades::VerificationReport>()?;
+    m.add_class::<xades::SignerInfo>()?;
+    m.add_class::<xades::ReferenceInfo>()?;
     Ok(())
 }

@@ -1,11 +1,32 @@
 """ezla: issue Polish electronic sick-leave certificates (e-ZLA) to ZUS.
 
-Open the doctor's ZUS certificate (``.pfx``) and watch its expiry, sign e-ZLA documents with
-XAdES and verify signatures strictly. The work is done by the Rust library ``ezla``; this
-package is a thin layer over it that releases the GIL during cryptography.
+Open the doctor's ZUS certificate (``.pfx``) and watch its expiry, make certificate requests,
+sign e-ZLA documents with XAdES and verify signatures strictly. The work is done by the Rust
+library ``ezla``; this package is a thin layer over it that releases the GIL during
+cryptography and parsing, so other Python threads keep running.
+
+>>> import ezla
+>>> identity = ezla.Identity.from_file("doctor.pfx", "hasło")          # doctest: +SKIP
+>>> identity.certificate.status().name                                 # doctest: +SKIP
+'valid'
+>>> signed = ezla.sign_xades(document, identity)                       # doctest: +SKIP
+>>> report = ezla.verify_xades(signed, trust=[ca_pem])                 # doctest: +SKIP
 """
 
-from ezla._ezla import __version__
+from ezla._ezla import (
+    DEFAULT_PFX_ITERATIONS,
+    Certificate,
+    CertificateRequest,
+    CertificateStatus,
+    Identity,
+    PrivateKey,
+    ReferenceInfo,
+    SignerInfo,
+    VerificationReport,
+    __version__,
+    sign_xades,
+    verify_xades,
+)
 from ezla.exceptions import (
     AlreadySigned,
     BadPassword,
@@ -31,6 +52,20 @@ from ezla.exceptions import (
 
 __all__ = [
     "__version__",
+    "DEFAULT_PFX_ITERATIONS",
+    # certificates and keys
+    "Certificate",
+    "CertificateRequest",
+    "CertificateStatus",
+    "Identity",
+    "PrivateKey",
+    # XAdES
+    "sign_xades",
+    "verify_xades",
+    "VerificationReport",
+    "SignerInfo",
+    "ReferenceInfo",
+    # exceptions
     "AlreadySigned",
     "BadPassword",
     "CertificateError",

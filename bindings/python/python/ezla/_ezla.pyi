@@ -1,10 +1,328 @@
 """Type stubs of the native module ``ezla._ezla`` (hand-written; checked by mypy.stubtest)."""
 
-from typing import List, Tuple
+import datetime
+import os
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union, final
 
-__all__ = ["__version__", "_error_codes", "_raise_for_code"]
+__all__ = [
+    "__version__",
+    "DEFAULT_PFX_ITERATIONS",
+    "_error_codes",
+    "_raise_for_code",
+    "Certificate",
+    "CertificateStatus",
+    "PrivateKey",
+    "CertificateRequest",
+    "Identity",
+    "TestCa",
+    "sign_xades",
+    "verify_xades",
+    "VerificationReport",
+    "SignerInfo",
+    "ReferenceInfo",
+]
 
 __version__: str
+DEFAULT_PFX_ITERATIONS: int
+
+_CertificateLike = Union["Certificate", bytes]
 
 def _error_codes() -> List[Tuple[int, str, str]]: ...
 def _raise_for_code(code: int) -> None: ...
+
+@final
+class Certificate:
+    """An X.509 certificate (read-only view)."""
+
+    @staticmethod
+    def from_pem(data: bytes) -> Certificate: ...
+    @staticmethod
+    def from_der(data: bytes) -> Certificate: ...
+    @staticmethod
+    def list_from_pem(data: bytes) -> List[Certificate]: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def common_name(self) -> Optional[str]: ...
+    @property
+    def given_name(self) -> Optional[str]: ...
+    @property
+    def surname(self) -> Optional[str]: ...
+    @property
+    def subject_serial_number(self) -> Optional[str]: ...
+    @property
+    def organization(self) -> Optional[str]: ...
+    @property
+    def country(self) -> Optional[str]: ...
+    @property
+    def pesel(self) -> Optional[str]: ...
+    @property
+    def serial_number(self) -> int: ...
+    @property
+    def serial_hex(self) -> str: ...
+    @property
+    def not_before(self) -> datetime.datetime: ...
+    @property
+    def not_after(self) -> datetime.datetime: ...
+    @property
+    def key_type(self) -> str: ...
+    @property
+    def key_size(self) -> int: ...
+    @property
+    def public_key_der(self) -> bytes: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def key_usage(self) -> List[str]: ...
+    @property
+    def extended_key_usage(self) -> List[str]: ...
+    @property
+    def is_ca(self) -> bool: ...
+    @property
+    def is_self_issued(self) -> bool: ...
+    @property
+    def email_addresses(self) -> List[str]: ...
+    @property
+    def crl_distribution_points(self) -> List[str]: ...
+    @property
+    def ocsp_urls(self) -> List[str]: ...
+    def fingerprint(self, algorithm: str = ...) -> bytes: ...
+    def status(
+        self,
+        at: Optional[datetime.datetime] = None,
+        *,
+        renewal_window_days: Optional[int] = None,
+        warning_days: Optional[int] = None,
+    ) -> CertificateStatus: ...
+    def check_valid(self, at: Optional[datetime.datetime] = None) -> None: ...
+    def verify_chain(
+        self,
+        *,
+        trust: Iterable[_CertificateLike],
+        intermediates: Optional[Iterable[_CertificateLike]] = None,
+        at: Optional[datetime.datetime] = None,
+    ) -> List[Certificate]: ...
+    def to_der(self) -> bytes: ...
+    def to_pem(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class CertificateStatus:
+    """Where a certificate stands under the ZUS renewal rules at an instant."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def days_left(self) -> int: ...
+    @property
+    def renewal_opens(self) -> datetime.datetime: ...
+    @property
+    def not_after(self) -> datetime.datetime: ...
+    @property
+    def is_usable(self) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class PrivateKey:
+    """A private key (RSA or EC P-256)."""
+
+    @staticmethod
+    def generate(key_type: str = ...) -> PrivateKey: ...
+    @staticmethod
+    def load(
+        data: bytes, password: Optional[str] = None, *, max_iterations: Optional[int] = None
+    ) -> PrivateKey: ...
+    def to_encrypted_pem(self, password: str, *, iterations: int = ...) -> bytes: ...
+    @property
+    def key_type(self) -> str: ...
+    @property
+    def public_key_der(self) -> bytes: ...
+
+@final
+class CertificateRequest:
+    """A PKCS#10 certificate request."""
+
+    @staticmethod
+    def create(
+        key: PrivateKey,
+        *,
+        common_name: Optional[str] = None,
+        given_name: Optional[str] = None,
+        surname: Optional[str] = None,
+        pesel: Optional[str] = None,
+        serial_number: Optional[str] = None,
+        organization: Optional[str] = None,
+        organizational_unit: Optional[str] = None,
+        locality: Optional[str] = None,
+        country: Optional[str] = ...,
+        email: Optional[str] = None,
+    ) -> CertificateRequest: ...
+    @staticmethod
+    def from_pem(data: bytes) -> CertificateRequest: ...
+    @staticmethod
+    def from_der(data: bytes) -> CertificateRequest: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def email_addresses(self) -> List[str]: ...
+    @property
+    def public_key_der(self) -> bytes: ...
+    def verify_signature(self) -> None: ...
+    def to_der(self) -> bytes: ...
+    def to_pem(self) -> bytes: ...
+
+@final
+class Identity:
+    """A signing identity: a private key with its certificate and chain."""
+
+    @classmethod
+    def from_pfx(
+        cls, data: bytes, password: Optional[str], *, max_iterations: Optional[int] = None
+    ) -> Identity: ...
+    @classmethod
+    def from_file(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        password: Optional[str],
+        *,
+        max_iterations: Optional[int] = None,
+    ) -> Identity: ...
+    @classmethod
+    def from_key(
+        cls,
+        key: PrivateKey,
+        certificate: Certificate,
+        chain: Optional[Iterable[_CertificateLike]] = None,
+    ) -> Identity: ...
+    @property
+    def certificate(self) -> Certificate: ...
+    @property
+    def chain(self) -> List[Certificate]: ...
+    @property
+    def private_key(self) -> PrivateKey: ...
+    @property
+    def friendly_name(self) -> Optional[str]: ...
+    def to_pfx(
+        self, password: str, *, iterations: int = ..., friendly_name: Optional[str] = None
+    ) -> bytes: ...
+
+@final
+class TestCa:
+    """Tests and demos only: a throw-away CA issuing ZUS-like doctor certificates."""
+
+    @staticmethod
+    def generate(
+        common_name: str = ..., *, days: int = 3650, not_before: Optional[datetime.datetime] = None
+    ) -> TestCa: ...
+    @property
+    def certificate(self) -> Certificate: ...
+    def issue_doctor(
+        self,
+        given_name: str = ...,
+        surname: str = ...,
+        pesel: str = ...,
+        *,
+        key_type: str = ...,
+        email: Optional[str] = None,
+        not_before: Optional[datetime.datetime] = None,
+        days: Optional[int] = None,
+    ) -> Identity: ...
+    def issue_for_request(
+        self,
+        request: CertificateRequest,
+        *,
+        not_before: Optional[datetime.datetime] = None,
+        days: Optional[int] = None,
+    ) -> Certificate: ...
+
+def sign_xades(
+    xml: bytes,
+    identity: Identity,
+    *,
+    profile: str = ...,
+    signing_time: Optional[datetime.datetime] = None,
+    signing_certificate: str = ...,
+    include_chain: bool = False,
+    allow_cosigning: bool = False,
+    allow_invalid_certificate: bool = False,
+    id_prefix: Optional[str] = None,
+) -> bytes: ...
+def verify_xades(
+    xml: bytes,
+    *,
+    trust: Optional[Iterable[_CertificateLike]] = None,
+    signer_certificate: Optional[_CertificateLike] = None,
+    at: Optional[datetime.datetime] = None,
+    accept_legacy: bool = True,
+    allow_cosignatures: bool = False,
+    allow_legacy_algorithms: bool = False,
+) -> VerificationReport: ...
+
+@final
+class VerificationReport:
+    """The outcome of a successful verification: who signed what, when and how."""
+
+    @property
+    def profile(self) -> str: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def canonicalization(self) -> str: ...
+    @property
+    def signing_time(self) -> Optional[datetime.datetime]: ...
+    @property
+    def signing_certificate(self) -> str: ...
+    @property
+    def signer(self) -> SignerInfo: ...
+    @property
+    def trust(self) -> str: ...
+    @property
+    def trusted(self) -> bool: ...
+    @property
+    def chain(self) -> List[str]: ...
+    @property
+    def signature_id(self) -> str: ...
+    @property
+    def document_element(self) -> str: ...
+    @property
+    def references(self) -> List[ReferenceInfo]: ...
+    @property
+    def signature_policy(self) -> Optional[str]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class SignerInfo:
+    """The signer of a verified signature."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def serial_number(self) -> int: ...
+    @property
+    def pesel(self) -> Optional[str]: ...
+    @property
+    def not_before(self) -> datetime.datetime: ...
+    @property
+    def not_after(self) -> datetime.datetime: ...
+    @property
+    def sha256_fingerprint(self) -> str: ...
+
+@final
+class ReferenceInfo:
+    """A reference of a verified signature and what it covers."""
+
+    @property
+    def uri(self) -> str: ...
+    @property
+    def type_uri(self) -> Optional[str]: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def transforms(self) -> List[str]: ...
+    @property
+    def covers(self) -> str: ...

@@ -1,0 +1,60 @@
+"""**For tests and demos only**: a throw-away certificate authority issuing certificates that
+look like a doctor's ZUS certificate.
+
+Nothing issued here is trusted by anyone; real certificates come from ZUS. Use it to make
+fixtures at test time instead of committing keys::
+
+    from ezla.testing import make_test_ca, make_test_doctor
+
+    ca = make_test_ca()
+    doctor = make_test_doctor(ca, given_name="Anna", surname="Nowak", pesel="02070803628")
+    signed = ezla.sign_xades(document, doctor)
+    ezla.verify_xades(signed, trust=[ca.certificate])
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Optional
+
+from ezla._ezla import Identity, TestCa
+
+__all__ = ["TestCa", "make_test_ca", "make_test_doctor"]
+
+#: The default PESEL of test doctors (a valid, well-known test number).
+TEST_PESEL = "44051401359"
+
+
+def make_test_ca(
+    common_name: str = "ezla TEST CA - not for real documents",
+    *,
+    days: int = 3650,
+    not_before: Optional[datetime.datetime] = None,
+) -> TestCa:
+    """A new test CA (RSA-2048, self-signed), valid for ``days`` from ``not_before`` (now)."""
+    return TestCa.generate(common_name, days=days, not_before=not_before)
+
+
+def make_test_doctor(
+    ca: Optional[TestCa] = None,
+    *,
+    given_name: str = "Jan",
+    surname: str = "Kowalski",
+    pesel: str = TEST_PESEL,
+    key_type: str = "rsa2048",
+    email: Optional[str] = None,
+    not_before: Optional[datetime.datetime] = None,
+    days: Optional[int] = None,
+) -> Identity:
+    """A doctor's signing identity issued by ``ca`` (a new test CA when ``None``)."""
+    if ca is None:
+        ca = make_test_ca()
+    return ca.issue_doctor(
+        given_name,
+        surname,
+        pesel,
+        key_type=key_type,
+        email=email,
+        not_before=not_before,
+        days=days,
+    )

@@ -1,0 +1,93 @@
+//! Conversions between Python values and core types: instants, dates, byte buffers.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use time::OffsetDateTime;
+
+/// A timezone-aware `datetime` in UTC for a core instant.
+pub(crate) fn to_datetime<'py>(py: Python<'py>, t: OffsetDateTime) -> PyResult<Bound<'py, PyAny>> {
+    let datetime = py.import("datetime")?;
+    let utc = datetime.getattr("timezone")?.getattr("utc")?;
+    let whole = datetime
+        .getattr("datetime")?
+        .call_method1("fromtimestamp", (t.unix_timestamp(), utc))?;
+    let micros = t.microsecond();
+    if micros == 0 {
+        Ok(whole)
+    } else {
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("microsecond", micros)?;
+        whole.call_method("replace", (), Some(&kwargs))
+    }
+}
+
+/// A core instant for a timezone-aware `datetime`; naive datetimes are refused, because
+/// reading them as local time or as UTC would both be a guess.
+pub(crate) fn from_datetime(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<OffsetDateTime> {
+    let datetime = value.py().import("datetime")?.getattr("datetime")?;
+    if !value.is_instance(&datetime)? {
+        return Err(PyTypeError::new_err(format!(
+            "{argument} must be a datetime.datetime, not {}",
+            value.get_type().name()?
+        )));
+    }
+    if value.call_method0("utcoffset")?.is_none() {
+        return Err(PyValueError::new_err(format!(
+            "{argument} must be timezone-aware (e.g. datetime.now(timezone.utc))"
+        )));
+    }
+    // Whole seconds from timestamp(), microseconds from the attribute (no float rounding).
+    let seconds: f64 = value.call_method0("timestamp")?.extract()?;
+    let micros: i64 = value.getattr("microsecond")?.extract()?;
+    let whole = (seconds - micros as f64 / 1e6).round() as i64;
+    let nanos = i128::from(whole) * 1_000_000_000 + i128::from(micros) * 1000;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))
+}
+
+/// The instant `at` names, or now.
+pub(crate) fn instant_or_now(
+    at: Option<&Bound<'_, PyAny>>,
+    argument: &str,
+) -> PyResult<OffsetDateTime> {
+    match at {
+        Some(v) if !v.is_none() => from_datetime(v, argument),
+        _ => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+/// A core date for a `datetime.date` (a `datetime.datetime` is refused: pass `.date()`).
+#[allow(dead_code)] // used by the e-ZLA document API
+pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<time::Date> {
+    let py = value.py();
+    let module = py.import("datetime")?;
+    if value.is_instance(&module.getattr("datetime")?)?
+        || !value.is_instance(&module.getattr("date")?)?
+    {
+        return Err(PyTypeError::new_err(format!(
+            "{argument} must be a datetime.date, not {}",
+            value.get_type().name()?
+        )));
+    }
+    let year: i32 = value.getattr("year")?.extract()?;
+    let month: u8 = value.getattr("month")?.extract()?;
+    let day: u8 = value.getattr("day")?.extract()?;
+    let month = time::Month::try_from(month)
+        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))?;
+    time::Date::from_calendar_date(year, month, day)
+        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))
+}
+
+/// A `datetime.date` for a core date.
+#[allow(dead_code)] // used by the e-ZLA document API
+pub(crate) fn to_date<'py>(py: Python<'py>, d: time::Date) -> PyResult<Bound<'py, PyAny>> {
+    py.import("datetime")?
+        .getattr("date")?
+        .call1((d.year(), u8::from(d.month()), d.day()))
+}
+
+/// `bytes` for owned data.
+pub(crate) fn bytes<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+    PyBytes::new(py, data)
+}

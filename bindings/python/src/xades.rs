@@ -1,0 +1,355 @@
+//! XAdES-BES signing and verification.
+
+use std::sync::Arc;
+
+use ezla_core::dsig::CertificateValidator;
+use ezla_core::pki::TrustAnchors;
+use ezla_core::xades::{
+    self, IdMode, Profile, ReferenceReport, Report, SignOptions, SignerReport,
+    SigningCertificateVersion, VerifyOptions,
+};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::PyBytes;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::convert::{bytes, from_datetime, to_datetime};
+use crate::errors::to_py;
+use crate::pki::{PyCertificate, PyIdentity, certificates_from};
+
+fn profile(name: &str) -> PyResult<Profile> {
+    Profile::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "profile {name:?} is not one of 'zus', 'zus-legacy', 'xades-bes'"
+        ))
+    })
+}
+
+/// Signs an e-ZLA (or any UTF-8 XML) document with an enveloped XAdES-BES signature and
+/// returns the document with the signature spliced in (the original bytes are kept).
+#[pyfunction]
+#[pyo3(signature = (xml, identity, *, profile = "zus", signing_time = None,
+    signing_certificate = "v1", include_chain = false, allow_cosigning = false,
+    allow_invalid_certificate = false, id_prefix = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sign_xades<'py>(
+    py: Python<'py>,
+    xml: PyBackedBytes,
+    identity: &PyIdentity,
+    profile: &str,
+    signing_time: Option<&Bound<'_, PyAny>>,
+    signing_certificate: &str,
+    include_chain: bool,
+    allow_cosigning: bool,
+    allow_invalid_certificate: bool,
+    id_prefix: Option<String>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut options = SignOptions::profile(self::profile(profile)?);
+    options.signing_certificate = match signing_certificate {
+        "v1" => SigningCertificateVersion::V1,
+        "v2" => SigningCertificateVersion::V2,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "signing_certificate {other:?} is not 'v1' or 'v2'"
+            )));
+        }
+    };
+    if let Some(t) = signing_time.filter(|t| !t.is_none()) {
+        options.signing_time = Some(from_datetime(t, "signing_time")?);
+    }
+    if let Some(prefix) = id_prefix {
+        options.ids = IdMode::Deterministic(prefix);
+    }
+    options.include_chain = include_chain;
+    options.allow_cosigning = allow_cosigning;
+    options.allow_invalid_certificate = allow_invalid_certificate;
+    let id = &identity.inner;
+    let signed = py
+        .detach(|| xades::sign_with_identity(&xml, id, &options))
+        .map_err(to_py)?;
+    Ok(bytes(py, &signed))
+}
+
+/// Verifies the document's only XAdES-BES signature and returns the report; raises an
+/// `InvalidSignature` subclass (or `CertificateError` with trust anchors) when it does not
+/// verify. Without `trust` or `signer_certificate` the signature is checked with the
+/// certificate it carries and `report.trusted` is false.
+#[pyfunction]
+#[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
+    accept_legacy = true, allow_cosignatures = false, allow_legacy_algorithms = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn verify_xades(
+    py: Python<'_>,
+    xml: PyBackedBytes,
+    trust: Option<&Bound<'_, PyAny>>,
+    signer_certificate: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    accept_legacy: bool,
+    allow_cosignatures: bool,
+    allow_legacy_algorithms: bool,
+) -> PyResult<VerificationReport> {
+    let mut options = VerifyOptions::default();
+    if let Some(trust) = trust.filter(|t| !t.is_none()) {
+        let anchors = certificates_from(trust, "trust")?;
+        if anchors.is_empty() {
+            return Err(PyValueError::new_err(
+                "trust is empty: pass None to verify without trust anchors",
+            ));
+        }
+        let validator: Arc<dyn CertificateValidator> = Arc::new(TrustAnchors::new(anchors));
+        options.trust = Some(validator);
+    }
+    if let Some(cert) = signer_certificate.filter(|c| !c.is_none()) {
+        let der = if let Ok(c) = cert.cast::<PyCertificate>() {
+            c.get().inner.to_der().to_vec()
+        } else {
+            let data: PyBackedBytes = cert.extract()?;
+            ezla_core::pki::Certificate::from_der_or_pem(&data)
+                .map_err(to_py)?
+                .to_der()
+                .to_vec()
+        };
+        options.signer_certificate = Some(der);
+    }
+    if let Some(at) = at.filter(|a| !a.is_none()) {
+        options.at = Some(from_datetime(at, "at")?);
+    }
+    options.accept_legacy = accept_legacy;
+    options.allow_cosignatures = allow_cosignatures;
+    options.allow_legacy_algorithms = allow_legacy_algorithms;
+    py.detach(|| xades::verify(&xml, &options))
+        .map(|inner| VerificationReport { inner })
+        .map_err(to_py)
+}
+
+fn parse_time<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyAny>> {
+    let t = OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|e| PyValueError::new_err(format!("time {s:?}: {e}")))?;
+    to_datetime(py, t)
+}
+
+/// Plain Python data for serialised JSON text.
+pub(crate) fn json_to_python<'py>(
+    py: Python<'py>,
+    text: serde_json::Result<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = text.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// The outcome of a successful verification: who signed what, when and how.
+#[pyclass(frozen, module = "ezla", name = "VerificationReport")]
+pub(crate) struct VerificationReport {
+    inner: Report,
+}
+
+#[pymethods]
+impl VerificationReport {
+    /// The profile the signature matches: `zus`, `zus-legacy` or `xades-bes`.
+    #[getter]
+    fn profile(&self) -> &'static str {
+        self.inner.profile.name()
+    }
+
+    /// The signature algorithm, e.g. `RSA-SHA256`.
+    #[getter]
+    fn signature_algorithm(&self) -> &str {
+        &self.inner.signature_algorithm
+    }
+
+    /// The `SignedInfo` canonicalization URI.
+    #[getter]
+    fn canonicalization(&self) -> &str {
+        &self.inner.canonicalization
+    }
+
+    /// The claimed signing time (`SigningTime`), timezone-aware.
+    #[getter]
+    fn signing_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .signing_time
+            .as_deref()
+            .map(|s| parse_time(py, s))
+            .transpose()
+    }
+
+    /// How the signing certificate is protected: `v1`, `v2` or `keyinfo`.
+    #[getter]
+    fn signing_certificate(&self) -> &str {
+        &self.inner.signing_certificate
+    }
+
+    /// The signer as the verified certificate names them.
+    #[getter]
+    fn signer(&self) -> SignerInfo {
+        SignerInfo {
+            inner: self.inner.signer.clone(),
+        }
+    }
+
+    /// `pinned`, `chain` (validated against the trust anchors) or `untrusted`.
+    #[getter]
+    fn trust(&self) -> &str {
+        &self.inner.trust
+    }
+
+    /// Whether the signer's certificate was validated (`pinned` or `chain`).
+    #[getter]
+    fn trusted(&self) -> bool {
+        self.inner.trust != "untrusted"
+    }
+
+    /// Subjects of the validated chain above the signer, nearest first.
+    #[getter]
+    fn chain(&self) -> Vec<String> {
+        self.inner.chain.clone()
+    }
+
+    /// The signature's `Id`.
+    #[getter]
+    fn signature_id(&self) -> &str {
+        &self.inner.signature_id
+    }
+
+    /// The signed document element, as `{namespace}local`.
+    #[getter]
+    fn document_element(&self) -> &str {
+        &self.inner.document_element
+    }
+
+    /// Every reference of the signature.
+    #[getter]
+    fn references(&self) -> Vec<ReferenceInfo> {
+        self.inner
+            .references
+            .iter()
+            .cloned()
+            .map(|inner| ReferenceInfo { inner })
+            .collect()
+    }
+
+    /// The XAdES-EPES signature policy identifier, when present (its hash is not checked).
+    #[getter]
+    fn signature_policy(&self) -> Option<&str> {
+        self.inner.signature_policy.as_deref()
+    }
+
+    /// The report as plain JSON-compatible data (the same shape as `ezla verify --json`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_python(py, serde_json::to_string(&self.inner))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<VerificationReport profile={} signer={:?} trust={}>",
+            self.inner.profile.name(),
+            self.inner.signer.subject,
+            self.inner.trust
+        )
+    }
+}
+
+/// The signer of a verified signature.
+#[pyclass(frozen, module = "ezla", name = "SignerInfo")]
+pub(crate) struct SignerInfo {
+    inner: SignerReport,
+}
+
+#[pymethods]
+impl SignerInfo {
+    /// Subject, RFC 4514.
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.inner.subject
+    }
+
+    /// Issuer, RFC 4514.
+    #[getter]
+    fn issuer(&self) -> &str {
+        &self.inner.issuer
+    }
+
+    /// The certificate's serial number.
+    #[getter]
+    fn serial_number<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("builtins")?
+            .getattr("int")?
+            .call1((self.inner.serial.as_str(),))
+    }
+
+    /// The PESEL in the subject, when present.
+    #[getter]
+    fn pesel(&self) -> Option<&str> {
+        self.inner.pesel.as_deref()
+    }
+
+    /// Start of the certificate's validity.
+    #[getter]
+    fn not_before<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        parse_time(py, &self.inner.not_before)
+    }
+
+    /// End of the certificate's validity.
+    #[getter]
+    fn not_after<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        parse_time(py, &self.inner.not_after)
+    }
+
+    /// SHA-256 fingerprint of the certificate, lowercase hex.
+    #[getter]
+    fn sha256_fingerprint(&self) -> &str {
+        &self.inner.sha256_fingerprint
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<SignerInfo subject={:?}>", self.inner.subject)
+    }
+}
+
+/// A reference of a verified signature and what it covers.
+#[pyclass(frozen, module = "ezla", name = "ReferenceInfo")]
+pub(crate) struct ReferenceInfo {
+    inner: ReferenceReport,
+}
+
+#[pymethods]
+impl ReferenceInfo {
+    /// The `URI`.
+    #[getter]
+    fn uri(&self) -> &str {
+        &self.inner.uri
+    }
+
+    /// The `Type`, if any.
+    #[getter]
+    fn type_uri(&self) -> Option<&str> {
+        self.inner.type_uri.as_deref()
+    }
+
+    /// The digest algorithm, e.g. `SHA-256`.
+    #[getter]
+    fn digest(&self) -> &str {
+        &self.inner.digest
+    }
+
+    /// The transform URIs.
+    #[getter]
+    fn transforms(&self) -> Vec<String> {
+        self.inner.transforms.clone()
+    }
+
+    /// What the digest covers, in words.
+    #[getter]
+    fn covers(&self) -> &str {
+        &self.inner.covers
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<ReferenceInfo uri={:?} covers={:?}>",
+            self.inner.uri, self.inner.covers
+        )
+    }
+}

@@ -1,0 +1,69 @@
+"""The examples in examples/python run end to end."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+import ezla
+from conftest import PASSWORD, REPO, SMALL_DOC, run
+
+EXAMPLES = REPO / "examples" / "python"
+
+
+def example(name: str, *args: str, env: "dict[str, str] | None" = None):
+    full_env = dict(os.environ, **(env or {}))
+    return run([sys.executable, str(EXAMPLES / name), *args], env=full_env)
+
+
+def test_sign_and_verify_with_test_ca(tmp_path):
+    doc = tmp_path / "zla.xml"
+    doc.write_bytes(SMALL_DOC)
+    result = example("sign_and_verify.py", str(doc))
+    assert result.returncode == 0, result.stderr
+    assert "trust chain" in result.stdout
+    ezla.verify_xades((tmp_path / "zla.signed.xml").read_bytes())
+
+
+def test_sign_and_verify_with_a_pfx(tmp_path, doctor, pfx, ca):
+    doc = tmp_path / "zla.xml"
+    doc.write_bytes(SMALL_DOC)
+    (tmp_path / "d.pfx").write_bytes(pfx)
+    (tmp_path / "ca.pem").write_bytes(ca.certificate.to_pem())
+    result = example("sign_and_verify.py", str(doc), str(tmp_path / "d.pfx"),
+                     str(tmp_path / "ca.pem"), env={"EZLA_PFX_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    assert "PESEL 02070803628" in result.stdout
+
+
+def test_certificate_status(tmp_path, pfx, expired_doctor):
+    (tmp_path / "ok.pfx").write_bytes(pfx)
+    result = example("certificate_status.py", str(tmp_path / "ok.pfx"),
+                     env={"EZLA_PFX_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ": valid," in result.stdout
+    (tmp_path / "old.pfx").write_bytes(expired_doctor.to_pfx(PASSWORD, iterations=2048))
+    result = example("certificate_status.py", str(tmp_path / "ok.pfx"), str(tmp_path / "old.pfx"),
+                     env={"EZLA_PFX_PASSWORD": PASSWORD})
+    assert result.returncode == 1
+    assert ": expired," in result.stdout
+    result = example("certificate_status.py", str(tmp_path / "ok.pfx"),
+                     env={"EZLA_PFX_PASSWORD": "wrong"})
+    assert result.returncode == 1 and "wrong password" in result.stdout
+
+
+def test_renew_certificate(tmp_path):
+    result = example("renew_certificate.py", str(tmp_path), env={"EZLA_KEY_PASSWORD": "pw"})
+    assert result.returncode == 0, result.stderr
+    identity = ezla.Identity.from_file(tmp_path / "doctor.pfx", "pw")
+    assert identity.certificate.pesel == "44051401359"
+    csr = ezla.CertificateRequest.from_pem((tmp_path / "doctor.csr").read_bytes())
+    assert csr.public_key_der == identity.certificate.public_key_der
+
+
+@pytest.mark.parametrize("name", ["sign_and_verify.py", "certificate_status.py", "renew_certificate.py"])
+def test_usage_without_arguments(name):
+    result = example(name)
+    assert result.returncode == 2 and "python" in result.stderr

@@ -1,0 +1,37 @@
+"""Type-checked with `mypy --strict` by scripts/test-python.sh (not a pytest module): the
+stubs describe the public API precisely enough for strictly typed callers."""
+
+from __future__ import annotations
+
+import datetime
+from typing import List, Optional
+
+import ezla
+from ezla.testing import TestCa, make_test_ca, make_test_doctor
+
+
+def strictly_typed_use(document: bytes) -> List[str]:
+    ca: TestCa = make_test_ca(days=30)
+    doctor: ezla.Identity = make_test_doctor(ca, key_type="p256")
+    pfx: bytes = doctor.to_pfx("pw", iterations=2048)
+    opened = ezla.Identity.from_pfx(pfx, "pw", max_iterations=10_000)
+    cert: ezla.Certificate = opened.certificate
+    not_after: datetime.datetime = cert.not_after
+    status: ezla.CertificateStatus = cert.status(not_after, renewal_window_days=30)
+    days: int = status.days_left
+    pesel: Optional[str] = cert.pesel
+    signed: bytes = ezla.sign_xades(document, opened, profile="xades-bes", include_chain=True)
+    report: ezla.VerificationReport = ezla.verify_xades(signed, trust=[ca.certificate, b"..."])
+    when: Optional[datetime.datetime] = report.signing_time
+    key = ezla.PrivateKey.generate()
+    csr = ezla.CertificateRequest.create(key, given_name="A", surname="B", pesel=pesel)
+    issued: ezla.Certificate = ca.issue_for_request(csr, days=days)
+    try:
+        ezla.Identity.from_file("x.pfx", None)
+    except ezla.BadPassword as e:
+        code: int = e.code
+        return [str(code)]
+    except ezla.CertificateExpired as e:
+        expired_at: Optional[datetime.datetime] = e.not_after
+        return [str(expired_at)]
+    return [report.signer.subject, str(when), issued.subject, *report.chain]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The Python package: build it into .venv with maturin, run pytest, check the stubs.
+# Assumes .venv exists with scripts/requirements-test.txt installed. Ends with pytest's
+# summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p target
+
+# A debug build: dependencies (aws-lc, RSA, SHA) are optimised even in dev builds, so the
+# tests are fast enough, and the build shares artifacts with `cargo test --workspace`.
+maturin develop --locked -m bindings/python/Cargo.toml 2>&1 | tail -n 1
+
+echo "== stubs (mypy.stubtest)"
+python -m mypy.stubtest ezla._ezla ezla.exceptions ezla.testing
+python -m mypy --strict --no-error-summary bindings/python/tests/typing_check.py
+
+echo "== pytest"
+set +e
+python -m pytest -q -p no:cacheprovider bindings/python/tests 2>&1 | tee target/python-tests.log
+status=${PIPESTATUS[0]}
+set -e
+# Exit code 5 means no tests were collected: a failure too.
+if [ "$status" -ne 0 ]; then
+    echo "pytest failed (exit $status)"
+    exit 1
+fi
