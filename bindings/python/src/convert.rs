@@ -1,6 +1,6 @@
 //! Conversions between Python values and core types: instants, dates, byte buffers.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use time::OffsetDateTime;
@@ -24,7 +24,10 @@ pub(crate) fn to_datetime<'py>(py: Python<'py>, t: OffsetDateTime) -> PyResult<B
 
 /// A core instant for a timezone-aware `datetime`; naive datetimes are refused, because
 /// reading them as local time or as UTC would both be a guess.
-pub(crate) fn from_datetime(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<OffsetDateTime> {
+pub(crate) fn from_datetime(
+    value: &Bound<'_, PyAny>,
+    argument: &'static str,
+) -> PyResult<OffsetDateTime> {
     let datetime = value.py().import("datetime")?.getattr("datetime")?;
     if !value.is_instance(&datetime)? {
         return Err(PyTypeError::new_err(format!(
@@ -33,23 +36,23 @@ pub(crate) fn from_datetime(value: &Bound<'_, PyAny>, argument: &str) -> PyResul
         )));
     }
     if value.call_method0("utcoffset")?.is_none() {
-        return Err(PyValueError::new_err(format!(
-            "{argument} must be timezone-aware (e.g. datetime.now(timezone.utc))"
-        )));
+        return Err(invalid(
+            argument,
+            "must be timezone-aware (e.g. datetime.now(timezone.utc))".into(),
+        ));
     }
     // Whole seconds from timestamp(), microseconds from the attribute (no float rounding).
     let seconds: f64 = value.call_method0("timestamp")?.extract()?;
     let micros: i64 = value.getattr("microsecond")?.extract()?;
     let whole = (seconds - micros as f64 / 1e6).round() as i64;
     let nanos = i128::from(whole) * 1_000_000_000 + i128::from(micros) * 1000;
-    OffsetDateTime::from_unix_timestamp_nanos(nanos)
-        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| invalid(argument, e.to_string()))
 }
 
 /// The instant `at` names, or now.
 pub(crate) fn instant_or_now(
     at: Option<&Bound<'_, PyAny>>,
-    argument: &str,
+    argument: &'static str,
 ) -> PyResult<OffsetDateTime> {
     match at {
         Some(v) if !v.is_none() => from_datetime(v, argument),
@@ -59,7 +62,7 @@ pub(crate) fn instant_or_now(
 
 /// A core date for a `datetime.date` (a `datetime.datetime` is refused: pass `.date()`).
 #[allow(dead_code)] // used by the e-ZLA document API
-pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<time::Date> {
+pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &'static str) -> PyResult<time::Date> {
     let py = value.py();
     let module = py.import("datetime")?;
     if value.is_instance(&module.getattr("datetime")?)?
@@ -73,10 +76,8 @@ pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<ti
     let year: i32 = value.getattr("year")?.extract()?;
     let month: u8 = value.getattr("month")?.extract()?;
     let day: u8 = value.getattr("day")?.extract()?;
-    let month = time::Month::try_from(month)
-        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))?;
-    time::Date::from_calendar_date(year, month, day)
-        .map_err(|e| PyValueError::new_err(format!("{argument}: {e}")))
+    let month = time::Month::try_from(month).map_err(|e| invalid(argument, e.to_string()))?;
+    time::Date::from_calendar_date(year, month, day).map_err(|e| invalid(argument, e.to_string()))
 }
 
 /// A `datetime.date` for a core date.
@@ -85,6 +86,11 @@ pub(crate) fn to_date<'py>(py: Python<'py>, d: time::Date) -> PyResult<Bound<'py
     py.import("datetime")?
         .getattr("date")?
         .call1((d.year(), u8::from(d.month()), d.day()))
+}
+
+/// `ezla.InvalidInput` (code 1) for an unusable argument, through the one conversion point.
+pub(crate) fn invalid(argument: &'static str, reason: String) -> PyErr {
+    crate::errors::to_py(ezla_core::Error::invalid_argument(argument, reason))
 }
 
 /// `bytes` for owned data.

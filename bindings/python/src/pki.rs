@@ -9,13 +9,12 @@ use ezla_core::pki::{
     TrustAnchors, keyfile,
 };
 use ezla_core::{Error, Result as CoreResult};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 use time::{Duration, OffsetDateTime};
 
-use crate::convert::{bytes, instant_or_now, to_datetime};
+use crate::convert::{bytes, instant_or_now, invalid, to_datetime};
 use crate::errors::to_py;
 
 /// The default PBKDF2 / MAC iterations for files ezla writes.
@@ -34,9 +33,10 @@ fn key_spec(name: &str) -> PyResult<KeySpec> {
         "rsa3072" => Ok(KeySpec::Rsa3072),
         "rsa4096" => Ok(KeySpec::Rsa4096),
         "p256" => Ok(KeySpec::EcP256),
-        other => Err(PyValueError::new_err(format!(
-            "key_type {other:?} is not one of 'rsa2048', 'rsa3072', 'rsa4096', 'p256'"
-        ))),
+        other => Err(invalid(
+            "key_type",
+            format!("{other:?} is not one of 'rsa2048', 'rsa3072', 'rsa4096', 'p256'"),
+        )),
     }
 }
 
@@ -47,9 +47,10 @@ fn digest(name: &str) -> PyResult<DigestAlgorithm> {
         "sha256" => Ok(DigestAlgorithm::Sha256),
         "sha384" => Ok(DigestAlgorithm::Sha384),
         "sha512" => Ok(DigestAlgorithm::Sha512),
-        _ => Err(PyValueError::new_err(format!(
-            "algorithm {name:?} is not one of 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'"
-        ))),
+        _ => Err(invalid(
+            "algorithm",
+            format!("{name:?} is not one of 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'"),
+        )),
     }
 }
 

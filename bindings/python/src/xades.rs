@@ -8,22 +8,22 @@ use ezla_core::xades::{
     self, IdMode, Profile, ReferenceReport, Report, SignOptions, SignerReport,
     SigningCertificateVersion, VerifyOptions,
 };
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::convert::{bytes, from_datetime, to_datetime};
+use crate::convert::{bytes, from_datetime, invalid, to_datetime};
 use crate::errors::to_py;
 use crate::pki::{PyCertificate, PyIdentity, certificates_from};
 
 fn profile(name: &str) -> PyResult<Profile> {
     Profile::from_name(name).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "profile {name:?} is not one of 'zus', 'zus-legacy', 'xades-bes'"
-        ))
+        invalid(
+            "profile",
+            format!("{name:?} is not one of 'zus', 'zus-legacy', 'xades-bes'"),
+        )
     })
 }
 
@@ -51,9 +51,10 @@ pub(crate) fn sign_xades<'py>(
         "v1" => SigningCertificateVersion::V1,
         "v2" => SigningCertificateVersion::V2,
         other => {
-            return Err(PyValueError::new_err(format!(
-                "signing_certificate {other:?} is not 'v1' or 'v2'"
-            )));
+            return Err(invalid(
+                "signing_certificate",
+                format!("{other:?} is not 'v1' or 'v2'"),
+            ));
         }
     };
     if let Some(t) = signing_time.filter(|t| !t.is_none()) {
@@ -94,8 +95,9 @@ pub(crate) fn verify_xades(
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let anchors = certificates_from(trust, "trust")?;
         if anchors.is_empty() {
-            return Err(PyValueError::new_err(
-                "trust is empty: pass None to verify without trust anchors",
+            return Err(invalid(
+                "trust",
+                "is empty: pass None to verify without trust anchors".into(),
             ));
         }
         let validator: Arc<dyn CertificateValidator> = Arc::new(TrustAnchors::new(anchors));
@@ -126,7 +128,7 @@ pub(crate) fn verify_xades(
 
 fn parse_time<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyAny>> {
     let t = OffsetDateTime::parse(s, &Rfc3339)
-        .map_err(|e| PyValueError::new_err(format!("time {s:?}: {e}")))?;
+        .map_err(|e| to_py(ezla_core::Error::internal(format!("time {s:?}: {e}"))))?;
     to_datetime(py, t)
 }
 

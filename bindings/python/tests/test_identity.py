@@ -102,7 +102,7 @@ def test_testing_helpers_defaults():
     assert repr(ca).startswith("<TestCa subject=")
     with pytest.raises(ezla.InvalidInput):
         ca.issue_doctor(pesel="12345678901")
-    with pytest.raises(ValueError):
+    with pytest.raises(ezla.InvalidInput):
         ca.issue_doctor(key_type="rsa1024")
 
 

@@ -76,11 +76,11 @@ def test_deterministic_signature(doctor):
 
 
 def test_bad_option_values(doctor):
-    with pytest.raises(ValueError, match="profile"):
+    with pytest.raises(ezla.InvalidInput, match="profile"):
         ezla.sign_xades(SMALL_DOC, doctor, profile="cades")
-    with pytest.raises(ValueError, match="signing_certificate"):
+    with pytest.raises(ezla.InvalidInput, match="signing_certificate"):
         ezla.sign_xades(SMALL_DOC, doctor, signing_certificate="v3")
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(ezla.InvalidInput, match="timezone-aware"):
         ezla.sign_xades(SMALL_DOC, doctor, signing_time=datetime.datetime(2026, 1, 1))
     with pytest.raises(TypeError):
         ezla.sign_xades(SMALL_DOC, doctor, "xades-bes")  # type: ignore[misc]
@@ -97,7 +97,7 @@ def test_trust_anchors(doctor, ca, other_ca):
     with pytest.raises(ezla.UntrustedCertificate) as info:
         ezla.verify_xades(signed, trust=[other_ca.certificate])
     assert isinstance(info.value, ezla.CertificateError)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ezla.InvalidInput, match="empty"):
         ezla.verify_xades(signed, trust=[])
     with pytest.raises(TypeError):
         ezla.verify_xades(signed, trust=ca.certificate.to_pem())
