@@ -22,10 +22,19 @@ pub(crate) struct KeyInfoContents {
 
 /// Decodes base64 text as XML carries it (line breaks and spaces allowed).
 pub(crate) fn decode_base64(what: &str, text: &str) -> Result<Vec<u8>> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|e| Error::malformed(Format::Base64, what, e.to_string()))
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let bytes = text.as_bytes();
+    let result = if bytes.iter().any(u8::is_ascii_whitespace) {
+        let compact: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        engine.decode(compact)
+    } else {
+        engine.decode(bytes)
+    };
+    result.map_err(|e| Error::malformed(Format::Base64, what, e.to_string()))
 }
 
 /// Encodes bytes as base64 (no line breaks).
@@ -33,13 +42,13 @@ pub(crate) fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// The public key of a DER certificate.
+/// The public key of a DER certificate (only the key is decoded; see
+/// `pki::x509::public_key_of`).
 pub(crate) fn certificate_key(der: &[u8]) -> Result<PublicKey> {
-    let cert = x509_cert::Certificate::from_der(der)
-        .map_err(|e| Error::malformed(Format::Der, "X509Certificate", e.to_string()))?;
-    let spki = der::Encode::to_der(cert.tbs_certificate().subject_public_key_info())
-        .map_err(|e| Error::internal(format!("re-encoding a public key: {e}")))?;
-    PublicKey::from_spki_der(&spki)
+    crate::pki::x509::public_key_of(der).map_err(|e| match e {
+        Error::Malformed { detail, .. } => Error::malformed(Format::Der, "X509Certificate", detail),
+        other => other,
+    })
 }
 
 pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {

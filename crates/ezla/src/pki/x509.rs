@@ -79,6 +79,37 @@ struct Validity<'a> {
     not_after: AnyRef<'a>,
 }
 
+/// `TBSCertificate` read only as far as its public key: the other fields are checked for
+/// shape (DER TLVs in the right order) but not decoded.
+#[derive(der::Sequence)]
+struct TbsPublicKeyOnly<'a> {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    version: Option<u8>,
+    serial_number: IntRef<'a>,
+    signature: AnyRef<'a>,
+    issuer: AnyRef<'a>,
+    validity: AnyRef<'a>,
+    subject: AnyRef<'a>,
+    subject_public_key_info: AnyRef<'a>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    issuer_unique_id: Option<BitStringRef<'a>>,
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
+    subject_unique_id: Option<BitStringRef<'a>>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    extensions: Option<AnyRef<'a>>,
+}
+
+/// The public key of a DER certificate, without building the whole [`Certificate`] view:
+/// signature verification needs only the key, and callers that report on the certificate
+/// parse it fully (and strictly) with [`Certificate::from_der`].
+pub(crate) fn public_key_of(der: &[u8]) -> Result<PublicKey> {
+    let malformed = |e: der::Error| Error::malformed(Format::Der, "certificate", e.to_string());
+    let raw = RawCertificate::from_der(der).map_err(malformed)?;
+    let tbs: TbsPublicKeyOnly<'_> = raw.tbs.decode_as().map_err(malformed)?;
+    let spki = tbs.subject_public_key_info.to_der().map_err(malformed)?;
+    PublicKey::from_spki_der(&spki)
+}
+
 impl Certificate {
     /// Parses a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self> {
