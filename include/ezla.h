@@ -47,6 +47,12 @@
 
 
 /**
+ * Pass as an instant (`int64_t`, Unix seconds) to mean "now": the current time when the
+ * call runs.
+ */
+#define EZLA_NOW INT64_MIN
+
+/**
  * The result of every fallible function: `EZLA_RESULT_OK` (0) on success, otherwise a
  * stable code from `docs/errors.md`. The numbers are the Rust `ezla::ErrorCode` and the
  * Python `EzlaError.code`, and never change once released.
@@ -250,12 +256,212 @@ typedef uint32_t ezla_result;
 #endif // __cplusplus
 
 /**
+ * Where a certificate stands against an expiry policy.
+ */
+enum ezla_expiry_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Before `notBefore`.
+   */
+  EZLA_EXPIRY_STATE_NOT_YET_VALID = 0,
+  /**
+   * Valid, before the renewal window.
+   */
+  EZLA_EXPIRY_STATE_VALID = 1,
+  /**
+   * In the renewal window: a new certificate may be requested.
+   */
+  EZLA_EXPIRY_STATE_RENEWAL_WINDOW = 2,
+  /**
+   * In the warning period: renew now.
+   */
+  EZLA_EXPIRY_STATE_EXPIRING = 3,
+  /**
+   * After `notAfter`.
+   */
+  EZLA_EXPIRY_STATE_EXPIRED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_expiry_state ezla_expiry_state;
+#else
+typedef uint32_t ezla_expiry_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The XAdES-BES profiles.
+ */
+enum ezla_profile
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * ZUS's sample shape with SHA-256 (RSA or P-256): the default.
+   */
+  EZLA_PROFILE_ZUS = 0,
+  /**
+   * ZUS's 2015–2018 sample shape with SHA-1 (RSA only).
+   */
+  EZLA_PROFILE_ZUS_LEGACY = 1,
+  /**
+   * Generic enveloped XAdES-BES with SHA-256 and exclusive C14N.
+   */
+  EZLA_PROFILE_XADES_BES = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_profile ezla_profile;
+#else
+typedef uint32_t ezla_profile;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kinds of key `ezla_private_key_generate` makes.
+ */
+enum ezla_key_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * RSA, 2048 bits (ZUS doctor certificates).
+   */
+  EZLA_KEY_TYPE_RSA2048 = 0,
+  /**
+   * RSA, 3072 bits.
+   */
+  EZLA_KEY_TYPE_RSA3072 = 1,
+  /**
+   * RSA, 4096 bits.
+   */
+  EZLA_KEY_TYPE_RSA4096 = 2,
+  /**
+   * ECDSA on NIST P-256.
+   */
+  EZLA_KEY_TYPE_P256 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_key_type ezla_key_type;
+#else
+typedef uint32_t ezla_key_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Signature algorithms, as a software key or a caller's signing callback produces them.
+ */
+enum ezla_signature_algorithm
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * RSASSA-PKCS1-v1_5 with SHA-1 (the `zus-legacy` profile only).
+   */
+  EZLA_SIGNATURE_ALGORITHM_RSA_SHA1 = 1,
+  /**
+   * RSASSA-PKCS1-v1_5 with SHA-256.
+   */
+  EZLA_SIGNATURE_ALGORITHM_RSA_SHA256 = 2,
+  /**
+   * RSASSA-PKCS1-v1_5 with SHA-384.
+   */
+  EZLA_SIGNATURE_ALGORITHM_RSA_SHA384 = 3,
+  /**
+   * RSASSA-PKCS1-v1_5 with SHA-512.
+   */
+  EZLA_SIGNATURE_ALGORITHM_RSA_SHA512 = 4,
+  /**
+   * ECDSA with SHA-256; the signature is fixed-width `r || s`.
+   */
+  EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256 = 5,
+  /**
+   * ECDSA with SHA-384; the signature is fixed-width `r || s`.
+   */
+  EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA384 = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_signature_algorithm ezla_signature_algorithm;
+#else
+typedef uint32_t ezla_signature_algorithm;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * An X.509 certificate (read-only view).
+ *
+ * Thread safety: immutable; may be read from several threads at once and freed by one
+ * thread once nobody reads it. Strings returned by its getters live until
+ * `ezla_certificate_free`.
+ */
+typedef struct ezla_certificate ezla_certificate;
+
+/**
  * A detailed error: the code plus a message naming what went wrong (which file, field,
  * reference or certificate). Created by fallible functions when their `err_out` argument is
  * not NULL; free with [`ezla_error_free`]. Not thread-safe to free while another thread reads
  * it; otherwise immutable.
  */
 typedef struct ezla_error ezla_error;
+
+/**
+ * A signing identity: a private key, its certificate and the issuing chain — what a
+ * doctor's `.pfx` from ZUS holds.
+ *
+ * Thread safety: immutable; may be used (to sign) from several threads at once.
+ */
+typedef struct ezla_identity ezla_identity;
+
+/**
+ * A software private key (RSA, EC P-256 or P-384). The key material is zeroized when the
+ * last reference is freed.
+ *
+ * Thread safety: immutable; may be used (to sign) from several threads at once.
+ */
+typedef struct ezla_private_key ezla_private_key;
+
+/**
+ * What a verified XAdES signature says: who signed what, when and how.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings from its
+ * getters live until `ezla_report_free`.
+ */
+typedef struct ezla_report ezla_report;
+
+/**
+ * Something that signs: a software private key, or a caller's callback (a smart card, an
+ * HSM, a remote signing service).
+ *
+ * Thread safety: a key-backed signer may be used from several threads at once. A
+ * callback-backed signer calls its callback on the thread that signs; share it between
+ * threads only if the callback and its userdata are thread-safe.
+ */
+typedef struct ezla_signer ezla_signer;
+
+/**
+ * TEST ONLY: a throw-away certificate authority (its certificates are trusted by nobody;
+ * never use them for real documents).
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ */
+typedef struct ezla_test_ca ezla_test_ca;
+
+/**
+ * A set of trusted root certificates for verification.
+ *
+ * Thread safety: `ezla_trust_anchors_add` mutates it and must not run concurrently with
+ * any other use; otherwise it may be read from several threads at once. A verification
+ * takes its own snapshot, so the set may be changed or freed afterwards.
+ */
+typedef struct ezla_trust_anchors ezla_trust_anchors;
 
 /**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
@@ -271,6 +477,171 @@ typedef struct {
    */
   size_t len;
 } ezla_buffer;
+
+/**
+ * The thresholds of an expiry policy, in days before `notAfter`. ZUS: 28 and 14.
+ */
+typedef struct {
+  /**
+   * From this many days before expiry a new certificate may be requested (ZUS: 28).
+   */
+  uint32_t renewal_window_days;
+  /**
+   * From this many days before expiry the holder is warned (ZUS: 14).
+   */
+  uint32_t warning_days;
+} ezla_expiry_policy;
+
+/**
+ * The outcome of `ezla_certificate_expiry`.
+ */
+typedef struct {
+  /**
+   * The state (an `ezla_expiry_state`).
+   */
+  ezla_expiry_state state;
+  /**
+   * Whole days until `notAfter`, rounded down: 0 during the last day, negative once
+   * expired.
+   */
+  int64_t days_left;
+  /**
+   * When the renewal window opens (or opened), Unix seconds.
+   */
+  int64_t renewal_opens;
+  /**
+   * End of validity, Unix seconds.
+   */
+  int64_t not_after;
+  /**
+   * Whether the certificate can be used at that instant (valid, renewal window, expiring).
+   */
+  bool usable;
+} ezla_expiry;
+
+/**
+ * The subject of a new certificate request. Every field is NUL-terminated UTF-8 or NULL
+ * (absent). `common_name` defaults to "given_name surname" when both are set; `pesel` is
+ * checked and written as `serialNumber=PNOPL-<PESEL>` (do not set `serial_number` too).
+ */
+typedef struct {
+  /**
+   * `CN`.
+   */
+  const char *common_name;
+  /**
+   * `givenName`.
+   */
+  const char *given_name;
+  /**
+   * `sn`.
+   */
+  const char *surname;
+  /**
+   * A PESEL (11 digits, check digit verified).
+   */
+  const char *pesel;
+  /**
+   * Another `serialNumber` value.
+   */
+  const char *serial_number;
+  /**
+   * `O`.
+   */
+  const char *organization;
+  /**
+   * `OU`.
+   */
+  const char *organizational_unit;
+  /**
+   * `L`.
+   */
+  const char *locality;
+  /**
+   * `C` (two letters, e.g. "PL").
+   */
+  const char *country;
+} ezla_subject;
+
+/**
+ * A signing callback: signs `len` bytes at `data` with `algorithm` (an
+ * `ezla_signature_algorithm`), writing at most `sig_cap` bytes to `sig_out` and their
+ * number to `*sig_len`; returns `EZLA_RESULT_OK`, or another `ezla_result` (such as
+ * `EZLA_RESULT_SIGNING_FAILED`) to fail the operation.
+ *
+ * ezla hashes nothing for the callback: `data` is the whole message (the canonical
+ * `SignedInfo`), and the callback hashes it with the algorithm's digest. The signature is
+ * the RSA signature value, or ECDSA as fixed-width `r || s`; `sig_cap` is exactly that
+ * width for the key. `data`, `sig_out` and `sig_len` are valid only during the call.
+ * `userdata` is the pointer given to `ezla_signer_from_callback`.
+ */
+typedef uint32_t (*ezla_sign_callback)(void *userdata, uint32_t algorithm, const uint8_t *data, size_t len, uint8_t *sig_out, size_t sig_cap, size_t *sig_len);
+
+/**
+ * Options for signing. Start from `ezla_sign_options_default()` and change fields.
+ */
+typedef struct {
+  /**
+   * An `ezla_profile` (default `EZLA_PROFILE_ZUS`).
+   */
+  uint32_t profile;
+  /**
+   * The signing time to write, Unix seconds, or `EZLA_NOW` (default).
+   */
+  int64_t signing_time;
+  /**
+   * Write `SigningCertificateV2` (EN 319 132-1) instead of XAdES 1.3.2
+   * `SigningCertificate` (default false, as ZUS's samples).
+   */
+  bool signing_certificate_v2;
+  /**
+   * Also put the chain certificates in `KeyInfo` (default false).
+   */
+  bool include_chain;
+  /**
+   * Sign a document that already carries a signature (default false).
+   */
+  bool allow_cosigning;
+  /**
+   * Sign with a certificate that is expired or not yet valid at the signing time
+   * (default false: refused).
+   */
+  bool allow_invalid_certificate;
+  /**
+   * NUL-terminated prefix for fixed `Id`s (`<prefix>-Signature`, ...), for reproducible
+   * output together with a fixed `signing_time`; NULL (default) for random Ids.
+   */
+  const char *id_prefix;
+} ezla_sign_options;
+
+/**
+ * Options for verification. Start from `ezla_verify_options_default()`.
+ */
+typedef struct {
+  /**
+   * The instant to check certificates at, Unix seconds, or `EZLA_NOW` (default).
+   */
+  int64_t at;
+  /**
+   * Accept the `zus-legacy` profile (SHA-1), which ZUS itself used (default true).
+   */
+  bool accept_legacy;
+  /**
+   * Allow more than one signature, each of which must verify (default false).
+   */
+  bool allow_cosignatures;
+  /**
+   * Trust anchors for the signer's certificate, or NULL (default): without them the
+   * signature is checked with the certificate it carries and the report's trust is
+   * `"untrusted"`.
+   */
+  const ezla_trust_anchors *trust;
+  /**
+   * The expected signer certificate, or NULL (default): when set, the signature must
+   * verify with it and the report's trust is `"pinned"` (takes precedence over `trust`).
+   */
+  const ezla_certificate *signer_certificate;
+} ezla_verify_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -324,10 +695,552 @@ bool ezla_result_is_certificate_error(uint32_t result);
 bool ezla_result_is_signature_error(uint32_t result);
 
 /**
+ * Reads a certificate from DER or PEM bytes (the first certificate of a PEM bundle).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER` (`data` NULL with `len` > 0, or `cert_out` NULL),
+ * `EZLA_RESULT_DER_MALFORMED`, `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_NO_CERTIFICATE`.
+ * On success `*cert_out` receives a new certificate to free with `ezla_certificate_free`.
+ */
+ezla_result ezla_certificate_from_bytes(const uint8_t *data, size_t len, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * Frees a certificate. `ezla_certificate_free(NULL)` does nothing.
+ */
+void ezla_certificate_free(ezla_certificate *cert);
+
+/**
+ * The subject as RFC 4514 text (`CN=Jan Kowalski,...`); NULL when `cert` is NULL.
+ */
+const char *ezla_certificate_subject(const ezla_certificate *cert);
+
+/**
+ * The issuer as RFC 4514 text; NULL when `cert` is NULL.
+ */
+const char *ezla_certificate_issuer(const ezla_certificate *cert);
+
+/**
+ * The serial number as lower-case hex; NULL when `cert` is NULL.
+ */
+const char *ezla_certificate_serial_hex(const ezla_certificate *cert);
+
+/**
+ * The SHA-256 fingerprint of the DER certificate: 64 lower-case hex digits without
+ * separators (as `ezla_report_signer_sha256_fingerprint`); NULL when `cert` is NULL.
+ */
+const char *ezla_certificate_sha256_fingerprint(const ezla_certificate *cert);
+
+/**
+ * The key algorithm, `"RSA"` or `"EC"`; NULL when `cert` is NULL.
+ */
+const char *ezla_certificate_key_algorithm(const ezla_certificate *cert);
+
+/**
+ * The subject's common name; NULL when absent or when `cert` is NULL.
+ */
+const char *ezla_certificate_common_name(const ezla_certificate *cert);
+
+/**
+ * The PESEL in the subject's `serialNumber` (`PNOPL-…`), 11 digits; NULL when the
+ * certificate carries none or when `cert` is NULL.
+ */
+const char *ezla_certificate_pesel(const ezla_certificate *cert);
+
+/**
+ * The key size in bits (RSA modulus, EC field); 0 when `cert` is NULL.
+ */
+size_t ezla_certificate_key_bits(const ezla_certificate *cert);
+
+/**
+ * Start of validity, Unix seconds (UTC); 0 when `cert` is NULL.
+ */
+int64_t ezla_certificate_not_before(const ezla_certificate *cert);
+
+/**
+ * End of validity, Unix seconds (UTC; the certificate is valid through this second); 0
+ * when `cert` is NULL.
+ */
+int64_t ezla_certificate_not_after(const ezla_certificate *cert);
+
+/**
+ * Whether the certificate is a CA certificate (basic constraints `cA`); false when `cert`
+ * is NULL.
+ */
+bool ezla_certificate_is_ca(const ezla_certificate *cert);
+
+/**
+ * The DER encoding, copied into `*der_out` (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_certificate_to_der(const ezla_certificate *cert, ezla_buffer *der_out, ezla_error **err_out);
+
+/**
+ * The PEM encoding (`-----BEGIN CERTIFICATE-----`), copied into `*pem_out` (free with
+ * `ezla_buffer_free`; not NUL-terminated).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_certificate_to_pem(const ezla_certificate *cert, ezla_buffer *pem_out, ezla_error **err_out);
+
+/**
+ * The ZUS expiry policy: renewal window 28 days, warning 14 days.
+ */
+ezla_expiry_policy ezla_expiry_policy_zus(void);
+
+/**
+ * Where `cert` stands at `at` (Unix seconds, or `EZLA_NOW`) under `policy` (NULL: the ZUS
+ * policy). Writes `*expiry_out` on success.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (an instant out of
+ * range, or a warning period longer than the renewal window).
+ */
+ezla_result ezla_certificate_expiry(const ezla_certificate *cert, int64_t at, const ezla_expiry_policy *policy, ezla_expiry *expiry_out, ezla_error **err_out);
+
+/**
+ * A static, NUL-terminated name of an expiry state: `"not-yet-valid"`, `"valid"`,
+ * `"renewal-window"`, `"expiring"`, `"expired"`; `"unknown"` for other numbers. Never
+ * NULL.
+ */
+const char *ezla_expiry_state_name(uint32_t state);
+
+/**
+ * Generates a new private key of `key_type` (an `ezla_key_type`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (unknown type),
+ * `EZLA_RESULT_INTERNAL` (the system RNG failed).
+ */
+ezla_result ezla_private_key_generate(uint32_t key_type, ezla_private_key **key_out, ezla_error **err_out);
+
+/**
+ * Reads a private key from PEM or DER: encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`, needs
+ * `password`), PKCS#8, PKCS#1 or SEC1. `password` is NUL-terminated UTF-8, or NULL for
+ * none; ezla does not keep it.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, `EZLA_RESULT_BAD_PASSWORD`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (an encrypted key without a password),
+ * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_DER_MALFORMED`, `EZLA_RESULT_UNSUPPORTED`,
+ * `EZLA_RESULT_UNSUPPORTED_KEY`, `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`.
+ */
+ezla_result ezla_private_key_from_bytes(const uint8_t *data, size_t len, const char *password, ezla_private_key **key_out, ezla_error **err_out);
+
+/**
+ * Writes the key as an encrypted PKCS#8 PEM block (PBES2: PBKDF2-HMAC-SHA-256 with
+ * `iterations`, at least 1000, or 0 for the default 600 000; AES-256-CBC) into `*pem_out`
+ * (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (fewer than 1000 iterations).
+ */
+ezla_result ezla_private_key_to_encrypted_pem(const ezla_private_key *key, const char *password, uint32_t iterations, ezla_buffer *pem_out, ezla_error **err_out);
+
+/**
+ * Signs `data` with the key and `algorithm` (an `ezla_signature_algorithm`), writing the
+ * signature into `*sig_out` (free with `ezla_buffer_free`): the RSA signature value, or
+ * ECDSA as fixed-width `r || s`. This is what a signing callback must produce, so a
+ * callback can be built on it.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (unknown algorithm),
+ * `EZLA_RESULT_UNSUPPORTED_KEY` (the algorithm does not fit the key),
+ * `EZLA_RESULT_SIGNING_FAILED`.
+ */
+ezla_result ezla_private_key_sign(const ezla_private_key *key, uint32_t algorithm, const uint8_t *data, size_t len, ezla_buffer *sig_out, ezla_error **err_out);
+
+/**
+ * Whether `cert` is the certificate for `key` (same public key); false when either is NULL.
+ */
+bool ezla_private_key_matches_certificate(const ezla_private_key *key, const ezla_certificate *cert);
+
+/**
+ * Frees a private key. `ezla_private_key_free(NULL)` does nothing.
+ */
+void ezla_private_key_free(ezla_private_key *key);
+
+/**
+ * Opens a PKCS#12 file (`.pfx`, `.p12`; legacy RC2/3DES or modern PBES2/AES) from bytes
+ * and picks the identity in it.
+ *
+ * `password` is NUL-terminated UTF-8, or NULL for a file without a password (an empty
+ * string "" is a different, empty password). ezla does not keep it; the copies it derives
+ * are zeroized. `max_iterations` caps the key-derivation work per step (0: the default
+ * cap of 10 000 000), so a hostile file cannot make the call run for hours.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, `EZLA_RESULT_BAD_PASSWORD`,
+ * `EZLA_RESULT_MAC_MISMATCH` (right password, altered file), `EZLA_RESULT_PKCS12_CORRUPT`,
+ * `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`, `EZLA_RESULT_UNSUPPORTED`,
+ * `EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
+ * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
+ */
+ezla_result ezla_identity_from_pkcs12(const uint8_t *data, size_t len, const char *password, uint64_t max_iterations, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
+ * `ezla_identity_from_pkcs12` on the file at `path` (NUL-terminated UTF-8). Errors also
+ * include `EZLA_RESULT_IO` (the file cannot be read) and `EZLA_RESULT_INVALID_ARGUMENT`
+ * (larger than 16 MiB).
+ */
+ezla_result ezla_identity_from_pkcs12_file(const char *path, const char *password, uint64_t max_iterations, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
+ * Pairs a key with its certificate and optional chain certificates (`chain` holds
+ * `chain_len` pointers; NULL when `chain_len` is 0), for bundling into a `.pfx` with
+ * `ezla_identity_to_pkcs12`. The identity keeps its own references: the inputs may be
+ * freed afterwards.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER` (also for a NULL entry in `chain`),
+ * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
+ */
+ezla_result ezla_identity_new(const ezla_private_key *key, const ezla_certificate *cert, const ezla_certificate *const *chain, size_t chain_len, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
+ * Writes the identity (key, certificate, chain, friendly name) as a modern PKCS#12 file
+ * (PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC, SHA-256 MAC) into `*pfx_out` (free with
+ * `ezla_buffer_free`). `password` is NUL-terminated UTF-8; `iterations` at least 1000, or 0
+ * for the default 600 000.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT`.
+ */
+ezla_result ezla_identity_to_pkcs12(const ezla_identity *identity, const char *password, uint32_t iterations, ezla_buffer *pfx_out, ezla_error **err_out);
+
+/**
+ * The identity's certificate, as a new handle in `*cert_out` (free with
+ * `ezla_certificate_free`; it stays valid after the identity is freed).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_identity_certificate(const ezla_identity *identity, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * The number of chain certificates (issuers of the identity's certificate, nearest first);
+ * 0 when `identity` is NULL.
+ */
+size_t ezla_identity_chain_len(const ezla_identity *identity);
+
+/**
+ * Chain certificate number `index` (0 = the direct issuer), as a new handle in
+ * `*cert_out` (free with `ezla_certificate_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (index out of range).
+ */
+ezla_result ezla_identity_chain_get(const ezla_identity *identity, size_t index, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * The identity's private key, as a new handle in `*key_out` (free with
+ * `ezla_private_key_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_identity_private_key(const ezla_identity *identity, ezla_private_key **key_out, ezla_error **err_out);
+
+/**
+ * The key's `friendlyName` from the PKCS#12 file (keytool's alias); NULL when absent or
+ * when `identity` is NULL. Lives until `ezla_identity_free`.
+ */
+const char *ezla_identity_friendly_name(const ezla_identity *identity);
+
+/**
+ * Frees an identity. `ezla_identity_free(NULL)` does nothing.
+ */
+void ezla_identity_free(ezla_identity *identity);
+
+/**
+ * Makes a PKCS#10 certificate request for `signer`'s key (a software key or a callback,
+ * see `ezla_signer_*`) with `subject` and an optional e-mail address (`email`,
+ * NUL-terminated, or NULL), signed by that key. Writes the PEM request
+ * (`-----BEGIN CERTIFICATE REQUEST-----`) into `*pem_out` (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (no common name, a bad PESEL, a bad country code),
+ * `EZLA_RESULT_SIGNING_FAILED` (from a callback).
+ */
+ezla_result ezla_csr_new(const ezla_signer *signer, const ezla_subject *subject, const char *email, ezla_buffer *pem_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: creates a test CA (RSA-2048) named `common_name`, valid from `not_before`
+ * (Unix seconds or `EZLA_NOW`) for `days` days.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (`days` is 0, an instant out of range).
+ */
+ezla_result ezla_test_ca_new(const char *common_name, int64_t not_before, uint32_t days, ezla_test_ca **ca_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: the CA's certificate (to use as a trust anchor), as a new handle in
+ * `*cert_out` (free with `ezla_certificate_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_test_ca_certificate(const ezla_test_ca *ca, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: issues a doctor's identity shaped like a ZUS certificate
+ * (`CN=<given> <surname>`, `serialNumber=PNOPL-<pesel>`, digital signature and
+ * non-repudiation) with a new key of `key_type` (an `ezla_key_type`), valid from
+ * `not_before` (Unix seconds or `EZLA_NOW`) for `days` days (0: five years, like ZUS).
+ * The identity's chain holds the CA certificate.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (a bad PESEL, an unknown key type).
+ */
+ezla_result ezla_test_ca_issue_doctor(const ezla_test_ca *ca, const char *given_name, const char *surname, const char *pesel, uint32_t key_type, int64_t not_before, uint32_t days, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: issues a certificate for a PKCS#10 request (PEM or DER, e.g. from
+ * `ezla_csr_new`), valid from `not_before` for `days` days (0: five years).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_PEM_MALFORMED`,
+ * `EZLA_RESULT_DER_MALFORMED`, `EZLA_RESULT_SIGNATURE_INVALID` (the request's own signature
+ * does not verify), `EZLA_RESULT_INVALID_ARGUMENT`.
+ */
+ezla_result ezla_test_ca_issue_for_csr(const ezla_test_ca *ca, const uint8_t *csr, size_t len, int64_t not_before, uint32_t days, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: frees a test CA. `ezla_test_ca_free(NULL)` does nothing.
+ */
+void ezla_test_ca_free(ezla_test_ca *ca);
+
+/**
  * The library version, e.g. `"0.1.0"`: static, NUL-terminated. Compare with the
  * `EZLA_VERSION_*` macros of the header the program was compiled against.
  */
 const char *ezla_version(void);
+
+/**
+ * A signer using a software key (the signer keeps its own reference: `key` may be freed
+ * afterwards).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_signer_from_private_key(const ezla_private_key *key, ezla_signer **signer_out, ezla_error **err_out);
+
+/**
+ * A signer that calls `callback(userdata, ...)` for each signature, for the key whose
+ * public half is in `cert` (the signer's certificate; the key never enters ezla).
+ * `userdata` is passed through untouched and must stay valid while the signer is used.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER` (also for a NULL `callback`).
+ */
+ezla_result ezla_signer_from_callback(const ezla_certificate *cert, ezla_sign_callback callback, void *userdata, ezla_signer **signer_out, ezla_error **err_out);
+
+/**
+ * Frees a signer. `ezla_signer_free(NULL)` does nothing.
+ */
+void ezla_signer_free(ezla_signer *signer);
+
+/**
+ * An empty set of trust anchors, in `*anchors_out`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_trust_anchors_new(ezla_trust_anchors **anchors_out, ezla_error **err_out);
+
+/**
+ * Adds a trusted certificate (a copy of the reference is kept: `cert` may be freed).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_trust_anchors_add(ezla_trust_anchors *anchors, const ezla_certificate *cert, ezla_error **err_out);
+
+/**
+ * The number of trusted certificates; 0 when `anchors` is NULL.
+ */
+size_t ezla_trust_anchors_len(const ezla_trust_anchors *anchors);
+
+/**
+ * Frees a set of trust anchors. `ezla_trust_anchors_free(NULL)` does nothing.
+ */
+void ezla_trust_anchors_free(ezla_trust_anchors *anchors);
+
+/**
+ * A static, NUL-terminated profile name: `"zus"`, `"zus-legacy"`, `"xades-bes"`;
+ * `"unknown"` for other numbers. Never NULL.
+ */
+const char *ezla_profile_name(uint32_t profile);
+
+/**
+ * The default signing options: profile `zus`, signing time now, random Ids.
+ */
+ezla_sign_options ezla_sign_options_default(void);
+
+/**
+ * Signs `document` (UTF-8 XML, `len` bytes) with an enveloped XAdES-BES signature made by
+ * `identity` (from a `.pfx`), appended as the last child of the document element. The
+ * input bytes are kept as they are and the signature is spliced in; the result goes to
+ * `*signed_out` (free with `ezla_buffer_free`). `options` may be NULL for the defaults.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`,
+ * `EZLA_RESULT_XML_MALFORMED`, `EZLA_RESULT_XML_DTD_FORBIDDEN`, `EZLA_RESULT_ALREADY_SIGNED`,
+ * `EZLA_RESULT_CERTIFICATE_EXPIRED`, `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`,
+ * `EZLA_RESULT_UNSUPPORTED_KEY` (e.g. an EC key with `zus-legacy`).
+ */
+ezla_result ezla_xades_sign_with_identity(const uint8_t *document, size_t len, const ezla_identity *identity, const ezla_sign_options *options, ezla_buffer *signed_out, ezla_error **err_out);
+
+/**
+ * Like `ezla_xades_sign_with_identity`, signing with `signer` (a software key or a
+ * callback) for the certificate `cert`; `chain` (`chain_len` pointers, NULL when 0) is
+ * written to `KeyInfo` when `options->include_chain` is set.
+ *
+ * Errors: as `ezla_xades_sign_with_identity`, plus `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`
+ * and `EZLA_RESULT_SIGNING_FAILED` (the callback failed or returned too many bytes).
+ */
+ezla_result ezla_xades_sign(const uint8_t *document, size_t len, const ezla_signer *signer, const ezla_certificate *cert, const ezla_certificate *const *chain, size_t chain_len, const ezla_sign_options *options, ezla_buffer *signed_out, ezla_error **err_out);
+
+/**
+ * The default verification options.
+ */
+ezla_verify_options ezla_verify_options_default(void);
+
+/**
+ * Verifies the document's XAdES-BES signature (enveloped, a child of the document
+ * element, covering the whole element and its signed properties). On success writes a
+ * report to `*report_out` (free with `ezla_report_free`). `options` may be NULL for the
+ * defaults.
+ *
+ * An invalid signature is never `EZLA_RESULT_OK`: it fails with a code in the signature
+ * family (`ezla_result_is_signature_error`), e.g. `EZLA_RESULT_SIGNATURE_INVALID`,
+ * `EZLA_RESULT_DIGEST_MISMATCH`, `EZLA_RESULT_SIGNATURE_MISSING`,
+ * `EZLA_RESULT_SIGNATURE_AMBIGUOUS`, `EZLA_RESULT_REFERENCE_MISMATCH`, or the certificate
+ * family (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_CERTIFICATE_EXPIRED`, ...), or
+ * `EZLA_RESULT_XML_MALFORMED` / `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_xades_verify(const uint8_t *document, size_t len, const ezla_verify_options *options, ezla_report **report_out, ezla_error **err_out);
+
+/**
+ * Frees a report. `ezla_report_free(NULL)` does nothing.
+ */
+void ezla_report_free(ezla_report *report);
+
+/**
+ * The profile the signature matches (an `ezla_profile`); `EZLA_PROFILE_ZUS` when `report`
+ * is NULL.
+ */
+ezla_profile ezla_report_profile(const ezla_report *report);
+
+/**
+ * The signature algorithm, e.g. `"RSA-SHA256"`.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signature_algorithm(const ezla_report *report);
+
+/**
+ * How the signing certificate is bound: `"v1"` (`SigningCertificate`), `"v2"`
+ * (`SigningCertificateV2`) or `"keyinfo"`.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signing_certificate(const ezla_report *report);
+
+/**
+ * The signer's subject (RFC 4514).
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_subject(const ezla_report *report);
+
+/**
+ * The signer's issuer (RFC 4514).
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_issuer(const ezla_report *report);
+
+/**
+ * The signer's serial number, decimal.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_serial(const ezla_report *report);
+
+/**
+ * Start of the signer certificate's validity (RFC 3339).
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_not_before(const ezla_report *report);
+
+/**
+ * End of the signer certificate's validity (RFC 3339).
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_not_after(const ezla_report *report);
+
+/**
+ * SHA-256 fingerprint of the signer's certificate, hex.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signer_sha256_fingerprint(const ezla_report *report);
+
+/**
+ * How the signer is trusted: `"pinned"`, `"chain"` (validated against trust anchors)
+ * or `"untrusted"` (no anchors given).
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_trust(const ezla_report *report);
+
+/**
+ * The signature's `Id`.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_signature_id(const ezla_report *report);
+
+/**
+ * The signed document element, as `{namespace}local`.
+ *
+ * NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+ */
+const char *ezla_report_document_element(const ezla_report *report);
+
+/**
+ * The claimed signing time (RFC 3339, from `SigningTime`); NULL when absent or when
+ * `report` is NULL.
+ */
+const char *ezla_report_signing_time(const ezla_report *report);
+
+/**
+ * The PESEL in the signer's subject; NULL when absent or when `report` is NULL.
+ */
+const char *ezla_report_signer_pesel(const ezla_report *report);
+
+/**
+ * The number of certificates in the validated chain above the signer (0 unless trust is
+ * `"chain"`, or when `report` is NULL).
+ */
+size_t ezla_report_chain_len(const ezla_report *report);
+
+/**
+ * The subject of chain certificate `index` (nearest first); NULL when out of range or
+ * when `report` is NULL.
+ */
+const char *ezla_report_chain_subject(const ezla_report *report, size_t index);
+
+/**
+ * The number of `ds:Reference`s the signature has; 0 when `report` is NULL.
+ */
+size_t ezla_report_reference_count(const ezla_report *report);
+
+/**
+ * The `URI` of reference `index`; NULL when out of range or when `report` is NULL.
+ */
+const char *ezla_report_reference_uri(const ezla_report *report, size_t index);
+
+/**
+ * What reference `index` covers, in words (e.g. `"the document element /KEDU, except
+ * signatures"`); NULL when out of range or when `report` is NULL.
+ */
+const char *ezla_report_reference_covers(const ezla_report *report, size_t index);
+
+/**
+ * The whole report as JSON (the same fields as the Rust `ezla::xades::Report` and the
+ * CLI's `verify --json`), copied into `*json_out` (free with `ezla_buffer_free`; not
+ * NUL-terminated).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_report_to_json(const ezla_report *report, ezla_buffer *json_out, ezla_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

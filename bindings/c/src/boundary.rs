@@ -1,7 +1,4 @@
 //! Argument conversion, panic catching and error reporting at the C boundary.
-// Used by the API modules as they land (certificates, XAdES, e-ZLA documents).
-#![allow(dead_code)]
-
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -156,4 +153,56 @@ pub(crate) fn free_box<T>(p: *mut T) {
         // contract, is freed once.
         drop(unsafe { Box::from_raw(p) });
     }
+}
+
+/// An optional reference: NULL means absent.
+pub(crate) fn opt_ref<'a, T>(p: *const T) -> Option<&'a T> {
+    // SAFETY: NULL gives None; otherwise the caller passes a live object of this type, as
+    // the API documents.
+    unsafe { p.as_ref() }
+}
+
+/// `EZLA_NOW`, or Unix seconds, as an instant.
+pub(crate) fn arg_time(t: i64, name: &'static str) -> FfiResult<time::OffsetDateTime> {
+    if t == crate::instant::EZLA_NOW {
+        return Ok(time::OffsetDateTime::now_utc());
+    }
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map_err(|_| Failure::Invalid(format!("`{name}` ({t}) is not a representable instant")))
+}
+
+/// The largest file the `_file` functions read: 16 MiB (certificates, key stores and
+/// documents are far smaller).
+const MAX_FILE: u64 = 16 << 20;
+
+/// Reads a whole file named by a NUL-terminated UTF-8 path.
+pub(crate) fn read_path(path: &str) -> FfiResult<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut data = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Error::io(path, e))?;
+    if data.len() as u64 > MAX_FILE {
+        return Err(Failure::Invalid(format!(
+            "{path} is larger than {MAX_FILE} bytes"
+        )));
+    }
+    Ok(data)
+}
+
+/// Overwrites bytes that held secret material before they are dropped.
+pub(crate) fn wipe(mut bytes: Vec<u8>) {
+    bytes.iter_mut().for_each(|b| *b = 0);
+    std::hint::black_box(&bytes);
+}
+
+/// A NUL-terminated copy of optional text, for getters that hand out `const char *`.
+pub(crate) fn opt_c_string(s: Option<&str>) -> Option<std::ffi::CString> {
+    s.map(crate::error::c_string)
+}
+
+/// The pointer of an optional C string (NULL when absent).
+pub(crate) fn opt_ptr(s: &Option<std::ffi::CString>) -> *const c_char {
+    s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
 }

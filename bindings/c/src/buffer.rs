@@ -13,7 +13,6 @@ pub struct ezla_buffer {
     pub len: usize,
 }
 
-#[allow(dead_code)] // used by the API modules as they land
 impl ezla_buffer {
     pub(crate) fn from_vec(bytes: Vec<u8>) -> Self {
         if bytes.is_empty() {

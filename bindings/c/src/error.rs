@@ -279,6 +279,14 @@ pub extern "C" fn ezla_result_is_signature_error(result: u32) -> bool {
     (400..500).contains(&result)
 }
 
+/// The table name of a result number (`"SigningFailed"`), `"Ok"` or `"Unknown"`.
+pub(crate) fn result_name(n: u32) -> &'static str {
+    match n {
+        0 => "Ok",
+        n => ErrorCode::from_u32(n).map_or("Unknown", |c| c.name()),
+    }
+}
+
 macro_rules! static_texts {
     ($name:ident, $f:ident) => {
         static $name: std::sync::LazyLock<Vec<(ErrorCode, CString)>> =

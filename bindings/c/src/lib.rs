@@ -14,7 +14,11 @@
 mod boundary;
 mod buffer;
 mod error;
+mod instant;
+mod pki;
+mod testca;
 mod version;
+mod xades;
 
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use error::{
@@ -22,4 +26,8 @@ pub use error::{
     ezla_result_description, ezla_result_is_certificate_error, ezla_result_is_signature_error,
     ezla_result_name,
 };
+pub use instant::EZLA_NOW;
+pub use pki::*;
+pub use testca::*;
 pub use version::ezla_version;
+pub use xades::*;

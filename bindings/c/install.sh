@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds libezla and installs libezla.a, libezla.so, ezla.h and a pkg-config file ezla.pc.
+#
+#   bindings/c/install.sh [--debug] [--prefix DIR] [--libdir DIR] [--destdir DIR]
+#
+# Defaults: release build, --prefix /usr/local, --libdir PREFIX/lib. --destdir stages the
+# files under another root (for packaging). The .pc file's Libs.private lists the system
+# libraries a static link needs, as rustc reports them (--print native-static-libs), so
+# `pkg-config --static --libs ezla` is a complete static link line.
+#
+# Packagers with cargo-c can instead run `cargo cinstall -p ezla-ffi` (see
+# [package.metadata.capi] in bindings/c/Cargo.toml). Plain cargo sets no soname on
+# libezla.so; static linking is the supported route until the ABI is declared stable.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+profile=release
+prefix=/usr/local
+libdir=
+destdir=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --debug) profile=debug ;;
+    --release) profile=release ;;
+    --prefix) prefix="$2"; shift ;;
+    --libdir) libdir="$2"; shift ;;
+    --destdir) destdir="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+libdir="${libdir:-$prefix/lib}"
+includedir="$prefix/include"
+
+flags=(-p ezla-ffi --lib --locked)
+[ "$profile" = release ] && flags+=(--release)
+# One build of both crate types that also reports the native libraries of the static one.
+log="$(cargo rustc "${flags[@]}" -- --print native-static-libs 2>&1)" || { echo "$log" >&2; exit 1; }
+native="$(printf '%s\n' "$log" | sed -n 's/.*note: native-static-libs: //p' | tail -n 1)"
+if [ -z "$native" ]; then
+  echo "install.sh: rustc did not report native-static-libs" >&2
+  exit 1
+fi
+
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+out="${target_dir:-target}/$profile"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+
+install -d "$destdir$libdir/pkgconfig" "$destdir$includedir"
+install -m 0644 "$out/libezla.a" "$destdir$libdir/libezla.a"
+install -m 0755 "$out/libezla.so" "$destdir$libdir/libezla.so"
+install -m 0644 include/ezla.h "$destdir$includedir/ezla.h"
+cat > "$destdir$libdir/pkgconfig/ezla.pc" <<PC
+prefix=$prefix
+libdir=$libdir
+includedir=$includedir
+
+Name: ezla
+Description: ezla: Polish e-ZLA toolkit (ZUS certificates, XAdES, KEDU documents)
+Version: $version
+Libs: -L\${libdir} -lezla
+Libs.private: $native
+Cflags: -I\${includedir}
+PC
+echo "installed libezla $version ($profile) under $destdir$prefix"

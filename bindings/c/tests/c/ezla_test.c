@@ -1,0 +1,1165 @@
+/*
+ * The C test suite of libezla: every exported function, its error paths and its NULL
+ * arguments. Prints "N passed, N failed" and exits non-zero on any failure.
+ *
+ *   ezla_test [FIXTURE_DIR]
+ *
+ * With FIXTURE_DIR, also writes the fixtures the C examples use there: doctor.pfx (valid),
+ * renewal.pfx (in the ZUS renewal window), expired.pfx, and ca.pem, all protected with the
+ * password in $EZLA_PASSWORD (default "test-password") and 1000 PBKDF2 iterations (cheap
+ * under valgrind; never use so few for real files).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "ezla.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int passed;
+static int failed;
+
+#define CHECK(cond)                                                                    \
+  do {                                                                                 \
+    if (cond) {                                                                        \
+      passed++;                                                                        \
+    } else {                                                                           \
+      failed++;                                                                        \
+      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);               \
+    }                                                                                  \
+  } while (0)
+
+#define CHECK_RC(expr, want)                                                           \
+  do {                                                                                 \
+    ezla_result rc_ = (expr);                                                          \
+    if (rc_ == (ezla_result)(want)) {                                                  \
+      passed++;                                                                        \
+    } else {                                                                           \
+      failed++;                                                                        \
+      fprintf(stderr, "%s:%d: %s returned %u (%s), want %u (%s)\n", __FILE__, __LINE__, \
+              #expr, (unsigned)rc_, ezla_result_name(rc_), (unsigned)(want),           \
+              ezla_result_name(want));                                                 \
+    }                                                                                  \
+  } while (0)
+
+#define CHECK_STR(got, want)                                                           \
+  do {                                                                                 \
+    const char *g_ = (got);                                                            \
+    if (g_ != NULL && strcmp(g_, (want)) == 0) {                                       \
+      passed++;                                                                        \
+    } else {                                                                           \
+      failed++;                                                                        \
+      fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,  \
+              g_ ? g_ : "(NULL)", (want));                                             \
+    }                                                                                  \
+  } while (0)
+
+#define CHECK_CONTAINS(got, needle)                                                    \
+  do {                                                                                 \
+    const char *g_ = (got);                                                            \
+    if (g_ != NULL && strstr(g_, (needle)) != NULL) {                                  \
+      passed++;                                                                        \
+    } else {                                                                           \
+      failed++;                                                                        \
+      fprintf(stderr, "%s:%d: %s is \"%s\", want it to contain \"%s\"\n", __FILE__,    \
+              __LINE__, #got, g_ ? g_ : "(NULL)", (needle));                           \
+    }                                                                                  \
+  } while (0)
+
+/* Aborts the suite when a step that later tests depend on fails. */
+#define REQUIRE_OK(expr)                                                               \
+  do {                                                                                 \
+    ezla_error *e_ = NULL;                                                             \
+    ezla_result rc_ = (expr);                                                          \
+    (void)e_;                                                                          \
+    if (rc_ != EZLA_RESULT_OK) {                                                       \
+      fprintf(stderr, "%s:%d: %s failed: %u (%s)\n", __FILE__, __LINE__, #expr,        \
+              (unsigned)rc_, ezla_result_name(rc_));                                   \
+      failed++;                                                                        \
+      printf("%d passed, %d failed\n", passed, failed);                                \
+      exit(1);                                                                         \
+    }                                                                                  \
+    passed++;                                                                          \
+  } while (0)
+
+#define DAY 86400LL
+#define PASSWORD "test-password"
+#define PESEL "44051401359"
+#define ITER 1000u
+
+static const char DOC[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<KEDU xmlns=\"http://www.zus.pl/2015/KED_ZLA_1\" wersja_schematu=\"1\">\n"
+    "  <ZUSZLA id_dokumentu=\"1\"><I><p2>ORYGINA\xc5\x81</p2></I></ZUSZLA>\n"
+    "</KEDU>\n";
+static const char BAD_UTF8[] = {'a', (char)0xff, 'b', 0};
+
+static const char *password(void) {
+  const char *p = getenv("EZLA_PASSWORD");
+  return p && *p ? p : PASSWORD;
+}
+
+static bool starts_with(const uint8_t *data, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return data != NULL && len >= n && memcmp(data, prefix, n) == 0;
+}
+
+static bool buffer_contains(const ezla_buffer *b, const char *needle) {
+  size_t n = strlen(needle);
+  if (b->data == NULL || b->len < n) return false;
+  for (size_t i = 0; i + n <= b->len; i++) {
+    if (memcmp(b->data + i, needle, n) == 0) return true;
+  }
+  return false;
+}
+
+static int write_file(const char *dir, const char *name, const uint8_t *data, size_t len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return -1;
+  size_t n = fwrite(data, 1, len, f);
+  int rc = fclose(f);
+  return n == len && rc == 0 ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_version(void) {
+  char want[64];
+  snprintf(want, sizeof want, "%d.%d.%d", EZLA_VERSION_MAJOR, EZLA_VERSION_MINOR,
+           EZLA_VERSION_PATCH);
+  CHECK_STR(ezla_version(), want);
+  CHECK(EZLA_VERSION_NUMBER ==
+        ((EZLA_VERSION_MAJOR << 16) | (EZLA_VERSION_MINOR << 8) | EZLA_VERSION_PATCH));
+}
+
+static void test_results(void) {
+  /* The numbers are the core's ErrorCode numbers. */
+  CHECK(EZLA_RESULT_OK == 0);
+  CHECK(EZLA_RESULT_NULL_PARAMETER == 2);
+  CHECK(EZLA_RESULT_BAD_PASSWORD == 200);
+  CHECK(EZLA_RESULT_CERTIFICATE_EXPIRED == 300);
+  CHECK(EZLA_RESULT_SIGNATURE_INVALID == 400);
+  CHECK(EZLA_RESULT_DOCUMENT_INVALID == 500);
+  CHECK(EZLA_RESULT_IO == 800);
+  CHECK(EZLA_RESULT_PANIC == 901);
+  CHECK(sizeof(ezla_result) == 4);
+
+  CHECK_STR(ezla_result_name(0), "Ok");
+  CHECK_STR(ezla_result_name(EZLA_RESULT_BAD_PASSWORD), "BadPassword");
+  CHECK_STR(ezla_result_name(EZLA_RESULT_DIGEST_MISMATCH), "DigestMismatch");
+  CHECK_STR(ezla_result_name(7777), "Unknown");
+  CHECK_STR(ezla_result_description(0), "success");
+  CHECK(strlen(ezla_result_description(EZLA_RESULT_BAD_PASSWORD)) > 0);
+  CHECK(strcmp(ezla_result_description(EZLA_RESULT_BAD_PASSWORD), "unknown result code") != 0);
+  CHECK_STR(ezla_result_description(7777), "unknown result code");
+  CHECK(ezla_result_is_certificate_error(EZLA_RESULT_CERTIFICATE_EXPIRED));
+  CHECK(ezla_result_is_certificate_error(EZLA_RESULT_CERTIFICATE_KEY_USAGE));
+  CHECK(!ezla_result_is_certificate_error(EZLA_RESULT_SIGNATURE_INVALID));
+  CHECK(!ezla_result_is_certificate_error(EZLA_RESULT_OK));
+  CHECK(ezla_result_is_signature_error(EZLA_RESULT_DIGEST_MISMATCH));
+  CHECK(ezla_result_is_signature_error(EZLA_RESULT_ALREADY_SIGNED));
+  CHECK(!ezla_result_is_signature_error(EZLA_RESULT_CERTIFICATE_EXPIRED));
+  CHECK(!ezla_result_is_signature_error(EZLA_RESULT_DOCUMENT_INVALID));
+}
+
+static void test_errors_and_buffers(void) {
+  ezla_error *err = NULL;
+  ezla_certificate *cert = NULL;
+  /* A detailed error object is written on failure ... */
+  CHECK_RC(ezla_certificate_from_bytes(NULL, 5, &cert, &err), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(cert == NULL);
+  CHECK(err != NULL);
+  CHECK_RC(ezla_error_code(err), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_CONTAINS(ezla_error_message(err), "data");
+  ezla_error_free(err);
+  /* ... and not on success. */
+  err = NULL;
+  CHECK_RC(ezla_certificate_from_bytes((const uint8_t *)"x", 1, &cert, &err),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK(err != NULL && ezla_error_code(err) == EZLA_RESULT_DER_MALFORMED);
+  CHECK(err != NULL && strlen(ezla_error_message(err)) > 0);
+  ezla_error_free(err);
+  CHECK_RC(ezla_error_code(NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(ezla_error_message(NULL) == NULL);
+  ezla_error_free(NULL);
+
+  ezla_buffer_free(NULL);
+  ezla_buffer empty = {NULL, 0};
+  ezla_buffer_free(&empty);
+  CHECK(empty.data == NULL && empty.len == 0);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Fixtures made through the API itself. */
+
+static ezla_test_ca *ca;
+static ezla_certificate *ca_cert;
+static ezla_identity *doctor;     /* valid, RSA-2048 */
+static ezla_identity *renewal;    /* 20 days left: renewal window */
+static ezla_identity *expiring;   /* 5 days left: expiring */
+static ezla_identity *expired;    /* expired 50 days ago */
+static ezla_identity *future;     /* not yet valid */
+static ezla_identity *doctor_ec;  /* valid, P-256 */
+
+static void test_test_ca(void) {
+  ezla_test_ca *c = NULL;
+  ezla_error *err = NULL;
+  int64_t now = (int64_t)time(NULL);
+  CHECK_RC(ezla_test_ca_new(NULL, EZLA_NOW, 10, &c, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_new(BAD_UTF8, EZLA_NOW, 10, &c, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_test_ca_new("x", EZLA_NOW, 0, &c, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_test_ca_new("x", INT64_MAX, 10, &c, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "not_before");
+  ezla_error_free(err);
+  CHECK_RC(ezla_test_ca_new("x", EZLA_NOW, 10, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(c == NULL);
+  REQUIRE_OK(ezla_test_ca_new("ezla C test CA", now - 1000 * DAY, 3650, &ca, NULL));
+
+  CHECK_RC(ezla_test_ca_certificate(NULL, &ca_cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_certificate(ca, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_test_ca_certificate(ca, &ca_cert, NULL));
+  CHECK(ezla_certificate_is_ca(ca_cert));
+  CHECK_CONTAINS(ezla_certificate_subject(ca_cert), "CN=ezla C test CA");
+
+  ezla_identity *id = NULL;
+  CHECK_RC(ezla_test_ca_issue_doctor(NULL, "Jan", "K", PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0,
+                                     &id, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, NULL, "K", PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0, &id,
+                                     NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, "Jan", NULL, PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0,
+                                     &id, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, "Jan", "K", NULL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0, &id,
+                                     NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, "Jan", "K", PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0,
+                                     NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, BAD_UTF8, "K", PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0,
+                                     &id, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  err = NULL;
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, "Jan", "K", "44051401358", EZLA_KEY_TYPE_P256,
+                                     EZLA_NOW, 0, &id, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(err != NULL && strlen(ezla_error_message(err)) > 0);
+  ezla_error_free(err);
+  CHECK_RC(ezla_test_ca_issue_doctor(ca, "Jan", "K", PESEL, 99, EZLA_NOW, 0, &id, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(id == NULL);
+
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Jan", "Kowalski", PESEL, EZLA_KEY_TYPE_RSA2048,
+                                       now - DAY, 0, &doctor, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Anna", "Nowak", "02271409867",
+                                       EZLA_KEY_TYPE_P256, now - 100 * DAY, 120, &renewal,
+                                       NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Ewa", "Lis", "02271409867", EZLA_KEY_TYPE_P256,
+                                       now - 100 * DAY, 105, &expiring, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Piotr", "Wolny", PESEL, EZLA_KEY_TYPE_RSA2048,
+                                       now - 100 * DAY, 50, &expired, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Olga", "Nowa", PESEL, EZLA_KEY_TYPE_P256,
+                                       now + 10 * DAY, 365, &future, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Jan", "Kowalski", PESEL, EZLA_KEY_TYPE_P256,
+                                       EZLA_NOW, 0, &doctor_ec, NULL));
+  ezla_test_ca_free(NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_certificate(void) {
+  ezla_certificate *cert = NULL, *again = NULL;
+  ezla_buffer der = {NULL, 0}, pem = {NULL, 0};
+  CHECK_RC(ezla_identity_certificate(NULL, &cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_certificate(doctor, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+
+  CHECK_CONTAINS(ezla_certificate_subject(cert), "CN=Jan Kowalski");
+  CHECK_CONTAINS(ezla_certificate_subject(cert), "PNOPL-" PESEL);
+  CHECK_CONTAINS(ezla_certificate_issuer(cert), "CN=ezla C test CA");
+  CHECK_STR(ezla_certificate_common_name(cert), "Jan Kowalski");
+  CHECK_STR(ezla_certificate_pesel(cert), PESEL);
+  CHECK(strlen(ezla_certificate_serial_hex(cert)) > 0);
+  CHECK(strlen(ezla_certificate_sha256_fingerprint(cert)) == 64);
+  CHECK_STR(ezla_certificate_key_algorithm(cert), "RSA");
+  CHECK(ezla_certificate_key_bits(cert) == 2048);
+  CHECK(ezla_certificate_not_before(cert) < ezla_certificate_not_after(cert));
+  CHECK(ezla_certificate_not_after(cert) - ezla_certificate_not_before(cert) > 4 * 365 * DAY);
+  CHECK(!ezla_certificate_is_ca(cert));
+  CHECK(ezla_certificate_pesel(ca_cert) == NULL);
+
+  /* NULL objects: NULL / 0 / false. */
+  CHECK(ezla_certificate_subject(NULL) == NULL);
+  CHECK(ezla_certificate_issuer(NULL) == NULL);
+  CHECK(ezla_certificate_common_name(NULL) == NULL);
+  CHECK(ezla_certificate_pesel(NULL) == NULL);
+  CHECK(ezla_certificate_serial_hex(NULL) == NULL);
+  CHECK(ezla_certificate_sha256_fingerprint(NULL) == NULL);
+  CHECK(ezla_certificate_key_algorithm(NULL) == NULL);
+  CHECK(ezla_certificate_key_bits(NULL) == 0);
+  CHECK(ezla_certificate_not_before(NULL) == 0);
+  CHECK(ezla_certificate_not_after(NULL) == 0);
+  CHECK(!ezla_certificate_is_ca(NULL));
+
+  CHECK_RC(ezla_certificate_to_der(NULL, &der, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_to_der(cert, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_to_pem(NULL, &pem, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_to_pem(cert, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(der.data == NULL && pem.data == NULL);
+  CHECK_RC(ezla_certificate_to_der(cert, &der, NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_certificate_to_pem(cert, &pem, NULL), EZLA_RESULT_OK);
+  CHECK(der.len > 500 && der.data[0] == 0x30);
+  CHECK(starts_with(pem.data, pem.len, "-----BEGIN CERTIFICATE-----"));
+
+  /* Round trips through DER and PEM. */
+  CHECK_RC(ezla_certificate_from_bytes(der.data, der.len, &again, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_sha256_fingerprint(again),
+            ezla_certificate_sha256_fingerprint(cert));
+  ezla_certificate_free(again);
+  again = NULL;
+  CHECK_RC(ezla_certificate_from_bytes(pem.data, pem.len, &again, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_subject(again), ezla_certificate_subject(cert));
+  ezla_certificate_free(again);
+  again = NULL;
+
+  /* Errors. */
+  CHECK_RC(ezla_certificate_from_bytes(der.data, der.len, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_from_bytes(der.data, der.len / 2, &again, NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  const char bad_pem[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+  ezla_result rc = ezla_certificate_from_bytes((const uint8_t *)bad_pem, sizeof bad_pem - 1,
+                                               &again, NULL);
+  CHECK(rc == EZLA_RESULT_PEM_MALFORMED || rc == EZLA_RESULT_BASE64_MALFORMED);
+  CHECK_RC(ezla_certificate_from_bytes(NULL, 0, &again, NULL), EZLA_RESULT_DER_MALFORMED);
+  CHECK(again == NULL);
+
+  ezla_buffer_free(&der);
+  CHECK(der.data == NULL && der.len == 0);
+  ezla_buffer_free(&der); /* a second free of a reset buffer does nothing */
+  ezla_buffer_free(&pem);
+  ezla_certificate_free(cert);
+  ezla_certificate_free(NULL);
+}
+
+static void expiry_of(const ezla_identity *id, int64_t at, const ezla_expiry_policy *policy,
+                      ezla_expiry *out) {
+  ezla_certificate *cert = NULL;
+  memset(out, 0, sizeof *out);
+  if (ezla_identity_certificate(id, &cert, NULL) != EZLA_RESULT_OK) {
+    failed++;
+    return;
+  }
+  CHECK_RC(ezla_certificate_expiry(cert, at, policy, out, NULL), EZLA_RESULT_OK);
+  ezla_certificate_free(cert);
+}
+
+static void test_expiry(void) {
+  ezla_expiry e;
+  int64_t now = (int64_t)time(NULL);
+  ezla_expiry_policy zus = ezla_expiry_policy_zus();
+  CHECK(zus.renewal_window_days == 28 && zus.warning_days == 14);
+
+  expiry_of(doctor, EZLA_NOW, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_VALID && e.usable && e.days_left > 1700);
+  CHECK(e.renewal_opens == e.not_after - 28 * DAY);
+  expiry_of(renewal, EZLA_NOW, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_RENEWAL_WINDOW && e.usable);
+  CHECK(e.days_left == 19 || e.days_left == 20);
+  expiry_of(expiring, EZLA_NOW, &zus, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_EXPIRING && e.usable && e.days_left <= 5);
+  expiry_of(expired, EZLA_NOW, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_EXPIRED && !e.usable && e.days_left < -40);
+  expiry_of(future, EZLA_NOW, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_NOT_YET_VALID && !e.usable);
+
+  /* An explicit instant and a custom policy. */
+  expiry_of(doctor, now + 3 * 365 * DAY, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_VALID);
+  expiry_of(renewal, EZLA_NOW, &(ezla_expiry_policy){10, 5}, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_VALID);
+  expiry_of(renewal, EZLA_NOW, &(ezla_expiry_policy){60, 30}, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_EXPIRING);
+  expiry_of(doctor, now + 10 * 365 * DAY, NULL, &e);
+  CHECK(e.state == EZLA_EXPIRY_STATE_EXPIRED);
+
+  ezla_certificate *cert = NULL;
+  ezla_error *err = NULL;
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  ezla_expiry untouched = {EZLA_EXPIRY_STATE_EXPIRED, 42, 1, 2, false};
+  CHECK_RC(ezla_certificate_expiry(NULL, EZLA_NOW, NULL, &untouched, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_expiry(cert, EZLA_NOW, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_expiry(cert, EZLA_NOW, &(ezla_expiry_policy){14, 28}, &untouched,
+                                   &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "warning_days");
+  ezla_error_free(err);
+  CHECK_RC(ezla_certificate_expiry(cert, INT64_MAX, NULL, &untouched, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(untouched.days_left == 42 && untouched.renewal_opens == 1); /* not written */
+  ezla_certificate_free(cert);
+
+  CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_NOT_YET_VALID), "not-yet-valid");
+  CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_VALID), "valid");
+  CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_RENEWAL_WINDOW), "renewal-window");
+  CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_EXPIRING), "expiring");
+  CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_EXPIRED), "expired");
+  CHECK_STR(ezla_expiry_state_name(99), "unknown");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_pkcs12(const char *dir) {
+  ezla_buffer pfx = {NULL, 0};
+  ezla_identity *id = NULL;
+  ezla_error *err = NULL;
+  const char *pw = password();
+
+  CHECK_RC(ezla_identity_to_pkcs12(NULL, pw, ITER, &pfx, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_to_pkcs12(doctor, NULL, ITER, &pfx, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_to_pkcs12(doctor, pw, ITER, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_to_pkcs12(doctor, BAD_UTF8, ITER, &pfx, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_identity_to_pkcs12(doctor, pw, 999, &pfx, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(pfx.data == NULL);
+  REQUIRE_OK(ezla_identity_to_pkcs12(doctor, pw, ITER, &pfx, NULL));
+  CHECK(pfx.len > 1000 && pfx.data[0] == 0x30);
+
+  /* Open it again. */
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, pw, 0, &id, NULL), EZLA_RESULT_OK);
+  ezla_certificate *c = NULL;
+  CHECK_RC(ezla_identity_certificate(id, &c, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_pesel(c), PESEL);
+  ezla_certificate_free(c);
+  CHECK(ezla_identity_chain_len(id) == 1);
+  ezla_identity_free(id);
+  id = NULL;
+
+  /* Errors: wrong, absent and non-UTF-8 passwords, corruption, the iteration cap, NULLs. */
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, "wrong", 0, &id, &err),
+           EZLA_RESULT_BAD_PASSWORD);
+  CHECK(err != NULL && ezla_error_code(err) == EZLA_RESULT_BAD_PASSWORD);
+  ezla_error_free(err);
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, NULL, 0, &id, NULL),
+           EZLA_RESULT_BAD_PASSWORD);
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, BAD_UTF8, 0, &id, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len / 2, pw, 0, &id, NULL),
+           EZLA_RESULT_PKCS12_CORRUPT);
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, pw, 500, &id, &err),
+           EZLA_RESULT_ITERATION_LIMIT_EXCEEDED);
+  CHECK_CONTAINS(ezla_error_message(err), "1000");
+  ezla_error_free(err);
+  CHECK_RC(ezla_identity_from_pkcs12(NULL, 10, pw, 0, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, pw, 0, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  /* An altered file with the right password: the MAC no longer matches. */
+  uint8_t *altered = malloc(pfx.len);
+  if (altered != NULL) {
+    memcpy(altered, pfx.data, pfx.len);
+    altered[pfx.len - 40] ^= 0x01; /* inside the MAC digest */
+    ezla_result rc = ezla_identity_from_pkcs12(altered, pfx.len, pw, 0, &id, NULL);
+    CHECK(rc == EZLA_RESULT_MAC_MISMATCH || rc == EZLA_RESULT_PKCS12_CORRUPT);
+    free(altered);
+  }
+  CHECK(id == NULL);
+
+  /* From a file. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/c-test-doctor.pfx", dir);
+  CHECK(write_file(dir, "c-test-doctor.pfx", pfx.data, pfx.len) == 0);
+  CHECK_RC(ezla_identity_from_pkcs12_file(path, pw, 0, &id, NULL), EZLA_RESULT_OK);
+  CHECK(id != NULL);
+  ezla_identity_free(id);
+  id = NULL;
+  CHECK_RC(ezla_identity_from_pkcs12_file(path, "wrong", 0, &id, NULL), EZLA_RESULT_BAD_PASSWORD);
+  CHECK_RC(ezla_identity_from_pkcs12_file("/nonexistent/ezla.pfx", pw, 0, &id, &err),
+           EZLA_RESULT_IO);
+  CHECK_CONTAINS(ezla_error_message(err), "/nonexistent/ezla.pfx");
+  ezla_error_free(err);
+  CHECK_RC(ezla_identity_from_pkcs12_file(NULL, pw, 0, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_from_pkcs12_file(BAD_UTF8, pw, 0, &id, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_identity_from_pkcs12_file(path, BAD_UTF8, 0, &id, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_identity_from_pkcs12_file(path, pw, 0, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(id == NULL);
+  ezla_buffer_free(&pfx);
+}
+
+static void write_fixtures(const char *dir) {
+  struct {
+    const char *name;
+    ezla_identity *id;
+  } files[] = {{"doctor.pfx", doctor}, {"renewal.pfx", renewal}, {"expired.pfx", expired}};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    ezla_buffer pfx = {NULL, 0};
+    CHECK_RC(ezla_identity_to_pkcs12(files[i].id, password(), ITER, &pfx, NULL),
+             EZLA_RESULT_OK);
+    CHECK(write_file(dir, files[i].name, pfx.data, pfx.len) == 0);
+    ezla_buffer_free(&pfx);
+  }
+  ezla_buffer pem = {NULL, 0};
+  CHECK_RC(ezla_certificate_to_pem(ca_cert, &pem, NULL), EZLA_RESULT_OK);
+  CHECK(write_file(dir, "ca.pem", pem.data, pem.len) == 0);
+  ezla_buffer_free(&pem);
+}
+
+static void test_identity(void) {
+  ezla_certificate *c = NULL;
+  ezla_private_key *k = NULL;
+  CHECK(ezla_identity_chain_len(doctor) == 1);
+  CHECK(ezla_identity_chain_len(NULL) == 0);
+  CHECK_RC(ezla_identity_chain_get(doctor, 0, &c, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_certificate_is_ca(c));
+  CHECK_STR(ezla_certificate_sha256_fingerprint(c), ezla_certificate_sha256_fingerprint(ca_cert));
+  ezla_certificate_free(c);
+  c = NULL;
+  CHECK_RC(ezla_identity_chain_get(doctor, 1, &c, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_identity_chain_get(NULL, 0, &c, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_chain_get(doctor, 0, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(c == NULL);
+
+  CHECK_RC(ezla_identity_private_key(NULL, &k, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_private_key(doctor, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_private_key(doctor, &k, NULL), EZLA_RESULT_OK);
+  REQUIRE_OK(ezla_identity_certificate(doctor, &c, NULL));
+  CHECK(ezla_private_key_matches_certificate(k, c));
+  CHECK(!ezla_private_key_matches_certificate(k, ca_cert));
+  CHECK(!ezla_private_key_matches_certificate(NULL, c));
+  CHECK(!ezla_private_key_matches_certificate(k, NULL));
+  ezla_private_key_free(k);
+  ezla_certificate_free(c);
+
+  /* The test CA names the key after the certificate's common name. */
+  CHECK_STR(ezla_identity_friendly_name(doctor), "Jan Kowalski");
+  CHECK(ezla_identity_friendly_name(NULL) == NULL);
+  ezla_identity_free(NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_private_key(void) {
+  ezla_private_key *k = NULL, *back = NULL;
+  ezla_buffer pem = {NULL, 0}, sig = {NULL, 0};
+  ezla_error *err = NULL;
+  const uint8_t msg[] = "message";
+
+  CHECK_RC(ezla_private_key_generate(99, &k, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_private_key_generate(EZLA_KEY_TYPE_P256, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(k == NULL);
+  REQUIRE_OK(ezla_private_key_generate(EZLA_KEY_TYPE_P256, &k, NULL));
+
+  /* Signing: fixed-width ECDSA; algorithms that do not fit are refused. */
+  CHECK_RC(ezla_private_key_sign(k, EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256, msg, sizeof msg, &sig,
+                                 NULL),
+           EZLA_RESULT_OK);
+  CHECK(sig.len == 64);
+  ezla_buffer_free(&sig);
+  CHECK_RC(ezla_private_key_sign(k, EZLA_SIGNATURE_ALGORITHM_RSA_SHA256, msg, sizeof msg, &sig,
+                                 NULL),
+           EZLA_RESULT_UNSUPPORTED_KEY);
+  CHECK_RC(ezla_private_key_sign(k, 0, msg, sizeof msg, &sig, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_private_key_sign(NULL, EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256, msg, sizeof msg,
+                                 &sig, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_sign(k, EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256, NULL, 3, &sig, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_sign(k, EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256, msg, sizeof msg, NULL,
+                                 NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(sig.data == NULL);
+
+  /* Encrypted PKCS#8 out and back in. */
+  CHECK_RC(ezla_private_key_to_encrypted_pem(NULL, "pw", ITER, &pem, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_to_encrypted_pem(k, NULL, ITER, &pem, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_to_encrypted_pem(k, "pw", ITER, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_to_encrypted_pem(k, BAD_UTF8, ITER, &pem, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_private_key_to_encrypted_pem(k, "pw", 10, &pem, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  REQUIRE_OK(ezla_private_key_to_encrypted_pem(k, "pw", ITER, &pem, NULL));
+  CHECK(starts_with(pem.data, pem.len, "-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+  CHECK_RC(ezla_private_key_from_bytes(pem.data, pem.len, "pw", &back, NULL), EZLA_RESULT_OK);
+  CHECK(back != NULL);
+  /* The key read back signs, and its signature has the same shape. */
+  CHECK_RC(ezla_private_key_sign(back, EZLA_SIGNATURE_ALGORITHM_ECDSA_SHA256, msg, sizeof msg,
+                                 &sig, NULL),
+           EZLA_RESULT_OK);
+  CHECK(sig.len == 64);
+  ezla_buffer_free(&sig);
+  ezla_private_key_free(back);
+  back = NULL;
+  CHECK_RC(ezla_private_key_from_bytes(pem.data, pem.len, "wrong", &back, NULL),
+           EZLA_RESULT_BAD_PASSWORD);
+  CHECK_RC(ezla_private_key_from_bytes(pem.data, pem.len, NULL, &back, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(err != NULL);
+  ezla_error_free(err);
+  CHECK_RC(ezla_private_key_from_bytes(pem.data, pem.len, BAD_UTF8, &back, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_private_key_from_bytes(NULL, 4, "pw", &back, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_from_bytes(pem.data, pem.len, "pw", NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_private_key_from_bytes((const uint8_t *)"junk", 4, NULL, &back, NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK(back == NULL);
+  ezla_buffer_free(&pem);
+  ezla_private_key_free(k);
+  ezla_private_key_free(NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_csr_and_bundle(void) {
+  ezla_private_key *k = NULL, *other = NULL;
+  ezla_signer *s = NULL;
+  ezla_buffer csr = {NULL, 0};
+  ezla_error *err = NULL;
+  ezla_subject subject = {0};
+  subject.given_name = "Jan";
+  subject.surname = "Kowalski";
+  subject.pesel = PESEL;
+  subject.country = "PL";
+
+  REQUIRE_OK(ezla_private_key_generate(EZLA_KEY_TYPE_P256, &k, NULL));
+  CHECK_RC(ezla_signer_from_private_key(NULL, &s, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_private_key(k, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_signer_from_private_key(k, &s, NULL));
+
+  CHECK_RC(ezla_csr_new(NULL, &subject, NULL, &csr, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_csr_new(s, NULL, NULL, &csr, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_csr_new(s, &subject, NULL, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_csr_new(s, &subject, BAD_UTF8, &csr, NULL), EZLA_RESULT_INVALID_UTF8);
+  ezla_subject no_cn = {0};
+  no_cn.surname = "Kowalski";
+  CHECK_RC(ezla_csr_new(s, &no_cn, NULL, &csr, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "common_name");
+  ezla_error_free(err);
+  ezla_subject bad_pesel = subject;
+  bad_pesel.pesel = "12345678901";
+  CHECK_RC(ezla_csr_new(s, &bad_pesel, NULL, &csr, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  ezla_subject both = subject;
+  both.serial_number = "X";
+  CHECK_RC(ezla_csr_new(s, &both, NULL, &csr, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  ezla_subject bad_utf8 = subject;
+  bad_utf8.organization = BAD_UTF8;
+  CHECK_RC(ezla_csr_new(s, &bad_utf8, NULL, &csr, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK(csr.data == NULL);
+
+  ezla_subject full = subject;
+  full.organization = "Przychodnia";
+  full.organizational_unit = "Poradnia";
+  full.locality = "Kielce";
+  REQUIRE_OK(ezla_csr_new(s, &full, "jan@example.com", &csr, NULL));
+  CHECK(starts_with(csr.data, csr.len, "-----BEGIN CERTIFICATE REQUEST-----"));
+
+  /* The test CA issues it; the certificate is for our key. */
+  ezla_certificate *cert = NULL;
+  CHECK_RC(ezla_test_ca_issue_for_csr(NULL, csr.data, csr.len, EZLA_NOW, 0, &cert, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_for_csr(ca, NULL, 5, EZLA_NOW, 0, &cert, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_for_csr(ca, csr.data, csr.len, EZLA_NOW, 0, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_for_csr(ca, (const uint8_t *)"junk", 4, EZLA_NOW, 0, &cert, NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK_RC(ezla_test_ca_issue_for_csr(ca, csr.data, csr.len, INT64_MAX, 0, &cert, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(cert == NULL);
+  REQUIRE_OK(ezla_test_ca_issue_for_csr(ca, csr.data, csr.len, EZLA_NOW, 365, &cert, NULL));
+  CHECK(ezla_private_key_matches_certificate(k, cert));
+  CHECK_CONTAINS(ezla_certificate_subject(cert), "O=Przychodnia");
+  CHECK_STR(ezla_certificate_pesel(cert), PESEL);
+  CHECK_STR(ezla_certificate_key_algorithm(cert), "EC");
+  CHECK(ezla_certificate_key_bits(cert) == 256);
+  CHECK(ezla_certificate_not_after(cert) - ezla_certificate_not_before(cert) == 365 * DAY);
+
+  /* Bundle key + certificate + chain into a .pfx and open it again. */
+  ezla_identity *id = NULL, *back = NULL;
+  const ezla_certificate *chain[] = {ca_cert};
+  const ezla_certificate *null_chain[] = {NULL};
+  REQUIRE_OK(ezla_private_key_generate(EZLA_KEY_TYPE_P256, &other, NULL));
+  CHECK_RC(ezla_identity_new(other, cert, chain, 1, &id, NULL),
+           EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
+  CHECK_RC(ezla_identity_new(NULL, cert, chain, 1, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_new(k, NULL, chain, 1, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_new(k, cert, NULL, 1, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_new(k, cert, null_chain, 1, &id, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_new(k, cert, chain, 1, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(id == NULL);
+  CHECK_RC(ezla_identity_new(k, cert, NULL, 0, &id, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_identity_chain_len(id) == 0);
+  ezla_identity_free(id);
+  id = NULL;
+  REQUIRE_OK(ezla_identity_new(k, cert, chain, 1, &id, NULL));
+  CHECK(ezla_identity_chain_len(id) == 1);
+  ezla_buffer pfx = {NULL, 0};
+  REQUIRE_OK(ezla_identity_to_pkcs12(id, "bundle", ITER, &pfx, NULL));
+  CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, "bundle", 0, &back, NULL),
+           EZLA_RESULT_OK);
+  CHECK(ezla_identity_chain_len(back) == 1);
+  ezla_certificate *bc = NULL;
+  CHECK_RC(ezla_identity_certificate(back, &bc, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_sha256_fingerprint(bc), ezla_certificate_sha256_fingerprint(cert));
+  ezla_certificate_free(bc);
+  ezla_identity_free(back);
+  ezla_buffer_free(&pfx);
+  ezla_identity_free(id);
+  ezla_private_key_free(other);
+  ezla_certificate_free(cert);
+  ezla_buffer_free(&csr);
+  ezla_signer_free(s);
+  ezla_signer_free(NULL);
+  ezla_private_key_free(k);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Caller-callback signers. */
+
+struct cb_state {
+  const ezla_private_key *key;
+  int calls;
+  uint32_t last_algorithm;
+  int mode; /* 0: sign, 1: fail, 2: claim too many bytes */
+};
+
+static uint32_t sign_cb(void *userdata, uint32_t algorithm, const uint8_t *data, size_t len,
+                        uint8_t *sig_out, size_t sig_cap, size_t *sig_len) {
+  struct cb_state *st = userdata;
+  st->calls++;
+  st->last_algorithm = algorithm;
+  if (st->mode == 1) return EZLA_RESULT_SIGNING_FAILED;
+  if (st->mode == 2) {
+    *sig_len = sig_cap + 1;
+    return EZLA_RESULT_OK;
+  }
+  ezla_buffer sig = {NULL, 0};
+  ezla_result rc = ezla_private_key_sign(st->key, algorithm, data, len, &sig, NULL);
+  if (rc != EZLA_RESULT_OK) return rc;
+  if (sig.len > sig_cap) {
+    ezla_buffer_free(&sig);
+    return EZLA_RESULT_BUFFER_TOO_SMALL;
+  }
+  memcpy(sig_out, sig.data, sig.len);
+  *sig_len = sig.len;
+  ezla_buffer_free(&sig);
+  return EZLA_RESULT_OK;
+}
+
+static void test_callback_signer(void) {
+  ezla_private_key *key = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_signer *s = NULL;
+  ezla_buffer signed_doc = {NULL, 0};
+  ezla_report *report = NULL;
+  ezla_error *err = NULL;
+  struct cb_state st = {NULL, 0, 0, 0};
+
+  REQUIRE_OK(ezla_identity_private_key(doctor, &key, NULL));
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  st.key = key;
+
+  CHECK_RC(ezla_signer_from_callback(NULL, sign_cb, &st, &s, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_callback(cert, NULL, &st, &s, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_callback(cert, sign_cb, &st, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(s == NULL);
+  REQUIRE_OK(ezla_signer_from_callback(cert, sign_cb, &st, &s, NULL));
+
+  /* The key never enters ezla: the callback signs, and the result verifies. */
+  CHECK_RC(ezla_xades_sign((const uint8_t *)DOC, sizeof DOC - 1, s, cert, NULL, 0, NULL,
+                           &signed_doc, NULL),
+           EZLA_RESULT_OK);
+  CHECK(st.calls == 1);
+  CHECK(st.last_algorithm == EZLA_SIGNATURE_ALGORITHM_RSA_SHA256);
+  ezla_verify_options vo = ezla_verify_options_default();
+  vo.signer_certificate = cert;
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vo, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_report_trust(report), "pinned");
+  CHECK_STR(ezla_report_signer_pesel(report), PESEL);
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&signed_doc);
+
+  /* The zus-legacy profile hands the callback RSA-SHA1. */
+  ezla_sign_options so = ezla_sign_options_default();
+  so.profile = EZLA_PROFILE_ZUS_LEGACY;
+  CHECK_RC(ezla_xades_sign((const uint8_t *)DOC, sizeof DOC - 1, s, cert, NULL, 0, &so,
+                           &signed_doc, NULL),
+           EZLA_RESULT_OK);
+  CHECK(st.last_algorithm == EZLA_SIGNATURE_ALGORITHM_RSA_SHA1);
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK(ezla_report_profile(report) == EZLA_PROFILE_ZUS_LEGACY);
+  CHECK_STR(ezla_report_signature_algorithm(report), "RSA-SHA1");
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&signed_doc);
+
+  /* A failing callback, and one that overruns its buffer, fail the signature. */
+  st.mode = 1;
+  CHECK_RC(ezla_xades_sign((const uint8_t *)DOC, sizeof DOC - 1, s, cert, NULL, 0, NULL,
+                           &signed_doc, &err),
+           EZLA_RESULT_SIGNING_FAILED);
+  CHECK_CONTAINS(ezla_error_message(err), "SigningFailed");
+  ezla_error_free(err);
+  st.mode = 2;
+  CHECK_RC(ezla_xades_sign((const uint8_t *)DOC, sizeof DOC - 1, s, cert, NULL, 0, NULL,
+                           &signed_doc, NULL),
+           EZLA_RESULT_SIGNING_FAILED);
+  CHECK(signed_doc.data == NULL);
+
+  /* A CSR through the callback. */
+  st.mode = 0;
+  ezla_subject subject = {0};
+  subject.common_name = "Jan Kowalski";
+  ezla_buffer csr = {NULL, 0};
+  int before = st.calls;
+  CHECK_RC(ezla_csr_new(s, &subject, NULL, &csr, NULL), EZLA_RESULT_OK);
+  CHECK(st.calls == before + 1);
+  ezla_certificate *issued = NULL;
+  CHECK_RC(ezla_test_ca_issue_for_csr(ca, csr.data, csr.len, EZLA_NOW, 30, &issued, NULL),
+           EZLA_RESULT_OK);
+  CHECK(ezla_private_key_matches_certificate(key, issued));
+  ezla_certificate_free(issued);
+  ezla_buffer_free(&csr);
+
+  /* A callback signer for one certificate cannot sign for another. */
+  CHECK_RC(ezla_xades_sign((const uint8_t *)DOC, sizeof DOC - 1, s, ca_cert, NULL, 0, NULL,
+                           &signed_doc, NULL),
+           EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
+
+  ezla_signer_free(s);
+  ezla_certificate_free(cert);
+  ezla_private_key_free(key);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_trust_anchors(void) {
+  ezla_trust_anchors *t = NULL;
+  CHECK_RC(ezla_trust_anchors_new(NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_trust_anchors_new(&t, NULL));
+  CHECK(ezla_trust_anchors_len(t) == 0);
+  CHECK_RC(ezla_trust_anchors_add(NULL, ca_cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_trust_anchors_add(t, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_trust_anchors_add(t, ca_cert, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_trust_anchors_len(t) == 1);
+  CHECK(ezla_trust_anchors_len(NULL) == 0);
+  ezla_trust_anchors_free(t);
+  ezla_trust_anchors_free(NULL);
+}
+
+static void test_xades(void) {
+  ezla_buffer signed_doc = {NULL, 0}, again = {NULL, 0}, json = {NULL, 0};
+  ezla_report *report = NULL;
+  ezla_error *err = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_trust_anchors *trust = NULL;
+  const uint8_t *doc = (const uint8_t *)DOC;
+  size_t doc_len = sizeof DOC - 1;
+  int64_t now = (int64_t)time(NULL);
+
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  REQUIRE_OK(ezla_trust_anchors_new(&trust, NULL));
+  REQUIRE_OK(ezla_trust_anchors_add(trust, ca_cert, NULL));
+
+  /* NULL arguments. */
+  CHECK_RC(ezla_xades_sign_with_identity(NULL, 5, doctor, NULL, &signed_doc, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, NULL, NULL, &signed_doc, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(signed_doc.data == NULL);
+
+  /* Sign with the defaults; the input is kept and the signature spliced in. */
+  REQUIRE_OK(ezla_xades_sign_with_identity(doc, doc_len, doctor, NULL, &signed_doc, NULL));
+  CHECK(starts_with(signed_doc.data, signed_doc.len, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KEDU"));
+  CHECK(buffer_contains(&signed_doc, "ORYGINA\xc5\x81"));
+  CHECK(buffer_contains(&signed_doc, "SigningCertificate>"));
+
+  /* Verify: untrusted without anchors, chain with them, pinned with the certificate. */
+  CHECK_RC(ezla_xades_verify(NULL, 5, NULL, &report, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL));
+  CHECK_STR(ezla_report_trust(report), "untrusted");
+  CHECK(ezla_report_profile(report) == EZLA_PROFILE_ZUS);
+  CHECK_STR(ezla_report_signature_algorithm(report), "RSA-SHA256");
+  CHECK_STR(ezla_report_signing_certificate(report), "v1");
+  CHECK(ezla_report_signing_time(report) != NULL);
+  CHECK_CONTAINS(ezla_report_signer_subject(report), "CN=Jan Kowalski");
+  CHECK_CONTAINS(ezla_report_signer_issuer(report), "CN=ezla C test CA");
+  CHECK(strlen(ezla_report_signer_serial(report)) > 0);
+  CHECK_STR(ezla_report_signer_pesel(report), PESEL);
+  CHECK(ezla_report_signer_not_before(report) != NULL);
+  CHECK(ezla_report_signer_not_after(report) != NULL);
+  CHECK_STR(ezla_report_signer_sha256_fingerprint(report),
+            ezla_certificate_sha256_fingerprint(cert));
+  CHECK_CONTAINS(ezla_report_signature_id(report), "ID-");
+  CHECK_STR(ezla_report_document_element(report), "{http://www.zus.pl/2015/KED_ZLA_1}KEDU");
+  CHECK(ezla_report_reference_count(report) == 2);
+  CHECK(ezla_report_reference_uri(report, 0) != NULL);
+  CHECK(ezla_report_reference_covers(report, 0) != NULL);
+  CHECK(ezla_report_reference_uri(report, 2) == NULL);
+  CHECK(ezla_report_reference_covers(report, 2) == NULL);
+  CHECK(ezla_report_chain_len(report) == 0);
+  CHECK(ezla_report_chain_subject(report, 0) == NULL);
+  CHECK_RC(ezla_report_to_json(NULL, &json, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_report_to_json(report, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_report_to_json(report, &json, NULL), EZLA_RESULT_OK);
+  CHECK(starts_with(json.data, json.len, "{"));
+  CHECK(buffer_contains(&json, "\"trust\":\"untrusted\""));
+  CHECK(buffer_contains(&json, "\"profile\":\"zus\""));
+  ezla_buffer_free(&json);
+  ezla_report_free(report);
+  report = NULL;
+
+  ezla_verify_options vo = ezla_verify_options_default();
+  CHECK(vo.at == EZLA_NOW && vo.accept_legacy && !vo.allow_cosignatures);
+  CHECK(vo.trust == NULL && vo.signer_certificate == NULL);
+  vo.trust = trust;
+  REQUIRE_OK(ezla_xades_verify(signed_doc.data, signed_doc.len, &vo, &report, NULL));
+  CHECK_STR(ezla_report_trust(report), "chain");
+  CHECK(ezla_report_chain_len(report) == 1);
+  CHECK_CONTAINS(ezla_report_chain_subject(report, 0), "CN=ezla C test CA");
+  ezla_report_free(report);
+  report = NULL;
+
+  /* Trust anchors that do not hold the issuer: untrusted is an error, not a verdict. */
+  ezla_trust_anchors *other = NULL;
+  REQUIRE_OK(ezla_trust_anchors_new(&other, NULL));
+  ezla_verify_options vo_other = ezla_verify_options_default();
+  vo_other.trust = other;
+  ezla_result rc = ezla_xades_verify(signed_doc.data, signed_doc.len, &vo_other, &report, NULL);
+  CHECK(rc != EZLA_RESULT_OK && ezla_result_is_certificate_error(rc));
+  ezla_trust_anchors_free(other);
+
+  /* Pinned to the right and to a wrong certificate. */
+  ezla_verify_options vp = ezla_verify_options_default();
+  vp.signer_certificate = cert;
+  REQUIRE_OK(ezla_xades_verify(signed_doc.data, signed_doc.len, &vp, &report, NULL));
+  CHECK_STR(ezla_report_trust(report), "pinned");
+  ezla_report_free(report);
+  report = NULL;
+  vp.signer_certificate = ca_cert;
+  rc = ezla_xades_verify(signed_doc.data, signed_doc.len, &vp, &report, NULL);
+  CHECK(rc != EZLA_RESULT_OK);
+  CHECK(report == NULL);
+
+  /* Validated against the anchors at an instant after the certificate expired. */
+  ezla_verify_options vlate = ezla_verify_options_default();
+  vlate.trust = trust;
+  vlate.at = now + 10 * 365 * DAY;
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vlate, &report, NULL),
+           EZLA_RESULT_CERTIFICATE_EXPIRED);
+  vlate.at = INT64_MAX;
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vlate, &report, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+
+  /* Tampering is never OK. */
+  uint8_t *tampered = malloc(signed_doc.len);
+  if (tampered != NULL) {
+    memcpy(tampered, signed_doc.data, signed_doc.len);
+    char *p = strstr((char *)tampered, "id_dokumentu=\"1\"");
+    if (p != NULL) p[14] = '2';
+    CHECK(p != NULL);
+    rc = ezla_xades_verify(tampered, signed_doc.len, NULL, &report, &err);
+    CHECK_RC(rc, EZLA_RESULT_DIGEST_MISMATCH);
+    CHECK(ezla_result_is_signature_error(rc));
+    CHECK(err != NULL && ezla_error_code(err) == rc);
+    ezla_error_free(err);
+    err = NULL;
+    free(tampered);
+  }
+  CHECK(report == NULL);
+  CHECK_RC(ezla_xades_verify(doc, doc_len, NULL, &report, NULL), EZLA_RESULT_SIGNATURE_MISSING);
+  CHECK_RC(ezla_xades_verify((const uint8_t *)"<a>", 3, NULL, &report, NULL),
+           EZLA_RESULT_XML_MALFORMED);
+  const char dtd[] = "<!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>";
+  CHECK_RC(ezla_xades_verify((const uint8_t *)dtd, sizeof dtd - 1, NULL, &report, NULL),
+           EZLA_RESULT_XML_DTD_FORBIDDEN);
+
+  /* Signing a signed document needs allow_cosigning; two signatures need
+   * allow_cosignatures to verify. */
+  CHECK_RC(ezla_xades_sign_with_identity(signed_doc.data, signed_doc.len, doctor, NULL, &again,
+                                         NULL),
+           EZLA_RESULT_ALREADY_SIGNED);
+  ezla_sign_options co = ezla_sign_options_default();
+  co.allow_cosigning = true;
+  REQUIRE_OK(ezla_xades_sign_with_identity(signed_doc.data, signed_doc.len, doctor_ec, &co,
+                                           &again, NULL));
+  CHECK_RC(ezla_xades_verify(again.data, again.len, NULL, &report, NULL),
+           EZLA_RESULT_SIGNATURE_AMBIGUOUS);
+  ezla_verify_options vc = ezla_verify_options_default();
+  vc.allow_cosignatures = true;
+  CHECK_RC(ezla_xades_verify(again.data, again.len, &vc, &report, NULL), EZLA_RESULT_OK);
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&again);
+
+  /* Options: profile, V2, fixed time and Ids (reproducible), chain in KeyInfo. */
+  ezla_sign_options so = ezla_sign_options_default();
+  CHECK(so.profile == EZLA_PROFILE_ZUS && so.signing_time == EZLA_NOW && so.id_prefix == NULL);
+  so.profile = EZLA_PROFILE_XADES_BES;
+  so.signing_certificate_v2 = true;
+  so.signing_time = now - 3600;
+  so.id_prefix = "zla-1";
+  so.include_chain = true;
+  REQUIRE_OK(ezla_xades_sign_with_identity(doc, doc_len, doctor, &so, &again, NULL));
+  ezla_buffer third = {NULL, 0};
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, &so, &third, NULL),
+           EZLA_RESULT_OK);
+  CHECK(third.len == again.len && memcmp(third.data, again.data, again.len) == 0);
+  ezla_buffer_free(&third);
+  REQUIRE_OK(ezla_xades_verify(again.data, again.len, &vo, &report, NULL));
+  CHECK(ezla_report_profile(report) == EZLA_PROFILE_XADES_BES);
+  CHECK_STR(ezla_report_signing_certificate(report), "v2");
+  CHECK_STR(ezla_report_signature_id(report), "zla-1-Signature");
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&again);
+
+  ezla_sign_options bad = ezla_sign_options_default();
+  bad.profile = 77;
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, &bad, &again, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  bad = ezla_sign_options_default();
+  bad.id_prefix = "1 bad";
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, &bad, &again, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  bad.id_prefix = BAD_UTF8;
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, &bad, &again, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  bad = ezla_sign_options_default();
+  bad.signing_time = INT64_MAX;
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, doctor, &bad, &again, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  bad = ezla_sign_options_default();
+  bad.profile = EZLA_PROFILE_ZUS_LEGACY; /* SHA-1 is for RSA only */
+  rc = ezla_xades_sign_with_identity(doc, doc_len, doctor_ec, &bad, &again, NULL);
+  CHECK(rc == EZLA_RESULT_UNSUPPORTED_KEY || rc == EZLA_RESULT_UNSUPPORTED);
+  CHECK_RC(ezla_xades_sign_with_identity((const uint8_t *)"<a", 2, doctor, NULL, &again, NULL),
+           EZLA_RESULT_XML_MALFORMED);
+  CHECK(again.data == NULL);
+
+  /* An expired certificate is refused unless allowed. */
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, expired, NULL, &again, NULL),
+           EZLA_RESULT_CERTIFICATE_EXPIRED);
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, future, NULL, &again, NULL),
+           EZLA_RESULT_CERTIFICATE_NOT_YET_VALID);
+  ezla_sign_options allow = ezla_sign_options_default();
+  allow.allow_invalid_certificate = true;
+  CHECK_RC(ezla_xades_sign_with_identity(doc, doc_len, expired, &allow, &again, NULL),
+           EZLA_RESULT_OK);
+  /* ... but its signing time lies outside the certificate's validity. */
+  CHECK_RC(ezla_xades_verify(again.data, again.len, NULL, &report, NULL),
+           EZLA_RESULT_SIGNING_TIME_INVALID);
+  ezla_buffer_free(&again);
+
+  /* ezla_xades_sign with a key signer, a chain and its errors. */
+  ezla_private_key *key = NULL;
+  ezla_signer *s = NULL;
+  REQUIRE_OK(ezla_identity_private_key(doctor, &key, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &s, NULL));
+  const ezla_certificate *chain[] = {ca_cert};
+  ezla_sign_options with_chain = ezla_sign_options_default();
+  with_chain.include_chain = true;
+  CHECK_RC(ezla_xades_sign(doc, doc_len, s, cert, chain, 1, &with_chain, &again, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_xades_verify(again.data, again.len, &vo, &report, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_report_trust(report), "chain");
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&again);
+  CHECK_RC(ezla_xades_sign(NULL, 4, s, cert, NULL, 0, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign(doc, doc_len, NULL, cert, NULL, 0, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign(doc, doc_len, s, NULL, NULL, 0, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign(doc, doc_len, s, cert, NULL, 1, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign(doc, doc_len, s, cert, NULL, 0, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_sign(doc, doc_len, s, ca_cert, NULL, 0, NULL, &again, NULL),
+           EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
+  CHECK(again.data == NULL);
+  ezla_signer_free(s);
+  ezla_private_key_free(key);
+
+  /* Report getters on NULL. */
+  CHECK(ezla_report_profile(NULL) == EZLA_PROFILE_ZUS);
+  CHECK(ezla_report_signature_algorithm(NULL) == NULL);
+  CHECK(ezla_report_signing_certificate(NULL) == NULL);
+  CHECK(ezla_report_signing_time(NULL) == NULL);
+  CHECK(ezla_report_signer_subject(NULL) == NULL);
+  CHECK(ezla_report_signer_issuer(NULL) == NULL);
+  CHECK(ezla_report_signer_serial(NULL) == NULL);
+  CHECK(ezla_report_signer_pesel(NULL) == NULL);
+  CHECK(ezla_report_signer_not_before(NULL) == NULL);
+  CHECK(ezla_report_signer_not_after(NULL) == NULL);
+  CHECK(ezla_report_signer_sha256_fingerprint(NULL) == NULL);
+  CHECK(ezla_report_trust(NULL) == NULL);
+  CHECK(ezla_report_signature_id(NULL) == NULL);
+  CHECK(ezla_report_document_element(NULL) == NULL);
+  CHECK(ezla_report_chain_len(NULL) == 0);
+  CHECK(ezla_report_chain_subject(NULL, 0) == NULL);
+  CHECK(ezla_report_reference_count(NULL) == 0);
+  CHECK(ezla_report_reference_uri(NULL, 0) == NULL);
+  CHECK(ezla_report_reference_covers(NULL, 0) == NULL);
+  ezla_report_free(NULL);
+
+  CHECK_STR(ezla_profile_name(EZLA_PROFILE_ZUS), "zus");
+  CHECK_STR(ezla_profile_name(EZLA_PROFILE_ZUS_LEGACY), "zus-legacy");
+  CHECK_STR(ezla_profile_name(EZLA_PROFILE_XADES_BES), "xades-bes");
+  CHECK_STR(ezla_profile_name(42), "unknown");
+
+  ezla_buffer_free(&signed_doc);
+  ezla_trust_anchors_free(trust);
+  ezla_certificate_free(cert);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv) {
+  const char *dir = argc > 1 ? argv[1] : NULL;
+  test_version();
+  test_results();
+  test_errors_and_buffers();
+  test_test_ca();
+  test_certificate();
+  test_expiry();
+  test_identity();
+  test_private_key();
+  test_csr_and_bundle();
+  test_callback_signer();
+  test_trust_anchors();
+  test_xades();
+  if (dir != NULL) {
+    test_pkcs12(dir);
+    write_fixtures(dir);
+  } else {
+    fprintf(stderr, "note: no FIXTURE_DIR given; the .pfx file tests are skipped\n");
+  }
+
+  ezla_identity_free(doctor);
+  ezla_identity_free(renewal);
+  ezla_identity_free(expiring);
+  ezla_identity_free(expired);
+  ezla_identity_free(future);
+  ezla_identity_free(doctor_ec);
+  ezla_certificate_free(ca_cert);
+  ezla_test_ca_free(ca);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,123 @@
+/*
+ * Watch a folder of doctors' certificates: open every .pfx/.p12 (with the password in
+ * $EZLA_PASSWORD) and every certificate file (.pem/.crt/.cer/.der), and report each
+ * against the ZUS expiry policy, for a nightly job or a monitoring check.
+ *
+ *   EZLA_PASSWORD=... monitor_certificates DIR
+ *
+ * Exit status (as `ezla cert check`): 0 when all are valid, 1 when any is in the renewal
+ * window or expiring, 2 when any is expired, not yet valid or unreadable.
+ */
+#define _POSIX_C_SOURCE 200809L /* opendir, strdup */
+#include "ezla.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static uint8_t *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  uint8_t *data = malloc(1 << 20); /* certificates are a few kilobytes */
+  size_t n = data ? fread(data, 1, 1 << 20, f) : 0;
+  fclose(f);
+  *len = n;
+  return data;
+}
+
+/* Opens one file; returns its certificate or NULL (with the reason printed). */
+static ezla_certificate *open_certificate(const char *path, int is_pfx) {
+  ezla_certificate *cert = NULL;
+  ezla_error *err = NULL;
+  ezla_result rc;
+  if (is_pfx) {
+    ezla_identity *id = NULL;
+    rc = ezla_identity_from_pkcs12_file(path, getenv("EZLA_PASSWORD"), 0, &id, &err);
+    if (rc == EZLA_RESULT_OK) rc = ezla_identity_certificate(id, &cert, &err);
+    ezla_identity_free(id);
+  } else {
+    size_t len = 0;
+    uint8_t *data = read_file(path, &len);
+    rc = data ? ezla_certificate_from_bytes(data, len, &cert, &err) : EZLA_RESULT_IO;
+    free(data);
+  }
+  if (rc != EZLA_RESULT_OK) {
+    printf("%-28s %-15s %s\n", path, "unreadable", err ? ezla_error_message(err) : ezla_result_description(rc));
+    ezla_error_free(err);
+    return NULL;
+  }
+  return cert;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: EZLA_PASSWORD=... %s DIR\n", argv[0]);
+    return 2;
+  }
+  DIR *dir = opendir(argv[1]);
+  if (dir == NULL) {
+    perror(argv[1]);
+    return 2;
+  }
+  char **names = NULL;
+  size_t count = 0, cap = 0;
+  for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+    const char *n = e->d_name;
+    if (!(ends_with(n, ".pfx") || ends_with(n, ".p12") || ends_with(n, ".pem") ||
+          ends_with(n, ".crt") || ends_with(n, ".cer") || ends_with(n, ".der")))
+      continue;
+    if (count == cap) {
+      cap = cap ? cap * 2 : 16;
+      char **bigger = realloc(names, cap * sizeof *names);
+      if (bigger == NULL) break;
+      names = bigger;
+    }
+    names[count] = strdup(n);
+    if (names[count] != NULL) count++;
+  }
+  closedir(dir);
+  if (count > 0) qsort(names, count, sizeof *names, by_name);
+
+  int tally[5] = {0, 0, 0, 0, 0}, unreadable = 0, worst = 0;
+  ezla_expiry_policy policy = ezla_expiry_policy_zus();
+  for (size_t i = 0; i < count; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", argv[1], names[i]);
+    ezla_certificate *cert =
+        open_certificate(path, ends_with(names[i], ".pfx") || ends_with(names[i], ".p12"));
+    ezla_expiry x;
+    if (cert == NULL || ezla_certificate_expiry(cert, EZLA_NOW, &policy, &x, NULL) != EZLA_RESULT_OK) {
+      if (cert != NULL) printf("%-28s %-15s\n", path, "unreadable");
+      unreadable++;
+      worst = 2;
+    } else {
+      const char *who = ezla_certificate_common_name(cert);
+      printf("%-28s %-15s %5lld days  %s\n", path, ezla_expiry_state_name(x.state),
+             (long long)x.days_left, who ? who : ezla_certificate_subject(cert));
+      if (x.state <= EZLA_EXPIRY_STATE_EXPIRED) tally[x.state]++;
+      int level = x.state == EZLA_EXPIRY_STATE_VALID ? 0
+                  : (x.state == EZLA_EXPIRY_STATE_RENEWAL_WINDOW || x.state == EZLA_EXPIRY_STATE_EXPIRING) ? 1
+                                                                                                           : 2;
+      if (level > worst) worst = level;
+    }
+    ezla_certificate_free(cert);
+    free(names[i]);
+  }
+  free(names);
+  printf("monitor_certificates: %zu checked: %d valid, %d renewal-window, %d expiring, %d expired, "
+         "%d not-yet-valid, %d unreadable\n",
+         count, tally[EZLA_EXPIRY_STATE_VALID], tally[EZLA_EXPIRY_STATE_RENEWAL_WINDOW],
+         tally[EZLA_EXPIRY_STATE_EXPIRING], tally[EZLA_EXPIRY_STATE_EXPIRED],
+         tally[EZLA_EXPIRY_STATE_NOT_YET_VALID], unreadable);
+  return worst;
+}

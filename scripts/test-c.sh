@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The C library's tests: builds libezla, installs it (with its pkg-config file) into a
+# scratch prefix, builds the C test suite and the C examples with
+# -std=c11 -Wall -Wextra -Wpedantic -Werror, links the suite statically and dynamically,
+# and runs everything plainly, under valgrind and under AddressSanitizer.
+# Ends with "c: N passed, 0 failed" (N: checks in the C test suite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+T=target/c-test
+rm -rf "$T"
+mkdir -p "$T/bin" "$T/fixtures" "$T/monitor-ok" "$T/prefix"
+CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g)
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full)
+export ASAN_OPTIONS=detect_leaks=1
+# Fixture passwords: generated files only, protected with 1000 PBKDF2 iterations.
+export EZLA_PASSWORD=c-test-password
+start=$SECONDS
+
+echo "== build"
+cargo build -p ezla-ffi --locked
+bindings/c/install.sh --debug --prefix "$PWD/$T/prefix" >/dev/null
+export PKG_CONFIG_PATH="$PWD/$T/prefix/lib/pkgconfig"
+libdir="$(pkg-config --variable=libdir ezla)"
+read -r -a cflags <<<"$(pkg-config --cflags ezla)"
+read -r -a dynamic <<<"$(pkg-config --libs ezla)"
+# The static link line from the .pc file, with the archive named explicitly so the linker
+# cannot pick libezla.so.
+read -r -a static <<<"$(pkg-config --static --libs ezla | sed 's/-lezla\b/-l:libezla.a/')"
+echo "static link: ${static[*]}"
+
+build() { # name source link...
+  local name="$1" src="$2"
+  shift 2
+  cc "${CFLAGS[@]}" "${cflags[@]}" "$src" -o "$T/bin/$name" "$@"
+}
+suite=bindings/c/tests/c/ezla_test.c
+build ezla_test_static "$suite" "${static[@]}"
+build ezla_test_dynamic "$suite" "${dynamic[@]}" "-Wl,-rpath,$libdir"
+build ezla_test_asan "$suite" -fsanitize=address -fno-omit-frame-pointer "${static[@]}"
+# The static binary must not depend on libezla.so, the dynamic one must, and ASan must
+# really be linked. (Outputs are captured first: `grep -q` on a pipe trips pipefail.)
+deps_static="$(ldd "$T/bin/ezla_test_static")"
+deps_dynamic="$(ldd "$T/bin/ezla_test_dynamic")"
+asan_syms="$(nm "$T/bin/ezla_test_asan")"
+if grep -q libezla <<<"$deps_static"; then
+  echo "ezla_test_static is linked against libezla.so" >&2
+  exit 1
+fi
+grep -q "libezla.so => $libdir/libezla.so" <<<"$deps_dynamic" || {
+  echo "ezla_test_dynamic does not load $libdir/libezla.so" >&2
+  exit 1
+}
+grep -q __asan_init <<<"$asan_syms" || { echo "ASan is not linked" >&2; exit 1; }
+examples=(certificate_expiry sign_and_verify monitor_certificates)
+for e in "${examples[@]}"; do
+  build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
+  build "${e}_asan" "examples/c/$e.c" -fsanitize=address -fno-omit-frame-pointer "${static[@]}"
+done
+
+# Runs the suite and checks its "N passed, 0 failed" line; prints N.
+suite_count=
+run_suite() { # label command...
+  local label="$1" out line
+  shift
+  if ! out="$("$@" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    echo "C test suite ($label) failed" >&2
+    exit 1
+  fi
+  line="$(printf '%s\n' "$out" | tail -n 1)"
+  if ! [[ "$line" =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
+    printf '%s\n' "$out" >&2
+    echo "C test suite ($label): unexpected result line: $line" >&2
+    exit 1
+  fi
+  if [ -n "$suite_count" ] && [ "${BASH_REMATCH[1]}" != "$suite_count" ]; then
+    echo "C test suite ($label) ran ${BASH_REMATCH[1]} checks, not $suite_count" >&2
+    exit 1
+  fi
+  suite_count="${BASH_REMATCH[1]}"
+  echo "  $label: $line"
+}
+
+echo "== C test suite"
+mkdir -p "$T/fixtures-vs" "$T/fixtures-vd" "$T/fixtures-asan"
+# valgrind is slow: run its two runs in the background while the others go.
+"${VALGRIND[@]}" "$T/bin/ezla_test_static" "$T/fixtures-vs" >"$T/valgrind-static.log" 2>&1 &
+vg_static=$!
+"${VALGRIND[@]}" "$T/bin/ezla_test_dynamic" "$T/fixtures-vd" >"$T/valgrind-dynamic.log" 2>&1 &
+vg_dynamic=$!
+run_suite static "$T/bin/ezla_test_static" "$T/fixtures"
+run_suite dynamic "$T/bin/ezla_test_dynamic" "$T/fixtures"
+run_suite asan "$T/bin/ezla_test_asan" "$T/fixtures-asan"
+
+echo "== C examples"
+doc=../shared/vectors/ezla/ked_zla_unsigned_oryginal_medfile.xml
+if [ ! -f "$doc" ]; then
+  echo "note: $doc is absent; signing a small e-ZLA-shaped document instead"
+  doc="$T/document.xml"
+  printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+    '<KEDU xmlns="http://www.zus.pl/2015/KED_ZLA_1" wersja_schematu="1"><ZUSZLA id_dokumentu="1"><I><p2>ORYGINAŁ</p2></I></ZUSZLA></KEDU>' >"$doc"
+fi
+cp "$T/fixtures/doctor.pfx" "$T/fixtures/ca.pem" "$T/monitor-ok/"
+
+# Runs one example and checks its exit status and its results line.
+run_example() { # label expected-status expected-line-regex command...
+  local label="$1" want="$2" pattern="$3" out status=0
+  shift 3
+  out="$("$@" 2>&1)" || status=$?
+  if [ "$status" != "$want" ] || ! printf '%s\n' "$out" | tail -n 1 | grep -Eq "$pattern"; then
+    printf '%s\n' "$out" >&2
+    echo "example $label: exit status $status (want $want) or unexpected results line" >&2
+    exit 1
+  fi
+  echo "  $label: $(printf '%s\n' "$out" | tail -n 1)"
+}
+fx="$T/fixtures"
+for mode in plain valgrind asan; do
+  case "$mode" in
+    plain) pre=(); sfx= ;;
+    valgrind) pre=("${VALGRIND[@]}"); sfx= ;;
+    asan) pre=(); sfx=_asan ;;
+  esac
+  run_example "certificate_expiry ($mode)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
+    "${pre[@]}" "$T/bin/certificate_expiry$sfx" "$fx/doctor.pfx"
+  run_example "sign_and_verify ($mode)" 0 '^sign_and_verify: [1-9][0-9]* passed, 0 failed$' \
+    "${pre[@]}" "$T/bin/sign_and_verify$sfx" "$fx/doctor.pfx" "$doc" "$T/signed-$mode.xml"
+  run_example "monitor_certificates ($mode)" 0 \
+    '^monitor_certificates: 2 checked: 2 valid, 0 renewal-window, 0 expiring, 0 expired, 0 not-yet-valid, 0 unreadable$' \
+    "${pre[@]}" "$T/bin/monitor_certificates$sfx" "$T/monitor-ok"
+done
+# Exit statuses for the other states (not under valgrind, whose own error status is 1).
+run_example "certificate_expiry (renewal window)" 1 '^certificate_expiry: 1 passed, 0 failed$' \
+  "$T/bin/certificate_expiry" "$fx/renewal.pfx"
+run_example "certificate_expiry (wrong password)" 2 '^certificate_expiry: 0 passed, 1 failed$' \
+  env EZLA_PASSWORD=wrong "$T/bin/certificate_expiry" "$fx/doctor.pfx"
+run_example "monitor_certificates (mixed)" 2 \
+  '^monitor_certificates: 5 checked: 3 valid, 1 renewal-window, 0 expiring, 1 expired, 0 not-yet-valid, 0 unreadable$' \
+  "$T/bin/monitor_certificates" "$fx"
+
+echo "== C test suite under valgrind"
+for job in "static:$vg_static" "dynamic:$vg_dynamic"; do
+  label="${job%%:*}"
+  if ! wait "${job#*:}"; then
+    cat "$T/valgrind-$label.log" >&2
+    echo "C test suite under valgrind ($label) failed" >&2
+    exit 1
+  fi
+  run_suite "valgrind $label" tail -n 1 "$T/valgrind-$label.log"
+done
+
+echo "(test-c.sh took $((SECONDS - start)) s)"
+echo "c: $suite_count passed, 0 failed"
