@@ -3,8 +3,13 @@
 Python process, same document, same RSA-2048 key, same machine, one thread.
 
     python -m venv /tmp/bench && /tmp/bench/bin/pip install -r benches/compare/requirements-bench.txt
-    VIRTUAL_ENV=/tmp/bench maturin develop --release --locked -m bindings/python/Cargo.toml
+    /tmp/bench/bin/maturin build --release --locked -m bindings/python/Cargo.toml -o /tmp/wheels
+    /tmp/bench/bin/pip install --force-reinstall --no-deps /tmp/wheels/ezla-*.whl
     /tmp/bench/bin/python benches/compare/python_bench.py [--seconds 2] [--json out.json]
+
+(Install the release wheel rather than `maturin develop --release`: `maturin develop` puts
+the native module into the source tree, where the next debug `scripts/test-python.sh` build
+replaces it.)
 
 Every case is bytes in, bytes out (or bytes in, verdict out), as an application sees it:
 parsing and serialisation are included for every library. Cases:
@@ -58,20 +63,31 @@ XADES = "http://uri.etsi.org/01903/v1.3.2#"
 SP_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 
 
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    """Calls per second: the best of 5 rounds of seconds/5 each (after a warm-up)."""
-    fn()
-    best = 0.0
-    for _ in range(5):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds / 5:
-                break
-        best = max(best, n / elapsed)
+def _slice(fn: Callable[[], object], seconds: float) -> float:
+    n, start = 0, time.perf_counter()
+    while True:
+        fn()
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return n / elapsed
+
+
+def rates(fns: List[Callable[[], object]], seconds: float, rounds: int = 5) -> List[float]:
+    """Calls per second of each function: the best of `rounds` slices of seconds/rounds
+    each. The functions take turns slice by slice, so that a change in machine load
+    (a shared machine) affects all of them alike and the ratios stay fair."""
+    for fn in fns:
+        fn()
+    best = [0.0] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            best[i] = max(best[i], _slice(fn, seconds / rounds))
     return best
+
+
+def rate(fn: Callable[[], object], seconds: float) -> float:
+    return rates([fn], seconds)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,11 +260,19 @@ def main() -> int:
 
     results: List[Dict[str, object]] = []
 
+    pending: List[Tuple[str, str, str, str, Callable[[], object]]] = []
+
     def measure(doc: str, op: str, shape: str, lib: str, fn: Callable[[], object]) -> None:
-        r = rate(fn, args.seconds)
-        results.append({"document": doc, "operation": op, "shape": shape, "library": lib,
-                        "ops_per_s": round(r, 1)})
-        print(f"  {doc:15} {op:6} {shape:9} {lib:22} {r:10.1f}/s", file=sys.stderr)
+        pending.append((doc, op, shape, lib, fn))
+
+    def flush() -> None:
+        """Runs the pending cases (one document and operation) interleaved."""
+        got = rates([case[4] for case in pending], args.seconds)
+        for (doc, op, shape, lib, _), r in zip(pending, got):
+            results.append({"document": doc, "operation": op, "shape": shape, "library": lib,
+                            "ops_per_s": round(r, 1)})
+            print(f"  {doc:15} {op:6} {shape:9} {lib:22} {r:10.1f}/s", file=sys.stderr)
+        pending.clear()
 
     signer_cert = fx.cert
     for doc_name, doc in docs:
@@ -274,6 +298,7 @@ def main() -> int:
         measure(doc_name, "sign", "XAdES-BES", "signxml", lambda: sx.sign(doc, True))
         measure(doc_name, "sign", "XML-DSig", "python-xmlsec", lambda: xs.sign(doc, False))
         measure(doc_name, "sign", "XML-DSig", "signxml", lambda: sx.sign(doc, False))
+        flush()
 
         zus = ezla.sign_xades(doc, fx.identity, profile="zus")
         measure(doc_name, "verify", "XAdES-BES", "ezla (zus)",
@@ -285,6 +310,7 @@ def main() -> int:
         # Plain enveloped XML-DSig: python-xmlsec's signature, verified by both peers.
         measure(doc_name, "verify", "XML-DSig", "python-xmlsec", lambda: xs.verify(xs_d))
         measure(doc_name, "verify", "XML-DSig", "signxml", lambda: sx.verify(xs_d, False))
+        flush()
 
     from cryptography.hazmat.primitives.serialization import pkcs12
     import xmlsec
@@ -307,6 +333,7 @@ def main() -> int:
             measure(label, "open", "PKCS#12", "python-xmlsec",
                     lambda d=data: xmlsec.Key.from_memory(
                         d, xmlsec.constants.KeyDataFormatPkcs12, "bench"))
+        flush()
 
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
