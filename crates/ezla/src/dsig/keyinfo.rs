@@ -1,7 +1,6 @@
 //! `ds:KeyInfo`: the certificates and raw keys a signature carries.
 
 use base64::Engine as _;
-use der::Decode;
 
 use super::algorithms::{DSIG_NS, DSIG11_NS};
 use crate::crypto::PublicKey;
