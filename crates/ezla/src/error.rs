@@ -424,6 +424,11 @@ pub enum Error {
     },
     /// The document is already signed and co-signing was not requested.
     AlreadySigned,
+    /// The e-ZLA document breaks one or more rules; every problem is listed.
+    DocumentInvalid {
+        /// The problems found (errors, and the warnings found with them).
+        problems: Vec<crate::kedu::Problem>,
+    },
     /// The XML is not an e-ZLA document of a known shape.
     DocumentMalformed {
         /// What is wrong, with the element path.
@@ -519,6 +524,7 @@ impl Error {
             Error::SigningCertificateMismatch { .. } => ErrorCode::SigningCertificateMismatch,
             Error::SigningTimeInvalid { .. } => ErrorCode::SigningTimeInvalid,
             Error::AlreadySigned => ErrorCode::AlreadySigned,
+            Error::DocumentInvalid { .. } => ErrorCode::DocumentInvalid,
             Error::DocumentMalformed { .. } => ErrorCode::DocumentMalformed,
             Error::Io { .. } => ErrorCode::Io,
             Error::Internal { .. } => ErrorCode::Internal,
@@ -666,6 +672,21 @@ impl fmt::Display for Error {
             Error::AlreadySigned => f.write_str(
                 "the document is already signed (co-signing must be requested explicitly)",
             ),
+            Error::DocumentInvalid { problems } => {
+                let errors = problems
+                    .iter()
+                    .filter(|p| p.severity == crate::kedu::Severity::Error)
+                    .count();
+                write!(
+                    f,
+                    "invalid e-ZLA document: {errors} error(s), {} warning(s)",
+                    problems.len() - errors
+                )?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
             Error::DocumentMalformed { detail } => {
                 write!(f, "not a recognised e-ZLA document: {detail}")
             }

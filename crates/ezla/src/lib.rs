@@ -11,6 +11,7 @@
 //! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
+//! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
 //! | [`pki`] | PKCS#12 in and out, the X.509 view, expiry policy, PKCS#10, trust anchors, a test CA |
@@ -25,6 +26,7 @@
 pub mod crypto;
 pub mod dsig;
 pub mod error;
+pub mod kedu;
 pub mod pki;
 pub mod pl;
 pub mod xades;

@@ -1,0 +1,324 @@
+//! e-ZLA documents: the typed model of the KEDU ZLA certificate, its validation, and its XML.
+//!
+//! An e-ZLA (*elektroniczne zaświadczenie lekarskie*) is a KEDU XML document in the namespace
+//! [`KED_ZLA_NS`], whose body `ZUSZLA` has the sections I–VIII. Each certificate is a pair:
+//! the ORYGINAŁ, and the KOPIA for the payer, which never carries the ICD-10 code. Both are
+//! written from one [`Zla`] model. Mistakes are corrected by a cancellation (AZLA) and a
+//! new certificate.
+//!
+//! * [`Zla`] — the model, with a JSON form (serde, [`Zla::from_json`]).
+//! * [`Zla::validate`] — every problem at once, errors and warnings, each with its field path.
+//! * [`Zla::to_xml`] / [`Zla::from_xml`] — the exact XML ZUS expects, and back.
+//! * [`check`] — validate a document read from XML.
+//! * planning — split a requested period into retroactive and current certificates, one pair
+//!   per payer.
+//!
+//! ```
+//! use ezla::kedu::{Wariant, WriteOptions, Zla};
+//! use time::macros::date;
+//!
+//! let zla = Zla::from_json(r#"{
+//!   "ubezpieczony": { "pesel": "44051401359", "imie": "Jan", "nazwisko": "Kowalski",
+//!                     "kod_ubezpieczenia": "zus" },
+//!   "adres": { "kod_pocztowy": "00950", "miejscowosc": "Warszawa", "ulica": "Długa",
+//!              "nr_domu": "5" },
+//!   "niezdolnosc": { "okres": { "od": "2026-11-30", "do": "2026-12-06" },
+//!                    "wskazanie": "moze_chodzic", "kod_choroby": "J06" },
+//!   "platnik": { "rodzaj": "nip", "identyfikator": "1234563218" },
+//!   "placowka": { "nazwa": "Przychodnia", "kod_pocztowy": "00950",
+//!                 "miejscowosc": "Warszawa", "nr_domu": "1" },
+//!   "lekarz": { "npwz": "5425740", "imie": "Anna", "nazwisko": "Nowak" },
+//!   "wystawienie": { "data_wystawienia": "2026-12-01" }
+//! }"#)?;
+//! let today = date!(2026 - 12 - 01);
+//! let validation = zla.validate(today);
+//! assert!(validation.is_valid(), "{:?}", validation.errors());
+//!
+//! let options = WriteOptions::default().with_today(today);
+//! let oryginal = zla.to_xml(Wariant::Oryginal, &options)?;
+//! let kopia = zla.to_xml(Wariant::Kopia, &options)?;
+//! assert!(String::from_utf8_lossy(&oryginal).contains("<p8>J06</p8>"));
+//! assert!(!String::from_utf8_lossy(&kopia).contains("J06")); // the payer never sees it
+//!
+//! let (back, wariant) = Zla::from_xml(&kopia)?;
+//! assert_eq!(wariant, Wariant::Kopia);
+//! assert_eq!(back.niezdolnosc.and_then(|n| n.kod_choroby), None);
+//! # Ok::<(), ezla::Error>(())
+//! ```
+//!
+//! There is no public XSD for the document; the field map and the rules come from ZUS's WSDL,
+//! ZUS-validated samples and ZUS's answers, and where they are our inference the rule says so
+//! ([`Problem::inferred`]). `docs/kedu.md` lists every field and rule with its source.
+
+pub mod codes;
+mod model;
+mod read;
+mod validate;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+pub use model::{
+    Adres, IdDokumentu, Lekarz, Niezdolnosc, Okres, Opieka, Placowka, Platnik, SeriaNumer,
+    Ubezpieczony, Wystawienie, Zla,
+};
+pub use read::DokumentZla;
+pub use validate::{DNI_WSTECZ, MAX_UZASADNIENIE, Problem, Severity, Validation};
+
+use crate::error::Format;
+use crate::{Error, Result};
+use validate::Purpose;
+
+/// The namespace of KEDU ZLA documents.
+pub const KED_ZLA_NS: &str = "http://www.zus.pl/2015/KED_ZLA_1";
+
+/// Which document of the pair (`I/p2`): ORYGINAŁ, or KOPIA for the payer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Wariant {
+    /// ORYGINAŁ: the full certificate, for ZUS; carries the ICD-10 code.
+    Oryginal,
+    /// KOPIA: the payer's copy, without the ICD-10 code.
+    Kopia,
+}
+
+impl Wariant {
+    /// The value of `I/p2`: `ORYGINAŁ` or `KOPIA`.
+    pub const fn napis(self) -> &'static str {
+        match self {
+            Wariant::Oryginal => "ORYGINAŁ",
+            Wariant::Kopia => "KOPIA",
+        }
+    }
+
+    /// The `kolejnosc` attribute: `0` for the ORYGINAŁ, `1` for the KOPIA (as in
+    /// ZUS-validated pairs; inferred).
+    pub const fn kolejnosc(self) -> &'static str {
+        match self {
+            Wariant::Oryginal => "0",
+            Wariant::Kopia => "1",
+        }
+    }
+}
+
+impl std::fmt::Display for Wariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.napis())
+    }
+}
+
+/// The program header of a KEDU document (`naglowek.KEDU/program`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Program {
+    /// The software's producer (`producent`).
+    pub producent: String,
+    /// The program's symbol (`symbol`; ZUS-validated documents use `eZLA`).
+    pub symbol: String,
+    /// The program's version (`wersja`).
+    pub wersja: String,
+}
+
+impl Default for Program {
+    fn default() -> Self {
+        Program {
+            producent: "ezla".to_owned(),
+            symbol: "eZLA".to_owned(),
+            wersja: "1.0".to_owned(),
+        }
+    }
+}
+
+/// How [`Zla::to_xml`] writes a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WriteOptions {
+    /// `naglowek.KEDU/program/producent`. Default: `ezla`.
+    pub producent: String,
+    /// `naglowek.KEDU/program/symbol`. Default: `eZLA`.
+    pub symbol: String,
+    /// `naglowek.KEDU/program/wersja`. Default: `1.0`.
+    pub wersja: String,
+    /// The day the model is validated against. Default: today's date in UTC.
+    pub today: Option<Date>,
+    /// Write this issue date (`VIII/p1`) instead of the model's.
+    pub data_wystawienia: Option<Date>,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        let p = Program::default();
+        WriteOptions {
+            producent: p.producent,
+            symbol: p.symbol,
+            wersja: p.wersja,
+            today: None,
+            data_wystawienia: None,
+        }
+    }
+}
+
+impl WriteOptions {
+    /// Sets the program header.
+    pub fn with_program(mut self, program: Program) -> Self {
+        self.producent = program.producent;
+        self.symbol = program.symbol;
+        self.wersja = program.wersja;
+        self
+    }
+
+    /// Sets the day the model is validated against.
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Writes this issue date instead of the model's.
+    pub fn with_data_wystawienia(mut self, date: Date) -> Self {
+        self.data_wystawienia = Some(date);
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        for (argument, value) in [
+            ("producent", &self.producent),
+            ("symbol", &self.symbol),
+            ("wersja", &self.wersja),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Error::invalid_argument(argument, "must not be empty"));
+            }
+            if value.chars().any(|c| c.is_control()) {
+                return Err(Error::invalid_argument(
+                    argument,
+                    "must not contain control characters",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Today's date in UTC.
+pub(crate) fn today_utc() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+impl Zla {
+    /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
+    /// serde's message, which names the field and gives the line and column.
+    pub fn from_json(json: &str) -> Result<Zla> {
+        serde_json::from_str(json)
+            .map_err(|e| Error::malformed(Format::Json, "e-ZLA JSON", e.to_string()))
+    }
+
+    /// The JSON form, pretty-printed.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain data types cannot fail (string keys, no maps).
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Every problem of the model as a whole, from which both documents are written.
+    /// `today` is the day to judge dates against (issue date not in the future, etc.).
+    pub fn validate(&self, today: Date) -> Validation {
+        validate::validate(self, today, Purpose::Model)
+    }
+
+    /// Every problem of a *document* of the pair, as read from XML: a KOPIA needs no ICD-10
+    /// code and must not carry one; only that document's identifier is expected.
+    pub fn validate_as(&self, wariant: Wariant, today: Date) -> Validation {
+        validate::validate(self, today, Purpose::Read(wariant))
+    }
+
+    /// Writes the ORYGINAŁ or the KOPIA (which leaves out `IV/p8`, the ICD-10 code).
+    ///
+    /// The model is validated first (against `options.today`, default today in UTC); a model
+    /// with errors is refused with [`Error::DocumentInvalid`] listing every problem. Warnings
+    /// do not block writing.
+    pub fn to_xml(&self, wariant: Wariant, options: &WriteOptions) -> Result<Vec<u8>> {
+        options.check()?;
+        let mut model = std::borrow::Cow::Borrowed(self);
+        if let Some(d) = options.data_wystawienia {
+            model
+                .to_mut()
+                .wystawienie
+                .get_or_insert_with(Wystawienie::default)
+                .data_wystawienia = Some(d);
+        }
+        let today = options.today.unwrap_or_else(today_utc);
+        validate::validate(&model, today, Purpose::Write(wariant)).into_result()?;
+        Ok(write::write(&model, wariant, options))
+    }
+
+    /// Parses a KEDU ZLA document (signed or not). Errors:
+    /// [`Error::DocumentMalformed`] for a document of an unknown shape, XML errors
+    /// (`XmlMalformed`, `XmlDtdForbidden`, ...) for XML that is not well-formed or not safe.
+    ///
+    /// The model carries only this document's identifier, and a KOPIA has no ICD-10 code.
+    pub fn from_xml(xml: &[u8]) -> Result<(Zla, Wariant)> {
+        let d = read::read(xml)?;
+        Ok((d.zla, d.wariant))
+    }
+
+    /// Parses a document with its header and attributes; see [`Zla::from_xml`].
+    pub fn read_xml(xml: &[u8]) -> Result<DokumentZla> {
+        read::read(xml)
+    }
+
+    /// Parses both documents of a pair into one model: the ICD-10 code from the ORYGINAŁ, both
+    /// identifiers. Fails with [`Error::DocumentMalformed`] when the two documents differ in
+    /// anything else.
+    pub fn from_pair(oryginal: &[u8], kopia: &[u8]) -> Result<Zla> {
+        let (o, wo) = Zla::from_xml(oryginal)?;
+        let (k, wk) = Zla::from_xml(kopia)?;
+        if wo != Wariant::Oryginal || wk != Wariant::Kopia {
+            return Err(Error::DocumentMalformed {
+                detail: format!("expected an ORYGINAŁ and a KOPIA, got {wo} and {wk}"),
+            });
+        }
+        let mut merged = k.clone();
+        merged.id_dokumentu.oryginal = o.id_dokumentu.oryginal.clone();
+        if let (Some(m), Some(n)) = (merged.niezdolnosc.as_mut(), o.niezdolnosc.as_ref()) {
+            m.kod_choroby = n.kod_choroby.clone();
+        }
+        if merged != o.clone().with_id_kopii(k.id_dokumentu.kopia) {
+            return Err(Error::DocumentMalformed {
+                detail: "the ORYGINAŁ and the KOPIA describe different certificates".into(),
+            });
+        }
+        Ok(merged)
+    }
+
+    fn with_id_kopii(mut self, id: Option<String>) -> Self {
+        self.id_dokumentu.kopia = id;
+        self
+    }
+}
+
+/// Reads a KEDU ZLA document and validates it as that document of the pair
+/// ([`Zla::validate_as`]), adding a warning when `kolejnosc` is not the usual one.
+/// For `ezla kedu check`.
+pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
+    let d = read::read(xml)?;
+    let mut v = d.zla.validate_as(d.wariant, today);
+    if d.kolejnosc.as_deref() != Some(d.wariant.kolejnosc()) {
+        v.problems.push(Problem {
+            path: "kolejnosc".into(),
+            element: "KEDU/ZUSZLA/@kolejnosc".into(),
+            message: format!(
+                "kolejnosc is {}, ZUS-validated pairs use {} for the {}",
+                d.kolejnosc.as_deref().unwrap_or("absent"),
+                d.wariant.kolejnosc(),
+                d.wariant
+            ),
+            severity: Severity::Warning,
+            rule: "kolejnosc",
+            inferred: true,
+        });
+    }
+    Ok(v)
+}

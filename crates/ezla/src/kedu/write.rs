@@ -1,0 +1,224 @@
+//! Serialisation of the model to KEDU ZLA XML, in the layout of ZUS-validated documents:
+//! UTF-8, the `KED_ZLA_1` default namespace, two-space indentation, elements in schema order.
+
+use super::model::{Okres, SeriaNumer, Zla, format_date};
+use super::{KED_ZLA_NS, Wariant, WriteOptions};
+use crate::xml::escape;
+
+/// A small indenting XML writer.
+struct Writer {
+    out: String,
+    depth: usize,
+}
+
+impl Writer {
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn open(&mut self, name: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    fn close(&mut self, name: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    fn empty(&mut self, name: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str("/>\n");
+    }
+
+    fn leaf(&mut self, name: &str, value: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        self.out.push_str(&escape::text(value));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    fn opt(&mut self, name: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.leaf(name, v);
+        }
+    }
+
+    fn date(&mut self, name: &str, value: Option<time::Date>) {
+        if let Some(d) = value {
+            self.leaf(name, &format_date(d));
+        }
+    }
+
+    fn okres(&mut self, name: &str, o: &Okres) {
+        self.open(name);
+        self.date("p1", o.od);
+        self.date("p2", o.do_);
+        self.close(name);
+    }
+
+    fn seria_numer(&mut self, name: &str, sn: &SeriaNumer) {
+        self.open(name);
+        self.leaf("p1", &sn.seria);
+        self.leaf("p2", &sn.numer);
+        self.close(name);
+    }
+}
+
+/// Writes one document of the pair. The model is assumed validated.
+pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<u8> {
+    let mut w = Writer {
+        out: String::with_capacity(2048),
+        depth: 0,
+    };
+    w.out
+        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+    w.out.push_str("<KEDU xmlns=\"");
+    w.out.push_str(KED_ZLA_NS);
+    w.out.push_str(
+        "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" wersja_schematu=\"1\">\n",
+    );
+    w.depth = 1;
+    w.open("naglowek.KEDU");
+    w.open("program");
+    w.leaf("producent", &options.producent);
+    w.leaf("symbol", &options.symbol);
+    w.leaf("wersja", &options.wersja);
+    w.close("program");
+    w.close("naglowek.KEDU");
+
+    w.indent();
+    w.out.push_str("<ZUSZLA");
+    let id = match wariant {
+        Wariant::Oryginal => zla.id_dokumentu.oryginal.as_deref(),
+        Wariant::Kopia => zla.id_dokumentu.kopia.as_deref(),
+    };
+    if let Some(id) = id {
+        w.out.push_str(" id_dokumentu=\"");
+        w.out.push_str(&escape::attribute(id));
+        w.out.push('"');
+    }
+    w.out.push_str(" kolejnosc=\"");
+    w.out.push_str(wariant.kolejnosc());
+    w.out.push_str("\">\n");
+    w.depth += 1;
+
+    // I
+    w.open("I");
+    match &zla.seria_numer {
+        Some(sn) => w.seria_numer("p1", sn),
+        None => w.empty("p1"),
+    }
+    w.leaf("p2", wariant.napis());
+    w.close("I");
+
+    if let Some(u) = &zla.ubezpieczony {
+        w.open("II");
+        w.opt("p1", u.pesel.as_deref());
+        w.leaf("p2", &u.imie);
+        w.leaf("p3", &u.nazwisko);
+        w.opt("p4", u.kod_ubezpieczenia.map(|k| k.kod()));
+        w.opt("p5", u.paszport.as_deref());
+        w.date("p6", u.data_urodzenia);
+        w.close("II");
+    }
+
+    if let Some(a) = &zla.adres {
+        w.open("III");
+        w.leaf("p1", &a.kod_pocztowy);
+        w.leaf("p2", &a.miejscowosc);
+        w.opt("p3", a.ulica.as_deref());
+        w.leaf("p4", &a.nr_domu);
+        w.opt("p5", a.nr_lokalu.as_deref());
+        w.close("III");
+    }
+
+    if let Some(n) = &zla.niezdolnosc {
+        w.open("IV");
+        if let Some(o) = &n.okres {
+            w.okres("p1", o);
+        }
+        if let Some(o) = &n.pobyt_w_szpitalu {
+            w.okres("p2", o);
+        }
+        w.opt("p3", n.wskazanie.map(|k| k.kod()));
+        for (name, kod) in ["p4", "p5", "p6", "p7"].iter().zip(&n.kody_literowe) {
+            w.leaf(name, kod.kod());
+        }
+        if wariant == Wariant::Oryginal {
+            w.opt("p8", n.kod_choroby.as_deref());
+        }
+        if let Some(o) = &n.opieka {
+            w.open("p9");
+            w.opt("p1", o.kod_pokrewienstwa.map(|k| k.kod()));
+            w.date("p2", o.data_urodzenia);
+            w.close("p9");
+        }
+        w.close("IV");
+    }
+
+    if let Some(p) = &zla.platnik {
+        w.open("V");
+        w.opt("p1", p.rodzaj.map(|k| k.kod()));
+        w.leaf("p2", &p.identyfikator);
+        w.close("V");
+    }
+
+    if let Some(p) = &zla.placowka {
+        w.open("VI");
+        w.leaf("p1", &p.nazwa);
+        w.leaf("p2", &p.kod_pocztowy);
+        w.leaf("p3", &p.miejscowosc);
+        w.opt("p4", p.ulica.as_deref());
+        w.leaf("p5", &p.nr_domu);
+        w.opt("p6", p.nr_lokalu.as_deref());
+        w.close("VI");
+    }
+
+    if let Some(l) = &zla.lekarz {
+        w.open("VII");
+        w.leaf("p1", &l.npwz);
+        w.leaf("p2", &l.imie);
+        w.leaf("p3", &l.nazwisko);
+        w.close("VII");
+    }
+
+    if let Some(v) = &zla.wystawienie {
+        w.open("VIII");
+        w.date("p1", v.data_wystawienia);
+        w.date("p2", v.data_elektronizacji);
+        w.opt("p3", v.uzasadnienie_wsteczne.as_deref());
+        if let Some(sn) = &v.anulowane_zla {
+            w.seria_numer("p4", sn);
+        }
+        if let Some(sn) = &v.powiazane_zla {
+            w.seria_numer("p5", sn);
+        }
+        w.leaf("p6", bool_text(v.pobyt_stacjonarny_zoz));
+        w.leaf("p7", bool_text(v.ukryte_dla_platnika));
+        w.opt("p8", v.nip_placowki.as_deref());
+        w.close("VIII");
+    }
+
+    w.close("ZUSZLA");
+    w.close("KEDU");
+    w.out.into_bytes()
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
