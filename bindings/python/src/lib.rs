@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod dsig;
 mod errors;
 mod pki;
 mod xades;
@@ -28,5 +29,8 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<xades::VerificationReport>()?;
     m.add_class::<xades::SignerInfo>()?;
     m.add_class::<xades::ReferenceInfo>()?;
+    m.add_function(wrap_pyfunction!(dsig::sign_xmldsig, m)?)?;
+    m.add_function(wrap_pyfunction!(dsig::verify_xmldsig, m)?)?;
+    m.add_class::<dsig::XmlDsigReport>()?;
     Ok(())
 }

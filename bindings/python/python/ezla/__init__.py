@@ -23,9 +23,12 @@ from ezla._ezla import (
     ReferenceInfo,
     SignerInfo,
     VerificationReport,
+    XmlDsigReport,
     __version__,
     sign_xades,
+    sign_xmldsig,
     verify_xades,
+    verify_xmldsig,
 )
 from ezla.exceptions import (
     AlreadySigned,
@@ -65,6 +68,10 @@ __all__ = [
     "VerificationReport",
     "SignerInfo",
     "ReferenceInfo",
+    # plain XML-DSig
+    "sign_xmldsig",
+    "verify_xmldsig",
+    "XmlDsigReport",
     # exceptions
     "AlreadySigned",
     "BadPassword",

@@ -20,6 +20,9 @@ __all__ = [
     "VerificationReport",
     "SignerInfo",
     "ReferenceInfo",
+    "sign_xmldsig",
+    "verify_xmldsig",
+    "XmlDsigReport",
 ]
 
 __version__: str
@@ -326,3 +329,39 @@ class ReferenceInfo:
     def transforms(self) -> List[str]: ...
     @property
     def covers(self) -> str: ...
+
+def sign_xmldsig(
+    xml: bytes,
+    identity: Identity,
+    *,
+    include_chain: bool = False,
+    allow_invalid_certificate: bool = False,
+) -> bytes: ...
+def verify_xmldsig(
+    xml: bytes,
+    *,
+    trust: Optional[Iterable[_CertificateLike]] = None,
+    signer_certificate: Optional[_CertificateLike] = None,
+    at: Optional[datetime.datetime] = None,
+    allow_sha1: bool = False,
+) -> XmlDsigReport: ...
+@final
+class XmlDsigReport:
+    """The outcome of a successful XML-DSig verification."""
+
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def canonicalization(self) -> str: ...
+    @property
+    def trust(self) -> str: ...
+    @property
+    def trusted(self) -> bool: ...
+    @property
+    def signer(self) -> Optional[Certificate]: ...
+    @property
+    def chain(self) -> List[Certificate]: ...
+    @property
+    def document_element(self) -> str: ...
+    @property
+    def references(self) -> List[Dict[str, Any]]: ...

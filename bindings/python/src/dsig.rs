@@ -1,0 +1,271 @@
+//! Plain enveloped XML-DSig (for documents that need no XAdES properties).
+
+use std::sync::Arc;
+
+use ezla_core::crypto::{DigestAlgorithm, Signer};
+use ezla_core::dsig::{
+    self, CertificateValidator, Coverage, DSIG_NS, KeySelection, SignatureSpec, Trust, Verifier,
+    VerifyPolicy,
+};
+use ezla_core::pki::{Certificate, TrustAnchors};
+use ezla_core::xml::{Document, Element};
+use ezla_core::{Error, Result as CoreResult};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::PyBytes;
+use time::OffsetDateTime;
+
+use crate::convert::{bytes, from_datetime, invalid};
+use crate::errors::to_py;
+use crate::pki::{PyCertificate, PyIdentity, certificates_from};
+
+/// Signs `xml` with an enveloped XML-DSig signature (exclusive C14N, RSA-SHA256 or
+/// ECDSA-SHA256, one reference `URI=""` with the enveloped-signature transform, the signer's
+/// certificate in `X509Data`) appended to the document element; the original bytes are kept.
+/// For e-ZLA documents use `sign_xades`.
+#[pyfunction]
+#[pyo3(signature = (xml, identity, *, include_chain = false, allow_invalid_certificate = false))]
+pub(crate) fn sign_xmldsig<'py>(
+    py: Python<'py>,
+    xml: PyBackedBytes,
+    identity: &PyIdentity,
+    include_chain: bool,
+    allow_invalid_certificate: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let id = &identity.inner;
+    let signed = py
+        .detach(|| -> CoreResult<Vec<u8>> {
+            if !allow_invalid_certificate {
+                id.certificate.check_valid_at(OffsetDateTime::now_utc())?;
+            }
+            let mut spec =
+                SignatureSpec::enveloped(id.public_key().kind(), DigestAlgorithm::Sha256);
+            spec.key_info.certificates = vec![id.certificate.to_der().to_vec()];
+            if include_chain {
+                spec.key_info
+                    .certificates
+                    .extend(id.chain.iter().map(|c| c.to_der().to_vec()));
+            }
+            dsig::sign_enveloped(&xml, &spec, id, &dsig::SignOptions::default())
+        })
+        .map_err(to_py)?;
+    Ok(bytes(py, &signed))
+}
+
+/// Verifies the document's only enveloped XML-DSig signature, which must cover the whole
+/// document element (signatures aside), and returns the report; raises an `InvalidSignature`
+/// subclass otherwise. The key: `signer_certificate` (pinned), else a certificate in the
+/// signature that chains to `trust`, else (neither given) the signature's own certificate or
+/// key, in which case `report.trusted` is false.
+#[pyfunction]
+#[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
+    allow_sha1 = false))]
+pub(crate) fn verify_xmldsig(
+    py: Python<'_>,
+    xml: PyBackedBytes,
+    trust: Option<&Bound<'_, PyAny>>,
+    signer_certificate: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    allow_sha1: bool,
+) -> PyResult<XmlDsigReport> {
+    let keys = if let Some(cert) = signer_certificate.filter(|c| !c.is_none()) {
+        let der = if let Ok(c) = cert.cast::<PyCertificate>() {
+            c.get().inner.to_der().to_vec()
+        } else {
+            let data: PyBackedBytes = cert.extract()?;
+            Certificate::from_der_or_pem(&data)
+                .map_err(to_py)?
+                .to_der()
+                .to_vec()
+        };
+        KeySelection::PinnedCertificate(der)
+    } else if let Some(trust) = trust.filter(|t| !t.is_none()) {
+        let anchors = certificates_from(trust, "trust")?;
+        if anchors.is_empty() {
+            return Err(invalid(
+                "trust",
+                "is empty: pass None to verify without trust anchors".into(),
+            ));
+        }
+        let validator: Arc<dyn CertificateValidator> = Arc::new(TrustAnchors::new(anchors));
+        KeySelection::Trusted(validator)
+    } else {
+        KeySelection::EmbeddedUntrusted
+    };
+    let mut policy = if allow_sha1 {
+        VerifyPolicy::legacy()
+    } else {
+        VerifyPolicy::strict()
+    };
+    if let Some(at) = at.filter(|a| !a.is_none()) {
+        policy = policy.at(from_datetime(at, "at")?);
+    }
+    let verifier = Verifier::new(keys).with_policy(policy);
+    py.detach(|| report(&xml, &verifier)).map_err(to_py)
+}
+
+fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
+    let doc = Document::parse_bytes(xml)?;
+    let v = verifier.verify_enveloped(&doc)?;
+    // An enveloped signature verified only as a child of the document element.
+    let root = v
+        .signature
+        .parent()
+        .ok_or_else(|| Error::internal("an enveloped signature without a parent"))?;
+    let certificate = v
+        .signer
+        .certificate
+        .as_deref()
+        .map(Certificate::from_der)
+        .transpose()?;
+    let chain = v
+        .signer
+        .chain
+        .iter()
+        .map(|d| Certificate::from_der(d))
+        .collect::<CoreResult<Vec<_>>>()?;
+    Ok(XmlDsigReport {
+        signature_algorithm: v.algorithm.name(),
+        canonicalization: v.canonicalization.uri().to_string(),
+        trust: match v.signer.trust {
+            Trust::Pinned => "pinned",
+            Trust::Chain => "chain",
+            _ => "untrusted",
+        },
+        certificate,
+        chain,
+        document_element: format!(
+            "{{{}}}{}",
+            root.namespace().unwrap_or(""),
+            root.local_name()
+        ),
+        references: v
+            .references
+            .iter()
+            .map(|r| Reference {
+                uri: r.uri.clone(),
+                type_uri: r.type_uri.clone(),
+                digest: r.digest.name().to_string(),
+                transforms: r.transforms.clone(),
+                covers: describe(&r.coverage, root),
+            })
+            .collect(),
+    })
+}
+
+/// What a reference covers, in words.
+fn describe(coverage: &Coverage<'_, '_>, root: Element<'_, '_>) -> String {
+    let except = |excluded: &[Element<'_, '_>]| -> String {
+        if excluded.is_empty() {
+            String::new()
+        } else if excluded.iter().all(|e| e.is(DSIG_NS, "Signature")) {
+            ", except signatures".to_string()
+        } else {
+            let paths: Vec<String> = excluded.iter().map(|e| e.path()).collect();
+            format!(", except {}", paths.join(", "))
+        }
+    };
+    match coverage {
+        Coverage::Document { excluded } => {
+            format!("the whole document ({}){}", root.path(), except(excluded))
+        }
+        Coverage::Element { element, excluded } => {
+            format!("{}{}", element.path(), except(excluded))
+        }
+        Coverage::DecodedText { element } => format!("the base64 text of {}", element.path()),
+    }
+}
+
+struct Reference {
+    uri: String,
+    type_uri: Option<String>,
+    digest: String,
+    transforms: Vec<String>,
+    covers: String,
+}
+
+/// The outcome of a successful XML-DSig verification.
+#[pyclass(frozen, module = "ezla", name = "XmlDsigReport")]
+pub(crate) struct XmlDsigReport {
+    signature_algorithm: String,
+    canonicalization: String,
+    trust: &'static str,
+    certificate: Option<Certificate>,
+    chain: Vec<Certificate>,
+    document_element: String,
+    references: Vec<Reference>,
+}
+
+#[pymethods]
+impl XmlDsigReport {
+    /// The signature algorithm, e.g. `RSA-SHA256`.
+    #[getter]
+    fn signature_algorithm(&self) -> &str {
+        &self.signature_algorithm
+    }
+
+    /// The `SignedInfo` canonicalization URI.
+    #[getter]
+    fn canonicalization(&self) -> &str {
+        &self.canonicalization
+    }
+
+    /// `pinned`, `chain` or `untrusted`.
+    #[getter]
+    fn trust(&self) -> &str {
+        self.trust
+    }
+
+    /// Whether the key was the caller's (`pinned`) or chained to the trust anchors.
+    #[getter]
+    fn trusted(&self) -> bool {
+        self.trust != "untrusted"
+    }
+
+    /// The certificate whose key verified, when the key came from one.
+    #[getter]
+    fn signer(&self) -> Option<PyCertificate> {
+        self.certificate.clone().map(PyCertificate::new)
+    }
+
+    /// The validated chain above the signer (with trust anchors), nearest first.
+    #[getter]
+    fn chain(&self) -> Vec<PyCertificate> {
+        self.chain.iter().cloned().map(PyCertificate::new).collect()
+    }
+
+    /// The signed document element, as `{namespace}local`.
+    #[getter]
+    fn document_element(&self) -> &str {
+        &self.document_element
+    }
+
+    /// The references as `(uri, type, digest, transforms, covers)` dicts.
+    #[getter]
+    fn references<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
+        self.references
+            .iter()
+            .map(|r| {
+                let d = pyo3::types::PyDict::new(py);
+                d.set_item("uri", &r.uri)?;
+                d.set_item("type", &r.type_uri)?;
+                d.set_item("digest", &r.digest)?;
+                d.set_item("transforms", &r.transforms)?;
+                d.set_item("covers", &r.covers)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<XmlDsigReport {} trust={} signer={:?}>",
+            self.signature_algorithm,
+            self.trust,
+            self.certificate
+                .as_ref()
+                .map(|c| c.subject().to_rfc4514())
+                .unwrap_or_default()
+        )
+    }
+}
