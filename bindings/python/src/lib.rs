@@ -26,6 +26,9 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pki::PyTestCa>()?;
     m.add_function(wrap_pyfunction!(xades::sign_xades, m)?)?;
     m.add_function(wrap_pyfunction!(xades::verify_xades, m)?)?;
+    m.add_function(wrap_pyfunction!(xades::verify_xades_all, m)?)?;
+    m.add_function(wrap_pyfunction!(pki::inspect_pfx, m)?)?;
+    m.add_class::<pki::PfxInfo>()?;
     m.add_class::<xades::VerificationReport>()?;
     m.add_class::<xades::SignerInfo>()?;
     m.add_class::<xades::ReferenceInfo>()?;

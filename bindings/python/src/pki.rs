@@ -793,6 +793,102 @@ impl PyIdentity {
     }
 }
 
+/// What a PKCS#12 file is made of: for telling legacy files (which many tools can no longer
+/// open) from modern ones before converting them with `Identity.to_pfx`.
+#[pyclass(frozen, module = "ezla", name = "PfxInfo")]
+pub(crate) struct PfxInfo {
+    inner: ezla_core::pki::Pkcs12,
+}
+
+/// Opens a PKCS#12 file and describes it: protection, contents and skipped bags.
+#[pyfunction]
+#[pyo3(signature = (data, password, *, max_iterations = None))]
+pub(crate) fn inspect_pfx(
+    py: Python<'_>,
+    data: PyBackedBytes,
+    password: Option<String>,
+    max_iterations: Option<u64>,
+) -> PyResult<PfxInfo> {
+    let options = pkcs12_options(max_iterations);
+    py.detach(|| ezla_core::pki::Pkcs12::parse(&data, password.as_deref(), &options))
+        .map(|inner| PfxInfo { inner })
+        .map_err(to_py)
+}
+
+#[pymethods]
+impl PfxInfo {
+    /// Whether any legacy algorithm is used (a SHA-1 MAC, RC2 or 3DES encryption).
+    #[getter]
+    fn is_legacy(&self) -> bool {
+        self.inner.info.is_legacy()
+    }
+
+    /// The MAC's digest (`SHA-256`), or `None` for a file without a MAC.
+    #[getter]
+    fn mac_digest(&self) -> Option<&'static str> {
+        self.inner.info.mac.as_ref().map(|m| m.digest.name())
+    }
+
+    /// The MAC's iteration count, or `None`.
+    #[getter]
+    fn mac_iterations(&self) -> Option<u64> {
+        self.inner.info.mac.as_ref().map(|m| m.iterations)
+    }
+
+    /// Each encryption as a dict: `protects`, `algorithm`, `iterations`, `legacy`.
+    #[getter]
+    fn encryptions<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
+        self.inner
+            .info
+            .encryptions
+            .iter()
+            .map(|e| {
+                let d = pyo3::types::PyDict::new(py);
+                d.set_item("protects", e.protects)?;
+                d.set_item("algorithm", &e.algorithm)?;
+                d.set_item("iterations", e.iterations)?;
+                d.set_item("legacy", e.legacy)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// How many private keys the file holds.
+    #[getter]
+    fn key_count(&self) -> usize {
+        self.inner.keys.len()
+    }
+
+    /// The certificates, in file order.
+    #[getter]
+    fn certificates(&self) -> Vec<PyCertificate> {
+        self.inner
+            .certificates
+            .iter()
+            .map(|c| PyCertificate::new(c.certificate.clone()))
+            .collect()
+    }
+
+    /// Bags ezla did not use, as `(bag_type, reason)` pairs.
+    #[getter]
+    fn skipped(&self) -> Vec<(String, String)> {
+        self.inner
+            .skipped
+            .iter()
+            .map(|b| (b.bag_type.clone(), b.reason.clone()))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<PfxInfo legacy={} keys={} certificates={}>",
+            self.inner.info.is_legacy(),
+            self.inner.keys.len(),
+            self.inner.certificates.len()
+        )
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Test CA (ezla.testing)
 

@@ -73,24 +73,15 @@ pub(crate) fn sign_xades<'py>(
     Ok(bytes(py, &signed))
 }
 
-/// Verifies the document's only XAdES-BES signature and returns the report; raises an
-/// `InvalidSignature` subclass (or `CertificateError` with trust anchors) when it does not
-/// verify. Without `trust` or `signer_certificate` the signature is checked with the
-/// certificate it carries and `report.trusted` is false.
-#[pyfunction]
-#[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
-    accept_legacy = true, allow_cosignatures = false, allow_legacy_algorithms = false))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn verify_xades(
-    py: Python<'_>,
-    xml: PyBackedBytes,
+fn verify_options(
     trust: Option<&Bound<'_, PyAny>>,
     signer_certificate: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
     accept_legacy: bool,
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
-) -> PyResult<VerificationReport> {
+) -> PyResult<VerifyOptions> {
     let mut options = VerifyOptions::default();
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let anchors = certificates_from(trust, "trust")?;
@@ -121,8 +112,69 @@ pub(crate) fn verify_xades(
     options.accept_legacy = accept_legacy;
     options.allow_cosignatures = allow_cosignatures;
     options.allow_legacy_algorithms = allow_legacy_algorithms;
+    Ok(options)
+}
+
+/// Verifies the document's only XAdES-BES signature and returns the report; raises an
+/// `InvalidSignature` subclass (or `CertificateError` with trust anchors) when it does not
+/// verify. Without `trust` or `signer_certificate` the signature is checked with the
+/// certificate it carries and `report.trusted` is false.
+#[pyfunction]
+#[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
+    accept_legacy = true, allow_cosignatures = false, allow_legacy_algorithms = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn verify_xades(
+    py: Python<'_>,
+    xml: PyBackedBytes,
+    trust: Option<&Bound<'_, PyAny>>,
+    signer_certificate: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    accept_legacy: bool,
+    allow_cosignatures: bool,
+    allow_legacy_algorithms: bool,
+) -> PyResult<VerificationReport> {
+    let options = verify_options(
+        trust,
+        signer_certificate,
+        at,
+        accept_legacy,
+        allow_cosignatures,
+        allow_legacy_algorithms,
+    )?;
     py.detach(|| xades::verify(&xml, &options))
         .map(|inner| VerificationReport { inner })
+        .map_err(to_py)
+}
+
+/// Verifies every signature of a co-signed document (each must be a valid XAdES-BES
+/// signature covering the whole document element) and returns one report per signature,
+/// in document order; raises on the first that does not verify.
+#[pyfunction]
+#[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
+    accept_legacy = true, allow_legacy_algorithms = false))]
+pub(crate) fn verify_xades_all(
+    py: Python<'_>,
+    xml: PyBackedBytes,
+    trust: Option<&Bound<'_, PyAny>>,
+    signer_certificate: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    accept_legacy: bool,
+    allow_legacy_algorithms: bool,
+) -> PyResult<Vec<VerificationReport>> {
+    let options = verify_options(
+        trust,
+        signer_certificate,
+        at,
+        accept_legacy,
+        true,
+        allow_legacy_algorithms,
+    )?;
+    py.detach(|| xades::verify_all(&xml, &options))
+        .map(|v| {
+            v.into_iter()
+                .map(|inner| VerificationReport { inner })
+                .collect()
+        })
         .map_err(to_py)
 }
 

@@ -77,6 +77,18 @@ def test_iteration_cap(doctor):
     assert ezla.Identity.from_pfx(pfx, PASSWORD, max_iterations=50_000).certificate == doctor.certificate
 
 
+def test_inspect_pfx(pfx):
+    info = ezla.inspect_pfx(pfx, PASSWORD)
+    assert not info.is_legacy
+    assert info.mac_digest == "SHA-256" and info.mac_iterations == FAST_ITERATIONS
+    assert info.encryptions and all(not e["legacy"] for e in info.encryptions)
+    assert {e["iterations"] for e in info.encryptions} == {FAST_ITERATIONS}
+    assert info.key_count == 1 and len(info.certificates) == 2
+    assert info.skipped == []
+    with pytest.raises(ezla.BadPassword):
+        ezla.inspect_pfx(pfx, "nope")
+
+
 def test_to_pfx_friendly_name_and_default_iterations(doctor):
     assert ezla.DEFAULT_PFX_ITERATIONS >= 100_000
     pfx = doctor.to_pfx(PASSWORD, iterations=FAST_ITERATIONS, friendly_name="dr Nowak")
@@ -134,3 +146,18 @@ def test_opens_openssl_files(name, args, doctor, ca, tmp_path: pathlib.Path):
     identity = ezla.Identity.from_file(out, PASSWORD)
     assert identity.certificate == doctor.certificate
     assert identity.chain == [ca.certificate]
+    info = ezla.inspect_pfx(out.read_bytes(), PASSWORD)
+    assert info.is_legacy == name.startswith("legacy")
+    assert info.key_count == 1
+    assert set(info.certificates) == {doctor.certificate, ca.certificate}
+    algorithms = " ".join(e["algorithm"] for e in info.encryptions)
+    if name == "legacy-rc2":
+        assert "RC2" in algorithms
+    if name == "legacy-3des":
+        assert "3DES" in algorithms or "DES-EDE3" in algorithms or "TripleDES" in algorithms
+    if name == "modern-openssl":
+        assert "AES" in algorithms and info.mac_digest == "SHA-256"
+    assert repr(info).startswith("<PfxInfo legacy=")
+    # Converting a legacy file gives a modern one.
+    modern = ezla.inspect_pfx(identity.to_pfx(PASSWORD, iterations=FAST_ITERATIONS), PASSWORD)
+    assert not modern.is_legacy

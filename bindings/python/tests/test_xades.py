@@ -175,6 +175,17 @@ def test_cosigning(doctor, ec_doctor):
         ezla.verify_xades(both)
     assert info2.value.code == 403
     assert ezla.verify_xades(both, allow_cosignatures=True).profile == "zus"
+    reports = ezla.verify_xades_all(both)
+    assert [r.signer.subject for r in reports] == [
+        doctor.certificate.subject, ec_doctor.certificate.subject]
+    assert [r.signature_algorithm for r in reports] == ["RSA-SHA256", "ECDSA-SHA256"]
+    assert len(ezla.verify_xades_all(signed)) == 1
+    with pytest.raises(ezla.InvalidSignature):
+        ezla.verify_xades_all(SMALL_DOC)
+    with pytest.raises(ezla.InvalidDigest):
+        ezla.verify_xades_all(both.replace("łóżko".encode(), "grypa".encode()))
+    with pytest.raises(ezla.SignatureError):
+        ezla.verify_xades_all(both, signer_certificate=doctor.certificate)
 
 
 def test_expired_certificate_does_not_sign(expired_doctor):

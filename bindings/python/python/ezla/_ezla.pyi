@@ -23,6 +23,9 @@ __all__ = [
     "sign_xmldsig",
     "verify_xmldsig",
     "XmlDsigReport",
+    "verify_xades_all",
+    "inspect_pfx",
+    "PfxInfo",
 ]
 
 __version__: str
@@ -365,3 +368,33 @@ class XmlDsigReport:
     def document_element(self) -> str: ...
     @property
     def references(self) -> List[Dict[str, Any]]: ...
+def verify_xades_all(
+    xml: bytes,
+    *,
+    trust: Optional[Iterable[_CertificateLike]] = None,
+    signer_certificate: Optional[_CertificateLike] = None,
+    at: Optional[datetime.datetime] = None,
+    accept_legacy: bool = True,
+    allow_legacy_algorithms: bool = False,
+) -> List[VerificationReport]: ...
+def inspect_pfx(
+    data: bytes, password: Optional[str], *, max_iterations: Optional[int] = None
+) -> PfxInfo: ...
+@final
+class PfxInfo:
+    """What a PKCS#12 file is made of."""
+
+    @property
+    def is_legacy(self) -> bool: ...
+    @property
+    def mac_digest(self) -> Optional[str]: ...
+    @property
+    def mac_iterations(self) -> Optional[int]: ...
+    @property
+    def encryptions(self) -> List[Dict[str, Any]]: ...
+    @property
+    def key_count(self) -> int: ...
+    @property
+    def certificates(self) -> List[Certificate]: ...
+    @property
+    def skipped(self) -> List[Tuple[str, str]]: ...
