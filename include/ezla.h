@@ -2,7 +2,8 @@
  * ezla — C API
  *
  * Issue Polish electronic sick-leave certificates (e-ZLA): open the doctor's ZUS
- * certificate (.pfx), watch its expiry, sign and verify documents with XAdES.
+ * certificate (.pfx), watch its expiry, make certificate requests and bundles, sign and
+ * verify documents with XAdES (with a software key or a caller's signing callback).
  *
  * MEMORY AND OWNERSHIP RULES
  *
@@ -27,6 +28,19 @@
  *     EZLA_RESULT_PANIC.
  *  7. No global state and no global initialisation. Each type's thread safety is stated in
  *     its documentation; immutable objects may be shared between threads.
+ *  8. Passwords are NUL-terminated UTF-8 `const char *`. Where a password is optional, NULL
+ *     means "no password", which differs from "" (an empty password). ezla reads the
+ *     password during the call and keeps no copy; the key material it derives is
+ *     zeroized. Clear your own copy when you no longer need it.
+ *  9. Getters that return another object (ezla_identity_certificate, ...) return a NEW
+ *     handle that the caller frees and that outlives its parent; the objects share the
+ *     immutable data, so this is cheap.
+ * 10. Instants are int64_t Unix seconds (UTC); EZLA_NOW means "the current time".
+ *     Enumerations (ezla_profile, ezla_key_type, ...) are passed as uint32_t: an unknown
+ *     number gives EZLA_RESULT_INVALID_ARGUMENT rather than undefined behaviour.
+ *     Option structs come from their _default() function; change fields after that.
+ * 11. Functions named ezla_test_ca_* are for tests and demonstrations only: their
+ *     certificates are trusted by nobody.
  */
 
 
@@ -256,6 +270,56 @@ typedef uint32_t ezla_result;
 #endif // __cplusplus
 
 /**
+ * Which document of an e-ZLA pair.
+ */
+enum ezla_wariant
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * ORYGINAŁ: the full certificate, for ZUS; carries the ICD-10 code.
+   */
+  EZLA_WARIANT_ORYGINAL = 0,
+  /**
+   * KOPIA: the payer's copy, without the ICD-10 code.
+   */
+  EZLA_WARIANT_KOPIA = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_wariant ezla_wariant;
+#else
+typedef uint32_t ezla_wariant;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How serious a problem is, as ZUS distinguishes them.
+ */
+enum ezla_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * ZUS refuses the document (*błąd*).
+   */
+  EZLA_SEVERITY_ERROR = 0,
+  /**
+   * ZUS accepts the document and reports the warning (*ostrzeżenie*).
+   */
+  EZLA_SEVERITY_WARNING = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_severity ezla_severity;
+#else
+typedef uint32_t ezla_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Where a certificate stands against an expiry policy.
  */
 enum ezla_expiry_state
@@ -464,6 +528,23 @@ typedef struct ezla_test_ca ezla_test_ca;
 typedef struct ezla_trust_anchors ezla_trust_anchors;
 
 /**
+ * The problems found in an e-ZLA model or document, errors and warnings, in document
+ * order.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings from its
+ * getters live until `ezla_validation_free`.
+ */
+typedef struct ezla_validation ezla_validation;
+
+/**
+ * An e-ZLA certificate (*zaświadczenie lekarskie*): one model from which both documents of
+ * the pair are written, the ORYGINAŁ and the KOPIA.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ */
+typedef struct ezla_zla ezla_zla;
+
+/**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
  * text). Release with [`ezla_buffer_free`]; never with `free()`.
  */
@@ -477,6 +558,30 @@ typedef struct {
    */
   size_t len;
 } ezla_buffer;
+
+/**
+ * Options for `ezla_zla_to_xml`. Start from `ezla_write_options_default()`.
+ */
+typedef struct {
+  /**
+   * `naglowek.KEDU/program/producent`, NUL-terminated UTF-8; NULL (default): `"ezla"`.
+   * Set it to your product's producer.
+   */
+  const char *producent;
+  /**
+   * `naglowek.KEDU/program/symbol`; NULL (default): `"eZLA"`.
+   */
+  const char *symbol;
+  /**
+   * `naglowek.KEDU/program/wersja`; NULL (default): `"1.0"`.
+   */
+  const char *wersja;
+  /**
+   * The day the model is validated against, Unix seconds (its UTC date) or `EZLA_NOW`
+   * (default).
+   */
+  int64_t today;
+} ezla_write_options;
 
 /**
  * The thresholds of an expiry policy, in days before `notAfter`. ZUS: 28 and 14.
@@ -693,6 +798,154 @@ bool ezla_result_is_certificate_error(uint32_t result);
  * Whether a result is in the signature family (400–499).
  */
 bool ezla_result_is_signature_error(uint32_t result);
+
+/**
+ * A static, NUL-terminated UTF-8 name of a document of the pair, as written in `I/p2`:
+ * `"ORYGINAŁ"` or `"KOPIA"`; `"unknown"` for other numbers. Never NULL.
+ */
+const char *ezla_wariant_name(uint32_t wariant);
+
+/**
+ * Reads the model from its JSON form (`json`: NUL-terminated UTF-8; the fields are those
+ * of the Rust `ezla::kedu::Zla`, documented in `docs/kedu.md`). Unknown fields are
+ * refused. Reading does not validate: call `ezla_zla_validate` for the list of problems.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_JSON_MALFORMED` (the message names the field, line and column).
+ */
+ezla_result ezla_zla_from_json(const char *json, ezla_zla **zla_out, ezla_error **err_out);
+
+/**
+ * Reads the model from a KEDU ZLA XML document (signed or not; `len` bytes) and says which
+ * document of the pair it is in `*wariant_out` (an `ezla_wariant`; pass NULL if not
+ * needed). A KOPIA's model has no ICD-10 code.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DOCUMENT_MALFORMED` (not a KEDU ZLA
+ * document of a known shape), `EZLA_RESULT_XML_MALFORMED`, `EZLA_RESULT_XML_DTD_FORBIDDEN`,
+ * `EZLA_RESULT_XML_LIMIT_EXCEEDED`.
+ */
+ezla_result ezla_zla_from_xml(const uint8_t *xml, size_t len, ezla_zla **zla_out, ezla_wariant *wariant_out, ezla_error **err_out);
+
+/**
+ * The model's JSON form (pretty-printed UTF-8, not NUL-terminated) in `*json_out` (free
+ * with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_zla_to_json(const ezla_zla *zla, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * Validates the model as a whole (both documents are written from it) and writes every
+ * problem, errors and warnings, to `*validation_out` (free with `ezla_validation_free`).
+ * `today` (Unix seconds or `EZLA_NOW`; its UTC date is used) is the day dates are judged
+ * against. An invalid model is not a failure of this call: it returns `EZLA_RESULT_OK`
+ * and `ezla_validation_is_valid` says false.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (`today` out of
+ * range).
+ */
+ezla_result ezla_zla_validate(const ezla_zla *zla, int64_t today, ezla_validation **validation_out, ezla_error **err_out);
+
+/**
+ * The default write options.
+ */
+ezla_write_options ezla_write_options_default(void);
+
+/**
+ * Writes the ORYGINAŁ or the KOPIA (`wariant`, an `ezla_wariant`; the KOPIA leaves out the
+ * ICD-10 code) as the exact XML ZUS expects, in `*xml_out` (free with `ezla_buffer_free`),
+ * ready for `ezla_xades_sign_with_identity`. `options` may be NULL for the defaults.
+ *
+ * The model is validated first: a model with errors is refused with
+ * `EZLA_RESULT_DOCUMENT_INVALID`, and the error message lists every problem (use
+ * `ezla_zla_validate` for them one by one). Warnings do not block writing.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (unknown `wariant`, empty or control characters in the
+ * program header), `EZLA_RESULT_DOCUMENT_INVALID`.
+ */
+ezla_result ezla_zla_to_xml(const ezla_zla *zla, uint32_t wariant, const ezla_write_options *options, ezla_buffer *xml_out, ezla_error **err_out);
+
+/**
+ * Frees a model. `ezla_zla_free(NULL)` does nothing.
+ */
+void ezla_zla_free(ezla_zla *zla);
+
+/**
+ * Reads a KEDU ZLA XML document and validates it as the document of the pair it is (a
+ * KOPIA must not carry an ICD-10 code), writing the problems to `*validation_out`. For
+ * checking documents from elsewhere before signing or sending them. `today` as in
+ * `ezla_zla_validate`.
+ *
+ * Errors: as `ezla_zla_from_xml`, plus `EZLA_RESULT_INVALID_ARGUMENT` (`today`).
+ */
+ezla_result ezla_kedu_check(const uint8_t *xml, size_t len, int64_t today, ezla_validation **validation_out, ezla_error **err_out);
+
+/**
+ * Whether there is no error (warnings allowed): ZUS would accept the document. False when
+ * `validation` is NULL.
+ */
+bool ezla_validation_is_valid(const ezla_validation *validation);
+
+/**
+ * The number of problems (errors and warnings); 0 when `validation` is NULL.
+ */
+size_t ezla_validation_problem_count(const ezla_validation *validation);
+
+/**
+ * The number of errors among the problems; 0 when `validation` is NULL.
+ */
+size_t ezla_validation_error_count(const ezla_validation *validation);
+
+/**
+ * The severity of problem `index` (an `ezla_severity`); `EZLA_SEVERITY_ERROR` when out of
+ * range or when `validation` is NULL.
+ */
+ezla_severity ezla_validation_problem_severity(const ezla_validation *validation, size_t index);
+
+/**
+ * The field path of problem `index` in the model / JSON form, e.g. `"ubezpieczony.pesel"`;
+ * NULL when out of range or when `validation` is NULL.
+ */
+const char *ezla_validation_problem_path(const ezla_validation *validation, size_t index);
+
+/**
+ * The XML element of problem `index`, as ZUS's `Lokalizacja` names it (e.g.
+ * `"KEDU/ZUSZLA/II/p1"`); NULL when out of range or when `validation` is NULL.
+ */
+const char *ezla_validation_problem_element(const ezla_validation *validation, size_t index);
+
+/**
+ * What is wrong with problem `index` (English); NULL when out of range or when
+ * `validation` is NULL.
+ */
+const char *ezla_validation_problem_message(const ezla_validation *validation, size_t index);
+
+/**
+ * The stable identifier of the rule problem `index` breaks (listed in `docs/kedu.md`);
+ * NULL when out of range or when `validation` is NULL.
+ */
+const char *ezla_validation_problem_rule(const ezla_validation *validation, size_t index);
+
+/**
+ * Whether the rule of problem `index` is ezla's inference rather than taken from a ZUS
+ * source; false when out of range or when `validation` is NULL.
+ */
+bool ezla_validation_problem_inferred(const ezla_validation *validation, size_t index);
+
+/**
+ * Every problem as JSON (`{"problems":[{"path":…,"element":…,"message":…,"severity":
+ * "error"|"warning","rule":…,"inferred":…},…]}`, UTF-8, not NUL-terminated) in `*json_out`
+ * (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_validation_to_json(const ezla_validation *validation, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * Frees a validation result. `ezla_validation_free(NULL)` does nothing.
+ */
+void ezla_validation_free(ezla_validation *validation);
 
 /**
  * Reads a certificate from DER or PEM bytes (the first certificate of a PEM bundle).

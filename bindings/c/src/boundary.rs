@@ -206,3 +206,30 @@ pub(crate) fn opt_c_string(s: Option<&str>) -> Option<std::ffi::CString> {
 pub(crate) fn opt_ptr(s: &Option<std::ffi::CString>) -> *const c_char {
     s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_code_and_an_error_object() {
+        let mut err: *mut ezla_error = std::ptr::null_mut();
+        let rc = call(&mut err, || panic!("boom"));
+        assert_eq!(rc, ezla_result::Panic);
+        assert!(!err.is_null());
+        assert_eq!(crate::error::ezla_error_code(err), ezla_result::Panic);
+        crate::error::ezla_error_free(err);
+        assert_eq!(
+            call(std::ptr::null_mut(), || panic!("boom")),
+            ezla_result::Panic
+        );
+        assert_eq!(getter(7, || panic!("boom")), 7);
+    }
+
+    #[test]
+    fn success_writes_no_error_object() {
+        let mut err: *mut ezla_error = std::ptr::null_mut();
+        assert_eq!(call(&mut err, || Ok(())), ezla_result::Ok);
+        assert!(err.is_null());
+    }
+}

@@ -15,6 +15,7 @@ mod boundary;
 mod buffer;
 mod error;
 mod instant;
+mod kedu;
 mod pki;
 mod testca;
 mod version;
@@ -27,6 +28,7 @@ pub use error::{
     ezla_result_name,
 };
 pub use instant::EZLA_NOW;
+pub use kedu::*;
 pub use pki::*;
 pub use testca::*;
 pub use version::ezla_version;

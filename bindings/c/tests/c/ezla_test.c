@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <time.h>
 
 static int passed;
@@ -1130,6 +1131,287 @@ static void test_xades(void) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* e-ZLA documents. */
+
+#define TODAY 1796126400LL /* 2026-12-01T12:00:00Z */
+#define ZLA_JSON(pesel)                                                                    \
+  "{\n"                                                                                    \
+  "  \"ubezpieczony\": { \"pesel\": \"" pesel "\", \"imie\": \"Jan\",\n"                    \
+  "                    \"nazwisko\": \"Kowalski\", \"kod_ubezpieczenia\": \"zus\" },\n"     \
+  "  \"adres\": { \"kod_pocztowy\": \"00950\", \"miejscowosc\": \"Warszawa\",\n"             \
+  "             \"ulica\": \"D\xc5\x82uga\", \"nr_domu\": \"5\" },\n"                        \
+  "  \"niezdolnosc\": { \"okres\": { \"od\": \"2026-11-30\", \"do\": \"2026-12-06\" },\n"   \
+  "                   \"wskazanie\": \"moze_chodzic\", \"kod_choroby\": \"J06\" },\n"       \
+  "  \"platnik\": { \"rodzaj\": \"nip\", \"identyfikator\": \"1234563218\" },\n"             \
+  "  \"placowka\": { \"nazwa\": \"Przychodnia\", \"kod_pocztowy\": \"00950\",\n"             \
+  "                \"miejscowosc\": \"Warszawa\", \"nr_domu\": \"1\" },\n"                  \
+  "  \"lekarz\": { \"npwz\": \"5425740\", \"imie\": \"Anna\", \"nazwisko\": \"Nowak\" },\n"  \
+  "  \"wystawienie\": { \"data_wystawienia\": \"2026-12-01\" }\n"                           \
+  "}\n"
+
+static void test_kedu(void) {
+  ezla_zla *zla = NULL, *bad = NULL, *back = NULL;
+  ezla_validation *v = NULL;
+  ezla_error *err = NULL;
+  ezla_buffer oryginal = {NULL, 0}, kopia = {NULL, 0}, json = {NULL, 0}, out = {NULL, 0};
+  ezla_wariant wariant = 99;
+
+  /* From JSON. */
+  CHECK_RC(ezla_zla_from_json(NULL, &zla, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_json(ZLA_JSON(PESEL), NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_json(BAD_UTF8, &zla, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_zla_from_json("{\"ubezpieczony\": ", &zla, NULL), EZLA_RESULT_JSON_MALFORMED);
+  CHECK_RC(ezla_zla_from_json("{\"nieznane\": 1}", &zla, &err), EZLA_RESULT_JSON_MALFORMED);
+  CHECK_CONTAINS(ezla_error_message(err), "nieznane");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(zla == NULL);
+  REQUIRE_OK(ezla_zla_from_json(ZLA_JSON(PESEL), &zla, NULL));
+  CHECK_RC(ezla_zla_to_json(zla, &json, NULL), EZLA_RESULT_OK);
+  CHECK(buffer_contains(&json, "\"pesel\": \"" PESEL "\""));
+  ezla_buffer_free(&json);
+  CHECK_RC(ezla_zla_to_json(NULL, &json, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_to_json(zla, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+
+  /* Validate: a valid model ... */
+  CHECK_RC(ezla_zla_validate(NULL, TODAY, &v, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_validate(zla, TODAY, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_validate(zla, INT64_MAX, &v, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(v == NULL);
+  REQUIRE_OK(ezla_zla_validate(zla, TODAY, &v, NULL));
+  CHECK(ezla_validation_is_valid(v));
+  CHECK(ezla_validation_error_count(v) == 0);
+  for (size_t i = 0; i < ezla_validation_problem_count(v); i++)
+    CHECK(ezla_validation_problem_severity(v, i) == EZLA_SEVERITY_WARNING);
+  ezla_validation_free(v);
+  v = NULL;
+
+  /* ... and one with a wrong PESEL check digit: every problem with its path. */
+  REQUIRE_OK(ezla_zla_from_json(ZLA_JSON("44051401358"), &bad, NULL));
+  REQUIRE_OK(ezla_zla_validate(bad, TODAY, &v, NULL));
+  CHECK(!ezla_validation_is_valid(v));
+  CHECK(ezla_validation_error_count(v) >= 1);
+  CHECK(ezla_validation_problem_count(v) >= ezla_validation_error_count(v));
+  size_t pesel_at = (size_t)-1;
+  for (size_t i = 0; i < ezla_validation_problem_count(v); i++)
+    if (strcmp(ezla_validation_problem_path(v, i), "ubezpieczony.pesel") == 0) pesel_at = i;
+  CHECK(pesel_at != (size_t)-1);
+  if (pesel_at != (size_t)-1) {
+    CHECK(ezla_validation_problem_severity(v, pesel_at) == EZLA_SEVERITY_ERROR);
+    CHECK_CONTAINS(ezla_validation_problem_element(v, pesel_at), "II/p1");
+    CHECK(strlen(ezla_validation_problem_message(v, pesel_at)) > 0);
+    CHECK(strlen(ezla_validation_problem_rule(v, pesel_at)) > 0);
+    CHECK(!ezla_validation_problem_inferred(v, pesel_at));
+  }
+  size_t n = ezla_validation_problem_count(v);
+  CHECK(ezla_validation_problem_path(v, n) == NULL);
+  CHECK(ezla_validation_problem_element(v, n) == NULL);
+  CHECK(ezla_validation_problem_message(v, n) == NULL);
+  CHECK(ezla_validation_problem_rule(v, n) == NULL);
+  CHECK(!ezla_validation_problem_inferred(v, n));
+  CHECK(ezla_validation_problem_severity(v, n) == EZLA_SEVERITY_ERROR);
+  CHECK_RC(ezla_validation_to_json(v, &json, NULL), EZLA_RESULT_OK);
+  CHECK(starts_with(json.data, json.len, "{\"problems\":["));
+  CHECK(buffer_contains(&json, "\"path\":\"ubezpieczony.pesel\""));
+  CHECK(buffer_contains(&json, "\"severity\":\"error\""));
+  ezla_buffer_free(&json);
+  CHECK_RC(ezla_validation_to_json(NULL, &json, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_validation_to_json(v, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  ezla_validation_free(v);
+  v = NULL;
+  CHECK(!ezla_validation_is_valid(NULL));
+  CHECK(ezla_validation_problem_count(NULL) == 0);
+  CHECK(ezla_validation_error_count(NULL) == 0);
+  CHECK(ezla_validation_problem_path(NULL, 0) == NULL);
+  CHECK(ezla_validation_problem_element(NULL, 0) == NULL);
+  CHECK(ezla_validation_problem_message(NULL, 0) == NULL);
+  CHECK(ezla_validation_problem_rule(NULL, 0) == NULL);
+  CHECK(!ezla_validation_problem_inferred(NULL, 0));
+  CHECK(ezla_validation_problem_severity(NULL, 0) == EZLA_SEVERITY_ERROR);
+  ezla_validation_free(NULL);
+
+  /* Writing: an invalid model is refused with every problem in the message. */
+  ezla_write_options wo = ezla_write_options_default();
+  CHECK(wo.producent == NULL && wo.symbol == NULL && wo.wersja == NULL && wo.today == EZLA_NOW);
+  wo.today = TODAY;
+  CHECK_RC(ezla_zla_to_xml(bad, EZLA_WARIANT_ORYGINAL, &wo, &out, &err),
+           EZLA_RESULT_DOCUMENT_INVALID);
+  CHECK_CONTAINS(ezla_error_message(err), "ubezpieczony.pesel");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(out.data == NULL);
+
+  /* ORYGINAŁ and KOPIA; the KOPIA never carries the ICD-10 code. */
+  wo.producent = "Przychodnia Soft";
+  REQUIRE_OK(ezla_zla_to_xml(zla, EZLA_WARIANT_ORYGINAL, &wo, &oryginal, NULL));
+  REQUIRE_OK(ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wo, &kopia, NULL));
+  CHECK(starts_with(oryginal.data, oryginal.len, "<?xml"));
+  CHECK(buffer_contains(&oryginal, "<p8>J06</p8>"));
+  CHECK(buffer_contains(&oryginal, "ORYGINA\xc5\x81"));
+  CHECK(buffer_contains(&oryginal, "Przychodnia Soft"));
+  CHECK(buffer_contains(&kopia, "KOPIA"));
+  CHECK(!buffer_contains(&kopia, "J06"));
+  CHECK_RC(ezla_zla_to_xml(zla, 7, &wo, &out, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zla_to_xml(NULL, EZLA_WARIANT_KOPIA, &wo, &out, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wo, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  ezla_write_options wbad = wo;
+  wbad.symbol = " ";
+  CHECK_RC(ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wbad, &out, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  wbad = wo;
+  wbad.wersja = BAD_UTF8;
+  CHECK_RC(ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wbad, &out, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  wbad = wo;
+  wbad.today = INT64_MAX;
+  CHECK_RC(ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wbad, &out, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(out.data == NULL);
+
+  /* Back from XML, and checked as the document it is. */
+  CHECK_RC(ezla_zla_from_xml(kopia.data, kopia.len, &back, &wariant, NULL), EZLA_RESULT_OK);
+  CHECK(wariant == EZLA_WARIANT_KOPIA);
+  CHECK_RC(ezla_zla_to_json(back, &json, NULL), EZLA_RESULT_OK);
+  CHECK(!buffer_contains(&json, "J06"));
+  ezla_buffer_free(&json);
+  ezla_zla_free(back);
+  back = NULL;
+  CHECK_RC(ezla_zla_from_xml(oryginal.data, oryginal.len, &back, NULL, NULL), EZLA_RESULT_OK);
+  ezla_zla_free(back);
+  back = NULL;
+  CHECK_RC(ezla_zla_from_xml(NULL, 3, &back, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_xml(kopia.data, kopia.len, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_xml((const uint8_t *)"<a/>", 4, &back, NULL, NULL),
+           EZLA_RESULT_DOCUMENT_MALFORMED);
+  CHECK_RC(ezla_zla_from_xml((const uint8_t *)"<a", 2, &back, NULL, NULL),
+           EZLA_RESULT_XML_MALFORMED);
+  CHECK(back == NULL);
+
+  CHECK_RC(ezla_kedu_check(kopia.data, kopia.len, TODAY, &v, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_validation_is_valid(v));
+  ezla_validation_free(v);
+  v = NULL;
+  CHECK_RC(ezla_kedu_check(NULL, 3, TODAY, &v, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_kedu_check(kopia.data, kopia.len, TODAY, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_kedu_check(kopia.data, kopia.len, INT64_MAX, &v, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_kedu_check((const uint8_t *)"<a/>", 4, TODAY, &v, NULL),
+           EZLA_RESULT_DOCUMENT_MALFORMED);
+  CHECK(v == NULL);
+
+  /* Sign the ORYGINAŁ, verify it, and read the signed document back. */
+  ezla_buffer signed_doc = {NULL, 0};
+  ezla_report *report = NULL;
+  CHECK_RC(ezla_xades_sign_with_identity(oryginal.data, oryginal.len, doctor, NULL, &signed_doc,
+                                         NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_report_document_element(report), "{http://www.zus.pl/2015/KED_ZLA_1}KEDU");
+  ezla_report_free(report);
+  CHECK_RC(ezla_kedu_check(signed_doc.data, signed_doc.len, TODAY, &v, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_validation_is_valid(v));
+  ezla_validation_free(v);
+  ezla_buffer_free(&signed_doc);
+
+  CHECK_STR(ezla_wariant_name(EZLA_WARIANT_ORYGINAL), "ORYGINA\xc5\x81");
+  CHECK_STR(ezla_wariant_name(EZLA_WARIANT_KOPIA), "KOPIA");
+  CHECK_STR(ezla_wariant_name(5), "unknown");
+
+  ezla_buffer_free(&oryginal);
+  ezla_buffer_free(&kopia);
+  ezla_zla_free(bad);
+  ezla_zla_free(zla);
+  ezla_zla_free(NULL);
+}
+
+/* The e-ZLA sample from the shared corpus (skipped with a notice when it is absent). */
+static void test_vector_sample(void) {
+  const char *path = "../shared/vectors/ezla/ked_zla_unsigned_oryginal_medfile.xml";
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "note: %s is absent; its tests are skipped\n", path);
+    return;
+  }
+  static uint8_t xml[1 << 16];
+  size_t len = fread(xml, 1, sizeof xml, f);
+  fclose(f);
+  ezla_zla *zla = NULL;
+  ezla_wariant wariant = 99;
+  ezla_validation *v = NULL;
+  ezla_buffer signed_doc = {NULL, 0};
+  ezla_report *report = NULL;
+  CHECK_RC(ezla_zla_from_xml(xml, len, &zla, &wariant, NULL), EZLA_RESULT_OK);
+  CHECK(wariant == EZLA_WARIANT_ORYGINAL);
+  CHECK_RC(ezla_kedu_check(xml, len, EZLA_NOW, &v, NULL), EZLA_RESULT_OK);
+  CHECK(v != NULL);
+  CHECK_RC(ezla_xades_sign_with_identity(xml, len, doctor, NULL, &signed_doc, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_report_signer_pesel(report), PESEL);
+  ezla_report_free(report);
+  ezla_buffer_free(&signed_doc);
+  ezla_validation_free(v);
+  ezla_zla_free(zla);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Immutable objects are shared between threads: one identity, one set of anchors. */
+
+struct thread_job {
+  const ezla_identity *id;
+  const ezla_trust_anchors *trust;
+  int ok; /* rounds that signed and verified */
+};
+
+static int sign_verify_thread(void *arg) {
+  struct thread_job *job = arg;
+  for (int i = 0; i < 3; i++) {
+    ezla_buffer signed_doc = {NULL, 0};
+    ezla_report *report = NULL;
+    ezla_verify_options vo = ezla_verify_options_default();
+    vo.trust = job->trust;
+    if (ezla_xades_sign_with_identity((const uint8_t *)DOC, sizeof DOC - 1, job->id, NULL,
+                                      &signed_doc, NULL) == EZLA_RESULT_OK &&
+        ezla_xades_verify(signed_doc.data, signed_doc.len, &vo, &report, NULL) ==
+            EZLA_RESULT_OK &&
+        strcmp(ezla_report_trust(report), "chain") == 0)
+      job->ok++;
+    ezla_report_free(report);
+    ezla_buffer_free(&signed_doc);
+  }
+  return 0;
+}
+
+static void test_threads(void) {
+  enum { N = 4 };
+  thrd_t threads[N];
+  struct thread_job jobs[N];
+  ezla_trust_anchors *trust = NULL;
+  REQUIRE_OK(ezla_trust_anchors_new(&trust, NULL));
+  REQUIRE_OK(ezla_trust_anchors_add(trust, ca_cert, NULL));
+  int started = 0;
+  for (int i = 0; i < N; i++) {
+    jobs[i].id = i % 2 ? doctor : doctor_ec;
+    jobs[i].trust = trust;
+    jobs[i].ok = 0;
+    if (thrd_create(&threads[i], sign_verify_thread, &jobs[i]) == thrd_success) started++;
+    else break;
+  }
+  CHECK(started == N);
+  for (int i = 0; i < started; i++) {
+    thrd_join(threads[i], NULL);
+    CHECK(jobs[i].ok == 3);
+  }
+  ezla_trust_anchors_free(trust);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : NULL;
@@ -1145,6 +1427,9 @@ int main(int argc, char **argv) {
   test_callback_signer();
   test_trust_anchors();
   test_xades();
+  test_kedu();
+  test_vector_sample();
+  test_threads();
   if (dir != NULL) {
     test_pkcs12(dir);
     write_fixtures(dir);
