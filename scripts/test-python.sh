@@ -13,7 +13,7 @@ maturin develop --locked -m bindings/python/Cargo.toml 2>&1 | tail -n 1
 
 echo "== stubs (mypy.stubtest)"
 python -m mypy.stubtest ezla._ezla ezla.exceptions ezla.testing
-python -m mypy --strict --no-error-summary bindings/python/tests/typing_check.py
+python -m mypy --strict --no-error-summary bindings/python/tests/typing_check.py examples/python/*.py
 
 echo "== pytest"
 set +e

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import List
 
 import ezla
 
 
-def main(paths: list) -> int:
+def main(paths: List[str]) -> int:
     if not paths:
         print(__doc__, file=sys.stderr)
         return 2

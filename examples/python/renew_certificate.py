@@ -14,12 +14,13 @@ from __future__ import annotations
 import os
 import pathlib
 import sys
+from typing import List
 
 import ezla
 from ezla.testing import make_test_ca
 
 
-def main(argv: list) -> int:
+def main(argv: List[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2

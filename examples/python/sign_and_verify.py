@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import pathlib
 import sys
+from typing import List
 
 import ezla
 
 
-def main(argv: list) -> int:
+def main(argv: List[str]) -> int:
     if len(argv) not in (2, 4):
         print(__doc__, file=sys.stderr)
         return 2

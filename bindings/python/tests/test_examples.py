@@ -63,6 +63,15 @@ def test_renew_certificate(tmp_path):
     assert csr.public_key_der == identity.certificate.public_key_der
 
 
+def test_sign_batch(tmp_path):
+    doc = tmp_path / "zla.xml"
+    doc.write_bytes(SMALL_DOC)
+    result = example("sign_batch.py", str(doc), "--count", "20", "--threads", "2")
+    assert result.returncode == 0, result.stderr
+    assert "1 thread(s): 20 documents" in result.stdout
+    assert "2 thread(s): 20 documents" in result.stdout
+
+
 @pytest.mark.parametrize("name", ["sign_and_verify.py", "certificate_status.py", "renew_certificate.py"])
 def test_usage_without_arguments(name):
     result = example(name)
