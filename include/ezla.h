@@ -1036,6 +1036,28 @@ ezla_result ezla_certificate_to_der(const ezla_certificate *cert, ezla_buffer *d
 ezla_result ezla_certificate_to_pem(const ezla_certificate *cert, ezla_buffer *pem_out, ezla_error **err_out);
 
 /**
+ * Checks that the certificate is within its validity at `at` (Unix seconds or `EZLA_NOW`).
+ *
+ * Errors: `EZLA_RESULT_CERTIFICATE_EXPIRED`, `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`,
+ * `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (an instant out of range).
+ */
+ezla_result ezla_certificate_check_valid_at(const ezla_certificate *cert, int64_t at, ezla_error **err_out);
+
+/**
+ * Checks that `cert` chains to one of `anchors` through the optional `intermediates`
+ * (`intermediates_len` pointers, NULL when 0) at `at` (Unix seconds or `EZLA_NOW`): every
+ * certificate on the path within its validity, every signature valid, every issuer
+ * allowed to issue. Writes the path length (the certificate, its issuers, the anchor) to
+ * `*path_len_out` when that is not NULL.
+ *
+ * Errors: `EZLA_RESULT_CERTIFICATE_UNTRUSTED` (no path to an anchor),
+ * `EZLA_RESULT_CERTIFICATE_CHAIN_INVALID`, `EZLA_RESULT_CERTIFICATE_EXPIRED`,
+ * `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`, `EZLA_RESULT_UNSUPPORTED`,
+ * `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`.
+ */
+ezla_result ezla_certificate_verify_chain(const ezla_certificate *cert, const ezla_certificate *const *intermediates, size_t intermediates_len, const ezla_trust_anchors *anchors, int64_t at, size_t *path_len_out, ezla_error **err_out);
+
+/**
  * The ZUS expiry policy: renewal window 28 days, warning 14 days.
  */
 ezla_expiry_policy ezla_expiry_policy_zus(void);
@@ -1285,6 +1307,15 @@ void ezla_signer_free(ezla_signer *signer);
  * Errors: `EZLA_RESULT_NULL_PARAMETER`.
  */
 ezla_result ezla_trust_anchors_new(ezla_trust_anchors **anchors_out, ezla_error **err_out);
+
+/**
+ * A set of trust anchors from every certificate of a PEM bundle (such as a CA bundle
+ * file), in `*anchors_out`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_PEM_MALFORMED` (not PEM, or no
+ * `CERTIFICATE` block), `EZLA_RESULT_DER_MALFORMED` (a certificate that does not parse).
+ */
+ezla_result ezla_trust_anchors_from_pem(const uint8_t *pem, size_t len, ezla_trust_anchors **anchors_out, ezla_error **err_out);
 
 /**
  * Adds a trusted certificate (a copy of the reference is kept: `cert` may be freed).

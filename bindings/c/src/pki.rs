@@ -214,6 +214,57 @@ pub extern "C" fn ezla_certificate_to_pem(
     })
 }
 
+/// Checks that the certificate is within its validity at `at` (Unix seconds or `EZLA_NOW`).
+///
+/// Errors: `EZLA_RESULT_CERTIFICATE_EXPIRED`, `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`,
+/// `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (an instant out of range).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_certificate_check_valid_at(
+    cert: *const ezla_certificate,
+    at: i64,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let cert = arg_ref(cert, "cert")?;
+        let at = boundary::arg_time(at, "at")?;
+        cert.inner.check_valid_at(at)?;
+        Ok(())
+    })
+}
+
+/// Checks that `cert` chains to one of `anchors` through the optional `intermediates`
+/// (`intermediates_len` pointers, NULL when 0) at `at` (Unix seconds or `EZLA_NOW`): every
+/// certificate on the path within its validity, every signature valid, every issuer
+/// allowed to issue. Writes the path length (the certificate, its issuers, the anchor) to
+/// `*path_len_out` when that is not NULL.
+///
+/// Errors: `EZLA_RESULT_CERTIFICATE_UNTRUSTED` (no path to an anchor),
+/// `EZLA_RESULT_CERTIFICATE_CHAIN_INVALID`, `EZLA_RESULT_CERTIFICATE_EXPIRED`,
+/// `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`, `EZLA_RESULT_UNSUPPORTED`,
+/// `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_certificate_verify_chain(
+    cert: *const ezla_certificate,
+    intermediates: *const *const ezla_certificate,
+    intermediates_len: usize,
+    anchors: *const crate::xades::ezla_trust_anchors,
+    at: i64,
+    path_len_out: *mut usize,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let cert = arg_ref(cert, "cert")?;
+        let intermediates = cert_list(intermediates, intermediates_len)?;
+        let anchors = arg_ref(anchors, "anchors")?;
+        let at = boundary::arg_time(at, "at")?;
+        let path = anchors.inner.verify(&cert.inner, &intermediates, at)?;
+        if !path_len_out.is_null() {
+            write(path_len_out, path.len());
+        }
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Expiry
 

@@ -202,7 +202,7 @@ pub extern "C" fn ezla_signer_free(signer: *mut ezla_signer) {
 /// any other use; otherwise it may be read from several threads at once. A verification
 /// takes its own snapshot, so the set may be changed or freed afterwards.
 pub struct ezla_trust_anchors {
-    inner: TrustAnchors,
+    pub(crate) inner: TrustAnchors,
 }
 
 /// An empty set of trust anchors, in `*anchors_out`.
@@ -221,6 +221,27 @@ pub extern "C" fn ezla_trust_anchors_new(
                 inner: TrustAnchors::new(Vec::new()),
             },
         );
+        Ok(())
+    })
+}
+
+/// A set of trust anchors from every certificate of a PEM bundle (such as a CA bundle
+/// file), in `*anchors_out`.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_PEM_MALFORMED` (not PEM, or no
+/// `CERTIFICATE` block), `EZLA_RESULT_DER_MALFORMED` (a certificate that does not parse).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_trust_anchors_from_pem(
+    pem: *const u8,
+    len: usize,
+    anchors_out: *mut *mut ezla_trust_anchors,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let pem = arg_bytes(pem, len, "pem")?;
+        let out = out_ptr(anchors_out, "anchors_out")?;
+        let inner = TrustAnchors::from_pem_bundle(pem)?;
+        write_box(out, ezla_trust_anchors { inner });
         Ok(())
     })
 }

@@ -846,7 +846,66 @@ static void test_callback_signer(void) {
 /* ---------------------------------------------------------------------------------------- */
 
 static void test_trust_anchors(void) {
-  ezla_trust_anchors *t = NULL;
+  ezla_trust_anchors *t = NULL, *from_pem = NULL;
+  ezla_buffer pem = {NULL, 0};
+  ezla_error *err = NULL;
+  REQUIRE_OK(ezla_certificate_to_pem(ca_cert, &pem, NULL));
+  CHECK_RC(ezla_trust_anchors_from_pem(NULL, 4, &from_pem, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_trust_anchors_from_pem(pem.data, pem.len, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_trust_anchors_from_pem((const uint8_t *)"junk", 4, &from_pem, NULL),
+           EZLA_RESULT_PEM_MALFORMED);
+  CHECK(from_pem == NULL);
+  REQUIRE_OK(ezla_trust_anchors_from_pem(pem.data, pem.len, &from_pem, NULL));
+  CHECK(ezla_trust_anchors_len(from_pem) == 1);
+  ezla_buffer_free(&pem);
+
+  /* Chains: the doctor's certificate to the test CA, at now and at other instants. */
+  ezla_certificate *cert = NULL, *stranger = NULL;
+  ezla_trust_anchors *empty = NULL;
+  size_t path_len = 0;
+  int64_t now = (int64_t)time(NULL);
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  REQUIRE_OK(ezla_identity_certificate(doctor_ec, &stranger, NULL));
+  REQUIRE_OK(ezla_trust_anchors_new(&empty, NULL));
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, from_pem, EZLA_NOW, &path_len, NULL),
+           EZLA_RESULT_OK);
+  CHECK(path_len == 2);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, from_pem, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, empty, EZLA_NOW, &path_len, &err),
+           EZLA_RESULT_CERTIFICATE_UNTRUSTED);
+  CHECK(err != NULL && ezla_error_code(err) == EZLA_RESULT_CERTIFICATE_UNTRUSTED);
+  ezla_error_free(err);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, from_pem, now + 10 * 365 * DAY, NULL,
+                                         NULL),
+           EZLA_RESULT_CERTIFICATE_EXPIRED);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, from_pem, INT64_MAX, NULL, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  /* An unrelated extra intermediate is not used and does not hurt. */
+  const ezla_certificate *inter[] = {stranger};
+  CHECK_RC(ezla_certificate_verify_chain(cert, inter, 1, from_pem, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_certificate_verify_chain(NULL, NULL, 0, from_pem, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 1, from_pem, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_certificate_verify_chain(cert, NULL, 0, NULL, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+
+  /* Validity at an instant. */
+  CHECK_RC(ezla_certificate_check_valid_at(cert, EZLA_NOW, NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_certificate_check_valid_at(cert, now + 10 * 365 * DAY, NULL),
+           EZLA_RESULT_CERTIFICATE_EXPIRED);
+  CHECK_RC(ezla_certificate_check_valid_at(cert, now - 10 * DAY, NULL),
+           EZLA_RESULT_CERTIFICATE_NOT_YET_VALID);
+  CHECK_RC(ezla_certificate_check_valid_at(cert, INT64_MAX, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_certificate_check_valid_at(NULL, EZLA_NOW, NULL), EZLA_RESULT_NULL_PARAMETER);
+  ezla_certificate_free(cert);
+  ezla_certificate_free(stranger);
+  ezla_trust_anchors_free(empty);
+  ezla_trust_anchors_free(from_pem);
+
   CHECK_RC(ezla_trust_anchors_new(NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
   REQUIRE_OK(ezla_trust_anchors_new(&t, NULL));
   CHECK(ezla_trust_anchors_len(t) == 0);
