@@ -546,7 +546,11 @@ typedef struct ezla_zla ezla_zla;
 
 /**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
- * text). Release with [`ezla_buffer_free`]; never with `free()`.
+ * text). Release with [`ezla_buffer_free`]; never with `free()`. Initialise buffers to
+ * `{NULL, 0}`: a function writes one only on success.
+ *
+ * Thread safety: a plain value owned by the caller; the bytes may be read from any
+ * thread, and the buffer is freed once.
  */
 typedef struct {
   /**
@@ -793,6 +797,12 @@ const char *ezla_result_name(uint32_t result);
  * Whether a result is in the certificate family (300–399).
  */
 bool ezla_result_is_certificate_error(uint32_t result);
+
+/**
+ * Whether a result is in the e-ZLA document family (500–599: an invalid or unrecognised
+ * document).
+ */
+bool ezla_result_is_document_error(uint32_t result);
 
 /**
  * Whether a result is in the signature family (400–499).

@@ -3,7 +3,11 @@
 use crate::boundary;
 
 /// Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
-/// text). Release with [`ezla_buffer_free`]; never with `free()`.
+/// text). Release with [`ezla_buffer_free`]; never with `free()`. Initialise buffers to
+/// `{NULL, 0}`: a function writes one only on success.
+///
+/// Thread safety: a plain value owned by the caller; the bytes may be read from any
+/// thread, and the buffer is freed once.
 #[repr(C)]
 #[derive(Debug)]
 pub struct ezla_buffer {

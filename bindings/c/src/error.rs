@@ -273,6 +273,13 @@ pub extern "C" fn ezla_result_is_certificate_error(result: u32) -> bool {
     (300..400).contains(&result)
 }
 
+/// Whether a result is in the e-ZLA document family (500–599: an invalid or unrecognised
+/// document).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_is_document_error(result: u32) -> bool {
+    (500..600).contains(&result)
+}
+
 /// Whether a result is in the signature family (400–499).
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_result_is_signature_error(result: u32) -> bool {

@@ -164,6 +164,10 @@ static void test_results(void) {
   CHECK(ezla_result_is_signature_error(EZLA_RESULT_ALREADY_SIGNED));
   CHECK(!ezla_result_is_signature_error(EZLA_RESULT_CERTIFICATE_EXPIRED));
   CHECK(!ezla_result_is_signature_error(EZLA_RESULT_DOCUMENT_INVALID));
+  CHECK(ezla_result_is_document_error(EZLA_RESULT_DOCUMENT_INVALID));
+  CHECK(ezla_result_is_document_error(EZLA_RESULT_DOCUMENT_MALFORMED));
+  CHECK(!ezla_result_is_document_error(EZLA_RESULT_SIGNATURE_INVALID));
+  CHECK(!ezla_result_is_document_error(EZLA_RESULT_IO));
 }
 
 static void test_errors_and_buffers(void) {
