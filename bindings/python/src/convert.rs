@@ -61,7 +61,6 @@ pub(crate) fn instant_or_now(
 }
 
 /// A core date for a `datetime.date` (a `datetime.datetime` is refused: pass `.date()`).
-#[allow(dead_code)] // used by the e-ZLA document API
 pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &'static str) -> PyResult<time::Date> {
     let py = value.py();
     let module = py.import("datetime")?;
@@ -78,14 +77,6 @@ pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &'static str) -> PyR
     let day: u8 = value.getattr("day")?.extract()?;
     let month = time::Month::try_from(month).map_err(|e| invalid(argument, e.to_string()))?;
     time::Date::from_calendar_date(year, month, day).map_err(|e| invalid(argument, e.to_string()))
-}
-
-/// A `datetime.date` for a core date.
-#[allow(dead_code)] // used by the e-ZLA document API
-pub(crate) fn to_date<'py>(py: Python<'py>, d: time::Date) -> PyResult<Bound<'py, PyAny>> {
-    py.import("datetime")?
-        .getattr("date")?
-        .call1((d.year(), u8::from(d.month()), d.day()))
 }
 
 /// `ezla.InvalidInput` (code 1) for an unusable argument, through the one conversion point.

@@ -22,6 +22,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         Error::CertificateNotYetValid { not_before, .. } => {
             extra.set_item("not_before", timestamp(py, *not_before)?)?;
         }
+        Error::DocumentInvalid { problems } => {
+            extra.set_item("problems", crate::kedu::PyProblem::list(problems))?;
+        }
         _ => {}
     }
     let exc = py
@@ -62,11 +65,21 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
             not_before: now,
             at: now,
         },
+        ErrorCode::DocumentInvalid => Error::DocumentInvalid {
+            problems: vec![ezla_core::kedu::Problem {
+                path: "ubezpieczony.pesel".into(),
+                element: "KEDU/ZUSZLA/II/p1".into(),
+                message: "synthetic".into(),
+                severity: ezla_core::kedu::Severity::Error,
+                rule: "synthetic",
+                inferred: false,
+            }],
+        },
         other => Error::Internal {
             detail: format!("synthetic {}", other.name()),
         },
     };
-    // Synthetic errors other than the two above carry the requested code explicitly.
+    // Synthetic errors other than the three above carry the requested code explicitly.
     let err_code = err.code();
     if err_code == c {
         Err(to_py(err))

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod convert;
 mod dsig;
 mod errors;
+mod kedu;
 mod pki;
 mod xades;
 
@@ -35,5 +36,8 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dsig::sign_xmldsig, m)?)?;
     m.add_function(wrap_pyfunction!(dsig::verify_xmldsig, m)?)?;
     m.add_class::<dsig::XmlDsigReport>()?;
+    m.add_class::<kedu::PyZla>()?;
+    m.add_class::<kedu::PyProblem>()?;
+    m.add_function(wrap_pyfunction!(kedu::check_zla, m)?)?;
     Ok(())
 }

@@ -72,7 +72,22 @@ def test_sign_batch(tmp_path):
     assert "2 thread(s): 20 documents" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["sign_and_verify.py", "certificate_status.py", "renew_certificate.py"])
+def test_issue_zla(tmp_path):
+    result = example("issue_zla.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "warning: seria_numer" in result.stdout
+    oryginal = (tmp_path / "zla-oryginal.xml").read_bytes()
+    kopia = (tmp_path / "zla-kopia.xml").read_bytes()
+    assert ezla.verify_xades(oryginal).signer.pesel == "44051401359"
+    assert ezla.Zla.from_xml(kopia)[1] == "kopia"
+    assert b"J06" in oryginal and b"J06" not in kopia
+    bad = example("issue_zla.py", str(tmp_path / "bad"), env={"EZLA_PESEL": "44051401358"})
+    assert bad.returncode == 1
+    assert "error: ubezpieczony.pesel" in bad.stdout and "1 error(s)" in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["sign_and_verify.py", "certificate_status.py",
+                                  "renew_certificate.py", "issue_zla.py"])
 def test_usage_without_arguments(name):
     result = example(name)
     assert result.returncode == 2 and "python" in result.stderr

@@ -34,4 +34,13 @@ def strictly_typed_use(document: bytes) -> List[str]:
     except ezla.CertificateExpired as e:
         expired_at: Optional[datetime.datetime] = e.not_after
         return [str(expired_at)]
-    return [report.signer.subject, str(when), issued.subject, *report.chain]
+    zla = ezla.Zla.from_dict({"ubezpieczony": {"pesel": pesel}})
+    problems: List[ezla.Problem] = zla.validate(datetime.date(2026, 12, 1))
+    errors = [p.path for p in problems if p.severity == "error"]
+    oryginal: bytes = zla.oryginal_xml(today=datetime.date(2026, 12, 1))
+    back, wariant = ezla.Zla.from_xml(oryginal)
+    try:
+        back.kopia_xml()
+    except ezla.ValidationError as e:
+        errors += [p.rule for p in e.errors]
+    return [report.signer.subject, str(when), issued.subject, wariant, *report.chain, *errors]

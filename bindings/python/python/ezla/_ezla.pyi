@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union, final
+from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, Union, final
 
 __all__ = [
     "__version__",
@@ -26,6 +26,9 @@ __all__ = [
     "verify_xades_all",
     "inspect_pfx",
     "PfxInfo",
+    "Zla",
+    "Problem",
+    "check_zla",
 ]
 
 __version__: str
@@ -398,3 +401,71 @@ class PfxInfo:
     def certificates(self) -> List[Certificate]: ...
     @property
     def skipped(self) -> List[Tuple[str, str]]: ...
+@final
+class Problem:
+    """One problem found in an e-ZLA document."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def element(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def severity(self) -> Literal["error", "warning"]: ...
+    @property
+    def is_error(self) -> bool: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def inferred(self) -> bool: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Zla:
+    """An e-ZLA certificate: the model both documents of the pair are written from."""
+
+    @staticmethod
+    def from_json(text: str) -> Zla: ...
+    @staticmethod
+    def from_dict(data: Any) -> Zla: ...
+    @staticmethod
+    def from_xml(xml: bytes) -> Tuple[Zla, Literal["oryginal", "kopia"]]: ...
+    @staticmethod
+    def from_pair(oryginal: bytes, kopia: bytes) -> Zla: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def validate(self, today: Optional[datetime.date] = None) -> List[Problem]: ...
+    def is_valid(self, today: Optional[datetime.date] = None) -> bool: ...
+    def to_xml(
+        self,
+        *,
+        kopia: bool = False,
+        today: Optional[datetime.date] = None,
+        data_wystawienia: Optional[datetime.date] = None,
+        producent: Optional[str] = None,
+        symbol: Optional[str] = None,
+        wersja: Optional[str] = None,
+    ) -> bytes: ...
+    def oryginal_xml(
+        self,
+        *,
+        today: Optional[datetime.date] = None,
+        data_wystawienia: Optional[datetime.date] = None,
+        producent: Optional[str] = None,
+        symbol: Optional[str] = None,
+        wersja: Optional[str] = None,
+    ) -> bytes: ...
+    def kopia_xml(
+        self,
+        *,
+        today: Optional[datetime.date] = None,
+        data_wystawienia: Optional[datetime.date] = None,
+        producent: Optional[str] = None,
+        symbol: Optional[str] = None,
+        wersja: Optional[str] = None,
+    ) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+def check_zla(xml: bytes, *, today: Optional[datetime.date] = None) -> List[Problem]: ...

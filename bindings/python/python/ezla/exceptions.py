@@ -9,7 +9,10 @@ carry machine-readable attributes.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, List, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type
+
+if TYPE_CHECKING:
+    from ezla._ezla import Problem
 
 __all__ = [
     "EzlaError",
@@ -137,14 +140,20 @@ class ValidationError(EzlaError, ValueError):
     """An e-ZLA document breaks one or more rules (code 500).
 
     Attributes:
-        problems: every problem found, each a dict with ``path``, ``code``, ``message``,
-            ``severity`` (``"error"`` or ``"warning"``) and ``source``.
+        problems: every problem found (errors, and the warnings found with them), as
+            :class:`ezla.Problem` objects with ``path``, ``element``, ``message``,
+            ``severity`` (``"error"`` or ``"warning"``), ``rule`` and ``inferred``.
     """
 
     def __init__(self, message: str, code: int = 500, name: str = "DocumentInvalid",
-                 problems: Optional[List[Dict[str, Any]]] = None) -> None:
+                 problems: Optional[List["Problem"]] = None) -> None:
         super().__init__(message, code, name)
         self.problems = problems or []
+
+    @property
+    def errors(self) -> List["Problem"]:
+        """The problems that are errors (ZUS refuses the document for these)."""
+        return [p for p in self.problems if p.severity == "error"]
 
 
 class ZusError(EzlaError):

@@ -1,0 +1,304 @@
+//! e-ZLA documents: the model from dicts / JSON, validation, the ORYGINAŁ / KOPIA XML.
+
+use ezla_core::kedu::{self, Problem, Severity, Wariant, WriteOptions, Zla};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::PyBytes;
+
+use crate::convert::{bytes, from_date};
+use crate::errors::to_py;
+use crate::xades::json_to_python;
+
+fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<time::Date> {
+    match value {
+        Some(v) if !v.is_none() => from_date(v, "today"),
+        _ => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+fn wariant_name(w: Wariant) -> &'static str {
+    match w {
+        Wariant::Oryginal => "oryginal",
+        Wariant::Kopia => "kopia",
+    }
+}
+
+fn write_options(
+    today: Option<&Bound<'_, PyAny>>,
+    data_wystawienia: Option<&Bound<'_, PyAny>>,
+    producent: Option<String>,
+    symbol: Option<String>,
+    wersja: Option<String>,
+) -> PyResult<WriteOptions> {
+    let mut options = WriteOptions::default().with_today(self::today(today)?);
+    if let Some(d) = data_wystawienia.filter(|d| !d.is_none()) {
+        options = options.with_data_wystawienia(from_date(d, "data_wystawienia")?);
+    }
+    if let Some(v) = producent {
+        options.producent = v;
+    }
+    if let Some(v) = symbol {
+        options.symbol = v;
+    }
+    if let Some(v) = wersja {
+        options.wersja = v;
+    }
+    Ok(options)
+}
+
+/// One problem found in an e-ZLA document.
+#[pyclass(frozen, eq, module = "ezla", name = "Problem")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyProblem {
+    inner: Problem,
+}
+
+impl PyProblem {
+    pub(crate) fn list(problems: &[Problem]) -> Vec<PyProblem> {
+        problems
+            .iter()
+            .cloned()
+            .map(|inner| PyProblem { inner })
+            .collect()
+    }
+}
+
+#[pymethods]
+impl PyProblem {
+    /// The field's path in the model / dict form, e.g. `ubezpieczony.pesel`.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// The XML element as ZUS names it, e.g. `KEDU/ZUSZLA/II/p1`.
+    #[getter]
+    fn element(&self) -> &str {
+        &self.inner.element
+    }
+
+    /// What is wrong (English).
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// `error` (ZUS refuses the document) or `warning` (ZUS accepts it and reports it).
+    #[getter]
+    fn severity(&self) -> &'static str {
+        match self.inner.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// Whether this is an error (not a warning).
+    #[getter]
+    fn is_error(&self) -> bool {
+        self.inner.severity == Severity::Error
+    }
+
+    /// The rule's stable identifier (`docs/kedu.md`).
+    #[getter]
+    fn rule(&self) -> &'static str {
+        self.inner.rule
+    }
+
+    /// Whether the rule is ezla's inference rather than taken from a ZUS source.
+    #[getter]
+    fn inferred(&self) -> bool {
+        self.inner.inferred
+    }
+
+    /// The problem as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_python(py, serde_json::to_string(&self.inner))
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Problem {} {} {:?}: {}>",
+            self.severity(),
+            self.inner.rule,
+            self.inner.path,
+            self.inner.message
+        )
+    }
+}
+
+/// An e-ZLA certificate: one model from which both documents of the pair are written, the
+/// ORYGINAŁ (for ZUS) and the KOPIA (for the payer, without the ICD-10 code).
+#[pyclass(frozen, module = "ezla", name = "Zla")]
+pub(crate) struct PyZla {
+    inner: Zla,
+}
+
+#[pymethods]
+impl PyZla {
+    /// Reads the JSON form (Polish snake_case field names, dates as `YYYY-MM-DD`, unknown
+    /// fields refused). Raises `ParseError` naming the field.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        py.detach(|| Zla::from_json(text))
+            .map(|inner| PyZla { inner })
+            .map_err(to_py)
+    }
+
+    /// Builds the model from a dict (or a dataclass, a named tuple, a pydantic model...):
+    /// the same shape as the JSON form; `datetime.date` values are accepted for dates.
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: String = py
+            .import("ezla._convert")?
+            .getattr("to_json")?
+            .call1((data,))?
+            .extract()?;
+        Self::from_json(py, &text)
+    }
+
+    /// Parses a KEDU ZLA document (signed or not); returns the model and `"oryginal"` or
+    /// `"kopia"`. A KOPIA has no ICD-10 code.
+    #[staticmethod]
+    fn from_xml(py: Python<'_>, xml: PyBackedBytes) -> PyResult<(Self, &'static str)> {
+        py.detach(|| Zla::from_xml(&xml))
+            .map(|(inner, w)| (PyZla { inner }, wariant_name(w)))
+            .map_err(to_py)
+    }
+
+    /// Parses both documents of a pair into one model; raises `ParseError` when they
+    /// describe different certificates.
+    #[staticmethod]
+    fn from_pair(py: Python<'_>, oryginal: PyBackedBytes, kopia: PyBackedBytes) -> PyResult<Self> {
+        py.detach(|| Zla::from_pair(&oryginal, &kopia))
+            .map(|inner| PyZla { inner })
+            .map_err(to_py)
+    }
+
+    /// The JSON form (pretty-printed).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The model as plain data (the JSON form's dict).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_python(py, Ok(self.inner.to_json()))
+    }
+
+    /// Every problem of the model at once, errors and warnings, judged against `today`
+    /// (a `datetime.date`, default today in UTC). An empty list means ZUS would accept it.
+    #[pyo3(signature = (today = None))]
+    fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
+        let today = self::today(today)?;
+        Ok(PyProblem::list(&self.inner.validate(today).problems))
+    }
+
+    /// Whether the model has no errors (warnings allowed) against `today`.
+    #[pyo3(signature = (today = None))]
+    fn is_valid(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+        let today = self::today(today)?;
+        Ok(self.inner.validate(today).is_valid())
+    }
+
+    /// Writes the ORYGINAŁ (or with `kopia=True` the KOPIA, without the ICD-10 code). The
+    /// model is validated first (against `today`, default today in UTC); errors raise
+    /// `ValidationError` with every problem, warnings do not block writing. `data_wystawienia`
+    /// overrides the issue date; `producent`, `symbol`, `wersja` fill the program header.
+    #[pyo3(signature = (*, kopia = false, today = None, data_wystawienia = None,
+        producent = None, symbol = None, wersja = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn to_xml<'py>(
+        &self,
+        py: Python<'py>,
+        kopia: bool,
+        today: Option<&Bound<'_, PyAny>>,
+        data_wystawienia: Option<&Bound<'_, PyAny>>,
+        producent: Option<String>,
+        symbol: Option<String>,
+        wersja: Option<String>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let wariant = if kopia {
+            Wariant::Kopia
+        } else {
+            Wariant::Oryginal
+        };
+        let options = write_options(today, data_wystawienia, producent, symbol, wersja)?;
+        let xml = py
+            .detach(|| self.inner.to_xml(wariant, &options))
+            .map_err(to_py)?;
+        Ok(bytes(py, &xml))
+    }
+
+    /// The ORYGINAŁ (for ZUS); `to_xml(kopia=False, ...)`.
+    #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
+        symbol = None, wersja = None))]
+    fn oryginal_xml<'py>(
+        &self,
+        py: Python<'py>,
+        today: Option<&Bound<'_, PyAny>>,
+        data_wystawienia: Option<&Bound<'_, PyAny>>,
+        producent: Option<String>,
+        symbol: Option<String>,
+        wersja: Option<String>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        self.to_xml(
+            py,
+            false,
+            today,
+            data_wystawienia,
+            producent,
+            symbol,
+            wersja,
+        )
+    }
+
+    /// The KOPIA (for the payer, without the ICD-10 code); `to_xml(kopia=True, ...)`.
+    #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
+        symbol = None, wersja = None))]
+    fn kopia_xml<'py>(
+        &self,
+        py: Python<'py>,
+        today: Option<&Bound<'_, PyAny>>,
+        data_wystawienia: Option<&Bound<'_, PyAny>>,
+        producent: Option<String>,
+        symbol: Option<String>,
+        wersja: Option<String>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        self.to_xml(py, true, today, data_wystawienia, producent, symbol, wersja)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyZla>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        let who = self
+            .inner
+            .ubezpieczony
+            .as_ref()
+            .map(|u| format!("{} {}", u.imie, u.nazwisko))
+            .unwrap_or_default();
+        format!("<Zla ubezpieczony={who:?}>")
+    }
+}
+
+/// Reads a KEDU ZLA document and validates it as that document of the pair (ORYGINAŁ or
+/// KOPIA); returns every problem.
+#[pyfunction]
+#[pyo3(signature = (xml, *, today = None))]
+pub(crate) fn check_zla(
+    py: Python<'_>,
+    xml: PyBackedBytes,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<PyProblem>> {
+    let today = self::today(today)?;
+    py.detach(|| kedu::check(&xml, today))
+        .map(|v| PyProblem::list(&v.problems))
+        .map_err(to_py)
+}
