@@ -662,6 +662,18 @@ impl PyCertificateRequest {
 // ---------------------------------------------------------------------------------------------
 // Identity
 
+/// Reads at most `limit + 1` bytes (so that `/dev/zero` or a huge file fails fast with the
+/// size limit instead of filling memory).
+fn read_limited(path: &std::path::Path, limit: usize) -> CoreResult<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut data = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(data)
+}
+
 /// A signing identity: a private key with its certificate and chain, as a doctor's `.pfx`
 /// holds it.
 #[pyclass(frozen, module = "ezla", name = "Identity")]
@@ -700,7 +712,7 @@ impl PyIdentity {
     ) -> PyResult<Self> {
         let options = pkcs12_options(max_iterations);
         py.detach(|| {
-            let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let data = read_limited(&path, options.max_size)?;
             Identity::from_pkcs12(&data, password.as_deref(), &options)
         })
         .map(|inner| PyIdentity { inner })

@@ -65,3 +65,35 @@ def test_unknown_code_is_a_value_error():
 def test_exceptions_module_exports_everything():
     for name in exceptions.__all__:
         assert issubclass(getattr(ezla, name), ezla.EzlaError)
+
+
+def test_zus_error_carries_zus_code_and_text():
+    err = exceptions._from_native(600, "Zus", "ZUS refused the document",
+                                  {"zus_code": "E123", "zus_text": "Błędny PESEL"})
+    assert isinstance(err, ezla.ZusError) and isinstance(err, ezla.EzlaError)
+    assert (err.code, err.zus_code, err.zus_text) == (600, "E123", "Błędny PESEL")
+    plain = ezla.ZusError("timeout")
+    assert plain.zus_code is None and plain.zus_text is None and plain.code == 600
+
+
+@pytest.mark.parametrize(
+    "code,cls",
+    [(650, ezla.ZusError), (700, ezla.SamlError), (799, ezla.SamlError),
+     (850, ezla.TransportError), (999, ezla.InternalError), (5000, ezla.InternalError)],
+)
+def test_families_of_codes_not_assigned_yet(code, cls):
+    err = exceptions._from_native(code, "Future", "message", {})
+    assert type(err) is cls and err.code == code and err.name == "Future"
+
+
+def test_validation_error_defaults():
+    err = ezla.ValidationError("bad")
+    assert err.problems == [] and err.errors == [] and err.code == 500
+    assert isinstance(err, ValueError)
+
+
+def test_certificate_errors_default_attributes():
+    assert ezla.CertificateExpired("x").not_after is None
+    assert ezla.CertificateNotYetValid("x").not_before is None
+    assert repr(ezla.BadPassword("x", 200, "BadPassword")) == (
+        "BadPassword(code=200, name='BadPassword', message='x')")

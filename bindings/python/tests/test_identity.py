@@ -40,6 +40,16 @@ def test_from_file_missing_is_a_transport_error(tmp_path):
     assert "nie-ma.pfx" in str(info.value)
 
 
+def test_from_file_refuses_endless_input():
+    import os
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    with pytest.raises(ezla.EzlaError) as info:
+        ezla.Identity.from_file("/dev/zero", PASSWORD)
+    assert info.value.code in (1, 202)
+
+
 def test_from_pfx_does_not_take_paths(pfx, tmp_path):
     path = tmp_path / "x.pfx"
     path.write_bytes(pfx)
