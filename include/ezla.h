@@ -67,6 +67,51 @@
 #define EZLA_NOW INT64_MIN
 
 /**
+ * Key usage bit `digitalSignature` (see `ezla_certificate_key_usage`).
+ */
+#define EZLA_KEY_USAGE_DIGITAL_SIGNATURE (1 << 0)
+
+/**
+ * Key usage bit `nonRepudiation` (`contentCommitment`): ZUS doctor certificates carry it.
+ */
+#define EZLA_KEY_USAGE_NON_REPUDIATION (1 << 1)
+
+/**
+ * Key usage bit `keyEncipherment`.
+ */
+#define EZLA_KEY_USAGE_KEY_ENCIPHERMENT (1 << 2)
+
+/**
+ * Key usage bit `dataEncipherment`.
+ */
+#define EZLA_KEY_USAGE_DATA_ENCIPHERMENT (1 << 3)
+
+/**
+ * Key usage bit `keyAgreement`.
+ */
+#define EZLA_KEY_USAGE_KEY_AGREEMENT (1 << 4)
+
+/**
+ * Key usage bit `keyCertSign`.
+ */
+#define EZLA_KEY_USAGE_KEY_CERT_SIGN (1 << 5)
+
+/**
+ * Key usage bit `cRLSign`.
+ */
+#define EZLA_KEY_USAGE_CRL_SIGN (1 << 6)
+
+/**
+ * Key usage bit `encipherOnly`.
+ */
+#define EZLA_KEY_USAGE_ENCIPHER_ONLY (1 << 7)
+
+/**
+ * Key usage bit `decipherOnly`.
+ */
+#define EZLA_KEY_USAGE_DECIPHER_ONLY (1 << 8)
+
+/**
  * The result of every fallible function: `EZLA_RESULT_OK` (0) on success, otherwise a
  * stable code from `docs/errors.md`. The numbers are the Rust `ezla::ErrorCode` and the
  * Python `EzlaError.code`, and never change once released.
@@ -1023,6 +1068,12 @@ int64_t ezla_certificate_not_before(const ezla_certificate *cert);
  * when `cert` is NULL.
  */
 int64_t ezla_certificate_not_after(const ezla_certificate *cert);
+
+/**
+ * The key usage extension as `EZLA_KEY_USAGE_*` bits (RFC 5280 §4.2.1.3); 0 when the
+ * certificate has no key usage extension or when `cert` is NULL.
+ */
+uint32_t ezla_certificate_key_usage(const ezla_certificate *cert);
 
 /**
  * Whether the certificate is a CA certificate (basic constraints `cA`); false when `cert`

@@ -170,6 +170,36 @@ pub extern "C" fn ezla_certificate_not_after(cert: *const ezla_certificate) -> i
     })
 }
 
+/// Key usage bit `digitalSignature` (see `ezla_certificate_key_usage`).
+pub const EZLA_KEY_USAGE_DIGITAL_SIGNATURE: u32 = 1 << 0;
+/// Key usage bit `nonRepudiation` (`contentCommitment`): ZUS doctor certificates carry it.
+pub const EZLA_KEY_USAGE_NON_REPUDIATION: u32 = 1 << 1;
+/// Key usage bit `keyEncipherment`.
+pub const EZLA_KEY_USAGE_KEY_ENCIPHERMENT: u32 = 1 << 2;
+/// Key usage bit `dataEncipherment`.
+pub const EZLA_KEY_USAGE_DATA_ENCIPHERMENT: u32 = 1 << 3;
+/// Key usage bit `keyAgreement`.
+pub const EZLA_KEY_USAGE_KEY_AGREEMENT: u32 = 1 << 4;
+/// Key usage bit `keyCertSign`.
+pub const EZLA_KEY_USAGE_KEY_CERT_SIGN: u32 = 1 << 5;
+/// Key usage bit `cRLSign`.
+pub const EZLA_KEY_USAGE_CRL_SIGN: u32 = 1 << 6;
+/// Key usage bit `encipherOnly`.
+pub const EZLA_KEY_USAGE_ENCIPHER_ONLY: u32 = 1 << 7;
+/// Key usage bit `decipherOnly`.
+pub const EZLA_KEY_USAGE_DECIPHER_ONLY: u32 = 1 << 8;
+
+/// The key usage extension as `EZLA_KEY_USAGE_*` bits (RFC 5280 §4.2.1.3); 0 when the
+/// certificate has no key usage extension or when `cert` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_certificate_key_usage(cert: *const ezla_certificate) -> u32 {
+    boundary::getter(0, || {
+        boundary::opt_ref(cert)
+            .and_then(|c| c.inner.key_usage())
+            .map_or(0, |k| u32::from(k.bits()))
+    })
+}
+
 /// Whether the certificate is a CA certificate (basic constraints `cA`); false when `cert`
 /// is NULL.
 #[unsafe(no_mangle)]

@@ -295,6 +295,10 @@ static void test_certificate(void) {
   CHECK(ezla_certificate_not_before(cert) < ezla_certificate_not_after(cert));
   CHECK(ezla_certificate_not_after(cert) - ezla_certificate_not_before(cert) > 4 * 365 * DAY);
   CHECK(!ezla_certificate_is_ca(cert));
+  CHECK(ezla_certificate_key_usage(cert) ==
+        (EZLA_KEY_USAGE_DIGITAL_SIGNATURE | EZLA_KEY_USAGE_NON_REPUDIATION));
+  CHECK(ezla_certificate_key_usage(ca_cert) ==
+        (EZLA_KEY_USAGE_KEY_CERT_SIGN | EZLA_KEY_USAGE_CRL_SIGN));
   CHECK(ezla_certificate_pesel(ca_cert) == NULL);
 
   /* NULL objects: NULL / 0 / false. */
@@ -309,6 +313,7 @@ static void test_certificate(void) {
   CHECK(ezla_certificate_not_before(NULL) == 0);
   CHECK(ezla_certificate_not_after(NULL) == 0);
   CHECK(!ezla_certificate_is_ca(NULL));
+  CHECK(ezla_certificate_key_usage(NULL) == 0);
 
   CHECK_RC(ezla_certificate_to_der(NULL, &der, NULL), EZLA_RESULT_NULL_PARAMETER);
   CHECK_RC(ezla_certificate_to_der(cert, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
