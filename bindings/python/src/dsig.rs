@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use ezla_core::crypto::{DigestAlgorithm, Signer};
+use ezla_core::crypto::DigestAlgorithm;
 use ezla_core::dsig::{
     self, CertificateValidator, Coverage, DSIG_NS, KeySelection, SignatureSpec, Trust, Verifier,
     VerifyPolicy,
@@ -17,39 +17,47 @@ use time::OffsetDateTime;
 
 use crate::convert::{bytes, from_datetime, invalid};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, PyIdentity, certificates_from};
+use crate::pki::{PyCertificate, certificates_from};
+use crate::signer::with_signer;
 
 /// Signs `xml` with an enveloped XML-DSig signature (exclusive C14N, RSA-SHA256 or
 /// ECDSA-SHA256, one reference `URI=""` with the enveloped-signature transform, the signer's
 /// certificate in `X509Data`) appended to the document element; the original bytes are kept.
-/// For e-ZLA documents use `sign_xades`.
+/// `identity` is an `Identity` or an `ExternalSigner`. For e-ZLA documents use `sign_xades`.
 #[pyfunction]
 #[pyo3(signature = (xml, identity, *, include_chain = false, allow_invalid_certificate = false))]
 pub(crate) fn sign_xmldsig<'py>(
     py: Python<'py>,
     xml: PyBackedBytes,
-    identity: &PyIdentity,
+    identity: &Bound<'py, PyAny>,
     include_chain: bool,
     allow_invalid_certificate: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let id = &identity.inner;
-    let signed = py
-        .detach(|| -> CoreResult<Vec<u8>> {
-            if !allow_invalid_certificate {
-                id.certificate.check_valid_at(OffsetDateTime::now_utc())?;
-            }
-            let mut spec =
-                SignatureSpec::enveloped(id.public_key().kind(), DigestAlgorithm::Sha256);
-            spec.key_info.certificates = vec![id.certificate.to_der().to_vec()];
-            if include_chain {
-                spec.key_info
-                    .certificates
-                    .extend(id.chain.iter().map(|c| c.to_der().to_vec()));
-            }
-            dsig::sign_enveloped(&xml, &spec, id, &dsig::SignOptions::default())
-        })
-        .map_err(to_py)?;
-    Ok(bytes(py, &signed))
+    with_signer(identity, |s| {
+        let signed = py
+            .detach(|| -> CoreResult<Vec<u8>> {
+                let certificate = s.certificate();
+                if certificate.public_key() != s.signer().public_key() {
+                    return Err(Error::KeyCertificateMismatch {
+                        subject: certificate.subject().to_rfc4514(),
+                    });
+                }
+                if !allow_invalid_certificate {
+                    certificate.check_valid_at(OffsetDateTime::now_utc())?;
+                }
+                let mut spec =
+                    SignatureSpec::enveloped(s.signer().key_kind(), DigestAlgorithm::Sha256);
+                spec.key_info.certificates = vec![certificate.to_der().to_vec()];
+                if include_chain {
+                    spec.key_info
+                        .certificates
+                        .extend(s.chain().iter().map(|c| c.to_der().to_vec()));
+                }
+                dsig::sign_enveloped(&xml, &spec, s.signer(), &dsig::SignOptions::default())
+            })
+            .map_err(|e| s.error(e))?;
+        Ok(bytes(py, &signed))
+    })
 }
 
 /// Verifies the document's only enveloped XML-DSig signature, which must cover the whole

@@ -10,6 +10,7 @@ mod dsig;
 mod errors;
 mod kedu;
 mod pki;
+mod signer;
 mod xades;
 
 /// The native module.
@@ -24,6 +25,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pki::PyPrivateKey>()?;
     m.add_class::<pki::PyCertificateRequest>()?;
     m.add_class::<pki::PyIdentity>()?;
+    m.add_class::<signer::PyExternalSigner>()?;
     m.add_class::<pki::PyTestCa>()?;
     m.add_function(wrap_pyfunction!(xades::sign_xades, m)?)?;
     m.add_function(wrap_pyfunction!(xades::verify_xades, m)?)?;

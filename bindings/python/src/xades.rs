@@ -16,7 +16,8 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::convert::{bytes, from_datetime, invalid, to_datetime};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, PyIdentity, certificates_from};
+use crate::pki::{PyCertificate, certificates_from};
+use crate::signer::with_signer;
 
 fn profile(name: &str) -> PyResult<Profile> {
     Profile::from_name(name).ok_or_else(|| {
@@ -29,6 +30,7 @@ fn profile(name: &str) -> PyResult<Profile> {
 
 /// Signs an e-ZLA (or any UTF-8 XML) document with an enveloped XAdES-BES signature and
 /// returns the document with the signature spliced in (the original bytes are kept).
+/// `identity` is an `Identity` or an `ExternalSigner`.
 #[pyfunction]
 #[pyo3(signature = (xml, identity, *, profile = "zus", signing_time = None,
     signing_certificate = "v1", include_chain = false, allow_cosigning = false,
@@ -37,7 +39,7 @@ fn profile(name: &str) -> PyResult<Profile> {
 pub(crate) fn sign_xades<'py>(
     py: Python<'py>,
     xml: PyBackedBytes,
-    identity: &PyIdentity,
+    identity: &Bound<'py, PyAny>,
     profile: &str,
     signing_time: Option<&Bound<'_, PyAny>>,
     signing_certificate: &str,
@@ -66,11 +68,12 @@ pub(crate) fn sign_xades<'py>(
     options.include_chain = include_chain;
     options.allow_cosigning = allow_cosigning;
     options.allow_invalid_certificate = allow_invalid_certificate;
-    let id = &identity.inner;
-    let signed = py
-        .detach(|| xades::sign_with_identity(&xml, id, &options))
-        .map_err(to_py)?;
-    Ok(bytes(py, &signed))
+    with_signer(identity, |s| {
+        let signed = py
+            .detach(|| xades::sign(&xml, s.signer(), s.certificate(), s.chain(), &options))
+            .map_err(|e| s.error(e))?;
+        Ok(bytes(py, &signed))
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

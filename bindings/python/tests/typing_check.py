@@ -21,6 +21,8 @@ def strictly_typed_use(document: bytes) -> List[str]:
     days: int = status.days_left
     pesel: Optional[str] = cert.pesel
     signed: bytes = ezla.sign_xades(document, opened, profile="xades-bes", include_chain=True)
+    external = ezla.ExternalSigner(cert, lambda algorithm, message: b"", chain=[ca.certificate])
+    ezla.sign_xmldsig(document, external)
     report: ezla.VerificationReport = ezla.verify_xades(signed, trust=[ca.certificate, b"..."])
     when: Optional[datetime.datetime] = report.signing_time
     key = ezla.PrivateKey.generate()

@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Tuple, Union, final
 
 __all__ = [
     "__version__",
@@ -14,6 +14,7 @@ __all__ = [
     "PrivateKey",
     "CertificateRequest",
     "Identity",
+    "ExternalSigner",
     "TestCa",
     "sign_xades",
     "verify_xades",
@@ -35,6 +36,7 @@ __version__: str
 DEFAULT_PFX_ITERATIONS: int
 
 _CertificateLike = Union["Certificate", bytes]
+_Signer = Union["Identity", "ExternalSigner"]
 
 def _error_codes() -> List[Tuple[int, str, str]]: ...
 def _raise_for_code(code: int) -> None: ...
@@ -219,6 +221,22 @@ class Identity:
     ) -> bytes: ...
 
 @final
+class ExternalSigner:
+    """A signer whose private key lives outside ezla (smart card, HSM, KMS)."""
+
+    def __new__(
+        cls,
+        certificate: Certificate,
+        sign: Callable[[str, bytes], bytes],
+        *,
+        chain: Optional[Iterable[_CertificateLike]] = None,
+    ) -> ExternalSigner: ...
+    @property
+    def certificate(self) -> Certificate: ...
+    @property
+    def chain(self) -> List[Certificate]: ...
+
+@final
 class TestCa:
     """Tests and demos only: a throw-away CA issuing ZUS-like doctor certificates."""
 
@@ -249,7 +267,7 @@ class TestCa:
 
 def sign_xades(
     xml: bytes,
-    identity: Identity,
+    identity: _Signer,
     *,
     profile: str = ...,
     signing_time: Optional[datetime.datetime] = None,
@@ -338,7 +356,7 @@ class ReferenceInfo:
 
 def sign_xmldsig(
     xml: bytes,
-    identity: Identity,
+    identity: _Signer,
     *,
     include_chain: bool = False,
     allow_invalid_certificate: bool = False,
