@@ -3,14 +3,14 @@
 //! An e-ZLA (*elektroniczne zaświadczenie lekarskie*) is a KEDU XML document in the namespace
 //! [`KED_ZLA_NS`], whose body `ZUSZLA` has the sections I–VIII. Each certificate is a pair:
 //! the ORYGINAŁ, and the KOPIA for the payer, which never carries the ICD-10 code. Both are
-//! written from one [`Zla`] model. Mistakes are corrected by a cancellation (AZLA) and a
+//! written from one [`Zla`] model. Mistakes are corrected by a cancellation ([`azla`]) and a
 //! new certificate.
 //!
 //! * [`Zla`] — the model, with a JSON form (serde, [`Zla::from_json`]).
 //! * [`Zla::validate`] — every problem at once, errors and warnings, each with its field path.
 //! * [`Zla::to_xml`] / [`Zla::from_xml`] — the exact XML ZUS expects, and back.
 //! * [`check`] — validate a document read from XML.
-//! * planning — split a requested period into retroactive and current certificates, one pair
+//! * [`plan`] — split a requested period into retroactive and current certificates, one pair
 //!   per payer.
 //!
 //! ```
@@ -50,8 +50,10 @@
 //! ZUS-validated samples and ZUS's answers, and where they are our inference the rule says so
 //! ([`Problem::inferred`]). `docs/kedu.md` lists every field and rule with its source.
 
+pub mod azla;
 pub mod codes;
 mod model;
+pub mod plan;
 mod read;
 mod validate;
 mod write;
