@@ -5,6 +5,7 @@
 //! error code.
 
 mod cert;
+mod kedu;
 mod password;
 
 use std::process::ExitCode;
@@ -19,17 +20,23 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size difference between the command groups does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Certificates: inspect, watch expiry, request, bundle, convert (and a test CA).
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
+    #[command(subcommand)]
+    Kedu(kedu::KeduCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Cert(command) => cert::run(command),
+        Command::Kedu(command) => kedu::run(command),
     };
     result.unwrap_or_else(|e| {
         report(&e);
