@@ -601,7 +601,7 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
                 "niezdolnosc.opieka.kod_pokrewienstwa",
                 "IV/p9/p1",
                 "opieka",
-                ZUS,
+                INFERRED,
                 "care for a family member needs the kinship code",
             );
         }
@@ -610,7 +610,7 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
                 "niezdolnosc.opieka.data_urodzenia",
                 "IV/p9/p2",
                 "opieka",
-                ZUS,
+                INFERRED,
                 "care for a family member needs the birth date of the person cared for",
             ),
             Some(d) => {
