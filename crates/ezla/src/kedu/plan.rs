@@ -58,10 +58,13 @@ pub fn podziel_okres(od: Date, do_: Date, data_wystawienia: Date) -> Result<Vec<
             format!("the period ends ({do_}) before it starts ({od})"),
         ));
     }
-    let granica = data_wystawienia - Duration::days(DNI_WSTECZ);
+    let out_of_range = || Error::invalid_argument("data_wystawienia", "date out of range");
+    let granica = data_wystawienia
+        .checked_sub(Duration::days(DNI_WSTECZ))
+        .ok_or_else(out_of_range)?;
     let mut parts = Vec::with_capacity(2);
     if od < granica {
-        let last = do_.min(granica - Duration::days(1));
+        let last = do_.min(granica.previous_day().ok_or_else(out_of_range)?);
         parts.push(Czesc {
             rodzaj: Rodzaj::Wsteczne,
             okres: Okres::new(od, last),
@@ -194,6 +197,9 @@ mod tests {
         );
         let e = podziel_okres(date!(2026 - 12 - 08), date!(2026 - 12 - 07), issued)
             .expect_err("reversed");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
+        // The extremes of the date range are refused, not a panic.
+        let e = podziel_okres(Date::MIN, Date::MIN, Date::MIN).expect_err("MIN");
         assert_eq!(e.code(), ErrorCode::InvalidArgument);
     }
 

@@ -701,6 +701,27 @@ fn backdating_within_three_days_needs_no_justification() {
 }
 
 #[test]
+fn extreme_dates_are_reported_not_panicked_on() {
+    let mut zla = przyklad();
+    if let Some(w) = zla.wystawienie.as_mut() {
+        w.data_wystawienia = Some(Date::MIN);
+    }
+    if let Some(n) = zla.niezdolnosc.as_mut() {
+        n.okres = Some(Okres::new(Date::MIN, Date::MAX));
+        n.pobyt_w_szpitalu = None;
+    }
+    let v = zla.validate(TODAY);
+    // Date::MAX (9999-12-31) is in range; Date::MIN is not.
+    for path in ["wystawienie.data_wystawienia", "niezdolnosc.okres.od"] {
+        assert!(
+            has(&v, path, "data", Severity::Error),
+            "{path}: {:?}",
+            v.problems
+        );
+    }
+}
+
+#[test]
 fn a_passport_holder_needs_a_birth_date() {
     let mut zla = przyklad();
     if let Some(u) = zla.ubezpieczony.as_mut() {

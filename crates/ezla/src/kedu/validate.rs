@@ -804,8 +804,9 @@ fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
         .as_ref()
         .and_then(|n| n.okres.as_ref())
         .and_then(|o| o.od);
-    if let (Some(od), Some(d)) = (start, issued) {
-        let limit = d - Duration::days(DNI_WSTECZ);
+    // (Date::MIN has no "3 days before"; `data` already reports such a date.)
+    let limit = issued.and_then(|d| Some((d, d.checked_sub(Duration::days(DNI_WSTECZ))?)));
+    if let (Some(od), Some((d, limit))) = (start, limit) {
         if od < limit && !justified {
             c.error(
                 "wystawienie.uzasadnienie_wsteczne",
