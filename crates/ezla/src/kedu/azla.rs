@@ -92,8 +92,7 @@ impl Azla {
 
     /// Reads the JSON form ([`ErrorCode::JsonMalformed`](crate::ErrorCode) on errors).
     pub fn from_json(json: &str) -> Result<Azla> {
-        serde_json::from_str(json)
-            .map_err(|e| Error::malformed(crate::error::Format::Json, "AZLA JSON", e.to_string()))
+        serde_json::from_str(json).map_err(|e| super::json_error(json, &e, "AZLA JSON"))
     }
 
     /// The JSON form, pretty-printed.

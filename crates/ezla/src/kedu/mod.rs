@@ -207,6 +207,23 @@ impl WriteOptions {
     }
 }
 
+/// A JSON error with serde's message (field, line, column) and the offending line quoted,
+/// which names the field when serde's message does not (`invalid type: ...`).
+pub(crate) fn json_error(json: &str, e: &serde_json::Error, what: &str) -> Error {
+    let mut detail = e.to_string();
+    let line = json
+        .lines()
+        .nth(e.line().saturating_sub(1))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && e.line() > 0);
+    if let Some(line) = line {
+        let shown: String = line.chars().take(80).collect();
+        let more = if shown.len() < line.len() { "…" } else { "" };
+        detail.push_str(&format!(": `{shown}{more}`"));
+    }
+    Error::malformed(Format::Json, what, detail)
+}
+
 /// Today's date in UTC.
 pub(crate) fn today_utc() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -216,8 +233,7 @@ impl Zla {
     /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
     /// serde's message, which names the field and gives the line and column.
     pub fn from_json(json: &str) -> Result<Zla> {
-        serde_json::from_str(json)
-            .map_err(|e| Error::malformed(Format::Json, "e-ZLA JSON", e.to_string()))
+        serde_json::from_str(json).map_err(|e| json_error(json, &e, "e-ZLA JSON"))
     }
 
     /// The JSON form, pretty-printed.
@@ -256,6 +272,14 @@ impl Zla {
         let today = options.today.unwrap_or_else(today_utc);
         validate::validate(&model, today, Purpose::Write(wariant)).into_result()?;
         Ok(write::write(&model, wariant, options))
+    }
+
+    /// Writes both documents of the pair: `(ORYGINAŁ, KOPIA)`. See [`Zla::to_xml`].
+    pub fn to_xml_pair(&self, options: &WriteOptions) -> Result<(Vec<u8>, Vec<u8>)> {
+        Ok((
+            self.to_xml(Wariant::Oryginal, options)?,
+            self.to_xml(Wariant::Kopia, options)?,
+        ))
     }
 
     /// Parses a KEDU ZLA document (signed or not). Errors:

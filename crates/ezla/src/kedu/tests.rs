@@ -248,6 +248,10 @@ fn the_example_is_valid_and_both_documents_round_trip() {
     }
     assert_eq!(zk, expected);
     assert_eq!(Zla::from_pair(&o, &k).expect("pair"), zla);
+    assert_eq!(
+        zla.to_xml_pair(&options).expect("pair"),
+        (o.clone(), k.clone())
+    );
 
     let text = String::from_utf8(o).expect("UTF-8");
     assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\""));
@@ -316,6 +320,12 @@ fn json_round_trip_and_errors() {
     let e = Zla::from_json("{\"wystawienie\": {\"data_wystawienia\": \"2026-13-01\"}}")
         .expect_err("date");
     assert!(e.to_string().contains("2026-13-01"), "{e}");
+    let e = Zla::from_json("{\n  \"lekarz\": {\n    \"imie\": 5\n  }\n}").expect_err("type");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("line 3") && msg.contains("`\"imie\": 5`"),
+        "{msg}"
+    );
     let e = Zla::from_json("{\"niezdolnosc\": {\"wskazanie\": \"3\"}}").expect_err("code");
     assert!(e.to_string().contains("unknown indication `3`"), "{e}");
     // An empty object is a model with every section missing: a validation matter.
