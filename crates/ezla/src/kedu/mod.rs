@@ -308,22 +308,27 @@ impl Zla {
                 detail: format!("expected an ORYGINAŁ and a KOPIA, got {wo} and {wk}"),
             });
         }
-        let mut merged = k.clone();
-        merged.id_dokumentu.oryginal = o.id_dokumentu.oryginal.clone();
-        if let (Some(m), Some(n)) = (merged.niezdolnosc.as_mut(), o.niezdolnosc.as_ref()) {
-            m.kod_choroby = n.kod_choroby.clone();
+        if k.niezdolnosc
+            .as_ref()
+            .is_some_and(|n| n.kod_choroby.is_some())
+        {
+            return Err(Error::DocumentMalformed {
+                detail: "/KEDU/ZUSZLA/IV/p8: the KOPIA carries the ICD-10 code".into(),
+            });
         }
-        if merged != o.clone().with_id_kopii(k.id_dokumentu.kopia) {
+        let mut merged = o;
+        merged.id_dokumentu.kopia = k.id_dokumentu.kopia.clone();
+        let mut without_icd = merged.clone();
+        without_icd.id_dokumentu.oryginal = None;
+        if let Some(n) = without_icd.niezdolnosc.as_mut() {
+            n.kod_choroby = None;
+        }
+        if without_icd != k {
             return Err(Error::DocumentMalformed {
                 detail: "the ORYGINAŁ and the KOPIA describe different certificates".into(),
             });
         }
         Ok(merged)
-    }
-
-    fn with_id_kopii(mut self, id: Option<String>) -> Self {
-        self.id_dokumentu.kopia = id;
-        self
     }
 }
 

@@ -192,6 +192,15 @@ fn samples_read_as_the_field_map_says() {
         Zla::from_pair(&k, &o).expect_err("swapped").code(),
         ErrorCode::DocumentMalformed
     );
+    let other = String::from_utf8_lossy(&k).replace("Jakubowski", "Jakubowska");
+    let e = Zla::from_pair(&o, other.as_bytes()).expect_err("different");
+    assert!(e.to_string().contains("different certificates"), "{e}");
+    let with_icd = String::from_utf8_lossy(&k).replace("<p3>2</p3>", "<p3>2</p3><p8>K02</p8>");
+    let e = Zla::from_pair(&o, with_icd.as_bytes()).expect_err("ICD in KOPIA");
+    assert!(
+        e.to_string().contains("KOPIA carries the ICD-10 code"),
+        "{e}"
+    );
 }
 
 /// ZUS answered the samples with warnings only (W145: no series and number; 185: id not
