@@ -493,3 +493,58 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The split covers the requested period exactly, in order, without overlap; the
+    /// current part needs no justification, the retroactive part lies wholly before the limit.
+    #[test]
+    fn splitting_covers_the_period(start in -400i64..400, length in 0i64..400) {
+        let od = TODAY + Duration::days(start);
+        let do_ = od + Duration::days(length);
+        let parts = plan::podziel_okres(od, do_, TODAY)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(!parts.is_empty() && parts.len() <= 2);
+        let limit = TODAY - Duration::days(DNI_WSTECZ);
+        let mut next = od;
+        for p in &parts {
+            let (a, b) = (p.okres.od.unwrap_or(Date::MIN), p.okres.do_.unwrap_or(Date::MIN));
+            prop_assert_eq!(a, next);
+            prop_assert!(a <= b);
+            match p.rodzaj {
+                plan::Rodzaj::Wsteczne => prop_assert!(b < limit),
+                plan::Rodzaj::Biezace => prop_assert!(a >= limit),
+            }
+            next = b + Duration::days(1);
+        }
+        prop_assert_eq!(next, do_ + Duration::days(1));
+    }
+
+    /// A valid cancellation of a valid certificate round-trips through XML and JSON.
+    #[test]
+    fn cancellations_round_trip(
+        zla in zla(),
+        przyczyna in prop::sample::select(codes::PrzyczynaAnulowania::ALL),
+        uzasadnienie in opt(tekst()),
+        ago in 0i64..100,
+    ) {
+        let sn = zla.seria_numer.clone().unwrap_or(SeriaNumer { seria: "ZY".into(), numer: "7654321".into() });
+        let mut a = azla::Azla {
+            anulowane_zla: sn,
+            przyczyna: Some(przyczyna),
+            uzasadnienie,
+            lekarz: zla.lekarz.clone(),
+            data: Some(TODAY - Duration::days(ago)),
+            ..azla::Azla::default()
+        };
+        if przyczyna == codes::PrzyczynaAnulowania::InnyPowod && a.uzasadnienie.is_none() {
+            a.uzasadnienie = Some("inny".into());
+        }
+        prop_assert!(a.validate(TODAY).is_valid());
+        let xml = a.to_xml(&WriteOptions::default().with_today(TODAY))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&azla::Azla::from_xml(&xml).map_err(|e| TestCaseError::fail(e.to_string()))?, &a);
+        prop_assert_eq!(azla::Azla::from_json(&a.to_json()).map_err(|e| TestCaseError::fail(e.to_string()))?, a);
+    }
+}
