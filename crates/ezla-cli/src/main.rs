@@ -5,6 +5,7 @@
 //! error code.
 
 mod cert;
+mod kedu;
 mod password;
 mod signature;
 
@@ -20,6 +21,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size difference between the command groups does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Certificates: inspect, watch expiry, request, bundle, convert (and a test CA).
@@ -30,6 +33,9 @@ enum Command {
     /// Verify a XAdES-BES signature strictly and report who signed what and when. Exit status:
     /// 0 valid, 1 invalid (the reason is printed), other non-zero for unusable arguments.
     Verify(signature::VerifyArgs),
+    /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
+    #[command(subcommand)]
+    Kedu(kedu::KeduCommand),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
         Command::Cert(command) => cert::run(command),
         Command::Sign(a) => signature::sign(&a),
         Command::Verify(a) => signature::verify(&a),
+        Command::Kedu(command) => kedu::run(command),
     };
     result.unwrap_or_else(|e| {
         report(&e);

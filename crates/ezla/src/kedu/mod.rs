@@ -3,14 +3,14 @@
 //! An e-ZLA (*elektroniczne zaświadczenie lekarskie*) is a KEDU XML document in the namespace
 //! [`KED_ZLA_NS`], whose body `ZUSZLA` has the sections I–VIII. Each certificate is a pair:
 //! the ORYGINAŁ, and the KOPIA for the payer, which never carries the ICD-10 code. Both are
-//! written from one [`Zla`] model. Mistakes are corrected by a cancellation (AZLA) and a
+//! written from one [`Zla`] model. Mistakes are corrected by a cancellation ([`azla`]) and a
 //! new certificate.
 //!
 //! * [`Zla`] — the model, with a JSON form (serde, [`Zla::from_json`]).
 //! * [`Zla::validate`] — every problem at once, errors and warnings, each with its field path.
 //! * [`Zla::to_xml`] / [`Zla::from_xml`] — the exact XML ZUS expects, and back.
 //! * [`check`] — validate a document read from XML.
-//! * planning — split a requested period into retroactive and current certificates, one pair
+//! * [`plan`] — split a requested period into retroactive and current certificates, one pair
 //!   per payer.
 //!
 //! ```
@@ -50,12 +50,16 @@
 //! ZUS-validated samples and ZUS's answers, and where they are our inference the rule says so
 //! ([`Problem::inferred`]). `docs/kedu.md` lists every field and rule with its source.
 
+pub mod azla;
 pub mod codes;
 mod model;
+pub mod plan;
 mod read;
 mod validate;
 mod write;
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
 
@@ -203,6 +207,23 @@ impl WriteOptions {
     }
 }
 
+/// A JSON error with serde's message (field, line, column) and the offending line quoted,
+/// which names the field when serde's message does not (`invalid type: ...`).
+pub(crate) fn json_error(json: &str, e: &serde_json::Error, what: &str) -> Error {
+    let mut detail = e.to_string();
+    let line = json
+        .lines()
+        .nth(e.line().saturating_sub(1))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && e.line() > 0);
+    if let Some(line) = line {
+        let shown: String = line.chars().take(80).collect();
+        let more = if shown.len() < line.len() { "…" } else { "" };
+        detail.push_str(&format!(": `{shown}{more}`"));
+    }
+    Error::malformed(Format::Json, what, detail)
+}
+
 /// Today's date in UTC.
 pub(crate) fn today_utc() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -212,8 +233,7 @@ impl Zla {
     /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
     /// serde's message, which names the field and gives the line and column.
     pub fn from_json(json: &str) -> Result<Zla> {
-        serde_json::from_str(json)
-            .map_err(|e| Error::malformed(Format::Json, "e-ZLA JSON", e.to_string()))
+        serde_json::from_str(json).map_err(|e| json_error(json, &e, "e-ZLA JSON"))
     }
 
     /// The JSON form, pretty-printed.
@@ -254,6 +274,14 @@ impl Zla {
         Ok(write::write(&model, wariant, options))
     }
 
+    /// Writes both documents of the pair: `(ORYGINAŁ, KOPIA)`. See [`Zla::to_xml`].
+    pub fn to_xml_pair(&self, options: &WriteOptions) -> Result<(Vec<u8>, Vec<u8>)> {
+        Ok((
+            self.to_xml(Wariant::Oryginal, options)?,
+            self.to_xml(Wariant::Kopia, options)?,
+        ))
+    }
+
     /// Parses a KEDU ZLA document (signed or not). Errors:
     /// [`Error::DocumentMalformed`] for a document of an unknown shape, XML errors
     /// (`XmlMalformed`, `XmlDtdForbidden`, ...) for XML that is not well-formed or not safe.
@@ -280,22 +308,27 @@ impl Zla {
                 detail: format!("expected an ORYGINAŁ and a KOPIA, got {wo} and {wk}"),
             });
         }
-        let mut merged = k.clone();
-        merged.id_dokumentu.oryginal = o.id_dokumentu.oryginal.clone();
-        if let (Some(m), Some(n)) = (merged.niezdolnosc.as_mut(), o.niezdolnosc.as_ref()) {
-            m.kod_choroby = n.kod_choroby.clone();
+        if k.niezdolnosc
+            .as_ref()
+            .is_some_and(|n| n.kod_choroby.is_some())
+        {
+            return Err(Error::DocumentMalformed {
+                detail: "/KEDU/ZUSZLA/IV/p8: the KOPIA carries the ICD-10 code".into(),
+            });
         }
-        if merged != o.clone().with_id_kopii(k.id_dokumentu.kopia) {
+        let mut merged = o;
+        merged.id_dokumentu.kopia = k.id_dokumentu.kopia.clone();
+        let mut without_icd = merged.clone();
+        without_icd.id_dokumentu.oryginal = None;
+        if let Some(n) = without_icd.niezdolnosc.as_mut() {
+            n.kod_choroby = None;
+        }
+        if without_icd != k {
             return Err(Error::DocumentMalformed {
                 detail: "the ORYGINAŁ and the KOPIA describe different certificates".into(),
             });
         }
         Ok(merged)
-    }
-
-    fn with_id_kopii(mut self, id: Option<String>) -> Self {
-        self.id_dokumentu.kopia = id;
-        self
     }
 }
 

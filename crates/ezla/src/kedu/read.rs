@@ -30,17 +30,26 @@ pub struct DokumentZla {
     pub podpisany: bool,
 }
 
-fn malformed(el: &Element<'_, '_>, detail: impl std::fmt::Display) -> Error {
+pub(super) fn malformed(el: &Element<'_, '_>, detail: impl std::fmt::Display) -> Error {
     Error::DocumentMalformed {
         detail: format!("{}: {detail}", el.path()),
     }
 }
 
-type Slots<'d, 'a> = Vec<Option<Element<'d, 'a>>>;
+pub(super) type Slots<'d, 'a> = Vec<Option<Element<'d, 'a>>>;
 
 /// The children of `el` sorted into `names`, in order, each at most once; anything else
 /// (unknown elements, text, elements out of order) is refused.
 fn slots<'d, 'a: 'd>(el: Element<'d, 'a>, names: &[&str]) -> Result<Slots<'d, 'a>> {
+    slots_in(el, KED_ZLA_NS, names)
+}
+
+/// [`slots`] for elements in the namespace `ns`.
+pub(super) fn slots_in<'d, 'a: 'd>(
+    el: Element<'d, 'a>,
+    ns: &str,
+    names: &[&str],
+) -> Result<Slots<'d, 'a>> {
     let mut out: Slots<'d, 'a> = vec![None; names.len()];
     let mut last: Option<usize> = None;
     for node in el.node.children() {
@@ -53,11 +62,11 @@ fn slots<'d, 'a: 'd>(el: Element<'d, 'a>, names: &[&str]) -> Result<Slots<'d, 'a
         let Some(child) = Element::new(node) else {
             continue; // comments and processing instructions
         };
-        if child.namespace() != Some(KED_ZLA_NS) {
+        if child.namespace() != Some(ns) {
             return Err(malformed(
                 &child,
                 format!(
-                    "element in namespace `{}`, expected {KED_ZLA_NS}",
+                    "element in namespace `{}`, expected {ns}",
                     child.namespace().unwrap_or("")
                 ),
             ));
@@ -81,27 +90,27 @@ fn slots<'d, 'a: 'd>(el: Element<'d, 'a>, names: &[&str]) -> Result<Slots<'d, 'a
     Ok(out)
 }
 
-fn slot<'d, 'a>(s: &Slots<'d, 'a>, i: usize) -> Option<Element<'d, 'a>> {
+pub(super) fn slot<'d, 'a>(s: &Slots<'d, 'a>, i: usize) -> Option<Element<'d, 'a>> {
     s.get(i).copied().flatten()
 }
 
 /// The text of a leaf element.
-fn leaf(el: Element<'_, '_>) -> Result<String> {
+pub(super) fn leaf(el: Element<'_, '_>) -> Result<String> {
     if el.children().next().is_some() {
         return Err(malformed(&el, "expected a value, found child elements"));
     }
     Ok(el.text())
 }
 
-fn opt_text(s: &Slots<'_, '_>, i: usize) -> Result<Option<String>> {
+pub(super) fn opt_text(s: &Slots<'_, '_>, i: usize) -> Result<Option<String>> {
     slot(s, i).map(leaf).transpose()
 }
 
-fn text(s: &Slots<'_, '_>, i: usize) -> Result<String> {
+pub(super) fn text(s: &Slots<'_, '_>, i: usize) -> Result<String> {
     Ok(opt_text(s, i)?.unwrap_or_default())
 }
 
-fn date(s: &Slots<'_, '_>, i: usize) -> Result<Option<time::Date>> {
+pub(super) fn date(s: &Slots<'_, '_>, i: usize) -> Result<Option<time::Date>> {
     let Some(el) = slot(s, i) else {
         return Ok(None);
     };
@@ -111,7 +120,7 @@ fn date(s: &Slots<'_, '_>, i: usize) -> Result<Option<time::Date>> {
         .ok_or_else(|| malformed(&el, format!("`{t}` is not a date (YYYY-MM-DD)")))
 }
 
-fn code<T>(
+pub(super) fn code<T>(
     s: &Slots<'_, '_>,
     i: usize,
     what: &str,

@@ -192,6 +192,15 @@ fn samples_read_as_the_field_map_says() {
         Zla::from_pair(&k, &o).expect_err("swapped").code(),
         ErrorCode::DocumentMalformed
     );
+    let other = String::from_utf8_lossy(&k).replace("Jakubowski", "Jakubowska");
+    let e = Zla::from_pair(&o, other.as_bytes()).expect_err("different");
+    assert!(e.to_string().contains("different certificates"), "{e}");
+    let with_icd = String::from_utf8_lossy(&k).replace("<p3>2</p3>", "<p3>2</p3><p8>K02</p8>");
+    let e = Zla::from_pair(&o, with_icd.as_bytes()).expect_err("ICD in KOPIA");
+    assert!(
+        e.to_string().contains("KOPIA carries the ICD-10 code"),
+        "{e}"
+    );
 }
 
 /// ZUS answered the samples with warnings only (W145: no series and number; 185: id not
@@ -248,6 +257,10 @@ fn the_example_is_valid_and_both_documents_round_trip() {
     }
     assert_eq!(zk, expected);
     assert_eq!(Zla::from_pair(&o, &k).expect("pair"), zla);
+    assert_eq!(
+        zla.to_xml_pair(&options).expect("pair"),
+        (o.clone(), k.clone())
+    );
 
     let text = String::from_utf8(o).expect("UTF-8");
     assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\""));
@@ -316,6 +329,12 @@ fn json_round_trip_and_errors() {
     let e = Zla::from_json("{\"wystawienie\": {\"data_wystawienia\": \"2026-13-01\"}}")
         .expect_err("date");
     assert!(e.to_string().contains("2026-13-01"), "{e}");
+    let e = Zla::from_json("{\n  \"lekarz\": {\n    \"imie\": 5\n  }\n}").expect_err("type");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("line 3") && msg.contains("`\"imie\": 5`"),
+        "{msg}"
+    );
     let e = Zla::from_json("{\"niezdolnosc\": {\"wskazanie\": \"3\"}}").expect_err("code");
     assert!(e.to_string().contains("unknown indication `3`"), "{e}");
     // An empty object is a model with every section missing: a validation matter.
@@ -698,6 +717,27 @@ fn backdating_within_three_days_needs_no_justification() {
         w.uzasadnienie_wsteczne = Some("pacjent nieprzytomny".into());
     }
     assert!(zla.validate(date!(2026 - 12 - 02)).problems.is_empty());
+}
+
+#[test]
+fn extreme_dates_are_reported_not_panicked_on() {
+    let mut zla = przyklad();
+    if let Some(w) = zla.wystawienie.as_mut() {
+        w.data_wystawienia = Some(Date::MIN);
+    }
+    if let Some(n) = zla.niezdolnosc.as_mut() {
+        n.okres = Some(Okres::new(Date::MIN, Date::MAX));
+        n.pobyt_w_szpitalu = None;
+    }
+    let v = zla.validate(TODAY);
+    // Date::MAX (9999-12-31) is in range; Date::MIN is not.
+    for path in ["wystawienie.data_wystawienia", "niezdolnosc.okres.od"] {
+        assert!(
+            has(&v, path, "data", Severity::Error),
+            "{path}: {:?}",
+            v.problems
+        );
+    }
 }
 
 #[test]

@@ -126,13 +126,15 @@ pub const DNI_WSTECZ: i64 = 3;
 /// Longest justification of a backdated certificate (WSDL `UzasadnienieZaswiadczeniaWstecznego`).
 pub const MAX_UZASADNIENIE: usize = 3000;
 
-struct Ctx {
-    problems: Vec<Problem>,
+/// Collects problems; `prefix` is the body element (`KEDU/ZUSZLA`).
+pub(super) struct Ctx {
+    pub(super) prefix: &'static str,
+    pub(super) problems: Vec<Problem>,
 }
 
 /// Whether the rule is inferred, for readability at call sites.
-const INFERRED: bool = true;
-const ZUS: bool = false;
+pub(super) const INFERRED: bool = true;
+pub(super) const ZUS: bool = false;
 
 impl Ctx {
     fn push(
@@ -146,7 +148,7 @@ impl Ctx {
     ) {
         self.problems.push(Problem {
             path: path.to_owned(),
-            element: format!("KEDU/ZUSZLA/{element}"),
+            element: format!("{}/{element}", self.prefix),
             message: message.into(),
             severity,
             rule,
@@ -154,7 +156,7 @@ impl Ctx {
         });
     }
 
-    fn error(
+    pub(super) fn error(
         &mut self,
         path: &str,
         element: &str,
@@ -165,7 +167,7 @@ impl Ctx {
         self.push(Severity::Error, path, element, rule, inferred, message);
     }
 
-    fn warning(
+    pub(super) fn warning(
         &mut self,
         path: &str,
         element: &str,
@@ -176,7 +178,7 @@ impl Ctx {
         self.push(Severity::Warning, path, element, rule, inferred, message);
     }
 
-    fn missing(&mut self, path: &str, element: &str) {
+    pub(super) fn missing(&mut self, path: &str, element: &str) {
         self.error(
             path,
             element,
@@ -186,7 +188,7 @@ impl Ctx {
         );
     }
 
-    fn missing_section(&mut self, path: &str, element: &str) {
+    pub(super) fn missing_section(&mut self, path: &str, element: &str) {
         self.error(
             path,
             element,
@@ -197,7 +199,7 @@ impl Ctx {
     }
 
     /// Characters XML 1.0 cannot carry, and blank-only values.
-    fn text(&mut self, path: &str, element: &str, value: &str) -> bool {
+    pub(super) fn text(&mut self, path: &str, element: &str, value: &str) -> bool {
         if let Some(c) = value.chars().find(|c| !xml_char(*c)) {
             self.error(
                 path,
@@ -212,7 +214,7 @@ impl Ctx {
     }
 
     /// A required text field.
-    fn required(&mut self, path: &str, element: &str, value: &str) -> bool {
+    pub(super) fn required(&mut self, path: &str, element: &str, value: &str) -> bool {
         if value.trim().is_empty() {
             self.missing(path, element);
             return false;
@@ -221,7 +223,7 @@ impl Ctx {
     }
 
     /// An optional text field: absent is fine, present must not be blank.
-    fn optional(&mut self, path: &str, element: &str, value: Option<&str>) -> bool {
+    pub(super) fn optional(&mut self, path: &str, element: &str, value: Option<&str>) -> bool {
         match value {
             None => false,
             Some(v) if v.trim().is_empty() => {
@@ -238,7 +240,7 @@ impl Ctx {
         }
     }
 
-    fn date_in_range(&mut self, path: &str, element: &str, date: Date) {
+    pub(super) fn date_in_range(&mut self, path: &str, element: &str, date: Date) {
         if !(1800..=9999).contains(&date.year()) {
             self.error(
                 path,
@@ -267,6 +269,7 @@ fn is_id(s: &str) -> bool {
 
 pub(crate) fn validate(zla: &Zla, today: Date, purpose: Purpose) -> Validation {
     let mut c = Ctx {
+        prefix: "KEDU/ZUSZLA",
         problems: Vec::new(),
     };
     id_dokumentu(&mut c, zla, purpose);
@@ -328,7 +331,7 @@ fn id_dokumentu(c: &mut Ctx, zla: &Zla, purpose: Purpose) {
     }
 }
 
-fn seria_numer(c: &mut Ctx, path: &str, element: &str, sn: &SeriaNumer) {
+pub(super) fn seria_numer(c: &mut Ctx, path: &str, element: &str, sn: &SeriaNumer) {
     if !(sn.seria.len() == 2 && sn.seria.bytes().all(|b| b.is_ascii_uppercase())) {
         c.error(
             &format!("{path}.seria"),
@@ -598,7 +601,7 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
                 "niezdolnosc.opieka.kod_pokrewienstwa",
                 "IV/p9/p1",
                 "opieka",
-                ZUS,
+                INFERRED,
                 "care for a family member needs the kinship code",
             );
         }
@@ -607,7 +610,7 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
                 "niezdolnosc.opieka.data_urodzenia",
                 "IV/p9/p2",
                 "opieka",
-                ZUS,
+                INFERRED,
                 "care for a family member needs the birth date of the person cared for",
             ),
             Some(d) => {
@@ -706,19 +709,25 @@ fn lekarz(c: &mut Ctx, zla: &Zla) {
         c.missing_section("lekarz", "VII");
         return;
     };
-    if c.required("lekarz.npwz", "VII/p1", &l.npwz) {
+    lekarz_fields(c, "lekarz", "VII", l);
+}
+
+/// The doctor's fields, under `path` and `element`.
+pub(super) fn lekarz_fields(c: &mut Ctx, path: &str, element: &str, l: &super::Lekarz) {
+    let (npwz, e1) = (format!("{path}.npwz"), format!("{element}/p1"));
+    if c.required(&npwz, &e1, &l.npwz) {
         if !all_digits(&l.npwz, 7) {
             c.error(
-                "lekarz.npwz",
-                "VII/p1",
+                &npwz,
+                &e1,
                 "npwz",
                 INFERRED,
                 format!("licence number `{}` must be seven digits", l.npwz),
             );
         } else if !npwz_check(l.npwz.as_bytes()) {
             c.warning(
-                "lekarz.npwz",
-                "VII/p1",
+                &npwz,
+                &e1,
                 "npwz",
                 INFERRED,
                 format!(
@@ -729,8 +738,12 @@ fn lekarz(c: &mut Ctx, zla: &Zla) {
             );
         }
     }
-    c.required("lekarz.imie", "VII/p2", &l.imie);
-    c.required("lekarz.nazwisko", "VII/p3", &l.nazwisko);
+    c.required(&format!("{path}.imie"), &format!("{element}/p2"), &l.imie);
+    c.required(
+        &format!("{path}.nazwisko"),
+        &format!("{element}/p3"),
+        &l.nazwisko,
+    );
 }
 
 fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
@@ -791,8 +804,9 @@ fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
         .as_ref()
         .and_then(|n| n.okres.as_ref())
         .and_then(|o| o.od);
-    if let (Some(od), Some(d)) = (start, issued) {
-        let limit = d - Duration::days(DNI_WSTECZ);
+    // (Date::MIN has no "3 days before"; `data` already reports such a date.)
+    let limit = issued.and_then(|d| Some((d, d.checked_sub(Duration::days(DNI_WSTECZ))?)));
+    if let (Some(od), Some((d, limit))) = (start, limit) {
         if od < limit && !justified {
             c.error(
                 "wystawienie.uzasadnienie_wsteczne",

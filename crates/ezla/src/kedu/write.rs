@@ -6,19 +6,26 @@ use super::{KED_ZLA_NS, Wariant, WriteOptions};
 use crate::xml::escape;
 
 /// A small indenting XML writer.
-struct Writer {
-    out: String,
-    depth: usize,
+pub(super) struct Writer {
+    pub(super) out: String,
+    pub(super) depth: usize,
 }
 
 impl Writer {
-    fn indent(&mut self) {
+    pub(super) fn new() -> Self {
+        Writer {
+            out: String::with_capacity(2048),
+            depth: 0,
+        }
+    }
+
+    pub(super) fn indent(&mut self) {
         for _ in 0..self.depth {
             self.out.push_str("  ");
         }
     }
 
-    fn open(&mut self, name: &str) {
+    pub(super) fn open(&mut self, name: &str) {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
@@ -26,7 +33,7 @@ impl Writer {
         self.depth += 1;
     }
 
-    fn close(&mut self, name: &str) {
+    pub(super) fn close(&mut self, name: &str) {
         self.depth = self.depth.saturating_sub(1);
         self.indent();
         self.out.push_str("</");
@@ -41,7 +48,7 @@ impl Writer {
         self.out.push_str("/>\n");
     }
 
-    fn leaf(&mut self, name: &str, value: &str) {
+    pub(super) fn leaf(&mut self, name: &str, value: &str) {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
@@ -52,13 +59,13 @@ impl Writer {
         self.out.push_str(">\n");
     }
 
-    fn opt(&mut self, name: &str, value: Option<&str>) {
+    pub(super) fn opt(&mut self, name: &str, value: Option<&str>) {
         if let Some(v) = value {
             self.leaf(name, v);
         }
     }
 
-    fn date(&mut self, name: &str, value: Option<time::Date>) {
+    pub(super) fn date(&mut self, name: &str, value: Option<time::Date>) {
         if let Some(d) = value {
             self.leaf(name, &format_date(d));
         }
@@ -71,7 +78,7 @@ impl Writer {
         self.close(name);
     }
 
-    fn seria_numer(&mut self, name: &str, sn: &SeriaNumer) {
+    pub(super) fn seria_numer(&mut self, name: &str, sn: &SeriaNumer) {
         self.open(name);
         self.leaf("p1", &sn.seria);
         self.leaf("p2", &sn.numer);
