@@ -674,6 +674,45 @@ typedef struct {
 } ezla_expiry;
 
 /**
+ * What a PKCS#12 file holds and how it is protected (from `ezla_pkcs12_inspect`).
+ */
+typedef struct {
+  /**
+   * Whether the file uses a legacy algorithm (a SHA-1 MAC, RC2 or 3DES): such files need
+   * `openssl pkcs12 -legacy` and are worth rewriting with `ezla_identity_to_pkcs12`.
+   */
+  bool legacy;
+  /**
+   * Whether the file has a password MAC.
+   */
+  bool has_mac;
+  /**
+   * The MAC's digest (`"SHA-1"`, `"SHA-256"`, ...; static), or NULL without a MAC.
+   */
+  const char *mac_digest;
+  /**
+   * The number of encryptions (containers and shrouded keys).
+   */
+  size_t encryptions;
+  /**
+   * The largest iteration count of any key derivation in the file (MAC included).
+   */
+  uint64_t max_iterations;
+  /**
+   * The number of private keys.
+   */
+  size_t keys;
+  /**
+   * The number of certificates.
+   */
+  size_t certificates;
+  /**
+   * The number of bags ezla skipped (CRLs, secrets, unknown types).
+   */
+  size_t skipped;
+} ezla_pkcs12_info;
+
+/**
  * The subject of a new certificate request. Every field is NUL-terminated UTF-8 or NULL
  * (absent). `common_name` defaults to "given_name surname" when both are set; `pesel` is
  * checked and written as `serialNumber=PNOPL-<PESEL>` (do not set `serial_number` too).
@@ -1207,6 +1246,17 @@ void ezla_private_key_free(ezla_private_key *key);
  * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
  */
 ezla_result ezla_identity_from_pkcs12(const uint8_t *data, size_t len, const char *password, uint64_t max_iterations, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
+ * Opens a PKCS#12 file like `ezla_identity_from_pkcs12` (same `password` and
+ * `max_iterations` rules) and describes it in `*info_out` without picking an identity: for
+ * telling legacy files apart, or for files that hold several keys or none.
+ *
+ * Errors: as `ezla_identity_from_pkcs12`, except the identity errors
+ * (`EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
+ * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`).
+ */
+ezla_result ezla_pkcs12_inspect(const uint8_t *data, size_t len, const char *password, uint64_t max_iterations, ezla_pkcs12_info *info_out, ezla_error **err_out);
 
 /**
  * `ezla_identity_from_pkcs12` on the file at `path` (NUL-terminated UTF-8). Errors also

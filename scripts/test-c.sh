@@ -150,6 +150,27 @@ run_example "monitor_certificates (mixed)" 2 \
   '^monitor_certificates: 5 checked: 3 valid, 1 renewal-window, 0 expiring, 1 expired, 0 not-yet-valid, 0 unreadable$' \
   "$T/bin/monitor_certificates" "$fx"
 
+# A legacy .pfx (RC2-40 certificates, 3DES key, SHA-1 MAC), as older ZUS files are: it opens,
+# and the monitor flags it.
+if command -v openssl >/dev/null; then
+  mkdir -p "$T/legacy"
+  openssl pkcs12 -in "$fx/doctor.pfx" -passin env:EZLA_PASSWORD -nodes -out "$T/legacy/all.pem"
+  openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -macalg sha1 \
+    -in "$T/legacy/all.pem" -passout env:EZLA_PASSWORD -out "$T/legacy/doctor-legacy.pfx"
+  rm "$T/legacy/all.pem"
+  run_example "certificate_expiry (legacy .pfx)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
+    "$T/bin/certificate_expiry" "$T/legacy/doctor-legacy.pfx"
+  out="$("$T/bin/monitor_certificates" "$T/legacy")"
+  grep -q "doctor-legacy.pfx .*(legacy .pfx: rewrite it in the modern format)" <<<"$out" || {
+    printf '%s\n' "$out" >&2
+    echo "monitor_certificates did not flag the legacy .pfx" >&2
+    exit 1
+  }
+  echo "  monitor_certificates (legacy .pfx): flagged"
+else
+  echo "note: openssl is absent; the legacy .pfx checks are skipped"
+fi
+
 echo "== C test suite under valgrind"
 for job in "static:$vg_static" "dynamic:$vg_dynamic"; do
   label="${job%%:*}"

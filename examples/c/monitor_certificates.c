@@ -35,22 +35,32 @@ static uint8_t *read_file(const char *path, size_t *len) {
   return data;
 }
 
-/* Opens one file; returns its certificate or NULL (with the reason printed). */
-static ezla_certificate *open_certificate(const char *path, int is_pfx) {
+/* Opens one file; returns its certificate or NULL (with the reason printed). Sets *legacy
+ * for a .pfx in a legacy format (RC2/3DES, SHA-1 MAC), which is worth rewriting. */
+static ezla_certificate *open_certificate(const char *path, int is_pfx, int *legacy) {
   ezla_certificate *cert = NULL;
   ezla_error *err = NULL;
   ezla_result rc;
-  if (is_pfx) {
+  size_t len = 0;
+  uint8_t *data = read_file(path, &len);
+  *legacy = 0;
+  if (data == NULL) {
+    rc = EZLA_RESULT_IO;
+  } else if (is_pfx) {
+    const char *password = getenv("EZLA_PASSWORD");
+    ezla_pkcs12_info info;
     ezla_identity *id = NULL;
-    rc = ezla_identity_from_pkcs12_file(path, getenv("EZLA_PASSWORD"), 0, &id, &err);
+    rc = ezla_pkcs12_inspect(data, len, password, 0, &info, &err);
+    if (rc == EZLA_RESULT_OK) {
+      *legacy = info.legacy;
+      rc = ezla_identity_from_pkcs12(data, len, password, 0, &id, &err);
+    }
     if (rc == EZLA_RESULT_OK) rc = ezla_identity_certificate(id, &cert, &err);
     ezla_identity_free(id);
   } else {
-    size_t len = 0;
-    uint8_t *data = read_file(path, &len);
-    rc = data ? ezla_certificate_from_bytes(data, len, &cert, &err) : EZLA_RESULT_IO;
-    free(data);
+    rc = ezla_certificate_from_bytes(data, len, &cert, &err);
   }
+  free(data);
   if (rc != EZLA_RESULT_OK) {
     printf("%-28s %-15s %s\n", path, "unreadable", err ? ezla_error_message(err) : ezla_result_description(rc));
     ezla_error_free(err);
@@ -93,8 +103,9 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < count; i++) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", argv[1], names[i]);
-    ezla_certificate *cert =
-        open_certificate(path, ends_with(names[i], ".pfx") || ends_with(names[i], ".p12"));
+    int legacy = 0;
+    ezla_certificate *cert = open_certificate(
+        path, ends_with(names[i], ".pfx") || ends_with(names[i], ".p12"), &legacy);
     ezla_expiry x;
     if (cert == NULL || ezla_certificate_expiry(cert, EZLA_NOW, &policy, &x, NULL) != EZLA_RESULT_OK) {
       if (cert != NULL) printf("%-28s %-15s\n", path, "unreadable");
@@ -102,8 +113,9 @@ int main(int argc, char **argv) {
       worst = 2;
     } else {
       const char *who = ezla_certificate_common_name(cert);
-      printf("%-28s %-15s %5lld days  %s\n", path, ezla_expiry_state_name(x.state),
-             (long long)x.days_left, who ? who : ezla_certificate_subject(cert));
+      printf("%-28s %-15s %5lld days  %s%s\n", path, ezla_expiry_state_name(x.state),
+             (long long)x.days_left, who ? who : ezla_certificate_subject(cert),
+             legacy ? "  (legacy .pfx: rewrite it in the modern format)" : "");
       if (x.state <= EZLA_EXPIRY_STATE_EXPIRED) tally[x.state]++;
       int level = x.state == EZLA_EXPIRY_STATE_VALID ? 0
                   : (x.state == EZLA_EXPIRY_STATE_RENEWAL_WINDOW || x.state == EZLA_EXPIRY_STATE_EXPIRING) ? 1

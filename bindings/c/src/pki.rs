@@ -4,8 +4,8 @@ use std::ffi::{CString, c_char};
 
 use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
 use ezla_core::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, Pkcs12Options,
-    keyfile,
+    Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, Pkcs12,
+    Pkcs12Options, keyfile,
 };
 
 use crate::boundary::{
@@ -686,6 +686,87 @@ pub extern "C" fn ezla_identity_from_pkcs12(
         write_box(out, ezla_identity::new(id));
         Ok(())
     })
+}
+
+/// What a PKCS#12 file holds and how it is protected (from `ezla_pkcs12_inspect`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ezla_pkcs12_info {
+    /// Whether the file uses a legacy algorithm (a SHA-1 MAC, RC2 or 3DES): such files need
+    /// `openssl pkcs12 -legacy` and are worth rewriting with `ezla_identity_to_pkcs12`.
+    pub legacy: bool,
+    /// Whether the file has a password MAC.
+    pub has_mac: bool,
+    /// The MAC's digest (`"SHA-1"`, `"SHA-256"`, ...; static), or NULL without a MAC.
+    pub mac_digest: *const c_char,
+    /// The number of encryptions (containers and shrouded keys).
+    pub encryptions: usize,
+    /// The largest iteration count of any key derivation in the file (MAC included).
+    pub max_iterations: u64,
+    /// The number of private keys.
+    pub keys: usize,
+    /// The number of certificates.
+    pub certificates: usize,
+    /// The number of bags ezla skipped (CRLs, secrets, unknown types).
+    pub skipped: usize,
+}
+
+/// Opens a PKCS#12 file like `ezla_identity_from_pkcs12` (same `password` and
+/// `max_iterations` rules) and describes it in `*info_out` without picking an identity: for
+/// telling legacy files apart, or for files that hold several keys or none.
+///
+/// Errors: as `ezla_identity_from_pkcs12`, except the identity errors
+/// (`EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
+/// `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_pkcs12_inspect(
+    data: *const u8,
+    len: usize,
+    password: *const c_char,
+    max_iterations: u64,
+    info_out: *mut ezla_pkcs12_info,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let data = arg_bytes(data, len, "data")?;
+        let password = arg_opt_str(password, "password")?;
+        let out = out_ptr(info_out, "info_out")?;
+        let p = Pkcs12::parse(data, password, &pkcs12_options(max_iterations))?;
+        let mac = p.info.mac.as_ref();
+        let max_iterations = p
+            .info
+            .encryptions
+            .iter()
+            .map(|e| e.iterations)
+            .chain(mac.map(|m| m.iterations))
+            .max()
+            .unwrap_or(0);
+        write(
+            out,
+            ezla_pkcs12_info {
+                legacy: p.info.is_legacy(),
+                has_mac: mac.is_some(),
+                mac_digest: mac.map_or(std::ptr::null(), |m| digest_name(m.digest)),
+                encryptions: p.info.encryptions.len(),
+                max_iterations,
+                keys: p.keys.len(),
+                certificates: p.certificates.len(),
+                skipped: p.skipped.len(),
+            },
+        );
+        Ok(())
+    })
+}
+
+fn digest_name(d: DigestAlgorithm) -> *const c_char {
+    match d {
+        DigestAlgorithm::Sha1 => c"SHA-1".as_ptr(),
+        DigestAlgorithm::Sha224 => c"SHA-224".as_ptr(),
+        DigestAlgorithm::Sha256 => c"SHA-256".as_ptr(),
+        DigestAlgorithm::Sha384 => c"SHA-384".as_ptr(),
+        DigestAlgorithm::Sha512 => c"SHA-512".as_ptr(),
+        _ => c"unknown".as_ptr(),
+    }
 }
 
 /// `ezla_identity_from_pkcs12` on the file at `path` (NUL-terminated UTF-8). Errors also

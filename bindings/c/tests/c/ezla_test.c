@@ -450,6 +450,26 @@ static void test_pkcs12(const char *dir) {
   ezla_identity_free(id);
   id = NULL;
 
+  /* Inspect it: modern, SHA-256 MAC, the iterations asked for, key + certificate + CA. */
+  ezla_pkcs12_info info;
+  memset(&info, 0, sizeof info);
+  CHECK_RC(ezla_pkcs12_inspect(pfx.data, pfx.len, pw, 0, &info, NULL), EZLA_RESULT_OK);
+  CHECK(!info.legacy && info.has_mac);
+  CHECK_STR(info.mac_digest, "SHA-256");
+  CHECK(info.encryptions == 2 && info.max_iterations == ITER);
+  CHECK(info.keys == 1 && info.certificates == 2 && info.skipped == 0);
+  ezla_pkcs12_info untouched = {true, false, NULL, 7, 7, 7, 7, 7};
+  CHECK_RC(ezla_pkcs12_inspect(pfx.data, pfx.len, "wrong", 0, &untouched, NULL),
+           EZLA_RESULT_BAD_PASSWORD);
+  CHECK_RC(ezla_pkcs12_inspect(pfx.data, pfx.len, pw, 999, &untouched, NULL),
+           EZLA_RESULT_ITERATION_LIMIT_EXCEEDED);
+  CHECK_RC(ezla_pkcs12_inspect(pfx.data, pfx.len, BAD_UTF8, 0, &untouched, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_pkcs12_inspect(NULL, 3, pw, 0, &untouched, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_pkcs12_inspect(pfx.data, pfx.len, pw, 0, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(untouched.legacy && untouched.keys == 7 && untouched.mac_digest == NULL);
+
   /* Errors: wrong, absent and non-UTF-8 passwords, corruption, the iteration cap, NULLs. */
   CHECK_RC(ezla_identity_from_pkcs12(pfx.data, pfx.len, "wrong", 0, &id, &err),
            EZLA_RESULT_BAD_PASSWORD);
