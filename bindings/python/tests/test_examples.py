@@ -86,6 +86,59 @@ def test_issue_zla(tmp_path):
     assert "error: ubezpieczony.pesel" in bad.stdout and "1 error(s)" in bad.stderr
 
 
+def test_wsgi_service(doctor, ca):
+    import importlib.util
+    import io
+    import json
+
+    from test_kedu import ZLA
+
+    spec = importlib.util.spec_from_file_location("wsgi_service", EXAMPLES / "wsgi_service.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    app = module.make_app(doctor, [ca.certificate.to_pem()])
+
+    def call(method, path, body=b"", query=""):
+        got = {}
+
+        def start(status, headers):
+            got["status"], got["headers"] = status, dict(headers)
+
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+                   "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+        data = b"".join(app(environ, start))
+        assert got["headers"]["Content-Length"] == str(len(data))
+        return got["status"], data
+
+    import copy
+    import datetime
+
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    zla = copy.deepcopy(ZLA)
+    zla["wystawienie"]["data_wystawienia"] = today.isoformat()
+    zla["niezdolnosc"]["okres"] = {"od": today.isoformat(),
+                                   "do": (today + datetime.timedelta(days=6)).isoformat()}
+    status, signed = call("POST", "/zla", json.dumps(zla).encode())
+    assert status == "200 OK", signed
+    assert ezla.verify_xades(signed, trust=[ca.certificate]).trusted
+    status, kopia = call("POST", "/zla", json.dumps(zla).encode(), "kopia=1")
+    assert status == "200 OK" and b"<p2>KOPIA</p2>" in kopia
+    status, report = call("POST", "/verify", signed)
+    assert status == "200 OK" and json.loads(report)["trust"] == "chain"
+    status, report = call("POST", "/verify", signed.replace(b"Kowalski", b"Nowakowski"))
+    assert status.startswith("422") and json.loads(report)["name"] == "DigestMismatch"
+    bad = json.loads(json.dumps(zla))
+    bad["ubezpieczony"]["pesel"] = "44051401358"
+    status, problems = call("POST", "/zla", json.dumps(bad).encode())
+    assert status.startswith("422")
+    assert "ubezpieczony.pesel" in [p["path"] for p in json.loads(problems)["problems"]]
+    assert call("POST", "/zla", b"{")[0].startswith("422")
+    assert call("POST", "/zla", b"\xff")[0].startswith("400")
+    assert call("GET", "/zla")[0].startswith("405")
+    assert call("POST", "/nothing")[0].startswith("404")
+
+
 @pytest.mark.parametrize("name", ["sign_and_verify.py", "certificate_status.py",
                                   "renew_certificate.py", "issue_zla.py"])
 def test_usage_without_arguments(name):
