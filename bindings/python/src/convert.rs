@@ -79,6 +79,13 @@ pub(crate) fn from_date(value: &Bound<'_, PyAny>, argument: &'static str) -> PyR
     time::Date::from_calendar_date(year, month, day).map_err(|e| invalid(argument, e.to_string()))
 }
 
+/// A `datetime.date` for a core date.
+pub(crate) fn to_date<'py>(py: Python<'py>, d: time::Date) -> PyResult<Bound<'py, PyAny>> {
+    py.import("datetime")?
+        .getattr("date")?
+        .call1((d.year(), u8::from(d.month()), d.day()))
+}
+
 /// `ezla.InvalidInput` (code 1) for an unusable argument, through the one conversion point.
 pub(crate) fn invalid(argument: &'static str, reason: String) -> PyErr {
     crate::errors::to_py(ezla_core::Error::invalid_argument(argument, reason))

@@ -1,11 +1,16 @@
 //! e-ZLA documents: the model from dicts / JSON, validation, the ORYGINAŁ / KOPIA XML.
 
-use ezla_core::kedu::{self, Problem, Severity, Wariant, WriteOptions, Zla};
+use ezla_core::Error;
+use ezla_core::error::Format;
+use ezla_core::kedu::azla::Azla;
+use ezla_core::kedu::codes::PrzyczynaAnulowania;
+use ezla_core::kedu::plan::{self, Rodzaj};
+use ezla_core::kedu::{self, Lekarz, Platnik, Problem, Severity, Wariant, WriteOptions, Zla};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::convert::{bytes, from_date};
+use crate::convert::{bytes, from_date, to_date};
 use crate::errors::to_py;
 use crate::xades::json_to_python;
 
@@ -270,6 +275,25 @@ impl PyZla {
         self.to_xml(py, true, today, data_wystawienia, producent, symbol, wersja)
     }
 
+    /// Both documents at once, `(oryginal, kopia)`, from one validation.
+    #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
+        symbol = None, wersja = None))]
+    fn to_xml_pair<'py>(
+        &self,
+        py: Python<'py>,
+        today: Option<&Bound<'_, PyAny>>,
+        data_wystawienia: Option<&Bound<'_, PyAny>>,
+        producent: Option<String>,
+        symbol: Option<String>,
+        wersja: Option<String>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let options = write_options(today, data_wystawienia, producent, symbol, wersja)?;
+        let (o, k) = py
+            .detach(|| self.inner.to_xml_pair(&options))
+            .map_err(to_py)?;
+        Ok((bytes(py, &o), bytes(py, &k)))
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<PyZla>()
@@ -300,5 +324,191 @@ pub(crate) fn check_zla(
     let today = self::today(today)?;
     py.detach(|| kedu::check(&xml, today))
         .map(|v| PyProblem::list(&v.problems))
+        .map_err(to_py)
+}
+
+/// The JSON text of plain data given by the caller (a dict, a list, a string or a
+/// dataclass-like object; see `Zla.from_dict`).
+fn json_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    py.import("ezla._convert")?
+        .getattr("to_json_value")?
+        .call1((value,))?
+        .extract()
+}
+
+/// Reads `$value` (Python data) as the core type `$t` through its JSON form.
+macro_rules! from_python {
+    ($py:expr, $value:expr, $t:ty, $what:literal) => {{
+        let text = json_of($py, $value)?;
+        serde_json::from_str::<$t>(&text)
+            .map_err(|e| to_py(Error::malformed(Format::Json, $what, e.to_string())))
+    }};
+}
+
+/// A cancellation (AZLA) of an issued certificate. **Provisional**: ZUS's AZLA schema is not
+/// public; the layout is ezla's inference (see `docs/kedu.md`) and must be checked against
+/// ZUS's schema before documents are sent.
+#[pyclass(frozen, module = "ezla", name = "Azla")]
+pub(crate) struct PyAzla {
+    inner: Azla,
+}
+
+#[pymethods]
+impl PyAzla {
+    /// Reads the JSON form.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Azla::from_json(text)
+            .map(|inner| PyAzla { inner })
+            .map_err(to_py)
+    }
+
+    /// Builds the cancellation from a dict or dataclass-like object (the JSON form's shape).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: String = py
+            .import("ezla._convert")?
+            .getattr("to_json")?
+            .call1((data,))?
+            .extract()?;
+        Self::from_json(&text)
+    }
+
+    /// A cancellation of `zla` (which must carry its series and number) for `przyczyna` (a
+    /// reason code of ZUS's dictionary, e.g. `"U"`), by `lekarz` (a dict: `npwz`, `imie`,
+    /// `nazwisko`), dated `data` (default today in UTC).
+    #[staticmethod]
+    #[pyo3(signature = (zla, *, przyczyna, lekarz, data = None))]
+    fn for_zla(
+        py: Python<'_>,
+        zla: &PyZla,
+        przyczyna: &Bound<'_, PyAny>,
+        lekarz: &Bound<'_, PyAny>,
+        data: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let przyczyna = from_python!(py, przyczyna, PrzyczynaAnulowania, "przyczyna")?;
+        let lekarz = from_python!(py, lekarz, Lekarz, "lekarz")?;
+        let data = today(data)?;
+        Azla::dla(&zla.inner, przyczyna, lekarz, data)
+            .map(|inner| PyAzla { inner })
+            .map_err(to_py)
+    }
+
+    /// Parses an AZLA document (signed or not).
+    #[staticmethod]
+    fn from_xml(py: Python<'_>, xml: PyBackedBytes) -> PyResult<Self> {
+        py.detach(|| Azla::from_xml(&xml))
+            .map(|inner| PyAzla { inner })
+            .map_err(to_py)
+    }
+
+    /// The JSON form (pretty-printed).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The cancellation as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_python(py, Ok(self.inner.to_json()))
+    }
+
+    /// Every problem of the cancellation against `today` (default today in UTC).
+    #[pyo3(signature = (today = None))]
+    fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
+        let today = self::today(today)?;
+        Ok(PyProblem::list(&self.inner.validate(today).problems))
+    }
+
+    /// Writes the AZLA document; errors raise `ValidationError` with every problem.
+    #[pyo3(signature = (*, today = None, producent = None, symbol = None, wersja = None))]
+    fn to_xml<'py>(
+        &self,
+        py: Python<'py>,
+        today: Option<&Bound<'_, PyAny>>,
+        producent: Option<String>,
+        symbol: Option<String>,
+        wersja: Option<String>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let options = write_options(today, None, producent, symbol, wersja)?;
+        let xml = py.detach(|| self.inner.to_xml(&options)).map_err(to_py)?;
+        Ok(bytes(py, &xml))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyAzla>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Azla anulowane_zla={:?}>",
+            format!(
+                "{} {}",
+                self.inner.anulowane_zla.seria, self.inner.anulowane_zla.numer
+            )
+        )
+    }
+}
+
+/// A part of a split period: `(kind, first day, last day)`.
+type Part<'py> = (&'static str, Bound<'py, PyAny>, Bound<'py, PyAny>);
+
+fn rodzaj_name(r: Rodzaj) -> &'static str {
+    match r {
+        Rodzaj::Wsteczne => "wsteczne",
+        Rodzaj::Biezace => "biezace",
+    }
+}
+
+/// Splits an incapacity from `start` to `end` (both included) requested on `issue_date` by
+/// the 3-day rule: `[(kind, first_day, last_day)]` with kind `"wsteczne"` (retroactive:
+/// needs a justification) then `"biezace"` (current).
+#[pyfunction]
+pub(crate) fn split_period<'py>(
+    py: Python<'py>,
+    start: &Bound<'py, PyAny>,
+    end: &Bound<'py, PyAny>,
+    issue_date: &Bound<'py, PyAny>,
+) -> PyResult<Vec<Part<'py>>> {
+    let parts = plan::podziel_okres(
+        from_date(start, "start")?,
+        from_date(end, "end")?,
+        from_date(issue_date, "issue_date")?,
+    )
+    .map_err(to_py)?;
+    parts
+        .into_iter()
+        .map(|c| {
+            let (Some(a), Some(b)) = (c.okres.od, c.okres.do_) else {
+                return Err(to_py(Error::internal("a planned part without its days")));
+            };
+            Ok((rodzaj_name(c.rodzaj), to_date(py, a)?, to_date(py, b)?))
+        })
+        .collect()
+}
+
+/// Plans the certificates for a request: `template` with its incapacity period and issue
+/// date set, `payers` a list of payer dicts (`rodzaj`, `identyfikator`, ...; empty: the
+/// template's own). Returns `[(kind, Zla)]`: for each part of the period (retroactive
+/// first), one certificate per payer.
+#[pyfunction]
+#[pyo3(signature = (template, payers = None))]
+pub(crate) fn plan_zla(
+    py: Python<'_>,
+    template: &PyZla,
+    payers: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<(&'static str, PyZla)>> {
+    let payers: Vec<Platnik> = match payers {
+        Some(p) if !p.is_none() => from_python!(py, p, Vec<Platnik>, "payers")?,
+        _ => Vec::new(),
+    };
+    plan::zaplanuj(&template.inner, &payers)
+        .map(|v| {
+            v.into_iter()
+                .map(|z| (rodzaj_name(z.rodzaj), PyZla { inner: z.zla }))
+                .collect()
+        })
         .map_err(to_py)
 }

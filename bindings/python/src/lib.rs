@@ -41,5 +41,8 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kedu::PyZla>()?;
     m.add_class::<kedu::PyProblem>()?;
     m.add_function(wrap_pyfunction!(kedu::check_zla, m)?)?;
+    m.add_class::<kedu::PyAzla>()?;
+    m.add_function(wrap_pyfunction!(kedu::split_period, m)?)?;
+    m.add_function(wrap_pyfunction!(kedu::plan_zla, m)?)?;
     Ok(())
 }

@@ -221,3 +221,86 @@ def test_validation_error_from_the_conversion_point():
     [problem] = info.value.problems
     assert isinstance(problem, ezla.Problem) and problem.path == "ubezpieczony.pesel"
     assert info.value.errors == [problem]
+
+
+def test_to_xml_pair():
+    zla = ezla.Zla.from_dict(ZLA)
+    oryginal, kopia = zla.to_xml_pair(today=TODAY)
+    assert (oryginal, kopia) == (zla.oryginal_xml(today=TODAY), zla.kopia_xml(today=TODAY))
+    with pytest.raises(ezla.ValidationError):
+        ezla.Zla.from_dict(broken()).to_xml_pair(today=TODAY)
+
+
+def issued() -> ezla.Zla:
+    data = copy.deepcopy(ZLA)
+    data["seria_numer"] = {"seria": "ZW", "numer": "1234567"}
+    return ezla.Zla.from_dict(data)
+
+
+def test_azla_for_a_certificate():
+    doctor = {"npwz": "5425740", "imie": "Anna", "nazwisko": "Nowak"}
+    azla = ezla.Azla.for_zla(issued(), przyczyna="U", lekarz=doctor, data=TODAY)
+    assert repr(azla) == '<Azla anulowane_zla="ZW 1234567">'
+    data = azla.to_dict()
+    assert data["anulowane_zla"] == {"seria": "ZW", "numer": "1234567"}
+    assert data["data"] == "2026-12-01"
+    assert not [p for p in azla.validate(TODAY) if p.is_error]
+    xml = azla.to_xml(today=TODAY)
+    assert b"<KEDU" in xml and b"1234567" in xml
+    assert ezla.Azla.from_xml(xml) == azla
+    assert ezla.Azla.from_json(azla.to_json()) == azla
+    assert ezla.Azla.from_dict(data) == azla
+    # By name as well as by ZUS code.
+    by_name = ezla.Azla.for_zla(issued(), przyczyna="dane_ubezpieczonego", lekarz=doctor,
+                                data=TODAY)
+    assert by_name == azla
+
+
+def test_azla_errors():
+    doctor = {"npwz": "5425740", "imie": "Anna", "nazwisko": "Nowak"}
+    with pytest.raises(ezla.InvalidInput):  # no series and number yet
+        ezla.Azla.for_zla(ezla.Zla.from_dict(ZLA), przyczyna="U", lekarz=doctor)
+    with pytest.raises(ezla.ParseError):
+        ezla.Azla.for_zla(issued(), przyczyna="nonsense", lekarz=doctor)
+    with pytest.raises(ezla.ParseError):
+        ezla.Azla.for_zla(issued(), przyczyna="U", lekarz={"nieznane": 1})
+    # Reason I (another reason) needs a justification.
+    other = ezla.Azla.for_zla(issued(), przyczyna="I", lekarz=doctor, data=TODAY)
+    assert [p for p in other.validate(TODAY) if p.is_error]
+    with pytest.raises(ezla.ValidationError):
+        other.to_xml(today=TODAY)
+    with pytest.raises(ezla.ParseError):
+        ezla.Azla.from_json("{")
+
+
+def test_split_period():
+    d = datetime.date
+    parts = ezla.split_period(d(2026, 12, 1), d(2026, 12, 20), d(2026, 12, 10))
+    assert parts == [("wsteczne", d(2026, 12, 1), d(2026, 12, 6)),
+                     ("biezace", d(2026, 12, 7), d(2026, 12, 20))]
+    assert ezla.split_period(d(2026, 12, 9), d(2026, 12, 20), d(2026, 12, 10)) == [
+        ("biezace", d(2026, 12, 9), d(2026, 12, 20))]
+    with pytest.raises(ezla.InvalidInput):
+        ezla.split_period(d(2026, 12, 20), d(2026, 12, 1), d(2026, 12, 10))
+    with pytest.raises(TypeError):
+        ezla.split_period("2026-12-01", d(2026, 12, 2), d(2026, 12, 3))  # type: ignore[arg-type]
+
+
+def test_plan_zla_per_part_and_payer():
+    data = copy.deepcopy(ZLA)
+    data["niezdolnosc"]["okres"] = {"od": "2026-11-20", "do": "2026-12-06"}
+    data["wystawienie"]["uzasadnienie_wsteczne"] = "Pacjent był nieprzytomny."
+    template = ezla.Zla.from_dict(data)
+    payers = [{"rodzaj": "nip", "identyfikator": "1234563218"},
+              {"rodzaj": "nip", "identyfikator": "5260250274"}]
+    plan = ezla.plan_zla(template, payers)
+    assert [kind for kind, _ in plan] == ["wsteczne", "wsteczne", "biezace", "biezace"]
+    assert [z.to_dict()["platnik"]["identyfikator"] for _, z in plan] == [
+        "1234563218", "5260250274", "1234563218", "5260250274"]
+    assert plan[0][1].to_dict()["niezdolnosc"]["okres"] == {"od": "2026-11-20", "do": "2026-11-27"}
+    assert plan[2][1].to_dict()["niezdolnosc"]["okres"] == {"od": "2026-11-28", "do": "2026-12-06"}
+    assert len(ezla.plan_zla(template)) == 2  # the template's own payer
+    with pytest.raises(ezla.InvalidInput):
+        ezla.plan_zla(ezla.Zla.from_dict({"platnik": payers[0]}))
+    with pytest.raises(ezla.ParseError):
+        ezla.plan_zla(template, [{"nieznane": 1}])

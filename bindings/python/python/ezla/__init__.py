@@ -15,6 +15,7 @@ cryptography and parsing, so other Python threads keep running.
 
 from ezla._ezla import (
     DEFAULT_PFX_ITERATIONS,
+    Azla,
     Certificate,
     CertificateRequest,
     CertificateStatus,
@@ -31,8 +32,10 @@ from ezla._ezla import (
     __version__,
     check_zla,
     inspect_pfx,
+    plan_zla,
     sign_xades,
     sign_xmldsig,
+    split_period,
     verify_xades,
     verify_xades_all,
     verify_xmldsig,
@@ -83,6 +86,9 @@ __all__ = [
     "Zla",
     "Problem",
     "check_zla",
+    "Azla",
+    "split_period",
+    "plan_zla",
     # plain XML-DSig
     "sign_xmldsig",
     "verify_xmldsig",

@@ -51,3 +51,8 @@ def to_json(value: Any) -> str:
     if not isinstance(data, dict):
         raise TypeError("an e-ZLA document is a dict (or a dataclass-like object)")
     return json.dumps(data, ensure_ascii=False)
+
+
+def to_json_value(value: Any) -> str:
+    """Any plain value (a dict, a list, a string...) as JSON, for the smaller core types."""
+    return json.dumps(to_data(value), ensure_ascii=False)

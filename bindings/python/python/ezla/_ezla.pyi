@@ -30,6 +30,9 @@ __all__ = [
     "Zla",
     "Problem",
     "check_zla",
+    "Azla",
+    "split_period",
+    "plan_zla",
 ]
 
 __version__: str
@@ -466,6 +469,15 @@ class Zla:
         symbol: Optional[str] = None,
         wersja: Optional[str] = None,
     ) -> bytes: ...
+    def to_xml_pair(
+        self,
+        *,
+        today: Optional[datetime.date] = None,
+        data_wystawienia: Optional[datetime.date] = None,
+        producent: Optional[str] = None,
+        symbol: Optional[str] = None,
+        wersja: Optional[str] = None,
+    ) -> Tuple[bytes, bytes]: ...
     def oryginal_xml(
         self,
         *,
@@ -487,3 +499,37 @@ class Zla:
     def __eq__(self, other: object, /) -> bool: ...
 
 def check_zla(xml: bytes, *, today: Optional[datetime.date] = None) -> List[Problem]: ...
+
+@final
+class Azla:
+    """A cancellation (AZLA) of an issued certificate (provisional layout)."""
+
+    @staticmethod
+    def from_json(text: str) -> Azla: ...
+    @staticmethod
+    def from_dict(data: Any) -> Azla: ...
+    @staticmethod
+    def for_zla(
+        zla: Zla, *, przyczyna: str, lekarz: Any, data: Optional[datetime.date] = None
+    ) -> Azla: ...
+    @staticmethod
+    def from_xml(xml: bytes) -> Azla: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def validate(self, today: Optional[datetime.date] = None) -> List[Problem]: ...
+    def to_xml(
+        self,
+        *,
+        today: Optional[datetime.date] = None,
+        producent: Optional[str] = None,
+        symbol: Optional[str] = None,
+        wersja: Optional[str] = None,
+    ) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+def split_period(
+    start: datetime.date, end: datetime.date, issue_date: datetime.date
+) -> List[Tuple[Literal["wsteczne", "biezace"], datetime.date, datetime.date]]: ...
+def plan_zla(
+    template: Zla, payers: Optional[Iterable[Any]] = None
+) -> List[Tuple[Literal["wsteczne", "biezace"], Zla]]: ...
