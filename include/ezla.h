@@ -546,6 +546,13 @@ typedef struct ezla_private_key ezla_private_key;
 typedef struct ezla_report ezla_report;
 
 /**
+ * The reports of every signature of a co-signed document (from `ezla_xades_verify_all`).
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct ezla_reports ezla_reports;
+
+/**
  * Something that signs: a software private key, or a caller's callback (a smart card, an
  * HSM, a remote signing service).
  *
@@ -820,7 +827,8 @@ typedef struct {
    */
   bool accept_legacy;
   /**
-   * Allow more than one signature, each of which must verify (default false).
+   * Allow more than one signature (default false). Every signature must verify; the
+   * report is the first one's (`ezla_xades_verify_all` gives them all).
    */
   bool allow_cosignatures;
   /**
@@ -1498,6 +1506,34 @@ ezla_verify_options ezla_verify_options_default(void);
  * `EZLA_RESULT_XML_MALFORMED` / `EZLA_RESULT_NULL_PARAMETER`.
  */
 ezla_result ezla_xades_verify(const uint8_t *document, size_t len, const ezla_verify_options *options, ezla_report **report_out, ezla_error **err_out);
+
+/**
+ * Verifies every XAdES-BES signature of a co-signed document (each enveloped, a child of
+ * the document element, covering it all); fails unless every one verifies. On success
+ * writes their reports, in document order, to `*reports_out` (free with
+ * `ezla_reports_free`). `options->allow_cosignatures` is not needed.
+ *
+ * Errors: as `ezla_xades_verify`.
+ */
+ezla_result ezla_xades_verify_all(const uint8_t *document, size_t len, const ezla_verify_options *options, ezla_reports **reports_out, ezla_error **err_out);
+
+/**
+ * The number of reports; 0 when `reports` is NULL.
+ */
+size_t ezla_reports_len(const ezla_reports *reports);
+
+/**
+ * Report number `index` (document order), borrowed: valid until `ezla_reports_free`, and
+ * not to be freed with `ezla_report_free`. NULL when out of range or when `reports` is
+ * NULL.
+ */
+const ezla_report *ezla_reports_get(const ezla_reports *reports, size_t index);
+
+/**
+ * Frees a list of reports (and the reports in it). `ezla_reports_free(NULL)` does
+ * nothing.
+ */
+void ezla_reports_free(ezla_reports *reports);
 
 /**
  * Frees a report. `ezla_report_free(NULL)` does nothing.

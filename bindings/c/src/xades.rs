@@ -449,7 +449,8 @@ pub struct ezla_verify_options {
     pub at: i64,
     /// Accept the `zus-legacy` profile (SHA-1), which ZUS itself used (default true).
     pub accept_legacy: bool,
-    /// Allow more than one signature, each of which must verify (default false).
+    /// Allow more than one signature (default false). Every signature must verify; the
+    /// report is the first one's (`ezla_xades_verify_all` gives them all).
     pub allow_cosignatures: bool,
     /// Trust anchors for the signer's certificate, or NULL (default): without them the
     /// signature is checked with the certificate it carries and the report's trust is
@@ -565,10 +566,83 @@ pub extern "C" fn ezla_xades_verify(
         let document = arg_bytes(document, len, "document")?;
         let options = verify_options(boundary::opt_ref(options))?;
         let out = out_ptr(report_out, "report_out")?;
-        let report = xades::verify(document, &options)?;
+        let report = if options.allow_cosignatures {
+            // Every signature must verify (the core's `verify` checks only the first one of
+            // a co-signed document), and the report is the first one's.
+            xades::verify_all(document, &options)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::internal("verify_all returned no report"))?
+        } else {
+            xades::verify(document, &options)?
+        };
         write_box(out, ezla_report::new(&report)?);
         Ok(())
     })
+}
+
+/// The reports of every signature of a co-signed document (from `ezla_xades_verify_all`).
+///
+/// Thread safety: immutable; may be read from several threads at once.
+pub struct ezla_reports {
+    reports: Vec<ezla_report>,
+}
+
+/// Verifies every XAdES-BES signature of a co-signed document (each enveloped, a child of
+/// the document element, covering it all); fails unless every one verifies. On success
+/// writes their reports, in document order, to `*reports_out` (free with
+/// `ezla_reports_free`). `options->allow_cosignatures` is not needed.
+///
+/// Errors: as `ezla_xades_verify`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_xades_verify_all(
+    document: *const u8,
+    len: usize,
+    options: *const ezla_verify_options,
+    reports_out: *mut *mut ezla_reports,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let document = arg_bytes(document, len, "document")?;
+        let options = verify_options(boundary::opt_ref(options))?;
+        let out = out_ptr(reports_out, "reports_out")?;
+        let reports = xades::verify_all(document, &options)?
+            .iter()
+            .map(ezla_report::new)
+            .collect::<FfiResult<Vec<_>>>()?;
+        write_box(out, ezla_reports { reports });
+        Ok(())
+    })
+}
+
+/// The number of reports; 0 when `reports` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_len(reports: *const ezla_reports) -> usize {
+    boundary::getter(0, || {
+        boundary::opt_ref(reports).map_or(0, |r| r.reports.len())
+    })
+}
+
+/// Report number `index` (document order), borrowed: valid until `ezla_reports_free`, and
+/// not to be freed with `ezla_report_free`. NULL when out of range or when `reports` is
+/// NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_get(
+    reports: *const ezla_reports,
+    index: usize,
+) -> *const ezla_report {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(reports)
+            .and_then(|r| r.reports.get(index))
+            .map_or(std::ptr::null(), |r| r as *const ezla_report)
+    })
+}
+
+/// Frees a list of reports (and the reports in it). `ezla_reports_free(NULL)` does
+/// nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_free(reports: *mut ezla_reports) {
+    boundary::getter((), || boundary::free_box(reports))
 }
 
 /// Frees a report. `ezla_report_free(NULL)` does nothing.

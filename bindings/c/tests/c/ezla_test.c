@@ -1092,8 +1092,56 @@ static void test_xades(void) {
   ezla_verify_options vc = ezla_verify_options_default();
   vc.allow_cosignatures = true;
   CHECK_RC(ezla_xades_verify(again.data, again.len, &vc, &report, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_report_signature_algorithm(report), "RSA-SHA256"); /* the first signer's */
   ezla_report_free(report);
   report = NULL;
+
+  /* Every signature of a co-signed document, with its own report. */
+  ezla_reports *all = NULL;
+  CHECK_RC(ezla_xades_verify_all(NULL, 3, NULL, &all, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_verify_all(again.data, again.len, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_verify_all(doc, doc_len, NULL, &all, NULL), EZLA_RESULT_SIGNATURE_MISSING);
+  CHECK(all == NULL);
+  REQUIRE_OK(ezla_xades_verify_all(again.data, again.len, &vo, &all, NULL));
+  CHECK(ezla_reports_len(all) == 2);
+  CHECK_STR(ezla_report_signature_algorithm(ezla_reports_get(all, 0)), "RSA-SHA256");
+  CHECK_STR(ezla_report_signature_algorithm(ezla_reports_get(all, 1)), "ECDSA-SHA256");
+  CHECK_STR(ezla_report_trust(ezla_reports_get(all, 1)), "chain");
+  CHECK(ezla_reports_get(all, 2) == NULL);
+  CHECK(ezla_reports_get(NULL, 0) == NULL);
+  CHECK(ezla_reports_len(NULL) == 0);
+  ezla_reports_free(all);
+  all = NULL;
+  ezla_reports_free(NULL);
+
+  /* A bad second signature fails both verify_all and verify with co-signatures allowed. */
+  uint8_t *bad2 = malloc(again.len + 1);
+  if (bad2 != NULL) {
+    memcpy(bad2, again.data, again.len);
+    bad2[again.len] = 0;
+    char *last = NULL;
+    for (char *p = strstr((char *)bad2, "SignatureValue"); p != NULL;
+         p = strstr(p + 1, "SignatureValue"))
+      last = p;
+    /* The last match is the second signature's closing </ds:SignatureValue>; step back to
+     * the end of its opening tag (`Id="...">`), where the base64 value starts. */
+    char *value = NULL;
+    for (char *p = last; p != NULL && p > (char *)bad2; p--) {
+      if (p[0] == '>' && p[-1] == '"') {
+        value = p;
+        break;
+      }
+    }
+    CHECK(value != NULL);
+    if (value != NULL) value[1] = value[1] == 'A' ? 'B' : 'A';
+    rc = ezla_xades_verify_all(bad2, again.len, NULL, &all, NULL);
+    CHECK(rc != EZLA_RESULT_OK && ezla_result_is_signature_error(rc));
+    rc = ezla_xades_verify(bad2, again.len, &vc, &report, NULL);
+    CHECK(rc != EZLA_RESULT_OK && ezla_result_is_signature_error(rc));
+    CHECK(all == NULL && report == NULL);
+    free(bad2);
+  }
   ezla_buffer_free(&again);
 
   /* Options: profile, V2, fixed time and Ids (reproducible), chain in KeyInfo. */
