@@ -505,6 +505,17 @@ typedef uint32_t ezla_signature_algorithm;
 #endif // __cplusplus
 
 /**
+ * A cancellation (AZLA) of a certificate, named by its series and number.
+ *
+ * **Provisional**: ZUS's AZLA schema is not public, so the XML layout (namespace, body,
+ * sections) is ezla's inference modelled on the KED ZLA layout; check such documents
+ * against ZUS's schema before sending them.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ */
+typedef struct ezla_azla ezla_azla;
+
+/**
  * An X.509 certificate (read-only view).
  *
  * Thread safety: immutable; may be read from several threads at once and freed by one
@@ -969,6 +980,15 @@ ezla_write_options ezla_write_options_default(void);
 ezla_result ezla_zla_to_xml(const ezla_zla *zla, uint32_t wariant, const ezla_write_options *options, ezla_buffer *xml_out, ezla_error **err_out);
 
 /**
+ * Reads both documents of a pair (the ORYGINAŁ and the KOPIA, signed or not) into one
+ * model: the ICD-10 code from the ORYGINAŁ, both document identifiers.
+ *
+ * Errors: as `ezla_zla_from_xml`; `EZLA_RESULT_DOCUMENT_MALFORMED` also when the two are
+ * not an ORYGINAŁ and a KOPIA of the same certificate (or the KOPIA carries the code).
+ */
+ezla_result ezla_zla_from_pair(const uint8_t *oryginal, size_t oryginal_len, const uint8_t *kopia, size_t kopia_len, ezla_zla **zla_out, ezla_error **err_out);
+
+/**
  * Frees a model. `ezla_zla_free(NULL)` does nothing.
  */
 void ezla_zla_free(ezla_zla *zla);
@@ -982,6 +1002,54 @@ void ezla_zla_free(ezla_zla *zla);
  * Errors: as `ezla_zla_from_xml`, plus `EZLA_RESULT_INVALID_ARGUMENT` (`today`).
  */
 ezla_result ezla_kedu_check(const uint8_t *xml, size_t len, int64_t today, ezla_validation **validation_out, ezla_error **err_out);
+
+/**
+ * Reads a cancellation from its JSON form (NUL-terminated UTF-8; the fields of the Rust
+ * `ezla::kedu::azla::Azla`: `anulowane_zla` {`seria`, `numer`}, `przyczyna` (a reason from
+ * ZUS's dictionary, by name or code), `uzasadnienie`, `lekarz`, `data`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_JSON_MALFORMED`.
+ */
+ezla_result ezla_azla_from_json(const char *json, ezla_azla **azla_out, ezla_error **err_out);
+
+/**
+ * Reads a cancellation from its (provisional) XML.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DOCUMENT_MALFORMED`,
+ * `EZLA_RESULT_XML_MALFORMED`, `EZLA_RESULT_XML_DTD_FORBIDDEN`.
+ */
+ezla_result ezla_azla_from_xml(const uint8_t *xml, size_t len, ezla_azla **azla_out, ezla_error **err_out);
+
+/**
+ * The cancellation's JSON form (pretty-printed, not NUL-terminated) in `*json_out`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_azla_to_json(const ezla_azla *azla, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * Every problem of the cancellation, in `*validation_out`; `today` as in
+ * `ezla_zla_validate`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (`today`).
+ */
+ezla_result ezla_azla_validate(const ezla_azla *azla, int64_t today, ezla_validation **validation_out, ezla_error **err_out);
+
+/**
+ * Writes the (provisional) AZLA XML in `*xml_out`, ready to sign; a cancellation with
+ * errors is refused with `EZLA_RESULT_DOCUMENT_INVALID`, whose message lists every
+ * problem. `options` may be NULL for the defaults.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT`, `EZLA_RESULT_DOCUMENT_INVALID`.
+ */
+ezla_result ezla_azla_to_xml(const ezla_azla *azla, const ezla_write_options *options, ezla_buffer *xml_out, ezla_error **err_out);
+
+/**
+ * Frees a cancellation. `ezla_azla_free(NULL)` does nothing.
+ */
+void ezla_azla_free(ezla_azla *azla);
 
 /**
  * Whether there is no error (warnings allowed): ZUS would accept the document. False when

@@ -3,6 +3,7 @@
 use std::ffi::{CString, c_char};
 
 use ezla_core::Error;
+use ezla_core::kedu::azla::Azla;
 use ezla_core::kedu::{self, Severity, Validation, Wariant, WriteOptions, Zla};
 use time::Date;
 
@@ -228,6 +229,30 @@ pub extern "C" fn ezla_zla_to_xml(
     })
 }
 
+/// Reads both documents of a pair (the ORYGINAŁ and the KOPIA, signed or not) into one
+/// model: the ICD-10 code from the ORYGINAŁ, both document identifiers.
+///
+/// Errors: as `ezla_zla_from_xml`; `EZLA_RESULT_DOCUMENT_MALFORMED` also when the two are
+/// not an ORYGINAŁ and a KOPIA of the same certificate (or the KOPIA carries the code).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_from_pair(
+    oryginal: *const u8,
+    oryginal_len: usize,
+    kopia: *const u8,
+    kopia_len: usize,
+    zla_out: *mut *mut ezla_zla,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let oryginal = arg_bytes(oryginal, oryginal_len, "oryginal")?;
+        let kopia = arg_bytes(kopia, kopia_len, "kopia")?;
+        let out = out_ptr(zla_out, "zla_out")?;
+        let zla = Zla::from_pair(oryginal, kopia)?;
+        write_box(out, ezla_zla { inner: zla });
+        Ok(())
+    })
+}
+
 /// Frees a model. `ezla_zla_free(NULL)` does nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_zla_free(zla: *mut ezla_zla) {
@@ -256,6 +281,129 @@ pub extern "C" fn ezla_kedu_check(
         write_box(out, ezla_validation::new(v)?);
         Ok(())
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancellations (AZLA)
+
+/// A cancellation (AZLA) of a certificate, named by its series and number.
+///
+/// **Provisional**: ZUS's AZLA schema is not public, so the XML layout (namespace, body,
+/// sections) is ezla's inference modelled on the KED ZLA layout; check such documents
+/// against ZUS's schema before sending them.
+///
+/// Thread safety: immutable; may be used from several threads at once.
+pub struct ezla_azla {
+    inner: Azla,
+}
+
+/// Reads a cancellation from its JSON form (NUL-terminated UTF-8; the fields of the Rust
+/// `ezla::kedu::azla::Azla`: `anulowane_zla` {`seria`, `numer`}, `przyczyna` (a reason from
+/// ZUS's dictionary, by name or code), `uzasadnienie`, `lekarz`, `data`).
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_JSON_MALFORMED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_from_json(
+    json: *const c_char,
+    azla_out: *mut *mut ezla_azla,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let json = arg_str(json, "json")?;
+        let out = out_ptr(azla_out, "azla_out")?;
+        let azla = Azla::from_json(json)?;
+        write_box(out, ezla_azla { inner: azla });
+        Ok(())
+    })
+}
+
+/// Reads a cancellation from its (provisional) XML.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DOCUMENT_MALFORMED`,
+/// `EZLA_RESULT_XML_MALFORMED`, `EZLA_RESULT_XML_DTD_FORBIDDEN`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_from_xml(
+    xml: *const u8,
+    len: usize,
+    azla_out: *mut *mut ezla_azla,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let xml = arg_bytes(xml, len, "xml")?;
+        let out = out_ptr(azla_out, "azla_out")?;
+        let azla = Azla::from_xml(xml)?;
+        write_box(out, ezla_azla { inner: azla });
+        Ok(())
+    })
+}
+
+/// The cancellation's JSON form (pretty-printed, not NUL-terminated) in `*json_out`.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_to_json(
+    azla: *const ezla_azla,
+    json_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let azla = arg_ref(azla, "azla")?;
+        let out = out_ptr(json_out, "json_out")?;
+        write(
+            out,
+            ezla_buffer::from_vec(azla.inner.to_json().into_bytes()),
+        );
+        Ok(())
+    })
+}
+
+/// Every problem of the cancellation, in `*validation_out`; `today` as in
+/// `ezla_zla_validate`.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (`today`).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_validate(
+    azla: *const ezla_azla,
+    today: i64,
+    validation_out: *mut *mut ezla_validation,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let azla = arg_ref(azla, "azla")?;
+        let today = arg_date(today, "today")?;
+        let out = out_ptr(validation_out, "validation_out")?;
+        write_box(out, ezla_validation::new(azla.inner.validate(today))?);
+        Ok(())
+    })
+}
+
+/// Writes the (provisional) AZLA XML in `*xml_out`, ready to sign; a cancellation with
+/// errors is refused with `EZLA_RESULT_DOCUMENT_INVALID`, whose message lists every
+/// problem. `options` may be NULL for the defaults.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_INVALID_ARGUMENT`, `EZLA_RESULT_DOCUMENT_INVALID`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_to_xml(
+    azla: *const ezla_azla,
+    options: *const ezla_write_options,
+    xml_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let azla = arg_ref(azla, "azla")?;
+        let options = write_options(boundary::opt_ref(options))?;
+        let out = out_ptr(xml_out, "xml_out")?;
+        write(out, ezla_buffer::from_vec(azla.inner.to_xml(&options)?));
+        Ok(())
+    })
+}
+
+/// Frees a cancellation. `ezla_azla_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_azla_free(azla: *mut ezla_azla) {
+    boundary::getter((), || boundary::free_box(azla))
 }
 
 // ---------------------------------------------------------------------------------------------

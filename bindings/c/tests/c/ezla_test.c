@@ -1454,6 +1454,24 @@ static void test_kedu(void) {
   ezla_validation_free(v);
   ezla_buffer_free(&signed_doc);
 
+  /* The pair read back into one model. */
+  CHECK_RC(ezla_zla_from_pair(oryginal.data, oryginal.len, kopia.data, kopia.len, &back, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_zla_to_json(back, &json, NULL), EZLA_RESULT_OK);
+  CHECK(buffer_contains(&json, "J06"));
+  ezla_buffer_free(&json);
+  ezla_zla_free(back);
+  back = NULL;
+  CHECK_RC(ezla_zla_from_pair(kopia.data, kopia.len, oryginal.data, oryginal.len, &back, NULL),
+           EZLA_RESULT_DOCUMENT_MALFORMED);
+  CHECK_RC(ezla_zla_from_pair(NULL, 2, kopia.data, kopia.len, &back, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_pair(oryginal.data, oryginal.len, NULL, 2, &back, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_from_pair(oryginal.data, oryginal.len, kopia.data, kopia.len, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(back == NULL);
+
   CHECK_STR(ezla_wariant_name(EZLA_WARIANT_ORYGINAL), "ORYGINA\xc5\x81");
   CHECK_STR(ezla_wariant_name(EZLA_WARIANT_KOPIA), "KOPIA");
   CHECK_STR(ezla_wariant_name(5), "unknown");
@@ -1463,6 +1481,84 @@ static void test_kedu(void) {
   ezla_zla_free(bad);
   ezla_zla_free(zla);
   ezla_zla_free(NULL);
+}
+
+/* Cancellations (AZLA, provisional layout). */
+#define AZLA_JSON(reason)                                                                  \
+  "{ \"anulowane_zla\": { \"seria\": \"ZW\", \"numer\": \"1234567\" },\n"                  \
+  "  \"przyczyna\": \"" reason "\",\n"                                                     \
+  "  \"lekarz\": { \"npwz\": \"5425740\", \"imie\": \"Anna\", \"nazwisko\": \"Nowak\" },\n"  \
+  "  \"data\": \"2026-12-01\" }\n"
+
+static void test_azla(void) {
+  ezla_azla *a = NULL, *other = NULL, *back = NULL;
+  ezla_validation *v = NULL;
+  ezla_buffer xml = {NULL, 0}, json = {NULL, 0};
+  ezla_error *err = NULL;
+  ezla_write_options wo = ezla_write_options_default();
+  wo.today = TODAY;
+
+  CHECK_RC(ezla_azla_from_json(NULL, &a, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_from_json(AZLA_JSON("dane_platnika"), NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_from_json(BAD_UTF8, &a, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_azla_from_json("{\"x\": 1}", &a, NULL), EZLA_RESULT_JSON_MALFORMED);
+  CHECK(a == NULL);
+  REQUIRE_OK(ezla_azla_from_json(AZLA_JSON("dane_platnika"), &a, NULL));
+
+  CHECK_RC(ezla_azla_validate(NULL, TODAY, &v, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_validate(a, TODAY, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_validate(a, INT64_MAX, &v, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  REQUIRE_OK(ezla_azla_validate(a, TODAY, &v, NULL));
+  CHECK(ezla_validation_is_valid(v));
+  ezla_validation_free(v);
+  v = NULL;
+
+  /* Reason I (another reason) needs an explanation. */
+  REQUIRE_OK(ezla_azla_from_json(AZLA_JSON("inny_powod"), &other, NULL));
+  REQUIRE_OK(ezla_azla_validate(other, TODAY, &v, NULL));
+  CHECK(!ezla_validation_is_valid(v));
+  CHECK_STR(ezla_validation_problem_path(v, 0), "uzasadnienie");
+  ezla_validation_free(v);
+  v = NULL;
+  CHECK_RC(ezla_azla_to_xml(other, &wo, &xml, &err), EZLA_RESULT_DOCUMENT_INVALID);
+  CHECK_CONTAINS(ezla_error_message(err), "uzasadnienie");
+  ezla_error_free(err);
+  CHECK(xml.data == NULL);
+
+  CHECK_RC(ezla_azla_to_xml(NULL, &wo, &xml, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_to_xml(a, &wo, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_azla_to_xml(a, &wo, &xml, NULL));
+  CHECK(buffer_contains(&xml, "ZUSAZLA"));
+  CHECK(buffer_contains(&xml, "1234567"));
+  CHECK_RC(ezla_azla_from_xml(xml.data, xml.len, &back, NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_azla_to_json(back, &json, NULL), EZLA_RESULT_OK);
+  CHECK(buffer_contains(&json, "\"numer\": \"1234567\""));
+  ezla_buffer_free(&json);
+  CHECK_RC(ezla_azla_to_json(NULL, &json, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_to_json(a, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  ezla_azla_free(back);
+  back = NULL;
+  CHECK_RC(ezla_azla_from_xml(NULL, 3, &back, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_from_xml(xml.data, xml.len, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_azla_from_xml((const uint8_t *)"<a/>", 4, &back, NULL),
+           EZLA_RESULT_DOCUMENT_MALFORMED);
+  CHECK(back == NULL);
+
+  /* Signed like any KEDU document. */
+  ezla_buffer signed_doc = {NULL, 0};
+  ezla_report *report = NULL;
+  CHECK_RC(ezla_xades_sign_with_identity(xml.data, xml.len, doctor, NULL, &signed_doc, NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL),
+           EZLA_RESULT_OK);
+  ezla_report_free(report);
+  ezla_buffer_free(&signed_doc);
+
+  ezla_buffer_free(&xml);
+  ezla_azla_free(other);
+  ezla_azla_free(a);
+  ezla_azla_free(NULL);
 }
 
 /* The e-ZLA sample from the shared corpus (skipped with a notice when it is absent). */
@@ -1564,6 +1660,7 @@ int main(int argc, char **argv) {
   test_trust_anchors();
   test_xades();
   test_kedu();
+  test_azla();
   test_vector_sample();
   test_threads();
   if (dir != NULL) {
