@@ -52,30 +52,48 @@ rm "$OUT/jan-all.pem"
 "$EZLA" cert info "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD | head -n 3
 
 echo
-echo "== Sign an e-ZLA with the doctor's .pfx (XAdES-BES, profile zus) and verify it strictly"
-SAMPLE=../shared/vectors/ezla/ked_zla_unsigned_oryginal_medfile.xml
-if [ -f "$OUT/zla-oryginal.xml" ]; then
-  DOC="$OUT/zla-oryginal.xml"
-elif [ -f "$SAMPLE" ]; then
-  DOC="$SAMPLE"
-else
-  echo "note: no e-ZLA document at hand ($SAMPLE missing); signing the login statement only"
-  DOC=""
-fi
-if [ -n "$DOC" ]; then
-  "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$DOC" -o "$OUT/zla-signed.xml"
-  "$EZLA" verify "$OUT/zla-signed.xml" --trust "$OUT/ca/ca.crt"
-  echo
-  echo "== The same document with one character changed: verification fails (exit status 1)"
-  sed 's#<p2>Filip</p2>#<p2>Filipp</p2>#; s#<p3>Jan</p3>#<p3>Janx</p3>#' "$OUT/zla-signed.xml" > "$OUT/zla-tampered.xml"
-  status=0
-  "$EZLA" verify "$OUT/zla-tampered.xml" --trust "$OUT/ca/ca.crt" || status=$?
-  echo "exit status $status"
-fi
+echo "== An e-ZLA from the clinic's data (JSON): validated, then written as ORYGINAŁ and KOPIA"
+# The example input with today's dates, so that the demo never needs a backdating justification.
+sed -e "s/2026-11-28/$(date -u +%F)/" -e "s/2026-12-06/$(date -u -d '+8 days' +%F)/" \
+  -e "s/2026-12-01/$(date -u +%F)/" crates/ezla-cli/examples/zla.json > "$OUT/zla.json"
+"$EZLA" kedu new "$OUT/zla.json" -o "$OUT"
+"$EZLA" kedu check "$OUT/zla.oryginal.xml"
+"$EZLA" kedu check "$OUT/zla.kopia.xml"
+icd10="$(sed -n 's/.*"kod_choroby": "\([A-Z0-9]*\)".*/\1/p' "$OUT/zla.json")"
+echo "-- the ICD-10 code $icd10 is in the ORYGINAŁ ($(grep -c ">$icd10<" "$OUT/zla.oryginal.xml") time) and never in the payer's KOPIA ($(grep -c ">$icd10<" "$OUT/zla.kopia.xml" || true) times)"
+echo
+echo "== The same data with a mistyped PESEL and an impossible period: every problem at once, nothing written"
+sed -e 's/"44051401359"/"44051401358"/' \
+  -e "s/\"do\": \"$(date -u -d '+8 days' +%F)\"/\"do\": \"$(date -u -d '-30 days' +%F)\"/" \
+  "$OUT/zla.json" > "$OUT/zla-bad.json"
+mkdir -p "$OUT/bad"
+status=0
+"$EZLA" kedu new "$OUT/zla-bad.json" -o "$OUT/bad" || status=$?
+echo "exit status $status"
+
+echo
+echo "== Sign the ORYGINAŁ and the KOPIA with the doctor's .pfx (XAdES-BES, profile zus); verify strictly"
+for w in oryginal kopia; do
+  "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$OUT/zla.$w.xml" \
+    -o "$OUT/zla.$w.signed.xml"
+done
+"$EZLA" verify "$OUT/zla.oryginal.signed.xml" --trust "$OUT/ca/ca.crt"
+"$EZLA" verify "$OUT/zla.kopia.signed.xml" --trust "$OUT/ca/ca.crt" --json
+echo
+echo "== The signed ORYGINAŁ with the patient's surname changed: verification fails (exit status 1)"
+sed '0,/Kowalski/s//Kowalska/' "$OUT/zla.oryginal.signed.xml" > "$OUT/zla-tampered.xml"
+status=0
+"$EZLA" verify "$OUT/zla-tampered.xml" --trust "$OUT/ca/ca.crt" || status=$?
+echo "exit status $status"
+echo
+echo "== Independent check: xmlsec1 verifies ezla's signature with the test CA"
+xmlsec1 --verify --id-attr:Id http://uri.etsi.org/01903/v1.3.2#:SignedProperties \
+  --trusted-pem "$OUT/ca/ca.crt" "$OUT/zla.oryginal.signed.xml" 2>&1 | grep -E '^(OK|FAIL)|References'
+
 
 echo
 echo "== The ZUS login statement (pobierzOswiadczenie) signed and verified, report as JSON"
 printf '<Oswiadczenie><Token>%s</Token></Oswiadczenie>' "$(openssl rand -hex 16)" > "$OUT/oswiadczenie.xml"
 "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$OUT/oswiadczenie.xml" \
   -o "$OUT/oswiadczenie-signed.xml"
-"$EZLA" verify "$OUT/oswiadczenie-signed.xml" --trust "$OUT/ca/ca.crt" --json
+"$EZLA" verify "$OUT/oswiadczenie-signed.xml" --trust "$OUT/ca/ca.crt"
