@@ -608,6 +608,15 @@ typedef struct ezla_validation ezla_validation;
 typedef struct ezla_zla ezla_zla;
 
 /**
+ * The certificates planned for one request (from `ezla_zla_plan_new`): for each part of
+ * the period (the retroactive part first, then the current one), one certificate per
+ * payer.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct ezla_zla_plan ezla_zla_plan;
+
+/**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
  * text). Release with [`ezla_buffer_free`]; never with `free()`. Initialise buffers to
  * `{NULL, 0}`: a function writes one only on success.
@@ -1002,6 +1011,44 @@ void ezla_zla_free(ezla_zla *zla);
  * Errors: as `ezla_zla_from_xml`, plus `EZLA_RESULT_INVALID_ARGUMENT` (`today`).
  */
 ezla_result ezla_kedu_check(const uint8_t *xml, size_t len, int64_t today, ezla_validation **validation_out, ezla_error **err_out);
+
+/**
+ * Plans the certificates for a request. `template` is the certificate as requested (its
+ * incapacity period and issue date must be set). `payers_json` is NULL (the template's own
+ * payer) or a NUL-terminated JSON array of payers in the model's form
+ * (`[{"rodzaj": "nip", "identyfikator": "..."}, ...]`). A period reaching back more than 3
+ * days before the issue date is split into a retroactive certificate (which needs the
+ * template's justification) and a current one. The planned certificates have no series,
+ * number or identifiers: ZUS reserves those per certificate.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_JSON_MALFORMED` (`payers_json`), `EZLA_RESULT_INVALID_ARGUMENT` (no period,
+ * no issue date, no payer, a period that ends before it starts).
+ */
+ezla_result ezla_zla_plan_new(const ezla_zla *template_, const char *payers_json, ezla_zla_plan **plan_out, ezla_error **err_out);
+
+/**
+ * The number of planned certificates; 0 when `plan` is NULL.
+ */
+size_t ezla_zla_plan_len(const ezla_zla_plan *plan);
+
+/**
+ * Planned certificate number `index`, borrowed: valid until `ezla_zla_plan_free`, and not
+ * to be freed with `ezla_zla_free`. NULL when out of range or when `plan` is NULL.
+ */
+const ezla_zla *ezla_zla_plan_get(const ezla_zla_plan *plan, size_t index);
+
+/**
+ * Whether planned certificate number `index` is retroactive (*wsteczne*: it needs a
+ * justification) rather than current (*bieżące*); false when out of range or when `plan`
+ * is NULL.
+ */
+bool ezla_zla_plan_is_retroactive(const ezla_zla_plan *plan, size_t index);
+
+/**
+ * Frees a plan and the certificates in it. `ezla_zla_plan_free(NULL)` does nothing.
+ */
+void ezla_zla_plan_free(ezla_zla_plan *plan);
 
 /**
  * Reads a cancellation from its JSON form (NUL-terminated UTF-8; the fields of the Rust

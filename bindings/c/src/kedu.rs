@@ -284,6 +284,94 @@ pub extern "C" fn ezla_kedu_check(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Planning
+
+/// The certificates planned for one request (from `ezla_zla_plan_new`): for each part of
+/// the period (the retroactive part first, then the current one), one certificate per
+/// payer.
+///
+/// Thread safety: immutable; may be read from several threads at once.
+pub struct ezla_zla_plan {
+    parts: Vec<(bool, ezla_zla)>,
+}
+
+/// Plans the certificates for a request. `template` is the certificate as requested (its
+/// incapacity period and issue date must be set). `payers_json` is NULL (the template's own
+/// payer) or a NUL-terminated JSON array of payers in the model's form
+/// (`[{"rodzaj": "nip", "identyfikator": "..."}, ...]`). A period reaching back more than 3
+/// days before the issue date is split into a retroactive certificate (which needs the
+/// template's justification) and a current one. The planned certificates have no series,
+/// number or identifiers: ZUS reserves those per certificate.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_JSON_MALFORMED` (`payers_json`), `EZLA_RESULT_INVALID_ARGUMENT` (no period,
+/// no issue date, no payer, a period that ends before it starts).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_plan_new(
+    template: *const ezla_zla,
+    payers_json: *const c_char,
+    plan_out: *mut *mut ezla_zla_plan,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let template = arg_ref(template, "template")?;
+        let payers = match arg_opt_str(payers_json, "payers_json")? {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str::<Vec<kedu::Platnik>>(json).map_err(|e| {
+                Error::malformed(ezla_core::error::Format::Json, "payers JSON", e.to_string())
+            })?,
+        };
+        let out = out_ptr(plan_out, "plan_out")?;
+        let parts = kedu::plan::zaplanuj(&template.inner, &payers)?
+            .into_iter()
+            .map(|z| {
+                (
+                    z.rodzaj == kedu::plan::Rodzaj::Wsteczne,
+                    ezla_zla { inner: z.zla },
+                )
+            })
+            .collect();
+        write_box(out, ezla_zla_plan { parts });
+        Ok(())
+    })
+}
+
+/// The number of planned certificates; 0 when `plan` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_plan_len(plan: *const ezla_zla_plan) -> usize {
+    boundary::getter(0, || boundary::opt_ref(plan).map_or(0, |p| p.parts.len()))
+}
+
+/// Planned certificate number `index`, borrowed: valid until `ezla_zla_plan_free`, and not
+/// to be freed with `ezla_zla_free`. NULL when out of range or when `plan` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_plan_get(plan: *const ezla_zla_plan, index: usize) -> *const ezla_zla {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(plan)
+            .and_then(|p| p.parts.get(index))
+            .map_or(std::ptr::null(), |(_, z)| z as *const ezla_zla)
+    })
+}
+
+/// Whether planned certificate number `index` is retroactive (*wsteczne*: it needs a
+/// justification) rather than current (*bieżące*); false when out of range or when `plan`
+/// is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_plan_is_retroactive(plan: *const ezla_zla_plan, index: usize) -> bool {
+    boundary::getter(false, || {
+        boundary::opt_ref(plan)
+            .and_then(|p| p.parts.get(index))
+            .is_some_and(|(w, _)| *w)
+    })
+}
+
+/// Frees a plan and the certificates in it. `ezla_zla_plan_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zla_plan_free(plan: *mut ezla_zla_plan) {
+    boundary::getter((), || boundary::free_box(plan))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Cancellations (AZLA)
 
 /// A cancellation (AZLA) of a certificate, named by its series and number.

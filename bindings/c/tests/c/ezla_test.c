@@ -1270,13 +1270,14 @@ static void test_xades(void) {
 /* e-ZLA documents. */
 
 #define TODAY 1796126400LL /* 2026-12-01T12:00:00Z */
-#define ZLA_JSON(pesel)                                                                    \
+#define ZLA_JSON(pesel) ZLA_JSON_FROM(pesel, "2026-11-30")
+#define ZLA_JSON_FROM(pesel, od)                                                           \
   "{\n"                                                                                    \
   "  \"ubezpieczony\": { \"pesel\": \"" pesel "\", \"imie\": \"Jan\",\n"                    \
   "                    \"nazwisko\": \"Kowalski\", \"kod_ubezpieczenia\": \"zus\" },\n"     \
   "  \"adres\": { \"kod_pocztowy\": \"00950\", \"miejscowosc\": \"Warszawa\",\n"             \
   "             \"ulica\": \"D\xc5\x82uga\", \"nr_domu\": \"5\" },\n"                        \
-  "  \"niezdolnosc\": { \"okres\": { \"od\": \"2026-11-30\", \"do\": \"2026-12-06\" },\n"   \
+  "  \"niezdolnosc\": { \"okres\": { \"od\": \"" od "\", \"do\": \"2026-12-06\" },\n"       \
   "                   \"wskazanie\": \"moze_chodzic\", \"kod_choroby\": \"J06\" },\n"       \
   "  \"platnik\": { \"rodzaj\": \"nip\", \"identyfikator\": \"1234563218\" },\n"             \
   "  \"placowka\": { \"nazwa\": \"Przychodnia\", \"kod_pocztowy\": \"00950\",\n"             \
@@ -1483,6 +1484,62 @@ static void test_kedu(void) {
   ezla_zla_free(NULL);
 }
 
+/* Planning: a request reaching back 11 days, for two payers. */
+static void test_plan(void) {
+  ezla_zla *t = NULL;
+  ezla_zla_plan *plan = NULL;
+  ezla_validation *v = NULL;
+  ezla_error *err = NULL;
+  const char *payers = "[{\"rodzaj\": \"nip\", \"identyfikator\": \"1234563218\"},"
+                       " {\"rodzaj\": \"nip\", \"identyfikator\": \"5260250274\"}]";
+  REQUIRE_OK(ezla_zla_from_json(ZLA_JSON_FROM(PESEL, "2026-11-20"), &t, NULL));
+  CHECK_RC(ezla_zla_plan_new(NULL, payers, &plan, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_plan_new(t, payers, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zla_plan_new(t, BAD_UTF8, &plan, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_zla_plan_new(t, "[{\"x\": 1}]", &plan, &err), EZLA_RESULT_JSON_MALFORMED);
+  CHECK(err != NULL);
+  ezla_error_free(err);
+  CHECK(plan == NULL);
+  ezla_zla *empty = NULL;
+  REQUIRE_OK(ezla_zla_from_json("{}", &empty, NULL));
+  CHECK_RC(ezla_zla_plan_new(empty, NULL, &plan, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  ezla_zla_free(empty);
+
+  /* The template's own payer: the period splits in two. */
+  REQUIRE_OK(ezla_zla_plan_new(t, NULL, &plan, NULL));
+  CHECK(ezla_zla_plan_len(plan) == 2);
+  CHECK(ezla_zla_plan_is_retroactive(plan, 0));
+  CHECK(!ezla_zla_plan_is_retroactive(plan, 1));
+  ezla_zla_plan_free(plan);
+  plan = NULL;
+
+  REQUIRE_OK(ezla_zla_plan_new(t, payers, &plan, NULL));
+  CHECK(ezla_zla_plan_len(plan) == 4);
+  CHECK(ezla_zla_plan_is_retroactive(plan, 0) && ezla_zla_plan_is_retroactive(plan, 1));
+  CHECK(!ezla_zla_plan_is_retroactive(plan, 2) && !ezla_zla_plan_is_retroactive(plan, 3));
+  CHECK(!ezla_zla_plan_is_retroactive(plan, 4));
+  CHECK(ezla_zla_plan_get(plan, 4) == NULL);
+  /* The retroactive part needs a justification; the current part is ready to write. */
+  CHECK_RC(ezla_zla_validate(ezla_zla_plan_get(plan, 0), TODAY, &v, NULL), EZLA_RESULT_OK);
+  CHECK(!ezla_validation_is_valid(v));
+  ezla_validation_free(v);
+  v = NULL;
+  CHECK_RC(ezla_zla_validate(ezla_zla_plan_get(plan, 3), TODAY, &v, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_validation_is_valid(v));
+  ezla_validation_free(v);
+  ezla_buffer json = {NULL, 0};
+  CHECK_RC(ezla_zla_to_json(ezla_zla_plan_get(plan, 3), &json, NULL), EZLA_RESULT_OK);
+  CHECK(buffer_contains(&json, "5260250274"));
+  CHECK(buffer_contains(&json, "\"od\": \"2026-11-28\""));
+  ezla_buffer_free(&json);
+  CHECK(ezla_zla_plan_len(NULL) == 0);
+  CHECK(ezla_zla_plan_get(NULL, 0) == NULL);
+  CHECK(!ezla_zla_plan_is_retroactive(NULL, 0));
+  ezla_zla_plan_free(plan);
+  ezla_zla_plan_free(NULL);
+  ezla_zla_free(t);
+}
+
 /* Cancellations (AZLA, provisional layout). */
 #define AZLA_JSON(reason)                                                                  \
   "{ \"anulowane_zla\": { \"seria\": \"ZW\", \"numer\": \"1234567\" },\n"                  \
@@ -1661,6 +1718,7 @@ int main(int argc, char **argv) {
   test_xades();
   test_kedu();
   test_azla();
+  test_plan();
   test_vector_sample();
   test_threads();
   if (dir != NULL) {
