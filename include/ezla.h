@@ -32,9 +32,11 @@
  *     means "no password", which differs from "" (an empty password). ezla reads the
  *     password during the call and keeps no copy; the key material it derives is
  *     zeroized. Clear your own copy when you no longer need it.
- *  9. Getters that return another object (ezla_identity_certificate, ...) return a NEW
- *     handle that the caller frees and that outlives its parent; the objects share the
- *     immutable data, so this is cheap.
+ *  9. Getters that return another object through an out-parameter
+ *     (ezla_identity_certificate, ...) return a NEW handle that the caller frees and that
+ *     outlives its parent; the objects share the immutable data, so this is cheap. The
+ *     two list getters that return `const` pointers, ezla_reports_get and
+ *     ezla_zla_plan_get, lend an object that lives as long as its list and is not freed.
  * 10. Instants are int64_t Unix seconds (UTC); EZLA_NOW means "the current time".
  *     Enumerations (ezla_profile, ezla_key_type, ...) are passed as uint32_t: an unknown
  *     number gives EZLA_RESULT_INVALID_ARGUMENT rather than undefined behaviour.
