@@ -1,0 +1,50 @@
+"""The public surface: everything native is re-exported, typed and documented."""
+
+from __future__ import annotations
+
+import inspect
+
+import ezla
+import ezla.testing
+from ezla import _ezla
+
+
+def test_every_native_name_is_public_somewhere():
+    for name in _ezla.__all__:
+        if name.startswith("_"):
+            continue
+        where = ezla.testing if name == "TestCa" else ezla
+        assert getattr(where, name) is getattr(_ezla, name), name
+        assert name in where.__all__, name
+
+
+def test_all_names_resolve_and_are_documented():
+    for name in ezla.__all__:
+        obj = getattr(ezla, name)
+        if callable(obj):
+            assert inspect.getdoc(obj), f"{name} has no docstring"
+
+
+def test_public_classes_cannot_be_subclassed_or_mutated(doctor):
+    import pytest
+
+    with pytest.raises(TypeError):
+        class Mine(ezla.Certificate):  # type: ignore[misc]
+            pass
+    with pytest.raises(AttributeError):
+        doctor.certificate.subject = "CN=evil"  # type: ignore[misc]
+
+
+def test_native_classes_say_they_are_ezla_classes():
+    assert ezla.Certificate.__module__ == "ezla"
+    assert ezla.testing.TestCa.__module__ == "ezla.testing"
+    assert repr(ezla.Certificate).startswith("<class 'ezla.Certificate'")
+
+
+def test_testing_is_not_imported_by_default():
+    import subprocess
+    import sys
+
+    code = "import sys, ezla; print('ezla.testing' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
