@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, Signer};
+use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
 use ezla_core::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla_core::pki::{
     Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, Pkcs12Options,
@@ -52,6 +52,25 @@ fn digest(name: &str) -> PyResult<DigestAlgorithm> {
             format!("{name:?} is not one of 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'"),
         )),
     }
+}
+
+fn signature_algorithm(name: &str) -> PyResult<SignatureAlgorithm> {
+    let wanted = name.to_ascii_uppercase();
+    DigestAlgorithm::ALL
+        .iter()
+        .flat_map(|d| {
+            [
+                SignatureAlgorithm::RsaPkcs1v15(*d),
+                SignatureAlgorithm::Ecdsa(*d),
+            ]
+        })
+        .find(|a| a.name() == wanted)
+        .ok_or_else(|| {
+            invalid(
+                "algorithm",
+                format!("{name:?} is not a signature algorithm such as 'RSA-SHA256'"),
+            )
+        })
 }
 
 /// Certificates given as `Certificate` objects or as PEM / DER bytes (a PEM text may hold
@@ -482,6 +501,31 @@ impl PyPrivateKey {
     #[getter]
     fn key_type(&self) -> String {
         self.inner.kind().to_string()
+    }
+
+    /// Signs `message` (hashing it) with `algorithm` — `RSA-SHA256` (the default for RSA
+    /// keys), `RSA-SHA384`, `RSA-SHA512`, `ECDSA-SHA256` (the default for P-256), ... — and
+    /// returns the signature as XML-DSig writes it (RSA: PKCS#1 v1.5; ECDSA: `r || s`).
+    #[pyo3(signature = (message, algorithm = None))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        message: PyBackedBytes,
+        algorithm: Option<&str>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let algorithm = match algorithm {
+            None => SignatureAlgorithm::default_for(self.inner.kind()),
+            Some(name) => signature_algorithm(name)?,
+        };
+        let signature = py
+            .detach(|| self.inner.sign(algorithm, &message))
+            .map_err(to_py)?;
+        Ok(bytes(py, &signature))
+    }
+
+    /// Whether `certificate` is for this key.
+    fn matches(&self, certificate: &PyCertificate) -> bool {
+        certificate.inner.matches_key(self.inner.public_key())
     }
 
     /// The public key as DER `SubjectPublicKeyInfo`.

@@ -111,3 +111,29 @@ def test_threads_share_one_external_signer(doctor):
     for t in threads:
         t.join()
     assert errors == [] and len(calls) == 80
+
+
+def test_private_key_sign_is_checked_by_cryptography(doctor, ec_doctor):
+    rsa = _cryptography_key(doctor).public_key()
+    key = doctor.private_key
+    assert key.matches(doctor.certificate) and not key.matches(ec_doctor.certificate)
+    message = "Zwolnienie lekarskie".encode()
+    rsa.verify(key.sign(message), message, padding.PKCS1v15(), hashes.SHA256())
+    rsa.verify(key.sign(message, "rsa-sha512"), message, padding.PKCS1v15(), hashes.SHA512())
+    ecpub = _cryptography_key(ec_doctor).public_key()
+    fixed = ec_doctor.private_key.sign(message)
+    assert len(fixed) == 64
+    der = utils.encode_dss_signature(int.from_bytes(fixed[:32], "big"),
+                                     int.from_bytes(fixed[32:], "big"))
+    ecpub.verify(der, message, ec.ECDSA(hashes.SHA256()))
+    with pytest.raises(ezla.InvalidInput):
+        key.sign(message, "MD5-RSA")
+    with pytest.raises(ezla.KeyStoreError):
+        key.sign(message, "ECDSA-SHA256")
+
+
+def test_an_external_signer_can_wrap_a_private_key(doctor, ca):
+    """The shape of a token integration: ezla asks, something else signs."""
+    key = doctor.private_key
+    signer = ezla.ExternalSigner(doctor.certificate, lambda alg, msg: key.sign(msg, alg))
+    assert ezla.verify_xades(ezla.sign_xades(SMALL_DOC, signer), trust=[ca.certificate]).trusted
