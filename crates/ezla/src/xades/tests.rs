@@ -232,6 +232,21 @@ fn co_signing_when_asked() {
     assert_eq!(reports.len(), 2);
     assert_eq!(reports[0].signature_id, "first-Signature");
     assert_eq!(reports[1].signature_id, "second-Signature");
+    let mut cosigned = VerifyOptions::default().at(T);
+    cosigned.allow_cosignatures = true;
+    assert_eq!(
+        verify(&both, &cosigned).expect("both verify").signature_id,
+        "first-Signature"
+    );
+    // A broken second signature fails `verify` too, not only `verify_all`.
+    let text = String::from_utf8(both.clone()).expect("utf8");
+    let at = text.find("second-SignatureValue").expect("second signature value");
+    let value_start = at + text[at..].find('>').expect("tag end") + 1;
+    let mut broken = both.clone();
+    broken[value_start] = if broken[value_start] == b'A' { b'B' } else { b'A' };
+    assert!(verify_all(&broken, &cosigned).is_err());
+    let err = verify(&broken, &cosigned).expect_err("the second signature is broken");
+    assert_eq!(err.code(), ErrorCode::SignatureInvalid, "{err}");
 }
 
 fn tamper(signed: &[u8], from: &str, to: &str) -> Vec<u8> {

@@ -144,7 +144,8 @@ pub struct Report {
 /// Verifies the document's only XAdES-BES signature (enveloped, a child of the document
 /// element) and returns the report. Fails unless the signature covers the whole document
 /// element (signatures aside) and its signed properties, and those properties name the
-/// certificate that verified.
+/// certificate that verified. With [`VerifyOptions::allow_cosignatures`] every signature
+/// must verify and the first one's report is returned ([`verify_all`] returns them all).
 pub fn verify(document: &[u8], options: &VerifyOptions) -> Result<Report> {
     let doc = Document::parse_bytes(document)?;
     let signatures = dsig::find_signatures(&doc);
@@ -154,7 +155,13 @@ pub fn verify(document: &[u8], options: &VerifyOptions) -> Result<Report> {
         }),
         [one] => check(&doc, *one, options),
         more if !options.allow_cosignatures => Err(Error::SignatureAmbiguous { count: more.len() }),
-        more => check(&doc, more[0], options),
+        more => {
+            let mut reports = more
+                .iter()
+                .map(|s| check(&doc, *s, options))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(reports.swap_remove(0))
+        }
     }
 }
 
