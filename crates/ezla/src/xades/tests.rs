@@ -240,10 +240,16 @@ fn co_signing_when_asked() {
     );
     // A broken second signature fails `verify` too, not only `verify_all`.
     let text = String::from_utf8(both.clone()).expect("utf8");
-    let at = text.find("second-SignatureValue").expect("second signature value");
+    let at = text
+        .find("second-SignatureValue")
+        .expect("second signature value");
     let value_start = at + text[at..].find('>').expect("tag end") + 1;
     let mut broken = both.clone();
-    broken[value_start] = if broken[value_start] == b'A' { b'B' } else { b'A' };
+    broken[value_start] = if broken[value_start] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
     assert!(verify_all(&broken, &cosigned).is_err());
     let err = verify(&broken, &cosigned).expect_err("the second signature is broken");
     assert_eq!(err.code(), ErrorCode::SignatureInvalid, "{err}");
