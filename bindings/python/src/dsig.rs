@@ -7,7 +7,7 @@ use ezla_core::dsig::{
     self, CertificateValidator, Coverage, DSIG_NS, KeySelection, SignatureSpec, Trust, Verifier,
     VerifyPolicy,
 };
-use ezla_core::pki::{Certificate, TrustAnchors};
+use ezla_core::pki::Certificate;
 use ezla_core::xml::{Document, Element};
 use ezla_core::{Error, Result as CoreResult};
 use pyo3::prelude::*;
@@ -15,9 +15,9 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 use time::OffsetDateTime;
 
-use crate::convert::{bytes, from_datetime, invalid};
+use crate::convert::{bytes, from_datetime};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, certificates_from};
+use crate::pki::{PyCertificate, trust_anchors};
 use crate::signer::with_signer;
 
 /// Signs `xml` with an enveloped XML-DSig signature (exclusive C14N, RSA-SHA256 or
@@ -88,14 +88,7 @@ pub(crate) fn verify_xmldsig(
         };
         KeySelection::PinnedCertificate(der)
     } else if let Some(trust) = trust.filter(|t| !t.is_none()) {
-        let anchors = certificates_from(trust, "trust")?;
-        if anchors.is_empty() {
-            return Err(invalid(
-                "trust",
-                "is empty: pass None to verify without trust anchors".into(),
-            ));
-        }
-        let validator: Arc<dyn CertificateValidator> = Arc::new(TrustAnchors::new(anchors));
+        let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
         KeySelection::Trusted(validator)
     } else {
         KeySelection::EmbeddedUntrusted

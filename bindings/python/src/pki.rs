@@ -73,6 +73,90 @@ fn signature_algorithm(name: &str) -> PyResult<SignatureAlgorithm> {
         })
 }
 
+/// Trust anchors given as a `TrustStore` (shared, parsed once) or as certificates; an empty
+/// list is refused (pass `None` to verify without anchors).
+pub(crate) fn trust_anchors(
+    trust: &Bound<'_, PyAny>,
+    argument: &'static str,
+) -> PyResult<std::sync::Arc<TrustAnchors>> {
+    if let Ok(store) = trust.cast::<PyTrustStore>() {
+        return Ok(store.get().inner.clone());
+    }
+    let anchors = certificates_from(trust, argument)?;
+    if anchors.is_empty() {
+        return Err(invalid(
+            argument,
+            "is empty: pass None to verify without trust anchors".into(),
+        ));
+    }
+    Ok(std::sync::Arc::new(TrustAnchors::new(anchors)))
+}
+
+/// A set of trusted CA certificates, parsed once and shared by every verification that uses
+/// it (thread-safe, immutable).
+#[pyclass(frozen, module = "ezla", name = "TrustStore")]
+pub(crate) struct PyTrustStore {
+    pub(crate) inner: std::sync::Arc<TrustAnchors>,
+}
+
+#[pymethods]
+impl PyTrustStore {
+    /// Trusts these certificates (`Certificate` objects, or PEM / DER bytes; a PEM text may
+    /// hold several).
+    #[new]
+    fn new(certificates: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let certs = certificates_from(certificates, "certificates")?;
+        if certs.is_empty() {
+            return Err(invalid("certificates", "no certificate given".into()));
+        }
+        Ok(PyTrustStore {
+            inner: std::sync::Arc::new(TrustAnchors::new(certs)),
+        })
+    }
+
+    /// Trusts every certificate of a PEM bundle (such as `ca.pem`).
+    #[staticmethod]
+    fn from_pem(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
+        py.detach(|| TrustAnchors::from_pem_bundle(&data))
+            .map(|a| PyTrustStore {
+                inner: std::sync::Arc::new(a),
+            })
+            .map_err(to_py)
+    }
+
+    /// Reads a PEM bundle file (`str` or `os.PathLike`).
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        py.detach(|| {
+            let data = read_limited(&path, 16 << 20)?;
+            TrustAnchors::from_pem_bundle(&data)
+        })
+        .map(|a| PyTrustStore {
+            inner: std::sync::Arc::new(a),
+        })
+        .map_err(to_py)
+    }
+
+    /// The trusted certificates.
+    #[getter]
+    fn certificates(&self) -> Vec<PyCertificate> {
+        self.inner
+            .certificates()
+            .iter()
+            .cloned()
+            .map(PyCertificate::new)
+            .collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<TrustStore {} certificate(s)>", self.inner.len())
+    }
+}
+
 /// Certificates given as `Certificate` objects or as PEM / DER bytes (a PEM text may hold
 /// several certificates).
 pub(crate) fn certificates_from(
@@ -358,7 +442,7 @@ impl PyCertificate {
         intermediates: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<PyCertificate>> {
-        let anchors = TrustAnchors::new(certificates_from(trust, "trust")?);
+        let anchors = trust_anchors(trust, "trust")?;
         let intermediates = match intermediates {
             Some(i) if !i.is_none() => certificates_from(i, "intermediates")?,
             _ => Vec::new(),

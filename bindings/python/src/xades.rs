@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use ezla_core::dsig::CertificateValidator;
-use ezla_core::pki::TrustAnchors;
 use ezla_core::xades::{
     self, IdMode, Profile, ReferenceReport, Report, SignOptions, SignerReport,
     SigningCertificateVersion, VerifyOptions,
@@ -16,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::convert::{bytes, from_datetime, invalid, to_datetime};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, certificates_from};
+use crate::pki::{PyCertificate, trust_anchors};
 use crate::signer::with_signer;
 
 fn profile(name: &str) -> PyResult<Profile> {
@@ -87,14 +86,7 @@ fn verify_options(
 ) -> PyResult<VerifyOptions> {
     let mut options = VerifyOptions::default();
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
-        let anchors = certificates_from(trust, "trust")?;
-        if anchors.is_empty() {
-            return Err(invalid(
-                "trust",
-                "is empty: pass None to verify without trust anchors".into(),
-            ));
-        }
-        let validator: Arc<dyn CertificateValidator> = Arc::new(TrustAnchors::new(anchors));
+        let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
         options.trust = Some(validator);
     }
     if let Some(cert) = signer_certificate.filter(|c| !c.is_none()) {

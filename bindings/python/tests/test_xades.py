@@ -105,6 +105,31 @@ def test_trust_anchors(doctor, ca, other_ca):
         ezla.verify_xades(signed, trust=[42])
 
 
+def test_trust_store(doctor, ca, other_ca, tmp_path):
+    store = ezla.TrustStore([ca.certificate, other_ca.certificate.to_pem(), ca.certificate.to_der()])
+    assert len(store) == 2  # duplicates dropped
+    assert store.certificates == [ca.certificate, other_ca.certificate]
+    assert repr(store) == "<TrustStore 2 certificate(s)>"
+    signed = ezla.sign_xades(SMALL_DOC, doctor)
+    assert ezla.verify_xades(signed, trust=store).trust == "chain"
+    assert ezla.verify_xades_all(signed, trust=store)[0].trusted
+    assert ezla.verify_xmldsig(ezla.sign_xmldsig(SMALL_DOC, doctor), trust=store).trusted
+    assert doctor.certificate.verify_chain(trust=store)[-1] == ca.certificate
+    only_other = ezla.TrustStore.from_pem(other_ca.certificate.to_pem())
+    with pytest.raises(ezla.UntrustedCertificate):
+        ezla.verify_xades(signed, trust=only_other)
+    bundle = tmp_path / "ca.pem"
+    bundle.write_bytes(ca.certificate.to_pem() + other_ca.certificate.to_pem())
+    assert len(ezla.TrustStore.from_file(bundle)) == 2
+    assert len(ezla.TrustStore.from_file(str(bundle))) == 2
+    with pytest.raises(ezla.TransportError):
+        ezla.TrustStore.from_file(tmp_path / "none.pem")
+    with pytest.raises(ezla.ParseError):
+        ezla.TrustStore.from_pem(b"no certificates here")
+    with pytest.raises(ezla.InvalidInput):
+        ezla.TrustStore([])
+
+
 def test_trust_checks_the_instant(doctor, ca):
     signed = ezla.sign_xades(SMALL_DOC, doctor)
     later = doctor.certificate.not_after + datetime.timedelta(days=1)

@@ -24,6 +24,8 @@ def strictly_typed_use(document: bytes) -> List[str]:
     external = ezla.ExternalSigner(cert, lambda algorithm, message: b"", chain=[ca.certificate])
     ezla.sign_xmldsig(document, external)
     report: ezla.VerificationReport = ezla.verify_xades(signed, trust=[ca.certificate, b"..."])
+    store = ezla.TrustStore.from_file("ca.pem")
+    ezla.verify_xmldsig(signed, trust=store)
     when: Optional[datetime.datetime] = report.signing_time
     key = ezla.PrivateKey.generate()
     csr = ezla.CertificateRequest.create(key, given_name="A", surname="B", pesel=pesel)

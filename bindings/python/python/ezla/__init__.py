@@ -26,6 +26,7 @@ from ezla._ezla import (
     Problem,
     ReferenceInfo,
     SignerInfo,
+    TrustStore,
     VerificationReport,
     XmlDsigReport,
     Zla,
@@ -73,6 +74,7 @@ __all__ = [
     "Identity",
     "ExternalSigner",
     "PrivateKey",
+    "TrustStore",
     "inspect_pfx",
     "PfxInfo",
     # XAdES

@@ -15,6 +15,7 @@ __all__ = [
     "CertificateRequest",
     "Identity",
     "ExternalSigner",
+    "TrustStore",
     "TestCa",
     "sign_xades",
     "verify_xades",
@@ -39,6 +40,7 @@ __version__: str
 DEFAULT_PFX_ITERATIONS: int
 
 _CertificateLike = Union["Certificate", bytes]
+_Trust = Union["TrustStore", Iterable[_CertificateLike]]
 _Signer = Union["Identity", "ExternalSigner"]
 
 def _error_codes() -> List[Tuple[int, str, str]]: ...
@@ -114,7 +116,7 @@ class Certificate:
     def verify_chain(
         self,
         *,
-        trust: Iterable[_CertificateLike],
+        trust: _Trust,
         intermediates: Optional[Iterable[_CertificateLike]] = None,
         at: Optional[datetime.datetime] = None,
     ) -> List[Certificate]: ...
@@ -242,6 +244,19 @@ class ExternalSigner:
     def chain(self) -> List[Certificate]: ...
 
 @final
+class TrustStore:
+    """Trusted CA certificates, parsed once and shared (immutable, thread-safe)."""
+
+    def __new__(cls, certificates: Iterable[_CertificateLike]) -> TrustStore: ...
+    @staticmethod
+    def from_pem(data: bytes) -> TrustStore: ...
+    @staticmethod
+    def from_file(path: Union[str, "os.PathLike[str]"]) -> TrustStore: ...
+    @property
+    def certificates(self) -> List[Certificate]: ...
+    def __len__(self) -> int: ...
+
+@final
 class TestCa:
     """Tests and demos only: a throw-away CA issuing ZUS-like doctor certificates."""
 
@@ -285,7 +300,7 @@ def sign_xades(
 def verify_xades(
     xml: bytes,
     *,
-    trust: Optional[Iterable[_CertificateLike]] = None,
+    trust: Optional[_Trust] = None,
     signer_certificate: Optional[_CertificateLike] = None,
     at: Optional[datetime.datetime] = None,
     accept_legacy: bool = True,
@@ -369,7 +384,7 @@ def sign_xmldsig(
 def verify_xmldsig(
     xml: bytes,
     *,
-    trust: Optional[Iterable[_CertificateLike]] = None,
+    trust: Optional[_Trust] = None,
     signer_certificate: Optional[_CertificateLike] = None,
     at: Optional[datetime.datetime] = None,
     allow_sha1: bool = False,
@@ -397,7 +412,7 @@ class XmlDsigReport:
 def verify_xades_all(
     xml: bytes,
     *,
-    trust: Optional[Iterable[_CertificateLike]] = None,
+    trust: Optional[_Trust] = None,
     signer_certificate: Optional[_CertificateLike] = None,
     at: Optional[datetime.datetime] = None,
     accept_legacy: bool = True,
