@@ -301,6 +301,12 @@ impl PyZla {
             .unwrap_or(false)
     }
 
+    /// Pickles as the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let constructor = slf.get_type().getattr("from_json")?;
+        Ok((constructor, (slf.get().inner.to_json(),)))
+    }
+
     fn __repr__(&self) -> String {
         let who = self
             .inner
@@ -439,6 +445,12 @@ impl PyAzla {
             .cast::<PyAzla>()
             .map(|o| o.get().inner == self.inner)
             .unwrap_or(false)
+    }
+
+    /// Pickles as the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let constructor = slf.get_type().getattr("from_json")?;
+        Ok((constructor, (slf.get().inner.to_json(),)))
     }
 
     fn __repr__(&self) -> String {

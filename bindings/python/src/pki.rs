@@ -464,6 +464,15 @@ impl PyCertificate {
         bytes(py, self.inner.to_pem().as_bytes())
     }
 
+    /// Pickles as the DER (for multiprocessing, task queues, caches).
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let constructor = slf.get_type().getattr("from_der")?;
+        Ok((constructor, (bytes(py, slf.get().inner.to_der()),)))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<Certificate subject={:?} not_after={}>",
@@ -777,6 +786,15 @@ impl PyCertificateRequest {
     /// The PEM encoding (ASCII bytes).
     fn to_pem<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         bytes(py, self.inner.to_pem().as_bytes())
+    }
+
+    /// Pickles as the DER.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let constructor = slf.get_type().getattr("from_der")?;
+        Ok((constructor, (bytes(py, slf.get().inner.to_der()),)))
     }
 
     fn __repr__(&self) -> String {

@@ -48,3 +48,22 @@ def test_testing_is_not_imported_by_default():
     code = "import sys, ezla; print('ezla.testing' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_pickling_data_but_never_keys(doctor, ca):
+    import pickle
+
+    import pytest
+
+    from test_kedu import ZLA
+
+    cert = pickle.loads(pickle.dumps(doctor.certificate))
+    assert cert == doctor.certificate and cert.pesel == "02070803628"
+    csr = ezla.CertificateRequest.create(doctor.private_key, common_name="X")
+    assert pickle.loads(pickle.dumps(csr)).to_der() == csr.to_der()
+    zla = ezla.Zla.from_dict(ZLA)
+    assert pickle.loads(pickle.dumps(zla)) == zla
+    # Secrets are not picklable.
+    for secret in (doctor, doctor.private_key):
+        with pytest.raises(TypeError):
+            pickle.dumps(secret)
