@@ -224,6 +224,24 @@ pub(crate) fn json_error(json: &str, e: &serde_json::Error, what: &str) -> Error
     Error::malformed(Format::Json, what, detail)
 }
 
+/// serde reads a struct from a JSON array too (fields by position): `[]` would be an empty
+/// model. The JSON form is an object; anything else is refused up front.
+pub(crate) fn require_object(json: &str, what: &str) -> Result<()> {
+    match json
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .chars()
+        .next()
+    {
+        Some('{') => Ok(()),
+        Some(c) => Err(Error::malformed(
+            Format::Json,
+            what,
+            format!("expected a JSON object (`{{ … }}`), found `{c}`"),
+        )),
+        None => Err(Error::malformed(Format::Json, what, "empty input")),
+    }
+}
+
 /// Today's date in UTC.
 pub(crate) fn today_utc() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -233,6 +251,7 @@ impl Zla {
     /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
     /// serde's message, which names the field and gives the line and column.
     pub fn from_json(json: &str) -> Result<Zla> {
+        require_object(json, "e-ZLA JSON")?;
         serde_json::from_str(json).map_err(|e| json_error(json, &e, "e-ZLA JSON"))
     }
 

@@ -337,6 +337,13 @@ fn json_round_trip_and_errors() {
     );
     let e = Zla::from_json("{\"niezdolnosc\": {\"wskazanie\": \"3\"}}").expect_err("code");
     assert!(e.to_string().contains("unknown indication `3`"), "{e}");
+    // Only an object is the JSON form (serde would read `[]` as an empty model).
+    for not_object in ["[]", " [\"900001\"]", "\"zla\"", "", "  \n"] {
+        let e = Zla::from_json(not_object).expect_err("not an object");
+        assert_eq!(e.code(), ErrorCode::JsonMalformed, "{not_object:?}: {e}");
+        let e = azla::Azla::from_json(not_object).expect_err("not an object");
+        assert_eq!(e.code(), ErrorCode::JsonMalformed, "{not_object:?}: {e}");
+    }
     // An empty object is a model with every section missing: a validation matter.
     let empty = Zla::from_json("{}").expect("empty model");
     let v = empty.validate(TODAY);
