@@ -3,7 +3,6 @@
 
 mod render;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,10 +18,8 @@ use ezla::{Error, Result};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use crate::files::{read_file, write_file};
 use crate::password::{KeyPasswordArgs, NewPasswordArgs, Password, PasswordArgs};
-
-/// The largest input file read (certificates and key stores are a few kilobytes).
-const MAX_INPUT: u64 = 16 << 20;
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum CertCommand {
@@ -388,21 +385,6 @@ pub(crate) struct Loaded {
     pub(crate) pkcs12: Option<Pkcs12>,
 }
 
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut data = Vec::new();
-    file.take(MAX_INPUT + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| Error::io(path, e))?;
-    if data.len() as u64 > MAX_INPUT {
-        return Err(Error::invalid_argument(
-            "file",
-            format!("{} is larger than {MAX_INPUT} bytes", path.display()),
-        ));
-    }
-    Ok(data)
-}
-
 /// Reads a certificate file or a key store; `password` is asked for only for PKCS#12 files.
 fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loaded> {
     let data = read_file(path)?;
@@ -475,35 +457,6 @@ fn note_password(password: &str) {
              Java's keytool and KeyStore cannot"
         );
     }
-}
-
-/// Writes a file, refusing to overwrite unless `force`; `secret` files get mode 0600.
-pub(crate) fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    #[cfg(not(unix))]
-    let _ = secret;
-    let mut file = options.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::invalid_argument(
-                "output",
-                format!("{} exists (use --force to overwrite)", path.display()),
-            )
-        } else {
-            Error::io(path, e)
-        }
-    })?;
-    file.write_all(data).map_err(|e| Error::io(path, e))
 }
 
 pub(crate) fn parse_time(s: &str) -> std::result::Result<OffsetDateTime, String> {

@@ -1,17 +1,15 @@
 //! `ezla kedu …`: write e-ZLA documents from their JSON form, and check KEDU ZLA documents.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use ezla::kedu::{Problem, Program, Validation, Wariant, WriteOptions, Zla};
 use ezla::{Error, Result};
+
+use crate::files::{read_file, write_file};
 use serde_json::json;
 use time::Date;
-
-/// The largest input file read (an e-ZLA document is a few kilobytes).
-const MAX_INPUT: u64 = 4 << 20;
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum KeduCommand {
@@ -92,42 +90,6 @@ pub(crate) fn run(command: KeduCommand) -> Result<ExitCode> {
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut data = Vec::new();
-    file.take(MAX_INPUT + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| Error::io(path, e))?;
-    if data.len() as u64 > MAX_INPUT {
-        return Err(Error::invalid_argument(
-            "file",
-            format!("{} is larger than {MAX_INPUT} bytes", path.display()),
-        ));
-    }
-    Ok(data)
-}
-
-fn write_file(path: &Path, data: &[u8], force: bool) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let mut file = options.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::invalid_argument(
-                "--out",
-                format!("{} exists (use --force to overwrite)", path.display()),
-            )
-        } else {
-            Error::io(path, e)
-        }
-    })?;
-    file.write_all(data).map_err(|e| Error::io(path, e))
-}
-
 fn problems_text(problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{p}\n")).collect()
 }
@@ -189,7 +151,7 @@ fn new(a: &NewArgs) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
     for (path, xml) in &documents {
-        write_file(path, xml, a.force)?;
+        write_file(path, xml, a.force, false)?;
     }
     let (errors, warnings) = counts(&validation);
     if a.json {

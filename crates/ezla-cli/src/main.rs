@@ -5,6 +5,7 @@
 //! error code.
 
 mod cert;
+mod files;
 mod kedu;
 mod password;
 mod signature;

@@ -16,7 +16,8 @@ use ezla::xades::{self, Profile, Report, SignOptions, SigningCertificateVersion,
 use ezla::{Error, Result};
 use time::OffsetDateTime;
 
-use crate::cert::{parse_time, read_certificates, read_file, write_file};
+use crate::cert::{parse_time, read_certificates};
+use crate::files::{read_file, write_file};
 use crate::password::PasswordArgs;
 
 /// The profiles on the command line.

@@ -1,0 +1,55 @@
+//! Reading and writing the files the commands take and make.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use ezla::{Error, Result};
+
+/// The largest input file read: certificates and key stores are a few kilobytes, e-ZLA
+/// documents a few, signed batches and SOAP responses far less than this.
+pub(crate) const MAX_INPUT: u64 = 16 << 20;
+
+/// Reads a whole file of at most [`MAX_INPUT`] bytes.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut data = Vec::new();
+    file.take(MAX_INPUT + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Error::io(path, e))?;
+    if data.len() as u64 > MAX_INPUT {
+        return Err(Error::invalid_argument(
+            "file",
+            format!("{} is larger than {MAX_INPUT} bytes", path.display()),
+        ));
+    }
+    Ok(data)
+}
+
+/// Writes a file, refusing to overwrite unless `force`; `secret` files get mode 0600.
+pub(crate) fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::invalid_argument(
+                "output",
+                format!("{} exists (use --force to overwrite)", path.display()),
+            )
+        } else {
+            Error::io(path, e)
+        }
+    })?;
+    file.write_all(data).map_err(|e| Error::io(path, e))
+}
