@@ -10,7 +10,10 @@ if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 PKGS=(openssl xmlsec1 libxml2-utils valgrind pkg-config ca-certificates)
 command -v keytool >/dev/null || PKGS+=(default-jdk-headless)
 command -v javac >/dev/null || PKGS+=(default-jdk-headless)
-command -v python3 >/dev/null || PKGS+=(python3 python3-venv)
+command -v python3 >/dev/null || PKGS+=(python3)
+# Debian splits venv/ensurepip out of python3; other Pythons (pyenv, the image) carry it.
+command -v python3 >/dev/null && python3 -c "import ensurepip, venv" 2>/dev/null || PKGS+=(python3-venv)
+command -v cc >/dev/null || PKGS+=(build-essential)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
