@@ -451,3 +451,42 @@ fn key_and_algorithm_must_fit() {
         ErrorCode::InvalidArgument
     );
 }
+
+/// A signer that names one key and signs with another (a token holding the wrong key), or
+/// returns garbage.
+#[derive(Debug)]
+struct FaultySigner {
+    named: &'static PrivateKey,
+    garbage: bool,
+}
+
+impl Signer for FaultySigner {
+    fn public_key(&self) -> &crate::crypto::PublicKey {
+        self.named.public_key()
+    }
+
+    fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> crate::Result<Vec<u8>> {
+        if self.garbage {
+            return Ok(vec![0x5a; 256]);
+        }
+        let other = PrivateKey::generate(KeySpec::Rsa2048)?;
+        other.sign(algorithm, message)
+    }
+}
+
+#[test]
+fn a_signature_that_does_not_verify_never_leaves_the_signer() {
+    let spec = SignatureSpec::enveloped(rsa().kind(), DigestAlgorithm::Sha256);
+    for garbage in [false, true] {
+        let signer = FaultySigner {
+            named: rsa(),
+            garbage,
+        };
+        let err = sign_enveloped(DOC.as_bytes(), &spec, &signer, &SignOptions::default())
+            .expect_err("a signature from another key must be refused");
+        assert_eq!(err.code(), ErrorCode::SigningFailed, "{err}");
+        assert!(err.to_string().contains("does not verify"), "{err}");
+    }
+    // The honest key still signs.
+    sign(DOC, &spec, rsa());
+}
