@@ -251,7 +251,16 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
 fn render_report(r: &Report) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let _ = writeln!(out, "VALID signature {}", r.signature_id);
+    if r.trust == "untrusted" {
+        // The signature value is right, but nothing says who made the certificate.
+        let _ = writeln!(
+            out,
+            "VALID signature {} by an UNTRUSTED signer (no --trust or --signer-cert given)",
+            r.signature_id
+        );
+    } else {
+        let _ = writeln!(out, "VALID signature {}", r.signature_id);
+    }
     let _ = writeln!(out, "  signer:      {}", r.signer.subject);
     if let Some(pesel) = &r.signer.pesel {
         let _ = writeln!(out, "  PESEL:       {pesel}");

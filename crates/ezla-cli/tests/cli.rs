@@ -629,6 +629,13 @@ fn sign_and_verify_an_ezla() {
             text.contains("trust:       chain to a trust anchor"),
             "{text}"
         );
+        let text = ok(&dir, &["verify", &out]);
+        assert!(
+            text.lines().next().is_some_and(
+                |l| l.ends_with("by an UNTRUSTED signer (no --trust or --signer-cert given)")
+            ),
+            "{text}"
+        );
         let v = json(&ok(&dir, &["verify", &out, "--json"]));
         assert_eq!(v["valid"], true);
         assert_eq!(v["signatures"][0]["trust"], "untrusted");
