@@ -629,6 +629,7 @@ fn sign_and_verify_an_ezla() {
             text.contains("trust:       chain to a trust anchor"),
             "{text}"
         );
+        assert!(!text.contains("UNTRUSTED"), "{text}");
         let text = ok(&dir, &["verify", &out]);
         assert!(
             text.lines().next().is_some_and(
