@@ -49,8 +49,14 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
-/// A test CA and a doctor's `.pfx`; `extra` adds validity options.
+/// A test CA and a doctor's `.pfx` with a P-256 key; `extra` adds validity options.
 fn doctor(dir: &Path, file: &str, extra: &[&str]) {
+    doctor_with_key(dir, file, "p256", extra);
+}
+
+/// [`doctor`] with another key type (`rsa2048` for RSA-only profiles and deterministic
+/// signatures).
+fn doctor_with_key(dir: &Path, file: &str, key_type: &str, extra: &[&str]) {
     if !dir.join("ca/ca.crt").exists() {
         ok(
             dir,
@@ -86,7 +92,7 @@ fn doctor(dir: &Path, file: &str, extra: &[&str]) {
         "--iterations",
         "2048",
         "--key-type",
-        "p256",
+        key_type,
     ];
     args.extend_from_slice(extra);
     ok(dir, &args);
@@ -541,29 +547,7 @@ fn sign_and_verify_an_ezla() {
     doctor(&dir, "doctor.pfx", &[]);
     std::fs::write(dir.join("zla.xml"), &sample).expect("write sample");
     // An RSA doctor for the legacy profile (RSA-SHA1 only).
-    ok(
-        &dir,
-        &[
-            "cert",
-            "test-doctor",
-            "--ca",
-            "ca",
-            "--given-name",
-            "Jan",
-            "--surname",
-            "Kowalski",
-            "--pesel",
-            "44051401359",
-            "-o",
-            "rsa.pfx",
-            "--password-env",
-            "EZLA_PW",
-            "--iterations",
-            "2048",
-            "--key-type",
-            "rsa2048",
-        ],
-    );
+    doctor_with_key(&dir, "rsa.pfx", "rsa2048", &[]);
     let out = ezla(
         &dir,
         &[
@@ -735,43 +719,11 @@ fn sign_and_verify_an_ezla() {
 fn sign_is_reproducible_and_refuses_bad_input() {
     let dir = scratch("sign-bad");
     // RSA (PKCS#1 v1.5 is deterministic; ECDSA signatures are not).
-    ok(
+    doctor_with_key(
         &dir,
-        &[
-            "cert",
-            "test-ca",
-            "--out",
-            "ca",
-            "--not-before",
-            "2019-01-01",
-        ],
-    );
-    ok(
-        &dir,
-        &[
-            "cert",
-            "test-doctor",
-            "--ca",
-            "ca",
-            "--given-name",
-            "Jan",
-            "--surname",
-            "Kowalski",
-            "--pesel",
-            "44051401359",
-            "-o",
-            "doctor.pfx",
-            "--password-env",
-            "EZLA_PW",
-            "--iterations",
-            "2048",
-            "--key-type",
-            "rsa2048",
-            "--not-before",
-            "2020-01-01",
-            "--days",
-            "400",
-        ],
+        "doctor.pfx",
+        "rsa2048",
+        &["--not-before", "2020-01-01", "--days", "400"],
     );
     std::fs::write(
         dir.join("doc.xml"),
