@@ -12,8 +12,22 @@ pub(crate) const MAX_INPUT: u64 = 16 << 20;
 /// Reads a whole file of at most [`MAX_INPUT`] bytes.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_capped(file, path)
+}
+
+/// Reads a file, or standard input for `-`, of at most [`MAX_INPUT`] bytes.
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
+    if path == Path::new("-") {
+        read_capped(std::io::stdin().lock(), path)
+    } else {
+        read_file(path)
+    }
+}
+
+fn read_capped(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
     let mut data = Vec::new();
-    file.take(MAX_INPUT + 1)
+    reader
+        .take(MAX_INPUT + 1)
         .read_to_end(&mut data)
         .map_err(|e| Error::io(path, e))?;
     if data.len() as u64 > MAX_INPUT {

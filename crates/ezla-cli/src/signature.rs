@@ -5,7 +5,7 @@
 //! is strict and prints who signed what, when and how — or the reason it failed, with a
 //! non-zero exit status.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use ezla::{Error, Result};
 use time::OffsetDateTime;
 
 use crate::cert::{parse_time, read_certificates};
-use crate::files::{read_file, write_file};
+use crate::files::{read_file, read_input, write_file};
 use crate::password::PasswordArgs;
 
 /// The profiles on the command line.
@@ -115,20 +115,6 @@ pub(crate) struct VerifyArgs {
     /// Print JSON: `{"valid": true, "signatures": [report…]}` or `{"valid": false, "error": …}`.
     #[arg(long)]
     json: bool,
-}
-
-/// Reads a file, or standard input for `-`.
-fn read_input(path: &Path) -> Result<Vec<u8>> {
-    if path == Path::new("-") {
-        let mut data = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut data)
-            .map_err(|e| Error::io(path, e))?;
-        Ok(data)
-    } else {
-        read_file(path)
-    }
 }
 
 /// Runs `ezla sign`.
