@@ -156,10 +156,7 @@ pub fn verify(document: &[u8], options: &VerifyOptions) -> Result<Report> {
         [one] => check(&doc, *one, options),
         more if !options.allow_cosignatures => Err(Error::SignatureAmbiguous { count: more.len() }),
         more => {
-            let mut reports = more
-                .iter()
-                .map(|s| check(&doc, *s, options))
-                .collect::<Result<Vec<_>>>()?;
+            let mut reports = check_each(&doc, more, options)?;
             Ok(reports.swap_remove(0))
         }
     }
@@ -175,10 +172,16 @@ pub fn verify_all(document: &[u8], options: &VerifyOptions) -> Result<Vec<Report
             detail: "no ds:Signature in the document".into(),
         });
     }
-    signatures
-        .into_iter()
-        .map(|s| check(&doc, s, options))
-        .collect()
+    check_each(&doc, &signatures, options)
+}
+
+/// [`check`] for each signature, in document order; the first failure is the result.
+fn check_each(
+    doc: &Document<'_>,
+    signatures: &[Element<'_, '_>],
+    options: &VerifyOptions,
+) -> Result<Vec<Report>> {
+    signatures.iter().map(|s| check(doc, *s, options)).collect()
 }
 
 fn xades_error(detail: impl Into<String>) -> Error {
