@@ -486,7 +486,7 @@ fn verify_options(o: Option<&ezla_verify_options>) -> FfiResult<xades::VerifyOpt
         v.trust = Some(Arc::new(t.inner.clone()));
     }
     if let Some(c) = boundary::opt_ref(o.signer_certificate) {
-        v.signer_certificate = Some(c.inner.to_der().to_vec());
+        v.signer_certificate = Some(c.inner.clone());
     }
     Ok(v)
 }

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use crate::convert::{bytes, from_datetime};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, trust_anchors};
+use crate::pki::{PyCertificate, pinned_certificate, trust_anchors};
 use crate::signer::with_signer;
 
 /// Signs `xml` with an enveloped XML-DSig signature (exclusive C14N, RSA-SHA256 or
@@ -76,17 +76,12 @@ pub(crate) fn verify_xmldsig(
     at: Option<&Bound<'_, PyAny>>,
     allow_sha1: bool,
 ) -> PyResult<XmlDsigReport> {
-    let keys = if let Some(cert) = signer_certificate.filter(|c| !c.is_none()) {
-        let der = if let Ok(c) = cert.cast::<PyCertificate>() {
-            c.get().inner.to_der().to_vec()
-        } else {
-            let data: PyBackedBytes = cert.extract()?;
-            Certificate::from_der_or_pem(&data)
-                .map_err(to_py)?
-                .to_der()
-                .to_vec()
-        };
-        KeySelection::PinnedCertificate(der)
+    let pinned = signer_certificate
+        .filter(|c| !c.is_none())
+        .map(pinned_certificate)
+        .transpose()?;
+    let keys = if let Some(cert) = &pinned {
+        KeySelection::PinnedCertificate(cert.clone())
     } else if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
         KeySelection::Trusted(validator)
@@ -102,10 +97,16 @@ pub(crate) fn verify_xmldsig(
         policy = policy.at(from_datetime(at, "at")?);
     }
     let verifier = Verifier::new(keys).with_policy(policy);
-    py.detach(|| report(&xml, &verifier)).map_err(to_py)
+    py.detach(|| report(&xml, &verifier, pinned)).map_err(to_py)
 }
 
-fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
+/// `pinned`: the signer's certificate when the caller gave it (then it is the one the
+/// signature verified with, and is not parsed again).
+fn report(
+    xml: &[u8],
+    verifier: &Verifier,
+    pinned: Option<Certificate>,
+) -> CoreResult<XmlDsigReport> {
     let doc = Document::parse_bytes(xml)?;
     let v = verifier.verify_enveloped(&doc)?;
     // An enveloped signature verified only as a child of the document element.
@@ -113,12 +114,15 @@ fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
         .signature
         .parent()
         .ok_or_else(|| Error::internal("an enveloped signature without a parent"))?;
-    let certificate = v
-        .signer
-        .certificate
-        .as_deref()
-        .map(Certificate::from_der)
-        .transpose()?;
+    let certificate = match pinned {
+        Some(cert) => Some(cert),
+        None => v
+            .signer
+            .certificate
+            .as_deref()
+            .map(Certificate::from_der)
+            .transpose()?,
+    };
     let chain = v
         .signer
         .chain

@@ -73,6 +73,16 @@ fn signature_algorithm(name: &str) -> PyResult<SignatureAlgorithm> {
         })
 }
 
+/// The signer's certificate for pinned verification: a `Certificate` (shared, not parsed
+/// again) or PEM / DER bytes.
+pub(crate) fn pinned_certificate(cert: &Bound<'_, PyAny>) -> PyResult<Certificate> {
+    if let Ok(c) = cert.cast::<PyCertificate>() {
+        return Ok(c.get().inner.clone());
+    }
+    let data: PyBackedBytes = cert.extract()?;
+    Certificate::from_der_or_pem(&data).map_err(to_py)
+}
+
 /// Trust anchors given as a `TrustStore` (shared, parsed once) or as certificates; an empty
 /// list is refused (pass `None` to verify without anchors).
 pub(crate) fn trust_anchors(

@@ -15,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::convert::{bytes, from_datetime, invalid, to_datetime};
 use crate::errors::to_py;
-use crate::pki::{PyCertificate, trust_anchors};
+use crate::pki::{pinned_certificate, trust_anchors};
 use crate::signer::with_signer;
 
 fn profile(name: &str) -> PyResult<Profile> {
@@ -90,16 +90,7 @@ fn verify_options(
         options.trust = Some(validator);
     }
     if let Some(cert) = signer_certificate.filter(|c| !c.is_none()) {
-        let der = if let Ok(c) = cert.cast::<PyCertificate>() {
-            c.get().inner.to_der().to_vec()
-        } else {
-            let data: PyBackedBytes = cert.extract()?;
-            ezla_core::pki::Certificate::from_der_or_pem(&data)
-                .map_err(to_py)?
-                .to_der()
-                .to_vec()
-        };
-        options.signer_certificate = Some(der);
+        options.signer_certificate = Some(pinned_certificate(cert)?);
     }
     if let Some(at) = at.filter(|a| !a.is_none()) {
         options.at = Some(from_datetime(at, "at")?);

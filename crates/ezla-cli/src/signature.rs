@@ -223,7 +223,7 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
                 ),
             ));
         }
-        options.signer_certificate = certificates.pop().map(|c| c.to_der().to_vec());
+        options.signer_certificate = certificates.pop();
     }
     if let Some(at) = a.at {
         options = options.at(at);

@@ -118,7 +118,10 @@ fn check(path: &Path, expect_ok: bool, fallback_cert: Option<&[u8]>) -> Verdict 
                 detail: "none".into(),
             })?;
         let mut options = VerifyOptions::default();
-        options.signer_certificate = cert.clone();
+        options.signer_certificate = cert
+            .as_deref()
+            .map(ezla::pki::Certificate::from_der)
+            .transpose()?;
         // signxml's test allows SHA-1; 2002-era test keys are 1024-bit.
         options.allow_legacy_algorithms = true;
         verify_signature(&doc, signature, &options).map(|_| ())

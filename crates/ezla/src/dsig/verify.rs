@@ -9,6 +9,7 @@ use super::algorithms::{DSIG_NS, digest_from_uri, signature_from_uri};
 use super::keyinfo::{self, decode_base64};
 use super::reference::{self, Coverage};
 use crate::crypto::{Backend, DigestAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
+use crate::pki::Certificate;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
@@ -34,9 +35,9 @@ pub trait CertificateValidator: Send + Sync + fmt::Debug {
 pub enum KeySelection {
     /// This key, whatever `KeyInfo` says (`KeyInfo` is ignored).
     Pinned(PublicKey),
-    /// This certificate's key (DER); the certificate is reported as the signer's, so that
-    /// XAdES can check its signed properties against it. `KeyInfo` is ignored.
-    PinnedCertificate(Vec<u8>),
+    /// This certificate's key; the certificate is reported as the signer's, so that XAdES
+    /// can check its signed properties against it. `KeyInfo` is ignored.
+    PinnedCertificate(Certificate),
     /// A certificate from `X509Data` that chains to a trust anchor at the verification
     /// instant.
     Trusted(Arc<dyn CertificateValidator>),
@@ -507,12 +508,12 @@ impl Verifier {
                     trust: Trust::Pinned,
                 })
             }
-            KeySelection::PinnedCertificate(der) => {
-                let key = keyinfo::certificate_key(der)?;
-                verify(&key)?;
+            KeySelection::PinnedCertificate(certificate) => {
+                let key = certificate.public_key();
+                verify(key)?;
                 Ok(SignerKey {
-                    public_key: key,
-                    certificate: Some(der.clone()),
+                    public_key: key.clone(),
+                    certificate: Some(certificate.to_der().to_vec()),
                     chain: Vec::new(),
                     trust: Trust::Pinned,
                 })

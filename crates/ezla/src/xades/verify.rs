@@ -38,9 +38,9 @@ pub struct VerifyOptions {
     /// Accept SHA-1 and RSA keys from 1024 bits in any shape, not only in the `zus-legacy`
     /// profile. For inspecting old third-party documents; never for accepting e-ZLA.
     pub allow_legacy_algorithms: bool,
-    /// The signer's certificate (DER), when the caller knows it: the signature must verify
-    /// with it, and the report says `pinned`. Takes precedence over [`VerifyOptions::trust`].
-    pub signer_certificate: Option<Vec<u8>>,
+    /// The signer's certificate, when the caller knows it: the signature must verify with
+    /// it, and the report says `pinned`. Takes precedence over [`VerifyOptions::trust`].
+    pub signer_certificate: Option<Certificate>,
     /// The backend for the signature check.
     pub backend: Backend,
 }
@@ -263,7 +263,7 @@ fn verify_signature_inner(
         policy = policy.at(at);
     }
     let keys = match (&options.signer_certificate, &options.trust) {
-        (Some(der), _) => KeySelection::PinnedCertificate(der.clone()),
+        (Some(certificate), _) => KeySelection::PinnedCertificate(certificate.clone()),
         (None, Some(v)) => KeySelection::Trusted(v.clone()),
         (None, None) => KeySelection::EmbeddedUntrusted,
     };
@@ -330,12 +330,17 @@ fn verify_signature_inner(
         .ok_or_else(|| xades_error("no SignedSignatureProperties"))?;
 
     // The signer's certificate.
-    let cert_der = verified
-        .signer
-        .certificate
-        .as_ref()
-        .ok_or_else(|| xades_error("the signature was not verified with a certificate"))?;
-    let cert = Certificate::from_der(cert_der)?;
+    // A pinned certificate is the one the signature verified with, already parsed.
+    let cert = match &options.signer_certificate {
+        Some(pinned) => pinned.clone(),
+        None => {
+            let der =
+                verified.signer.certificate.as_ref().ok_or_else(|| {
+                    xades_error("the signature was not verified with a certificate")
+                })?;
+            Certificate::from_der(der)?
+        }
+    };
 
     // SigningTime within the certificate's validity.
     let signing_time = match ssp.child(XADES_NS, "SigningTime") {
