@@ -655,7 +655,7 @@ typedef struct {
    */
   const char *wersja;
   /**
-   * The day the model is validated against, Unix seconds (its UTC date) or `EZLA_NOW`
+   * The day the model is validated against, Unix seconds (its calendar day in Poland) or `EZLA_NOW`
    * (default).
    */
   int64_t today;
@@ -961,7 +961,7 @@ ezla_result ezla_zla_to_json(const ezla_zla *zla, ezla_buffer *json_out, ezla_er
 /**
  * Validates the model as a whole (both documents are written from it) and writes every
  * problem, errors and warnings, to `*validation_out` (free with `ezla_validation_free`).
- * `today` (Unix seconds or `EZLA_NOW`; its UTC date is used) is the day dates are judged
+ * `today` (Unix seconds or `EZLA_NOW`; its calendar day in Poland is used) is the day dates are judged
  * against. An invalid model is not a failure of this call: it returns `EZLA_RESULT_OK`
  * and `ezla_validation_is_valid` says false.
  *

@@ -49,9 +49,9 @@ pub extern "C" fn ezla_wariant_name(wariant: u32) -> *const c_char {
     }
 }
 
-/// The UTC date of an instant (`EZLA_NOW` or Unix seconds).
+/// The calendar day in Poland at an instant (`EZLA_NOW` or Unix seconds).
 fn arg_date(t: i64, name: &'static str) -> FfiResult<Date> {
-    Ok(boundary::arg_time(t, name)?.date())
+    Ok(ezla_core::pl::czas::date_at(boundary::arg_time(t, name)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ pub extern "C" fn ezla_zla_to_json(
 
 /// Validates the model as a whole (both documents are written from it) and writes every
 /// problem, errors and warnings, to `*validation_out` (free with `ezla_validation_free`).
-/// `today` (Unix seconds or `EZLA_NOW`; its UTC date is used) is the day dates are judged
+/// `today` (Unix seconds or `EZLA_NOW`; its calendar day in Poland is used) is the day dates are judged
 /// against. An invalid model is not a failure of this call: it returns `EZLA_RESULT_OK`
 /// and `ezla_validation_is_valid` says false.
 ///
@@ -167,7 +167,7 @@ pub struct ezla_write_options {
     pub symbol: *const c_char,
     /// `naglowek.KEDU/program/wersja`; NULL (default): `"1.0"`.
     pub wersja: *const c_char,
-    /// The day the model is validated against, Unix seconds (its UTC date) or `EZLA_NOW`
+    /// The day the model is validated against, Unix seconds (its calendar day in Poland) or `EZLA_NOW`
     /// (default).
     pub today: i64,
 }

@@ -17,7 +17,7 @@ use crate::xades::json_to_python;
 fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<time::Date> {
     match value {
         Some(v) if !v.is_none() => from_date(v, "today"),
-        _ => Ok(time::OffsetDateTime::now_utc().date()),
+        _ => Ok(ezla_core::pl::czas::today()),
     }
 }
 
@@ -194,7 +194,7 @@ impl PyZla {
     }
 
     /// Every problem of the model at once, errors and warnings, judged against `today`
-    /// (a `datetime.date`, default today in UTC). An empty list means ZUS would accept it.
+    /// (a `datetime.date`, default today in Poland). An empty list means ZUS would accept it.
     #[pyo3(signature = (today = None))]
     fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
         let today = self::today(today)?;
@@ -209,7 +209,7 @@ impl PyZla {
     }
 
     /// Writes the ORYGINAŁ (or with `kopia=True` the KOPIA, without the ICD-10 code). The
-    /// model is validated first (against `today`, default today in UTC); errors raise
+    /// model is validated first (against `today`, default today in Poland); errors raise
     /// `ValidationError` with every problem, warnings do not block writing. `data_wystawienia`
     /// overrides the issue date; `producent`, `symbol`, `wersja` fill the program header.
     #[pyo3(signature = (*, kopia = false, today = None, data_wystawienia = None,
@@ -382,7 +382,7 @@ impl PyAzla {
 
     /// A cancellation of `zla` (which must carry its series and number) for `przyczyna` (a
     /// reason code of ZUS's dictionary, e.g. `"U"`), by `lekarz` (a dict: `npwz`, `imie`,
-    /// `nazwisko`), dated `data` (default today in UTC).
+    /// `nazwisko`), dated `data` (default today in Poland).
     #[staticmethod]
     #[pyo3(signature = (zla, *, przyczyna, lekarz, data = None))]
     fn for_zla(
@@ -418,7 +418,7 @@ impl PyAzla {
         json_to_python(py, Ok(self.inner.to_json()))
     }
 
-    /// Every problem of the cancellation against `today` (default today in UTC).
+    /// Every problem of the cancellation against `today` (default today in Poland).
     #[pyo3(signature = (today = None))]
     fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
         let today = self::today(today)?;

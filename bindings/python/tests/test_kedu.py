@@ -106,7 +106,7 @@ def test_today_is_a_date():
         zla.validate("2026-12-01")  # type: ignore[arg-type]
     # An issue date in the future is an error.
     assert not zla.is_valid(datetime.date(2026, 11, 1))
-    assert zla.validate() is not None  # default: today (UTC)
+    assert zla.validate() is not None  # default: today in Poland
 
 
 def test_write_options():

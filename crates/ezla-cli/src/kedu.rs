@@ -65,15 +65,14 @@ pub(crate) struct CheckArgs {
 /// The day dates are judged against.
 #[derive(Args, Debug)]
 pub(crate) struct Today {
-    /// Judge dates as on this day (YYYY-MM-DD) instead of today (UTC).
+    /// Judge dates as on this day (YYYY-MM-DD) instead of today (in Poland).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     today: Option<Date>,
 }
 
 impl Today {
     fn date(&self) -> Date {
-        self.today
-            .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+        self.today.unwrap_or_else(ezla::pl::czas::today)
     }
 }
 

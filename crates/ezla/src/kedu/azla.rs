@@ -31,7 +31,7 @@ use super::model::{Lekarz, SeriaNumer, Zla, data_opcjonalna};
 use super::read::{code, date, malformed, opt_text, slot, slots_in, text};
 use super::validate::{Ctx, INFERRED, ZUS, lekarz_fields, seria_numer};
 use super::write::Writer;
-use super::{Program, Validation, WriteOptions, today_utc};
+use super::{Program, Validation, WriteOptions};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
 
@@ -166,7 +166,7 @@ impl Azla {
     /// [`Error::DocumentInvalid`].
     pub fn to_xml(&self, options: &WriteOptions) -> Result<Vec<u8>> {
         options.check()?;
-        self.validate(options.today.unwrap_or_else(today_utc))
+        self.validate(options.today.unwrap_or_else(crate::pl::czas::today))
             .into_result()?;
         let mut w = Writer::new();
         w.out

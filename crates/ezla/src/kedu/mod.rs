@@ -147,7 +147,8 @@ pub struct WriteOptions {
     pub symbol: String,
     /// `naglowek.KEDU/program/wersja`. Default: `1.0`.
     pub wersja: String,
-    /// The day the model is validated against. Default: today's date in UTC.
+    /// The day the model is validated against. Default: today's date in Poland
+    /// ([`crate::pl::czas::today`]).
     pub today: Option<Date>,
     /// Write this issue date (`VIII/p1`) instead of the model's.
     pub data_wystawienia: Option<Date>,
@@ -242,11 +243,6 @@ pub(crate) fn require_object(json: &str, what: &str) -> Result<()> {
     }
 }
 
-/// Today's date in UTC.
-pub(crate) fn today_utc() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 impl Zla {
     /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
     /// serde's message, which names the field and gives the line and column.
@@ -275,7 +271,7 @@ impl Zla {
 
     /// Writes the ORYGINAŁ or the KOPIA (which leaves out `IV/p8`, the ICD-10 code).
     ///
-    /// The model is validated first (against `options.today`, default today in UTC); a model
+    /// The model is validated first (against `options.today`, default today in Poland); a model
     /// with errors is refused with [`Error::DocumentInvalid`] listing every problem. Warnings
     /// do not block writing.
     pub fn to_xml(&self, wariant: Wariant, options: &WriteOptions) -> Result<Vec<u8>> {
@@ -288,7 +284,7 @@ impl Zla {
                 .get_or_insert_with(Wystawienie::default)
                 .data_wystawienia = Some(d);
         }
-        let today = options.today.unwrap_or_else(today_utc);
+        let today = options.today.unwrap_or_else(crate::pl::czas::today);
         validate::validate(&model, today, Purpose::Write(wariant)).into_result()?;
         Ok(write::write(&model, wariant, options))
     }

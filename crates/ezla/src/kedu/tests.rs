@@ -727,6 +727,35 @@ fn backdating_within_three_days_needs_no_justification() {
 }
 
 #[test]
+fn a_certificate_issued_after_midnight_in_poland_is_not_in_the_future() {
+    // 00:30 on 2 December in Warsaw is 23:30 on 1 December in UTC. A certificate dated
+    // 2 December is dated today, which the UTC date would call the future.
+    let mut zla = przyklad();
+    if let Some(w) = zla.wystawienie.as_mut() {
+        w.data_wystawienia = Some(date!(2026 - 12 - 02));
+    }
+    if let Some(n) = zla.niezdolnosc.as_mut() {
+        n.okres = Some(Okres::new(date!(2026 - 12 - 02), date!(2026 - 12 - 10)));
+        n.pobyt_w_szpitalu = None;
+    }
+    let instant = time::macros::datetime!(2026-12-01 23:30 UTC);
+    assert_eq!(instant.date(), date!(2026 - 12 - 01));
+    let today = crate::pl::czas::date_at(instant);
+    assert_eq!(today, date!(2026 - 12 - 02));
+    let v = zla.validate(today);
+    assert!(v.problems.is_empty(), "{:?}", errors_at(&v));
+    assert!(
+        has(
+            &zla.validate(instant.date()),
+            "wystawienie.data_wystawienia",
+            "data_przyszla",
+            Severity::Error
+        ),
+        "judged by the UTC date, the same certificate would be refused"
+    );
+}
+
+#[test]
 fn extreme_dates_are_reported_not_panicked_on() {
     let mut zla = przyklad();
     if let Some(w) = zla.wystawienie.as_mut() {

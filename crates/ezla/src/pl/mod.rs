@@ -19,6 +19,7 @@
 //! # Ok::<(), ezla::pl::IdError>(())
 //! ```
 
+pub mod czas;
 mod nip;
 mod pesel;
 
