@@ -97,16 +97,10 @@ pub(crate) fn verify_xmldsig(
         policy = policy.at(from_datetime(at, "at")?);
     }
     let verifier = Verifier::new(keys).with_policy(policy);
-    py.detach(|| report(&xml, &verifier, pinned)).map_err(to_py)
+    py.detach(|| report(&xml, &verifier)).map_err(to_py)
 }
 
-/// `pinned`: the signer's certificate when the caller gave it (then it is the one the
-/// signature verified with, and is not parsed again).
-fn report(
-    xml: &[u8],
-    verifier: &Verifier,
-    pinned: Option<Certificate>,
-) -> CoreResult<XmlDsigReport> {
+fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
     let doc = Document::parse_bytes(xml)?;
     let v = verifier.verify_enveloped(&doc)?;
     // An enveloped signature verified only as a child of the document element.
@@ -114,21 +108,8 @@ fn report(
         .signature
         .parent()
         .ok_or_else(|| Error::internal("an enveloped signature without a parent"))?;
-    let certificate = match pinned {
-        Some(cert) => Some(cert),
-        None => v
-            .signer
-            .certificate
-            .as_deref()
-            .map(Certificate::from_der)
-            .transpose()?,
-    };
-    let chain = v
-        .signer
-        .chain
-        .iter()
-        .map(|d| Certificate::from_der(d))
-        .collect::<CoreResult<Vec<_>>>()?;
+    let certificate = v.signer.certificate.clone();
+    let chain = v.signer.chain.clone();
     Ok(XmlDsigReport {
         signature_algorithm: v.algorithm.name(),
         canonicalization: v.canonicalization.uri().to_string(),

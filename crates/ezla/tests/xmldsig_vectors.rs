@@ -274,21 +274,13 @@ struct WithIntermediates {
 impl ezla::dsig::CertificateValidator for WithIntermediates {
     fn validate(
         &self,
-        leaf: &[u8],
-        intermediates: &[Vec<u8>],
+        leaf: &ezla::pki::Certificate,
+        intermediates: &[ezla::pki::Certificate],
         at: time::OffsetDateTime,
-    ) -> ezla::Result<Vec<Vec<u8>>> {
-        let leaf = ezla::pki::Certificate::from_der(leaf)?;
+    ) -> ezla::Result<Vec<ezla::pki::Certificate>> {
         let mut all = self.extra.clone();
-        for c in intermediates {
-            all.push(ezla::pki::Certificate::from_der(c)?);
-        }
-        Ok(self
-            .anchors
-            .verify(&leaf, &all, at)?
-            .iter()
-            .map(|c| c.to_der().to_vec())
-            .collect())
+        all.extend_from_slice(intermediates);
+        self.anchors.verify(leaf, &all, at)
     }
 }
 

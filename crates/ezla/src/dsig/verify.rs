@@ -19,14 +19,14 @@ use crate::{Error, Result};
 /// [`crate::pki::TrustAnchors`] implements it; callers may supply their own (an OS store, a
 /// CRL-checking validator).
 pub trait CertificateValidator: Send + Sync + fmt::Debug {
-    /// Validates `leaf` (DER) at instant `at`, using `intermediates` (other certificates the
+    /// Validates `leaf` at instant `at`, using `intermediates` (the other certificates the
     /// signature carries) to build a path. Returns the path, leaf first.
     fn validate(
         &self,
-        leaf: &[u8],
-        intermediates: &[Vec<u8>],
+        leaf: &Certificate,
+        intermediates: &[Certificate],
         at: OffsetDateTime,
-    ) -> Result<Vec<Vec<u8>>>;
+    ) -> Result<Vec<Certificate>>;
 }
 
 /// Which key verifies a signature.
@@ -168,10 +168,10 @@ pub struct VerifiedReference<'d, 'a> {
 pub struct SignerKey {
     /// The public key.
     pub public_key: PublicKey,
-    /// The signer's certificate (DER), when the key came from one.
-    pub certificate: Option<Vec<u8>>,
-    /// The validated chain above the certificate (DER), when a validator built one.
-    pub chain: Vec<Vec<u8>>,
+    /// The signer's certificate, when the key came from one.
+    pub certificate: Option<Certificate>,
+    /// The validated chain above the certificate, when a validator built one.
+    pub chain: Vec<Certificate>,
     /// How far the key is trusted.
     pub trust: Trust,
 }
@@ -513,7 +513,7 @@ impl Verifier {
                 verify(key)?;
                 Ok(SignerKey {
                     public_key: key.clone(),
-                    certificate: Some(certificate.to_der().to_vec()),
+                    certificate: Some(certificate.clone()),
                     chain: Vec::new(),
                     trust: Trust::Pinned,
                 })
@@ -533,21 +533,22 @@ impl Verifier {
                     let key = keyinfo::certificate_key(cert)?;
                     match verify(&key) {
                         Ok(()) => {
-                            let others: Vec<Vec<u8>> = contents
+                            let leaf = Certificate::from_der(cert)?;
+                            let others = contents
                                 .certificates
                                 .iter()
                                 .enumerate()
                                 .filter(|(j, _)| *j != i)
-                                .map(|(_, c)| c.clone())
-                                .collect();
+                                .map(|(_, c)| Certificate::from_der(c))
+                                .collect::<Result<Vec<_>>>()?;
                             let at = self.policy.at.unwrap_or_else(OffsetDateTime::now_utc);
-                            let mut chain = validator.validate(cert, &others, at)?;
+                            let mut chain = validator.validate(&leaf, &others, at)?;
                             if !chain.is_empty() {
                                 chain.remove(0);
                             }
                             return Ok(SignerKey {
                                 public_key: key,
-                                certificate: Some(cert.clone()),
+                                certificate: Some(leaf),
                                 chain,
                                 trust: Trust::Chain,
                             });
@@ -578,7 +579,10 @@ impl Verifier {
                         Ok(()) => {
                             return Ok(SignerKey {
                                 public_key: key,
-                                certificate,
+                                certificate: certificate
+                                    .as_deref()
+                                    .map(Certificate::from_der)
+                                    .transpose()?,
                                 chain: Vec::new(),
                                 trust: Trust::Untrusted,
                             });

@@ -220,23 +220,14 @@ fn check_link(
 }
 
 impl crate::dsig::CertificateValidator for TrustAnchors {
-    /// Parses the certificates and runs [`verify_chain`]; returns the path as DER, leaf first.
+    /// Runs [`verify_chain`]; returns the path, leaf first.
     fn validate(
         &self,
-        leaf: &[u8],
-        intermediates: &[Vec<u8>],
+        leaf: &Certificate,
+        intermediates: &[Certificate],
         at: OffsetDateTime,
-    ) -> Result<Vec<Vec<u8>>> {
-        let leaf = Certificate::from_der(leaf)?;
-        let intermediates = intermediates
-            .iter()
-            .map(|c| Certificate::from_der(c))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(self
-            .verify(&leaf, &intermediates, at)?
-            .iter()
-            .map(|c| c.to_der().to_vec())
-            .collect())
+    ) -> Result<Vec<Certificate>> {
+        self.verify(leaf, intermediates, at)
     }
 }
 

@@ -330,17 +330,11 @@ fn verify_signature_inner(
         .ok_or_else(|| xades_error("no SignedSignatureProperties"))?;
 
     // The signer's certificate.
-    // A pinned certificate is the one the signature verified with, already parsed.
-    let cert = match &options.signer_certificate {
-        Some(pinned) => pinned.clone(),
-        None => {
-            let der =
-                verified.signer.certificate.as_ref().ok_or_else(|| {
-                    xades_error("the signature was not verified with a certificate")
-                })?;
-            Certificate::from_der(der)?
-        }
-    };
+    let cert = verified
+        .signer
+        .certificate
+        .clone()
+        .ok_or_else(|| xades_error("the signature was not verified with a certificate"))?;
 
     // SigningTime within the certificate's validity.
     let signing_time = match ssp.child(XADES_NS, "SigningTime") {
@@ -706,7 +700,6 @@ fn report(
             .signer
             .chain
             .iter()
-            .filter_map(|c| Certificate::from_der(c).ok())
             .map(|c| c.subject().to_rfc4514())
             .collect(),
         signature_id: signature_id.to_string(),
