@@ -1,33 +1,23 @@
 //! The `ezla` binary end to end: `cert` commands, exit statuses, JSON output, password
 //! sources, and the error format `error: <message> (code N)`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const EZLA: &str = env!("CARGO_BIN_EXE_ezla");
 const PASSWORD: &str = "zażółć gęślą jaźń";
 
 /// A fresh directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("ezla-cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+    common::scratch("ezla-cli", name)
 }
 
 /// Runs `ezla` in `dir` with no terminal on stdin and the test password in `EZLA_PW`.
 fn ezla(dir: &Path, args: &[&str]) -> Output {
-    Command::new(EZLA)
-        .args(args)
-        .current_dir(dir)
-        .env("EZLA_PW", PASSWORD)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ezla")
+    common::run(dir, args, &[("EZLA_PW", PASSWORD)])
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

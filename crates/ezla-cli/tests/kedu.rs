@@ -1,30 +1,21 @@
 //! `ezla kedu new` and `ezla kedu check` end to end: files written, problems listed, exit
 //! statuses, JSON output.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const EZLA: &str = env!("CARGO_BIN_EXE_ezla");
 const TODAY: &str = "2026-12-01";
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("ezla-cli-kedu")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+    common::scratch("ezla-cli-kedu", name)
 }
 
 fn ezla(dir: &Path, args: &[&str]) -> Output {
-    Command::new(EZLA)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ezla")
+    common::run(dir, args, &[])
 }
 
 fn out(o: &Output) -> String {
