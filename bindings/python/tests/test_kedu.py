@@ -125,6 +125,10 @@ def test_parse_errors():
     assert info.value.code == 113 and "nieznane_pole" in str(info.value)
     with pytest.raises(ezla.ParseError):
         ezla.Zla.from_json("{")
+    # A section given as a list (a plain tuple, say) is refused, not read by position.
+    with pytest.raises(ezla.ParseError) as positional:
+        ezla.Zla.from_dict({"lekarz": ("Jan", "Kowalski", "5425740")})
+    assert positional.value.code == 113 and "`lekarz`" in str(positional.value)
     with pytest.raises(ezla.ParseError) as info2:
         ezla.Zla.from_xml(b"<a/>")
     assert info2.value.code == 501

@@ -92,7 +92,7 @@ impl Azla {
 
     /// Reads the JSON form ([`ErrorCode::JsonMalformed`](crate::ErrorCode) on errors).
     pub fn from_json(json: &str) -> Result<Azla> {
-        super::require_object(json, "AZLA JSON")?;
+        super::require_objects(json, "AZLA JSON", &[])?;
         serde_json::from_str(json).map_err(|e| super::json_error(json, &e, "AZLA JSON"))
     }
 

@@ -225,9 +225,58 @@ pub(crate) fn json_error(json: &str, e: &serde_json::Error, what: &str) -> Error
     Error::malformed(Format::Json, what, detail)
 }
 
-/// serde reads a struct from a JSON array too (fields by position): `[]` would be an empty
-/// model. The JSON form is an object; anything else is refused up front.
-pub(crate) fn require_object(json: &str, what: &str) -> Result<()> {
+/// The paths of the JSON form's lists (the only places an array belongs); see
+/// [`require_objects`].
+const ZLA_LISTS: &[&str] = &["niezdolnosc.kody_literowe"];
+
+/// serde reads a struct from a JSON array too, taking the fields by position: `[]` would
+/// be an empty model, and `"lekarz": ["Jan", "Kowalski", …]` would fill the doctor's fields
+/// in declaration order, whatever the sender meant. The JSON form names every field, so
+/// the document must be an object, and so must every value that is not one of `lists` (dot
+/// paths) or a scalar.
+pub(crate) fn require_objects(json: &str, what: &str, lists: &[&str]) -> Result<()> {
+    require_object(json, what)?;
+    // Syntax errors are left to the typed parse, which reports them with line and column.
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Ok(());
+    };
+    let mut path = String::new();
+    no_arrays_outside(&value, &mut path, lists).map_err(|at| {
+        Error::malformed(
+            Format::Json,
+            what,
+            format!("`{at}` is a JSON array; it must be an object with named fields"),
+        )
+    })
+}
+
+/// The path of the first array that is not at one of `lists`.
+fn no_arrays_outside(
+    value: &serde_json::Value,
+    path: &mut String,
+    lists: &[&str],
+) -> std::result::Result<(), String> {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                no_arrays_outside(child, path, lists)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(_) if !lists.contains(&path.as_str()) => Err(path.clone()),
+        // The items of a list are codes (strings); the typed parse checks them.
+        _ => Ok(()),
+    }
+}
+
+/// The document must be an object (see [`require_objects`]).
+fn require_object(json: &str, what: &str) -> Result<()> {
     match json
         .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
         .chars()
@@ -247,7 +296,7 @@ impl Zla {
     /// Reads the JSON form. Errors: [`ErrorCode::JsonMalformed`](crate::ErrorCode) with
     /// serde's message, which names the field and gives the line and column.
     pub fn from_json(json: &str) -> Result<Zla> {
-        require_object(json, "e-ZLA JSON")?;
+        require_objects(json, "e-ZLA JSON", ZLA_LISTS)?;
         serde_json::from_str(json).map_err(|e| json_error(json, &e, "e-ZLA JSON"))
     }
 

@@ -344,6 +344,40 @@ fn json_round_trip_and_errors() {
         let e = azla::Azla::from_json(not_object).expect_err("not an object");
         assert_eq!(e.code(), ErrorCode::JsonMalformed, "{not_object:?}: {e}");
     }
+    // Nor is any section an array: serde would fill its fields by position. The doctor
+    // below would otherwise read as NPWZ "Jan", first name "Kowalski", surname "5425740".
+    let positional = r#"{"lekarz": ["Jan", "Kowalski", "5425740"]}"#;
+    let serde_alone: std::result::Result<Zla, _> = serde_json::from_str(positional);
+    assert_eq!(
+        serde_alone.ok().and_then(|z| z.lekarz).map(|l| l.npwz),
+        Some("Jan".to_string()),
+        "serde reads a struct from an array by position (what the check guards against)"
+    );
+    for (json, at) in [
+        (positional, "`lekarz`"),
+        (
+            r#"{"niezdolnosc": {"okres": ["2026-12-01", "2026-12-05"]}}"#,
+            "`niezdolnosc.okres`",
+        ),
+        (
+            r#"{"platnik": {"nip": "5261040828"}, "adres": []}"#,
+            "`adres`",
+        ),
+    ] {
+        let e = Zla::from_json(json).expect_err("positional section");
+        assert_eq!(e.code(), ErrorCode::JsonMalformed, "{json}: {e}");
+        assert!(e.to_string().contains(at), "{json}: {e}");
+    }
+    let e = azla::Azla::from_json(r#"{"lekarz": ["5425740", "Jan", "Kowalski"]}"#)
+        .expect_err("positional section");
+    assert!(e.to_string().contains("`lekarz`"), "{e}");
+    // The one list of the form is an array.
+    let listed =
+        Zla::from_json(r#"{"niezdolnosc": {"kody_literowe": ["A", "B"]}}"#).expect("letter codes");
+    assert_eq!(
+        listed.niezdolnosc.map(|n| n.kody_literowe),
+        Some(vec![KodLiterowy::A, KodLiterowy::B])
+    );
     // An empty object is a model with every section missing: a validation matter.
     let empty = Zla::from_json("{}").expect("empty model");
     let v = empty.validate(TODAY);
