@@ -12,7 +12,7 @@ mkdir -p target
 maturin develop --locked -m bindings/python/Cargo.toml 2>&1 | tail -n 1
 
 echo "== stubs (mypy.stubtest)"
-python -m mypy.stubtest ezla._ezla ezla.exceptions ezla.testing
+python -m mypy.stubtest ezla
 python -m mypy --strict --no-error-summary bindings/python/tests/typing_check.py examples/python/*.py
 
 echo "== pytest"
