@@ -564,8 +564,10 @@ impl Error {
     }
 }
 
+/// RFC 3339 in whole seconds (the fields keep the exact instant).
 fn fmt_time(t: &OffsetDateTime) -> String {
     use time::format_description::well_known::Rfc3339;
+    let t = t.replace_nanosecond(0).unwrap_or(*t);
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
