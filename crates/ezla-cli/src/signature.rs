@@ -192,10 +192,40 @@ pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
                 println!("INVALID: {e} (code {})", e.code() as u32);
+                if let Some(hint) = expired_since_signing(&document, &options, &e) {
+                    eprintln!("{hint}");
+                }
             }
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// When the chain check failed only because a certificate has expired since, and the
+/// document is otherwise intact: a hint naming the signing time the document claims, at
+/// which `--at` would check the chain. (Only the signer claims that time; nothing here
+/// proves it, which is why it is not applied on its own.)
+fn expired_since_signing(
+    document: &[u8],
+    options: &VerifyOptions,
+    error: &Error,
+) -> Option<String> {
+    if error.code() != ezla::ErrorCode::CertificateExpired
+        || options.trust.is_none()
+        || options.at.is_some()
+    {
+        return None;
+    }
+    let mut untrusted = options.clone();
+    untrusted.trust = None;
+    let report = xades::verify(document, &untrusted).ok()?;
+    let signed = report.signing_time?;
+    Some(format!(
+        "hint: the signature itself is intact, and the document says it was signed at \
+         {signed}, while the certificate was valid ({} – {}). That time is the signer's own \
+         claim: to check the chain as of then, pass `--at {signed}`.",
+        report.signer.not_before, report.signer.not_after
+    ))
 }
 
 fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {

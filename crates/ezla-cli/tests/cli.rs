@@ -753,6 +753,40 @@ fn sign_is_reproducible_and_refuses_bad_input() {
     );
     let text = ok(&dir, &["verify", "a.xml", "--at", "2020-06-02"]);
     assert!(text.contains("signed at:   2020-06-01T10:00:00Z"), "{text}");
+    // With trust anchors, today the chain fails on the expired certificate; the hint names
+    // the claimed signing time, and `--at` with it checks the chain as of then.
+    let out = ezla(&dir, &["verify", "a.xml", "--trust", "ca/ca.crt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("INVALID") && said.contains("(code 300)"),
+        "{said}"
+    );
+    assert!(
+        stderr(&out).contains("pass `--at 2020-06-01T10:00:00Z`"),
+        "{}",
+        stderr(&out)
+    );
+    let text = ok(
+        &dir,
+        &[
+            "verify",
+            "a.xml",
+            "--trust",
+            "ca/ca.crt",
+            "--at",
+            "2020-06-01T10:00:00Z",
+        ],
+    );
+    assert!(text.contains("trust:       chain"), "{text}");
+    // No hint when the document itself is not intact.
+    let tampered = String::from_utf8(a.clone())
+        .expect("utf-8")
+        .replace("abc", "abd");
+    std::fs::write(dir.join("tampered.xml"), tampered).expect("write");
+    let out = ezla(&dir, &["verify", "tampered.xml", "--trust", "ca/ca.crt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("hint"), "{}", stderr(&out));
     let mut args = vec!["--allow-invalid-certificate"];
     args.extend_from_slice(&fixed[2..]);
     assert!(sign("c.xml", &args).status.success());
