@@ -1302,6 +1302,12 @@ static void test_kedu(void) {
   CHECK_CONTAINS(ezla_error_message(err), "nieznane");
   ezla_error_free(err);
   err = NULL;
+  /* A section given as an array is refused (not read field by field in order). */
+  CHECK_RC(ezla_zla_from_json("{\"lekarz\": [\"Jan\", \"Kowalski\", \"5425740\"]}", &zla, &err),
+           EZLA_RESULT_JSON_MALFORMED);
+  CHECK_CONTAINS(ezla_error_message(err), "`lekarz`");
+  ezla_error_free(err);
+  err = NULL;
   CHECK(zla == NULL);
   REQUIRE_OK(ezla_zla_from_json(ZLA_JSON(PESEL), &zla, NULL));
   CHECK_RC(ezla_zla_to_json(zla, &json, NULL), EZLA_RESULT_OK);
