@@ -169,31 +169,8 @@ impl Azla {
         self.validate(options.today.unwrap_or_else(crate::pl::czas::today))
             .into_result()?;
         let mut w = Writer::new();
-        w.out
-            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
-        w.out.push_str("<KEDU xmlns=\"");
-        w.out.push_str(AZLA_NS);
-        w.out.push_str(
-            "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" wersja_schematu=\"1\">\n",
-        );
-        w.depth = 1;
-        w.open("naglowek.KEDU");
-        w.open("program");
-        w.leaf("producent", &options.producent);
-        w.leaf("symbol", &options.symbol);
-        w.leaf("wersja", &options.wersja);
-        w.close("program");
-        w.close("naglowek.KEDU");
-        w.indent();
-        w.out.push('<');
-        w.out.push_str(AZLA_BODY);
-        if let Some(id) = &self.id_dokumentu {
-            w.out.push_str(" id_dokumentu=\"");
-            w.out.push_str(&crate::xml::escape::attribute(id));
-            w.out.push('"');
-        }
-        w.out.push_str(" kolejnosc=\"0\">\n");
-        w.depth += 1;
+        w.kedu_start(AZLA_NS, options);
+        w.open_body(AZLA_BODY, self.id_dokumentu.as_deref(), "0");
         w.open("I");
         w.seria_numer("p1", &self.anulowane_zla);
         w.close("I");

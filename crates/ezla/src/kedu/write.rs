@@ -8,7 +8,7 @@ use crate::xml::escape;
 /// A small indenting XML writer.
 pub(super) struct Writer {
     pub(super) out: String,
-    pub(super) depth: usize,
+    depth: usize,
 }
 
 impl Writer {
@@ -19,7 +19,44 @@ impl Writer {
         }
     }
 
-    pub(super) fn indent(&mut self) {
+    /// The XML declaration, the `KEDU` element in `namespace` and its `naglowek.KEDU`
+    /// program header: what every KEDU document starts with. Leaves the writer inside `KEDU`.
+    pub(super) fn kedu_start(&mut self, namespace: &str, options: &WriteOptions) {
+        self.out
+            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+        self.out.push_str("<KEDU xmlns=\"");
+        self.out.push_str(namespace);
+        self.out.push_str(
+            "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" wersja_schematu=\"1\">\n",
+        );
+        self.depth = 1;
+        self.open("naglowek.KEDU");
+        self.open("program");
+        self.leaf("producent", &options.producent);
+        self.leaf("symbol", &options.symbol);
+        self.leaf("wersja", &options.wersja);
+        self.close("program");
+        self.close("naglowek.KEDU");
+    }
+
+    /// Opens the document's body element `name`, with its `id_dokumentu` when there is one
+    /// and its `kolejnosc` (order within the KEDU file).
+    pub(super) fn open_body(&mut self, name: &str, id_dokumentu: Option<&str>, kolejnosc: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        if let Some(id) = id_dokumentu {
+            self.out.push_str(" id_dokumentu=\"");
+            self.out.push_str(&escape::attribute(id));
+            self.out.push('"');
+        }
+        self.out.push_str(" kolejnosc=\"");
+        self.out.push_str(kolejnosc);
+        self.out.push_str("\">\n");
+        self.depth += 1;
+    }
+
+    fn indent(&mut self) {
         for _ in 0..self.depth {
             self.out.push_str("  ");
         }
@@ -88,41 +125,13 @@ impl Writer {
 
 /// Writes one document of the pair. The model is assumed validated.
 pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<u8> {
-    let mut w = Writer {
-        out: String::with_capacity(2048),
-        depth: 0,
-    };
-    w.out
-        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
-    w.out.push_str("<KEDU xmlns=\"");
-    w.out.push_str(KED_ZLA_NS);
-    w.out.push_str(
-        "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" wersja_schematu=\"1\">\n",
-    );
-    w.depth = 1;
-    w.open("naglowek.KEDU");
-    w.open("program");
-    w.leaf("producent", &options.producent);
-    w.leaf("symbol", &options.symbol);
-    w.leaf("wersja", &options.wersja);
-    w.close("program");
-    w.close("naglowek.KEDU");
-
-    w.indent();
-    w.out.push_str("<ZUSZLA");
+    let mut w = Writer::new();
+    w.kedu_start(KED_ZLA_NS, options);
     let id = match wariant {
         Wariant::Oryginal => zla.id_dokumentu.oryginal.as_deref(),
         Wariant::Kopia => zla.id_dokumentu.kopia.as_deref(),
     };
-    if let Some(id) = id {
-        w.out.push_str(" id_dokumentu=\"");
-        w.out.push_str(&escape::attribute(id));
-        w.out.push('"');
-    }
-    w.out.push_str(" kolejnosc=\"");
-    w.out.push_str(wariant.kolejnosc());
-    w.out.push_str("\">\n");
-    w.depth += 1;
+    w.open_body("ZUSZLA", id, wariant.kolejnosc());
 
     // I
     w.open("I");
