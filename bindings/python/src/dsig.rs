@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use ezla_core::crypto::DigestAlgorithm;
 use ezla_core::dsig::{
-    self, CertificateValidator, Coverage, DSIG_NS, KeySelection, SignatureSpec, Trust, Verifier,
-    VerifyPolicy,
+    self, CertificateValidator, KeySelection, SignatureSpec, Verifier, VerifyPolicy,
 };
 use ezla_core::pki::Certificate;
-use ezla_core::xml::{Document, Element};
+use ezla_core::xades::ReferenceReport;
+use ezla_core::xml::Document;
 use ezla_core::{Error, Result as CoreResult};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -113,11 +113,7 @@ fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
     Ok(XmlDsigReport {
         signature_algorithm: v.algorithm.name(),
         canonicalization: v.canonicalization.uri().to_string(),
-        trust: match v.signer.trust {
-            Trust::Pinned => "pinned",
-            Trust::Chain => "chain",
-            _ => "untrusted",
-        },
+        trust: v.signer.trust.name(),
         certificate,
         chain,
         document_element: format!(
@@ -128,46 +124,9 @@ fn report(xml: &[u8], verifier: &Verifier) -> CoreResult<XmlDsigReport> {
         references: v
             .references
             .iter()
-            .map(|r| Reference {
-                uri: r.uri.clone(),
-                type_uri: r.type_uri.clone(),
-                digest: r.digest.name().to_string(),
-                transforms: r.transforms.clone(),
-                covers: describe(&r.coverage, root),
-            })
+            .map(|r| ReferenceReport::new(r, root))
             .collect(),
     })
-}
-
-/// What a reference covers, in words.
-fn describe(coverage: &Coverage<'_, '_>, root: Element<'_, '_>) -> String {
-    let except = |excluded: &[Element<'_, '_>]| -> String {
-        if excluded.is_empty() {
-            String::new()
-        } else if excluded.iter().all(|e| e.is(DSIG_NS, "Signature")) {
-            ", except signatures".to_string()
-        } else {
-            let paths: Vec<String> = excluded.iter().map(|e| e.path()).collect();
-            format!(", except {}", paths.join(", "))
-        }
-    };
-    match coverage {
-        Coverage::Document { excluded } => {
-            format!("the whole document ({}){}", root.path(), except(excluded))
-        }
-        Coverage::Element { element, excluded } => {
-            format!("{}{}", element.path(), except(excluded))
-        }
-        Coverage::DecodedText { element } => format!("the base64 text of {}", element.path()),
-    }
-}
-
-struct Reference {
-    uri: String,
-    type_uri: Option<String>,
-    digest: String,
-    transforms: Vec<String>,
-    covers: String,
 }
 
 /// The outcome of a successful XML-DSig verification.
@@ -179,7 +138,7 @@ pub(crate) struct XmlDsigReport {
     certificate: Option<Certificate>,
     chain: Vec<Certificate>,
     document_element: String,
-    references: Vec<Reference>,
+    references: Vec<ReferenceReport>,
 }
 
 #[pymethods]

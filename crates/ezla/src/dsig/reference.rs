@@ -71,6 +71,37 @@ pub enum Coverage<'d, 'a> {
 }
 
 impl<'d, 'a> Coverage<'d, 'a> {
+    /// What the reference covers, in words, for reports: `the whole document (/KEDU),
+    /// except signatures`, `/KEDU/…/SignedProperties (Id …)`. `root` is the document
+    /// element.
+    pub fn describe(&self, root: Element<'_, '_>) -> String {
+        let except = |excluded: &[Element<'_, '_>]| -> String {
+            if excluded.is_empty() {
+                String::new()
+            } else if excluded.iter().all(|e| e.is(DSIG_NS, "Signature")) {
+                ", except signatures".to_string()
+            } else {
+                let paths: Vec<String> = excluded.iter().map(|e| e.path()).collect();
+                format!(", except {}", paths.join(", "))
+            }
+        };
+        match self {
+            Coverage::Document { excluded } => {
+                format!("the whole document ({}){}", root.path(), except(excluded))
+            }
+            Coverage::Element { element, excluded } => {
+                let id = element
+                    .attribute("Id")
+                    .map(|i| format!(" (Id {i})"))
+                    .unwrap_or_default();
+                format!("{}{id}{}", element.path(), except(excluded))
+            }
+            Coverage::DecodedText { element } => {
+                format!("the base64 text of {}", element.path())
+            }
+        }
+    }
+
     /// Whether `element` is inside what the reference covers (and not in an excluded part).
     pub fn covers(&self, element: &Element<'_, '_>) -> bool {
         match self {

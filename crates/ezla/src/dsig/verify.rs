@@ -61,6 +61,17 @@ pub enum Trust {
     Untrusted,
 }
 
+impl Trust {
+    /// `pinned`, `chain` or `untrusted`, as reports give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Trust::Pinned => "pinned",
+            Trust::Chain => "chain",
+            Trust::Untrusted => "untrusted",
+        }
+    }
+}
+
 /// Algorithm and size policy for verification.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -11,8 +11,8 @@ use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
 use super::{XADES_NS, format_time, parse_time};
 use crate::crypto::{Backend, DigestAlgorithm};
 use crate::dsig::{
-    self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Trust, Verified, Verifier,
-    VerifyPolicy, XPATH, digest_from_uri,
+    self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Verified, VerifiedReference,
+    Verifier, VerifyPolicy, XPATH, digest_from_uri,
 };
 use crate::pki::Certificate;
 use crate::pki::x509::signed_decimal;
@@ -107,6 +107,19 @@ pub struct ReferenceReport {
     pub transforms: Vec<String>,
     /// What the digest covers, e.g. `the document element /KEDU, except signatures`.
     pub covers: String,
+}
+
+impl ReferenceReport {
+    /// The report of a verified reference; `root` is the document element.
+    pub fn new(reference: &VerifiedReference<'_, '_>, root: Element<'_, '_>) -> Self {
+        ReferenceReport {
+            uri: reference.uri.clone(),
+            type_uri: reference.type_uri.clone(),
+            digest: reference.digest.name().to_string(),
+            transforms: reference.transforms.clone(),
+            covers: reference.coverage.describe(root),
+        }
+    }
 }
 
 /// The outcome of a successful verification: who signed what, when, and how.
@@ -667,13 +680,7 @@ fn report(
     let references = v
         .references
         .iter()
-        .map(|r| ReferenceReport {
-            uri: r.uri.clone(),
-            type_uri: r.type_uri.clone(),
-            digest: r.digest.name().to_string(),
-            transforms: r.transforms.clone(),
-            covers: describe(&r.coverage, root),
-        })
+        .map(|r| ReferenceReport::new(r, root))
         .collect();
     Report {
         profile,
@@ -690,12 +697,7 @@ fn report(
             not_after: format_time(cert.not_after()),
             sha256_fingerprint: hex(&cert.fingerprint(DigestAlgorithm::Sha256)),
         },
-        trust: match v.signer.trust {
-            Trust::Pinned => "pinned",
-            Trust::Chain => "chain",
-            Trust::Untrusted => "untrusted",
-        }
-        .to_string(),
+        trust: v.signer.trust.name().to_string(),
         chain: v
             .signer
             .chain
@@ -710,37 +712,5 @@ fn report(
         ),
         references,
         signature_policy: None,
-    }
-}
-
-fn describe(coverage: &Coverage<'_, '_>, root: Element<'_, '_>) -> String {
-    let except = |excluded: &[Element<'_, '_>]| -> String {
-        if excluded.is_empty() {
-            String::new()
-        } else if excluded.iter().all(|e| e.is(DSIG_NS, "Signature")) {
-            ", except signatures".to_string()
-        } else {
-            format!(
-                ", except {}",
-                excluded
-                    .iter()
-                    .map(|e| e.path())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    };
-    match coverage {
-        Coverage::Document { excluded } => {
-            format!("the whole document ({}){}", root.path(), except(excluded))
-        }
-        Coverage::Element { element, excluded } => {
-            let id = element
-                .attribute("Id")
-                .map(|i| format!(" (Id {i})"))
-                .unwrap_or_default();
-            format!("{}{id}{}", element.path(), except(excluded))
-        }
-        Coverage::DecodedText { element } => format!("the base64 text of {}", element.path()),
     }
 }
