@@ -47,7 +47,7 @@
 //! told otherwise. OpenSSL 3 (without `-legacy`) and Java's keytool open these files (the
 //! interop tests check both); Windows reads AES-256/SHA-256 PFX files since Windows 10 1709.
 
-mod asn1;
+pub(crate) mod asn1;
 mod ber;
 mod kdf;
 mod password;
