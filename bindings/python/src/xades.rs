@@ -162,6 +162,7 @@ pub(crate) fn verify_xades(
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades_all(
     py: Python<'_>,
     xml: PyBackedBytes,
