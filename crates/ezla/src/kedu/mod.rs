@@ -419,3 +419,25 @@ pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
     }
     Ok(v)
 }
+
+/// Checks where the signatures of a KEDU ZLA document sit, by the rule [`check`] and
+/// [`Zla::read_xml`] apply: children of the `KEDU` element, after `ZUSZLA` (and nothing else
+/// at that level but `naglowek.KEDU` before `ZUSZLA`). Signature verification checks that the
+/// signature covers the document but not where it sits (an enveloped signature is excluded
+/// from its own digest, so it can be moved without breaking it); `ezla verify` calls this so
+/// that it never calls VALID a document `ezla kedu check` refuses for its signature's place.
+///
+/// Returns `Ok(true)` when the document element is `{KED_ZLA_NS}KEDU` and the rule holds,
+/// `Ok(false)` for any other document (the rule does not apply), and the same
+/// [`Error::DocumentMalformed`] as [`check`] when it is broken.
+pub fn check_signature_placement(xml: &[u8]) -> Result<bool> {
+    let doc = crate::xml::Document::parse_bytes(xml)?;
+    let Some(root) = crate::xml::Element::new(doc.root_element()) else {
+        return Ok(false);
+    };
+    if !root.is(KED_ZLA_NS, "KEDU") {
+        return Ok(false);
+    }
+    read::layout(root)?;
+    Ok(true)
+}

@@ -192,30 +192,11 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
             return Err(malformed(&root, format!("unknown wersja_schematu `{v}`")));
         }
     }
-    // KEDU: naglowek.KEDU, ZUSZLA, then an optional enveloped signature.
-    let mut naglowek = None;
-    let mut zuszla = None;
-    let mut podpisany = false;
-    for node in root.node.children() {
-        if node.is_text() {
-            if node.text().is_some_and(|t| !t.trim().is_empty()) {
-                return Err(malformed(&root, "unexpected text between elements"));
-            }
-            continue;
-        }
-        let Some(child) = Element::new(node) else {
-            continue;
-        };
-        if child.is(DSIG_NS, "Signature") && zuszla.is_some() {
-            podpisany = true;
-        } else if child.is(KED_ZLA_NS, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
-            naglowek = Some(child);
-        } else if child.is(KED_ZLA_NS, "ZUSZLA") && zuszla.is_none() && !podpisany {
-            zuszla = Some(child);
-        } else {
-            return Err(malformed(&child, "unexpected element"));
-        }
-    }
+    let Layout {
+        naglowek,
+        zuszla,
+        podpisany,
+    } = layout(root)?;
     let program = match naglowek {
         None => Program::default(),
         Some(n) => {
@@ -398,6 +379,58 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
         wariant,
         program,
         kolejnosc,
+        podpisany,
+    })
+}
+
+/// The children of a KEDU ZLA document element.
+pub(super) struct Layout<'d, 'a> {
+    /// `naglowek.KEDU`, if present.
+    pub(super) naglowek: Option<Element<'d, 'a>>,
+    /// `ZUSZLA`, if present.
+    pub(super) zuszla: Option<Element<'d, 'a>>,
+    /// Whether enveloped signatures follow `ZUSZLA`.
+    pub(super) podpisany: bool,
+}
+
+/// Sorts the children of the `KEDU` element: `naglowek.KEDU` (optional), `ZUSZLA`, then the
+/// enveloped `ds:Signature`s, which may sit nowhere else. Anything else, a signature before
+/// `ZUSZLA` included, is refused with [`Error::DocumentMalformed`]. This is the one rule of
+/// where a signature sits in an e-ZLA: [`super::check_signature_placement`] applies it to
+/// signed documents being verified.
+pub(super) fn layout<'d, 'a: 'd>(root: Element<'d, 'a>) -> Result<Layout<'d, 'a>> {
+    // KEDU: naglowek.KEDU, ZUSZLA, then an optional enveloped signature.
+    let mut naglowek = None;
+    let mut zuszla = None;
+    let mut podpisany = false;
+    for node in root.node.children() {
+        if node.is_text() {
+            if node.text().is_some_and(|t| !t.trim().is_empty()) {
+                return Err(malformed(&root, "unexpected text between elements"));
+            }
+            continue;
+        }
+        let Some(child) = Element::new(node) else {
+            continue;
+        };
+        if child.is(DSIG_NS, "Signature") && zuszla.is_some() {
+            podpisany = true;
+        } else if child.is(DSIG_NS, "Signature") {
+            return Err(malformed(
+                &child,
+                "unexpected element: an enveloped ds:Signature must come after ZUSZLA",
+            ));
+        } else if child.is(KED_ZLA_NS, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
+            naglowek = Some(child);
+        } else if child.is(KED_ZLA_NS, "ZUSZLA") && zuszla.is_none() && !podpisany {
+            zuszla = Some(child);
+        } else {
+            return Err(malformed(&child, "unexpected element"));
+        }
+    }
+    Ok(Layout {
+        naglowek,
+        zuszla,
         podpisany,
     })
 }
