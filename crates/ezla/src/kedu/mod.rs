@@ -63,6 +63,8 @@ mod write;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tekst;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -205,7 +207,11 @@ impl WriteOptions {
             if n > pole.max() {
                 return Err(Error::invalid_argument(
                     argument,
-                    format!("{n} characters, at most {}: {}", pole.max(), tekst::pokaz(value)),
+                    format!(
+                        "{n} characters, at most {}: {}",
+                        pole.max(),
+                        tekst::pokaz(value)
+                    ),
                 ));
             }
             if let Some((i, c, why)) = value
@@ -428,9 +434,41 @@ impl Zla {
 /// Reads a KEDU ZLA document and validates it as that document of the pair
 /// ([`Zla::validate_as`]), adding a warning when `kolejnosc` is not the usual one.
 /// For `ezla kedu check`.
+///
+/// The program header (`naglowek.KEDU/program`) is held to the text rules of the header
+/// [`WriteOptions`] writes (length, refused characters), as problems at `program.producent`,
+/// `program.symbol` and `program.wersja`.
 pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
     let d = read::read(xml)?;
     let mut v = d.zla.validate_as(d.wariant, today);
+    let mut header = validate::Ctx {
+        prefix: "KEDU/naglowek.KEDU/program",
+        problems: Vec::new(),
+    };
+    for (path, element, value, pole) in [
+        (
+            "program.producent",
+            "producent",
+            &d.program.producent,
+            validate::PRODUCENT,
+        ),
+        (
+            "program.symbol",
+            "symbol",
+            &d.program.symbol,
+            validate::SYMBOL,
+        ),
+        (
+            "program.wersja",
+            "wersja",
+            &d.program.wersja,
+            validate::SYMBOL,
+        ),
+    ] {
+        header.text(path, element, value, pole);
+    }
+    // The header comes first in the document, and so do its problems.
+    v.problems.splice(0..0, header.problems);
     if d.kolejnosc.as_deref() != Some(d.wariant.kolejnosc()) {
         v.problems.push(Problem {
             path: "kolejnosc".into(),

@@ -431,8 +431,21 @@ fn corrupt(z: &mut Zla, which: u8, at: usize, by: u8) -> Option<(String, &'stati
             let u = z.ubezpieczony.as_mut()?;
             // Characters XML can carry but a name may not.
             let refused = [
-                '\t', '\n', '\r', '\u{85}', '\u{A0}', '\u{AD}', '\u{200B}', '\u{200F}', '\u{202E}',
-                '\u{2028}', '\u{2066}', '\u{FEFF}', '\u{E000}', '\u{FDD0}', '\u{E0041}',
+                '\t',
+                '\n',
+                '\r',
+                '\u{85}',
+                '\u{A0}',
+                '\u{AD}',
+                '\u{200B}',
+                '\u{200F}',
+                '\u{202E}',
+                '\u{2028}',
+                '\u{2066}',
+                '\u{FEFF}',
+                '\u{E000}',
+                '\u{FDD0}',
+                '\u{E0041}',
             ];
             let c = refused[usize::from(by) % refused.len()];
             let at = at % (u.nazwisko.chars().count() + 1);

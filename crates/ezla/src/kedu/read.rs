@@ -167,10 +167,7 @@ fn boolean(s: &Slots<'_, '_>, i: usize) -> Result<bool> {
     match leaf(el)?.as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        other => Err(malformed(
-            &el,
-            format!("{} is not a boolean", pokaz(other)),
-        )),
+        other => Err(malformed(&el, format!("{} is not a boolean", pokaz(other)))),
     }
 }
 

@@ -23,9 +23,11 @@ pub(crate) fn niedozwolony(c: char) -> Option<&'static str> {
         '\u{2029}' => "a paragraph separator",
         '\u{AD}' => "a soft hyphen (invisible)",
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => "a zero-width character",
-        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-            "a bidirectional control"
-        }
+        '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => "a bidirectional control",
         // The rest of Unicode's format characters (category Cf): invisible operators,
         // deprecated format controls, prepended concatenation marks, interlinear
         // annotation, shorthand and musical format controls, tags.
@@ -205,23 +207,43 @@ pub(crate) fn skroc_komunikat(msg: &str) -> String {
             written += 1;
             continue;
         }
-        // A quoted run: up to the closing delimiter (a `"` run may escape its quotes).
+        // A quoted run, up to the closing delimiter. An escape (`\"`, `\n`, `\u{202e}`, as
+        // serde's and [`pokaz`]'s quoting writes them) counts as one character and is kept
+        // whole.
         out.push(c);
         let mut inner = 0usize;
-        let mut escaped = false;
         let mut closed = false;
         let mut prefix_end = out.len();
-        for d in chars.by_ref() {
-            if d == c && !escaped {
+        while let Some(d) = chars.next() {
+            if d == c {
                 closed = true;
                 break;
             }
-            escaped = c == '"' && d == '\\' && !escaped;
+            let mut unit = String::new();
+            // In a backtick run only `\u{…}` is an escape ([`pokaz`] writes no other).
+            if d == '\\' && (c == '"' || chars.peek() == Some(&'u')) {
+                unit.push(d);
+                if let Some(e) = chars.next() {
+                    unit.push(e);
+                    if e == 'u' && chars.peek() == Some(&'{') {
+                        for f in chars.by_ref().take(8) {
+                            unit.push(f);
+                            if f == '}' {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
             if inner == POKAZ_ZNAKOW {
                 prefix_end = out.len();
             }
             if inner <= POKAZ_ZNAKOW {
-                push_escaped(&mut out, d);
+                if unit.is_empty() {
+                    push_escaped(&mut out, d);
+                } else {
+                    out.push_str(&unit);
+                }
             }
             inner += 1;
         }
@@ -280,7 +302,9 @@ mod tests {
         ] {
             assert_eq!(niedozwolony(c), Some(why), "U+{:04X}", u32::from(c));
         }
-        for c in [' ', 'a', 'Ż', 'ó', '-', '\'', '"', '&', 'ß', 'Я', 'λ', '0', '€', '\u{FFFD}'] {
+        for c in [
+            ' ', 'a', 'Ż', 'ó', '-', '\'', '"', '&', 'ß', 'Я', 'λ', '0', '€', '\u{FFFD}',
+        ] {
             assert_eq!(niedozwolony(c), None, "U+{:04X}", u32::from(c));
         }
     }
@@ -324,7 +348,10 @@ mod tests {
         let short = skroc_komunikat(&msg);
         assert!(short.len() < 200, "{short}");
         assert!(short.contains("(1000000 characters)"), "{short}");
-        assert!(short.ends_with("expected one of `imie`, `nazwisko`"), "{short}");
+        assert!(
+            short.ends_with("expected one of `imie`, `nazwisko`"),
+            "{short}"
+        );
         let msg = format!("invalid type: string \"a\\\"{huge}\", expected struct Okres");
         let short = skroc_komunikat(&msg);
         assert!(short.len() < 200, "{short}");
@@ -333,6 +360,14 @@ mod tests {
         let short = skroc_komunikat(&huge);
         assert_eq!(short.chars().count(), MAX_KOMUNIKAT + 1);
         assert_eq!(skroc_komunikat("a\u{202E}b"), "a\\u{202E}b");
+        // What `pokaz` quoted is left as it is, escapes included.
+        let quoted = format!(
+            "unknown indication {}, expected",
+            pokaz(&format!("\u{202E}{huge}"))
+        );
+        assert_eq!(skroc_komunikat(&quoted), quoted);
+        let quoted = format!("bad {}", pokaz(&"\u{200B}".repeat(POKAZ_ZNAKOW)));
+        assert_eq!(skroc_komunikat(&quoted), quoted);
         assert_eq!(
             skroc_komunikat("missing field `od` at line 1 column 2"),
             "missing field `od` at line 1 column 2"

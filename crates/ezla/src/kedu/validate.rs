@@ -561,30 +561,30 @@ fn id_dokumentu(c: &mut Ctx, zla: &Zla, purpose: Purpose) {
             Purpose::Model => true,
             Purpose::Write(w) | Purpose::Read(w) => w == wariant,
         };
-        match id {
-            Some(id) => {
-                if c.text(path, "@id_dokumentu", id, ID_DOKUMENTU) && !is_id(id) {
-                    c.error(
-                        path,
-                        "@id_dokumentu",
-                        "id_dokumentu",
-                        ZUS,
-                        format!(
-                            "{} is not a KEDU document identifier (letters and digits)",
-                            pokaz(id)
-                        ),
-                    );
-                }
+        let Some(id) = id else {
+            if relevant {
+                c.warning(
+                    path,
+                    "@id_dokumentu",
+                    "id_dokumentu",
+                    INFERRED,
+                    "no KEDU identifier: ZUS expects the one reserved with the series and \
+                     number (warning 185)",
+                );
             }
-            None if relevant => c.warning(
+            continue;
+        };
+        if c.text(path, "@id_dokumentu", id, ID_DOKUMENTU) && !is_id(id) {
+            c.error(
                 path,
                 "@id_dokumentu",
                 "id_dokumentu",
-                INFERRED,
-                "no KEDU identifier: ZUS expects the one reserved with the series and number \
-                 (warning 185)",
-            ),
-            _ => {}
+                ZUS,
+                format!(
+                    "{} is not a KEDU document identifier (letters and digits)",
+                    pokaz(id)
+                ),
+            );
         }
     }
 }
@@ -763,8 +763,18 @@ fn okres(
     };
     c.date_in_range(&format!("{path}.od"), &format!("{element}/p1"), od);
     c.date_in_range(&format!("{path}.do"), &format!("{element}/p2"), do_);
-    c.in_window(&format!("{path}.od"), &format!("{element}/p1"), od, reference);
-    c.in_window(&format!("{path}.do"), &format!("{element}/p2"), do_, reference);
+    c.in_window(
+        &format!("{path}.od"),
+        &format!("{element}/p1"),
+        od,
+        reference,
+    );
+    c.in_window(
+        &format!("{path}.do"),
+        &format!("{element}/p2"),
+        do_,
+        reference,
+    );
     if od > do_ {
         c.error(
             &format!("{path}.do"),
