@@ -1500,6 +1500,23 @@ static void test_kedu(void) {
   CHECK_RC(ezla_validation_to_json(v, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
   ezla_validation_free(v);
   v = NULL;
+
+  /* Hostile text: a zero-width space in a name is refused, named by its code point. */
+  {
+    ezla_zla *hostile = NULL;
+    REQUIRE_OK(
+        ezla_zla_from_json("{\"ubezpieczony\": {\"imie\": \"J\\u200ban\"}}", &hostile, NULL));
+    REQUIRE_OK(ezla_zla_validate(hostile, TODAY, &v, NULL));
+    size_t imie_at = (size_t)-1;
+    for (size_t i = 0; i < ezla_validation_problem_count(v); i++)
+      if (strcmp(ezla_validation_problem_path(v, i), "ubezpieczony.imie") == 0) imie_at = i;
+    CHECK(imie_at != (size_t)-1);
+    CHECK_STR(ezla_validation_problem_rule(v, imie_at), "znaki");
+    CHECK_CONTAINS(ezla_validation_problem_message(v, imie_at), "U+200B");
+    ezla_validation_free(v);
+    v = NULL;
+    ezla_zla_free(hostile);
+  }
   CHECK(!ezla_validation_is_valid(NULL));
   CHECK(ezla_validation_problem_count(NULL) == 0);
   CHECK(ezla_validation_error_count(NULL) == 0);
