@@ -17,6 +17,12 @@ fn huge() -> String {
     "x".repeat(10 * 1024 * 1024)
 }
 
+/// A huge value that XML can still carry: the parser refuses a text node or attribute value
+/// over 8 MiB (`xml::ParseOptions::max_text_len`) before the KEDU reader sees it.
+fn huge_in_xml() -> String {
+    "x".repeat(4 * 1024 * 1024)
+}
+
 fn at<'v>(v: &'v Validation, path: &str) -> Vec<&'v Problem> {
     v.problems.iter().filter(|p| p.path == path).collect()
 }
@@ -747,7 +753,7 @@ fn documents_read_from_xml_are_held_to_the_same_rules() {
         );
     }
     // A huge value: read, refused by length, quoted short.
-    let big = huge();
+    let big = huge_in_xml();
     let v = check(
         &written("<p3>Kowalski</p3>", &format!("<p3>{big}</p3>")),
         TODAY,
@@ -778,13 +784,12 @@ fn documents_read_from_xml_are_held_to_the_same_rules() {
 
 #[test]
 fn xml_reader_errors_quote_a_short_prefix_of_a_huge_value() {
-    let big = huge();
+    let big = huge_in_xml();
     for (from, to) in [
         ("<p1>2026-12-01</p1>", format!("<p1>{big}</p1>")),
         ("<p3>1</p3>", format!("<p3>{big}</p3>")),
         ("<p6>false</p6>", format!("<p6>{big}</p6>")),
         ("<p2>ORYGINAŁ</p2>", format!("<p2>{big}</p2>")),
-        ("<p3>Kowalski</p3>", format!("<p3>Kowalski</p3><{big}/>")),
         (
             "<p3>Kowalski</p3>",
             format!("<p3>Kowalski</p3><p9 xmlns=\"{big}\"/>"),
@@ -799,10 +804,22 @@ fn xml_reader_errors_quote_a_short_prefix_of_a_huge_value() {
         let m = e.to_string();
         assert!(m.len() < SHORT, "{from}: {} bytes", m.len());
     }
-    let e = Zla::from_xml(format!("<{big}/>").as_bytes()).expect_err("not KEDU");
+    // Element names are limited by the parser (1 KiB), so a name just under the limit.
+    let name = "x".repeat(1000);
+    let e = Zla::from_xml(&written("<p3>Kowalski</p3>", &format!("<p3>Kowalski</p3><{name}/>")))
+        .expect_err("malformed");
+    assert_eq!(e.code(), ErrorCode::DocumentMalformed);
+    assert!(e.to_string().len() < SHORT, "{} bytes", e.to_string().len());
+    let e = Zla::from_xml(format!("<{name}/>").as_bytes()).expect_err("not KEDU");
     assert!(e.to_string().len() < SHORT, "{}", e.to_string().len());
-    let e = azla::Azla::from_xml(format!("<{big}/>").as_bytes()).expect_err("not AZLA");
+    let e = azla::Azla::from_xml(format!("<{name}/>").as_bytes()).expect_err("not AZLA");
     assert!(e.to_string().len() < SHORT, "{}", e.to_string().len());
+    // A huge name or value is refused by the parser with a message that quotes nothing.
+    for xml in [format!("<{big}/>"), format!("<a b=\"{}\"/>", huge())] {
+        let e = Zla::from_xml(xml.as_bytes()).expect_err("limit");
+        assert_eq!(e.code(), ErrorCode::XmlLimitExceeded);
+        assert!(e.to_string().len() < SHORT, "{}", e.to_string().len());
+    }
 }
 
 /// Nesting deep enough to overflow a recursive reader's stack.
