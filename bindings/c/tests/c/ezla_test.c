@@ -1424,6 +1424,72 @@ static void test_xades(void) {
   "  \"wystawienie\": { \"data_wystawienia\": \"2026-12-01\" }\n"                           \
   "}\n"
 
+/* Hostile input: deep nesting and huge attribute lists come back as typed errors (before the
+ * parser and the XPath evaluator were bounded, the deep inputs overflowed the stack). */
+static char *repeat(const char *unit, size_t n, const char *middle, const char *close_unit) {
+  size_t u = strlen(unit), m = strlen(middle), c = strlen(close_unit);
+  char *out = malloc(n * (u + c) + m + 1);
+  char *p = out;
+  if (!out) return NULL;
+  for (size_t i = 0; i < n; i++, p += u) memcpy(p, unit, u);
+  memcpy(p, middle, m);
+  p += m;
+  for (size_t i = 0; i < n; i++, p += c) memcpy(p, close_unit, c);
+  *p = 0;
+  return out;
+}
+
+static void check_hostile(const char *what, const char *doc, ezla_result want) {
+  ezla_report *report = NULL;
+  ezla_error *err = NULL;
+  ezla_result rc = ezla_xades_verify((const uint8_t *)doc, strlen(doc), NULL, &report, &err);
+  if (rc != want) fprintf(stderr, "hostile input %s: got %d\n", what, (int)rc);
+  CHECK(rc == want);
+  CHECK(report == NULL);
+  CHECK(err != NULL && strlen(ezla_error_message(err)) < 500);
+  ezla_error_free(err);
+}
+
+static void test_hostile_input(void) {
+  const size_t n = 100000;
+  char *deep = repeat("<a>", n, "", "</a>");
+  char *attrs = repeat(" a=\"\"", n, "", "");
+  char *xpath = repeat("(", n, "1", ")");
+  char *doc = NULL;
+  size_t len;
+  CHECK(deep && attrs && xpath);
+  if (!deep || !attrs || !xpath) goto out;
+  check_hostile("deep elements", deep, EZLA_RESULT_XML_LIMIT_EXCEEDED);
+
+  len = strlen(attrs) + 16;
+  doc = malloc(len);
+  if (!doc) goto out;
+  snprintf(doc, len, "<r%s/>", attrs);
+  check_hostile("huge attribute list", doc, EZLA_RESULT_XML_LIMIT_EXCEEDED);
+  free(doc);
+
+  len = strlen(xpath) + 1024;
+  doc = malloc(len);
+  if (!doc) goto out;
+  snprintf(doc, len,
+           "<r><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>"
+           "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>"
+           "<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>"
+           "<ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2002/06/xmldsig-filter2\">"
+           "<x:XPath xmlns:x=\"http://www.w3.org/2002/06/xmldsig-filter2\" Filter=\"subtract\">%s</x:XPath>"
+           "</ds:Transform></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>"
+           "<ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo>"
+           "<ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></r>",
+           xpath);
+  check_hostile("deep XPath", doc, EZLA_RESULT_XML_LIMIT_EXCEEDED);
+  check_hostile("surrogate reference", "<r>&#xD800;</r>", EZLA_RESULT_XML_MALFORMED);
+out:
+  free(doc);
+  free(deep);
+  free(attrs);
+  free(xpath);
+}
+
 static void test_kedu(void) {
   ezla_zla *zla = NULL, *bad = NULL, *back = NULL;
   ezla_validation *v = NULL;
@@ -1877,6 +1943,7 @@ int main(int argc, char **argv) {
   test_callback_signer();
   test_trust_anchors();
   test_xades();
+  test_hostile_input();
   test_kedu();
   test_azla();
   test_plan();
