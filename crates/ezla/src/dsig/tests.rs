@@ -679,3 +679,29 @@ fn co_signatures_are_bounded() {
         9
     );
 }
+
+#[test]
+fn references_may_not_cover_the_document_many_times_over() {
+    // 1.5 MiB of text: sixteen references to all of it would canonicalize 24 MiB.
+    let body = format!(
+        "<root>{}</root>",
+        "<p>Pacjent &amp; płatnik</p>\n".repeat(52_000)
+    );
+    let many = |n: usize| {
+        let mut spec = SignatureSpec::enveloped(rsa().kind(), DigestAlgorithm::Sha256);
+        let reference = spec.references[0].clone();
+        spec.references = vec![reference; n];
+        sign(&body, &spec, rsa())
+    };
+    let sixteen = many(16);
+    let err = pinned(rsa())
+        .verify_enveloped(&Document::parse(&sixteen).expect("parse"))
+        .expect_err("sixteen times the document");
+    assert_eq!(err.code(), ErrorCode::XmlLimitExceeded, "{err}");
+    let four = many(4);
+    let doc = Document::parse(&four).expect("parse");
+    let verified = pinned(rsa())
+        .verify_enveloped(&doc)
+        .expect("four times is within the default ratio");
+    assert_eq!(verified.references.len(), 4);
+}

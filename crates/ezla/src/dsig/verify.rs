@@ -91,6 +91,10 @@ pub struct VerifyPolicy {
     /// Most nodes the XPath filters of one signature may visit. Default (`None`): 1 000 000
     /// plus 16 per node of the document, so that the cost stays linear in its size.
     pub xpath_budget: Option<u64>,
+    /// How many times the document's size the references of one signature may cover
+    /// together (plus 1 MiB), so that sixteen references to the whole document cannot make
+    /// one verification canonicalize it sixteen times. Default: 4.
+    pub max_coverage_ratio: usize,
     /// The instant certificates are checked at. Default: now.
     pub at: Option<OffsetDateTime>,
     /// The backend for the signature check.
@@ -106,6 +110,7 @@ impl Default for VerifyPolicy {
             max_transforms: 8,
             max_signatures: 8,
             xpath_budget: None,
+            max_coverage_ratio: 4,
             at: None,
             backend: Backend::default(),
         }
@@ -438,6 +443,26 @@ impl Verifier {
         let canonical = canonicalization.element(doc, signed_info)?;
         let signer =
             self.check_signature_value(algorithm, &canonical, &signature_value, key_info)?;
+
+        // What the references cover, bounded before any of it is canonicalized.
+        let covered: usize = prepared
+            .iter()
+            .map(|p| match p.start.0 {
+                Some(element) => element.range().len(),
+                None => doc.source().len(),
+            })
+            .sum();
+        let allowed = doc
+            .source()
+            .len()
+            .saturating_mul(self.policy.max_coverage_ratio)
+            .saturating_add(1 << 20);
+        if covered > allowed {
+            return Err(Error::XmlLimitExceeded {
+                limit: "bytes covered by one signature's references",
+                max: allowed,
+            });
+        }
 
         // Every reference's digest; XPath filters share one budget.
         let mut xpath_budget = self.policy.xpath_budget_for(doc);

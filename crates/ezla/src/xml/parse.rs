@@ -12,7 +12,8 @@ use crate::{Error, Result};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParseOptions {
-    /// Largest accepted input in bytes. Default: 32 MiB.
+    /// Largest accepted input in bytes. Default: 16 MiB (the cap of the `ezla` command and
+    /// of PKCS#12 files too).
     pub max_size: usize,
     /// Deepest accepted element nesting. Default: 256.
     pub max_depth: usize,
@@ -34,7 +35,7 @@ pub struct ParseOptions {
 impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
-            max_size: 32 * 1024 * 1024,
+            max_size: 16 * 1024 * 1024,
             max_depth: 256,
             max_nodes: 1_000_000,
             max_attributes: 64,
