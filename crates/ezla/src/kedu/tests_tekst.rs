@@ -806,8 +806,11 @@ fn xml_reader_errors_quote_a_short_prefix_of_a_huge_value() {
     }
     // Element names are limited by the parser (1 KiB), so a name just under the limit.
     let name = "x".repeat(1000);
-    let e = Zla::from_xml(&written("<p3>Kowalski</p3>", &format!("<p3>Kowalski</p3><{name}/>")))
-        .expect_err("malformed");
+    let e = Zla::from_xml(&written(
+        "<p3>Kowalski</p3>",
+        &format!("<p3>Kowalski</p3><{name}/>"),
+    ))
+    .expect_err("malformed");
     assert_eq!(e.code(), ErrorCode::DocumentMalformed);
     assert!(e.to_string().len() < SHORT, "{} bytes", e.to_string().len());
     let e = Zla::from_xml(format!("<{name}/>").as_bytes()).expect_err("not KEDU");
