@@ -143,6 +143,9 @@ run_example "certificate_expiry (renewal window)" 1 '^certificate_expiry: 1 pass
   "$T/bin/certificate_expiry" "$fx/renewal.pfx"
 run_example "certificate_expiry (wrong password)" 2 '^certificate_expiry: 0 passed, 1 failed$' \
   env EZLA_PASSWORD=wrong "$T/bin/certificate_expiry" "$fx/doctor.pfx"
+# The repository's own example e-ZLA (it has a VIII/p8, which is not the ICD-10 code).
+run_example "sign_and_verify (crates/ezla-cli/examples/zla.json)" 0 '^sign_and_verify: 8 passed, 0 failed$' \
+  "$T/bin/sign_and_verify" "$fx/doctor.pfx" crates/ezla-cli/examples/zla.json
 echo '{"ubezpieczony": {"pesel": "44051401358"}}' >"$T/invalid-zla.json"
 run_example "sign_and_verify (an invalid e-ZLA)" 1 '^sign_and_verify: 1 passed, 7 failed$' \
   "$T/bin/sign_and_verify" "$fx/doctor.pfx" "$T/invalid-zla.json"

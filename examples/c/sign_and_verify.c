@@ -70,10 +70,19 @@ static char *sample_json(void) {
   return json;
 }
 
-static int contains(const ezla_buffer *b, const char *needle) {
-  size_t n = strlen(needle);
-  for (size_t i = 0; b->data != NULL && i + n <= b->len; i++)
-    if (memcmp(b->data + i, needle, n) == 0) return 1;
+/* Whether `needle` occurs inside the first `<open>...</close>` section of the document: the
+ * ICD-10 code is `IV/p8`, while other sections (`VIII/p8`, say) have a `p8` of their own. */
+static int section_contains(const ezla_buffer *b, const char *open, const char *close,
+                            const char *needle) {
+  size_t no = strlen(open), nc = strlen(close), nn = strlen(needle);
+  for (size_t i = 0; b->data != NULL && i + no <= b->len; i++) {
+    if (memcmp(b->data + i, open, no) != 0) continue;
+    for (size_t j = i + no; j + nc <= b->len; j++) {
+      if (memcmp(b->data + j, close, nc) == 0) return 0;
+      if (j + nn <= b->len && memcmp(b->data + j, needle, nn) == 0) return 1;
+    }
+    return 0;
+  }
   return 0;
 }
 
@@ -160,8 +169,9 @@ int main(int argc, char **argv) {
     if (rc == EZLA_RESULT_OK) rc = ezla_zla_to_xml(zla, EZLA_WARIANT_KOPIA, &wo, &kopia, &err);
     if (rc != EZLA_RESULT_OK) print_error("XML", rc, err);
     result("ORYGINAŁ and KOPIA written", rc == EZLA_RESULT_OK);
-    result("the KOPIA carries no ICD-10 code",
-           rc == EZLA_RESULT_OK && contains(&oryginal, "<p8>") && !contains(&kopia, "<p8>"));
+    result("the KOPIA carries no ICD-10 code (IV/p8)",
+           rc == EZLA_RESULT_OK && section_contains(&oryginal, "<IV>", "</IV>", "<p8>") &&
+               !section_contains(&kopia, "<IV>", "</IV>", "<p8>"));
   }
 
   /* 3. Both signed (profile zus: RSA-SHA256 and SigningCertificate, as ZUS accepts). */
