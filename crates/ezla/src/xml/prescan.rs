@@ -64,25 +64,43 @@ fn ends_name(b: u8) -> bool {
 }
 
 /// The attribute name in what precedes a value (`  name = `), or `None` if that is not its
-/// shape. One backward pass: white space, `=`, white space, the name, white space.
+/// shape: white space, the name, optional white space, `=`, optional white space. The name
+/// may keep trailing white space here; its exact length is only worked out when the whole
+/// of `between` is longer than a name may be. Reading forward from the start is cheap: a
+/// single space usually precedes the name, and nothing usually follows the `=`.
 fn attribute_name(between: &[u8]) -> Option<&[u8]> {
-    let mut i = between.len();
-    while i > 0 && is_space(between[i - 1]) {
-        i -= 1;
-    }
-    if i == 0 || between[i - 1] != b'=' {
+    // A name must follow white space (after the element name or the previous value).
+    if !between.first().is_some_and(|&b| is_space(b)) {
         return None;
     }
-    i -= 1;
-    while i > 0 && is_space(between[i - 1]) {
-        i -= 1;
+    let start = between.iter().position(|&b| !is_space(b))?;
+    let mut end = between.len();
+    while end > start && is_space(between[end - 1]) {
+        end -= 1;
     }
-    let end = i;
-    while i > 0 && !ends_name(between[i - 1]) {
-        i -= 1;
+    if end == start || between[end - 1] != b'=' {
+        return None;
     }
-    // A name must follow white space (after the element name or the previous value).
-    (i < end && i > 0 && is_space(between[i - 1])).then(|| &between[i..end])
+    let name = &between[start..end - 1];
+    (!name.is_empty()).then_some(name)
+}
+
+/// `name` (as [`attribute_name`] gives it) without trailing white space.
+fn trimmed(name: &[u8]) -> &[u8] {
+    let end = name
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(0, |i| i + 1);
+    &name[..end]
+}
+
+/// Whether an attribute name declares a namespace: `xmlns` or `xmlns:prefix`.
+fn is_declaration(name: &[u8]) -> bool {
+    name.starts_with(b"xmlns")
+        && matches!(
+            name.get(5),
+            None | Some(b':') | Some(b' ' | b'\t' | b'\r' | b'\n')
+        )
 }
 
 /// How many bytes the `find` helpers test one by one before handing over to `memchr`: most
@@ -364,7 +382,9 @@ impl<'a> Scanner<'a> {
             }
             let name = attribute_name(between)
                 .ok_or_else(|| self.malformed(self.pos, "expected `name=` before a value"))?;
-            if name.len() > self.options.max_name_len {
+            if name.len() > self.options.max_name_len
+                && trimmed(name).len() > self.options.max_name_len
+            {
                 return Err(self.limit("name length", self.options.max_name_len));
             }
             let value_start = at + 1;
@@ -381,7 +401,7 @@ impl<'a> Scanner<'a> {
             if attributes > self.options.max_attributes {
                 return Err(self.limit("attributes per element", self.options.max_attributes));
             }
-            if name == b"xmlns" || name.starts_with(b"xmlns:") {
+            if is_declaration(name) {
                 declarations += 1;
             }
         };

@@ -779,40 +779,53 @@ fn is_absolute_uri(uri: &str) -> bool {
 
 /// Canonical text escaping: `&` `<` `>` and CR.
 pub(crate) fn escape_text(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\r' => b"&#xD;",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(rep);
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
+    escape(out, text.as_bytes(), TEXT_ESCAPE);
 }
 
 /// Canonical attribute escaping: `&` `<` `"` TAB LF CR.
 pub(crate) fn escape_attribute(out: &mut Vec<u8>, value: &str) {
-    let bytes = value.as_bytes();
+    escape(out, value.as_bytes(), ATTRIBUTE_ESCAPE);
+}
+
+/// Which bytes C14N escapes in text and in attribute values.
+const TEXT_ESCAPE: u8 = 1;
+const ATTRIBUTE_ESCAPE: u8 = 2;
+static ESCAPED: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = TEXT_ESCAPE | ATTRIBUTE_ESCAPE;
+    t[b'<' as usize] = TEXT_ESCAPE | ATTRIBUTE_ESCAPE;
+    t[b'>' as usize] = TEXT_ESCAPE;
+    t[b'\r' as usize] = TEXT_ESCAPE | ATTRIBUTE_ESCAPE;
+    t[b'"' as usize] = ATTRIBUTE_ESCAPE;
+    t[b'\t' as usize] = ATTRIBUTE_ESCAPE;
+    t[b'\n' as usize] = ATTRIBUTE_ESCAPE;
+    t
+};
+
+/// Copies `bytes`, replacing those of `class` by their references. Runs of ordinary bytes
+/// are found with one table load per byte and copied whole.
+fn escape(out: &mut Vec<u8>, bytes: &[u8], class: u8) {
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if ESCAPED[b as usize] & class == 0 {
+            i += 1;
+            continue;
+        }
         let rep: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
+            b'>' => b"&gt;",
             b'"' => b"&quot;",
             b'\t' => b"&#x9;",
             b'\n' => b"&#xA;",
-            b'\r' => b"&#xD;",
-            _ => continue,
+            _ => b"&#xD;",
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(rep);
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
 }
