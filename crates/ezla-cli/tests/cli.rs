@@ -21,14 +21,7 @@ fn ezla(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = ezla(dir, args);
-    assert!(
-        out.status.success(),
-        "ezla {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::ok(dir, args, &[("EZLA_PW", PASSWORD)])
 }
 
 fn stderr(out: &Output) -> String {
@@ -47,45 +40,7 @@ fn doctor(dir: &Path, file: &str, extra: &[&str]) {
 /// [`doctor`] with another key type (`rsa2048` for RSA-only profiles and deterministic
 /// signatures).
 fn doctor_with_key(dir: &Path, file: &str, key_type: &str, extra: &[&str]) {
-    if !dir.join("ca/ca.crt").exists() {
-        ok(
-            dir,
-            &[
-                "cert",
-                "test-ca",
-                "--out",
-                "ca",
-                "--not-before",
-                "2020-01-01",
-                "--days",
-                "7300",
-            ],
-        );
-    }
-    let mut args = vec![
-        "cert",
-        "test-doctor",
-        "--ca",
-        "ca",
-        "--given-name",
-        "Jan",
-        "--surname",
-        "Kowalski",
-        "--pesel",
-        "44051401359",
-        "--email",
-        "jan.kowalski@example.com",
-        "-o",
-        file,
-        "--password-env",
-        "EZLA_PW",
-        "--iterations",
-        "2048",
-        "--key-type",
-        key_type,
-    ];
-    args.extend_from_slice(extra);
-    ok(dir, &args);
+    common::test_doctor(dir, file, key_type, extra, &[("EZLA_PW", PASSWORD)]);
 }
 
 #[test]

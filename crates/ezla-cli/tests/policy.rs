@@ -30,14 +30,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = ezla(dir, args);
-    assert!(
-        o.status.success(),
-        "ezla {args:?} failed: {}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
+    common::ok(dir, args, &[("EZLA_PW", PASSWORD)])
 }
 
 fn json(text: &str) -> Value {
@@ -46,43 +39,12 @@ fn json(text: &str) -> Value {
 
 /// A test CA and an RSA doctor's `.pfx` (with a MAC) in `dir`.
 fn doctor(dir: &Path) {
-    ok(
+    common::test_doctor(
         dir,
-        &[
-            "cert",
-            "test-ca",
-            "--out",
-            "ca",
-            "--not-before",
-            "2020-01-01",
-            "--days",
-            "7300",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "cert",
-            "test-doctor",
-            "--ca",
-            "ca",
-            "--given-name",
-            "Jan",
-            "--surname",
-            "Kowalski",
-            "--pesel",
-            "44051401359",
-            "-o",
-            "doctor.pfx",
-            "--password-env",
-            "EZLA_PW",
-            "--iterations",
-            "2048",
-            "--key-type",
-            "rsa2048",
-            "--not-before",
-            "2025-01-01",
-        ],
+        "doctor.pfx",
+        "rsa2048",
+        &["--not-before", "2025-01-01"],
+        &[("EZLA_PW", PASSWORD)],
     );
 }
 

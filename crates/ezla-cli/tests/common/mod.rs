@@ -26,3 +26,66 @@ pub(crate) fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .output()
         .expect("run ezla")
 }
+
+/// Runs `ezla args…` like [`run`] and requires success; returns its standard output.
+#[allow(dead_code)] // each test binary uses a subset of these helpers
+pub(crate) fn ok(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = run(dir, args, env);
+    assert!(
+        out.status.success(),
+        "ezla {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// A test CA in `dir/ca` (made once per directory) and a doctor's `.pfx` `file` issued by
+/// it with a `key_type` key (`p256`, `rsa2048`), protected with the password in the
+/// `EZLA_PW` variable of `env`; `extra` adds options (validity, say).
+#[allow(dead_code)] // each test binary uses a subset of these helpers
+pub(crate) fn test_doctor(
+    dir: &Path,
+    file: &str,
+    key_type: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) {
+    if !dir.join("ca/ca.crt").exists() {
+        let ca = [
+            "cert",
+            "test-ca",
+            "--out",
+            "ca",
+            "--not-before",
+            "2020-01-01",
+            "--days",
+            "7300",
+        ];
+        ok(dir, &ca, env);
+    }
+    let mut args = vec![
+        "cert",
+        "test-doctor",
+        "--ca",
+        "ca",
+        "--given-name",
+        "Jan",
+        "--surname",
+        "Kowalski",
+        "--pesel",
+        "44051401359",
+        "--email",
+        "jan.kowalski@example.com",
+        "-o",
+        file,
+        "--password-env",
+        "EZLA_PW",
+        "--iterations",
+        "2048",
+        "--key-type",
+        key_type,
+    ];
+    args.extend_from_slice(extra);
+    ok(dir, &args, env);
+}

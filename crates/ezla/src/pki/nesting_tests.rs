@@ -7,15 +7,11 @@
 use std::sync::OnceLock;
 
 use der::{Decode, Encode};
-use time::macros::datetime;
 
 use super::encode::{explicit, octets, oid, seq, uint};
 use super::pkcs12::asn1;
-use super::testca::{DoctorSpec, TestCa};
 use super::{Certificate, CertificateRequest, Identity, Name, Pkcs12, Pkcs12Options, keyfile, pem};
 use crate::ErrorCode;
-use crate::crypto::KeySpec;
-use crate::pl::Pesel;
 
 /// Levels of nesting: far beyond any stack when walked recursively.
 const LEVELS: usize = 100_000;
@@ -101,22 +97,7 @@ fn blobs() -> &'static [(&'static str, Vec<u8>)] {
 
 fn doctor() -> &'static Identity {
     static ID: OnceLock<Identity> = OnceLock::new();
-    ID.get_or_init(|| {
-        let ca = TestCa::generate_with(
-            KeySpec::EcP256,
-            "ezla nesting CA",
-            datetime!(2025-01-01 0:00 UTC),
-            3650,
-        )
-        .expect("ca");
-        let mut spec = DoctorSpec::new(
-            "Jan",
-            "Kowalski",
-            Pesel::parse("44051401359").expect("pesel"),
-        );
-        spec.key = KeySpec::EcP256;
-        ca.issue_doctor(&spec).expect("doctor")
-    })
+    ID.get_or_init(|| crate::test_support::test_doctor().1)
 }
 
 #[test]

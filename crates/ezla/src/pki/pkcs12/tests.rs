@@ -3,34 +3,17 @@
 
 use std::time::{Duration, Instant};
 
-use time::macros::datetime;
-
 use super::asn1;
 use super::pbe::Scheme;
 use super::*;
 use crate::ErrorCode;
 use crate::crypto::{KeySpec, Signer};
 use crate::pki::encode::{explicit, octets, oid, seq, uint};
-use crate::pki::testca::{DoctorSpec, TestCa};
+use crate::pki::testca::TestCa;
 use crate::pki::{Certificate, Identity};
-use crate::pl::Pesel;
 
 fn doctor() -> (TestCa, Identity) {
-    let ca = TestCa::generate_with(
-        KeySpec::EcP256,
-        "ezla unit test CA",
-        datetime!(2025-01-01 0:00 UTC),
-        3650,
-    )
-    .expect("ca");
-    let mut spec = DoctorSpec::new(
-        "Jan",
-        "Kowalski",
-        Pesel::parse("44051401359").expect("pesel"),
-    );
-    spec.key = KeySpec::EcP256;
-    let id = ca.issue_doctor(&spec).expect("doctor");
-    (ca, id)
+    crate::test_support::test_doctor()
 }
 
 fn write(id: &Identity, password: &str) -> Vec<u8> {
