@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 
 import ezla
-import ezla.testing
 from ezla import _ezla
 
 
@@ -41,13 +40,21 @@ def test_native_classes_say_they_are_ezla_classes():
     assert repr(ezla.Certificate).startswith("<class 'ezla.Certificate'")
 
 
-def test_testing_is_not_imported_by_default():
+def test_testing_is_reachable_from_import_ezla():
+    """`import ezla` is enough for `ezla.testing.make_test_ca()` (issue 18): the newcomer's
+    first script should not fail on a missing `import ezla.testing`."""
     import subprocess
     import sys
 
-    code = "import sys, ezla; print('ezla.testing' in sys.modules)"
+    code = (
+        "import sys, ezla\n"
+        "assert sys.modules['ezla.testing'] is ezla.testing\n"
+        "ca = ezla.testing.make_test_ca()\n"
+        "doctor = ezla.testing.make_test_doctor(ca)\n"
+        "print(type(ca).__name__, doctor.certificate.issuer == ca.certificate.subject)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "TestCa True"
 
 
 def test_pickling_data_but_never_keys(doctor, ca):
