@@ -15,7 +15,7 @@ fixtures at test time instead of committing keys::
 from __future__ import annotations
 
 import datetime
-from typing import Optional
+from typing import Literal, Optional
 
 from ezla._ezla import Identity, TestCa
 
@@ -41,7 +41,7 @@ def make_test_doctor(
     given_name: str = "Jan",
     surname: str = "Kowalski",
     pesel: str = TEST_PESEL,
-    key_type: str = "rsa2048",
+    key_type: Literal["rsa2048", "rsa3072", "rsa4096", "p256"] = "rsa2048",
     email: Optional[str] = None,
     not_before: Optional[datetime.datetime] = None,
     days: Optional[int] = None,
