@@ -24,6 +24,12 @@ use crate::signer::with_signer;
 /// ECDSA-SHA256, one reference `URI=""` with the enveloped-signature transform, the signer's
 /// certificate in `X509Data`) appended to the document element; the original bytes are kept.
 /// `identity` is an `Identity` or an `ExternalSigner`. For e-ZLA documents use `sign_xades`.
+///
+/// Options:
+///
+/// - include_chain (bool, default False): also write the identity's issuing chain into KeyInfo.
+/// - allow_invalid_certificate (bool, default False): sign even when the certificate is not valid
+///   now, expired or not yet valid (tests only).
 #[pyfunction]
 #[pyo3(signature = (xml, identity, *, include_chain = false, allow_invalid_certificate = false))]
 pub(crate) fn sign_xmldsig<'py>(
@@ -65,6 +71,18 @@ pub(crate) fn sign_xmldsig<'py>(
 /// subclass otherwise. The key: `signer_certificate` (pinned), else a certificate in the
 /// signature that chains to `trust`, else (neither given) the signature's own certificate or
 /// key, in which case `report.trusted` is false.
+///
+/// Options:
+///
+/// - trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust anchors;
+///   the signer's certificate must chain to one of them, else CertificateError. None: no chain
+///   validation (the signature's own certificate or key is used, report.trusted is false).
+/// - signer_certificate (Certificate or PEM/DER bytes, default None): the expected signer; the
+///   signature must verify with this certificate's key ("pinned" trust).
+/// - at (timezone-aware datetime.datetime, default None): the instant at which the certificates
+///   must be valid; None: now.
+/// - allow_sha1 (bool, default False): accept SHA-1 digests and RSA-SHA1 signatures (legacy
+///   documents).
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     allow_sha1 = false))]

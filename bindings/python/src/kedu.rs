@@ -195,6 +195,11 @@ impl PyZla {
 
     /// Every problem of the model at once, errors and warnings, judged against `today`
     /// (a `datetime.date`, default today in Poland). An empty list means ZUS would accept it.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
     #[pyo3(signature = (today = None))]
     fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
         let today = self::today(today)?;
@@ -202,6 +207,11 @@ impl PyZla {
     }
 
     /// Whether the model has no errors (warnings allowed) against `today`.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
     #[pyo3(signature = (today = None))]
     fn is_valid(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
         let today = self::today(today)?;
@@ -212,6 +222,19 @@ impl PyZla {
     /// model is validated first (against `today`, default today in Poland); errors raise
     /// `ValidationError` with every problem, warnings do not block writing. `data_wystawienia`
     /// overrides the issue date; `producent`, `symbol`, `wersja` fill the program header.
+    ///
+    /// Options:
+    ///
+    /// - kopia (bool, default False): write the KOPIA (for the payer, without the ICD-10 code)
+    ///   instead of the ORYGINAŁ.
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
+    /// - data_wystawienia (datetime.date, default None): the issue date written into the document;
+    ///   None: the model's own, else `today`.
+    /// - producent (str, default None): the program's producer written in the document header;
+    ///   None: ezla.
+    /// - symbol (str, default None): the program's symbol in the header; None: ezla's.
+    /// - wersja (str, default None): the program's version in the header; None: ezla's version.
     #[pyo3(signature = (*, kopia = false, today = None, data_wystawienia = None,
         producent = None, symbol = None, wersja = None))]
     #[allow(clippy::too_many_arguments)]
@@ -238,6 +261,17 @@ impl PyZla {
     }
 
     /// The ORYGINAŁ (for ZUS); `to_xml(kopia=False, ...)`.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
+    /// - data_wystawienia (datetime.date, default None): the issue date written into the document;
+    ///   None: the model's own, else `today`.
+    /// - producent (str, default None): the program's producer written in the document header;
+    ///   None: ezla.
+    /// - symbol (str, default None): the program's symbol in the header; None: ezla's.
+    /// - wersja (str, default None): the program's version in the header; None: ezla's version.
     #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
         symbol = None, wersja = None))]
     fn oryginal_xml<'py>(
@@ -261,6 +295,17 @@ impl PyZla {
     }
 
     /// The KOPIA (for the payer, without the ICD-10 code); `to_xml(kopia=True, ...)`.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
+    /// - data_wystawienia (datetime.date, default None): the issue date written into the document;
+    ///   None: the model's own, else `today`.
+    /// - producent (str, default None): the program's producer written in the document header;
+    ///   None: ezla.
+    /// - symbol (str, default None): the program's symbol in the header; None: ezla's.
+    /// - wersja (str, default None): the program's version in the header; None: ezla's version.
     #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
         symbol = None, wersja = None))]
     fn kopia_xml<'py>(
@@ -276,6 +321,17 @@ impl PyZla {
     }
 
     /// Both documents at once, `(oryginal, kopia)`, from one validation.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
+    /// - data_wystawienia (datetime.date, default None): the issue date written into the document;
+    ///   None: the model's own, else `today`.
+    /// - producent (str, default None): the program's producer written in the document header;
+    ///   None: ezla.
+    /// - symbol (str, default None): the program's symbol in the header; None: ezla's.
+    /// - wersja (str, default None): the program's version in the header; None: ezla's version.
     #[pyo3(signature = (*, today = None, data_wystawienia = None, producent = None,
         symbol = None, wersja = None))]
     fn to_xml_pair<'py>(
@@ -320,6 +376,11 @@ impl PyZla {
 
 /// Reads a KEDU ZLA document and validates it as that document of the pair (ORYGINAŁ or
 /// KOPIA); returns every problem.
+///
+/// Options:
+///
+/// - today (datetime.date, default None): the date the rules are judged against; None: today in
+///   Poland.
 #[pyfunction]
 #[pyo3(signature = (xml, *, today = None))]
 pub(crate) fn check_zla(
@@ -383,6 +444,13 @@ impl PyAzla {
     /// A cancellation of `zla` (which must carry its series and number) for `przyczyna` (a
     /// reason code of ZUS's dictionary, e.g. `"U"`), by `lekarz` (a dict: `npwz`, `imie`,
     /// `nazwisko`), dated `data` (default today in Poland).
+    ///
+    /// Options:
+    ///
+    /// - przyczyna (str; required): the reason code of ZUS's dictionary, e.g. "U".
+    /// - lekarz (dict or dataclass-like object; required): the cancelling doctor: npwz, imie,
+    ///   nazwisko.
+    /// - data (datetime.date, default None): the cancellation date; None: today in Poland.
     #[staticmethod]
     #[pyo3(signature = (zla, *, przyczyna, lekarz, data = None))]
     fn for_zla(
@@ -419,6 +487,11 @@ impl PyAzla {
     }
 
     /// Every problem of the cancellation against `today` (default today in Poland).
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
     #[pyo3(signature = (today = None))]
     fn validate(&self, today: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyProblem>> {
         let today = self::today(today)?;
@@ -426,6 +499,15 @@ impl PyAzla {
     }
 
     /// Writes the AZLA document; errors raise `ValidationError` with every problem.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date the rules are judged against; None: today in
+    ///   Poland.
+    /// - producent (str, default None): the program's producer written in the document header;
+    ///   None: ezla.
+    /// - symbol (str, default None): the program's symbol in the header; None: ezla's.
+    /// - wersja (str, default None): the program's version in the header; None: ezla's version.
     #[pyo3(signature = (*, today = None, producent = None, symbol = None, wersja = None))]
     fn to_xml<'py>(
         &self,
@@ -505,6 +587,11 @@ pub(crate) fn split_period<'py>(
 /// date set, `payers` a list of payer dicts (`rodzaj`, `identyfikator`, ...; empty: the
 /// template's own). Returns `[(kind, Zla)]`: for each part of the period (retroactive
 /// first), one certificate per payer.
+///
+/// Options:
+///
+/// - payers (list of payer dicts or dataclass-like objects, default None): one certificate per
+///   payer; None or empty: the template's own payer.
 #[pyfunction]
 #[pyo3(signature = (template, payers = None))]
 pub(crate) fn plan_zla(

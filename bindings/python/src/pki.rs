@@ -409,12 +409,25 @@ impl PyCertificate {
     }
 
     /// The fingerprint (digest of the DER) with `algorithm` (`sha256` by default).
+    ///
+    /// Options:
+    ///
+    /// - algorithm (str, default "sha256"): the digest: "sha1", "sha224", "sha256", "sha384" or
+    ///   "sha512" (case and hyphens ignored).
     #[pyo3(signature = (algorithm = "sha256"))]
     fn fingerprint<'py>(&self, py: Python<'py>, algorithm: &str) -> PyResult<Bound<'py, PyBytes>> {
         Ok(bytes(py, &self.inner.fingerprint(digest(algorithm)?)))
     }
 
     /// Where the certificate stands under the ZUS renewal rules at `at` (default now).
+    ///
+    /// Options:
+    ///
+    /// - at (timezone-aware datetime.datetime, default None): the instant; None: now.
+    /// - renewal_window_days (int, default None): how many days before expiry a new certificate may
+    ///   be requested; None: the ZUS rule, 28.
+    /// - warning_days (int, default None): how many days before expiry the status is "expiring";
+    ///   None: 14.
     #[pyo3(signature = (at = None, *, renewal_window_days = None, warning_days = None))]
     fn status(
         &self,
@@ -437,6 +450,10 @@ impl PyCertificate {
 
     /// Raises `CertificateExpired` / `CertificateNotYetValid` unless the certificate is
     /// valid at `at` (default now).
+    ///
+    /// Options:
+    ///
+    /// - at (timezone-aware datetime.datetime, default None): the instant; None: now.
     #[pyo3(signature = (at = None))]
     fn check_valid(&self, at: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         let at = instant_or_now(at, "at")?;
@@ -445,6 +462,15 @@ impl PyCertificate {
 
     /// Checks that the certificate chains to one of `trust` through `intermediates` at `at`
     /// (default now) and returns the path, this certificate first and the anchor last.
+    ///
+    /// Options:
+    ///
+    /// - trust (list of Certificate or PEM/DER bytes, or a TrustStore; required): the trust
+    ///   anchors.
+    /// - intermediates (list of Certificate or PEM/DER bytes, default None): further certificates
+    ///   to build the path from; None: none.
+    /// - at (timezone-aware datetime.datetime, default None): the instant every certificate of the
+    ///   path must be valid at; None: now.
     #[pyo3(signature = (*, trust, intermediates = None, at = None))]
     fn verify_chain(
         &self,
@@ -563,6 +589,10 @@ pub(crate) struct PyPrivateKey {
 impl PyPrivateKey {
     /// Generates a key: `rsa2048` (default, like ZUS certificates), `rsa3072`, `rsa4096` or
     /// `p256`.
+    ///
+    /// Options:
+    ///
+    /// - key_type (str, default "rsa2048"): "rsa2048", "rsa3072", "rsa4096" or "p256" (EC P-256).
     #[staticmethod]
     #[pyo3(signature = (key_type = "rsa2048"))]
     fn generate(py: Python<'_>, key_type: &str) -> PyResult<Self> {
@@ -573,6 +603,12 @@ impl PyPrivateKey {
     }
 
     /// Reads a key: PEM or DER, encrypted PKCS#8 (needs `password`), PKCS#8, PKCS#1 or SEC1.
+    ///
+    /// Options:
+    ///
+    /// - password (str, default None): the password of an encrypted key; None for a plain key.
+    /// - max_iterations (int, default None): refuse key derivations with more PBKDF2/MAC iterations
+    ///   than this (a guard against files that take minutes to open); None: 10 000 000.
     #[staticmethod]
     #[pyo3(signature = (data, password = None, *, max_iterations = None))]
     fn load(
@@ -588,6 +624,11 @@ impl PyPrivateKey {
     }
 
     /// The key as an `ENCRYPTED PRIVATE KEY` PEM (PBES2, PBKDF2-HMAC-SHA-256, AES-256-CBC).
+    ///
+    /// Options:
+    ///
+    /// - iterations (int, default ezla.DEFAULT_PFX_ITERATIONS, 600 000): the PBKDF2 iteration
+    ///   count.
     #[pyo3(signature = (password, *, iterations = DEFAULT_ITERATIONS))]
     fn to_encrypted_pem<'py>(
         &self,
@@ -610,6 +651,11 @@ impl PyPrivateKey {
     /// Signs `message` (hashing it) with `algorithm` — `RSA-SHA256` (the default for RSA
     /// keys), `RSA-SHA384`, `RSA-SHA512`, `ECDSA-SHA256` (the default for P-256), ... — and
     /// returns the signature as XML-DSig writes it (RSA: PKCS#1 v1.5; ECDSA: `r || s`).
+    ///
+    /// Options:
+    ///
+    /// - algorithm (str, default None): the signature algorithm, e.g. "RSA-SHA256" (case ignored);
+    ///   None: RSA-SHA256 for RSA keys, ECDSA-SHA256 for P-256.
     #[pyo3(signature = (message, algorithm = None))]
     fn sign<'py>(
         &self,
@@ -713,6 +759,20 @@ impl PyCertificateRequest {
     /// Makes a request signed with `key`. The subject is `C, O, OU, L, sn, givenName,
     /// serialNumber, CN`; `pesel` is checked and written as `serialNumber=PNOPL-<PESEL>`; the
     /// common name defaults to the given name and the surname.
+    ///
+    /// Options:
+    ///
+    /// - common_name (str, default None): the CN; None: "<given_name> <surname>".
+    /// - given_name (str, default None): the givenName attribute.
+    /// - surname (str, default None): the sn attribute.
+    /// - pesel (str, default None): the doctor's PESEL (checked), written as
+    ///   serialNumber=PNOPL-<PESEL>; not with serial_number.
+    /// - serial_number (str, default None): the serialNumber attribute as given; not with pesel.
+    /// - organization (str, default None): the O attribute.
+    /// - organizational_unit (str, default None): the OU attribute.
+    /// - locality (str, default None): the L attribute.
+    /// - country (str, default "PL"): the C attribute; None leaves it out.
+    /// - email (str, default None): an e-mail address asked for as a subject alternative name.
     #[staticmethod]
     #[pyo3(signature = (key, *, common_name = None, given_name = None, surname = None,
         pesel = None, serial_number = None, organization = None, organizational_unit = None,
@@ -842,9 +902,16 @@ pub(crate) struct PyIdentity {
 impl PyIdentity {
     /// Opens a PKCS#12 file (`.pfx`, `.p12`) given as bytes: legacy (RC2, 3DES, SHA-1 MAC) and
     /// modern (PBES2, AES) files alike. `password` may be `None` for a file without one.
-    /// A file without integrity protection (no MAC) raises `UnprotectedPfx` unless
+    /// A file without integrity protection (no MAC) raises `Pkcs12Unprotected` unless
     /// `allow_unprotected=True`: it could have been altered, and its password was not checked
     /// (when nothing in it is encrypted, any password opens it).
+    ///
+    /// Options:
+    ///
+    /// - max_iterations (int, default None): refuse key derivations with more PBKDF2/MAC iterations
+    ///   than this (a guard against files that take minutes to open); None: 10 000 000.
+    /// - allow_unprotected (bool, default False): open a file without a MAC (Pkcs12Unprotected
+    ///   otherwise).
     #[classmethod]
     #[pyo3(signature = (data, password, *, max_iterations = None, allow_unprotected = false))]
     fn from_pfx(
@@ -863,6 +930,13 @@ impl PyIdentity {
 
     /// Reads and opens a PKCS#12 file from `path` (`str` or `os.PathLike`), with the rules of
     /// `from_pfx`.
+    ///
+    /// Options:
+    ///
+    /// - max_iterations (int, default None): refuse key derivations with more PBKDF2/MAC iterations
+    ///   than this (a guard against files that take minutes to open); None: 10 000 000.
+    /// - allow_unprotected (bool, default False): open a file without a MAC (Pkcs12Unprotected
+    ///   otherwise).
     #[classmethod]
     #[pyo3(signature = (path, password, *, max_iterations = None, allow_unprotected = false))]
     fn from_file(
@@ -883,7 +957,13 @@ impl PyIdentity {
     }
 
     /// Pairs a key with its certificate (and chain): what `ezla cert bundle` does before
-    /// writing a `.pfx`. Raises `KeyStoreError` when the certificate is not for the key.
+    /// writing a `.pfx`. Raises `KeyCertificateMismatch` (a `KeyStoreError`) when the
+    /// certificate is not for the key.
+    ///
+    /// Options:
+    ///
+    /// - chain (list of Certificate or PEM/DER bytes, default None): the issuing chain, nearest
+    ///   issuer first; None: none.
     #[classmethod]
     #[pyo3(signature = (key, certificate, chain = None))]
     fn from_key(
@@ -939,6 +1019,13 @@ impl PyIdentity {
 
     /// Writes the identity as a modern PKCS#12 file (PBES2 AES-256, HMAC-SHA-256 MAC) that
     /// OpenSSL 3, the JDK and Windows open.
+    ///
+    /// Options:
+    ///
+    /// - iterations (int, default ezla.DEFAULT_PFX_ITERATIONS, 600 000): the PBKDF2 and MAC
+    ///   iteration count.
+    /// - friendly_name (str, default None): the key's friendlyName (keytool's alias); None: the
+    ///   identity's own, if any.
     #[pyo3(signature = (password, *, iterations = DEFAULT_ITERATIONS, friendly_name = None))]
     fn to_pfx<'py>(
         &self,
@@ -978,6 +1065,11 @@ pub(crate) struct PfxInfo {
 /// Opens a PKCS#12 file and describes it: protection, contents and skipped bags. A file
 /// without integrity protection (no MAC) is described, not refused: see
 /// `PfxInfo.integrity_protected`.
+///
+/// Options:
+///
+/// - max_iterations (int, default None): refuse key derivations with more PBKDF2/MAC iterations
+///   than this; None: 10 000 000.
 #[pyfunction]
 #[pyo3(signature = (data, password, *, max_iterations = None))]
 pub(crate) fn inspect_pfx(
@@ -1095,6 +1187,12 @@ fn validity(
 #[pymethods]
 impl PyTestCa {
     /// Generates a CA (RSA-2048, self-signed) valid for `days` from `not_before` (default now).
+    ///
+    /// Options:
+    ///
+    /// - common_name (str, default "ezla TEST CA - not for real documents"): the CA's CN.
+    /// - days (int, default 3650): how long the CA certificate is valid.
+    /// - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
     #[staticmethod]
     #[pyo3(signature = (common_name = "ezla TEST CA - not for real documents", *, days = 3650,
         not_before = None))]
@@ -1118,6 +1216,16 @@ impl PyTestCa {
 
     /// Generates a key and issues a doctor's certificate (`serialNumber=PNOPL-<PESEL>`,
     /// five years by default); the identity's chain is the CA certificate.
+    ///
+    /// Options:
+    ///
+    /// - given_name (str, default "Jan"): the doctor's given name.
+    /// - surname (str, default "Kowalski"): the doctor's surname.
+    /// - pesel (str, default "44051401359"): the doctor's PESEL (checked).
+    /// - key_type (str, default "rsa2048"): "rsa2048", "rsa3072", "rsa4096" or "p256".
+    /// - email (str, default None): an e-mail subject alternative name.
+    /// - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
+    /// - days (int, default None): how long the certificate is valid; None: five years.
     #[pyo3(signature = (given_name = "Jan", surname = "Kowalski", pesel = "44051401359", *,
         key_type = "rsa2048", email = None, not_before = None, days = None))]
     #[allow(clippy::too_many_arguments)]
@@ -1149,6 +1257,11 @@ impl PyTestCa {
     }
 
     /// Issues a doctor's certificate for a request (its signature is checked first).
+    ///
+    /// Options:
+    ///
+    /// - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
+    /// - days (int, default None): how long the certificate is valid; None: five years.
     #[pyo3(signature = (request, *, not_before = None, days = None))]
     fn issue_for_request(
         &self,

@@ -17,6 +17,11 @@ use crate::pki::{PyCertificate, PyIdentity, certificates_from};
 /// the algorithm's name (`RSA-SHA256`, `ECDSA-SHA256`, ...) and the bytes to sign, hashes
 /// and signs them, and returns the signature as XML-DSig writes it (RSA: the PKCS#1 v1.5
 /// signature; ECDSA: fixed-width `r || s`). An exception it raises propagates unchanged.
+///
+/// Options:
+///
+/// - chain (list of Certificate or PEM/DER bytes, default None): the issuing chain, written into
+///   KeyInfo when signing with include_chain=True.
 #[pyclass(frozen, module = "ezla", name = "ExternalSigner")]
 pub(crate) struct PyExternalSigner {
     pub(crate) signer: CallbackSigner,

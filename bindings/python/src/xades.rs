@@ -30,6 +30,24 @@ fn profile(name: &str) -> PyResult<Profile> {
 /// Signs an e-ZLA (or any UTF-8 XML) document with an enveloped XAdES-BES signature and
 /// returns the document with the signature spliced in (the original bytes are kept).
 /// `identity` is an `Identity` or an `ExternalSigner`.
+///
+/// Options:
+///
+/// - profile (str, default "zus"): the signature shape: "zus" (ZUS's shape with SHA-256, RSA or
+///   P-256), "zus-legacy" (the same with SHA-1, RSA only, as ZUS's 2015-2018 samples) or
+///   "xades-bes" (generic enveloped XAdES-BES with exclusive C14N, for general-purpose verifiers).
+/// - signing_time (timezone-aware datetime.datetime, default None): the SigningTime to claim; None:
+///   now.
+/// - signing_certificate (str, default "v1"): the property naming the signer's certificate: "v1"
+///   (XAdES 1.3.2 SigningCertificate with IssuerSerial, as ZUS's samples) or "v2"
+///   (EN 319 132-1 SigningCertificateV2 with IssuerSerialV2).
+/// - include_chain (bool, default False): also write the identity's issuing chain into KeyInfo.
+/// - allow_cosigning (bool, default False): add a signature to a document that already has one;
+///   otherwise AlreadySigned is raised.
+/// - allow_invalid_certificate (bool, default False): sign even when the certificate is expired or
+///   not yet valid at the signing time (tests only; ZUS refuses such documents).
+/// - id_prefix (str, default None): make the signature's Id attributes deterministic, starting with
+///   this prefix (reproducible output for tests); None: random Ids.
 #[pyfunction]
 #[pyo3(signature = (xml, identity, *, profile = "zus", signing_time = None,
     signing_certificate = "v1", include_chain = false, allow_cosigning = false,
@@ -126,6 +144,26 @@ fn verify_options(
 /// certificate it carries and `report.trusted` is false. A signing time later than `at`
 /// (default now) by more than `max_clock_skew` (a `datetime.timedelta`, default 5 minutes)
 /// is invalid.
+///
+/// Options:
+///
+/// - trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust anchors;
+///   the signer's certificate must chain to one of them, else CertificateError. None: no chain
+///   validation (the signature's own certificate is used, report.trusted is false).
+/// - signer_certificate (Certificate or PEM/DER bytes, default None): the expected signer; the
+///   signature must verify with this certificate's key ("pinned" trust).
+/// - at (timezone-aware datetime.datetime, default None): the instant at which the certificates
+///   must be valid and the signing time not in the future; None: now.
+/// - max_clock_skew (datetime.timedelta, default None): how far the signing time may lie after
+///   `at`; None: 5 minutes.
+/// - accept_legacy (bool, default True): accept the zus-legacy profile (SHA-1 in the shape ZUS
+///   itself used); False refuses it. SHA-1 is refused in every other shape.
+/// - allow_cosignatures (bool, default False): accept a document with more than one signature;
+///   every one must verify and the first one's report is returned (verify_xades_all returns
+///   them all). Otherwise a second signature raises SignatureAmbiguous.
+/// - allow_legacy_algorithms (bool, default False): accept SHA-1 and RSA keys from 1024 bits in
+///   any shape, not only in the zus-legacy profile: for inspecting old third-party documents,
+///   never for accepting e-ZLA.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_cosignatures = false,
@@ -159,6 +197,23 @@ pub(crate) fn verify_xades(
 /// Verifies every signature of a co-signed document (each must be a valid XAdES-BES
 /// signature covering the whole document element) and returns one report per signature,
 /// in document order; raises on the first that does not verify.
+///
+/// Options:
+///
+/// - trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust anchors;
+///   the signer's certificate must chain to one of them, else CertificateError. None: no chain
+///   validation (the signature's own certificate is used, report.trusted is false).
+/// - signer_certificate (Certificate or PEM/DER bytes, default None): the expected signer; the
+///   signature must verify with this certificate's key ("pinned" trust).
+/// - at (timezone-aware datetime.datetime, default None): the instant at which the certificates
+///   must be valid and the signing time not in the future; None: now.
+/// - max_clock_skew (datetime.timedelta, default None): how far the signing time may lie after
+///   `at`; None: 5 minutes.
+/// - accept_legacy (bool, default True): accept the zus-legacy profile (SHA-1 in the shape ZUS
+///   itself used); False refuses it. SHA-1 is refused in every other shape.
+/// - allow_legacy_algorithms (bool, default False): accept SHA-1 and RSA keys from 1024 bits in
+///   any shape, not only in the zus-legacy profile: for inspecting old third-party documents,
+///   never for accepting e-ZLA.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false))]

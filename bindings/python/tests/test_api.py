@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 
 import ezla
-import ezla.testing
 from ezla import _ezla
 
 
@@ -41,13 +40,21 @@ def test_native_classes_say_they_are_ezla_classes():
     assert repr(ezla.Certificate).startswith("<class 'ezla.Certificate'")
 
 
-def test_testing_is_not_imported_by_default():
+def test_testing_is_reachable_from_import_ezla():
+    """`import ezla` is enough for `ezla.testing.make_test_ca()` (issue 18): the newcomer's
+    first script should not fail on a missing `import ezla.testing`."""
     import subprocess
     import sys
 
-    code = "import sys, ezla; print('ezla.testing' in sys.modules)"
+    code = (
+        "import sys, ezla\n"
+        "assert sys.modules['ezla.testing'] is ezla.testing\n"
+        "ca = ezla.testing.make_test_ca()\n"
+        "doctor = ezla.testing.make_test_doctor(ca)\n"
+        "print(type(ca).__name__, doctor.certificate.issuer == ca.certificate.subject)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "TestCa True"
 
 
 def test_pickling_data_but_never_keys(doctor, ca):
@@ -67,3 +74,28 @@ def test_pickling_data_but_never_keys(doctor, ca):
     for secret in (doctor, doctor.private_key):
         with pytest.raises(TypeError):
             pickle.dumps(secret)
+
+
+def test_stubs_refuse_a_misspelled_profile(tmp_path):
+    """Profiles are `Literal` types in the stubs: mypy catches a typo before ZUS does."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("mypy")
+    bad = tmp_path / "bad_profile.py"
+    bad.write_text(
+        "import ezla\n"
+        "def f(doc: bytes, who: ezla.Identity) -> None:\n"
+        "    ezla.sign_xades(doc, who, profile='zus')\n"
+        "    ezla.sign_xades(doc, who, profile='zus-legasy')\n"
+        "    ezla.PrivateKey.generate('rsa1024')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--no-error-summary",
+         str(bad)], capture_output=True, text=True, timeout=300)
+    errors = [line for line in out.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 2, out.stdout + out.stderr
+    assert "bad_profile.py:4:" in errors[0] and "'zus-legasy'" in errors[0], errors
+    assert "bad_profile.py:5:" in errors[1] and "'rsa1024'" in errors[1], errors

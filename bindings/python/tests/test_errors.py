@@ -29,14 +29,18 @@ def test_every_code_raises_a_subclass_of_ezla_error(code, name, description):
     [
         (1, ezla.InvalidInput, ValueError),
         (100, ezla.ParseError, ValueError),
-        (120, ezla.UnsupportedAlgorithm, None),
+        (120, ezla.Unsupported, None),
         (200, ezla.BadPassword, None),
         (202, ezla.KeyStoreError, None),
-        (209, ezla.UnprotectedPfx, None),
+        (206, ezla.KeyCertificateMismatch, None),
+        (208, ezla.SigningFailed, None),
+        (209, ezla.Pkcs12Unprotected, None),
         (300, ezla.CertificateExpired, None),
-        (302, ezla.UntrustedCertificate, None),
+        (302, ezla.CertificateUntrusted, None),
+        (303, ezla.CertificateChainInvalid, None),
+        (303, ezla.CertificateUntrusted, None),
         (400, ezla.InvalidSignature, None),
-        (401, ezla.InvalidDigest, None),
+        (401, ezla.DigestMismatch, None),
         (404, ezla.SignatureWrapping, None),
         (413, ezla.AlreadySigned, ValueError),
         (414, ezla.UnsignedContent, None),
@@ -51,6 +55,79 @@ def test_families(code, cls, builtin):
         _raise_for_code(code)
     if builtin is not None:
         assert isinstance(info.value, builtin)
+
+
+#: The classes that stand for a family of codes (a range, or several related codes) and keep
+#: their family names; every other class stands for exactly one code and is named after it.
+FAMILIES = {
+    ezla.EzlaError, ezla.InvalidInput, ezla.ParseError, ezla.KeyStoreError,
+    ezla.CertificateError, ezla.SignatureError, ezla.InvalidSignature, ezla.SignatureWrapping,
+    ezla.ValidationError, ezla.ZusError, ezla.SamlError, ezla.TransportError,
+    ezla.InternalError,
+}
+
+#: Former class names and the classes they are now.
+ALIASES = {
+    "InvalidDigest": "DigestMismatch",
+    "UntrustedCertificate": "CertificateUntrusted",
+    "UnprotectedPfx": "Pkcs12Unprotected",
+    "UnsupportedAlgorithm": "Unsupported",
+}
+
+
+def _raised_for_every_code():
+    """{class: [code names it is raised for]} over the whole error table."""
+    raised = {}
+    for code, name, _ in _error_codes():
+        try:
+            _raise_for_code(code)
+        except ezla.EzlaError as e:
+            assert e.name == name
+            raised.setdefault(type(e), []).append(name)
+    return raised
+
+
+def test_a_class_for_one_code_is_named_after_it():
+    raised = _raised_for_every_code()
+    one_code = {cls: names for cls, names in raised.items() if cls not in FAMILIES}
+    # Every class of the table is covered: 206, 208, 302 and 303 included.
+    for expected in ("KeyCertificateMismatch", "SigningFailed", "CertificateUntrusted",
+                     "CertificateChainInvalid", "DigestMismatch", "Pkcs12Unprotected"):
+        assert getattr(ezla, expected) in one_code, expected
+    for cls, names in one_code.items():
+        assert names == [cls.__name__], f"{cls.__name__} is raised for {names}"
+        with pytest.raises(cls) as info:
+            _raise_for_code(next(c for c, n, _ in _error_codes() if n == cls.__name__))
+        assert type(info.value).__name__ == info.value.name
+
+
+def test_every_exception_class_is_a_family_or_stands_for_one_code():
+    public = {getattr(exceptions, n) for n in exceptions.__all__}
+    raised = _raised_for_every_code()
+    for cls in public - FAMILIES:
+        if cls in (ezla.CertificateExpired, ezla.CertificateNotYetValid):
+            assert raised[cls] == [cls.__name__]
+            continue
+        # Constructed by hand, a one-code class carries its own code and name.
+        err = cls("by hand")
+        assert (err.name, type(err).__name__) == (cls.__name__, cls.__name__)
+        assert err.code == next(c for c, n, _ in _error_codes() if n == cls.__name__)
+
+
+@pytest.mark.parametrize("old,new", sorted(ALIASES.items()))
+def test_former_names_are_the_same_classes(old, new):
+    assert getattr(ezla, old) is getattr(ezla, new)
+    assert getattr(exceptions, old) is getattr(exceptions, new)
+    assert old in ezla.__all__ and new in ezla.__all__
+    assert old in exceptions.__all__ and new in exceptions.__all__
+    with pytest.raises(getattr(ezla, old)):
+        _raise_for_code(next(c for c, n, _ in _error_codes() if n == new))
+
+
+def test_untrusted_certificate_still_catches_an_invalid_chain():
+    with pytest.raises(ezla.UntrustedCertificate) as info:
+        _raise_for_code(303)
+    assert type(info.value) is ezla.CertificateChainInvalid
 
 
 def test_certificate_expired_carries_not_after():

@@ -9,6 +9,7 @@ import pytest
 
 import ezla
 from conftest import SMALL_DOC
+from ezla.testing import make_test_doctor
 
 serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
 from cryptography.hazmat.primitives import hashes  # noqa: E402
@@ -73,14 +74,40 @@ def test_callback_exception_propagates(doctor):
 def test_bad_callback_results(doctor, ec_doctor):
     with pytest.raises(TypeError):
         ezla.sign_xades(SMALL_DOC, ezla.ExternalSigner(doctor.certificate, lambda a, m: "text"))
-    # ezla does not check what the callback returns; a wrong signature does not verify.
+    # What the callback returns is checked against the certificate's key before it is
+    # written: garbage never leaves the signer.
     wrong = ezla.ExternalSigner(doctor.certificate, lambda a, m: b"\x00" * 256)
-    with pytest.raises(ezla.EzlaError):
-        ezla.verify_xades(ezla.sign_xades(SMALL_DOC, wrong))
+    with pytest.raises(ezla.SigningFailed, match="does not verify"):
+        ezla.sign_xades(SMALL_DOC, wrong)
     with pytest.raises(TypeError):
         ezla.ExternalSigner(doctor.certificate, "not callable")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         ezla.sign_xades(SMALL_DOC, doctor.certificate)  # type: ignore[arg-type]
+
+
+def test_a_callback_signing_with_another_key_raises_signing_failed(doctor, ca):
+    other = make_test_doctor(ca, surname="Inny")
+    assert other.certificate.key_type == doctor.certificate.key_type
+    signer = ezla.ExternalSigner(doctor.certificate,
+                                 lambda alg, msg: other.private_key.sign(msg, alg))
+    for sign in (ezla.sign_xades, ezla.sign_xmldsig):
+        with pytest.raises(ezla.SigningFailed) as info:
+            sign(SMALL_DOC, signer)
+        err = info.value
+        # A signing error of its own (code 208), still a KeyStoreError for old callers.
+        assert type(err) is ezla.SigningFailed and isinstance(err, ezla.KeyStoreError)
+        assert (err.code, err.name) == (208, "SigningFailed")
+        assert "does not verify with its public key" in str(err)
+
+
+def test_a_private_key_that_does_not_match_raises_key_certificate_mismatch(doctor, ca):
+    other = make_test_doctor(ca, surname="Inny")
+    with pytest.raises(ezla.KeyCertificateMismatch) as info:
+        ezla.Identity.from_key(other.private_key, doctor.certificate)
+    err = info.value
+    assert type(err) is ezla.KeyCertificateMismatch and isinstance(err, ezla.KeyStoreError)
+    assert (err.code, err.name) == (206, "KeyCertificateMismatch")
+    assert doctor.certificate.subject in str(err)
 
 
 def test_key_must_match_certificate(doctor, ec_doctor):

@@ -27,6 +27,14 @@ def strictly_typed_use(document: bytes) -> List[str]:
     store = ezla.TrustStore.from_file("ca.pem")
     ezla.verify_xmldsig(signed, trust=store)
     when: Optional[datetime.datetime] = report.signing_time
+    # The profile a report names is one sign_xades accepts (Literal types in the stubs).
+    again = ezla.sign_xades(document, opened, profile=report.profile, signing_certificate="v2")
+    try:
+        ezla.sign_xades(again, external, allow_cosigning=True)
+    except ezla.SigningFailed as e:
+        return [e.name]
+    except ezla.InvalidDigest as e:  # a former name: an alias of DigestMismatch
+        return [e.name]
     key = ezla.PrivateKey.generate()
     csr = ezla.CertificateRequest.create(key, given_name="A", surname="B", pesel=pesel)
     issued: ezla.Certificate = ca.issue_for_request(csr, days=days)

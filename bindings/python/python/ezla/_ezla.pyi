@@ -42,6 +42,12 @@ DEFAULT_PFX_ITERATIONS: int
 _CertificateLike = Union["Certificate", bytes]
 _Trust = Union["TrustStore", Iterable[_CertificateLike]]
 _Signer = Union["Identity", "ExternalSigner"]
+#: The XAdES profiles `sign_xades` accepts and `VerificationReport.profile` names.
+_Profile = Literal["zus", "zus-legacy", "xades-bes"]
+#: The SigningCertificate versions `sign_xades` writes.
+_SigningCertificateVersion = Literal["v1", "v2"]
+#: The key types ezla generates.
+_KeyType = Literal["rsa2048", "rsa3072", "rsa4096", "p256"]
 
 def _error_codes() -> List[Tuple[int, str, str]]: ...
 def _raise_for_code(code: int) -> None: ...
@@ -147,7 +153,7 @@ class PrivateKey:
     """A private key (RSA or EC P-256)."""
 
     @staticmethod
-    def generate(key_type: str = ...) -> PrivateKey: ...
+    def generate(key_type: _KeyType = "rsa2048") -> PrivateKey: ...
     @staticmethod
     def load(
         data: bytes, password: Optional[str] = None, *, max_iterations: Optional[int] = None
@@ -280,7 +286,7 @@ class TestCa:
         surname: str = ...,
         pesel: str = ...,
         *,
-        key_type: str = ...,
+        key_type: _KeyType = "rsa2048",
         email: Optional[str] = None,
         not_before: Optional[datetime.datetime] = None,
         days: Optional[int] = None,
@@ -297,9 +303,9 @@ def sign_xades(
     xml: bytes,
     identity: _Signer,
     *,
-    profile: str = ...,
+    profile: _Profile = "zus",
     signing_time: Optional[datetime.datetime] = None,
-    signing_certificate: str = ...,
+    signing_certificate: _SigningCertificateVersion = "v1",
     include_chain: bool = False,
     allow_cosigning: bool = False,
     allow_invalid_certificate: bool = False,
@@ -322,7 +328,7 @@ class VerificationReport:
     """The outcome of a successful verification: who signed what, when and how."""
 
     @property
-    def profile(self) -> str: ...
+    def profile(self) -> _Profile: ...
     @property
     def signature_algorithm(self) -> str: ...
     @property
@@ -330,7 +336,7 @@ class VerificationReport:
     @property
     def signing_time(self) -> Optional[datetime.datetime]: ...
     @property
-    def signing_certificate(self) -> str: ...
+    def signing_certificate(self) -> Literal["v1", "v2", "keyinfo"]: ...
     @property
     def signer(self) -> SignerInfo: ...
     @property

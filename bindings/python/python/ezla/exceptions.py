@@ -4,12 +4,18 @@ Every exception derives from :class:`EzlaError`, whose ``code`` is the stable nu
 error table (``docs/errors.md``), the same number the Rust ``ezla::ErrorCode`` and the C
 ``EZLA_RESULT_*`` constants use. Subclasses group the codes by family and, where it helps,
 carry machine-readable attributes.
+
+A class that stands for exactly one code is named after it, so ``type(e).__name__ ==
+e.name`` (``DigestMismatch``, ``CertificateUntrusted``, ...); the family classes
+(``ParseError``, ``KeyStoreError``, ``InvalidSignature``, ...) keep their names. The names
+these classes had before (``InvalidDigest``, ``UntrustedCertificate``, ``UnprotectedPfx``,
+``UnsupportedAlgorithm``) remain as aliases: the same class objects.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Optional, Type
 
 if TYPE_CHECKING:
     from ezla._ezla import Problem
@@ -18,17 +24,20 @@ __all__ = [
     "EzlaError",
     "InvalidInput",
     "ParseError",
-    "UnsupportedAlgorithm",
+    "Unsupported",
     "KeyStoreError",
     "BadPassword",
-    "UnprotectedPfx",
+    "KeyCertificateMismatch",
+    "SigningFailed",
+    "Pkcs12Unprotected",
     "CertificateError",
     "CertificateExpired",
     "CertificateNotYetValid",
-    "UntrustedCertificate",
+    "CertificateUntrusted",
+    "CertificateChainInvalid",
     "SignatureError",
     "InvalidSignature",
-    "InvalidDigest",
+    "DigestMismatch",
     "SignatureWrapping",
     "UnsignedContent",
     "AlreadySigned",
@@ -37,6 +46,11 @@ __all__ = [
     "SamlError",
     "TransportError",
     "InternalError",
+    # the former names, kept as aliases (the same class objects)
+    "UnsupportedAlgorithm",
+    "UnprotectedPfx",
+    "UntrustedCertificate",
+    "InvalidDigest",
 ]
 
 
@@ -47,13 +61,21 @@ class EzlaError(Exception):
         code: the stable error number (``docs/errors.md``).
         name: the code's name in the error table, e.g. ``"BadPassword"``.
         message: the human-readable message (also ``str(error)``).
+
+    ``code`` and ``name`` default to the class's own code for a class named after one
+    (``DigestMismatch("x").code == 401``), and to 900 ``Internal`` otherwise.
     """
 
-    def __init__(self, message: str, code: int = 900, name: str = "Internal") -> None:
+    # The code and name an instance gets when none is given.
+    _default_code: ClassVar[int] = 900
+    _default_name: ClassVar[str] = "Internal"
+
+    def __init__(self, message: str, code: Optional[int] = None,
+                 name: Optional[str] = None) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code
-        self.name = name
+        self.code = type(self)._default_code if code is None else code
+        self.name = type(self)._default_name if name is None else name
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code}, name={self.name!r}, message={self.message!r})"
@@ -68,23 +90,50 @@ class ParseError(EzlaError, ValueError):
     of a known shape (codes 100–119 and 501)."""
 
 
-class UnsupportedAlgorithm(EzlaError):
+class Unsupported(EzlaError):
     """An algorithm, transform or feature ezla does not support; the message names it
-    (code 120)."""
+    (code 120, ``Unsupported``; formerly ``UnsupportedAlgorithm``, still an alias)."""
+
+    _default_code = 120
+    _default_name = "Unsupported"
 
 
 class KeyStoreError(EzlaError):
-    """A key or key store (PKCS#12, PKCS#8) cannot be used (codes 200–299)."""
+    """A key, a key store (PKCS#12, PKCS#8) or a signer cannot be used (codes 200–299)."""
 
 
 class BadPassword(KeyStoreError):
     """The password does not open the ``.pfx`` file or key (code 200)."""
 
+    _default_code = 200
+    _default_name = "BadPassword"
 
-class UnprotectedPfx(KeyStoreError):
+
+class KeyCertificateMismatch(KeyStoreError):
+    """The certificate is not for the private key: a key and a certificate paired that do
+    not belong together, or a ``.pfx`` whose certificates match none of its keys, or a
+    signer whose key is not the certificate's (code 206)."""
+
+    _default_code = 206
+    _default_name = "KeyCertificateMismatch"
+
+
+class SigningFailed(KeyStoreError):
+    """The signer failed to sign, or returned a signature that does not verify with the
+    certificate's public key: a different key on the token or in the callback, or a faulty
+    signer. Nothing is returned in that case (code 208)."""
+
+    _default_code = 208
+    _default_name = "SigningFailed"
+
+
+class Pkcs12Unprotected(KeyStoreError):
     """The ``.pfx`` file has no integrity protection (no MAC): it could have been altered and
     the password was not checked. Refused unless ``allow_unprotected=True`` is passed
-    (code 209)."""
+    (code 209, ``Pkcs12Unprotected``; formerly ``UnprotectedPfx``, still an alias)."""
+
+    _default_code = 209
+    _default_name = "Pkcs12Unprotected"
 
 
 class CertificateError(EzlaError):
@@ -117,9 +166,22 @@ class CertificateNotYetValid(CertificateError):
         self.not_before = not_before
 
 
-class UntrustedCertificate(CertificateError):
-    """No path leads from the certificate to a trust anchor, or the chain is invalid
-    (codes 302–303)."""
+class CertificateUntrusted(CertificateError):
+    """No path leads from the certificate to a trust anchor (code 302), or the chain is
+    invalid (code 303, the subclass :class:`CertificateChainInvalid`). Formerly
+    ``UntrustedCertificate``, still an alias; ``except CertificateUntrusted`` catches both
+    codes, as ``except UntrustedCertificate`` did."""
+
+    _default_code = 302
+    _default_name = "CertificateUntrusted"
+
+
+class CertificateChainInvalid(CertificateUntrusted):
+    """A certificate of the chain is unusable: a broken signature, a non-CA issuer, a path
+    length exceeded (code 303)."""
+
+    _default_code = 303
+    _default_name = "CertificateChainInvalid"
 
 
 class SignatureError(EzlaError):
@@ -131,8 +193,12 @@ class InvalidSignature(SignatureError):
     (codes 400–412 and 414, except the subclasses below)."""
 
 
-class InvalidDigest(InvalidSignature):
-    """A reference's digest does not match: the signed data was altered (code 401)."""
+class DigestMismatch(InvalidSignature):
+    """A reference's digest does not match: the signed data was altered (code 401,
+    ``DigestMismatch``; formerly ``InvalidDigest``, still an alias)."""
+
+    _default_code = 401
+    _default_name = "DigestMismatch"
 
 
 class SignatureWrapping(InvalidSignature):
@@ -144,9 +210,15 @@ class UnsignedContent(InvalidSignature):
     """The signature carries content no reference covers, such as a second body in a
     ``ds:Object``, which the ZUS profiles do not allow (code 414)."""
 
+    _default_code = 414
+    _default_name = "UnsignedContent"
+
 
 class AlreadySigned(SignatureError, ValueError):
     """The document already carries a signature and co-signing was not requested (code 413)."""
+
+    _default_code = 413
+    _default_name = "AlreadySigned"
 
 
 class ValidationError(EzlaError, ValueError):
@@ -196,16 +268,25 @@ class InternalError(EzlaError):
     """A bug in ezla (codes 900–999): please report it."""
 
 
+#: Former names, kept so that existing ``except`` clauses keep working.
+UnsupportedAlgorithm = Unsupported
+UnprotectedPfx = Pkcs12Unprotected
+UntrustedCertificate = CertificateUntrusted
+InvalidDigest = DigestMismatch
+
+
 def _class_for(code: int) -> Type[EzlaError]:
     exact: Dict[int, Type[EzlaError]] = {
-        120: UnsupportedAlgorithm,
+        120: Unsupported,
         200: BadPassword,
-        209: UnprotectedPfx,
+        206: KeyCertificateMismatch,
+        208: SigningFailed,
+        209: Pkcs12Unprotected,
         300: CertificateExpired,
         301: CertificateNotYetValid,
-        302: UntrustedCertificate,
-        303: UntrustedCertificate,
-        401: InvalidDigest,
+        302: CertificateUntrusted,
+        303: CertificateChainInvalid,
+        401: DigestMismatch,
         404: SignatureWrapping,
         405: SignatureWrapping,
         413: AlreadySigned,

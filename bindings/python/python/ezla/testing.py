@@ -15,7 +15,7 @@ fixtures at test time instead of committing keys::
 from __future__ import annotations
 
 import datetime
-from typing import Optional
+from typing import Literal, Optional
 
 from ezla._ezla import Identity, TestCa
 
@@ -31,7 +31,14 @@ def make_test_ca(
     days: int = 3650,
     not_before: Optional[datetime.datetime] = None,
 ) -> TestCa:
-    """A new test CA (RSA-2048, self-signed), valid for ``days`` from ``not_before`` (now)."""
+    """A new test CA (RSA-2048, self-signed), valid for ``days`` from ``not_before`` (now).
+
+    Options:
+
+    - common_name (str, default "ezla TEST CA - not for real documents"): the CA's CN.
+    - days (int, default 3650): how long the CA certificate is valid.
+    - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
+    """
     return TestCa.generate(common_name, days=days, not_before=not_before)
 
 
@@ -41,12 +48,26 @@ def make_test_doctor(
     given_name: str = "Jan",
     surname: str = "Kowalski",
     pesel: str = TEST_PESEL,
-    key_type: str = "rsa2048",
+    key_type: Literal["rsa2048", "rsa3072", "rsa4096", "p256"] = "rsa2048",
     email: Optional[str] = None,
     not_before: Optional[datetime.datetime] = None,
     days: Optional[int] = None,
 ) -> Identity:
-    """A doctor's signing identity issued by ``ca`` (a new test CA when ``None``)."""
+    """A doctor's signing identity issued by ``ca`` (``serialNumber=PNOPL-<PESEL>``, the CA
+    certificate as its chain).
+
+    Options:
+
+    - ca (TestCa, default None): the issuing test CA; None: a new one (then nothing else
+      trusts the doctor: keep the CA to verify with).
+    - given_name (str, default "Jan"): the doctor's given name.
+    - surname (str, default "Kowalski"): the doctor's surname.
+    - pesel (str, default "44051401359"): the doctor's PESEL (checked); ``TEST_PESEL``.
+    - key_type (str, default "rsa2048"): "rsa2048", "rsa3072", "rsa4096" or "p256".
+    - email (str, default None): an e-mail subject alternative name.
+    - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
+    - days (int, default None): how long the certificate is valid; None: five years.
+    """
     if ca is None:
         ca = make_test_ca()
     return ca.issue_doctor(
