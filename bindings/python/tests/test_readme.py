@@ -49,3 +49,14 @@ def test_readme_signing_example_needs_only_the_pfx_the_ca_and_the_document(tmp_p
     result = run([sys.executable, str(script)], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Ewa Kurek" in result.stdout and "02070803628" in result.stdout, result.stdout
+
+
+def test_package_readme_example_runs_as_written(tmp_path):
+    # The package's own README (what PyPI shows) has one example; it runs too.
+    text = (REPO / "bindings" / "python" / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"^```python\n(.*?)^```$", text, flags=re.S | re.M)
+    script = tmp_path / "package_readme.py"
+    script.write_text(block, encoding="utf-8")
+    result = run([sys.executable, str(script)], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("chain CN=Jan Kowalski"), result.stdout
