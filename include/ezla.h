@@ -216,6 +216,10 @@ enum ezla_result
    */
   EZLA_RESULT_SIGNING_FAILED = 208,
   /**
+   * PKCS#12 file has no integrity protection (209).
+   */
+  EZLA_RESULT_PKCS12_UNPROTECTED = 209,
+  /**
    * Certificate expired (300).
    */
   EZLA_RESULT_CERTIFICATE_EXPIRED = 300,
@@ -287,6 +291,10 @@ enum ezla_result
    * Document already signed (413).
    */
   EZLA_RESULT_ALREADY_SIGNED = 413,
+  /**
+   * Unsigned content in the signature (414).
+   */
+  EZLA_RESULT_UNSIGNED_CONTENT = 414,
   /**
    * Invalid e-ZLA document (500).
    */
@@ -703,6 +711,23 @@ typedef struct {
 } ezla_expiry;
 
 /**
+ * Options for opening a PKCS#12 file. Start from `ezla_pkcs12_options_default()`.
+ */
+typedef struct {
+  /**
+   * The most key-derivation iterations per step (0, the default: 10 000 000).
+   */
+  uint64_t max_iterations;
+  /**
+   * Accept a file without integrity protection (no MAC); default false, when such a file
+   * fails with `EZLA_RESULT_PKCS12_UNPROTECTED`. Such a file could have been altered, and
+   * its password was not checked: when nothing in it is encrypted, ANY password opens it.
+   * Set it only for a file you know.
+   */
+  bool allow_unprotected;
+} ezla_pkcs12_options;
+
+/**
  * What a PKCS#12 file holds and how it is protected (from `ezla_pkcs12_inspect`).
  */
 typedef struct {
@@ -864,6 +889,12 @@ typedef struct {
    * verify with it and the report's trust is `"pinned"` (takes precedence over `trust`).
    */
   const ezla_certificate *signer_certificate;
+  /**
+   * How many seconds the claimed signing time may lie after `at` (default 300, 5 minutes):
+   * a later signing time fails with `EZLA_RESULT_SIGNING_TIME_INVALID`. Must not be
+   * negative.
+   */
+  int64_t max_clock_skew;
 } ezla_verify_options;
 
 #ifdef __cplusplus
@@ -1362,20 +1393,36 @@ void ezla_private_key_free(ezla_private_key *key);
  * `password` is NUL-terminated UTF-8, or NULL for a file without a password (an empty
  * string "" is a different, empty password). ezla does not keep it; the copies it derives
  * are zeroized. `max_iterations` caps the key-derivation work per step (0: the default
- * cap of 10 000 000), so a hostile file cannot make the call run for hours.
+ * cap of 10 000 000), so a hostile file cannot make the call run for hours. A file without
+ * integrity protection (no MAC) is refused: see `ezla_identity_from_pkcs12_with_options`.
  *
  * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, `EZLA_RESULT_BAD_PASSWORD`,
  * `EZLA_RESULT_MAC_MISMATCH` (right password, altered file), `EZLA_RESULT_PKCS12_CORRUPT`,
- * `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`, `EZLA_RESULT_UNSUPPORTED`,
- * `EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
+ * `EZLA_RESULT_PKCS12_UNPROTECTED` (no MAC), `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`,
+ * `EZLA_RESULT_UNSUPPORTED`, `EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
  * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
  */
 ezla_result ezla_identity_from_pkcs12(const uint8_t *data, size_t len, const char *password, uint64_t max_iterations, ezla_identity **identity_out, ezla_error **err_out);
 
 /**
+ * The default options for opening a PKCS#12 file.
+ */
+ezla_pkcs12_options ezla_pkcs12_options_default(void);
+
+/**
+ * `ezla_identity_from_pkcs12` with options (`options` may be NULL for the defaults).
+ *
+ * Errors: as `ezla_identity_from_pkcs12`; `EZLA_RESULT_PKCS12_UNPROTECTED` only without
+ * `allow_unprotected`.
+ */
+ezla_result ezla_identity_from_pkcs12_with_options(const uint8_t *data, size_t len, const char *password, const ezla_pkcs12_options *options, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
  * Opens a PKCS#12 file like `ezla_identity_from_pkcs12` (same `password` and
  * `max_iterations` rules) and describes it in `*info_out` without picking an identity: for
- * telling legacy files apart, or for files that hold several keys or none.
+ * telling legacy files apart, or for files that hold several keys or none. A file without
+ * integrity protection is described (`has_mac` false), not refused: check `has_mac` before
+ * trusting what it holds.
  *
  * Errors: as `ezla_identity_from_pkcs12`, except the identity errors
  * (`EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
@@ -1386,7 +1433,9 @@ ezla_result ezla_pkcs12_inspect(const uint8_t *data, size_t len, const char *pas
 /**
  * `ezla_identity_from_pkcs12` on the file at `path` (NUL-terminated UTF-8). Errors also
  * include `EZLA_RESULT_IO` (the file cannot be read) and `EZLA_RESULT_INVALID_ARGUMENT`
- * (larger than 16 MiB).
+ * (larger than 16 MiB). A file without integrity protection fails with
+ * `EZLA_RESULT_PKCS12_UNPROTECTED`; to accept one knowingly, read it and use
+ * `ezla_identity_from_pkcs12_with_options`.
  */
 ezla_result ezla_identity_from_pkcs12_file(const char *path, const char *password, uint64_t max_iterations, ezla_identity **identity_out, ezla_error **err_out);
 

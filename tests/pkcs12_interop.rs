@@ -186,6 +186,10 @@ fn ezla_opens_what_openssl_writes() {
             ),
             ("nomac", &["-nomac"]),
             ("nocerts-encryption", &["-certpbe", "NONE"]),
+            (
+                "nothing-encrypted-nomac",
+                &["-keypbe", "NONE", "-certpbe", "NONE", "-nomac"],
+            ),
         ];
         for (name, extra) in variants {
             for password in [PASSWORD, ""] {
@@ -208,15 +212,40 @@ fn ezla_opens_what_openssl_writes() {
                     password,
                 );
                 let data = std::fs::read(&file).expect("read");
-                let p = Pkcs12::parse(&data, Some(password), &Pkcs12Options::default())
+                let unprotected = name.contains("nomac");
+                if unprotected {
+                    // No MAC: refused unless the caller accepts it, and the refusal says why.
+                    let err = Pkcs12::parse(&data, Some(password), &Pkcs12Options::default())
+                        .map(|_| ())
+                        .expect_err("no MAC");
+                    assert_eq!(err.code(), ezla::ErrorCode::Pkcs12Unprotected, "{name}");
+                    assert!(
+                        err.to_string().contains("no MAC")
+                            && err.to_string().contains("--allow-unprotected-pfx"),
+                        "{name}: {err}"
+                    );
+                }
+                let options = Pkcs12Options::default().allowing_unprotected(unprotected);
+                let p = Pkcs12::parse(&data, Some(password), &options)
                     .unwrap_or_else(|e| panic!("{name} {password:?}: {e}"));
+                assert_eq!(p.info.mac.is_none(), unprotected, "{name}");
                 assert_eq!(p.info.is_legacy(), name.starts_with("legacy"), "{name}");
                 let back = Identity::from_pkcs12_contents(p).expect("identity");
                 assert_eq!(back.certificate, id.certificate, "{name}");
                 assert_eq!(back.chain, vec![ca.certificate().clone()], "{name}");
                 assert_eq!(back.friendly_name.as_deref(), Some("Doktor"), "{name}");
                 assert_eq!(back.key.public_key(), id.key.public_key(), "{name}");
-                let err = Pkcs12::parse(&data, Some("wrong"), &Pkcs12Options::default())
+                if *name == "nothing-encrypted-nomac" {
+                    // Nothing checks the password of such a file: accepted explicitly, it
+                    // opens with any password at all (refused by default, as above).
+                    Pkcs12::parse(&data, Some("wrong"), &options).expect("any password");
+                    let err = Pkcs12::parse(&data, Some("wrong"), &Pkcs12Options::default())
+                        .map(|_| ())
+                        .expect_err("refused by default");
+                    assert!(err.to_string().contains("any password"), "{name}: {err}");
+                    continue;
+                }
+                let err = Pkcs12::parse(&data, Some("wrong"), &options)
                     .map(|_| ())
                     .expect_err("wrong password");
                 assert_eq!(err.code(), ezla::ErrorCode::BadPassword, "{name}: {err}");

@@ -56,6 +56,8 @@ pub enum ezla_result {
     UnsupportedKey = 207,
     /// Signing failed (208).
     SigningFailed = 208,
+    /// PKCS#12 file has no integrity protection (209).
+    Pkcs12Unprotected = 209,
     /// Certificate expired (300).
     CertificateExpired = 300,
     /// Certificate not yet valid (301).
@@ -92,6 +94,8 @@ pub enum ezla_result {
     SigningTimeInvalid = 412,
     /// Document already signed (413).
     AlreadySigned = 413,
+    /// Unsigned content in the signature (414).
+    UnsignedContent = 414,
     /// Invalid e-ZLA document (500).
     DocumentInvalid = 500,
     /// Not a recognised e-ZLA document (501).
@@ -144,6 +148,7 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::KeyCertificateMismatch,
     ezla_result::UnsupportedKey,
     ezla_result::SigningFailed,
+    ezla_result::Pkcs12Unprotected,
     ezla_result::CertificateExpired,
     ezla_result::CertificateNotYetValid,
     ezla_result::CertificateUntrusted,
@@ -162,6 +167,7 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::SigningCertificateMismatch,
     ezla_result::SigningTimeInvalid,
     ezla_result::AlreadySigned,
+    ezla_result::UnsignedContent,
     ezla_result::DocumentInvalid,
     ezla_result::DocumentMalformed,
     ezla_result::Io,

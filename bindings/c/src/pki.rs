@@ -662,12 +662,13 @@ fn pkcs12_options(max_iterations: u64) -> Pkcs12Options {
 /// `password` is NUL-terminated UTF-8, or NULL for a file without a password (an empty
 /// string "" is a different, empty password). ezla does not keep it; the copies it derives
 /// are zeroized. `max_iterations` caps the key-derivation work per step (0: the default
-/// cap of 10 000 000), so a hostile file cannot make the call run for hours.
+/// cap of 10 000 000), so a hostile file cannot make the call run for hours. A file without
+/// integrity protection (no MAC) is refused: see `ezla_identity_from_pkcs12_with_options`.
 ///
 /// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, `EZLA_RESULT_BAD_PASSWORD`,
 /// `EZLA_RESULT_MAC_MISMATCH` (right password, altered file), `EZLA_RESULT_PKCS12_CORRUPT`,
-/// `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`, `EZLA_RESULT_UNSUPPORTED`,
-/// `EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
+/// `EZLA_RESULT_PKCS12_UNPROTECTED` (no MAC), `EZLA_RESULT_ITERATION_LIMIT_EXCEEDED`,
+/// `EZLA_RESULT_UNSUPPORTED`, `EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
 /// `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_identity_from_pkcs12(
@@ -678,11 +679,55 @@ pub extern "C" fn ezla_identity_from_pkcs12(
     identity_out: *mut *mut ezla_identity,
     err_out: *mut *mut ezla_error,
 ) -> ezla_result {
+    let mut options = ezla_pkcs12_options_default();
+    options.max_iterations = max_iterations;
+    ezla_identity_from_pkcs12_with_options(data, len, password, &options, identity_out, err_out)
+}
+
+/// Options for opening a PKCS#12 file. Start from `ezla_pkcs12_options_default()`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ezla_pkcs12_options {
+    /// The most key-derivation iterations per step (0, the default: 10 000 000).
+    pub max_iterations: u64,
+    /// Accept a file without integrity protection (no MAC); default false, when such a file
+    /// fails with `EZLA_RESULT_PKCS12_UNPROTECTED`. Such a file could have been altered, and
+    /// its password was not checked: when nothing in it is encrypted, ANY password opens it.
+    /// Set it only for a file you know.
+    pub allow_unprotected: bool,
+}
+
+/// The default options for opening a PKCS#12 file.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_pkcs12_options_default() -> ezla_pkcs12_options {
+    ezla_pkcs12_options {
+        max_iterations: 0,
+        allow_unprotected: false,
+    }
+}
+
+/// `ezla_identity_from_pkcs12` with options (`options` may be NULL for the defaults).
+///
+/// Errors: as `ezla_identity_from_pkcs12`; `EZLA_RESULT_PKCS12_UNPROTECTED` only without
+/// `allow_unprotected`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_identity_from_pkcs12_with_options(
+    data: *const u8,
+    len: usize,
+    password: *const c_char,
+    options: *const ezla_pkcs12_options,
+    identity_out: *mut *mut ezla_identity,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
     boundary::call(err_out, || {
         let data = arg_bytes(data, len, "data")?;
         let password = arg_opt_str(password, "password")?;
         let out = out_ptr(identity_out, "identity_out")?;
-        let id = Identity::from_pkcs12(data, password, &pkcs12_options(max_iterations))?;
+        let o = boundary::opt_ref(options)
+            .copied()
+            .unwrap_or_else(|| ezla_pkcs12_options_default());
+        let core = pkcs12_options(o.max_iterations).allowing_unprotected(o.allow_unprotected);
+        let id = Identity::from_pkcs12(data, password, &core)?;
         write_box(out, ezla_identity::new(id));
         Ok(())
     })
@@ -713,7 +758,9 @@ pub struct ezla_pkcs12_info {
 
 /// Opens a PKCS#12 file like `ezla_identity_from_pkcs12` (same `password` and
 /// `max_iterations` rules) and describes it in `*info_out` without picking an identity: for
-/// telling legacy files apart, or for files that hold several keys or none.
+/// telling legacy files apart, or for files that hold several keys or none. A file without
+/// integrity protection is described (`has_mac` false), not refused: check `has_mac` before
+/// trusting what it holds.
 ///
 /// Errors: as `ezla_identity_from_pkcs12`, except the identity errors
 /// (`EZLA_RESULT_NO_PRIVATE_KEY`, `EZLA_RESULT_NO_CERTIFICATE`,
@@ -731,7 +778,8 @@ pub extern "C" fn ezla_pkcs12_inspect(
         let data = arg_bytes(data, len, "data")?;
         let password = arg_opt_str(password, "password")?;
         let out = out_ptr(info_out, "info_out")?;
-        let p = Pkcs12::parse(data, password, &pkcs12_options(max_iterations))?;
+        let options = pkcs12_options(max_iterations).allowing_unprotected(true);
+        let p = Pkcs12::parse(data, password, &options)?;
         let mac = p.info.mac.as_ref();
         let max_iterations = p
             .info
@@ -771,7 +819,9 @@ fn digest_name(d: DigestAlgorithm) -> *const c_char {
 
 /// `ezla_identity_from_pkcs12` on the file at `path` (NUL-terminated UTF-8). Errors also
 /// include `EZLA_RESULT_IO` (the file cannot be read) and `EZLA_RESULT_INVALID_ARGUMENT`
-/// (larger than 16 MiB).
+/// (larger than 16 MiB). A file without integrity protection fails with
+/// `EZLA_RESULT_PKCS12_UNPROTECTED`; to accept one knowingly, read it and use
+/// `ezla_identity_from_pkcs12_with_options`.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_identity_from_pkcs12_file(
     path: *const c_char,

@@ -459,6 +459,10 @@ pub struct ezla_verify_options {
     /// The expected signer certificate, or NULL (default): when set, the signature must
     /// verify with it and the report's trust is `"pinned"` (takes precedence over `trust`).
     pub signer_certificate: *const ezla_certificate,
+    /// How many seconds the claimed signing time may lie after `at` (default 300, 5 minutes):
+    /// a later signing time fails with `EZLA_RESULT_SIGNING_TIME_INVALID`. Must not be
+    /// negative.
+    pub max_clock_skew: i64,
 }
 
 /// The default verification options.
@@ -470,6 +474,7 @@ pub extern "C" fn ezla_verify_options_default() -> ezla_verify_options {
         allow_cosignatures: false,
         trust: std::ptr::null(),
         signer_certificate: std::ptr::null(),
+        max_clock_skew: xades::DEFAULT_MAX_CLOCK_SKEW.whole_seconds(),
     }
 }
 
@@ -480,6 +485,13 @@ fn verify_options(o: Option<&ezla_verify_options>) -> FfiResult<xades::VerifyOpt
     if o.at != crate::instant::EZLA_NOW {
         v.at = Some(boundary::arg_time(o.at, "options.at")?);
     }
+    if o.max_clock_skew < 0 {
+        return Err(Failure::Invalid(format!(
+            "options.max_clock_skew is {} seconds, which is negative",
+            o.max_clock_skew
+        )));
+    }
+    v.max_clock_skew = time::Duration::seconds(o.max_clock_skew);
     v.accept_legacy = o.accept_legacy;
     v.allow_cosignatures = o.allow_cosignatures;
     if let Some(t) = boundary::opt_ref(o.trust) {

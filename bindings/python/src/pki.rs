@@ -20,11 +20,12 @@ use crate::errors::to_py;
 /// The default PBKDF2 / MAC iterations for files ezla writes.
 pub(crate) const DEFAULT_ITERATIONS: u32 = ezla_core::pki::pkcs12::DEFAULT_WRITE_ITERATIONS;
 
-fn pkcs12_options(max_iterations: Option<u64>) -> Pkcs12Options {
+fn pkcs12_options(max_iterations: Option<u64>, allow_unprotected: bool) -> Pkcs12Options {
     match max_iterations {
         Some(n) => Pkcs12Options::with_max_iterations(n),
         None => Pkcs12Options::default(),
     }
+    .allowing_unprotected(allow_unprotected)
 }
 
 fn key_spec(name: &str) -> PyResult<KeySpec> {
@@ -580,7 +581,7 @@ impl PyPrivateKey {
         password: Option<String>,
         max_iterations: Option<u64>,
     ) -> PyResult<Self> {
-        let options = pkcs12_options(max_iterations);
+        let options = pkcs12_options(max_iterations, false);
         py.detach(|| keyfile::read_private_key(&data, password.as_deref(), &options))
             .map(|inner| PyPrivateKey { inner })
             .map_err(to_py)
@@ -841,32 +842,38 @@ pub(crate) struct PyIdentity {
 impl PyIdentity {
     /// Opens a PKCS#12 file (`.pfx`, `.p12`) given as bytes: legacy (RC2, 3DES, SHA-1 MAC) and
     /// modern (PBES2, AES) files alike. `password` may be `None` for a file without one.
+    /// A file without integrity protection (no MAC) raises `UnprotectedPfx` unless
+    /// `allow_unprotected=True`: it could have been altered, and its password was not checked
+    /// (when nothing in it is encrypted, any password opens it).
     #[classmethod]
-    #[pyo3(signature = (data, password, *, max_iterations = None))]
+    #[pyo3(signature = (data, password, *, max_iterations = None, allow_unprotected = false))]
     fn from_pfx(
         _cls: &Bound<'_, pyo3::types::PyType>,
         py: Python<'_>,
         data: PyBackedBytes,
         password: Option<String>,
         max_iterations: Option<u64>,
+        allow_unprotected: bool,
     ) -> PyResult<Self> {
-        let options = pkcs12_options(max_iterations);
+        let options = pkcs12_options(max_iterations, allow_unprotected);
         py.detach(|| Identity::from_pkcs12(&data, password.as_deref(), &options))
             .map(|inner| PyIdentity { inner })
             .map_err(to_py)
     }
 
-    /// Reads and opens a PKCS#12 file from `path` (`str` or `os.PathLike`).
+    /// Reads and opens a PKCS#12 file from `path` (`str` or `os.PathLike`), with the rules of
+    /// `from_pfx`.
     #[classmethod]
-    #[pyo3(signature = (path, password, *, max_iterations = None))]
+    #[pyo3(signature = (path, password, *, max_iterations = None, allow_unprotected = false))]
     fn from_file(
         _cls: &Bound<'_, pyo3::types::PyType>,
         py: Python<'_>,
         path: PathBuf,
         password: Option<String>,
         max_iterations: Option<u64>,
+        allow_unprotected: bool,
     ) -> PyResult<Self> {
-        let options = pkcs12_options(max_iterations);
+        let options = pkcs12_options(max_iterations, allow_unprotected);
         py.detach(|| {
             let data = read_limited(&path, options.max_size)?;
             Identity::from_pkcs12(&data, password.as_deref(), &options)
@@ -968,7 +975,9 @@ pub(crate) struct PfxInfo {
     inner: ezla_core::pki::Pkcs12,
 }
 
-/// Opens a PKCS#12 file and describes it: protection, contents and skipped bags.
+/// Opens a PKCS#12 file and describes it: protection, contents and skipped bags. A file
+/// without integrity protection (no MAC) is described, not refused: see
+/// `PfxInfo.integrity_protected`.
 #[pyfunction]
 #[pyo3(signature = (data, password, *, max_iterations = None))]
 pub(crate) fn inspect_pfx(
@@ -977,7 +986,7 @@ pub(crate) fn inspect_pfx(
     password: Option<String>,
     max_iterations: Option<u64>,
 ) -> PyResult<PfxInfo> {
-    let options = pkcs12_options(max_iterations);
+    let options = pkcs12_options(max_iterations, true);
     py.detach(|| ezla_core::pki::Pkcs12::parse(&data, password.as_deref(), &options))
         .map(|inner| PfxInfo { inner })
         .map_err(to_py)
@@ -995,6 +1004,14 @@ impl PfxInfo {
     #[getter]
     fn mac_digest(&self) -> Option<&'static str> {
         self.inner.info.mac.as_ref().map(|m| m.digest.name())
+    }
+
+    /// Whether the file has integrity protection (a MAC). Without it the file could have been
+    /// altered and its password was not checked; `Identity.from_pfx` refuses it unless
+    /// `allow_unprotected=True`.
+    #[getter]
+    fn integrity_protected(&self) -> bool {
+        self.inner.info.mac.is_some()
     }
 
     /// The MAC's iteration count, or `None`.

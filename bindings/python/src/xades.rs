@@ -75,11 +75,27 @@ pub(crate) fn sign_xades<'py>(
     })
 }
 
+/// A `datetime.timedelta` (not negative) as a skew.
+fn clock_skew(value: &Bound<'_, PyAny>) -> PyResult<time::Duration> {
+    let seconds: f64 = value
+        .call_method0("total_seconds")
+        .and_then(|s| s.extract())
+        .map_err(|_| invalid("max_clock_skew", "expected a datetime.timedelta".into()))?;
+    if !(0.0..=1e12).contains(&seconds) {
+        return Err(invalid(
+            "max_clock_skew",
+            format!("{seconds} s is negative or absurdly large"),
+        ));
+    }
+    Ok(time::Duration::seconds_f64(seconds))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn verify_options(
     trust: Option<&Bound<'_, PyAny>>,
     signer_certificate: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
+    max_clock_skew: Option<&Bound<'_, PyAny>>,
     accept_legacy: bool,
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
@@ -95,6 +111,9 @@ fn verify_options(
     if let Some(at) = at.filter(|a| !a.is_none()) {
         options.at = Some(from_datetime(at, "at")?);
     }
+    if let Some(skew) = max_clock_skew.filter(|s| !s.is_none()) {
+        options.max_clock_skew = clock_skew(skew)?;
+    }
     options.accept_legacy = accept_legacy;
     options.allow_cosignatures = allow_cosignatures;
     options.allow_legacy_algorithms = allow_legacy_algorithms;
@@ -104,10 +123,13 @@ fn verify_options(
 /// Verifies the document's only XAdES-BES signature and returns the report; raises an
 /// `InvalidSignature` subclass (or `CertificateError` with trust anchors) when it does not
 /// verify. Without `trust` or `signer_certificate` the signature is checked with the
-/// certificate it carries and `report.trusted` is false.
+/// certificate it carries and `report.trusted` is false. A signing time later than `at`
+/// (default now) by more than `max_clock_skew` (a `datetime.timedelta`, default 5 minutes)
+/// is invalid.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
-    accept_legacy = true, allow_cosignatures = false, allow_legacy_algorithms = false))]
+    max_clock_skew = None, accept_legacy = true, allow_cosignatures = false,
+    allow_legacy_algorithms = false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades(
     py: Python<'_>,
@@ -115,6 +137,7 @@ pub(crate) fn verify_xades(
     trust: Option<&Bound<'_, PyAny>>,
     signer_certificate: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
+    max_clock_skew: Option<&Bound<'_, PyAny>>,
     accept_legacy: bool,
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
@@ -123,6 +146,7 @@ pub(crate) fn verify_xades(
         trust,
         signer_certificate,
         at,
+        max_clock_skew,
         accept_legacy,
         allow_cosignatures,
         allow_legacy_algorithms,
@@ -137,13 +161,15 @@ pub(crate) fn verify_xades(
 /// in document order; raises on the first that does not verify.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
-    accept_legacy = true, allow_legacy_algorithms = false))]
+    max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades_all(
     py: Python<'_>,
     xml: PyBackedBytes,
     trust: Option<&Bound<'_, PyAny>>,
     signer_certificate: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
+    max_clock_skew: Option<&Bound<'_, PyAny>>,
     accept_legacy: bool,
     allow_legacy_algorithms: bool,
 ) -> PyResult<Vec<VerificationReport>> {
@@ -151,6 +177,7 @@ pub(crate) fn verify_xades_all(
         trust,
         signer_certificate,
         at,
+        max_clock_skew,
         accept_legacy,
         true,
         allow_legacy_algorithms,

@@ -67,7 +67,10 @@ def test_deterministic_signature(doctor):
     b = ezla.sign_xades(SMALL_DOC, doctor, signing_time=t, id_prefix="zla1", signing_certificate="v2")
     assert a == b
     assert b'Id="zla1-Signature"' in a
-    report = ezla.verify_xades(a)
+    # The signing time lies days ahead of now: checked as of then (now it is refused).
+    with pytest.raises(ezla.InvalidSignature):
+        ezla.verify_xades(a)
+    report = ezla.verify_xades(a, at=t)
     assert report.signing_time == t
     assert report.signing_certificate == "v2"
     assert report.signature_id == "zla1-Signature"

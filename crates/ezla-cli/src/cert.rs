@@ -275,6 +275,10 @@ pub(crate) struct ConvertArgs {
     /// A new password for the output (default: the same).
     #[command(flatten)]
     new_password: NewPasswordArgs,
+    /// Accept an input .pfx without integrity protection (no MAC). Such a file could have
+    /// been altered and its password was not checked; converting it would give it a MAC.
+    #[arg(long)]
+    allow_unprotected_pfx: bool,
 }
 
 /// Options of `cert test-ca`.
@@ -408,10 +412,12 @@ fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loa
         }),
         InputKind::Pkcs12 => {
             let pw = password(path)?;
+            // Inspecting is not signing: a file without a MAC is shown (with a warning), not
+            // refused.
             let p = Pkcs12::parse(
                 &data,
                 pw.as_deref().map(String::as_str),
-                &Pkcs12Options::default(),
+                &Pkcs12Options::default().allowing_unprotected(true),
             )?;
             let mut certificates: Vec<Certificate> = Vec::new();
             if !p.keys.is_empty() {
@@ -434,6 +440,15 @@ fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loa
             expected: "a certificate (DER or PEM) or a PKCS#12 (.pfx/.p12) file",
         }),
     }
+}
+
+/// The warning for a .pfx without integrity protection, naming the file.
+pub(crate) fn unprotected_warning(path: &Path) -> String {
+    format!(
+        "warning: {}: no integrity protection (no MAC): the file could have been altered and \
+         its password was not checked; `ezla sign` refuses it without --allow-unprotected-pfx",
+        path.display()
+    )
 }
 
 /// Reads every certificate of one or more DER/PEM files.
@@ -499,6 +514,8 @@ fn info(a: &InfoArgs) -> Result<ExitCode> {
 pub(crate) struct CheckRow {
     pub(crate) file: PathBuf,
     pub(crate) result: Result<Certificate>,
+    /// For a .pfx: whether it has integrity protection (a MAC); `None` for other files.
+    pub(crate) integrity_protected: Option<bool>,
 }
 
 fn check(a: &CheckArgs) -> ExitCode {
@@ -527,6 +544,7 @@ fn check(a: &CheckArgs) -> ExitCode {
             // trust stores, every one.
             Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => rows.push(CheckRow {
                 file: file.clone(),
+                integrity_protected: l.pkcs12.as_ref().map(|p| p.info.mac.is_some()),
                 result: l
                     .certificates
                     .into_iter()
@@ -535,13 +553,18 @@ fn check(a: &CheckArgs) -> ExitCode {
                         what: file.display().to_string(),
                     }),
             }),
-            Ok(l) => rows.extend(l.certificates.into_iter().map(|c| CheckRow {
-                file: file.clone(),
-                result: Ok(c),
-            })),
+            Ok(l) => {
+                let integrity_protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
+                rows.extend(l.certificates.into_iter().map(|c| CheckRow {
+                    file: file.clone(),
+                    result: Ok(c),
+                    integrity_protected,
+                }))
+            }
             Err(e) => rows.push(CheckRow {
                 file: file.clone(),
                 result: Err(e),
+                integrity_protected: None,
             }),
         }
     }
@@ -555,6 +578,13 @@ fn check(a: &CheckArgs) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         print!("{}", render::check_table(&rows, at, &policy));
+        let mut warned: Vec<&Path> = Vec::new();
+        for r in rows.iter().filter(|r| r.integrity_protected == Some(false)) {
+            if !warned.contains(&r.file.as_path()) {
+                warned.push(&r.file);
+                println!("{}", unprotected_warning(&r.file));
+            }
+        }
     }
     ExitCode::from(worst)
 }
@@ -631,8 +661,11 @@ fn convert(a: &ConvertArgs) -> Result<ExitCode> {
     let p = Pkcs12::parse(
         &data,
         password.as_deref().map(String::as_str),
-        &Pkcs12Options::default(),
+        &Pkcs12Options::default().allowing_unprotected(a.allow_unprotected_pfx),
     )?;
+    if p.info.mac.is_none() {
+        eprintln!("{}", unprotected_warning(&a.input));
+    }
     let before = render::protection(&p.info);
     let extra_keys = p.keys.len().saturating_sub(1);
     let all_certs: Vec<Certificate> = p

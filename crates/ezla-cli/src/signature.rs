@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use ezla::pki::{Identity, Pkcs12Options, TrustAnchors};
+use ezla::pki::{Identity, Pkcs12, Pkcs12Options, TrustAnchors};
 use ezla::xades::{self, Profile, Report, SignOptions, SigningCertificateVersion, VerifyOptions};
 use ezla::{Error, Result};
 use time::OffsetDateTime;
@@ -88,6 +88,10 @@ pub(crate) struct SignArgs {
     /// Overwrite an existing output file.
     #[arg(long)]
     force: bool,
+    /// Sign with a .pfx that has no integrity protection (no MAC). Refused without this flag:
+    /// such a file could have been altered, and its password was not checked.
+    #[arg(long)]
+    allow_unprotected_pfx: bool,
 }
 
 /// Options of `ezla verify`.
@@ -106,6 +110,11 @@ pub(crate) struct VerifyArgs {
     /// Check certificates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<OffsetDateTime>,
+    /// How many seconds the claimed signing time may lie after the verification instant
+    /// (now, or `--at`), for clocks that are slightly off; a later signing time is invalid.
+    #[arg(long, value_name = "SECONDS",
+          default_value_t = xades::DEFAULT_MAX_CLOCK_SKEW.whole_seconds().unsigned_abs())]
+    max_clock_skew: u64,
     /// Accept several signatures (each must verify).
     #[arg(long)]
     cosignatures: bool,
@@ -122,11 +131,15 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
     let document = read_input(&a.input)?;
     let pfx = read_file(&a.pfx)?;
     let password = a.password.for_reading(&a.pfx.display().to_string())?;
-    let identity = Identity::from_pkcs12(
+    let contents = Pkcs12::parse(
         &pfx,
         password.as_deref().map(String::as_str),
-        &Pkcs12Options::default(),
+        &Pkcs12Options::default().allowing_unprotected(a.allow_unprotected_pfx),
     )?;
+    if contents.info.mac.is_none() {
+        eprintln!("{}", crate::cert::unprotected_warning(&a.pfx));
+    }
+    let identity = Identity::from_pkcs12_contents(contents)?;
     let mut options = SignOptions::profile(a.profile.into());
     options.signing_certificate = match a.signing_certificate {
         SigningCertificateArg::V1 => SigningCertificateVersion::V1,
@@ -163,11 +176,15 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
 pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
     let document = read_input(&a.input)?;
     let options = verify_options(a)?;
-    let result = if a.cosignatures {
-        xades::verify_all(&document, &options)
-    } else {
-        xades::verify(&document, &options).map(|r| vec![r])
-    };
+    // An e-ZLA's signatures must also sit where `ezla kedu check` accepts them (the same
+    // rule, with the same wording): verification alone does not look at their place.
+    let result = ezla::kedu::check_signature_placement(&document).and_then(|_| {
+        if a.cosignatures {
+            xades::verify_all(&document, &options)
+        } else {
+            xades::verify(&document, &options).map(|r| vec![r])
+        }
+    });
     match result {
         Ok(reports) => {
             if a.json {
@@ -258,6 +275,8 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
     if let Some(at) = a.at {
         options = options.at(at);
     }
+    let skew = i64::try_from(a.max_clock_skew).unwrap_or(i64::MAX);
+    options = options.with_max_clock_skew(time::Duration::seconds(skew));
     options.accept_legacy = !a.no_legacy;
     options.allow_cosignatures = a.cosignatures;
     Ok(options)

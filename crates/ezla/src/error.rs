@@ -107,6 +107,9 @@ error_codes! {
     UnsupportedKey = 207, Key, "unsupported key type or size";
     /// The signer (backend, token or callback) failed to produce a signature.
     SigningFailed = 208, Key, "signing failed";
+    /// The PKCS#12 file has no integrity protection (no MAC) and the caller did not accept
+    /// that explicitly.
+    Pkcs12Unprotected = 209, Key, "PKCS#12 file has no integrity protection";
 
     // 300–399: certificates
     /// The certificate expired before the instant of use.
@@ -147,6 +150,9 @@ error_codes! {
     SigningTimeInvalid = 412, Signature, "invalid signing time";
     /// The document is already signed and co-signing was not requested.
     AlreadySigned = 413, Signature, "document already signed";
+    /// The signature carries content no reference covers where the profile allows none (e.g.
+    /// a second body in a `ds:Object`).
+    UnsignedContent = 414, Signature, "unsigned content in the signature";
 
     // 500–599: e-ZLA documents
     /// The e-ZLA document breaks one or more rules; the error lists every problem.
@@ -321,6 +327,12 @@ pub enum Error {
         /// What the signer reported.
         detail: String,
     },
+    /// The PKCS#12 file has no integrity protection (no MAC): it could have been altered, and
+    /// the password was not checked. Accepted only when the caller allows it explicitly.
+    Pkcs12Unprotected {
+        /// Why the file counts as unprotected, and how to accept it anyway.
+        detail: String,
+    },
     /// The certificate expired before the instant of use.
     CertificateExpired {
         /// The certificate's subject (RFC 4514).
@@ -424,6 +436,11 @@ pub enum Error {
     },
     /// The document is already signed and co-signing was not requested.
     AlreadySigned,
+    /// The signature carries content that no reference covers, where the profile allows none.
+    UnsignedContent {
+        /// What the content is and where it sits.
+        detail: String,
+    },
     /// The e-ZLA document breaks one or more rules; every problem is listed.
     DocumentInvalid {
         /// The problems found (errors, and the warnings found with them).
@@ -506,6 +523,7 @@ impl Error {
             Error::KeyCertificateMismatch { .. } => ErrorCode::KeyCertificateMismatch,
             Error::UnsupportedKey { .. } => ErrorCode::UnsupportedKey,
             Error::SigningFailed { .. } => ErrorCode::SigningFailed,
+            Error::Pkcs12Unprotected { .. } => ErrorCode::Pkcs12Unprotected,
             Error::CertificateExpired { .. } => ErrorCode::CertificateExpired,
             Error::CertificateNotYetValid { .. } => ErrorCode::CertificateNotYetValid,
             Error::CertificateUntrusted { .. } => ErrorCode::CertificateUntrusted,
@@ -524,6 +542,7 @@ impl Error {
             Error::SigningCertificateMismatch { .. } => ErrorCode::SigningCertificateMismatch,
             Error::SigningTimeInvalid { .. } => ErrorCode::SigningTimeInvalid,
             Error::AlreadySigned => ErrorCode::AlreadySigned,
+            Error::UnsignedContent { .. } => ErrorCode::UnsignedContent,
             Error::DocumentInvalid { .. } => ErrorCode::DocumentInvalid,
             Error::DocumentMalformed { .. } => ErrorCode::DocumentMalformed,
             Error::Io { .. } => ErrorCode::Io,
@@ -617,6 +636,9 @@ impl fmt::Display for Error {
             }
             Error::UnsupportedKey { detail } => write!(f, "unsupported key: {detail}"),
             Error::SigningFailed { detail } => write!(f, "signing failed: {detail}"),
+            Error::Pkcs12Unprotected { detail } => {
+                write!(f, "PKCS#12 file has no integrity protection: {detail}")
+            }
             Error::CertificateExpired {
                 subject,
                 not_after,
@@ -674,6 +696,9 @@ impl fmt::Display for Error {
             Error::AlreadySigned => f.write_str(
                 "the document is already signed (co-signing must be requested explicitly)",
             ),
+            Error::UnsignedContent { detail } => {
+                write!(f, "unsigned content in the signature: {detail}")
+            }
             Error::DocumentInvalid { problems } => {
                 let errors = problems
                     .iter()

@@ -101,7 +101,8 @@ const TABLE: &[(&str, Password, Expect)] = &[
     ("rustcrypto-formats/example2.pfx", Some("1234"), open(1, 1, false)),
     ("rustcrypto-formats/example3.pfx", Some("1234"), open(1, 1, false)),
     ("rustcrypto-formats/example4.pfx", Some("1234"), open(1, 1, true)),
-    ("rustcrypto-formats/example5.pfx", Some("1234"), open(1, 1, false)),
+    // No MAC: refused unless accepted explicitly (opened with allow_unprotected below).
+    ("rustcrypto-formats/example5.pfx", Some("1234"), Reject(ErrorCode::Pkcs12Unprotected, "no MAC")),
     ("rustcrypto-formats/example6.pfx", Some("1234"), open(1, 1, false)),
     ("rustcrypto-formats/example7.pfx", Some("1234"), open(1, 2, false)),
     ("rustcrypto-formats/example8.pfx", Some("1234"), open(1, 1, false)),
@@ -334,6 +335,20 @@ fn contents_of_selected_files() {
         p.skipped[0].reason.contains("1.2.840.10040.4.1"),
         "{:?}",
         p.skipped
+    );
+    // The file without a MAC opens when that is accepted explicitly; the password is then
+    // checked only by decrypting.
+    let data = std::fs::read(dir.join("rustcrypto-formats/example5.pfx")).expect("read");
+    let unprotected = Pkcs12Options::default().allowing_unprotected(true);
+    let p = Pkcs12::parse(&data, Some("1234"), &unprotected).expect("example5 accepted");
+    assert!(p.info.mac.is_none());
+    assert_eq!((p.keys.len(), p.certificates.len()), (1, 1));
+    assert_eq!(
+        Pkcs12::parse(&data, Some("wrong"), &unprotected)
+            .map(|_| ())
+            .expect_err("wrong password")
+            .code(),
+        ErrorCode::BadPassword
     );
     // Identities pick the certificate for the key.
     let id = ezla::pki::Identity::from_pkcs12(

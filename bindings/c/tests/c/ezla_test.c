@@ -162,6 +162,9 @@ static void test_results(void) {
   CHECK(!ezla_result_is_certificate_error(EZLA_RESULT_OK));
   CHECK(ezla_result_is_signature_error(EZLA_RESULT_DIGEST_MISMATCH));
   CHECK(ezla_result_is_signature_error(EZLA_RESULT_ALREADY_SIGNED));
+  CHECK(EZLA_RESULT_PKCS12_UNPROTECTED == 209 && EZLA_RESULT_UNSIGNED_CONTENT == 414);
+  CHECK(ezla_result_is_signature_error(EZLA_RESULT_UNSIGNED_CONTENT));
+  CHECK_STR(ezla_result_name(EZLA_RESULT_PKCS12_UNPROTECTED), "Pkcs12Unprotected");
   CHECK(!ezla_result_is_signature_error(EZLA_RESULT_CERTIFICATE_EXPIRED));
   CHECK(!ezla_result_is_signature_error(EZLA_RESULT_DOCUMENT_INVALID));
   CHECK(ezla_result_is_document_error(EZLA_RESULT_DOCUMENT_INVALID));
@@ -425,6 +428,123 @@ static void test_expiry(void) {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* The length (header and contents) of the DER element at p, its header length in *hdr; 0
+ * when it does not fit in avail bytes. */
+static size_t der_element(const uint8_t *p, size_t avail, size_t *hdr) {
+  if (avail < 2) return 0;
+  size_t h = 2, n = p[1];
+  if (n & 0x80) {
+    size_t k = n & 0x7f;
+    if (k == 0 || k > 4 || avail < 2 + k) return 0;
+    n = 0;
+    for (size_t i = 0; i < k; i++) n = (n << 8) | p[2 + i];
+    h += k;
+  }
+  if (n > avail - h) return 0;
+  *hdr = h;
+  return h + n;
+}
+
+/* A copy of a PFX without its MacData (version and authSafe only), or NULL; free() it. */
+static uint8_t *without_mac(const uint8_t *pfx, size_t len, size_t *out_len) {
+  size_t outer_hdr = 0, h = 0;
+  if (der_element(pfx, len, &outer_hdr) != len) return NULL;
+  size_t version = der_element(pfx + outer_hdr, len - outer_hdr, &h);
+  if (version == 0) return NULL;
+  size_t auth = der_element(pfx + outer_hdr + version, len - outer_hdr - version, &h);
+  if (auth == 0) return NULL;
+  size_t body = version + auth;
+  uint8_t *out = malloc(body + 6);
+  if (out == NULL) return NULL;
+  size_t n = 0;
+  out[n++] = 0x30;
+  if (body < 0x80) {
+    out[n++] = (uint8_t)body;
+  } else if (body < 0x100) {
+    out[n++] = 0x81;
+    out[n++] = (uint8_t)body;
+  } else if (body < 0x10000) {
+    out[n++] = 0x82;
+    out[n++] = (uint8_t)(body >> 8);
+    out[n++] = (uint8_t)body;
+  } else {
+    free(out);
+    return NULL;
+  }
+  memcpy(out + n, pfx + outer_hdr, body);
+  *out_len = n + body;
+  return out;
+}
+
+/* A .pfx without integrity protection opens only when allowed; inspecting it says so. */
+static void test_pkcs12_unprotected(const char *dir, const ezla_buffer *pfx) {
+  const char *pw = password();
+  ezla_identity *id = NULL;
+  ezla_error *err = NULL;
+  size_t len = 0;
+  uint8_t *nomac = without_mac(pfx->data, pfx->len, &len);
+  CHECK(nomac != NULL);
+  if (nomac == NULL) return;
+
+  ezla_pkcs12_options o = ezla_pkcs12_options_default();
+  CHECK(o.max_iterations == 0 && !o.allow_unprotected);
+  CHECK_RC(ezla_identity_from_pkcs12(nomac, len, pw, 0, &id, &err),
+           EZLA_RESULT_PKCS12_UNPROTECTED);
+  CHECK_CONTAINS(ezla_error_message(err), "no MAC");
+  CHECK_CONTAINS(ezla_error_message(err), "allow_unprotected");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, pw, NULL, &id, NULL),
+           EZLA_RESULT_PKCS12_UNPROTECTED);
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, pw, &o, &id, NULL),
+           EZLA_RESULT_PKCS12_UNPROTECTED);
+  CHECK(id == NULL);
+  o.allow_unprotected = true;
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, pw, &o, &id, NULL),
+           EZLA_RESULT_OK);
+  ezla_certificate *c = NULL;
+  CHECK_RC(ezla_identity_certificate(id, &c, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_pesel(c), PESEL);
+  ezla_certificate_free(c);
+  ezla_identity_free(id);
+  id = NULL;
+  /* Its contents are encrypted, so a wrong password still fails to decrypt. */
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, "wrong", &o, &id, NULL),
+           EZLA_RESULT_BAD_PASSWORD);
+  /* The options' iteration cap applies as before. */
+  o.max_iterations = 500;
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, pw, &o, &id, NULL),
+           EZLA_RESULT_ITERATION_LIMIT_EXCEEDED);
+  /* A protected file opens with the default options. */
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(pfx->data, pfx->len, pw, NULL, &id, NULL),
+           EZLA_RESULT_OK);
+  ezla_identity_free(id);
+  id = NULL;
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(NULL, 10, pw, NULL, &id, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, pw, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_identity_from_pkcs12_with_options(nomac, len, BAD_UTF8, NULL, &id, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+
+  /* Inspecting is not refused, and has_mac says what is missing. */
+  ezla_pkcs12_info info;
+  memset(&info, 0, sizeof info);
+  CHECK_RC(ezla_pkcs12_inspect(nomac, len, pw, 0, &info, NULL), EZLA_RESULT_OK);
+  CHECK(!info.has_mac && info.mac_digest == NULL && info.keys == 1);
+
+  /* From a file: refused like the bytes. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/c-test-nomac.pfx", dir);
+  CHECK(write_file(dir, "c-test-nomac.pfx", nomac, len) == 0);
+  CHECK_RC(ezla_identity_from_pkcs12_file(path, pw, 0, &id, NULL),
+           EZLA_RESULT_PKCS12_UNPROTECTED);
+  CHECK(id == NULL);
+  /* The directory also holds the examples' fixtures, which must all open. */
+  CHECK(remove(path) == 0);
+  free(nomac);
+}
+
 static void test_pkcs12(const char *dir) {
   ezla_buffer pfx = {NULL, 0};
   ezla_identity *id = NULL;
@@ -518,6 +638,7 @@ static void test_pkcs12(const char *dir) {
            EZLA_RESULT_INVALID_UTF8);
   CHECK_RC(ezla_identity_from_pkcs12_file(path, pw, 0, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
   CHECK(id == NULL);
+  test_pkcs12_unprotected(dir, &pfx);
   ezla_buffer_free(&pfx);
 }
 
@@ -1055,6 +1176,23 @@ static void test_xades(void) {
   CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vlate, &report, NULL),
            EZLA_RESULT_INVALID_ARGUMENT);
 
+  /* Verified an hour before its signing time: beyond the default 5-minute skew. */
+  ezla_verify_options vearly = ezla_verify_options_default();
+  CHECK(vearly.max_clock_skew == 300);
+  vearly.at = now - 3600;
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vearly, &report, &err),
+           EZLA_RESULT_SIGNING_TIME_INVALID);
+  CHECK_CONTAINS(ezla_error_message(err), "clock skew");
+  ezla_error_free(err);
+  err = NULL;
+  vearly.max_clock_skew = 7200;
+  REQUIRE_OK(ezla_xades_verify(signed_doc.data, signed_doc.len, &vearly, &report, NULL));
+  ezla_report_free(report);
+  report = NULL;
+  vearly.max_clock_skew = -1;
+  CHECK_RC(ezla_xades_verify(signed_doc.data, signed_doc.len, &vearly, &report, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+
   /* Tampering is never OK. */
   uint8_t *tampered = malloc(signed_doc.len);
   if (tampered != NULL) {
@@ -1362,6 +1500,23 @@ static void test_kedu(void) {
   CHECK_RC(ezla_validation_to_json(v, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
   ezla_validation_free(v);
   v = NULL;
+
+  /* Hostile text: a zero-width space in a name is refused, named by its code point. */
+  {
+    ezla_zla *hostile = NULL;
+    REQUIRE_OK(
+        ezla_zla_from_json("{\"ubezpieczony\": {\"imie\": \"J\\u200ban\"}}", &hostile, NULL));
+    REQUIRE_OK(ezla_zla_validate(hostile, TODAY, &v, NULL));
+    size_t imie_at = (size_t)-1;
+    for (size_t i = 0; i < ezla_validation_problem_count(v); i++)
+      if (strcmp(ezla_validation_problem_path(v, i), "ubezpieczony.imie") == 0) imie_at = i;
+    CHECK(imie_at != (size_t)-1);
+    CHECK_STR(ezla_validation_problem_rule(v, imie_at), "znaki");
+    CHECK_CONTAINS(ezla_validation_problem_message(v, imie_at), "U+200B");
+    ezla_validation_free(v);
+    v = NULL;
+    ezla_zla_free(hostile);
+  }
   CHECK(!ezla_validation_is_valid(NULL));
   CHECK(ezla_validation_problem_count(NULL) == 0);
   CHECK(ezla_validation_error_count(NULL) == 0);

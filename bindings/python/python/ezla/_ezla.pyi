@@ -200,7 +200,12 @@ class Identity:
 
     @classmethod
     def from_pfx(
-        cls, data: bytes, password: Optional[str], *, max_iterations: Optional[int] = None
+        cls,
+        data: bytes,
+        password: Optional[str],
+        *,
+        max_iterations: Optional[int] = None,
+        allow_unprotected: bool = False,
     ) -> Identity: ...
     @classmethod
     def from_file(
@@ -209,6 +214,7 @@ class Identity:
         password: Optional[str],
         *,
         max_iterations: Optional[int] = None,
+        allow_unprotected: bool = False,
     ) -> Identity: ...
     @classmethod
     def from_key(
@@ -305,6 +311,7 @@ def verify_xades(
     trust: Optional[_Trust] = None,
     signer_certificate: Optional[_CertificateLike] = None,
     at: Optional[datetime.datetime] = None,
+    max_clock_skew: Optional[datetime.timedelta] = None,
     accept_legacy: bool = True,
     allow_cosignatures: bool = False,
     allow_legacy_algorithms: bool = False,
@@ -417,6 +424,7 @@ def verify_xades_all(
     trust: Optional[_Trust] = None,
     signer_certificate: Optional[_CertificateLike] = None,
     at: Optional[datetime.datetime] = None,
+    max_clock_skew: Optional[datetime.timedelta] = None,
     accept_legacy: bool = True,
     allow_legacy_algorithms: bool = False,
 ) -> List[VerificationReport]: ...
@@ -429,6 +437,8 @@ class PfxInfo:
 
     @property
     def is_legacy(self) -> bool: ...
+    @property
+    def integrity_protected(self) -> bool: ...
     @property
     def mac_digest(self) -> Optional[str]: ...
     @property

@@ -21,6 +21,7 @@ __all__ = [
     "UnsupportedAlgorithm",
     "KeyStoreError",
     "BadPassword",
+    "UnprotectedPfx",
     "CertificateError",
     "CertificateExpired",
     "CertificateNotYetValid",
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidSignature",
     "InvalidDigest",
     "SignatureWrapping",
+    "UnsignedContent",
     "AlreadySigned",
     "ValidationError",
     "ZusError",
@@ -79,6 +81,12 @@ class BadPassword(KeyStoreError):
     """The password does not open the ``.pfx`` file or key (code 200)."""
 
 
+class UnprotectedPfx(KeyStoreError):
+    """The ``.pfx`` file has no integrity protection (no MAC): it could have been altered and
+    the password was not checked. Refused unless ``allow_unprotected=True`` is passed
+    (code 209)."""
+
+
 class CertificateError(EzlaError):
     """A certificate is unusable: expired, not yet valid, untrusted (codes 300–399)."""
 
@@ -120,7 +128,7 @@ class SignatureError(EzlaError):
 
 class InvalidSignature(SignatureError):
     """The signature does not verify, is malformed, or its XAdES properties are wrong
-    (codes 400–412 except the subclasses below)."""
+    (codes 400–412 and 414, except the subclasses below)."""
 
 
 class InvalidDigest(InvalidSignature):
@@ -130,6 +138,11 @@ class InvalidDigest(InvalidSignature):
 class SignatureWrapping(InvalidSignature):
     """The signature does not cover what the caller reads, or an ID is duplicated: the
     signature-wrapping family (codes 404 and 405)."""
+
+
+class UnsignedContent(InvalidSignature):
+    """The signature carries content no reference covers, such as a second body in a
+    ``ds:Object``, which the ZUS profiles do not allow (code 414)."""
 
 
 class AlreadySigned(SignatureError, ValueError):
@@ -187,6 +200,7 @@ def _class_for(code: int) -> Type[EzlaError]:
     exact: Dict[int, Type[EzlaError]] = {
         120: UnsupportedAlgorithm,
         200: BadPassword,
+        209: UnprotectedPfx,
         300: CertificateExpired,
         301: CertificateNotYetValid,
         302: UntrustedCertificate,
@@ -195,6 +209,7 @@ def _class_for(code: int) -> Type[EzlaError]:
         404: SignatureWrapping,
         405: SignatureWrapping,
         413: AlreadySigned,
+        414: UnsignedContent,
         500: ValidationError,
         501: ParseError,
     }

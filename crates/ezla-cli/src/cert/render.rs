@@ -132,6 +132,7 @@ pub(super) fn info_json(
     let pkcs12 = l.pkcs12.as_ref().map(|p| {
         json!({
             "mac": p.info.mac.as_ref().map(|m| json!({"digest": m.digest.name(), "iterations": m.iterations})),
+            "integrity_protected": p.info.mac.is_some(),
             "encryptions": p.info.encryptions.iter().map(|e| json!({
                 "protects": e.protects,
                 "algorithm": e.algorithm,
@@ -269,6 +270,9 @@ pub(super) fn info_text(
     let _ = writeln!(out, "File: {}", file.display());
     if let Some(p) = &l.pkcs12 {
         let _ = writeln!(out, "PKCS#12: {}", protection(&p.info));
+        if p.info.mac.is_none() {
+            let _ = writeln!(out, "{}", super::unprotected_warning(file));
+        }
         if p.info.is_legacy() {
             let _ = writeln!(
                 out,
@@ -376,6 +380,7 @@ pub(super) fn check_json(
                 let s = c.status_at(at, policy);
                 json!({
                     "file": r.file.display().to_string(),
+                    "integrity_protected": r.integrity_protected,
                     "subject": c.subject().to_rfc4514(),
                     "serial_hex": c.serial_hex(),
                     "not_after": rfc3339(c.not_after()),

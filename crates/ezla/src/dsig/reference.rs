@@ -9,7 +9,7 @@ use super::algorithms::{
 };
 use super::keyinfo::decode_base64;
 use crate::crypto::{DigestAlgorithm, Hasher};
-use crate::xml::c14n::{Canonicalizer, Method, Subset};
+use crate::xml::c14n::{Canonicalizer, Excluding, Method, Subset, Visibility};
 use crate::xml::xpath::{XNode, XPath};
 use crate::xml::{Document, Element, XML_NAMESPACE};
 use crate::{Error, Result};
@@ -123,14 +123,16 @@ impl<'d, 'a> Coverage<'d, 'a> {
     }
 }
 
-/// A transform as written in a `ds:Transform` element, resolved.
+/// A transform as written in a `ds:Transform` element, read and checked for support but
+/// not applied: nothing a transform says is evaluated before the signature value has been
+/// checked.
 #[derive(Clone, Debug)]
-pub(crate) enum Step<'d, 'a> {
+pub(crate) enum Step {
     Enveloped,
     /// `not(ancestor-or-self::ds:Signature)`.
     ExcludeSignatures,
-    /// XPath Filter 2.0 `subtract` filters: the elements they select.
-    Subtract(Vec<Element<'d, 'a>>),
+    /// XPath Filter 2.0 `subtract` filters, parsed; [`digest`] evaluates them.
+    Subtract(Vec<XPath>),
     Canonicalize(Canonicalizer),
     Base64,
 }
@@ -188,11 +190,10 @@ pub(crate) fn dereference<'d, 'a>(
 }
 
 /// Reads the transforms of a `ds:Reference` (or `ds:Transforms` element).
-pub(crate) fn read_transforms<'d, 'a>(
-    doc: &'d Document<'a>,
-    transforms: Option<Element<'d, 'a>>,
+pub(crate) fn read_transforms(
+    transforms: Option<Element<'_, '_>>,
     max: usize,
-) -> Result<(Vec<Step<'d, 'a>>, Vec<String>)> {
+) -> Result<(Vec<Step>, Vec<String>)> {
     let mut steps = Vec::new();
     let mut uris = Vec::new();
     let Some(transforms) = transforms else {
@@ -235,7 +236,7 @@ pub(crate) fn read_transforms<'d, 'a>(
                     });
                 }
             }
-            XPATH_FILTER2 => Step::Subtract(filter2(doc, t)?),
+            XPATH_FILTER2 => Step::Subtract(filter2(t)?),
             BASE64 => Step::Base64,
             other => match Canonicalizer::from_uri(other) {
                 Some(mut c) => {
@@ -289,10 +290,11 @@ fn is_not_signature(xpath: Element<'_, '_>) -> bool {
     xpath.node.lookup_namespace_uri(Some(prefix)) == Some(DSIG_NS)
 }
 
-fn filter2<'d, 'a>(
-    doc: &'d Document<'a>,
-    transform: Element<'d, 'a>,
-) -> Result<Vec<Element<'d, 'a>>> {
+/// The most `XPath` filters one Filter 2.0 transform may hold.
+const MAX_FILTERS: usize = 16;
+
+/// Parses the `subtract` filters of an XPath Filter 2.0 transform.
+fn filter2(transform: Element<'_, '_>) -> Result<Vec<XPath>> {
     let mut subtract = Vec::new();
     for filter in transform.children() {
         if !filter.is(XPATH_FILTER2, "XPath") {
@@ -310,8 +312,25 @@ fn filter2<'d, 'a>(
             .namespaces()
             .filter_map(|ns| ns.name().map(|p| (p.to_string(), ns.uri().to_string())))
             .collect();
-        let xpath = XPath::parse(&filter.text(), namespaces)?;
-        for node in xpath.select(doc.tree())? {
+        if subtract.len() == MAX_FILTERS {
+            return Err(Error::SignatureMalformed {
+                detail: format!("more than {MAX_FILTERS} XPath filters in one transform"),
+            });
+        }
+        subtract.push(XPath::parse(&filter.text(), namespaces)?);
+    }
+    Ok(subtract)
+}
+
+/// Evaluates `subtract` filters: the elements they select, spending `budget`.
+fn select_subtracted<'d, 'a>(
+    doc: &'d Document<'a>,
+    filters: &[XPath],
+    budget: &mut u64,
+) -> Result<Vec<Element<'d, 'a>>> {
+    let mut subtract = Vec::new();
+    for xpath in filters {
+        for node in xpath.select_spending(doc.tree(), budget)? {
             let element = match node {
                 XNode::Node(id) => doc.tree().get_node(id).and_then(Element::new),
                 _ => None,
@@ -334,12 +353,16 @@ fn filter2<'d, 'a>(
 ///
 /// `signature` is the `ds:Signature` containing the reference (what `enveloped-signature`
 /// removes); it is `None` while signing, when the signature is not in the document yet.
+///
+/// XPath filters may visit at most `xpath_budget` nodes, which is decreased by what they
+/// spend (one budget serves every reference of a signature).
 pub(crate) fn digest<'d, 'a>(
     doc: &'d Document<'a>,
     start: (Option<Element<'d, 'a>>, bool),
-    steps: &[Step<'d, 'a>],
+    steps: &[Step],
     signature: Option<Element<'d, 'a>>,
     algorithm: DigestAlgorithm,
+    xpath_budget: &mut u64,
 ) -> Result<(Vec<u8>, Coverage<'d, 'a>)> {
     let mut data = Data::Nodes {
         root: start.0,
@@ -404,14 +427,14 @@ pub(crate) fn digest<'d, 'a>(
                 }
             }
             (
-                Step::Subtract(elements),
+                Step::Subtract(filters),
                 Data::Nodes {
                     root,
                     mut excluded,
                     comments,
                 },
             ) => {
-                excluded.extend(elements.iter().copied());
+                excluded.extend(select_subtracted(doc, filters, xpath_budget)?);
                 Data::Nodes {
                     root,
                     excluded,
@@ -522,15 +545,10 @@ fn text_of(
     excluded: &[Element<'_, '_>],
 ) -> String {
     let scope = root.map(|r| r.node).unwrap_or_else(|| doc.tree().root());
+    let except = Excluding::new(excluded);
     scope
         .descendants()
-        .filter(|n| n.is_text())
-        .filter(|n| {
-            let start = n.range().start;
-            !excluded
-                .iter()
-                .any(|x| x.range().start <= start && start < x.range().end)
-        })
+        .filter(|n| n.is_text() && except.node(*n))
         .filter_map(|n| n.text())
         .collect()
 }

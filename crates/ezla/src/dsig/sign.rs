@@ -195,7 +195,10 @@ pub fn sign_enveloped(
         // References into the document itself.
         if r.uri.is_empty() || ids.contains_key(&r.uri[1..]) {
             let start = reference::dereference(&r.uri, &ids)?;
-            let (digest, coverage) = reference::digest(&doc, start, steps, None, r.digest)?;
+            // Signing applies no XPath filter: the budget is never drawn on.
+            let mut unlimited = u64::MAX;
+            let (digest, coverage) =
+                reference::digest(&doc, start, steps, None, r.digest, &mut unlimited)?;
             let touches_signature = match coverage {
                 reference::Coverage::Document { .. } => true,
                 reference::Coverage::Element { element, .. } => element == root,
@@ -249,7 +252,7 @@ fn build(
     signer: &dyn Signer,
     context_open: &str,
     context_close: &str,
-    mut external: impl FnMut(&ReferenceSpec, &[Step<'static, 'static>]) -> Result<Option<Vec<u8>>>,
+    mut external: impl FnMut(&ReferenceSpec, &[Step]) -> Result<Option<Vec<u8>>>,
 ) -> Result<String> {
     if !spec.algorithm.fits(signer.key_kind()) {
         return Err(Error::UnsupportedKey {
@@ -316,7 +319,9 @@ fn build(
             }
             let steps = plain_steps(&r.transforms);
             let start = reference::dereference(&r.uri, &ids)?;
-            let (digest, _) = reference::digest(&doc, start, &steps, signature, r.digest)?;
+            let mut unlimited = u64::MAX;
+            let (digest, _) =
+                reference::digest(&doc, start, &steps, signature, r.digest, &mut unlimited)?;
             digests[i] = Some(digest);
         }
     }
@@ -409,7 +414,7 @@ fn build(
 }
 
 /// Steps that need no document (the ones a signer can list).
-fn plain_steps(transforms: &[TransformSpec]) -> Vec<Step<'static, 'static>> {
+fn plain_steps(transforms: &[TransformSpec]) -> Vec<Step> {
     transforms
         .iter()
         .map(|t| match t {

@@ -490,3 +490,192 @@ fn a_signature_that_does_not_verify_never_leaves_the_signer() {
     // The honest key still signs.
     sign(DOC, &spec, rsa());
 }
+
+/// Signs `body` (a document element with no signature) with a hand-built signature whose one
+/// reference uses an XPath Filter 2.0 `subtract` filter with `expression`: ezla's signer does
+/// not write Filter 2.0 transforms, so the test assembles SignedInfo itself and computes the
+/// digest and value with the crate's own reference code and key. Without `digest`, the
+/// DigestValue is left wrong (computing it would run the filter): the signature value still
+/// verifies, so verification reaches the filter, which is what the budget tests need.
+fn sign_with_filter2(body: &str, expression: &str, key: &PrivateKey, digest: bool) -> String {
+    let close = body.rfind("</").expect("a closing tag");
+    let template = |digest: &str, value: &str| {
+        format!(
+            "{}<ds:Signature xmlns:ds=\"{DSIG_NS}\"><ds:SignedInfo>\
+             <ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>\
+             <ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+             <ds:Reference URI=\"\"><ds:Transforms>\
+             <ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\
+             <ds:Transform Algorithm=\"http://www.w3.org/2002/06/xmldsig-filter2\">\
+             <dsig-xpath:XPath xmlns:dsig-xpath=\"http://www.w3.org/2002/06/xmldsig-filter2\" Filter=\"subtract\">{expression}</dsig-xpath:XPath>\
+             </ds:Transform></ds:Transforms>\
+             <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>\
+             <ds:DigestValue>{digest}</ds:DigestValue></ds:Reference></ds:SignedInfo>\
+             <ds:SignatureValue>{value}</ds:SignatureValue></ds:Signature>{}",
+            &body[..close],
+            &body[close..]
+        )
+    };
+    let draft = template("", "");
+    let doc = Document::parse(&draft).expect("draft");
+    let signature = find_signatures(&doc)[0];
+    let transforms = signature
+        .children()
+        .next()
+        .and_then(|si| si.child(DSIG_NS, "Reference"))
+        .and_then(|r| r.child(DSIG_NS, "Transforms"))
+        .expect("transforms");
+    let (steps, _) = reference::read_transforms(Some(transforms), 8).expect("transforms");
+    let digest = if digest {
+        let mut budget = u64::MAX;
+        reference::digest(
+            &doc,
+            (None, false),
+            &steps,
+            Some(signature),
+            DigestAlgorithm::Sha256,
+            &mut budget,
+        )
+        .expect("digest")
+        .0
+    } else {
+        vec![0; 32]
+    };
+    let with_digest = template(&encode_base64(&digest), "");
+    let doc = Document::parse(&with_digest).expect("with digest");
+    let signed_info = find_signatures(&doc)[0]
+        .children()
+        .next()
+        .expect("SignedInfo");
+    let canonical = Canonicalizer::new(Method::Inclusive10)
+        .element(&doc, signed_info)
+        .expect("c14n");
+    let value = key
+        .sign(
+            SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256),
+            &canonical,
+        )
+        .expect("sign");
+    template(&encode_base64(&digest), &encode_base64(&value))
+}
+
+/// A body with many elements, so that a quadratic XPath has something to chew on.
+fn wide_body(elements: usize) -> String {
+    let mut body = String::from("<root>");
+    for i in 0..elements {
+        body.push_str(&format!("<item n=\"{i}\"><x/></item>"));
+    }
+    body.push_str("</root>");
+    body
+}
+
+/// Quadratic in the number of elements: every element compared with every other.
+const QUADRATIC: &str = "//item[count(//item) &gt; 0 and @n = //item/@n]";
+
+#[test]
+fn filter2_signatures_verify_and_subtract_what_they_select() {
+    let signed = sign_with_filter2(&wide_body(3), "//x", rsa(), true);
+    let verify = |text: &str| -> crate::Result<usize> {
+        let doc = Document::parse(text).expect("parse");
+        let signature = find_signatures(&doc)[0];
+        let verified = pinned(rsa()).verify(&doc, signature)?;
+        Ok(verified.references[0].coverage.excluded().len())
+    };
+    // The signature and the three <x/> elements are left out.
+    assert_eq!(verify(&signed).expect("verify"), 4);
+    // What the filter removed is not signed; anything else is.
+    let inside_x = signed.replacen("<x/>", "<x>added</x>", 1);
+    assert_eq!(
+        verify(&inside_x).expect("subtracted content is not signed"),
+        4
+    );
+    let elsewhere = signed.replacen("n=\"1\"", "n=\"9\"", 1);
+    assert_eq!(code(verify(&elsewhere)), ErrorCode::DigestMismatch);
+    // So the signature does not cover the whole document element.
+    let doc = Document::parse(&signed).expect("parse");
+    assert_eq!(
+        code(pinned(rsa()).verify_enveloped(&doc)),
+        ErrorCode::ReferenceMismatch
+    );
+}
+
+#[test]
+fn nothing_a_reference_says_runs_before_the_signature_value_is_checked() {
+    // Signed by one key, verified with another: if the filter ran first, it would spend
+    // the whole (tiny) budget and fail with XmlLimitExceeded instead.
+    let signed = sign_with_filter2(&wide_body(50), QUADRATIC, rsa(), false);
+    let doc = Document::parse(&signed).expect("parse");
+    let signature = find_signatures(&doc)[0];
+    let policy = VerifyPolicy {
+        xpath_budget: Some(1),
+        ..VerifyPolicy::default()
+    };
+    let other = PrivateKey::generate(KeySpec::Rsa2048).expect("key");
+    let err = pinned(&other)
+        .with_policy(policy.clone())
+        .verify(&doc, signature)
+        .expect_err("wrong key");
+    assert_eq!(err.code(), ErrorCode::SignatureInvalid, "{err}");
+    // A tampered SignatureValue: the same.
+    let tampered = signed.replacen("<ds:SignatureValue>", "<ds:SignatureValue>AAAA", 1);
+    let tampered = Document::parse(&tampered).expect("parse");
+    let err = pinned(rsa())
+        .with_policy(policy.clone())
+        .verify(&tampered, find_signatures(&tampered)[0])
+        .expect_err("bad value");
+    assert_eq!(err.code(), ErrorCode::SignatureInvalid, "{err}");
+    // With the right key the filter runs, and the budget stops it.
+    let err = pinned(rsa())
+        .with_policy(policy)
+        .verify(&doc, signature)
+        .expect_err("budget");
+    assert_eq!(err.code(), ErrorCode::XmlLimitExceeded, "{err}");
+    assert!(err.to_string().contains("XPath"), "{err}");
+}
+
+#[test]
+fn a_superlinear_filter_is_stopped_by_the_default_budget() {
+    // 3 000 elements: the filter would compare about 9 million pairs, each costing a
+    // string-value; the default budget (1 000 000 + 16 per node) stops it early.
+    let signed = sign_with_filter2(&wide_body(3_000), QUADRATIC, rsa(), false);
+    let doc = Document::parse(&signed).expect("parse");
+    let started = std::time::Instant::now();
+    let err = pinned(rsa())
+        .verify(&doc, find_signatures(&doc)[0])
+        .expect_err("budget");
+    assert_eq!(err.code(), ErrorCode::XmlLimitExceeded, "{err}");
+    // Not a timing assertion, a sanity bound: unbudgeted, this ran for minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn co_signatures_are_bounded() {
+    // Each signature leaves every signature out, so that all of them verify.
+    let spec = polish_spec(DigestAlgorithm::Sha256, rsa());
+    let mut signed = sign(DOC, &spec, rsa());
+    let options = SignOptions {
+        allow_existing_signatures: true,
+        ..SignOptions::default()
+    };
+    for _ in 0..8 {
+        let next = sign_enveloped(signed.as_bytes(), &spec, rsa(), &options).expect("co-sign");
+        signed = String::from_utf8(next).expect("utf8");
+    }
+    let doc = Document::parse(&signed).expect("parse");
+    assert_eq!(
+        code(pinned(rsa()).verify_all_enveloped(&doc)),
+        ErrorCode::SignatureAmbiguous
+    );
+    let policy = VerifyPolicy {
+        max_signatures: 9,
+        ..VerifyPolicy::default()
+    };
+    assert_eq!(
+        pinned(rsa())
+            .with_policy(policy)
+            .verify_all_enveloped(&doc)
+            .expect("nine")
+            .len(),
+        9
+    );
+}

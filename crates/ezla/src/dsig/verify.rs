@@ -85,6 +85,12 @@ pub struct VerifyPolicy {
     pub max_references: usize,
     /// Most transforms in one reference. Default: 8.
     pub max_transforms: usize,
+    /// Most signatures [`Verifier::verify_all_enveloped`] verifies in one document (each
+    /// digests the whole document). Default: 8.
+    pub max_signatures: usize,
+    /// Most nodes the XPath filters of one signature may visit. Default (`None`): 1 000 000
+    /// plus 16 per node of the document, so that the cost stays linear in its size.
+    pub xpath_budget: Option<u64>,
     /// The instant certificates are checked at. Default: now.
     pub at: Option<OffsetDateTime>,
     /// The backend for the signature check.
@@ -98,6 +104,8 @@ impl Default for VerifyPolicy {
             min_rsa_bits: 2048,
             max_references: 16,
             max_transforms: 8,
+            max_signatures: 8,
+            xpath_budget: None,
             at: None,
             backend: Backend::default(),
         }
@@ -130,6 +138,14 @@ impl VerifyPolicy {
     pub fn with_backend(mut self, backend: Backend) -> Self {
         self.backend = backend;
         self
+    }
+
+    /// The XPath budget for one signature of `doc`.
+    fn xpath_budget_for(&self, doc: &Document<'_>) -> u64 {
+        self.xpath_budget.unwrap_or_else(|| {
+            let nodes = doc.tree().descendants().len() as u64;
+            1_000_000u64.saturating_add(nodes.saturating_mul(16))
+        })
     }
 
     fn check_digest(&self, d: DigestAlgorithm) -> Result<()> {
@@ -305,6 +321,11 @@ impl Verifier {
                 detail: "no ds:Signature in the document".into(),
             });
         }
+        if signatures.len() > self.policy.max_signatures {
+            return Err(Error::SignatureAmbiguous {
+                count: signatures.len(),
+            });
+        }
         let mut out = Vec::new();
         for signature in signatures {
             if signature.parent() != Some(root) {
@@ -403,22 +424,33 @@ impl Verifier {
         }
 
         // Read every reference first, so that an unsupported algorithm is reported as such.
+        // Reading only parses: no transform is applied yet.
         let mut prepared = Vec::with_capacity(reference_els.len());
         for r in reference_els {
-            prepared.push(self.read_reference(doc, &ids, r)?);
+            prepared.push(self.read_reference(&ids, r)?);
         }
 
-        // The signature value over the canonical SignedInfo.
+        // Authenticate before working: the signature value over the canonical SignedInfo,
+        // with the pinned key or a certificate the validator trusts. Until this passes,
+        // nothing the references say (XPath filters, transforms over the whole document)
+        // is evaluated.
         let signature_value = decode_base64("SignatureValue", &value_el.text())?;
         let canonical = canonicalization.element(doc, signed_info)?;
         let signer =
             self.check_signature_value(algorithm, &canonical, &signature_value, key_info)?;
 
-        // Every reference's digest.
+        // Every reference's digest; XPath filters share one budget.
+        let mut xpath_budget = self.policy.xpath_budget_for(doc);
         let mut references = Vec::with_capacity(prepared.len());
         for p in prepared {
-            let (actual, coverage) =
-                reference::digest(doc, p.start, &p.steps, Some(signature), p.digest)?;
+            let (actual, coverage) = reference::digest(
+                doc,
+                p.start,
+                &p.steps,
+                Some(signature),
+                p.digest,
+                &mut xpath_budget,
+            )?;
             if actual != p.expected {
                 return Err(Error::DigestMismatch { uri: p.uri });
             }
@@ -443,7 +475,6 @@ impl Verifier {
 
     fn read_reference<'d, 'a>(
         &self,
-        doc: &'d Document<'a>,
         ids: &std::collections::HashMap<&'d str, Element<'d, 'a>>,
         r: Element<'d, 'a>,
     ) -> Result<Prepared<'d, 'a>> {
@@ -484,7 +515,7 @@ impl Verifier {
         self.policy.check_digest(digest)?;
         let expected = decode_base64("DigestValue", &digest_value.text())?;
         let (steps, transforms) =
-            reference::read_transforms(doc, transforms_el, self.policy.max_transforms)?;
+            reference::read_transforms(transforms_el, self.policy.max_transforms)?;
         let start = reference::dereference(&uri, ids)?;
         Ok(Prepared {
             id: r.attribute("Id").map(str::to_string),
@@ -616,7 +647,7 @@ struct Prepared<'d, 'a> {
     type_uri: Option<String>,
     digest: DigestAlgorithm,
     expected: Vec<u8>,
-    steps: Vec<reference::Step<'d, 'a>>,
+    steps: Vec<reference::Step>,
     transforms: Vec<String>,
     start: (Option<Element<'d, 'a>>, bool),
 }

@@ -29,7 +29,10 @@ use time::Date;
 use super::codes::PrzyczynaAnulowania;
 use super::model::{Lekarz, SeriaNumer, Zla, data_opcjonalna};
 use super::read::{code, date, malformed, opt_text, slot, slots_in, text};
-use super::validate::{Ctx, INFERRED, ZUS, lekarz_fields, seria_numer};
+use super::tekst::pokaz;
+use super::validate::{
+    Ctx, ID_DOKUMENTU, INFERRED, UZASADNIENIE_ANULOWANIA, ZUS, lekarz_fields, seria_numer,
+};
 use super::write::Writer;
 use super::{Program, Validation, WriteOptions};
 use crate::xml::{Document, Element};
@@ -108,13 +111,18 @@ impl Azla {
             problems: Vec::new(),
         };
         if let Some(id) = &self.id_dokumentu {
-            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if c.text("id_dokumentu", "@id_dokumentu", id, ID_DOKUMENTU)
+                && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()))
+            {
                 c.error(
                     "id_dokumentu",
                     "@id_dokumentu",
                     "id_dokumentu",
                     ZUS,
-                    format!("`{id}` is not a KEDU document identifier (letters and digits)"),
+                    format!(
+                        "{} is not a KEDU document identifier (letters and digits)",
+                        pokaz(id)
+                    ),
                 );
             }
         }
@@ -137,25 +145,19 @@ impl Azla {
             }
             Some(_) => {}
         }
-        c.optional("uzasadnienie", "II/p2", self.uzasadnienie.as_deref());
+        c.optional(
+            "uzasadnienie",
+            "II/p2",
+            self.uzasadnienie.as_deref(),
+            UZASADNIENIE_ANULOWANIA,
+        );
         match &self.lekarz {
             None => c.missing_section("lekarz", "III"),
             Some(l) => lekarz_fields(&mut c, "lekarz", "III", l),
         }
         match self.data {
             None => c.missing("data", "IV/p1"),
-            Some(d) => {
-                c.date_in_range("data", "IV/p1", d);
-                if d > today {
-                    c.error(
-                        "data",
-                        "IV/p1",
-                        "data_przyszla",
-                        INFERRED,
-                        format!("date {d} is after today ({today})"),
-                    );
-                }
-            }
+            Some(d) => c.issue_date("data", "IV/p1", "date", d, today),
         }
         Validation {
             problems: c.problems,
@@ -207,8 +209,8 @@ impl Azla {
             return Err(Error::DocumentMalformed {
                 detail: format!(
                     "the document element is {{{}}}{}, expected {{{AZLA_NS}}}KEDU",
-                    root.namespace().unwrap_or(""),
-                    root.local_name()
+                    super::tekst::skroc(root.namespace().unwrap_or("")),
+                    super::tekst::skroc(root.local_name())
                 ),
             });
         }

@@ -85,8 +85,9 @@ macro_rules! code_list {
                 let s = String::deserialize(d)?;
                 Self::parse(&s).ok_or_else(|| {
                     D::Error::custom(format!(
-                        "unknown {} `{s}`, expected one of {}",
+                        "unknown {} {}, expected one of {}",
                         $what,
+                        super::tekst::pokaz(&s),
                         Self::expected()
                     ))
                 })

@@ -55,6 +55,7 @@ pub mod codes;
 mod model;
 pub mod plan;
 mod read;
+mod tekst;
 mod validate;
 mod write;
 
@@ -62,6 +63,8 @@ mod write;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tekst;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -71,7 +74,10 @@ pub use model::{
     Ubezpieczony, Wystawienie, Zla,
 };
 pub use read::DokumentZla;
-pub use validate::{DNI_WSTECZ, MAX_UZASADNIENIE, Problem, Severity, Validation};
+pub use validate::{
+    DNI_WSTECZ, E_ZLA_OD, MAX_UZASADNIENIE, OKRES_ZASILKOWY, OKRES_ZASILKOWY_DLUGI, Problem,
+    Severity, Validation,
+};
 
 use crate::error::Format;
 use crate::{Error, Result};
@@ -189,18 +195,39 @@ impl WriteOptions {
     }
 
     fn check(&self) -> Result<()> {
-        for (argument, value) in [
-            ("producent", &self.producent),
-            ("symbol", &self.symbol),
-            ("wersja", &self.wersja),
+        for (argument, value, pole) in [
+            ("producent", &self.producent, validate::PRODUCENT),
+            ("symbol", &self.symbol, validate::SYMBOL),
+            ("wersja", &self.wersja, validate::SYMBOL),
         ] {
             if value.trim().is_empty() {
                 return Err(Error::invalid_argument(argument, "must not be empty"));
             }
-            if value.chars().any(|c| c.is_control()) {
+            let n = value.chars().count();
+            if n > pole.max() {
                 return Err(Error::invalid_argument(
                     argument,
-                    "must not contain control characters",
+                    format!(
+                        "{n} characters, at most {}: {}",
+                        pole.max(),
+                        tekst::pokaz(value)
+                    ),
+                ));
+            }
+            if let Some((i, c, why)) = value
+                .chars()
+                .enumerate()
+                .find_map(|(i, c)| Some((i, c, tekst::niedozwolony(c)?)))
+            {
+                return Err(Error::invalid_argument(
+                    argument,
+                    format!(
+                        "character {} is U+{:04X}, {why}, which the program header does not \
+                         allow: {}",
+                        i + 1,
+                        u32::from(c),
+                        tekst::pokaz(value)
+                    ),
                 ));
             }
         }
@@ -208,19 +235,24 @@ impl WriteOptions {
     }
 }
 
+/// How many characters of the offending JSON line an error quotes.
+const LINIA_ZNAKOW: usize = 60;
+
 /// A JSON error with serde's message (field, line, column) and the offending line quoted,
 /// which names the field when serde's message does not (`invalid type: ...`).
+///
+/// serde quotes values and keys in full (`unknown field `…``, `invalid type: string "…"`):
+/// the message is cut to short prefixes ([`tekst::skroc_komunikat`]), and so is the quoted
+/// line, so that a 10 MB value does not come back in the error.
 pub(crate) fn json_error(json: &str, e: &serde_json::Error, what: &str) -> Error {
-    let mut detail = e.to_string();
+    let mut detail = tekst::skroc_komunikat(&e.to_string());
     let line = json
         .lines()
         .nth(e.line().saturating_sub(1))
         .map(str::trim)
         .filter(|l| !l.is_empty() && e.line() > 0);
     if let Some(line) = line {
-        let shown: String = line.chars().take(80).collect();
-        let more = if shown.len() < line.len() { "…" } else { "" };
-        detail.push_str(&format!(": `{shown}{more}`"));
+        detail.push_str(&format!(": `{}`", tekst::skroc_do(line, LINIA_ZNAKOW)));
     }
     Error::malformed(Format::Json, what, detail)
 }
@@ -263,7 +295,7 @@ fn no_arrays_outside(
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                path.push_str(&tekst::skroc(key));
                 no_arrays_outside(child, path, lists)?;
                 path.truncate(len);
             }
@@ -286,7 +318,10 @@ fn require_object(json: &str, what: &str) -> Result<()> {
         Some(c) => Err(Error::malformed(
             Format::Json,
             what,
-            format!("expected a JSON object (`{{ … }}`), found `{c}`"),
+            format!(
+                "expected a JSON object (`{{ … }}`), found {}",
+                tekst::pokaz(c.encode_utf8(&mut [0; 4]))
+            ),
         )),
         None => Err(Error::malformed(Format::Json, what, "empty input")),
     }
@@ -399,16 +434,48 @@ impl Zla {
 /// Reads a KEDU ZLA document and validates it as that document of the pair
 /// ([`Zla::validate_as`]), adding a warning when `kolejnosc` is not the usual one.
 /// For `ezla kedu check`.
+///
+/// The program header (`naglowek.KEDU/program`) is held to the text rules of the header
+/// [`WriteOptions`] writes (length, refused characters), as problems at `program.producent`,
+/// `program.symbol` and `program.wersja`.
 pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
     let d = read::read(xml)?;
     let mut v = d.zla.validate_as(d.wariant, today);
+    let mut header = validate::Ctx {
+        prefix: "KEDU/naglowek.KEDU/program",
+        problems: Vec::new(),
+    };
+    for (path, element, value, pole) in [
+        (
+            "program.producent",
+            "producent",
+            &d.program.producent,
+            validate::PRODUCENT,
+        ),
+        (
+            "program.symbol",
+            "symbol",
+            &d.program.symbol,
+            validate::SYMBOL,
+        ),
+        (
+            "program.wersja",
+            "wersja",
+            &d.program.wersja,
+            validate::SYMBOL,
+        ),
+    ] {
+        header.text(path, element, value, pole);
+    }
+    // The header comes first in the document, and so do its problems.
+    v.problems.splice(0..0, header.problems);
     if d.kolejnosc.as_deref() != Some(d.wariant.kolejnosc()) {
         v.problems.push(Problem {
             path: "kolejnosc".into(),
             element: "KEDU/ZUSZLA/@kolejnosc".into(),
             message: format!(
                 "kolejnosc is {}, ZUS-validated pairs use {} for the {}",
-                d.kolejnosc.as_deref().unwrap_or("absent"),
+                d.kolejnosc.as_deref().map_or("absent".into(), tekst::pokaz),
                 d.wariant.kolejnosc(),
                 d.wariant
             ),
@@ -418,4 +485,26 @@ pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
         });
     }
     Ok(v)
+}
+
+/// Checks where the signatures of a KEDU ZLA document sit, by the rule [`check`] and
+/// [`Zla::read_xml`] apply: children of the `KEDU` element, after `ZUSZLA` (and nothing else
+/// at that level but `naglowek.KEDU` before `ZUSZLA`). Signature verification checks that the
+/// signature covers the document but not where it sits (an enveloped signature is excluded
+/// from its own digest, so it can be moved without breaking it); `ezla verify` calls this so
+/// that it never calls VALID a document `ezla kedu check` refuses for its signature's place.
+///
+/// Returns `Ok(true)` when the document element is `{KED_ZLA_NS}KEDU` and the rule holds,
+/// `Ok(false)` for any other document (the rule does not apply), and the same
+/// [`Error::DocumentMalformed`] as [`check`] when it is broken.
+pub fn check_signature_placement(xml: &[u8]) -> Result<bool> {
+    let doc = crate::xml::Document::parse_bytes(xml)?;
+    let Some(root) = crate::xml::Element::new(doc.root_element()) else {
+        return Ok(false);
+    };
+    if !root.is(KED_ZLA_NS, "KEDU") {
+        return Ok(false);
+    }
+    read::layout(root)?;
+    Ok(true)
 }

@@ -312,7 +312,10 @@ pub(crate) mod data_opcjonalna {
         let text: Option<String> = Option::deserialize(d)?;
         text.map(|s| {
             super::parse_date(&s).ok_or_else(|| {
-                D::Error::custom(format!("invalid date `{s}` (expected YYYY-MM-DD)"))
+                D::Error::custom(format!(
+                    "invalid date {} (expected YYYY-MM-DD)",
+                    crate::kedu::tekst::pokaz(&s)
+                ))
             })
         })
         .transpose()

@@ -28,6 +28,13 @@ fn tekst() -> BoxedStrategy<String> {
     re("[A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż][A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż0-9 &<>\"'.,/-]{0,24}")
 }
 
+/// A person's name: one or two words of Polish letters (and the characters XML must escape),
+/// single spaces between them and none around (rule `spacje`).
+fn imie() -> BoxedStrategy<String> {
+    let word = "[A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż][A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż&<>\"'.-]{0,11}";
+    re(&format!("{word}( {word})?"))
+}
+
 /// A valid PESEL and the birth date it encodes.
 fn pesel() -> impl Strategy<Value = (String, Date)> {
     (0i64..(365 * 100), 0u32..10_000).prop_map(|(days, serial)| {
@@ -91,8 +98,8 @@ fn ubezpieczony() -> impl Strategy<Value = Ubezpieczony> {
         any::<bool>(),
         prop::bool::weighted(0.2),
         re("[A-Z0-9]{5,12}"),
-        tekst(),
-        tekst(),
+        imie(),
+        imie(),
         prop::sample::select(KodUbezpieczenia::ALL),
     )
         .prop_map(
@@ -206,7 +213,8 @@ prop_compose! {
         };
         let w = Wystawienie {
             data_wystawienia: Some(issued),
-            data_elektronizacji: electronised.map(|d| issued + Duration::days(d)),
+            // Not after today (rule `data_przyszla`).
+            data_elektronizacji: electronised.map(|d| issued + Duration::days(d.min(issued_ago))),
             uzasadnienie_wsteczne: (start < -DNI_WSTECZ).then_some(justification),
             anulowane_zla: links.0,
             powiazane_zla: links.1,
@@ -227,7 +235,7 @@ prop_compose! {
         (n, w) in daty(),
         p in platnik(),
         pl in placowka(),
-        l in (npwz(), tekst(), tekst()),
+        l in (npwz(), imie(), imie()),
     ) -> Zla {
         Zla {
             id_dokumentu: IdDokumentu { oryginal: Some(ids.0), kopia: Some(ids.1) },
@@ -257,7 +265,7 @@ fn change_digit(s: &str, at: usize, by: u8) -> String {
 /// `None` when this corruption does not apply to the model.
 fn corrupt(z: &mut Zla, which: u8, at: usize, by: u8) -> Option<(String, &'static str)> {
     let found = |path: &str, rule: &'static str| Some((path.to_owned(), rule));
-    match which % 17 {
+    match which % 20 {
         0 => {
             let u = z.ubezpieczony.as_mut()?;
             let p = u.pesel.as_mut()?;
@@ -418,6 +426,60 @@ fn corrupt(z: &mut Zla, which: u8, at: usize, by: u8) -> Option<(String, &'stati
             let w = z.wystawienie.as_mut()?;
             w.data_wystawienia = Some(TODAY + Duration::days(1 + i64::from(by)));
             found("wystawienie.data_wystawienia", "data_przyszla")
+        }
+        16 => {
+            let u = z.ubezpieczony.as_mut()?;
+            // Characters XML can carry but a name may not.
+            let refused = [
+                '\t',
+                '\n',
+                '\r',
+                '\u{85}',
+                '\u{A0}',
+                '\u{AD}',
+                '\u{200B}',
+                '\u{200F}',
+                '\u{202E}',
+                '\u{2028}',
+                '\u{2066}',
+                '\u{FEFF}',
+                '\u{E000}',
+                '\u{FDD0}',
+                '\u{E0041}',
+            ];
+            let c = refused[usize::from(by) % refused.len()];
+            let at = at % (u.nazwisko.chars().count() + 1);
+            let mut s: Vec<char> = u.nazwisko.chars().collect();
+            s.insert(at, c);
+            u.nazwisko = s.into_iter().collect();
+            found("ubezpieczony.nazwisko", "znaki")
+        }
+        17 => {
+            let extra = 1 + usize::from(by % 5);
+            match at % 4 {
+                0 => {
+                    z.ubezpieczony.as_mut()?.imie = "a".repeat(60 + extra);
+                    found("ubezpieczony.imie", "dlugosc")
+                }
+                1 => {
+                    z.adres.as_mut()?.miejscowosc = "ą".repeat(100 + extra);
+                    found("adres.miejscowosc", "dlugosc")
+                }
+                2 => {
+                    z.placowka.as_mut()?.nazwa = "P".repeat(500 + extra);
+                    found("placowka.nazwa", "dlugosc")
+                }
+                _ => {
+                    z.lekarz.as_mut()?.nazwisko = "ż".repeat(80 + extra);
+                    found("lekarz.nazwisko", "dlugosc")
+                }
+            }
+        }
+        18 => {
+            let issued = z.wystawienie.as_ref()?.data_wystawienia?;
+            let o = z.niezdolnosc.as_mut()?.okres.as_mut()?;
+            o.do_ = Some(issued + Duration::days(OKRES_ZASILKOWY_DLUGI + 1 + i64::from(by)));
+            found("niezdolnosc.okres.do", "okno_dat")
         }
         _ => {
             let id = z.id_dokumentu.oryginal.as_mut()?;

@@ -9,6 +9,7 @@ use super::model::{
     Adres, IdDokumentu, Lekarz, Niezdolnosc, Okres, Opieka, Placowka, Platnik, SeriaNumer,
     Ubezpieczony, Wystawienie, Zla, parse_date,
 };
+use super::tekst::{pokaz, skroc};
 use super::{KED_ZLA_NS, Program, Wariant};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
@@ -30,10 +31,34 @@ pub struct DokumentZla {
     pub podpisany: bool,
 }
 
+/// A [`Error::DocumentMalformed`] at `el`: its path, each name cut to a short prefix, and
+/// only the first two and last three names of a path deeper than a KEDU document's.
 pub(super) fn malformed(el: &Element<'_, '_>, detail: impl std::fmt::Display) -> Error {
     Error::DocumentMalformed {
-        detail: format!("{}: {detail}", el.path()),
+        detail: format!("{}: {detail}", sciezka(el)),
     }
+}
+
+/// The path of `el` for messages (see [`malformed`]). The ancestors are walked iteratively.
+fn sciezka(el: &Element<'_, '_>) -> String {
+    let names: Vec<&str> = el
+        .node
+        .ancestors()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    let mut out = String::new();
+    for (i, name) in names.iter().rev().enumerate() {
+        if names.len() > 6 && (2..names.len() - 3).contains(&i) {
+            if i == 2 {
+                out.push_str("/…");
+            }
+            continue;
+        }
+        out.push('/');
+        out.push_str(&skroc(name));
+    }
+    out
 }
 
 pub(super) type Slots<'d, 'a> = Vec<Option<Element<'d, 'a>>>;
@@ -66,8 +91,8 @@ pub(super) fn slots_in<'d, 'a: 'd>(
             return Err(malformed(
                 &child,
                 format!(
-                    "element in namespace `{}`, expected {ns}",
-                    child.namespace().unwrap_or("")
+                    "element in namespace {}, expected {ns}",
+                    pokaz(child.namespace().unwrap_or(""))
                 ),
             ));
         }
@@ -117,7 +142,7 @@ pub(super) fn date(s: &Slots<'_, '_>, i: usize) -> Result<Option<time::Date>> {
     let t = leaf(el)?;
     parse_date(&t)
         .map(Some)
-        .ok_or_else(|| malformed(&el, format!("`{t}` is not a date (YYYY-MM-DD)")))
+        .ok_or_else(|| malformed(&el, format!("{} is not a date (YYYY-MM-DD)", pokaz(&t))))
 }
 
 pub(super) fn code<T>(
@@ -132,7 +157,7 @@ pub(super) fn code<T>(
     let t = leaf(el)?;
     from(&t)
         .map(Some)
-        .ok_or_else(|| malformed(&el, format!("unknown {what} `{t}`")))
+        .ok_or_else(|| malformed(&el, format!("unknown {what} {}", pokaz(&t))))
 }
 
 fn boolean(s: &Slots<'_, '_>, i: usize) -> Result<bool> {
@@ -142,7 +167,7 @@ fn boolean(s: &Slots<'_, '_>, i: usize) -> Result<bool> {
     match leaf(el)?.as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        other => Err(malformed(&el, format!("`{other}` is not a boolean"))),
+        other => Err(malformed(&el, format!("{} is not a boolean", pokaz(other)))),
     }
 }
 
@@ -182,40 +207,24 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
         return Err(Error::DocumentMalformed {
             detail: format!(
                 "the document element is {{{}}}{}, expected {{{KED_ZLA_NS}}}KEDU",
-                root.namespace().unwrap_or(""),
-                root.local_name()
+                skroc(root.namespace().unwrap_or("")),
+                skroc(root.local_name())
             ),
         });
     }
     if let Some(v) = root.attribute("wersja_schematu") {
         if v != "1" {
-            return Err(malformed(&root, format!("unknown wersja_schematu `{v}`")));
+            return Err(malformed(
+                &root,
+                format!("unknown wersja_schematu {}", pokaz(v)),
+            ));
         }
     }
-    // KEDU: naglowek.KEDU, ZUSZLA, then an optional enveloped signature.
-    let mut naglowek = None;
-    let mut zuszla = None;
-    let mut podpisany = false;
-    for node in root.node.children() {
-        if node.is_text() {
-            if node.text().is_some_and(|t| !t.trim().is_empty()) {
-                return Err(malformed(&root, "unexpected text between elements"));
-            }
-            continue;
-        }
-        let Some(child) = Element::new(node) else {
-            continue;
-        };
-        if child.is(DSIG_NS, "Signature") && zuszla.is_some() {
-            podpisany = true;
-        } else if child.is(KED_ZLA_NS, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
-            naglowek = Some(child);
-        } else if child.is(KED_ZLA_NS, "ZUSZLA") && zuszla.is_none() && !podpisany {
-            zuszla = Some(child);
-        } else {
-            return Err(malformed(&child, "unexpected element"));
-        }
-    }
+    let Layout {
+        naglowek,
+        zuszla,
+        podpisany,
+    } = layout(root)?;
     let program = match naglowek {
         None => Program::default(),
         Some(n) => {
@@ -247,7 +256,7 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
         Some(other) => {
             return Err(malformed(
                 &i,
-                format!("p2 is `{other}`, expected ORYGINAŁ or KOPIA"),
+                format!("p2 is {}, expected ORYGINAŁ or KOPIA", pokaz(other)),
             ));
         }
         None => return Err(malformed(&i, "no p2 (ORYGINAŁ or KOPIA)")),
@@ -398,6 +407,58 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
         wariant,
         program,
         kolejnosc,
+        podpisany,
+    })
+}
+
+/// The children of a KEDU ZLA document element.
+pub(super) struct Layout<'d, 'a> {
+    /// `naglowek.KEDU`, if present.
+    pub(super) naglowek: Option<Element<'d, 'a>>,
+    /// `ZUSZLA`, if present.
+    pub(super) zuszla: Option<Element<'d, 'a>>,
+    /// Whether enveloped signatures follow `ZUSZLA`.
+    pub(super) podpisany: bool,
+}
+
+/// Sorts the children of the `KEDU` element: `naglowek.KEDU` (optional), `ZUSZLA`, then the
+/// enveloped `ds:Signature`s, which may sit nowhere else. Anything else, a signature before
+/// `ZUSZLA` included, is refused with [`Error::DocumentMalformed`]. This is the one rule of
+/// where a signature sits in an e-ZLA: [`super::check_signature_placement`] applies it to
+/// signed documents being verified.
+pub(super) fn layout<'d, 'a: 'd>(root: Element<'d, 'a>) -> Result<Layout<'d, 'a>> {
+    // KEDU: naglowek.KEDU, ZUSZLA, then an optional enveloped signature.
+    let mut naglowek = None;
+    let mut zuszla = None;
+    let mut podpisany = false;
+    for node in root.node.children() {
+        if node.is_text() {
+            if node.text().is_some_and(|t| !t.trim().is_empty()) {
+                return Err(malformed(&root, "unexpected text between elements"));
+            }
+            continue;
+        }
+        let Some(child) = Element::new(node) else {
+            continue;
+        };
+        if child.is(DSIG_NS, "Signature") && zuszla.is_some() {
+            podpisany = true;
+        } else if child.is(DSIG_NS, "Signature") {
+            return Err(malformed(
+                &child,
+                "unexpected element: an enveloped ds:Signature must come after ZUSZLA",
+            ));
+        } else if child.is(KED_ZLA_NS, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
+            naglowek = Some(child);
+        } else if child.is(KED_ZLA_NS, "ZUSZLA") && zuszla.is_none() && !podpisany {
+            zuszla = Some(child);
+        } else {
+            return Err(malformed(&child, "unexpected element"));
+        }
+    }
+    Ok(Layout {
+        naglowek,
+        zuszla,
         podpisany,
     })
 }

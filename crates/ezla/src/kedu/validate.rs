@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 use super::Wariant;
+use super::codes::KodLiterowy;
 use super::model::{Adres, Okres, Placowka, SeriaNumer, Zla};
+use super::tekst::{mieszane_pismo, niedozwolony, pokaz};
 use crate::pl::{IdError, Nip, Pesel};
 
 /// How serious a problem is, as ZUS distinguishes them.
@@ -126,6 +128,97 @@ pub const DNI_WSTECZ: i64 = 3;
 /// Longest justification of a backdated certificate (WSDL `UzasadnienieZaswiadczeniaWstecznego`).
 pub const MAX_UZASADNIENIE: usize = 3000;
 
+/// The benefit period (*okres zasiłkowy*, art. 8 of the sickness-benefit act): the longest
+/// incapacity paid as sickness, in days. A certificate longer than this without letter code B
+/// (pregnancy) or D (tuberculosis) is warned about.
+pub const OKRES_ZASILKOWY: i64 = 182;
+
+/// The benefit period for tuberculosis and pregnancy, in days: no certificate is longer, and
+/// no period ends further from the issue date (rule `okno_dat`).
+pub const OKRES_ZASILKOWY_DLUGI: i64 = 270;
+
+/// The first day of e-ZLA (electronic certificates from 1 January 2016): no issue date lies
+/// before it.
+pub const E_ZLA_OD: Date = time::macros::date!(2016 - 01 - 01);
+
+/// What a text field may hold besides the characters every field refuses (see
+/// `docs/kedu.md`, "Text fields").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Rodzaj {
+    /// A person's name: words separated by single ordinary spaces, no leading or trailing
+    /// space; Latin mixed with Cyrillic or Greek letters is warned about.
+    Osoba,
+    /// The name of a place (town, street, place of practice): ordinary spaces; mixed
+    /// scripts are warned about.
+    Miejsce,
+    /// Any other single-line value (numbers, identifiers, program header): ordinary spaces.
+    Wiersz,
+    /// Prose (justifications): ordinary spaces and line feeds.
+    Opis,
+}
+
+/// The longest value of a text field, in characters, and where the limit comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Dlugosc {
+    /// A limit ZUS's WSDL gives.
+    Zus(usize),
+    /// Our limit, generous for any genuine value (no ZUS source gives one).
+    Inferred(usize),
+    /// The field's pattern fixes its length; the pattern's rule reports a wrong one.
+    Wzorzec(usize),
+}
+
+/// A text field: its kind and its length limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Pole {
+    pub(super) rodzaj: Rodzaj,
+    pub(super) dlugosc: Dlugosc,
+}
+
+impl Pole {
+    /// The longest value, in characters.
+    pub(super) const fn max(self) -> usize {
+        match self.dlugosc {
+            Dlugosc::Zus(n) | Dlugosc::Inferred(n) | Dlugosc::Wzorzec(n) => n,
+        }
+    }
+}
+
+const fn pole(rodzaj: Rodzaj, dlugosc: Dlugosc) -> Pole {
+    Pole { rodzaj, dlugosc }
+}
+
+/// First names (insured person, doctor).
+pub(super) const IMIE: Pole = pole(Rodzaj::Osoba, Dlugosc::Inferred(60));
+/// Surnames (insured person, doctor).
+pub(super) const NAZWISKO: Pole = pole(Rodzaj::Osoba, Dlugosc::Inferred(80));
+/// A passport's series and number (insured person).
+pub(super) const PASZPORT: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(20));
+/// Postcodes: five digits.
+pub(super) const KOD_POCZTOWY: Pole = pole(Rodzaj::Wiersz, Dlugosc::Wzorzec(5));
+/// Towns.
+pub(super) const MIEJSCOWOSC: Pole = pole(Rodzaj::Miejsce, Dlugosc::Inferred(100));
+/// Streets.
+pub(super) const ULICA: Pole = pole(Rodzaj::Miejsce, Dlugosc::Inferred(100));
+/// House and flat numbers.
+pub(super) const NUMER: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(20));
+/// The name of the place of practice.
+pub(super) const NAZWA_PLACOWKI: Pole = pole(Rodzaj::Miejsce, Dlugosc::Inferred(500));
+/// The payer's identifier: NIP (10), PESEL (11) or passport.
+pub(super) const IDENTYFIKATOR_PLATNIKA: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(20));
+/// The doctor's licence number: seven digits.
+pub(super) const NPWZ: Pole = pole(Rodzaj::Wiersz, Dlugosc::Wzorzec(7));
+/// The justification of a backdated certificate.
+pub(super) const UZASADNIENIE: Pole = pole(Rodzaj::Opis, Dlugosc::Zus(MAX_UZASADNIENIE));
+/// The explanation of a cancellation (AZLA `II/p2`).
+pub(super) const UZASADNIENIE_ANULOWANIA: Pole = pole(Rodzaj::Opis, Dlugosc::Inferred(3000));
+/// KEDU document identifiers (`@id_dokumentu`).
+pub(super) const ID_DOKUMENTU: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(40));
+/// `naglowek.KEDU/program/producent`.
+pub(super) const PRODUCENT: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(100));
+/// `naglowek.KEDU/program/symbol` and `wersja`.
+pub(super) const SYMBOL: Pole = pole(Rodzaj::Wiersz, Dlugosc::Inferred(20));
+
 /// Collects problems; `prefix` is the body element (`KEDU/ZUSZLA`).
 pub(super) struct Ctx {
     pub(super) prefix: &'static str,
@@ -198,8 +291,29 @@ impl Ctx {
         );
     }
 
-    /// Characters XML 1.0 cannot carry, and blank-only values.
-    pub(super) fn text(&mut self, path: &str, element: &str, value: &str) -> bool {
+    /// The text rules of a field of this kind: its length limit, characters XML 1.0 cannot
+    /// carry, the refused characters (controls, separators, invisible format characters,
+    /// other whitespace, noncharacters, private use), single spaces in a person's name, and a
+    /// warning for mixed scripts. `false` when the value breaks a rule (an error).
+    pub(super) fn text(&mut self, path: &str, element: &str, value: &str, pole: Pole) -> bool {
+        let limit = match pole.dlugosc {
+            Dlugosc::Zus(n) => Some((n, ZUS)),
+            Dlugosc::Inferred(n) => Some((n, INFERRED)),
+            Dlugosc::Wzorzec(_) => None,
+        };
+        if let Some((max, inferred)) = limit {
+            let n = value.chars().count();
+            if n > max {
+                self.error(
+                    path,
+                    element,
+                    "dlugosc",
+                    inferred,
+                    format!("{n} characters, at most {max}: {}", pokaz(value)),
+                );
+                return false;
+            }
+        }
         if let Some(c) = value.chars().find(|c| !xml_char(*c)) {
             self.error(
                 path,
@@ -210,20 +324,77 @@ impl Ctx {
             );
             return false;
         }
+        let refused = value
+            .chars()
+            .enumerate()
+            .filter(|&(_, c)| !(c == '\n' && pole.rodzaj == Rodzaj::Opis))
+            .find_map(|(i, c)| Some((i, c, niedozwolony(c)?)));
+        if let Some((i, c, why)) = refused {
+            self.error(
+                path,
+                element,
+                "znaki",
+                INFERRED,
+                format!(
+                    "character {} is U+{:04X}, {why}, which this field does not allow: {}",
+                    i + 1,
+                    u32::from(c),
+                    pokaz(value)
+                ),
+            );
+            return false;
+        }
+        if pole.rodzaj == Rodzaj::Osoba
+            && (value.starts_with(' ') || value.ends_with(' ') || value.contains("  "))
+        {
+            self.error(
+                path,
+                element,
+                "spacje",
+                INFERRED,
+                format!(
+                    "a name has single spaces between its words and none before or after: {}",
+                    pokaz(value)
+                ),
+            );
+            return false;
+        }
+        if matches!(pole.rodzaj, Rodzaj::Osoba | Rodzaj::Miejsce) {
+            if let Some(pismo) = mieszane_pismo(value) {
+                self.warning(
+                    path,
+                    element,
+                    "pismo_mieszane",
+                    INFERRED,
+                    format!(
+                        "mixes Latin and {} letters: {} (a look-alike letter typed in the \
+                         wrong script?)",
+                        pismo.nazwa(),
+                        pokaz(value)
+                    ),
+                );
+            }
+        }
         true
     }
 
     /// A required text field.
-    pub(super) fn required(&mut self, path: &str, element: &str, value: &str) -> bool {
+    pub(super) fn required(&mut self, path: &str, element: &str, value: &str, pole: Pole) -> bool {
         if value.trim().is_empty() {
             self.missing(path, element);
             return false;
         }
-        self.text(path, element, value)
+        self.text(path, element, value, pole)
     }
 
     /// An optional text field: absent is fine, present must not be blank.
-    pub(super) fn optional(&mut self, path: &str, element: &str, value: Option<&str>) -> bool {
+    pub(super) fn optional(
+        &mut self,
+        path: &str,
+        element: &str,
+        value: Option<&str>,
+        pole: Pole,
+    ) -> bool {
         match value {
             None => false,
             Some(v) if v.trim().is_empty() => {
@@ -236,7 +407,7 @@ impl Ctx {
                 );
                 false
             }
-            Some(v) => self.text(path, element, v),
+            Some(v) => self.text(path, element, v, pole),
         }
     }
 
@@ -250,6 +421,86 @@ impl Ctx {
                 format!("year {} is outside 1800–9999", date.year()),
             );
         }
+    }
+
+    /// An issue date (of a certificate, of a cancellation; `what` names it in messages): not
+    /// before e-ZLA existed ([`E_ZLA_OD`]) and not after `today`.
+    pub(super) fn issue_date(
+        &mut self,
+        path: &str,
+        element: &str,
+        what: &str,
+        d: Date,
+        today: Date,
+    ) {
+        self.date_in_range(path, element, d);
+        if d < E_ZLA_OD {
+            self.error(
+                path,
+                element,
+                "okno_dat",
+                INFERRED,
+                format!("{what} {d} is before e-ZLA existed (issued from {E_ZLA_OD})"),
+            );
+        }
+        if d > today {
+            self.error(
+                path,
+                element,
+                "data_przyszla",
+                INFERRED,
+                format!("{what} {d} is after today ({today})"),
+            );
+        }
+    }
+
+    /// A day of the incapacity or of a hospital stay: within
+    /// [`OKRES_ZASILKOWY_DLUGI`] days of `reference` (the issue date, or today without one).
+    fn in_window(&mut self, path: &str, element: &str, d: Date, reference: Reference) {
+        let days = (d - reference.day).whole_days();
+        if days.abs() > OKRES_ZASILKOWY_DLUGI {
+            let side = if days > 0 { "after" } else { "before" };
+            self.error(
+                path,
+                element,
+                "okno_dat",
+                INFERRED,
+                format!(
+                    "{d} is {} days {side} {} ({}): a certificate covers days at most \
+                     {OKRES_ZASILKOWY_DLUGI} days from its issue date",
+                    days.abs(),
+                    reference.name,
+                    reference.day
+                ),
+            );
+        }
+    }
+}
+
+/// The day the incapacity's dates are judged against.
+#[derive(Clone, Copy, Debug)]
+struct Reference {
+    day: Date,
+    name: &'static str,
+}
+
+impl Reference {
+    /// The issue date when it is given (and a real year), else today.
+    fn of(zla: &Zla, today: Date) -> Reference {
+        zla.wystawienie
+            .as_ref()
+            .and_then(|w| w.data_wystawienia)
+            .filter(|d| (1800..=9999).contains(&d.year()))
+            .map_or(
+                Reference {
+                    day: today,
+                    name: "today",
+                },
+                |day| Reference {
+                    day,
+                    name: "the issue date",
+                },
+            )
     }
 }
 
@@ -279,7 +530,7 @@ pub(crate) fn validate(zla: &Zla, today: Date, purpose: Purpose) -> Validation {
         None => c.missing_section("adres", "III"),
         Some(a) => adres(&mut c, a),
     }
-    niezdolnosc(&mut c, zla, today, purpose);
+    niezdolnosc(&mut c, zla, today, Reference::of(zla, today), purpose);
     platnik(&mut c, zla);
     match &zla.placowka {
         None => c.missing_section("placowka", "VI"),
@@ -310,23 +561,30 @@ fn id_dokumentu(c: &mut Ctx, zla: &Zla, purpose: Purpose) {
             Purpose::Model => true,
             Purpose::Write(w) | Purpose::Read(w) => w == wariant,
         };
-        match id {
-            Some(id) if !is_id(id) => c.error(
+        let Some(id) = id else {
+            if relevant {
+                c.warning(
+                    path,
+                    "@id_dokumentu",
+                    "id_dokumentu",
+                    INFERRED,
+                    "no KEDU identifier: ZUS expects the one reserved with the series and \
+                     number (warning 185)",
+                );
+            }
+            continue;
+        };
+        if c.text(path, "@id_dokumentu", id, ID_DOKUMENTU) && !is_id(id) {
+            c.error(
                 path,
                 "@id_dokumentu",
                 "id_dokumentu",
                 ZUS,
-                format!("`{id}` is not a KEDU document identifier (letters and digits)"),
-            ),
-            None if relevant => c.warning(
-                path,
-                "@id_dokumentu",
-                "id_dokumentu",
-                INFERRED,
-                "no KEDU identifier: ZUS expects the one reserved with the series and number \
-                 (warning 185)",
-            ),
-            _ => {}
+                format!(
+                    "{} is not a KEDU document identifier (letters and digits)",
+                    pokaz(id)
+                ),
+            );
         }
     }
 }
@@ -338,7 +596,7 @@ pub(super) fn seria_numer(c: &mut Ctx, path: &str, element: &str, sn: &SeriaNume
             &format!("{element}/p1"),
             "wzorzec",
             ZUS,
-            format!("series `{}` must be two capital letters", sn.seria),
+            format!("series {} must be two capital letters", pokaz(&sn.seria)),
         );
     }
     if !all_digits(&sn.numer, 7) {
@@ -347,7 +605,7 @@ pub(super) fn seria_numer(c: &mut Ctx, path: &str, element: &str, sn: &SeriaNume
             &format!("{element}/p2"),
             "wzorzec",
             ZUS,
-            format!("number `{}` must be seven digits", sn.numer),
+            format!("number {} must be seven digits", pokaz(&sn.numer)),
         );
     }
 }
@@ -405,12 +663,12 @@ fn ubezpieczony(c: &mut Ctx, zla: &Zla, today: Date) {
                 "II/p1",
                 pesel_problem(&e),
                 ZUS,
-                format!("`{p}`: {e}"),
+                format!("{}: {e}", pokaz(p)),
             ),
         }
     }
     if let Some(p) = &u.paszport {
-        if c.optional("ubezpieczony.paszport", "II/p5", Some(p)) && !is_id(p) {
+        if c.optional("ubezpieczony.paszport", "II/p5", Some(p), PASZPORT) && !is_id(p) {
             c.error(
                 "ubezpieczony.paszport",
                 "II/p5",
@@ -429,8 +687,8 @@ fn ubezpieczony(c: &mut Ctx, zla: &Zla, today: Date) {
             );
         }
     }
-    c.required("ubezpieczony.imie", "II/p2", &u.imie);
-    c.required("ubezpieczony.nazwisko", "II/p3", &u.nazwisko);
+    c.required("ubezpieczony.imie", "II/p2", &u.imie, IMIE);
+    c.required("ubezpieczony.nazwisko", "II/p3", &u.nazwisko, NAZWISKO);
     if u.kod_ubezpieczenia.is_none() {
         c.missing("ubezpieczony.kod_ubezpieczenia", "II/p4");
     }
@@ -460,27 +718,37 @@ fn ubezpieczony(c: &mut Ctx, zla: &Zla, today: Date) {
 }
 
 fn postcode(c: &mut Ctx, path: &str, element: &str, value: &str) {
-    if c.required(path, element, value) && !all_digits(value, 5) {
+    if c.required(path, element, value, KOD_POCZTOWY) && !all_digits(value, 5) {
         c.error(
             path,
             element,
             "kod_pocztowy",
             INFERRED,
-            format!("postcode `{value}` must be five digits without the dash (e.g. 25624)"),
+            format!(
+                "postcode {} must be five digits without the dash (e.g. 25624)",
+                pokaz(value)
+            ),
         );
     }
 }
 
 fn adres(c: &mut Ctx, a: &Adres) {
     postcode(c, "adres.kod_pocztowy", "III/p1", &a.kod_pocztowy);
-    c.required("adres.miejscowosc", "III/p2", &a.miejscowosc);
-    c.optional("adres.ulica", "III/p3", a.ulica.as_deref());
-    c.required("adres.nr_domu", "III/p4", &a.nr_domu);
-    c.optional("adres.nr_lokalu", "III/p5", a.nr_lokalu.as_deref());
+    c.required("adres.miejscowosc", "III/p2", &a.miejscowosc, MIEJSCOWOSC);
+    c.optional("adres.ulica", "III/p3", a.ulica.as_deref(), ULICA);
+    c.required("adres.nr_domu", "III/p4", &a.nr_domu, NUMER);
+    c.optional("adres.nr_lokalu", "III/p5", a.nr_lokalu.as_deref(), NUMER);
 }
 
-/// Checks a period; returns it when both ends are present and in order.
-fn okres(c: &mut Ctx, path: &str, element: &str, o: &Okres) -> Option<(Date, Date)> {
+/// Checks a period (both ends within the window around `reference`); returns it when both
+/// ends are present and in order.
+fn okres(
+    c: &mut Ctx,
+    path: &str,
+    element: &str,
+    o: &Okres,
+    reference: Reference,
+) -> Option<(Date, Date)> {
     let (od, do_) = match (o.od, o.do_) {
         (Some(od), Some(do_)) => (od, do_),
         (od, do_) => {
@@ -495,6 +763,18 @@ fn okres(c: &mut Ctx, path: &str, element: &str, o: &Okres) -> Option<(Date, Dat
     };
     c.date_in_range(&format!("{path}.od"), &format!("{element}/p1"), od);
     c.date_in_range(&format!("{path}.do"), &format!("{element}/p2"), do_);
+    c.in_window(
+        &format!("{path}.od"),
+        &format!("{element}/p1"),
+        od,
+        reference,
+    );
+    c.in_window(
+        &format!("{path}.do"),
+        &format!("{element}/p2"),
+        do_,
+        reference,
+    );
     if od > do_ {
         c.error(
             &format!("{path}.do"),
@@ -508,7 +788,7 @@ fn okres(c: &mut Ctx, path: &str, element: &str, o: &Okres) -> Option<(Date, Dat
     Some((od, do_))
 }
 
-fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
+fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, reference: Reference, purpose: Purpose) {
     let Some(n) = &zla.niezdolnosc else {
         c.missing_section("niezdolnosc", "IV");
         return;
@@ -518,12 +798,43 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
             c.missing("niezdolnosc.okres", "IV/p1");
             None
         }
-        Some(o) => okres(c, "niezdolnosc.okres", "IV/p1", o),
+        Some(o) => okres(c, "niezdolnosc.okres", "IV/p1", o, reference),
     };
+    if let Some((od, do_)) = period {
+        let days = (do_ - od).whole_days() + 1;
+        let long = n
+            .kody_literowe
+            .iter()
+            .any(|k| matches!(k, KodLiterowy::B | KodLiterowy::D));
+        if days > OKRES_ZASILKOWY_DLUGI {
+            c.error(
+                "niezdolnosc.okres.do",
+                "IV/p1/p2",
+                "okres_dlugosc",
+                INFERRED,
+                format!(
+                    "the period {od}–{do_} has {days} days: no benefit period is longer than \
+                     {OKRES_ZASILKOWY_DLUGI} days"
+                ),
+            );
+        } else if days > OKRES_ZASILKOWY && !long {
+            c.warning(
+                "niezdolnosc.okres.do",
+                "IV/p1/p2",
+                "okres_dlugosc",
+                INFERRED,
+                format!(
+                    "the period {od}–{do_} has {days} days: the benefit period is \
+                     {OKRES_ZASILKOWY} days ({OKRES_ZASILKOWY_DLUGI} with letter code B or D)"
+                ),
+            );
+        }
+    }
     if let Some(s) = &n.pobyt_w_szpitalu {
-        if let (Some((sod, sdo)), Some((od, do_))) =
-            (okres(c, "niezdolnosc.pobyt_w_szpitalu", "IV/p2", s), period)
-        {
+        if let (Some((sod, sdo)), Some((od, do_))) = (
+            okres(c, "niezdolnosc.pobyt_w_szpitalu", "IV/p2", s, reference),
+            period,
+        ) {
             if sod < od || sdo > do_ {
                 c.warning(
                     "niezdolnosc.pobyt_w_szpitalu",
@@ -586,8 +897,9 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, purpose: Purpose) {
                     "icd10",
                     ZUS,
                     format!(
-                        "`{k}` is not an ICD-10 statistical code (a capital letter and two \
-                         digits, e.g. K02)"
+                        "{} is not an ICD-10 statistical code (a capital letter and two \
+                         digits, e.g. K02)",
+                        pokaz(k)
                     ),
                 );
             }
@@ -636,10 +948,10 @@ fn nip(c: &mut Ctx, path: &str, element: &str, value: &str) {
             element,
             "wzorzec",
             ZUS,
-            format!("NIP `{value}` must be ten digits"),
+            format!("NIP {} must be ten digits", pokaz(value)),
         );
     } else if let Err(e) = Nip::parse_digits(value) {
-        c.error(path, element, "nip", ZUS, format!("`{value}`: {e}"));
+        c.error(path, element, "nip", ZUS, format!("{}: {e}", pokaz(value)));
     }
 }
 
@@ -649,7 +961,12 @@ fn platnik(c: &mut Ctx, zla: &Zla) {
         c.missing_section("platnik", "V");
         return;
     };
-    if !c.required("platnik.identyfikator", "V/p2", &p.identyfikator) {
+    if !c.required(
+        "platnik.identyfikator",
+        "V/p2",
+        &p.identyfikator,
+        IDENTYFIKATOR_PLATNIKA,
+    ) {
         if p.rodzaj.is_none() {
             c.missing("platnik.rodzaj", "V/p1");
         }
@@ -666,7 +983,7 @@ fn platnik(c: &mut Ctx, zla: &Zla) {
                     "V/p2",
                     pesel_problem(&e),
                     ZUS,
-                    format!("`{v}`: {e}"),
+                    format!("{}: {e}", pokaz(v)),
                 );
             }
         }
@@ -685,12 +1002,12 @@ fn platnik(c: &mut Ctx, zla: &Zla) {
 }
 
 fn placowka(c: &mut Ctx, p: &Placowka) {
-    c.required("placowka.nazwa", "VI/p1", &p.nazwa);
+    c.required("placowka.nazwa", "VI/p1", &p.nazwa, NAZWA_PLACOWKI);
     postcode(c, "placowka.kod_pocztowy", "VI/p2", &p.kod_pocztowy);
-    c.required("placowka.miejscowosc", "VI/p3", &p.miejscowosc);
-    c.optional("placowka.ulica", "VI/p4", p.ulica.as_deref());
-    c.required("placowka.nr_domu", "VI/p5", &p.nr_domu);
-    c.optional("placowka.nr_lokalu", "VI/p6", p.nr_lokalu.as_deref());
+    c.required("placowka.miejscowosc", "VI/p3", &p.miejscowosc, MIEJSCOWOSC);
+    c.optional("placowka.ulica", "VI/p4", p.ulica.as_deref(), ULICA);
+    c.required("placowka.nr_domu", "VI/p5", &p.nr_domu, NUMER);
+    c.optional("placowka.nr_lokalu", "VI/p6", p.nr_lokalu.as_deref(), NUMER);
 }
 
 /// The NPWZ check digit (the first digit) of a doctor's seven-digit licence number.
@@ -715,14 +1032,14 @@ fn lekarz(c: &mut Ctx, zla: &Zla) {
 /// The doctor's fields, under `path` and `element`.
 pub(super) fn lekarz_fields(c: &mut Ctx, path: &str, element: &str, l: &super::Lekarz) {
     let (npwz, e1) = (format!("{path}.npwz"), format!("{element}/p1"));
-    if c.required(&npwz, &e1, &l.npwz) {
+    if c.required(&npwz, &e1, &l.npwz, NPWZ) {
         if !all_digits(&l.npwz, 7) {
             c.error(
                 &npwz,
                 &e1,
                 "npwz",
                 INFERRED,
-                format!("licence number `{}` must be seven digits", l.npwz),
+                format!("licence number {} must be seven digits", pokaz(&l.npwz)),
             );
         } else if !npwz_check(l.npwz.as_bytes()) {
             c.warning(
@@ -731,18 +1048,24 @@ pub(super) fn lekarz_fields(c: &mut Ctx, path: &str, element: &str, l: &super::L
                 "npwz",
                 INFERRED,
                 format!(
-                    "licence number `{}` fails the doctors' check digit (fine for other \
+                    "licence number {} fails the doctors' check digit (fine for other \
                      professions)",
-                    l.npwz
+                    pokaz(&l.npwz)
                 ),
             );
         }
     }
-    c.required(&format!("{path}.imie"), &format!("{element}/p2"), &l.imie);
+    c.required(
+        &format!("{path}.imie"),
+        &format!("{element}/p2"),
+        &l.imie,
+        IMIE,
+    );
     c.required(
         &format!("{path}.nazwisko"),
         &format!("{element}/p3"),
         &l.nazwisko,
+        NAZWISKO,
     );
 }
 
@@ -757,21 +1080,29 @@ fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
             None
         }
         Some(d) => {
-            c.date_in_range("wystawienie.data_wystawienia", "VIII/p1", d);
-            if d > today {
-                c.error(
-                    "wystawienie.data_wystawienia",
-                    "VIII/p1",
-                    "data_przyszla",
-                    INFERRED,
-                    format!("issue date {d} is after today ({today})"),
-                );
-            }
+            c.issue_date(
+                "wystawienie.data_wystawienia",
+                "VIII/p1",
+                "issue date",
+                d,
+                today,
+            );
             Some(d)
         }
     };
-    if let (Some(e), Some(d)) = (w.data_elektronizacji, issued) {
+    if let Some(e) = w.data_elektronizacji {
         c.date_in_range("wystawienie.data_elektronizacji", "VIII/p2", e);
+        if e > today {
+            c.error(
+                "wystawienie.data_elektronizacji",
+                "VIII/p2",
+                "data_przyszla",
+                INFERRED,
+                format!("electronisation date {e} is after today ({today})"),
+            );
+        }
+    }
+    if let (Some(e), Some(d)) = (w.data_elektronizacji, issued) {
         if e < d {
             c.error(
                 "wystawienie.data_elektronizacji",
@@ -782,23 +1113,17 @@ fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
             );
         }
     }
-    let justified = c.optional(
+    c.optional(
         "wystawienie.uzasadnienie_wsteczne",
         "VIII/p3",
         w.uzasadnienie_wsteczne.as_deref(),
+        UZASADNIENIE,
     );
-    if let Some(u) = &w.uzasadnienie_wsteczne {
-        let n = u.chars().count();
-        if n > MAX_UZASADNIENIE {
-            c.error(
-                "wystawienie.uzasadnienie_wsteczne",
-                "VIII/p3",
-                "dlugosc",
-                ZUS,
-                format!("the justification has {n} characters, at most {MAX_UZASADNIENIE}"),
-            );
-        }
-    }
+    // A justification that breaks a text rule is reported as such, not as missing.
+    let justified = w
+        .uzasadnienie_wsteczne
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty());
     let start = zla
         .niezdolnosc
         .as_ref()

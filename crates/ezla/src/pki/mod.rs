@@ -50,6 +50,9 @@ pub mod testca;
 pub mod trust;
 pub(crate) mod x509;
 
+#[cfg(test)]
+mod nesting_tests;
+
 pub use csr::CertificateRequest;
 pub use expiry::{ExpiryPolicy, ExpiryStatus};
 pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};

@@ -20,8 +20,13 @@
 //! co-signatures are allowed), a child of the document element, covering the whole element
 //! except signatures; `SignedProperties` exists once, is targeted at the signature's `Id` and
 //! covered by a reference of the right `Type`; the `SigningCertificate(V2)` digest and
-//! issuer/serial name the certificate that verified the signature; `SigningTime` parses and lies
-//! within that certificate's validity. Without trust anchors the report says `untrusted`.
+//! issuer/serial name the certificate that verified the signature; `SigningTime` parses, lies
+//! within that certificate's validity and not after the verification instant (beyond
+//! [`VerifyOptions::max_clock_skew`], default 5 minutes); under the `zus` and `zus-legacy`
+//! profiles the signature has exactly one `ds:Object`, holding only the
+//! `QualifyingProperties` (anything else there is unsigned content,
+//! [`Error::UnsignedContent`](crate::Error::UnsignedContent)). Without trust anchors the report
+//! says `untrusted`.
 
 mod dn;
 mod profile;
@@ -31,7 +36,8 @@ mod verify;
 pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
 pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign, sign_with_identity};
 pub use verify::{
-    ReferenceReport, Report, SignerReport, VerifyOptions, verify, verify_all, verify_signature,
+    DEFAULT_MAX_CLOCK_SKEW, ReferenceReport, Report, SignerReport, VerifyOptions, verify,
+    verify_all, verify_signature,
 };
 
 use time::OffsetDateTime;

@@ -5,9 +5,13 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm};
+use crate::dsig::DSIG_NS;
 use crate::dsig::{ReferenceSpec, SignatureSpec, TransformSpec};
+use crate::xml::Element;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::{Error, Result};
+
+use super::XADES_NS;
 
 /// The `Type` of the reference that covers `SignedProperties` (XAdES 1.3.2 and EN 319 132-1).
 pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
@@ -119,6 +123,85 @@ impl Profile {
         spec.algorithm = algorithm;
         spec.references = vec![document, properties];
         Ok(spec)
+    }
+}
+
+impl Profile {
+    /// Whether the profile restricts the signature's `ds:Object`s to the qualifying
+    /// properties (the `zus` and `zus-legacy` profiles do).
+    pub const fn restricts_objects(self) -> bool {
+        matches!(self, Profile::ZusLegacy | Profile::Zus)
+    }
+
+    /// Under the ZUS profiles, checks that the signature has exactly one `ds:Object` and that
+    /// it holds exactly one child, the `xades:QualifyingProperties`, with nothing else but
+    /// whitespace: no other element, text, comment or processing instruction. The document
+    /// reference of these profiles excludes the whole `ds:Signature`, so anything else there
+    /// is content no reference covers, which a reader could take for signed data (a second
+    /// body, for example). Fails with [`Error::UnsignedContent`]; other profiles pass.
+    pub(crate) fn check_objects(self, signature: Element<'_, '_>) -> Result<()> {
+        if !self.restricts_objects() {
+            return Ok(());
+        }
+        let unsigned = |detail: String| Error::UnsignedContent { detail };
+        let objects: Vec<Element<'_, '_>> = signature
+            .children()
+            .filter(|c| c.is(DSIG_NS, "Object"))
+            .collect();
+        if objects.len() != 1 {
+            return Err(unsigned(format!(
+                "the {} profile allows exactly one ds:Object (the QualifyingProperties), \
+                 found {} in {}",
+                self.name(),
+                objects.len(),
+                signature.path()
+            )));
+        }
+        let object = objects[0];
+        let mut properties = 0;
+        for node in object.node.children() {
+            let what = if node.is_text() {
+                match node.text() {
+                    Some(t) if !t.trim().is_empty() => "text",
+                    _ => continue,
+                }
+            } else if node.is_comment() {
+                "a comment"
+            } else if node.is_pi() {
+                "a processing instruction"
+            } else if node.has_tag_name((XADES_NS, "QualifyingProperties")) && properties == 0 {
+                properties += 1;
+                continue;
+            } else if node.has_tag_name((XADES_NS, "QualifyingProperties")) {
+                "a second xades:QualifyingProperties"
+            } else {
+                match Element::new(node) {
+                    Some(e) => {
+                        return Err(unsigned(format!(
+                            "{} holds the element {}, not covered by the signature (the {} \
+                             profile allows only xades:QualifyingProperties there)",
+                            object.path(),
+                            e.path(),
+                            self.name()
+                        )));
+                    }
+                    None => continue,
+                }
+            };
+            return Err(unsigned(format!(
+                "{} holds {what}, not covered by the signature (the {} profile allows only \
+                 xades:QualifyingProperties there)",
+                object.path(),
+                self.name()
+            )));
+        }
+        if properties == 0 {
+            return Err(unsigned(format!(
+                "{} does not hold the xades:QualifyingProperties",
+                object.path()
+            )));
+        }
+        Ok(())
     }
 }
 

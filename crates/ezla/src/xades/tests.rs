@@ -409,3 +409,151 @@ fn trust_anchors_decide_who_is_trusted() {
     .expect_err("expired");
     assert_eq!(err.code(), ErrorCode::CertificateExpired);
 }
+
+#[test]
+fn a_signing_time_after_the_verification_instant_is_refused_beyond_the_skew() {
+    let d = doctor(KeySpec::Rsa2048);
+    let signed = sign_with(
+        d,
+        KEDU,
+        &SignOptions::profile(Profile::Zus).deterministic(T, "zla"),
+    );
+    let skew = DEFAULT_MAX_CLOCK_SKEW;
+    assert_eq!(skew, time::Duration::minutes(5));
+    assert_eq!(VerifyOptions::default().max_clock_skew, skew);
+    let one = time::Duration::seconds(1);
+    // Signed skew - 1 s after the verification instant: a clock slightly off, accepted.
+    verify(&signed, &VerifyOptions::default().at(T - skew + one)).expect("within the skew");
+    // Exactly at the bound: accepted.
+    verify(&signed, &VerifyOptions::default().at(T - skew)).expect("at the bound");
+    // Skew + 1 s: refused, naming both instants and the skew.
+    let err =
+        verify(&signed, &VerifyOptions::default().at(T - skew - one)).expect_err("beyond the skew");
+    assert_eq!(err.code(), ErrorCode::SigningTimeInvalid, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("2026-11-24T10:15:00Z")
+            && text.contains("2026-11-24T10:09:59Z")
+            && text.contains("300 s"),
+        "{text}"
+    );
+    // A wider skew accepts it; a zero skew refuses even a second.
+    let wide = VerifyOptions::default()
+        .at(T - skew - one)
+        .with_max_clock_skew(time::Duration::minutes(10));
+    verify(&signed, &wide).expect("wider skew");
+    let zero = VerifyOptions::default()
+        .at(T - one)
+        .with_max_clock_skew(time::Duration::ZERO);
+    assert_eq!(
+        verify(&signed, &zero).expect_err("zero skew").code(),
+        ErrorCode::SigningTimeInvalid
+    );
+    // A SigningTime years ahead (inside the certificate's validity) is refused.
+    let ahead = sign_with(
+        d,
+        KEDU,
+        &SignOptions::profile(Profile::Zus).deterministic(datetime!(2028-06-01 12:00 UTC), "zla"),
+    );
+    let err = verify_now(&ahead).expect_err("years ahead");
+    assert_eq!(err.code(), ErrorCode::SigningTimeInvalid, "{err}");
+    assert!(
+        err.to_string().contains("2028-06-01T12:00:00Z")
+            && err.to_string().contains("2026-11-24T10:15:00Z"),
+        "{err}"
+    );
+    // verify_all applies the same rule.
+    assert_eq!(
+        verify_all(&ahead, &VerifyOptions::default().at(T))
+            .expect_err("years ahead")
+            .code(),
+        ErrorCode::SigningTimeInvalid
+    );
+}
+
+/// The signed e-ZLA with `insert` spliced in right after the signature's existing
+/// `</ds:Object>` (`inside == false`) or right after its `<xades:QualifyingProperties …>`
+/// element ends (`inside == true`).
+fn inject_into_objects(signed: &[u8], insert: &str, inside: bool) -> Vec<u8> {
+    let text = String::from_utf8(signed.to_vec()).expect("utf8");
+    let at = if inside {
+        text.find("</xades:QualifyingProperties>")
+            .expect("QualifyingProperties")
+            + "</xades:QualifyingProperties>".len()
+    } else {
+        text.find("</ds:Object>").expect("Object") + "</ds:Object>".len()
+    };
+    format!("{}{insert}{}", &text[..at], &text[at..]).into_bytes()
+}
+
+#[test]
+fn the_zus_profiles_refuse_unsigned_content_in_objects() {
+    let body = {
+        let text = std::str::from_utf8(KEDU).expect("utf8");
+        let start = text.find("<ZUSZLA").expect("body");
+        let end = text.find("</ZUSZLA>").expect("body end") + "</ZUSZLA>".len();
+        text[start..end].replace("Filip", "Adam")
+    };
+    for (profile, spec) in [
+        (Profile::Zus, KeySpec::Rsa2048),
+        (Profile::Zus, KeySpec::EcP256),
+        (Profile::ZusLegacy, KeySpec::Rsa2048),
+    ] {
+        let signed = sign_with(
+            doctor(spec),
+            KEDU,
+            &SignOptions::profile(profile).deterministic(T, "zla"),
+        );
+        verify_now(&signed).unwrap_or_else(|e| panic!("{profile}: {e}"));
+        let second_object = format!("<ds:Object>{body}</ds:Object>");
+        for (case, tampered) in [
+            (
+                "a second ds:Object with a copy of the body",
+                inject_into_objects(&signed, &second_object, false),
+            ),
+            (
+                "a second body inside the existing ds:Object",
+                inject_into_objects(&signed, &body, true),
+            ),
+            (
+                "an empty second ds:Object",
+                inject_into_objects(&signed, "<ds:Object/>", false),
+            ),
+            (
+                "text in the ds:Object",
+                inject_into_objects(&signed, "zwolnienie do 2027-01-01", true),
+            ),
+            (
+                "a comment in the ds:Object",
+                inject_into_objects(&signed, "<!-- do 2027-01-01 -->", true),
+            ),
+            (
+                "a processing instruction in the ds:Object",
+                inject_into_objects(&signed, "<?zla do=\"2027-01-01\"?>", true),
+            ),
+        ] {
+            let err =
+                verify_now(&tampered).expect_err(&format!("{profile}: {case} must be refused"));
+            assert_eq!(
+                err.code(),
+                ErrorCode::UnsignedContent,
+                "{profile}, {case}: {err}"
+            );
+            assert!(
+                err.to_string().contains("/KEDU/Signature"),
+                "{profile}, {case}: {err}"
+            );
+        }
+        // Whitespace between the properties and the end of the object is not content.
+        verify_now(&inject_into_objects(&signed, "\n  \t", true))
+            .unwrap_or_else(|e| panic!("{profile}: whitespace refused: {e}"));
+    }
+    // The generic profile makes no such promise (its shape allows other objects).
+    let generic = sign_with(
+        doctor(KeySpec::Rsa2048),
+        KEDU,
+        &SignOptions::profile(Profile::XadesBes).deterministic(T, "zla"),
+    );
+    verify_now(&inject_into_objects(&generic, "<ds:Object/>", false))
+        .expect("xades-bes: other objects are not restricted");
+}

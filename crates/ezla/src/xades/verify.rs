@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use der::Decode;
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use super::dn;
 use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
@@ -20,6 +20,9 @@ use crate::xml::c14n::{C14N_10, EXC_C14N};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
 
+/// How far a `SigningTime` may lie after the verification instant by default: 5 minutes.
+pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+
 /// Options for [`verify`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -30,6 +33,11 @@ pub struct VerifyOptions {
     pub trust: Option<Arc<dyn CertificateValidator>>,
     /// The instant to check certificates at; default now.
     pub at: Option<OffsetDateTime>,
+    /// How far the claimed `SigningTime` may lie after the verification instant
+    /// ([`VerifyOptions::at`], default now) to allow for clocks that are slightly off.
+    /// Default [`DEFAULT_MAX_CLOCK_SKEW`] (5 minutes); a signing time later than that is
+    /// refused with [`Error::SigningTimeInvalid`].
+    pub max_clock_skew: Duration,
     /// Accept the `zus-legacy` profile (SHA-1). Default: true — it is a named profile ZUS
     /// itself used. SHA-1 is refused in every other shape.
     pub accept_legacy: bool,
@@ -51,6 +59,7 @@ impl Default for VerifyOptions {
             signer_certificate: None,
             trust: None,
             at: None,
+            max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
             accept_legacy: true,
             allow_cosignatures: false,
             allow_legacy_algorithms: false,
@@ -69,6 +78,13 @@ impl VerifyOptions {
     /// Checks certificates at `at` instead of now.
     pub fn at(mut self, at: OffsetDateTime) -> Self {
         self.at = Some(at);
+        self
+    }
+
+    /// Accepts a `SigningTime` up to `skew` after the verification instant instead of
+    /// [`DEFAULT_MAX_CLOCK_SKEW`]. A negative skew is treated as zero.
+    pub fn with_max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_clock_skew = skew;
         self
     }
 }
@@ -356,6 +372,7 @@ fn verify_signature_inner(
             let t = parse_time(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
                 detail: format!("`{}` is not an xsd:dateTime", text.trim()),
             })?;
+            check_not_in_future(t, options)?;
             if t < cert.not_before() || t > cert.not_after() {
                 return Err(Error::SigningTimeInvalid {
                     detail: format!(
@@ -410,6 +427,7 @@ fn verify_signature_inner(
     let policy_id = check_signature_policy(ssp)?;
     check_data_object_formats(sp, &verified)?;
     let profile = detect(&verified);
+    profile.check_objects(signature)?;
     if sha1 && profile != Profile::ZusLegacy && !options.allow_legacy_algorithms {
         return Err(Error::Unsupported {
             what: "digest",
@@ -427,6 +445,25 @@ fn verify_signature_inner(
     );
     report.signature_policy = policy_id;
     Ok(report)
+}
+
+/// A `SigningTime` may not lie after the verification instant by more than the allowed skew:
+/// a signature cannot have been made in the future.
+fn check_not_in_future(signing_time: OffsetDateTime, options: &VerifyOptions) -> Result<()> {
+    let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let skew = options.max_clock_skew.max(Duration::ZERO);
+    if signing_time > at.saturating_add(skew) {
+        return Err(Error::SigningTimeInvalid {
+            detail: format!(
+                "signing time {} is later than the verification instant {} by more than the \
+                 allowed clock skew of {} s",
+                format_time(signing_time),
+                format_time(at),
+                skew.whole_seconds()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Every `DataObjectFormat` must point (`ObjectReference="#id"`) at a reference of the

@@ -12,6 +12,7 @@ pub mod c14n;
 mod element;
 pub mod escape;
 mod parse;
+mod prescan;
 pub(crate) mod xpath;
 
 pub use element::Element;

@@ -5,7 +5,10 @@ use crate::{Error, Result};
 
 /// Limits applied while parsing untrusted XML.
 ///
-/// The defaults suit e-ZLA documents, SOAP responses and SAML messages with a wide margin.
+/// They are enforced while the text is read, before the tree is built (see
+/// `docs/security.md`): no document within them costs more than time and memory linear in its
+/// size. The defaults suit e-ZLA documents, SOAP responses and SAML messages with a wide
+/// margin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParseOptions {
@@ -13,10 +16,19 @@ pub struct ParseOptions {
     pub max_size: usize,
     /// Deepest accepted element nesting. Default: 256.
     pub max_depth: usize,
-    /// Most nodes (elements, attributes, text, comments, PIs) accepted. Default: 2 000 000.
+    /// Most nodes accepted: elements, attributes (namespace declarations included), text
+    /// nodes, comments, processing instructions, and the namespace entries an element that
+    /// declares namespaces holds for everything in scope. Default: 1 000 000.
     pub max_nodes: u32,
-    /// Most attributes on one element. Default: 256.
+    /// Most attributes on one element, namespace declarations included. Default: 64.
     pub max_attributes: usize,
+    /// Most namespace declarations in scope at one element (counting a redeclared prefix
+    /// again). Default: 64.
+    pub max_namespaces: usize,
+    /// Longest element or attribute name, prefix included, in bytes. Default: 1 024.
+    pub max_name_len: usize,
+    /// Longest text node or attribute value, in bytes of the source. Default: 8 MiB.
+    pub max_text_len: usize,
 }
 
 impl Default for ParseOptions {
@@ -24,8 +36,11 @@ impl Default for ParseOptions {
         ParseOptions {
             max_size: 32 * 1024 * 1024,
             max_depth: 256,
-            max_nodes: 2_000_000,
-            max_attributes: 256,
+            max_nodes: 1_000_000,
+            max_attributes: 64,
+            max_namespaces: 64,
+            max_name_len: 1024,
+            max_text_len: 8 * 1024 * 1024,
         }
     }
 }
@@ -52,6 +67,24 @@ impl ParseOptions {
     /// Sets [`ParseOptions::max_attributes`].
     pub fn with_max_attributes(mut self, attributes: usize) -> Self {
         self.max_attributes = attributes;
+        self
+    }
+
+    /// Sets [`ParseOptions::max_namespaces`].
+    pub fn with_max_namespaces(mut self, namespaces: usize) -> Self {
+        self.max_namespaces = namespaces;
+        self
+    }
+
+    /// Sets [`ParseOptions::max_name_len`].
+    pub fn with_max_name_len(mut self, bytes: usize) -> Self {
+        self.max_name_len = bytes;
+        self
+    }
+
+    /// Sets [`ParseOptions::max_text_len`].
+    pub fn with_max_text_len(mut self, bytes: usize) -> Self {
+        self.max_text_len = bytes;
         self
     }
 }
@@ -104,6 +137,7 @@ impl<'a> Document<'a> {
             });
         }
         check_declared_encoding(text)?;
+        super::prescan::prescan(text, options)?;
         let ro = roxmltree::ParsingOptions {
             allow_dtd: false,
             nodes_limit: options.max_nodes,
@@ -112,7 +146,6 @@ impl<'a> Document<'a> {
         let tree = roxmltree::Document::parse_with_options(text, ro).map_err(map_error)?;
         let doc = Document { source: text, tree };
         doc.check_prolog()?;
-        doc.check_shape(options)?;
         Ok(doc)
     }
 
@@ -155,37 +188,6 @@ impl<'a> Document<'a> {
                 return Ok(());
             }
             cursor = range.end;
-        }
-        Ok(())
-    }
-
-    fn check_shape(&self, options: &ParseOptions) -> Result<()> {
-        // Depth of every node, indexed by node id; a parent always precedes its children.
-        let mut depths: Vec<u32> = Vec::new();
-        for node in self.tree.root().descendants() {
-            let index = node.id().get_usize();
-            let depth = match node.parent() {
-                Some(parent) => depths.get(parent.id().get_usize()).copied().unwrap_or(0) + 1,
-                None => 0,
-            };
-            if depths.len() <= index {
-                depths.resize(index + 1, 0);
-            }
-            depths[index] = depth;
-            if node.is_element() {
-                if depth as usize > options.max_depth {
-                    return Err(Error::XmlLimitExceeded {
-                        limit: "depth",
-                        max: options.max_depth,
-                    });
-                }
-                if node.attributes().len() > options.max_attributes {
-                    return Err(Error::XmlLimitExceeded {
-                        limit: "attributes per element",
-                        max: options.max_attributes,
-                    });
-                }
-            }
         }
         Ok(())
     }
@@ -308,6 +310,187 @@ mod tests {
                 .code(),
             ErrorCode::XmlLimitExceeded
         );
+    }
+
+    #[test]
+    fn character_references_must_name_xml_characters() {
+        for bad in [
+            "<a>&#xD800;</a>",
+            "<a>&#xdfff;</a>",
+            "<a>&#55296;</a>",
+            "<a b=\"&#xD800;\"/>",
+            "<a>&#0;</a>",
+            "<a>&#x1;</a>",
+            "<a>&#xFFFE;</a>",
+            "<a>&#xFFFF;</a>",
+            "<a>&#x110000;</a>",
+            "<a>&#x;</a>",
+            "<a>&#12a;</a>",
+            "<a>&#99999999999999999999;</a>",
+            "<a>&#x41</a>",
+        ] {
+            let err = Document::parse(bad).expect_err(bad);
+            assert_eq!(err.code(), ErrorCode::XmlMalformed, "{bad}: {err}");
+        }
+        let err = Document::parse("<a>x&#xD800;</a>").expect_err("surrogate");
+        assert!(err.to_string().contains("U+D800"), "{err}");
+        let doc = Document::parse("<a b=\"&#x9;&#65;\">&#x10FFFF;&#xE000;&#xFFFD;&#x20;</a>")
+            .expect("legal references");
+        assert_eq!(
+            doc.root_element().text(),
+            Some("\u{10FFFF}\u{E000}\u{FFFD} ")
+        );
+    }
+
+    fn limit_of(text: &str, options: &ParseOptions) -> &'static str {
+        match Document::parse_with(text, options) {
+            Err(Error::XmlLimitExceeded { limit, .. }) => limit,
+            other => panic!("expected a limit error, got {other:?}"),
+        }
+    }
+
+    fn element_with_attributes(n: usize) -> String {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+        format!("<e{attrs}/>")
+    }
+
+    #[test]
+    fn limits_attributes_namespaces_names_and_text_while_reading() {
+        let options = ParseOptions::default();
+        Document::parse(&element_with_attributes(options.max_attributes)).expect("at the limit");
+        let over = element_with_attributes(options.max_attributes + 1);
+        assert_eq!(limit_of(&over, &options), "attributes per element");
+
+        // Namespace declarations count as attributes, and in scope across elements.
+        let nested = |n: usize| -> String {
+            let mut s = String::new();
+            for i in 0..n {
+                s.push_str(&format!("<e xmlns:p{i}=\"urn:{i}\">"));
+            }
+            for _ in 0..n {
+                s.push_str("</e>");
+            }
+            s
+        };
+        Document::parse(&nested(options.max_namespaces)).expect("at the limit");
+        assert_eq!(
+            limit_of(&nested(options.max_namespaces + 1), &options),
+            "namespace declarations in scope"
+        );
+
+        let name = "n".repeat(options.max_name_len);
+        Document::parse(&format!("<{name} {name}=\"\"/>")).expect("names at the limit");
+        let long = "n".repeat(options.max_name_len + 1);
+        assert_eq!(limit_of(&format!("<{long}/>"), &options), "name length");
+        assert_eq!(
+            limit_of(&format!("<a {long}=\"\"/>"), &options),
+            "name length"
+        );
+
+        let small = ParseOptions::default().with_max_text_len(8);
+        Document::parse_with("<a b=\"12345678\">12345678</a>", &small).expect("at the limit");
+        assert_eq!(limit_of("<a>123456789</a>", &small), "text length");
+        assert_eq!(limit_of("<a b=\"123456789\"/>", &small), "text length");
+        // Text, references and CDATA with no markup between them make one text node.
+        assert_eq!(
+            limit_of("<a>1234<![CDATA[56]]>&amp;89</a>", &small),
+            "text length"
+        );
+        Document::parse_with("<a>1234<!---->5678</a>", &small).expect("a comment splits text");
+    }
+
+    #[test]
+    fn node_limit_counts_attributes_and_namespace_copies() {
+        let options = ParseOptions::default().with_max_nodes(3);
+        Document::parse_with("<a b=\"1\" c=\"2\"/>", &options).expect("three nodes");
+        assert_eq!(limit_of("<a b=\"1\" c=\"2\" d=\"3\"/>", &options), "nodes");
+        // Each element that declares a namespace holds a copy of everything in scope.
+        let options = ParseOptions::default().with_max_nodes(8);
+        let text = "<a xmlns:x=\"u\" xmlns:y=\"v\"><b xmlns:z=\"w\"/></a>";
+        // a + 2 declarations + 2 copies, b + 1 declaration + 3 copies = 10.
+        assert_eq!(limit_of(text, &options), "nodes");
+        Document::parse_with(text, &ParseOptions::default().with_max_nodes(10)).expect("ten");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_tree_is_built() {
+        let deep = "<a>".repeat(100_000) + &"</a>".repeat(100_000);
+        assert_eq!(limit_of(&deep, &ParseOptions::default()), "depth");
+        let at_limit = "<a>".repeat(256) + &"</a>".repeat(256);
+        Document::parse(&at_limit).expect("256 levels");
+    }
+
+    #[test]
+    fn the_scan_refuses_what_it_cannot_read() {
+        for bad in [
+            "<a b=\"1\"c=\"2\"/>",
+            "<a b/>",
+            "<a b=1/>",
+            "<a b=\"1/>",
+            "<a><!-- x </a>",
+            "<a><![CDATA[ x </a>",
+            "<a><? x </a>",
+            "<a></a></a>",
+            "<a>< b/></a>",
+            "<a",
+        ] {
+            let err = Document::parse(bad).expect_err(bad);
+            assert_eq!(err.code(), ErrorCode::XmlMalformed, "{bad}: {err}");
+        }
+        assert_eq!(code("<a><!ENTITY x \"y\"></a>"), ErrorCode::XmlDtdForbidden);
+        // What XML allows, the scan reads.
+        Document::parse(
+            "\u{feff}<?xml version='1.0'?>\n<!-- c --><?pi x?><a\n b = 'x\"y>' c=\"&lt;&amp;\">\
+             <![CDATA[<not a tag>]]><b/>t&gt;<c\t/></a >\n<!-- after -->",
+        )
+        .expect("well-formed");
+    }
+
+    /// Every XML file of the shared corpus that the tree builder accepts, the scan accepts
+    /// too (with limits large enough for the biggest vector): the two agree on structure.
+    #[test]
+    fn the_scan_accepts_every_well_formed_vector() {
+        let Some(dir) = crate::test_support::vectors_dir() else {
+            return;
+        };
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("read vectors").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "xml" || e == "wsdl") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut checked = 0;
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let ro = roxmltree::ParsingOptions {
+                allow_dtd: false,
+                ..roxmltree::ParsingOptions::default()
+            };
+            if roxmltree::Document::parse_with_options(&text, ro).is_err() {
+                continue;
+            }
+            let generous = ParseOptions::default()
+                .with_max_size(usize::MAX)
+                .with_max_attributes(10_000)
+                .with_max_namespaces(10_000);
+            if let Err(e) = super::super::prescan::prescan(&text, &generous) {
+                panic!(
+                    "{}: the scan refused a well-formed document: {e}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 20, "only {checked} well-formed vectors found");
+        eprintln!("scan agreed with the parser on {checked} vectors");
     }
 
     #[test]

@@ -9,10 +9,17 @@
 //! operators, and the core functions a node-set predicate needs. Variables and the
 //! `following`/`preceding` axes are not supported and are reported as such. `id()` sees
 //! only `xml:id` attributes, since DTDs are never processed.
+//!
+//! Expressions come from documents, so both halves are bounded: an expression has at most
+//! [`MAX_TOKENS`] tokens and nests at most [`MAX_DEPTH`] levels (the parser and the
+//! evaluator recurse once per level), and an evaluation visits at most the number of nodes
+//! its caller allows ([`XPath::select_within`]); past either it fails with
+//! [`Error::XmlLimitExceeded`].
 
 // Used by the canonicalization sweep now and by the XML-DSig XPath transform.
 #![cfg_attr(not(test), allow(dead_code))]
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -42,6 +49,16 @@ impl XNode {
         }
     }
 }
+
+/// Most tokens in one expression.
+pub(crate) const MAX_TOKENS: usize = 1024;
+
+/// Deepest nesting of one expression: parentheses, predicates, function arguments and
+/// operator chains (`a or b or c` nests two levels) all count.
+pub(crate) const MAX_DEPTH: usize = 32;
+
+/// The evaluation budget [`XPath::select`] and [`XPath::test`] use: nodes visited.
+pub(crate) const DEFAULT_BUDGET: u64 = 10_000_000;
 
 /// A parsed expression.
 #[derive(Debug, Clone)]
@@ -282,21 +299,78 @@ fn lex(src: &str) -> Result<Vec<Tok>> {
 struct Parser<'n> {
     toks: Vec<Tok>,
     pos: usize,
+    /// Productions currently open that recurse (`or_expr`, unary minus).
+    depth: usize,
     namespaces: &'n HashMap<String, String>,
+}
+
+fn too_deep() -> Error {
+    Error::XmlLimitExceeded {
+        limit: "XPath nesting depth",
+        max: MAX_DEPTH,
+    }
+}
+
+/// The nesting depth of an expression, computed without recursion.
+fn depth(root: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack: Vec<(&Expr, usize)> = vec![(root, 1)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        let next = d + 1;
+        match e {
+            Expr::Or(a, b)
+            | Expr::And(a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::Union(a, b) => {
+                stack.push((a, next));
+                stack.push((b, next));
+            }
+            Expr::Neg(a) => stack.push((a, next)),
+            Expr::Call(_, args) => stack.extend(args.iter().map(|a| (a, next))),
+            Expr::Path(start, steps) => {
+                if let Some(s) = start {
+                    stack.push((s, next));
+                }
+                let predicates = steps.iter().flat_map(|s| &s.predicates);
+                stack.extend(predicates.map(|p| (p, next)));
+            }
+            Expr::Filter(primary, preds) => {
+                stack.push((primary, next));
+                stack.extend(preds.iter().map(|p| (p, next)));
+            }
+            Expr::Literal(_) | Expr::Number(_) | Expr::Root => {}
+        }
+    }
+    deepest
 }
 
 impl XPath {
     /// Parses `expr`, resolving prefixes with `namespaces` (prefix → URI).
+    ///
+    /// Fails with [`Error::XmlLimitExceeded`] for more than [`MAX_TOKENS`] tokens or a
+    /// nesting deeper than [`MAX_DEPTH`].
     pub(crate) fn parse(expr: &str, namespaces: HashMap<String, String>) -> Result<XPath> {
         let toks = lex(expr)?;
+        if toks.len() > MAX_TOKENS {
+            return Err(Error::XmlLimitExceeded {
+                limit: "XPath expression tokens",
+                max: MAX_TOKENS,
+            });
+        }
         let mut p = Parser {
             toks,
             pos: 0,
+            depth: 0,
             namespaces: &namespaces,
         };
         let e = p.or_expr()?;
         if p.pos != p.toks.len() {
             return Err(syntax(format!("unexpected {:?}", p.toks[p.pos])));
+        }
+        if depth(&e) > MAX_DEPTH {
+            return Err(too_deep());
         }
         Ok(XPath {
             expr: e,
@@ -304,18 +378,42 @@ impl XPath {
         })
     }
 
-    /// Evaluates the expression as a node-set with the document root as context.
+    /// Evaluates the expression as a node-set with the document root as context, within
+    /// [`DEFAULT_BUDGET`].
     pub(crate) fn select(&self, doc: &Document<'_>) -> Result<Vec<XNode>> {
-        let ctx = Ctx { doc };
+        self.select_within(doc, DEFAULT_BUDGET)
+    }
+
+    /// Evaluates the expression as a node-set with the document root as context, visiting
+    /// at most `budget` nodes.
+    pub(crate) fn select_within(&self, doc: &Document<'_>, budget: u64) -> Result<Vec<XNode>> {
+        let ctx = Ctx::new(doc, budget);
         match ctx.eval(&self.expr, XNode::Node(doc.root().id()), 1, 1)? {
             Value::Nodes(n) => Ok(n),
             _ => Err(syntax("expression does not select nodes")),
         }
     }
 
-    /// Evaluates the expression as a boolean with `node` as context.
+    /// Evaluates the expression as a node-set with the document root as context, visiting
+    /// at most `budget` nodes and decreasing `budget` by the nodes visited.
+    pub(crate) fn select_spending(
+        &self,
+        doc: &Document<'_>,
+        budget: &mut u64,
+    ) -> Result<Vec<XNode>> {
+        let ctx = Ctx::new(doc, *budget);
+        let result = ctx.eval(&self.expr, XNode::Node(doc.root().id()), 1, 1);
+        *budget = budget.saturating_sub(ctx.spent.get());
+        match result? {
+            Value::Nodes(n) => Ok(n),
+            _ => Err(syntax("expression does not select nodes")),
+        }
+    }
+
+    /// Evaluates the expression as a boolean with `node` as context, within
+    /// [`DEFAULT_BUDGET`].
     pub(crate) fn test(&self, doc: &Document<'_>, node: XNode) -> Result<bool> {
-        let ctx = Ctx { doc };
+        let ctx = Ctx::new(doc, DEFAULT_BUDGET);
         Ok(ctx.boolean(&ctx.eval(&self.expr, node, 1, 1)?))
     }
 
@@ -361,11 +459,18 @@ impl Parser<'_> {
         }
     }
 
+    /// Every nested expression (parentheses, predicates, arguments) enters here, so this is
+    /// where the parser's recursion is bounded.
     fn or_expr(&mut self) -> Result<Expr> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
         let mut e = self.and_expr()?;
         while self.eat_keyword("or") {
             e = Expr::Or(Box::new(e), Box::new(self.and_expr()?));
         }
+        self.depth -= 1;
         Ok(e)
     }
 
@@ -434,7 +539,13 @@ impl Parser<'_> {
 
     fn unary_expr(&mut self) -> Result<Expr> {
         if self.eat(&Tok::Minus) {
-            return Ok(Expr::Neg(Box::new(self.unary_expr()?)));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(too_deep());
+            }
+            let operand = self.unary_expr()?;
+            self.depth -= 1;
+            return Ok(Expr::Neg(Box::new(operand)));
         }
         let mut e = self.path_expr()?;
         while self.eat(&Tok::Pipe) {
@@ -699,9 +810,44 @@ fn descendant_or_self_node() -> Step {
 
 struct Ctx<'x, 'input> {
     doc: &'x Document<'input>,
+    /// Nodes visited so far.
+    spent: Cell<u64>,
+    /// Nodes the evaluation may visit.
+    limit: u64,
 }
 
 impl<'x, 'input> Ctx<'x, 'input> {
+    fn new(doc: &'x Document<'input>, budget: u64) -> Self {
+        Ctx {
+            doc,
+            spent: Cell::new(0),
+            limit: budget,
+        }
+    }
+
+    /// Spends `nodes` of the budget; an overdraft is reported by the next [`Ctx::check`].
+    fn spend(&self, nodes: usize) {
+        self.spent
+            .set(self.spent.get().saturating_add(nodes as u64));
+    }
+
+    /// Fails once the budget is overdrawn.
+    fn check(&self) -> Result<()> {
+        if self.spent.get() > self.limit {
+            return Err(Error::XmlLimitExceeded {
+                limit: "XPath evaluation budget (nodes visited)",
+                max: usize::try_from(self.limit).unwrap_or(usize::MAX),
+            });
+        }
+        Ok(())
+    }
+
+    /// Spends `nodes` and fails if that overdraws the budget.
+    fn charge(&self, nodes: usize) -> Result<()> {
+        self.spend(nodes);
+        self.check()
+    }
+
     fn node(&self, id: NodeId) -> Node<'x, 'input> {
         // Ids come from this document.
         self.doc.get_node(id).unwrap_or_else(|| self.doc.root())
@@ -744,7 +890,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
         }
     }
 
-    fn axis(&self, n: XNode, axis: Axis) -> Vec<XNode> {
+    fn axis(&self, n: XNode, axis: Axis) -> Result<Vec<XNode>> {
         let mut out = Vec::new();
         match axis {
             Axis::Self_ => out.push(n),
@@ -782,6 +928,8 @@ impl<'x, 'input> Ctx<'x, 'input> {
             Axis::Namespace => {
                 if let XNode::Node(id) = n {
                     out.extend(self.namespaces(id));
+                    // Each namespace node's parts are found by walking the element's list.
+                    self.charge(out.len() * out.len())?;
                 }
             }
             Axis::FollowingSibling | Axis::PrecedingSibling => {
@@ -795,7 +943,8 @@ impl<'x, 'input> Ctx<'x, 'input> {
                 }
             }
         }
-        out
+        self.charge(out.len().max(1))?;
+        Ok(out)
     }
 
     fn matches(&self, n: XNode, axis: Axis, test: &NodeTest) -> bool {
@@ -852,6 +1001,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
     }
 
     fn eval(&self, e: &Expr, ctx: XNode, pos: usize, size: usize) -> Result<Value> {
+        self.charge(1)?;
         Ok(match e {
             Expr::Or(a, b) => Value::Bool(
                 self.boolean(&self.eval(a, ctx, pos, size)?)
@@ -864,7 +1014,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
             Expr::Cmp(op, a, b) => {
                 let a = self.eval(a, ctx, pos, size)?;
                 let b = self.eval(b, ctx, pos, size)?;
-                Value::Bool(self.compare(*op, &a, &b))
+                Value::Bool(self.compare(*op, &a, &b)?)
             }
             Expr::Arith(op, a, b) => {
                 let a = self.number(&self.eval(a, ctx, pos, size)?);
@@ -885,6 +1035,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
                     return Err(syntax("`|` needs node-sets"));
                 };
                 x.extend(y);
+                self.charge(x.len())?;
                 self.sort(&mut x);
                 Value::Nodes(x)
             }
@@ -909,7 +1060,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
                     let mut next = Vec::new();
                     for &n in &nodes {
                         let mut selected: Vec<XNode> = self
-                            .axis(n, step.axis)
+                            .axis(n, step.axis)?
                             .into_iter()
                             .filter(|&c| self.matches(c, step.axis, &step.test))
                             .collect();
@@ -1026,6 +1177,7 @@ impl<'x, 'input> Ctx<'x, 'input> {
             "id" => {
                 let wanted = self.string(&arg(0)?);
                 let ids: Vec<&str> = wanted.split_whitespace().collect();
+                self.charge(self.doc.descendants().len())?;
                 let mut out: Vec<XNode> = self
                     .doc
                     .descendants()
@@ -1108,11 +1260,18 @@ impl<'x, 'input> Ctx<'x, 'input> {
             XNode::Node(id) => {
                 let node = self.node(id);
                 match node.node_type() {
-                    NodeType::Root | NodeType::Element => node
-                        .descendants()
-                        .filter(|d| d.is_text())
-                        .filter_map(|d| d.text())
-                        .collect(),
+                    NodeType::Root | NodeType::Element => {
+                        let mut out = String::new();
+                        let mut visited = 0;
+                        for d in node.descendants() {
+                            visited += 1;
+                            if let Some(text) = d.text().filter(|_| d.is_text()) {
+                                out.push_str(text);
+                            }
+                        }
+                        self.spend(visited);
+                        out
+                    }
                     NodeType::Text | NodeType::Comment => node.text().unwrap_or("").to_string(),
                     NodeType::PI => node.pi().and_then(|p| p.value).unwrap_or("").to_string(),
                 }
@@ -1158,25 +1317,45 @@ impl<'x, 'input> Ctx<'x, 'input> {
         }
     }
 
-    fn compare(&self, op: CmpOp, a: &Value, b: &Value) -> bool {
+    fn compare(&self, op: CmpOp, a: &Value, b: &Value) -> Result<bool> {
         match (a, b) {
-            (Value::Nodes(x), Value::Nodes(y)) => x.iter().any(|&p| {
-                let ps = self.string_value(p);
-                y.iter().any(|&q| {
-                    self.compare_atoms(
-                        op,
-                        &Value::Str(ps.clone()),
-                        &Value::Str(self.string_value(q)),
-                    )
-                })
-            }),
-            (Value::Nodes(x), other) => x
-                .iter()
-                .any(|&p| self.compare_node_atom(op, p, other, false)),
-            (other, Value::Nodes(y)) => y
-                .iter()
-                .any(|&q| self.compare_node_atom(op, q, other, true)),
-            _ => self.compare_atoms(op, a, b),
+            (Value::Nodes(x), Value::Nodes(y)) => {
+                // Every pair may be compared: pay for all of them up front.
+                self.charge(x.len().saturating_mul(y.len()))?;
+                let right: Vec<Value> = y
+                    .iter()
+                    .map(|&q| Value::Str(self.string_value(q)))
+                    .collect();
+                for &p in x {
+                    let left = Value::Str(self.string_value(p));
+                    self.check()?;
+                    if right.iter().any(|r| self.compare_atoms(op, &left, r)) {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            (Value::Nodes(x), other) => {
+                for &p in x {
+                    let hit = self.compare_node_atom(op, p, other, false);
+                    self.check()?;
+                    if hit {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            (other, Value::Nodes(y)) => {
+                for &q in y {
+                    let hit = self.compare_node_atom(op, q, other, true);
+                    self.check()?;
+                    if hit {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => Ok(self.compare_atoms(op, a, b)),
         }
     }
 
@@ -1265,6 +1444,97 @@ mod tests {
         )
         .expect("parse");
         assert!(xp.test(&doc, XNode::Node(doc.root().id())).expect("eval"));
+    }
+
+    /// Runs `f` on a thread with a small stack, so that a test proves a bound rather than a
+    /// lucky stack size.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(f)
+            .expect("thread")
+            .join()
+            .expect("no overflow")
+    }
+
+    fn limit(result: Result<impl std::fmt::Debug>) -> &'static str {
+        match result {
+            Err(Error::XmlLimitExceeded { limit, .. }) => limit,
+            other => panic!("expected a limit error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn deep_and_long_expressions_are_refused_without_recursing() {
+        on_small_stack(|| {
+            let n = 100_000;
+            let parens = "(".repeat(n) + "1" + &")".repeat(n);
+            assert_eq!(
+                limit(XPath::parse(&parens, ns())),
+                "XPath expression tokens"
+            );
+            let minus = "-".repeat(n) + "1";
+            assert_eq!(limit(XPath::parse(&minus, ns())), "XPath expression tokens");
+            // Within the token limit, nesting is still bounded.
+            let parens = "(".repeat(300) + "1" + &")".repeat(300);
+            assert_eq!(limit(XPath::parse(&parens, ns())), "XPath nesting depth");
+            let preds = "a[".repeat(300) + "1" + &"]".repeat(300);
+            assert_eq!(limit(XPath::parse(&preds, ns())), "XPath nesting depth");
+            let calls = "not(".repeat(300) + "1" + &")".repeat(300);
+            assert_eq!(limit(XPath::parse(&calls, ns())), "XPath nesting depth");
+            let minus = "-".repeat(300) + "1";
+            assert_eq!(limit(XPath::parse(&minus, ns())), "XPath nesting depth");
+            // A flat chain nests in the tree even though the parser loops over it.
+            let chain = vec!["1"; 100].join(" + ");
+            assert_eq!(limit(XPath::parse(&chain, ns())), "XPath nesting depth");
+        });
+    }
+
+    #[test]
+    fn expressions_at_the_limits_parse_and_evaluate_on_a_small_stack() {
+        on_small_stack(|| {
+            let doc = Document::parse("<a><b/></a>").expect("doc");
+            // Each parenthesis level is two levels of the tree (the group and its content).
+            let nested = "(".repeat(MAX_DEPTH / 2 - 1) + "1" + &")".repeat(MAX_DEPTH / 2 - 1);
+            let xp = XPath::parse(&format!("{nested} = 1"), ns()).expect("parse");
+            assert!(xp.test(&doc, XNode::Node(doc.root().id())).expect("eval"));
+            let chain = vec!["1"; MAX_DEPTH - 1].join(" + ");
+            let xp = XPath::parse(&format!("{chain} = {}", MAX_DEPTH - 1), ns()).expect("parse");
+            assert!(xp.test(&doc, XNode::Node(doc.root().id())).expect("eval"));
+        });
+    }
+
+    #[test]
+    fn evaluation_is_bounded_by_its_budget() {
+        let body: String = (0..200).map(|i| format!("<i n=\"{i}\"/>")).collect();
+        let text = format!("<r>{body}</r>");
+        let doc = Document::parse(&text).expect("doc");
+        let quadratic = XPath::parse("//i[@n = //i/@n]", ns()).expect("parse");
+        // 200 × 200 comparisons and more: a budget of 10 000 stops it.
+        assert_eq!(
+            limit(quadratic.select_within(&doc, 10_000)),
+            "XPath evaluation budget (nodes visited)"
+        );
+        assert_eq!(
+            quadratic
+                .select_within(&doc, 1_000_000)
+                .expect("fits")
+                .len(),
+            200
+        );
+        let mut budget = 1_000_000;
+        quadratic.select_spending(&doc, &mut budget).expect("fits");
+        assert!(
+            budget < 1_000_000 - 40_000,
+            "spent only {}",
+            1_000_000 - budget
+        );
+        // String values of big subtrees are paid for too.
+        let strings = XPath::parse("//i[string(/) = 'x']", ns()).expect("parse");
+        assert_eq!(
+            limit(strings.select_within(&doc, 10_000)),
+            "XPath evaluation budget (nodes visited)"
+        );
     }
 
     #[test]

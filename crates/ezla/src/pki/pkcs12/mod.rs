@@ -7,8 +7,10 @@
 //! * encryption: the legacy `pbeWithSHAAnd3-KeyTripleDES-CBC`, `…2-KeyTripleDES-CBC`,
 //!   `…40BitRC2-CBC`, `…128BitRC2-CBC`, and PBES2 with PBKDF2 (HMAC-SHA-1/-224/-256/-384/-512)
 //!   and AES-128/192/256-CBC or DES-EDE3-CBC; unencrypted bags too;
-//! * integrity: the password MAC with SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512, or no MAC
-//!   (reported in [`Pkcs12Info::mac`]);
+//! * integrity: the password MAC with SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512; a file
+//!   with no MAC is refused ([`Pkcs12Unprotected`](crate::Error::Pkcs12Unprotected)) unless
+//!   [`Pkcs12Options::allow_unprotected`] is set, and then reported in [`Pkcs12Info::mac`]
+//!   (`None`): nothing checked such a file's integrity or its password;
 //! * keys: RSA, EC P-256 and P-384; certificates: X.509; bag attributes `friendlyName` and
 //!   `localKeyId`; BER as well as DER encodings.
 //!
@@ -45,7 +47,7 @@
 //! told otherwise. OpenSSL 3 (without `-legacy`) and Java's keytool open these files (the
 //! interop tests check both); Windows reads AES-256/SHA-256 PFX files since Windows 10 1709.
 
-mod asn1;
+pub(crate) mod asn1;
 mod ber;
 mod kdf;
 mod password;
@@ -89,6 +91,12 @@ pub struct Pkcs12Options {
     pub max_total_iterations: u64,
     /// The largest file accepted, in bytes. Default 16 MiB.
     pub max_size: usize,
+    /// Accept a file without integrity protection (no MAC). Default false: such a file is
+    /// refused with [`Pkcs12Unprotected`](crate::Error::Pkcs12Unprotected), because it could
+    /// have been altered (a key or certificate swapped) and its password was not checked —
+    /// when nothing in it is encrypted either, *any* password opens it. Set it to inspect
+    /// such a file ([`Pkcs12Info::mac`] is then `None`), or to sign with one knowingly.
+    pub allow_unprotected: bool,
 }
 
 impl Default for Pkcs12Options {
@@ -97,6 +105,7 @@ impl Default for Pkcs12Options {
             max_iterations: 10_000_000,
             max_total_iterations: 20_000_000,
             max_size: 16 << 20,
+            allow_unprotected: false,
         }
     }
 }
@@ -111,6 +120,13 @@ impl Pkcs12Options {
             max_total_iterations: d.max_total_iterations.max(max_iterations.saturating_mul(2)),
             ..d
         }
+    }
+
+    /// These options, accepting (`true`) or refusing (`false`, the default) a file without
+    /// integrity protection; see [`Pkcs12Options::allow_unprotected`].
+    pub fn allowing_unprotected(mut self, allow: bool) -> Self {
+        self.allow_unprotected = allow;
+        self
     }
 }
 

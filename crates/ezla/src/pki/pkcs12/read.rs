@@ -171,7 +171,11 @@ pub(super) fn parse(
         }
     }
 
-    // 3. Integrity and the password form.
+    // 3. Integrity and the password form. Without a MAC there is no integrity to check, and
+    // (when nothing is encrypted) no password either: refused unless the caller accepts it.
+    if mac.is_none() && !options.allow_unprotected {
+        return Err(unprotected(&containers));
+    }
     let cands = candidates(password);
     let chosen = match &mac {
         Some(m) => {
@@ -257,6 +261,22 @@ pub(super) fn parse(
         collect(bags, &order, &mut budget, &mut out)?;
     }
     Ok(out)
+}
+
+/// The refusal of a file without a MAC, saying why it matters for this file.
+fn unprotected(containers: &[Container]) -> Error {
+    let password = if has_encryption(containers) {
+        "the password was checked only by decrypting, not against a MAC"
+    } else {
+        "nothing in it is encrypted either, so any password at all would open it"
+    };
+    Error::Pkcs12Unprotected {
+        detail: format!(
+            "the file has no MAC, so it could have been altered (a key or certificate \
+             swapped) without anyone noticing, and {password}; pass --allow-unprotected-pfx \
+             (API: allow_unprotected) to accept it anyway"
+        ),
+    }
 }
 
 fn encryption_info(protects: &'static str, scheme: &Scheme) -> EncryptionInfo {

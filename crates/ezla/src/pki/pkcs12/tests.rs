@@ -465,6 +465,8 @@ mod mutations {
         ErrorCode::DerMalformed,
         ErrorCode::UnknownCriticalExtension,
         ErrorCode::UnsupportedKey,
+        // A flip that drops the MacData leaves a file without integrity protection.
+        ErrorCode::Pkcs12Unprotected,
     ];
 
     proptest! {
@@ -507,4 +509,97 @@ mod mutations {
             let _ = ber::to_der(&data);
         }
     }
+}
+
+/// A PFX without a MAC: the key in a plain `keyBag` and the certificate in a `certBag`,
+/// nothing encrypted (what `openssl pkcs12 -export -keypbe NONE -certpbe NONE -nomac` writes).
+fn plain_pfx_without_mac(id: &Identity) -> Vec<u8> {
+    let key_bag = seq(&[&oid(&asn1::KEY_BAG), &explicit(0, id.key.pkcs8_der())]);
+    let cert_bag = seq(&[
+        &oid(&asn1::CERT_BAG),
+        &explicit(
+            0,
+            &seq(&[
+                &oid(&asn1::X509_CERTIFICATE),
+                &explicit(0, &octets(id.certificate.to_der())),
+            ]),
+        ),
+    ]);
+    let safe_contents = seq(&[&key_bag, &cert_bag]);
+    let auth_safe = seq(&[&seq(&[
+        &oid(&asn1::ID_DATA),
+        &explicit(0, &octets(&safe_contents)),
+    ])]);
+    seq(&[
+        &uint(3),
+        &seq(&[&oid(&asn1::ID_DATA), &explicit(0, &octets(&auth_safe))]),
+    ])
+}
+
+/// The file ezla wrote, with its `MacData` cut off (the contents stay encrypted).
+fn without_mac(pfx: &[u8]) -> Vec<u8> {
+    use der::{Decode, Encode};
+    let outer = der::asn1::AnyRef::from_der(pfx).expect("outer");
+    let mut r = der::SliceReader::new(outer.value()).expect("reader");
+    let version: der::asn1::AnyRef<'_> = der::Reader::decode(&mut r).expect("version");
+    let auth: der::asn1::AnyRef<'_> = der::Reader::decode(&mut r).expect("auth");
+    seq(&[
+        &version.to_der().expect("version"),
+        &auth.to_der().expect("auth"),
+    ])
+}
+
+#[test]
+fn a_file_without_a_mac_is_refused_unless_accepted() {
+    let (_, id) = doctor();
+    let allow = Pkcs12Options::default().allowing_unprotected(true);
+    assert!(!Pkcs12Options::default().allow_unprotected);
+
+    // Nothing encrypted, no MAC: any password would open it, so it is refused by default.
+    let plain = plain_pfx_without_mac(&id);
+    for password in [Some("tajne"), Some("anything at all"), None] {
+        let err = Pkcs12::parse(&plain, password, &Pkcs12Options::default())
+            .map(|_| ())
+            .expect_err("refused");
+        assert_eq!(err.code(), ErrorCode::Pkcs12Unprotected, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("no MAC")
+                && text.contains("altered")
+                && text.contains("any password")
+                && text.contains("--allow-unprotected-pfx"),
+            "{text}"
+        );
+        // Accepted explicitly, it opens — with whatever password was given.
+        let p = Pkcs12::parse(&plain, password, &allow).expect("accepted");
+        assert!(p.info.mac.is_none() && p.info.encryptions.is_empty());
+        assert_eq!(p.keys[0].key.public_key(), id.key.public_key());
+        let err = Identity::from_pkcs12(&plain, password, &Pkcs12Options::default())
+            .expect_err("identity refused");
+        assert_eq!(err.code(), ErrorCode::Pkcs12Unprotected);
+        let back = Identity::from_pkcs12(&plain, password, &allow).expect("identity");
+        assert_eq!(back.certificate, id.certificate);
+    }
+
+    // Encrypted but without a MAC: refused by default too; accepted, the password is checked
+    // by decrypting only.
+    let stripped = without_mac(&write(&id, "tajne"));
+    let err = Pkcs12::parse(&stripped, Some("tajne"), &Pkcs12Options::default())
+        .map(|_| ())
+        .expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::Pkcs12Unprotected, "{err}");
+    assert!(err.to_string().contains("only by decrypting"), "{err}");
+    let p = Pkcs12::parse(&stripped, Some("tajne"), &allow).expect("accepted");
+    assert!(p.info.mac.is_none());
+    assert_eq!(
+        code(Pkcs12::parse(&stripped, Some("wrong"), &allow)),
+        ErrorCode::BadPassword
+    );
+    // A file with a MAC is unaffected by the option.
+    let protected = write(&id, "tajne");
+    assert!(Pkcs12::parse(&protected, Some("tajne"), &Pkcs12Options::default()).is_ok());
+    assert_eq!(
+        code(Pkcs12::parse(&protected, Some("wrong"), &allow)),
+        ErrorCode::BadPassword
+    );
 }

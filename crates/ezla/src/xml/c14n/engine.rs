@@ -82,25 +82,44 @@ impl Visibility for Subtree {
 }
 
 /// Every node except the subtrees of some elements.
+///
+/// The subtrees are kept as byte ranges, sorted, with those inside another dropped, so that
+/// a membership test is a binary search: excluding many subtrees (an XPath filter may select
+/// every element) costs `O(n log k)`, not `O(n k)`.
 pub(crate) struct Excluding {
+    /// Disjoint, sorted by start.
     ranges: Vec<std::ops::Range<usize>>,
 }
 
 impl Excluding {
     pub(crate) fn new(excluded: &[Element<'_, '_>]) -> Self {
-        Excluding {
-            ranges: excluded.iter().map(|e| e.range()).collect(),
+        let mut all: Vec<std::ops::Range<usize>> = excluded
+            .iter()
+            .map(|e| {
+                let r = e.range();
+                r.start..r.end.max(r.start + 1)
+            })
+            .collect();
+        all.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(all.len());
+        for r in all {
+            // Element ranges nest or are disjoint: one that starts inside the last kept
+            // range lies inside it.
+            match ranges.last() {
+                Some(last) if r.start < last.end => {}
+                _ => ranges.push(r),
+            }
         }
+        Excluding { ranges }
     }
 }
 
 impl Visibility for Excluding {
     fn node(&self, node: Node<'_, '_>) -> bool {
         let start = node.range().start;
-        !self
-            .ranges
-            .iter()
-            .any(|r| r.start <= start && start < r.end.max(r.start + 1))
+        // The last range starting at or before `start` is the only one that can hold it.
+        let after = self.ranges.partition_point(|r| r.start <= start);
+        !(after > 0 && start < self.ranges[after - 1].end)
     }
     fn subtree_closed(&self) -> bool {
         true

@@ -22,7 +22,7 @@ pub(crate) mod uri;
 
 use std::io::Write;
 
-pub(crate) use engine::Visibility;
+pub(crate) use engine::{Excluding, Visibility};
 
 use super::{Document, Element};
 use crate::Result;
@@ -188,12 +188,9 @@ impl Canonicalizer {
         match subset {
             Subset::Document => self.run(doc, doc.tree().root(), &engine::Everything, out),
             Subset::Element(e) => self.run(doc, e.node, &engine::Subtree::new(e, &[]), out),
-            Subset::DocumentExcept(excluded) => self.run(
-                doc,
-                doc.tree().root(),
-                &engine::Excluding::new(excluded),
-                out,
-            ),
+            Subset::DocumentExcept(excluded) => {
+                self.run(doc, doc.tree().root(), &Excluding::new(excluded), out)
+            }
             Subset::ElementExcept(e, excluded) => {
                 self.run(doc, e.node, &engine::Subtree::new(e, excluded), out)
             }
