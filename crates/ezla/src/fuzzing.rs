@@ -215,15 +215,21 @@ pub fn xades_verify(data: &[u8]) {
     }
 }
 
-/// Opens the bytes as a PKCS#12 file (password `test`, empty, and absent) and as a private
-/// key file (PEM or DER, PKCS#8 encrypted or not), with tight iteration caps.
+/// Opens the bytes as a PKCS#12 file (password `test`, empty, and absent; with the MAC
+/// required, and with a file without a MAC allowed) and as a private key file (PEM or DER,
+/// PKCS#8 encrypted or not), with tight iteration caps.
 pub fn pkcs12(data: &[u8]) {
     let options = Pkcs12Options {
         max_iterations: MAX_ITERATIONS,
         max_total_iterations: 4 * MAX_ITERATIONS,
         ..Pkcs12Options::default()
     };
+    let unprotected = Pkcs12Options {
+        allow_unprotected: true,
+        ..options
+    };
     for password in [Some("test"), Some(""), None] {
+        let _ = Pkcs12::parse(data, password, &unprotected);
         if let Ok(contents) = Pkcs12::parse(data, password, &options) {
             let _ = contents.info.is_legacy();
             for entry in &contents.certificates {
@@ -328,7 +334,7 @@ fn certificate_accessors(certificate: &Certificate) {
 }
 
 /// Reads the bytes as a KEDU ZLA document and as a cancellation (AZLA), validates what was
-/// read, and writes it back.
+/// read, writes it back, and checks where its signature sits.
 pub fn kedu_xml(data: &[u8]) {
     let options = WriteOptions::default().with_today(TODAY);
     if let Ok(d) = Zla::read_xml(data) {
@@ -338,6 +344,7 @@ pub fn kedu_xml(data: &[u8]) {
         let _ = d.zla.to_xml(d.wariant, &options);
     }
     let _ = kedu::check(data, TODAY);
+    let _ = kedu::check_signature_placement(data);
     if let Ok((azla, _program)) = Azla::read(data) {
         let _ = azla.validate(TODAY);
         let _ = azla.to_json();
