@@ -26,6 +26,8 @@
 pub mod crypto;
 pub mod dsig;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kedu;
 pub mod pki;
 pub mod pl;

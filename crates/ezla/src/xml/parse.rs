@@ -219,7 +219,9 @@ fn check_declared_encoding(text: &str) -> Result<()> {
     if let Some(pos) = decl.find("encoding") {
         let rest = decl[pos + "encoding".len()..].trim_start();
         let rest = rest.strip_prefix('=').unwrap_or(rest).trim_start();
-        let quote = rest.chars().next().unwrap_or('"');
+        let Some(quote) = rest.chars().next() else {
+            return Ok(()); // `encoding` without a value: the parser reports the declaration
+        };
         let value = rest[quote.len_utf8()..].split(quote).next().unwrap_or("");
         let utf8 = value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8");
         // A single-byte encoding whose lower half is ASCII reads pure-ASCII text exactly as
@@ -511,5 +513,18 @@ mod tests {
             ErrorCode::XmlMalformed
         );
         assert_eq!(code("<a><b></a>"), ErrorCode::XmlMalformed);
+    }
+
+    #[test]
+    fn a_declaration_ending_in_encoding_is_malformed() {
+        // Found by the kedu_xml fuzz target: a declaration whose last word is `encoding`
+        // (or `encoding =`) sliced past the end of the declaration and panicked.
+        for text in [
+            "<?xml encoding?>",
+            "<?xml encoding?><a/>",
+            "<?xml version=\"1.0\" encoding =?><a/>",
+        ] {
+            assert_eq!(code(text), ErrorCode::XmlMalformed, "{text}");
+        }
     }
 }
