@@ -144,10 +144,9 @@ impl<'a> Document<'a> {
             nodes_limit: options.max_nodes,
             ..roxmltree::ParsingOptions::default()
         };
+        // DOCTYPEs (even empty ones, which roxmltree accepts) are refused by the pre-scan.
         let tree = roxmltree::Document::parse_with_options(text, ro).map_err(map_error)?;
-        let doc = Document { source: text, tree };
-        doc.check_prolog()?;
-        Ok(doc)
+        Ok(Document { source: text, tree })
     }
 
     /// The text the document was parsed from.
@@ -171,26 +170,6 @@ impl<'a> Document<'a> {
     pub fn root_name(&self) -> (Option<&str>, &str) {
         let root = self.tree.root_element();
         (root.tag_name().namespace(), root.tag_name().name())
-    }
-
-    /// Refuses `<!DOCTYPE` even when empty (roxmltree accepts an empty one).
-    fn check_prolog(&self) -> Result<()> {
-        let root = self.tree.root();
-        let mut cursor = 0usize;
-        for child in root.children() {
-            let range = child.range();
-            let gap = &self.source[cursor..range.start];
-            if let Some(at) = gap.find("<!") {
-                return Err(Error::XmlDtdForbidden {
-                    offset: Some(cursor + at),
-                });
-            }
-            if child.is_element() {
-                return Ok(());
-            }
-            cursor = range.end;
-        }
-        Ok(())
     }
 }
 

@@ -109,14 +109,12 @@ fn is_declaration(name: &[u8]) -> bool {
 const SHORT: usize = 32;
 
 /// Byte classes for the scanner: one table load per byte instead of several comparisons.
-const TEXT_STOP: u8 = 1;
 const TAG_STOP: u8 = 2;
 const SPACE: u8 = 4;
 const NAME_END: u8 = 8;
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'<' as usize] = TEXT_STOP | NAME_END;
-    t[b'&' as usize] = TEXT_STOP;
+    t[b'<' as usize] = NAME_END;
     t[b'"' as usize] = TAG_STOP | NAME_END;
     t[b'\'' as usize] = TAG_STOP | NAME_END;
     t[b'>' as usize] = TAG_STOP | NAME_END;
@@ -130,11 +128,6 @@ static CLASS: [u8; 256] = {
 };
 
 #[inline]
-fn find_class(class: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| CLASS[c as usize] & class != 0)
-}
-
-#[inline]
 fn find1(a: u8, hay: &[u8]) -> Option<usize> {
     let head = &hay[..hay.len().min(SHORT)];
     match head.iter().position(|&c| c == a) {
@@ -144,17 +137,15 @@ fn find1(a: u8, hay: &[u8]) -> Option<usize> {
     }
 }
 
+/// The first quote or `>` in `hay`: a table test over the first [`SHORT`] bytes, then
+/// `memchr3`.
 #[inline]
-fn find3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
+fn find_tag_stop(hay: &[u8]) -> Option<usize> {
     let head = &hay[..hay.len().min(SHORT)];
-    let found = match (a, b, c) {
-        (b'"', b'\'', b'>') => find_class(TAG_STOP, head),
-        _ => head.iter().position(|&x| x == a || x == b || x == c),
-    };
-    match found {
+    match head.iter().position(|&c| CLASS[c as usize] & TAG_STOP != 0) {
         Some(i) => Some(i),
         None if hay.len() <= SHORT => None,
-        None => memchr3(a, b, c, &hay[SHORT..]).map(|i| i + SHORT),
+        None => memchr3(b'"', b'\'', b'>', &hay[SHORT..]).map(|i| i + SHORT),
     }
 }
 
@@ -254,31 +245,29 @@ impl<'a> Scanner<'a> {
         let Some(semi) = find1(b';', window) else {
             return Err(self.malformed(at, "unterminated reference"));
         };
-        let body = &window[1..semi];
-        if let Some(number) = body.strip_prefix(b"#") {
-            let (digits, radix) = match number.strip_prefix(b"x") {
-                Some(hex) => (hex, 16),
-                None => (number, 10),
-            };
-            let valid = !digits.is_empty()
-                && digits.iter().all(|b| match radix {
-                    16 => b.is_ascii_hexdigit(),
-                    _ => b.is_ascii_digit(),
-                });
-            let value = std::str::from_utf8(digits)
-                .ok()
-                .filter(|_| valid)
-                .and_then(|d| u32::from_str_radix(d, radix).ok());
-            match value {
-                Some(c) if is_xml_char(c) => {}
-                Some(c) => {
-                    return Err(self.malformed(
-                        at,
-                        &format!("character reference to U+{c:04X}, which XML does not allow,"),
-                    ));
-                }
-                None => return Err(self.malformed(at, "malformed character reference")),
+        let number = &window[2..semi];
+        let (digits, radix) = match number.strip_prefix(b"x") {
+            Some(hex) => (hex, 16),
+            None => (number, 10),
+        };
+        let valid = !digits.is_empty()
+            && digits.iter().all(|b| match radix {
+                16 => b.is_ascii_hexdigit(),
+                _ => b.is_ascii_digit(),
+            });
+        let value = std::str::from_utf8(digits)
+            .ok()
+            .filter(|_| valid)
+            .and_then(|d| u32::from_str_radix(d, radix).ok());
+        match value {
+            Some(c) if is_xml_char(c) => {}
+            Some(c) => {
+                return Err(self.malformed(
+                    at,
+                    &format!("character reference to U+{c:04X}, which XML does not allow,"),
+                ));
             }
+            None => return Err(self.malformed(at, "malformed character reference")),
         }
         Ok(at + semi + 1)
     }
@@ -336,8 +325,8 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Reads a name starting at `self.pos`; returns it.
-    fn name(&mut self, what: &str) -> Result<&'a [u8]> {
+    /// Steps over the element name starting at `self.pos`, checking its length.
+    fn element_name(&mut self) -> Result<()> {
         let start = self.pos;
         let bytes = self.bytes;
         let mut end = start;
@@ -345,19 +334,19 @@ impl<'a> Scanner<'a> {
             end += 1;
         }
         if end == start {
-            return Err(self.malformed(start, &format!("expected {what}")));
+            return Err(self.malformed(start, "expected an element name"));
         }
         if end - start > self.options.max_name_len {
             return Err(self.limit("name length", self.options.max_name_len));
         }
         self.pos = end;
-        Ok(&bytes[start..end])
+        Ok(())
     }
 
     fn start_tag(&mut self) -> Result<()> {
         let tag = self.pos;
         self.pos += 1;
-        self.name("an element name")?;
+        self.element_name()?;
         self.count(1)?;
         if self.in_scope.len() + 1 > self.options.max_depth {
             return Err(self.limit("depth", self.options.max_depth));
@@ -370,7 +359,7 @@ impl<'a> Scanner<'a> {
         let mut attributes = 0usize;
         let mut declarations = 0usize;
         let closed = loop {
-            let Some(i) = find3(b'"', b'\'', b'>', &self.bytes[self.pos..]) else {
+            let Some(i) = find_tag_stop(&self.bytes[self.pos..]) else {
                 return Err(self.malformed(tag, "unterminated start tag"));
             };
             let at = self.pos + i;

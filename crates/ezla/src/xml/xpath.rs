@@ -387,11 +387,8 @@ impl XPath {
     /// Evaluates the expression as a node-set with the document root as context, visiting
     /// at most `budget` nodes.
     pub(crate) fn select_within(&self, doc: &Document<'_>, budget: u64) -> Result<Vec<XNode>> {
-        let ctx = Ctx::new(doc, budget);
-        match ctx.eval(&self.expr, XNode::Node(doc.root().id()), 1, 1)? {
-            Value::Nodes(n) => Ok(n),
-            _ => Err(syntax("expression does not select nodes")),
-        }
+        let mut left = budget;
+        self.select_spending(doc, &mut left)
     }
 
     /// Evaluates the expression as a node-set with the document root as context, visiting
