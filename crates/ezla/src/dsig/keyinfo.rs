@@ -1,11 +1,10 @@
 //! `ds:KeyInfo`: the certificates and raw keys a signature carries.
 
-use base64::Engine as _;
-
 use super::algorithms::{DSIG_NS, DSIG11_NS};
 use crate::crypto::PublicKey;
 use crate::error::Format;
 use crate::xml::Element;
+use crate::xml::base64::decode as decode_base64;
 use crate::{Error, Result};
 
 /// What a `KeyInfo` element offers.
@@ -17,28 +16,6 @@ pub(crate) struct KeyInfoContents {
     pub(crate) keys: Vec<PublicKey>,
     /// Key material present but not usable, with the reason.
     pub(crate) unusable: Vec<Error>,
-}
-
-/// Decodes base64 text as XML carries it (line breaks and spaces allowed).
-pub(crate) fn decode_base64(what: &str, text: &str) -> Result<Vec<u8>> {
-    let engine = &base64::engine::general_purpose::STANDARD;
-    let bytes = text.as_bytes();
-    let result = if bytes.iter().any(u8::is_ascii_whitespace) {
-        let compact: Vec<u8> = bytes
-            .iter()
-            .copied()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        engine.decode(compact)
-    } else {
-        engine.decode(bytes)
-    };
-    result.map_err(|e| Error::malformed(Format::Base64, what, e.to_string()))
-}
-
-/// Encodes bytes as base64 (no line breaks).
-pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The public key of a DER certificate (only the key is decoded; see

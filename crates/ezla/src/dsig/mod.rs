@@ -45,8 +45,5 @@ pub use verify::{
     VerifyPolicy, find_signatures,
 };
 
-#[allow(unused_imports)] // used by the XAdES module
-pub(crate) use keyinfo::{decode_base64, encode_base64};
-
 #[cfg(test)]
 mod tests;

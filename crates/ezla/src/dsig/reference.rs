@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::algorithms::{
     BASE64, DSIG_NS, ENVELOPED_SIGNATURE, XPATH, XPATH_FILTER2, XPATH_NOT_SIGNATURE,
 };
-use super::keyinfo::decode_base64;
 use crate::crypto::{DigestAlgorithm, Hasher};
+use crate::xml::base64::decode as decode_base64;
 use crate::xml::c14n::{Canonicalizer, Excluding, Method, Subset, Visibility};
 use crate::xml::xpath::{XNode, XPath};
 use crate::xml::{Document, Element, XML_NAMESPACE};

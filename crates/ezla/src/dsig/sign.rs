@@ -11,13 +11,13 @@ use std::fmt::Write as _;
 use super::algorithms::{
     DSIG_NS, ENVELOPED_SIGNATURE, XPATH, XPATH_NOT_SIGNATURE, digest_uri, signature_uri,
 };
-use super::keyinfo::encode_base64;
 use super::reference::{self, Step};
 use super::verify::find_signatures;
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm, Signer};
+use crate::xml::base64::encode as encode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::escape;
-use crate::xml::{Document, Element, XML_NAMESPACE};
+use crate::xml::{Document, Element, Writer, XML_NAMESPACE};
 use crate::{Error, Result};
 
 /// A transform to list in a reference.
@@ -327,61 +327,46 @@ fn build(
     }
 
     // Pass 2: SignedInfo, canonicalized in place, and the signature value.
-    let mut signed_info = String::with_capacity(1024);
-    let _ = write!(signed_info, "<{DS}:SignedInfo>");
-    method_element(
-        &mut signed_info,
-        "CanonicalizationMethod",
-        &spec.canonicalization,
-    );
-    let _ = write!(
-        signed_info,
-        "<{DS}:SignatureMethod Algorithm=\"{}\"/>",
-        signature_uri(spec.algorithm)
-    );
+    let mut w = Writer::compact();
+    w.open("ds:SignedInfo");
+    method_element(&mut w, "ds:CanonicalizationMethod", &spec.canonicalization);
+    w.start("ds:SignatureMethod")
+        .attr("Algorithm", signature_uri(spec.algorithm))
+        .empty();
     for (r, digest) in spec.references.iter().zip(&digests) {
         let digest = digest
             .as_ref()
             .ok_or_else(|| Error::internal("reference without digest"))?;
-        let _ = write!(signed_info, "<{DS}:Reference");
-        if let Some(id) = &r.id {
-            let _ = write!(signed_info, " Id=\"{}\"", escape::attribute(id));
-        }
-        if let Some(t) = &r.type_uri {
-            let _ = write!(signed_info, " Type=\"{}\"", escape::attribute(t));
-        }
-        let _ = write!(signed_info, " URI=\"{}\">", escape::attribute(&r.uri));
+        w.start("ds:Reference")
+            .attr_opt("Id", r.id.as_deref())
+            .attr_opt("Type", r.type_uri.as_deref())
+            .attr("URI", &r.uri)
+            .open();
         if !r.transforms.is_empty() {
-            let _ = write!(signed_info, "<{DS}:Transforms>");
+            w.open("ds:Transforms");
             for t in &r.transforms {
                 match t {
-                    TransformSpec::Enveloped => {
-                        let _ = write!(
-                            signed_info,
-                            "<{DS}:Transform Algorithm=\"{ENVELOPED_SIGNATURE}\"/>"
-                        );
-                    }
+                    TransformSpec::Enveloped => w
+                        .start("ds:Transform")
+                        .attr("Algorithm", ENVELOPED_SIGNATURE)
+                        .empty(),
                     TransformSpec::XPathNotSignature => {
-                        let _ = write!(
-                            signed_info,
-                            "<{DS}:Transform Algorithm=\"{XPATH}\"><{DS}:XPath>{XPATH_NOT_SIGNATURE}</{DS}:XPath></{DS}:Transform>"
-                        );
+                        w.start("ds:Transform").attr("Algorithm", XPATH).open();
+                        w.leaf("ds:XPath", XPATH_NOT_SIGNATURE);
+                        w.end();
                     }
-                    TransformSpec::Canonicalize(c) => {
-                        method_element(&mut signed_info, "Transform", c)
-                    }
+                    TransformSpec::Canonicalize(c) => method_element(&mut w, "ds:Transform", c),
                 }
             }
-            let _ = write!(signed_info, "</{DS}:Transforms>");
+            w.end(); // Transforms
         }
-        let _ = write!(
-            signed_info,
-            "<{DS}:DigestMethod Algorithm=\"{}\"/><{DS}:DigestValue>{}</{DS}:DigestValue></{DS}:Reference>",
-            digest_uri(r.digest),
-            encode_base64(digest)
-        );
+        w.start("ds:DigestMethod")
+            .attr("Algorithm", digest_uri(r.digest))
+            .empty();
+        w.leaf("ds:DigestValue", &encode_base64(digest));
+        w.end(); // Reference
     }
-    let _ = write!(signed_info, "</{DS}:SignedInfo>");
+    let signed_info = w.finish();
 
     let scratch = format!(
         "{context_open}{sig_open}{signed_info}{value_open}{value_close}{tail}{sig_close}{context_close}"
@@ -425,83 +410,68 @@ fn plain_steps(transforms: &[TransformSpec]) -> Vec<Step> {
         .collect()
 }
 
-fn method_element(out: &mut String, name: &str, c: &Canonicalizer) {
+fn method_element(w: &mut Writer, name: &str, c: &Canonicalizer) {
     let prefixes = c.inclusive_prefixes();
+    let tag = w.start(name).attr("Algorithm", c.uri());
     if c.method() == Method::Exclusive10 && !prefixes.is_empty() {
-        let _ = write!(
-            out,
-            "<{DS}:{name} Algorithm=\"{}\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"{}\"/></{DS}:{name}>",
-            c.uri(),
-            escape::attribute(&prefixes.join(" "))
-        );
+        tag.open();
+        w.start("ec:InclusiveNamespaces")
+            .ns("ec", "http://www.w3.org/2001/10/xml-exc-c14n#")
+            .attr("PrefixList", &prefixes.join(" "))
+            .empty();
+        w.end();
     } else {
-        let _ = write!(out, "<{DS}:{name} Algorithm=\"{}\"/>", c.uri());
+        tag.empty();
     }
 }
 
 /// KeyInfo and Objects.
 fn tail_xml(spec: &SignatureSpec, signer: &dyn Signer) -> Result<String> {
-    let mut out = String::new();
+    let mut w = Writer::compact();
     let k = &spec.key_info;
     if !k.certificates.is_empty() || k.key_value {
-        match &k.id {
-            Some(id) => {
-                let _ = write!(out, "<{DS}:KeyInfo Id=\"{}\">", escape::attribute(id));
-            }
-            None => {
-                let _ = write!(out, "<{DS}:KeyInfo>");
-            }
-        }
+        w.start("ds:KeyInfo").attr_opt("Id", k.id.as_deref()).open();
         if k.key_value {
             let key = signer.public_key();
+            w.open("ds:KeyValue");
             match key.rsa_components() {
                 Some((n, e)) => {
-                    let _ = write!(
-                        out,
-                        "<{DS}:KeyValue><{DS}:RSAKeyValue><{DS}:Modulus>{}</{DS}:Modulus><{DS}:Exponent>{}</{DS}:Exponent></{DS}:RSAKeyValue></{DS}:KeyValue>",
-                        encode_base64(n),
-                        encode_base64(e)
-                    );
+                    w.open("ds:RSAKeyValue");
+                    w.leaf("ds:Modulus", &encode_base64(n));
+                    w.leaf("ds:Exponent", &encode_base64(e));
+                    w.end();
                 }
                 None => {
                     let (Some(oid), Some(point)) = (key.ec_curve_oid(), key.ec_point()) else {
                         return Err(Error::internal("EC key without curve or point"));
                     };
-                    let _ = write!(
-                        out,
-                        "<{DS}:KeyValue><dsig11:ECKeyValue xmlns:dsig11=\"{}\"><dsig11:NamedCurve URI=\"urn:oid:{oid}\"/><dsig11:PublicKey>{}</dsig11:PublicKey></dsig11:ECKeyValue></{DS}:KeyValue>",
-                        super::algorithms::DSIG11_NS,
-                        encode_base64(point)
-                    );
+                    w.start("dsig11:ECKeyValue")
+                        .ns("dsig11", super::algorithms::DSIG11_NS)
+                        .open();
+                    w.start("dsig11:NamedCurve")
+                        .attr("URI", &format!("urn:oid:{oid}"))
+                        .empty();
+                    w.leaf("dsig11:PublicKey", &encode_base64(point));
+                    w.end();
                 }
             }
+            w.end(); // KeyValue
         }
         if !k.certificates.is_empty() {
-            let _ = write!(out, "<{DS}:X509Data>");
+            w.open("ds:X509Data");
             for c in &k.certificates {
-                let _ = write!(
-                    out,
-                    "<{DS}:X509Certificate>{}</{DS}:X509Certificate>",
-                    encode_base64(c)
-                );
+                w.leaf("ds:X509Certificate", &encode_base64(c));
             }
-            let _ = write!(out, "</{DS}:X509Data>");
+            w.end();
         }
-        let _ = write!(out, "</{DS}:KeyInfo>");
+        w.end(); // KeyInfo
     }
     for o in &spec.objects {
-        match &o.id {
-            Some(id) => {
-                let _ = write!(out, "<{DS}:Object Id=\"{}\">", escape::attribute(id));
-            }
-            None => {
-                let _ = write!(out, "<{DS}:Object>");
-            }
-        }
-        out.push_str(&o.content);
-        let _ = write!(out, "</{DS}:Object>");
+        w.start("ds:Object").attr_opt("Id", o.id.as_deref()).open();
+        w.raw(&o.content);
+        w.end();
     }
-    Ok(out)
+    Ok(w.finish())
 }
 
 /// Start and end tags reproducing what canonicalization sees of an element's context: the

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use super::*;
 use crate::ErrorCode;
 use crate::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
+use crate::xml::base64::encode as encode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::{Document, Element};
 

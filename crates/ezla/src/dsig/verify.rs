@@ -6,10 +6,11 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::algorithms::{DSIG_NS, digest_from_uri, signature_from_uri};
-use super::keyinfo::{self, decode_base64};
+use super::keyinfo;
 use super::reference::{self, Coverage};
 use crate::crypto::{Backend, DigestAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
 use crate::pki::Certificate;
+use crate::xml::base64::decode as decode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};

@@ -175,24 +175,24 @@ impl Azla {
         w.open_body(AZLA_BODY, self.id_dokumentu.as_deref(), "0");
         w.open("I");
         w.seria_numer("p1", &self.anulowane_zla);
-        w.close("I");
+        w.end(); // I
         w.open("II");
         w.opt("p1", self.przyczyna.map(|p| p.kod()));
         w.opt("p2", self.uzasadnienie.as_deref());
-        w.close("II");
+        w.end(); // II
         if let Some(l) = &self.lekarz {
             w.open("III");
             w.leaf("p1", &l.npwz);
             w.leaf("p2", &l.imie);
             w.leaf("p3", &l.nazwisko);
-            w.close("III");
+            w.end(); // III
         }
         w.open("IV");
         w.date("p1", self.data);
-        w.close("IV");
-        w.close(AZLA_BODY);
-        w.close("KEDU");
-        Ok(w.out.into_bytes())
+        w.end(); // IV
+        w.end(); // AZLA_BODY
+        w.end(); // KEDU
+        Ok(w.into_bytes())
     }
 
     /// Parses the provisional AZLA XML, strictly (like [`Zla::from_xml`]).

@@ -3,97 +3,60 @@
 
 use super::model::{Okres, SeriaNumer, Zla, format_date};
 use super::{KED_ZLA_NS, Wariant, WriteOptions};
-use crate::xml::escape;
+use crate::xml;
 
-/// A small indenting XML writer.
-pub(super) struct Writer {
-    pub(super) out: String,
-    depth: usize,
+/// The KEDU layer over the XML writer: the document header, the body element and the field
+/// shapes KEDU repeats (optional leaves, dates, periods, series and numbers).
+pub(super) struct Writer(xml::Writer);
+
+impl std::ops::Deref for Writer {
+    type Target = xml::Writer;
+    fn deref(&self) -> &xml::Writer {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut xml::Writer {
+        &mut self.0
+    }
 }
 
 impl Writer {
     pub(super) fn new() -> Self {
-        Writer {
-            out: String::with_capacity(2048),
-            depth: 0,
-        }
+        Writer(xml::Writer::indented("  "))
     }
 
     /// The XML declaration, the `KEDU` element in `namespace` and its `naglowek.KEDU`
     /// program header: what every KEDU document starts with. Leaves the writer inside `KEDU`.
     pub(super) fn kedu_start(&mut self, namespace: &str, options: &WriteOptions) {
-        self.out
-            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
-        self.out.push_str("<KEDU xmlns=\"");
-        self.out.push_str(namespace);
-        self.out.push_str(
-            "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" wersja_schematu=\"1\">\n",
-        );
-        self.depth = 1;
+        self.declaration(Some(false));
+        self.start("KEDU")
+            .ns("", namespace)
+            .ns("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+            .attr("wersja_schematu", "1")
+            .open();
         self.open("naglowek.KEDU");
         self.open("program");
         self.leaf("producent", &options.producent);
         self.leaf("symbol", &options.symbol);
         self.leaf("wersja", &options.wersja);
-        self.close("program");
-        self.close("naglowek.KEDU");
+        self.end(); // program
+        self.end(); // naglowek.KEDU
     }
 
     /// Opens the document's body element `name`, with its `id_dokumentu` when there is one
     /// and its `kolejnosc` (order within the KEDU file).
     pub(super) fn open_body(&mut self, name: &str, id_dokumentu: Option<&str>, kolejnosc: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        if let Some(id) = id_dokumentu {
-            self.out.push_str(" id_dokumentu=\"");
-            self.out.push_str(&escape::attribute(id));
-            self.out.push('"');
-        }
-        self.out.push_str(" kolejnosc=\"");
-        self.out.push_str(kolejnosc);
-        self.out.push_str("\">\n");
-        self.depth += 1;
+        self.start(name)
+            .attr_opt("id_dokumentu", id_dokumentu)
+            .attr("kolejnosc", kolejnosc)
+            .open();
     }
 
-    fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
-    }
-
-    pub(super) fn open(&mut self, name: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push_str(">\n");
-        self.depth += 1;
-    }
-
-    pub(super) fn close(&mut self, name: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.indent();
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
-    }
-
-    fn empty(&mut self, name: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push_str("/>\n");
-    }
-
-    pub(super) fn leaf(&mut self, name: &str, value: &str) {
-        self.indent();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push('>');
-        self.out.push_str(&escape::text(value));
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+    /// The finished document.
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.0.finish().into_bytes()
     }
 
     pub(super) fn opt(&mut self, name: &str, value: Option<&str>) {
@@ -112,14 +75,14 @@ impl Writer {
         self.open(name);
         self.date("p1", o.od);
         self.date("p2", o.do_);
-        self.close(name);
+        self.end();
     }
 
     pub(super) fn seria_numer(&mut self, name: &str, sn: &SeriaNumer) {
         self.open(name);
         self.leaf("p1", &sn.seria);
         self.leaf("p2", &sn.numer);
-        self.close(name);
+        self.end();
     }
 }
 
@@ -140,7 +103,7 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         None => w.empty("p1"),
     }
     w.leaf("p2", wariant.napis());
-    w.close("I");
+    w.end(); // I
 
     if let Some(u) = &zla.ubezpieczony {
         w.open("II");
@@ -150,7 +113,7 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         w.opt("p4", u.kod_ubezpieczenia.map(|k| k.kod()));
         w.opt("p5", u.paszport.as_deref());
         w.date("p6", u.data_urodzenia);
-        w.close("II");
+        w.end(); // II
     }
 
     if let Some(a) = &zla.adres {
@@ -160,7 +123,7 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         w.opt("p3", a.ulica.as_deref());
         w.leaf("p4", &a.nr_domu);
         w.opt("p5", a.nr_lokalu.as_deref());
-        w.close("III");
+        w.end(); // III
     }
 
     if let Some(n) = &zla.niezdolnosc {
@@ -182,16 +145,16 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
             w.open("p9");
             w.opt("p1", o.kod_pokrewienstwa.map(|k| k.kod()));
             w.date("p2", o.data_urodzenia);
-            w.close("p9");
+            w.end(); // p9
         }
-        w.close("IV");
+        w.end(); // IV
     }
 
     if let Some(p) = &zla.platnik {
         w.open("V");
         w.opt("p1", p.rodzaj.map(|k| k.kod()));
         w.leaf("p2", &p.identyfikator);
-        w.close("V");
+        w.end(); // V
     }
 
     if let Some(p) = &zla.placowka {
@@ -202,7 +165,7 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         w.opt("p4", p.ulica.as_deref());
         w.leaf("p5", &p.nr_domu);
         w.opt("p6", p.nr_lokalu.as_deref());
-        w.close("VI");
+        w.end(); // VI
     }
 
     if let Some(l) = &zla.lekarz {
@@ -210,7 +173,7 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         w.leaf("p1", &l.npwz);
         w.leaf("p2", &l.imie);
         w.leaf("p3", &l.nazwisko);
-        w.close("VII");
+        w.end(); // VII
     }
 
     if let Some(v) = &zla.wystawienie {
@@ -227,12 +190,12 @@ pub(crate) fn write(zla: &Zla, wariant: Wariant, options: &WriteOptions) -> Vec<
         w.leaf("p6", bool_text(v.pobyt_stacjonarny_zoz));
         w.leaf("p7", bool_text(v.ukryte_dla_platnika));
         w.opt("p8", v.nip_placowki.as_deref());
-        w.close("VIII");
+        w.end(); // VIII
     }
 
-    w.close("ZUSZLA");
-    w.close("KEDU");
-    w.out.into_bytes()
+    w.end(); // ZUSZLA
+    w.end(); // KEDU
+    w.into_bytes()
 }
 
 fn bool_text(b: bool) -> &'static str {

@@ -40,28 +40,8 @@ pub use verify::{
     verify_all, verify_signature,
 };
 
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-
 /// The XAdES 1.3.2 namespace.
 pub const XADES_NS: &str = "http://uri.etsi.org/01903/v1.3.2#";
-
-/// `xsd:dateTime` in UTC with whole seconds (`2026-11-24T08:30:00Z`).
-pub(crate) fn format_time(t: OffsetDateTime) -> String {
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t);
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
-}
-
-/// Parses `xsd:dateTime`: RFC 3339, or without a zone (read as UTC).
-pub(crate) fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t);
-    }
-    OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339).ok()
-}
 
 #[cfg(test)]
 mod tests;

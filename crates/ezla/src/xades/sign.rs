@@ -1,15 +1,13 @@
 //! Creating XAdES-BES signatures.
 
-use std::fmt::Write as _;
-
 use time::OffsetDateTime;
 
+use super::XADES_NS;
 use super::profile::Profile;
-use super::{XADES_NS, format_time};
 use crate::crypto::{DigestAlgorithm, Signer};
 use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
 use crate::pki::{Certificate, Identity};
-use crate::xml::escape;
+use crate::xml::{Writer, base64, datetime};
 use crate::{Error, Result};
 
 /// Which `SigningCertificate` property to write.
@@ -195,47 +193,45 @@ fn qualifying_properties(
     options: &SignOptions,
 ) -> Result<String> {
     let digest: DigestAlgorithm = options.profile.digest();
-    let cert_digest = dsig::encode_base64(&cert.fingerprint(digest));
-    let mut out = String::with_capacity(1024);
-    let _ = write!(
-        out,
-        "<xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" Target=\"#{}\">\
-         <xades:SignedProperties Id=\"{}\"><xades:SignedSignatureProperties>\
-         <xades:SigningTime>{}</xades:SigningTime>",
-        escape::attribute(&ids.signature),
-        escape::attribute(&ids.signed_properties),
-        format_time(signing_time),
-    );
-    let cert_digest_xml = format!(
-        "<xades:CertDigest><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>",
-        digest_uri(digest)
-    );
+    let mut w = Writer::compact();
+    w.start("xades:QualifyingProperties")
+        .ns("xades", XADES_NS)
+        .attr("Target", &format!("#{}", ids.signature))
+        .open();
+    w.start("xades:SignedProperties")
+        .attr("Id", &ids.signed_properties)
+        .open();
+    w.open("xades:SignedSignatureProperties");
+    w.leaf("xades:SigningTime", &datetime::format(signing_time));
+    let cert_digest = |w: &mut Writer| {
+        w.open("xades:CertDigest");
+        w.start("ds:DigestMethod")
+            .attr("Algorithm", digest_uri(digest))
+            .empty();
+        w.leaf("ds:DigestValue", &base64::encode(&cert.fingerprint(digest)));
+        w.end();
+    };
     match options.signing_certificate {
         SigningCertificateVersion::V1 => {
-            let _ = write!(
-                out,
-                "<xades:SigningCertificate><xades:Cert>{cert_digest_xml}<xades:IssuerSerial>\
-                 <ds:X509IssuerName>{}</ds:X509IssuerName>\
-                 <ds:X509SerialNumber>{}</ds:X509SerialNumber>\
-                 </xades:IssuerSerial></xades:Cert></xades:SigningCertificate>",
-                escape::text(&cert.issuer().to_rfc4514()),
-                cert.serial_decimal()
-            );
+            w.open("xades:SigningCertificate");
+            w.open("xades:Cert");
+            cert_digest(&mut w);
+            w.open("xades:IssuerSerial");
+            w.leaf("ds:X509IssuerName", &cert.issuer().to_rfc4514());
+            w.leaf("ds:X509SerialNumber", &cert.serial_decimal());
+            w.end();
         }
         SigningCertificateVersion::V2 => {
-            let _ = write!(
-                out,
-                "<xades:SigningCertificateV2><xades:Cert>{cert_digest_xml}\
-                 <xades:IssuerSerialV2>{}</xades:IssuerSerialV2>\
-                 </xades:Cert></xades:SigningCertificateV2>",
-                dsig::encode_base64(&issuer_serial_v2(cert)?)
+            w.open("xades:SigningCertificateV2");
+            w.open("xades:Cert");
+            cert_digest(&mut w);
+            w.leaf(
+                "xades:IssuerSerialV2",
+                &base64::encode(&issuer_serial_v2(cert)?),
             );
         }
     }
-    out.push_str(
-        "</xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>",
-    );
-    Ok(out)
+    Ok(w.finish())
 }
 
 /// DER of RFC 5035 `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`

@@ -6,9 +6,9 @@ use der::Decode;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
+use super::XADES_NS;
 use super::dn;
 use super::profile::{Profile, SIGNED_PROPERTIES_TYPE};
-use super::{XADES_NS, format_time, parse_time};
 use crate::crypto::{Backend, DigestAlgorithm};
 use crate::dsig::{
     self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Verified, VerifiedReference,
@@ -17,7 +17,7 @@ use crate::dsig::{
 use crate::pki::Certificate;
 use crate::pki::x509::signed_decimal;
 use crate::xml::c14n::{C14N_10, EXC_C14N};
-use crate::xml::{Document, Element};
+use crate::xml::{Document, Element, base64, datetime};
 use crate::{Error, Result};
 
 /// How far a `SigningTime` may lie after the verification instant by default: 5 minutes.
@@ -369,7 +369,7 @@ fn verify_signature_inner(
     let signing_time = match ssp.child(XADES_NS, "SigningTime") {
         Some(el) => {
             let text = el.text();
-            let t = parse_time(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
+            let t = datetime::parse(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
                 detail: format!("`{}` is not an xsd:dateTime", text.trim()),
             })?;
             check_not_in_future(t, options)?;
@@ -377,9 +377,9 @@ fn verify_signature_inner(
                 return Err(Error::SigningTimeInvalid {
                     detail: format!(
                         "signing time {} lies outside the certificate's validity {} – {}",
-                        format_time(t),
-                        format_time(cert.not_before()),
-                        format_time(cert.not_after())
+                        datetime::format(t),
+                        datetime::format(cert.not_before()),
+                        datetime::format(cert.not_after())
                     ),
                 });
             }
@@ -457,8 +457,8 @@ fn check_not_in_future(signing_time: OffsetDateTime, options: &VerifyOptions) ->
             detail: format!(
                 "signing time {} is later than the verification instant {} by more than the \
                  allowed clock skew of {} s",
-                format_time(signing_time),
-                format_time(at),
+                datetime::format(signing_time),
+                datetime::format(at),
                 skew.whole_seconds()
             ),
         });
@@ -563,12 +563,12 @@ fn check_signing_certificate(
         let value = digest_el
             .child(DSIG_NS, "DigestValue")
             .ok_or_else(|| xades_error("CertDigest without DigestValue"))?;
-        let digest_matches = dsig::decode_base64("CertDigest/DigestValue", &value.text())?
-            == cert.fingerprint(algorithm);
+        let digest_matches =
+            base64::decode("CertDigest/DigestValue", &value.text())? == cert.fingerprint(algorithm);
         let names_signer = if v2 {
             match c.child(XADES_NS, "IssuerSerialV2") {
                 Some(is) => Some(issuer_serial_v2_names(
-                    &dsig::decode_base64("IssuerSerialV2", &is.text())?,
+                    &base64::decode("IssuerSerialV2", &is.text())?,
                     cert,
                 )?),
                 None => None,
@@ -723,15 +723,15 @@ fn report(
         profile,
         signature_algorithm: v.algorithm.name(),
         canonicalization: v.canonicalization.uri().to_string(),
-        signing_time: signing_time.map(format_time),
+        signing_time: signing_time.map(datetime::format),
         signing_certificate: version.to_string(),
         signer: SignerReport {
             subject: cert.subject().to_rfc4514(),
             issuer: cert.issuer().to_rfc4514(),
             serial: cert.serial_decimal(),
             pesel: cert.pesel().map(|p| p.as_str().to_string()),
-            not_before: format_time(cert.not_before()),
-            not_after: format_time(cert.not_after()),
+            not_before: datetime::format(cert.not_before()),
+            not_after: datetime::format(cert.not_after()),
             sha256_fingerprint: hex(&cert.fingerprint(DigestAlgorithm::Sha256)),
         },
         trust: v.signer.trust.name().to_string(),
