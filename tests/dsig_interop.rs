@@ -12,8 +12,8 @@ use std::process::Command;
 
 use ezla::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm};
 use ezla::dsig::{
-    KeySelection, ObjectSpec, ReferenceSpec, SignOptions, SignatureSpec, TransformSpec, Verifier,
-    VerifyPolicy, sign_enveloped, sign_enveloping,
+    KeySelection, ObjectSpec, Placement, ReferenceSpec, SignOptions, SignatureSpec, TransformSpec,
+    Verifier, VerifyPolicy, sign_enveloped, sign_enveloping,
 };
 use ezla::xml::Document;
 use ezla::xml::c14n::{Canonicalizer, Method};
@@ -30,6 +30,8 @@ const KEDU: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 "#;
 
 const BY_ID: &str = r#"<Response xmlns="urn:example:response"><Assertion ID="a-1"><Subject>jan</Subject></Assertion></Response>"#;
+
+const AUTHN_REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req-1" Version="2.0" IssueInstant="2026-12-04T10:00:00Z" Destination="https://login.gov.pl/login/SingleSignOnService"><saml:Issuer>https://gabinet.example/sp</saml:Issuer><samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>"#;
 
 struct Key {
     key: PrivateKey,
@@ -187,7 +189,29 @@ fn cases(dir: &Path) -> Vec<Case> {
             xmlsec_id_attr: Some("urn:example:response:Assertion"),
         });
     }
-    // 7. Enveloping over an object, C14N 1.1, with KeyValue and the certificate.
+    // 7. A SAML AuthnRequest signed by ID with the signature right after `saml:Issuer`
+    // (dsig::Placement::AFTER_SAML_ISSUER), as login.gov.pl expects.
+    {
+        let mut spec = with_cert(
+            SignatureSpec::enveloped(rsa.key.kind(), DigestAlgorithm::Sha256),
+            &rsa,
+        );
+        spec.references[0].uri = "#_req-1".into();
+        let options = SignOptions::default().with_placement(Placement::AFTER_SAML_ISSUER);
+        let bytes =
+            sign_enveloped(AUTHN_REQUEST.as_bytes(), &spec, &rsa.key, &options).expect("sign");
+        let text = String::from_utf8(bytes.clone()).expect("utf8");
+        assert!(text.contains("</saml:Issuer><ds:Signature"), "{text}");
+        out.push(Case {
+            name: "saml-after-issuer-rsa-sha256",
+            file: write_signed(dir, "saml-after-issuer-rsa-sha256", &bytes),
+            cert_pem: rsa.cert_pem.clone(),
+            legacy: false,
+            signxml: true,
+            xmlsec_id_attr: Some("urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest"),
+        });
+    }
+    // 8. Enveloping over an object, C14N 1.1, with KeyValue and the certificate.
     {
         let c11 = Canonicalizer::new(Method::Inclusive11);
         let mut spec = with_cert(

@@ -151,6 +151,24 @@ pub enum Placement {
     /// The last child of the document element (enveloped).
     #[default]
     LastChildOfRoot,
+    /// Right after the first child element of the document element with this name: where
+    /// SAML 2.0 puts the signature of a protocol message or assertion (after `saml:Issuer`,
+    /// [`Placement::AFTER_SAML_ISSUER`]). Signing fails when there is no such child.
+    AfterChild {
+        /// The child's namespace (`""` for none).
+        namespace: &'static str,
+        /// The child's local name.
+        local_name: &'static str,
+    },
+}
+
+impl Placement {
+    /// After the `saml:Issuer` child of the document element (SAML 2.0 core §3.2.1, §2.3.3:
+    /// `Issuer` comes first, then `ds:Signature`).
+    pub const AFTER_SAML_ISSUER: Placement = Placement::AfterChild {
+        namespace: "urn:oasis:names:tc:SAML:2.0:assertion",
+        local_name: "Issuer",
+    };
 }
 
 /// Options for [`sign_enveloped`].
@@ -163,11 +181,20 @@ pub struct SignOptions {
     pub allow_existing_signatures: bool,
 }
 
+impl SignOptions {
+    /// These options with the signature placed at `placement`.
+    pub fn with_placement(mut self, placement: Placement) -> Self {
+        self.placement = placement;
+        self
+    }
+}
+
 /// The signature's own prefix.
 const DS: &str = "ds";
 
 /// Signs `input` with an enveloped signature; returns the input with the `ds:Signature`
-/// spliced in before the document element's end tag.
+/// spliced in where [`SignOptions::placement`] says (by default before the document
+/// element's end tag).
 pub fn sign_enveloped(
     input: &[u8],
     spec: &SignatureSpec,
@@ -180,6 +207,24 @@ pub fn sign_enveloped(
     }
     let root = Element {
         node: doc.tree().root_element(),
+    };
+    let after = match options.placement {
+        Placement::LastChildOfRoot => None,
+        Placement::AfterChild {
+            namespace,
+            local_name,
+        } => Some(
+            root.children()
+                .find(|c| c.namespace().unwrap_or("") == namespace && c.local_name() == local_name)
+                .ok_or_else(|| {
+                    Error::invalid_argument(
+                        "placement",
+                        format!(
+                            "the document element has no `{local_name}` child (namespace `{namespace}`) to put the signature after"
+                        ),
+                    )
+                })?,
+        ),
     };
     let ids = reference::collect_ids(&doc)?;
     for new_id in spec_ids(spec) {
@@ -225,7 +270,17 @@ pub fn sign_enveloped(
             Ok(None)
         }
     })?;
-    Ok(splice(input, root, &signature))
+    Ok(match after {
+        None => splice(input, root, &signature),
+        Some(sibling) => {
+            let at = sibling.range().end;
+            let mut out = Vec::with_capacity(input.len() + signature.len());
+            out.extend_from_slice(&input[..at]);
+            out.extend_from_slice(signature.as_bytes());
+            out.extend_from_slice(&input[at..]);
+            out
+        }
+    })
 }
 
 /// Creates an enveloping signature: a standalone `ds:Signature` document whose objects carry

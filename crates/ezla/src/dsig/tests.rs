@@ -706,3 +706,54 @@ fn references_may_not_cover_the_document_many_times_over() {
         .expect("four times is within the default ratio");
     assert_eq!(verified.references.len(), 4);
 }
+
+const AUTHN_REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1" Version="2.0" IssueInstant="2026-12-04T10:00:00Z"><saml:Issuer>https://sp.example/</saml:Issuer><samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>"#;
+
+fn saml_spec(key: &PrivateKey) -> SignatureSpec {
+    let mut spec = SignatureSpec::enveloped(key.kind(), DigestAlgorithm::Sha256);
+    spec.references[0].uri = "#_a1".into();
+    spec
+}
+
+#[test]
+fn the_signature_can_go_right_after_the_saml_issuer() {
+    let options = SignOptions::default().with_placement(Placement::AFTER_SAML_ISSUER);
+    let signed =
+        sign_enveloped(AUTHN_REQUEST.as_bytes(), &saml_spec(rsa()), rsa(), &options).expect("sign");
+    let signed = String::from_utf8(signed).expect("utf8");
+    // Spliced between Issuer and NameIDPolicy; nothing else changed.
+    let start = signed.find("<ds:Signature").expect("signature");
+    let end = signed.find("</ds:Signature>").expect("end") + "</ds:Signature>".len();
+    assert!(signed[..start].ends_with("</saml:Issuer>"), "{signed}");
+    assert!(signed[end..].starts_with("<samlp:NameIDPolicy"), "{signed}");
+    assert_eq!(
+        format!("{}{}", &signed[..start], &signed[end..]),
+        AUTHN_REQUEST
+    );
+
+    let doc = Document::parse(&signed).expect("parse");
+    let root = Element::new(doc.tree().root_element()).expect("root");
+    let second = root.children().nth(1).expect("second child");
+    assert!(second.is(super::algorithms::DSIG_NS, "Signature"));
+    let verified = pinned(rsa()).verify(&doc, second).expect("verify");
+    assert!(verified.covers(&root));
+
+    // Tampering with the message after the signature is still detected.
+    let tampered = signed.replace("AllowCreate=\"true\"", "AllowCreate=\"false\"");
+    let doc = Document::parse(&tampered).expect("parse");
+    let sig = find_signatures(&doc)[0];
+    assert_eq!(
+        code(pinned(rsa()).verify(&doc, sig)),
+        ErrorCode::DigestMismatch
+    );
+}
+
+#[test]
+fn placing_after_a_missing_child_is_refused() {
+    let options = SignOptions::default().with_placement(Placement::AFTER_SAML_ISSUER);
+    let no_issuer = AUTHN_REQUEST.replace("<saml:Issuer>https://sp.example/</saml:Issuer>", "");
+    let e = sign_enveloped(no_issuer.as_bytes(), &saml_spec(rsa()), rsa(), &options)
+        .expect_err("no Issuer");
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert!(e.to_string().contains("Issuer"), "{e}");
+}
