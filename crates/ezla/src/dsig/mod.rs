@@ -31,6 +31,9 @@ mod reference;
 mod sign;
 mod verify;
 
+/// The validator trait lives in [`crate::pki`] (CMS and SAML use it too); re-exported here
+/// where XML-DSig verification takes it.
+pub use crate::pki::CertificateValidator;
 pub use algorithms::{
     BASE64, DSIG_NS, DSIG11_NS, ENVELOPED_SIGNATURE, XPATH, XPATH_FILTER2, XPATH_NOT_SIGNATURE,
     digest_from_uri, digest_uri, signature_from_uri, signature_uri,
@@ -41,8 +44,8 @@ pub use sign::{
     sign_enveloped, sign_enveloping,
 };
 pub use verify::{
-    CertificateValidator, KeySelection, SignerKey, Trust, Verified, VerifiedReference, Verifier,
-    VerifyPolicy, find_signatures,
+    KeySelection, SignerKey, Trust, Verified, VerifiedReference, Verifier, VerifyPolicy,
+    find_signatures,
 };
 
 #[cfg(test)]

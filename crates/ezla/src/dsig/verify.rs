@@ -1,6 +1,5 @@
 //! Strict XML-DSig verification.
 
-use std::fmt;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -9,26 +8,11 @@ use super::algorithms::{DSIG_NS, digest_from_uri, signature_from_uri};
 use super::keyinfo;
 use super::reference::{self, Coverage};
 use crate::crypto::{Backend, DigestAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
-use crate::pki::Certificate;
+use crate::pki::{Certificate, CertificateValidator};
 use crate::xml::base64::decode as decode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
-
-/// Decides whether the certificate that verified a signature is trusted.
-///
-/// [`crate::pki::TrustAnchors`] implements it; callers may supply their own (an OS store, a
-/// CRL-checking validator).
-pub trait CertificateValidator: Send + Sync + fmt::Debug {
-    /// Validates `leaf` at instant `at`, using `intermediates` (the other certificates the
-    /// signature carries) to build a path. Returns the path, leaf first.
-    fn validate(
-        &self,
-        leaf: &Certificate,
-        intermediates: &[Certificate],
-        at: OffsetDateTime,
-    ) -> Result<Vec<Certificate>>;
-}
 
 /// Which key verifies a signature.
 #[derive(Clone, Debug)]

@@ -69,14 +69,16 @@ mod tests_tekst;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+/// Problems and their severity live in [`crate::error`] (ZUS's validation results use them
+/// too); re-exported here where validation reports them.
+pub use crate::error::{Problem, Severity};
 pub use model::{
     Adres, IdDokumentu, Lekarz, Niezdolnosc, Okres, Opieka, Placowka, Platnik, SeriaNumer,
     Ubezpieczony, Wystawienie, Zla,
 };
 pub use read::DokumentZla;
 pub use validate::{
-    DNI_WSTECZ, E_ZLA_OD, MAX_UZASADNIENIE, OKRES_ZASILKOWY, OKRES_ZASILKOWY_DLUGI, Problem,
-    Severity, Validation,
+    DNI_WSTECZ, E_ZLA_OD, MAX_UZASADNIENIE, OKRES_ZASILKOWY, OKRES_ZASILKOWY_DLUGI, Validation,
 };
 
 use crate::error::Format;

@@ -60,7 +60,7 @@ pub use identity::Identity;
 pub use name::{AttributeType, Name, NameBuilder};
 pub use pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
 pub use polish::PolishIdentifier;
-pub use trust::{TrustAnchors, verify_chain};
+pub use trust::{CertificateValidator, TrustAnchors, verify_chain};
 pub use x509::Certificate;
 
 /// What a file holds, judged from its first bytes (see [`detect`]).

@@ -219,7 +219,24 @@ fn check_link(
     child.verify_signature(issuer.public_key())
 }
 
-impl crate::dsig::CertificateValidator for TrustAnchors {
+/// Decides whether a certificate (the one that verified a signature, or the one a server
+/// presented) is trusted.
+///
+/// [`TrustAnchors`] implements it; callers may supply their own (an OS store, a
+/// CRL-checking validator). XML-DSig and XAdES verification, and later CMS and the
+/// login.gov.pl assertions, take it as `Arc<dyn CertificateValidator>`.
+pub trait CertificateValidator: Send + Sync + std::fmt::Debug {
+    /// Validates `leaf` at instant `at`, using `intermediates` (the other certificates the
+    /// signature carries) to build a path. Returns the path, leaf first.
+    fn validate(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        at: OffsetDateTime,
+    ) -> Result<Vec<Certificate>>;
+}
+
+impl CertificateValidator for TrustAnchors {
     /// Runs [`verify_chain`]; returns the path, leaf first.
     fn validate(
         &self,

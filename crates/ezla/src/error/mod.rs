@@ -13,6 +13,9 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+mod problem;
+pub use problem::{Problem, Severity};
+
 /// Shorthand for `std::result::Result<T, ezla::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -444,7 +447,7 @@ pub enum Error {
     /// The e-ZLA document breaks one or more rules; every problem is listed.
     DocumentInvalid {
         /// The problems found (errors, and the warnings found with them).
-        problems: Vec<crate::kedu::Problem>,
+        problems: Vec<Problem>,
     },
     /// The XML is not an e-ZLA document of a known shape.
     DocumentMalformed {
@@ -702,7 +705,7 @@ impl fmt::Display for Error {
             Error::DocumentInvalid { problems } => {
                 let errors = problems
                     .iter()
-                    .filter(|p| p.severity == crate::kedu::Severity::Error)
+                    .filter(|p| p.severity == Severity::Error)
                     .count();
                 write!(
                     f,
