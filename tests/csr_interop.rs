@@ -98,7 +98,7 @@ fn openssl_accepts_requests_and_keys() {
         let back = keyfile::read_private_key(
             &std::fs::read(&theirs).expect("read"),
             Some(password),
-            &ezla::pki::Pkcs12Options::default(),
+            &ezla::pki::PbeLimits::default(),
         )
         .expect("openssl key");
         assert_eq!(back.public_key(), key.public_key());

@@ -4,7 +4,7 @@ use std::ffi::{CString, c_char};
 
 use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
 use ezla_core::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, Pkcs12,
+    Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, PbeLimits, Pkcs12,
     Pkcs12Options, keyfile,
 };
 
@@ -547,7 +547,7 @@ pub extern "C" fn ezla_private_key_from_bytes(
         let data = arg_bytes(data, len, "data")?;
         let password = arg_opt_str(password, "password")?;
         let out = out_ptr(key_out, "key_out")?;
-        let key = keyfile::read_private_key(data, password, &Pkcs12Options::default())?;
+        let key = keyfile::read_private_key(data, password, &PbeLimits::default())?;
         write_box(out, ezla_private_key { inner: key });
         Ok(())
     })

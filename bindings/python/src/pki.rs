@@ -617,8 +617,8 @@ impl PyPrivateKey {
         password: Option<String>,
         max_iterations: Option<u64>,
     ) -> PyResult<Self> {
-        let options = pkcs12_options(max_iterations, false);
-        py.detach(|| keyfile::read_private_key(&data, password.as_deref(), &options))
+        let limits = pkcs12_options(max_iterations, false).pbe_limits();
+        py.detach(|| keyfile::read_private_key(&data, password.as_deref(), &limits))
             .map(|inner| PyPrivateKey { inner })
             .map_err(to_py)
     }

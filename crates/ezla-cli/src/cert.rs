@@ -11,8 +11,8 @@ use ezla::crypto::{KeySpec, PrivateKey, Signer};
 use ezla::pki::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, Identity, InputKind, Name, Pkcs12Builder,
-    Pkcs12Options, keyfile,
+    Certificate, CertificateRequest, ExpiryPolicy, Identity, InputKind, Name, PbeLimits,
+    Pkcs12Builder, Pkcs12Options, keyfile,
 };
 use ezla::{Error, Result};
 use time::OffsetDateTime;
@@ -618,7 +618,7 @@ fn bundle(a: &BundleArgs) -> Result<ExitCode> {
     let key = keyfile::read_private_key(
         &key_data,
         Some(key_password.as_deref().unwrap_or(&password)),
-        &Pkcs12Options::default(),
+        &PbeLimits::default(),
     )?;
     let mut paths: Vec<&Path> = vec![&a.cert];
     paths.extend(a.chain.iter().map(PathBuf::as_path));
@@ -735,7 +735,7 @@ fn open_test_ca(dir: &Path) -> Result<TestCa> {
     let key = keyfile::read_private_key(
         &read_file(&dir.join("ca.key"))?,
         None,
-        &Pkcs12Options::default(),
+        &PbeLimits::default(),
     )?;
     let cert = Certificate::from_pem(&read_file(&dir.join("ca.crt"))?)?;
     TestCa::new(key, cert)

@@ -237,7 +237,7 @@ pub fn pkcs12(data: &[u8]) {
             }
             let _ = Identity::from_pkcs12_contents(contents);
         }
-        let _ = keyfile::read_private_key(data, password, &options);
+        let _ = keyfile::read_private_key(data, password, &options.pbe_limits());
     }
 }
 

@@ -1,4 +1,13 @@
-//! Digest and signature algorithms, software keys, and the [`Signer`] trait.
+//! Digest and signature algorithms, software keys, and the [`Signer`] and [`KeyAgreement`]
+//! traits.
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | `digest` | [`DigestAlgorithm`], [`Hasher`] |
+//! | `signer` | [`SignatureAlgorithm`], the [`Signer`] trait |
+//! | `agreement` | the [`KeyAgreement`] trait (ECDH) |
+//! | `key` | [`KeyKind`], [`KeySpec`], [`PublicKey`] (`key/public.rs`), [`PrivateKey`] (`key/private.rs`) |
+//! | `backend` | the arithmetic: `backend/rustcrypto.rs`, `backend/aws_lc.rs` |
 //!
 //! Two backends do the arithmetic (see [`Backend`]):
 //!
@@ -17,11 +26,36 @@
 //! Signatures travel as bytes in the form XML-DSig uses: RSA as the big-endian signature
 //! value, ECDSA as the fixed-width concatenation `r ‖ s`. [`ecdsa_fixed_to_der`] and
 //! [`ecdsa_der_to_fixed`] convert for CMS.
+//!
+//! # Key agreement
+//!
+//! [`KeyAgreement`] is the private half of an ECDH exchange, beside [`Signer`] and object-safe
+//! like it, so that a token can implement it too. [`PrivateKey`] implements it on P-256 and
+//! P-384, on both backends (`p256`/`p384` ECDH, AWS-LC `agreement`): [`KeyAgreement::agree`]
+//! returns the raw shared secret Z (the x-coordinate of the shared point), for a key
+//! derivation such as JOSE's ECDH-ES Concat KDF to consume. RSA keys are refused with
+//! [`Error::UnsupportedKey`](crate::Error::UnsupportedKey), a peer key on another curve with
+//! [`Error::InvalidArgument`](crate::Error::InvalidArgument); a [`PublicKey`] never holds a
+//! point off its curve or the identity.
+//!
+//! ```
+//! use ezla::crypto::{KeyAgreement, KeySpec, PrivateKey};
+//! # fn main() -> ezla::Result<()> {
+//! let ours = PrivateKey::generate(KeySpec::EcP256)?;
+//! let theirs = PrivateKey::generate(KeySpec::EcP256)?;
+//! let z = ours.agree(theirs.public_key())?;
+//! assert_eq!(z, theirs.agree(ours.public_key())?);
+//! assert_eq!(z.len(), 32);
+//! # Ok(()) }
+//! ```
 
+mod agreement;
+mod backend;
 mod digest;
 mod key;
 mod signer;
 
+pub use agreement::KeyAgreement;
 pub use digest::{DigestAlgorithm, Hasher};
 pub(crate) use key::oid_with_name;
 pub use key::{KeyKind, KeySpec, PrivateKey, PublicKey, ecdsa_der_to_fixed, ecdsa_fixed_to_der};

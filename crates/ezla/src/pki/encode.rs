@@ -1,15 +1,20 @@
 //! Small DER writers for the structures ezla assembles itself (PKCS#12 files, TBS
-//! certificates, certification requests). Each takes already-encoded parts, so the layout
-//! of what is written reads like its ASN.1 definition.
+//! certificates, certification requests, the XAdES/CAdES `IssuerSerial` of [`super::ess`]).
+//! Each takes already-encoded parts, so the layout of what is written reads like its ASN.1
+//! definition.
+//!
+//! This is ezla's one DER TLV encoder: the BER normaliser of PKCS#12 input writes its
+//! lengths with [`push_len`], and the other modules build on [`tlv`].
 
 use const_oid::ObjectIdentifier;
 use der::Encode;
 
-/// A TLV with a one-byte tag.
-pub(crate) fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 6);
-    out.push(tag);
-    let len = body.len();
+/// Appends a DER definite length: the short form below 128, otherwise the long form with
+/// the fewest length octets.
+///
+/// Writers that build into a buffer of their own (such as the zeroized output of the BER
+/// normaliser of [`super::pkcs12`]) use this directly; everything else goes through [`tlv`].
+pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);
     } else {
@@ -21,6 +26,13 @@ pub(crate) fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         out.push(0x80 | (bytes.len() - skip) as u8);
         out.extend_from_slice(&bytes[skip..]);
     }
+}
+
+/// A TLV with a one-byte tag.
+pub(crate) fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 6);
+    out.push(tag);
+    push_len(&mut out, body.len());
     out.extend_from_slice(body);
     out
 }
@@ -97,6 +109,12 @@ mod tests {
         assert_eq!(uint_bytes(&[0, 0, 0xff]), vec![2, 2, 0, 0xff]);
         let long = tlv(0x04, &[7u8; 300]);
         assert_eq!(&long[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        assert_eq!(tlv(0x04, &[7u8; 127])[..2], [0x04, 0x7f]);
+        assert_eq!(tlv(0x04, &[7u8; 128])[..3], [0x04, 0x81, 0x80]);
+        assert_eq!(tlv(0x05, &[]), vec![0x05, 0x00]);
+        let mut out = Vec::new();
+        push_len(&mut out, 0x01_0000);
+        assert_eq!(out, vec![0x83, 0x01, 0x00, 0x00]);
         assert_eq!(
             set_of(&[&[0x05, 0x00], &[0x02, 0x01, 0x00]]),
             vec![0x31, 5, 2, 1, 0, 5, 0]

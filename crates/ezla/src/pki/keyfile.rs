@@ -5,16 +5,17 @@
 //! `openssl pkey` opens with the password. It reads:
 //!
 //! * `ENCRYPTED PRIVATE KEY` with PBES2 or a legacy PKCS#12 PBE (`openssl pkcs8 -v1 …`),
-//!   under the iteration cap of [`Pkcs12Options`];
+//!   under the iteration cap of [`PbeLimits`];
 //! * unencrypted `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1);
 //! * the same structures in DER.
 
 use der::Decode;
 use zeroize::Zeroizing;
 
+use super::pbe::scheme::Scheme;
+use super::pbe::{PbeLimits, candidates as password_candidates};
 use super::pem;
-use super::pkcs12::pbe::Scheme;
-use super::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12Options, password_candidates};
+use super::pkcs12::DEFAULT_WRITE_ITERATIONS;
 use crate::crypto::PrivateKey;
 use crate::error::Format;
 use crate::{Error, Result};
@@ -70,10 +71,13 @@ pub fn encrypt_private_key_pem(
 /// Fails with [`Error::BadPassword`] on a wrong password, [`Error::InvalidArgument`] when an
 /// encrypted key comes without a password, [`Error::IterationLimitExceeded`] above the cap,
 /// [`Error::Unsupported`] naming an unknown algorithm, and [`Error::Malformed`] otherwise.
+///
+/// `limits` caps the key derivation (a [`Pkcs12Options`](super::Pkcs12Options) converts
+/// into one with [`pbe_limits`](super::Pkcs12Options::pbe_limits)).
 pub fn read_private_key(
     data: &[u8],
     password: Option<&str>,
-    options: &Pkcs12Options,
+    limits: &PbeLimits,
 ) -> Result<PrivateKey> {
     if pem::is_pem(data) {
         let blocks = pem::decode_all(data, "private key")?;
@@ -82,7 +86,7 @@ pub fn read_private_key(
             .find(|b| b.label.ends_with("PRIVATE KEY"))
             .ok_or_else(|| Error::malformed(Format::Pem, "private key", "no PRIVATE KEY block"))?;
         return match block.label.as_str() {
-            ENCRYPTED_PRIVATE_KEY => decrypt(&block.der, password, options),
+            ENCRYPTED_PRIVATE_KEY => decrypt(&block.der, password, limits),
             "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&block.der),
             "RSA PRIVATE KEY" => PrivateKey::from_pkcs1_der(&block.der),
             "EC PRIVATE KEY" => PrivateKey::from_sec1_der(&block.der),
@@ -93,22 +97,22 @@ pub fn read_private_key(
         };
     }
     if EncryptedPrivateKeyInfo::from_der(data).is_ok() {
-        return decrypt(data, password, options);
+        return decrypt(data, password, limits);
     }
     PrivateKey::from_pkcs8_der(data)
 }
 
-fn decrypt(der: &[u8], password: Option<&str>, options: &Pkcs12Options) -> Result<PrivateKey> {
+fn decrypt(der: &[u8], password: Option<&str>, limits: &PbeLimits) -> Result<PrivateKey> {
     let epki = EncryptedPrivateKeyInfo::from_der(der)
         .map_err(|e| Error::malformed(Format::Der, "encrypted private key", e.to_string()))?;
     let scheme = Scheme::parse(&epki.algorithm, &|d| {
         Error::malformed(Format::Der, "encrypted private key", d)
     })?;
-    if scheme.iterations() > options.max_iterations {
+    if scheme.iterations() > limits.max_iterations {
         return Err(Error::IterationLimitExceeded {
             what: "encrypted private key",
             iterations: scheme.iterations(),
-            limit: options.max_iterations,
+            limit: limits.max_iterations,
         });
     }
     let password = password.ok_or_else(|| {
@@ -140,13 +144,15 @@ mod tests {
     use super::*;
     use crate::ErrorCode;
     use crate::crypto::{KeySpec, Signer};
+    use crate::pki::Pkcs12Options;
 
     #[test]
     fn encrypted_round_trip_and_errors() {
         let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
         let pem_text = encrypt_private_key_pem(&key, "tajne hasło", Some(1000)).expect("encrypt");
         assert!(pem_text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
-        let opts = Pkcs12Options::default();
+        let opts = PbeLimits::default();
+        assert_eq!(opts, Pkcs12Options::default().pbe_limits());
         let back = read_private_key(pem_text.as_bytes(), Some("tajne hasło"), &opts).expect("read");
         assert_eq!(back.public_key(), key.public_key());
         let der = encrypt_private_key_der(&key, "x", 1000).expect("der");
@@ -169,7 +175,15 @@ mod tests {
             code(read_private_key(
                 pem_text.as_bytes(),
                 Some("tajne hasło"),
-                &Pkcs12Options::with_max_iterations(999)
+                &PbeLimits::with_max_iterations(999)
+            )),
+            ErrorCode::IterationLimitExceeded
+        );
+        assert_eq!(
+            code(read_private_key(
+                pem_text.as_bytes(),
+                Some("tajne hasło"),
+                &Pkcs12Options::with_max_iterations(999).into()
             )),
             ErrorCode::IterationLimitExceeded
         );
@@ -184,7 +198,7 @@ mod tests {
     #[test]
     fn plain_forms() {
         let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
-        let opts = Pkcs12Options::default();
+        let opts = PbeLimits::default();
         let pem_text = pem::encode("PRIVATE KEY", key.pkcs8_der());
         assert_eq!(
             read_private_key(pem_text.as_bytes(), None, &opts)

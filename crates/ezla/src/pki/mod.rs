@@ -10,6 +10,7 @@
 //! | [`Pkcs12`], [`Pkcs12Options`], [`Pkcs12Builder`] | PKCS#12 files in (legacy and modern) and out (modern): see [`pkcs12`] |
 //! | [`Identity`] | a key with its certificate and chain, as a doctor's `.pfx` holds it; a [`Signer`](crate::crypto::Signer) |
 //! | [`CertificateRequest`], [`keyfile`] | PKCS#10 requests and encrypted PKCS#8 key files |
+//! | [`pbe`], [`PbeLimits`] | password-based encryption shared by PKCS#12 and key files, and its limits |
 //! | [`TrustAnchors`], [`verify_chain`] | path building and checking to trusted roots |
 //! | [`testca`] | **tests and demos only**: a throw-away CA issuing ZUS-like doctor certificates |
 //! | [`detect`], [`pem`] | telling input formats apart; PEM armour |
@@ -38,11 +39,13 @@
 
 pub mod csr;
 mod encode;
+pub(crate) mod ess;
 pub mod expiry;
 pub mod extensions;
 mod identity;
 pub mod keyfile;
 pub mod name;
+pub mod pbe;
 pub mod pem;
 pub mod pkcs12;
 pub mod polish;
@@ -58,6 +61,7 @@ pub use expiry::{ExpiryPolicy, ExpiryStatus};
 pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};
 pub use identity::Identity;
 pub use name::{AttributeType, Name, NameBuilder};
+pub use pbe::PbeLimits;
 pub use pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
 pub use polish::PolishIdentifier;
 pub use trust::{CertificateValidator, TrustAnchors, verify_chain};

@@ -10,7 +10,9 @@ use der::{Decode, Encode};
 
 use super::encode::{explicit, octets, oid, seq, uint};
 use super::pkcs12::asn1;
-use super::{Certificate, CertificateRequest, Identity, Name, Pkcs12, Pkcs12Options, keyfile, pem};
+use super::{
+    Certificate, CertificateRequest, Identity, Name, PbeLimits, Pkcs12, Pkcs12Options, keyfile, pem,
+};
 use crate::ErrorCode;
 
 /// Levels of nesting: far beyond any stack when walked recursively.
@@ -125,11 +127,11 @@ fn certificates_requests_keys_and_names_refuse_deep_nesting() {
             assert!(CertificateRequest::from_der(blob).is_err(), "{name}");
             assert!(Name::from_der(blob).is_err(), "{name}");
             assert!(
-                keyfile::read_private_key(blob, None, &Pkcs12Options::default()).is_err(),
+                keyfile::read_private_key(blob, None, &PbeLimits::default()).is_err(),
                 "{name}"
             );
             assert!(
-                keyfile::read_private_key(blob, Some("x"), &Pkcs12Options::default()).is_err(),
+                keyfile::read_private_key(blob, Some("x"), &PbeLimits::default()).is_err(),
                 "{name}"
             );
         }
@@ -164,12 +166,8 @@ fn pem_armoured_deep_nesting_is_refused() {
                     "{name} {label}"
                 );
                 assert!(
-                    keyfile::read_private_key(
-                        text.as_bytes(),
-                        Some("x"),
-                        &Pkcs12Options::default()
-                    )
-                    .is_err(),
+                    keyfile::read_private_key(text.as_bytes(), Some("x"), &PbeLimits::default())
+                        .is_err(),
                     "{name} {label}"
                 );
             }

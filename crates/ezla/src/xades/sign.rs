@@ -6,7 +6,7 @@ use super::XADES_NS;
 use super::profile::Profile;
 use crate::crypto::{DigestAlgorithm, Signer};
 use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
-use crate::pki::{Certificate, Identity};
+use crate::pki::{Certificate, Identity, ess};
 use crate::xml::{Writer, base64, datetime};
 use crate::{Error, Result};
 
@@ -234,31 +234,8 @@ fn qualifying_properties(
     Ok(w.finish())
 }
 
-/// DER of RFC 5035 `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`
-/// for the certificate (the content of `IssuerSerialV2`).
+/// DER of RFC 5035 `IssuerSerial` for the certificate (the content of `IssuerSerialV2`);
+/// the encoder lives in [`crate::pki::ess`], shared with CAdES's `ESSCertIDv2`.
 pub(crate) fn issuer_serial_v2(cert: &Certificate) -> Result<Vec<u8>> {
-    // GeneralNames ::= SEQUENCE OF GeneralName; directoryName [4] EXPLICIT Name.
-    let directory_name = tlv(0xa4, cert.issuer().to_der());
-    let general_names = tlv(0x30, &directory_name);
-    let mut body = general_names;
-    body.extend_from_slice(&tlv(0x02, cert.serial_bytes()));
-    Ok(tlv(0x30, &body))
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let first = bytes
-            .iter()
-            .position(|&b| b != 0)
-            .unwrap_or(bytes.len() - 1);
-        out.push(0x80 | (bytes.len() - first) as u8);
-        out.extend_from_slice(&bytes[first..]);
-    }
-    out.extend_from_slice(content);
-    out
+    Ok(ess::issuer_serial(cert))
 }

@@ -13,6 +13,8 @@
 
 use zeroize::Zeroizing;
 
+use crate::pki::encode::push_len;
+
 /// Deepest nesting accepted. PKCS#12 layers are shallow (about 8 levels per layer).
 const MAX_DEPTH: usize = 40;
 
@@ -121,20 +123,6 @@ fn header(input: &[u8], pos: usize) -> Result<Header, BerError> {
         len,
         body: p,
     })
-}
-
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes
-            .iter()
-            .position(|&b| b != 0)
-            .unwrap_or(bytes.len() - 1);
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
 }
 
 /// String types whose constructed BER form is joined into one primitive value.

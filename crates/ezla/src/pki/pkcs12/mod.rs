@@ -49,22 +49,19 @@
 
 pub(crate) mod asn1;
 mod ber;
-mod kdf;
-mod password;
-pub(crate) mod pbe;
 mod read;
 #[cfg(test)]
 mod tests;
 mod write;
 
+/// Re-exported from [`crate::pki::pbe`], where password handling now lives.
+pub use crate::pki::pbe::PasswordForm;
 pub use asn1::BagAttributes;
-pub use password::PasswordForm;
-
-pub(crate) use password::candidates as password_candidates;
 pub use write::Pkcs12Builder;
 
 use crate::crypto::{DigestAlgorithm, PrivateKey};
 use crate::pki::Certificate;
+use crate::pki::pbe::{DEFAULT_MAX_ITERATIONS, PbeLimits};
 
 /// Iterations ezla uses when writing, for PBKDF2 and for the MAC: 600 000.
 ///
@@ -81,7 +78,7 @@ pub const DEFAULT_WRITE_ITERATIONS: u32 = 600_000;
 #[non_exhaustive]
 pub struct Pkcs12Options {
     /// The most iterations accepted for any one key derivation (MAC, a bag, a container).
-    /// Default 10 000 000: the largest counts in real files are around 600 000 (Firefox),
+    /// Default [`DEFAULT_MAX_ITERATIONS`] (10 000 000): the largest counts in real files are around 600 000 (Firefox),
     /// and ten million still opens in a few seconds, while a hostile count of a billion or
     /// more is refused before any work is done.
     pub max_iterations: u64,
@@ -102,7 +99,7 @@ pub struct Pkcs12Options {
 impl Default for Pkcs12Options {
     fn default() -> Self {
         Pkcs12Options {
-            max_iterations: 10_000_000,
+            max_iterations: DEFAULT_MAX_ITERATIONS,
             max_total_iterations: 20_000_000,
             max_size: 16 << 20,
             allow_unprotected: false,
@@ -122,11 +119,29 @@ impl Pkcs12Options {
         }
     }
 
+    /// The per-derivation limit of these options, for password-based decryption outside a
+    /// PKCS#12 file (such as [`crate::pki::keyfile::read_private_key`]).
+    pub fn pbe_limits(&self) -> PbeLimits {
+        PbeLimits::with_max_iterations(self.max_iterations)
+    }
+
     /// These options, accepting (`true`) or refusing (`false`, the default) a file without
     /// integrity protection; see [`Pkcs12Options::allow_unprotected`].
     pub fn allowing_unprotected(mut self, allow: bool) -> Self {
         self.allow_unprotected = allow;
         self
+    }
+}
+
+impl From<&Pkcs12Options> for PbeLimits {
+    fn from(options: &Pkcs12Options) -> Self {
+        options.pbe_limits()
+    }
+}
+
+impl From<Pkcs12Options> for PbeLimits {
+    fn from(options: Pkcs12Options) -> Self {
+        options.pbe_limits()
     }
 }
 

@@ -10,15 +10,15 @@ use super::asn1::{
     Pfx, SafeBag,
 };
 use super::ber;
-use super::kdf::{self, Purpose};
-use super::password::{Candidate, candidates};
-use super::pbe::{DecryptFailure, Scheme, count};
 use super::{
     CertificateEntry, EncryptionInfo, KeyEntry, MacInfo, Pkcs12, Pkcs12Info, Pkcs12Options,
     SkippedBag,
 };
 use crate::crypto::{DigestAlgorithm, PrivateKey, oid_with_name};
 use crate::pki::Certificate;
+use crate::pki::pbe::kdf::{self, Purpose};
+use crate::pki::pbe::scheme::{DecryptFailure, Scheme, count};
+use crate::pki::pbe::{Candidate, candidates};
 use crate::{Error, Result};
 
 /// How deep `safeContentsBag`s may nest.

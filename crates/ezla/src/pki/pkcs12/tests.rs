@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use super::asn1;
-use super::pbe::Scheme;
 use super::*;
 use crate::ErrorCode;
 use crate::crypto::{KeySpec, Signer};
 use crate::pki::encode::{explicit, octets, oid, seq, uint};
+use crate::pki::pbe::scheme::Scheme;
 use crate::pki::testca::TestCa;
 use crate::pki::{Certificate, Identity};
 
@@ -488,7 +488,7 @@ mod mutations {
             let _ = Certificate::from_der(&data);
             let _ = crate::pki::CertificateRequest::from_der(&data);
             let _ = crate::pki::pem::decode_all(&data, "fuzz");
-            let _ = crate::pki::keyfile::read_private_key(&data, Some("x"), &Pkcs12Options::default());
+            let _ = crate::pki::keyfile::read_private_key(&data, Some("x"), &Pkcs12Options::default().pbe_limits());
             let _ = ber::to_der(&data);
         }
     }

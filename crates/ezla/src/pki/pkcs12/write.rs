@@ -2,12 +2,12 @@
 
 use super::DEFAULT_WRITE_ITERATIONS;
 use super::asn1::{self, BagAttributes};
-use super::kdf::{self, Purpose};
-use super::password::candidates;
-use super::pbe::Scheme;
 use super::read::hmac_sign;
 use crate::crypto::{DigestAlgorithm, PrivateKey};
 use crate::pki::encode::{explicit, octets, oid, seq, tlv, uint};
+use crate::pki::pbe::candidates;
+use crate::pki::pbe::kdf::{self, Purpose};
+use crate::pki::pbe::scheme::Scheme;
 use crate::pki::{AttributeType, Certificate};
 use crate::{Error, Result};
 

@@ -1,4 +1,4 @@
-//! How a password turns into the bytes PKCS#12 key derivation consumes.
+//! How a password turns into the bytes PKCS#12 key derivation and PBES2 consume.
 //!
 //! PKCS#12 has two password forms:
 //!

@@ -2,7 +2,7 @@
 //!
 //! Used for the MAC key of every PKCS#12 file and for the keys and IVs of the legacy
 //! `pbeWithSHAAnd…` encryption schemes. The password is the BMPString form (UTF-16BE with a
-//! terminating `00 00`; empty for an *absent* password), see [`super::password`].
+//! terminating `00 00`; empty for an *absent* password), see [`super::PasswordForm`].
 
 use hmac::digest::block_api::BlockSizeUser;
 use hmac::digest::{Digest, FixedOutputReset, Output};

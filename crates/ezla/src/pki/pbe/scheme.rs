@@ -14,8 +14,8 @@ use der::{Decode, Encode};
 use spki::AlgorithmIdentifierRef;
 use zeroize::Zeroizing;
 
+use super::Candidate;
 use super::kdf::{self, Purpose};
-use super::password::Candidate;
 use crate::crypto::{DigestAlgorithm, oid_with_name};
 use crate::{Error, Result};
 
@@ -521,7 +521,7 @@ fn cbc_decrypt<C: BlockCipherDecrypt>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pki::pkcs12::password::candidates;
+    use crate::pki::pbe::candidates;
 
     fn corrupt(s: String) -> Error {
         Error::Pkcs12Corrupt { detail: s }
