@@ -734,7 +734,7 @@ fn the_signature_can_go_right_after_the_saml_issuer() {
     let doc = Document::parse(&signed).expect("parse");
     let root = Element::new(doc.tree().root_element()).expect("root");
     let second = root.children().nth(1).expect("second child");
-    assert!(second.is(super::algorithms::DSIG_NS, "Signature"));
+    assert!(second.is(DSIG_NS, "Signature"));
     let verified = pinned(rsa()).verify(&doc, second).expect("verify");
     assert!(verified.covers(&root));
 
