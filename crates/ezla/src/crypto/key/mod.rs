@@ -116,6 +116,20 @@ fn bit_len(b: &[u8]) -> usize {
 }
 
 /// A DER encoding failure of a structure ezla built itself.
+/// The named curve of an `id-ecPublicKey` AlgorithmIdentifier's parameters (RFC 5480
+/// `ECParameters`); `what` names the key in the error. Explicit curve parameters are refused.
+fn named_curve(parameters: Option<der::asn1::AnyRef<'_>>, what: &str) -> Result<ObjectIdentifier> {
+    parameters
+        .ok_or_else(|| {
+            Error::malformed(crate::error::Format::Der, what, "missing curve parameters")
+        })?
+        .decode_as()
+        .map_err(|_| Error::Unsupported {
+            what: "EC curve parameters",
+            name: "explicit curve parameters (only named curves are supported)".into(),
+        })
+}
+
 fn der_internal(e: der::Error) -> Error {
     Error::internal(format!("DER encoding failed: {e}"))
 }

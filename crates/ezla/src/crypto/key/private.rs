@@ -56,17 +56,7 @@ impl PrivateKey {
                     .map_err(|e| Error::malformed(Format::Der, "RSA private key", e.to_string()))?;
             PublicKey::from_rsa_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())?
         } else if alg == ID_EC_PUBLIC_KEY {
-            let curve: ObjectIdentifier = info
-                .algorithm
-                .parameters
-                .ok_or_else(|| {
-                    Error::malformed(Format::Der, "EC private key", "missing curve parameters")
-                })?
-                .decode_as()
-                .map_err(|_| Error::Unsupported {
-                    what: "EC curve parameters",
-                    name: "explicit curve parameters (only named curves are supported)".into(),
-                })?;
+            let curve = super::named_curve(info.algorithm.parameters, "EC private key")?;
             if curve == SECP_256_R_1 {
                 let sk = p256::SecretKey::from_pkcs8_der(der).map_err(|e| {
                     Error::malformed(Format::Der, "EC P-256 private key", e.to_string())

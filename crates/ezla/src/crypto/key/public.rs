@@ -63,17 +63,7 @@ impl PublicKey {
                 .map_err(|e| Error::malformed(Format::Der, "RSA public key", e.to_string()))?;
             Self::from_rsa_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())
         } else if alg == ID_EC_PUBLIC_KEY {
-            let curve: ObjectIdentifier = spki
-                .algorithm
-                .parameters
-                .ok_or_else(|| {
-                    Error::malformed(Format::Der, "EC public key", "missing curve parameters")
-                })?
-                .decode_as()
-                .map_err(|_| Error::Unsupported {
-                    what: "EC curve parameters",
-                    name: "explicit curve parameters (only named curves are supported)".into(),
-                })?;
+            let curve = super::named_curve(spki.algorithm.parameters, "EC public key")?;
             Self::from_ec_point(curve, bits)
         } else {
             Err(Error::Unsupported {
