@@ -441,6 +441,69 @@ typedef uint32_t ezla_profile;
 #endif // __cplusplus
 
 /**
+ * The family an error code belongs to: the hundreds of `docs/errors.md`, the same grouping
+ * as the Rust `ezla::ErrorFamily` and the Python exception classes. Returned as a
+ * `uint32_t` by `ezla_result_family`.
+ */
+enum ezla_error_family
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not an error: `EZLA_RESULT_OK`, or a number that is not assigned.
+   */
+  EZLA_ERROR_FAMILY_NONE = 0,
+  /**
+   * 1–99: the caller used the API wrongly.
+   */
+  EZLA_ERROR_FAMILY_USAGE = 1,
+  /**
+   * 100–199: the input is not in a format ezla accepts, or uses something unsupported.
+   */
+  EZLA_ERROR_FAMILY_FORMAT = 2,
+  /**
+   * 200–299: keys and key stores (PKCS#12, PKCS#8, signers).
+   */
+  EZLA_ERROR_FAMILY_KEY = 3,
+  /**
+   * 300–399: certificates and their validity.
+   */
+  EZLA_ERROR_FAMILY_CERTIFICATE = 4,
+  /**
+   * 400–499: XML and CMS signatures.
+   */
+  EZLA_ERROR_FAMILY_SIGNATURE = 5,
+  /**
+   * 500–599: e-ZLA documents.
+   */
+  EZLA_ERROR_FAMILY_DOCUMENT = 6,
+  /**
+   * 600–699: the ZUS channel.
+   */
+  EZLA_ERROR_FAMILY_ZUS = 7,
+  /**
+   * 700–799: login.gov.pl.
+   */
+  EZLA_ERROR_FAMILY_LOGIN_GOV_PL = 8,
+  /**
+   * 800–899: I/O and transport.
+   */
+  EZLA_ERROR_FAMILY_IO = 9,
+  /**
+   * 900–999: internal errors.
+   */
+  EZLA_ERROR_FAMILY_INTERNAL = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_error_family ezla_error_family;
+#else
+typedef uint32_t ezla_error_family;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The kinds of key `ezla_private_key_generate` makes.
  */
 enum ezla_key_type
@@ -939,18 +1002,27 @@ const char *ezla_result_description(uint32_t result);
 const char *ezla_result_name(uint32_t result);
 
 /**
- * Whether a result is in the certificate family (300–399).
+ * The family of a result code (an `ezla_error_family` value): `EZLA_ERROR_FAMILY_NONE`
+ * for `EZLA_RESULT_OK` and for numbers that are not assigned. The grouping comes from the
+ * core (`ezla::ErrorCode::family`), as do the `ezla_result_is_*` helpers below.
+ */
+uint32_t ezla_result_family(uint32_t result);
+
+/**
+ * Whether a result is an error of the certificate family (300–399): expired, not yet
+ * valid, untrusted, an invalid chain. False for numbers that are not assigned.
  */
 bool ezla_result_is_certificate_error(uint32_t result);
 
 /**
- * Whether a result is in the e-ZLA document family (500–599: an invalid or unrecognised
- * document).
+ * Whether a result is an error of the e-ZLA document family (500–599: an invalid or
+ * unrecognised document). False for numbers that are not assigned.
  */
 bool ezla_result_is_document_error(uint32_t result);
 
 /**
- * Whether a result is in the signature family (400–499).
+ * Whether a result is an error of the signature family (400–499). False for numbers that
+ * are not assigned.
  */
 bool ezla_result_is_signature_error(uint32_t result);
 

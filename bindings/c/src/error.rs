@@ -2,6 +2,7 @@
 
 use std::ffi::{CString, c_char};
 
+use ezla_core::error::ErrorFamily;
 use ezla_core::{Error, ErrorCode};
 
 /// The result of every fallible function: `EZLA_RESULT_OK` (0) on success, otherwise a
@@ -273,23 +274,87 @@ pub extern "C" fn ezla_result_name(result: u32) -> *const c_char {
     }
 }
 
-/// Whether a result is in the certificate family (300–399).
+/// The family an error code belongs to: the hundreds of `docs/errors.md`, the same grouping
+/// as the Rust `ezla::ErrorFamily` and the Python exception classes. Returned as a
+/// `uint32_t` by `ezla_result_family`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ezla_error_family {
+    /// Not an error: `EZLA_RESULT_OK`, or a number that is not assigned.
+    None = 0,
+    /// 1–99: the caller used the API wrongly.
+    Usage = 1,
+    /// 100–199: the input is not in a format ezla accepts, or uses something unsupported.
+    Format = 2,
+    /// 200–299: keys and key stores (PKCS#12, PKCS#8, signers).
+    Key = 3,
+    /// 300–399: certificates and their validity.
+    Certificate = 4,
+    /// 400–499: XML and CMS signatures.
+    Signature = 5,
+    /// 500–599: e-ZLA documents.
+    Document = 6,
+    /// 600–699: the ZUS channel.
+    Zus = 7,
+    /// 700–799: login.gov.pl.
+    LoginGovPl = 8,
+    /// 800–899: I/O and transport.
+    Io = 9,
+    /// 900–999: internal errors.
+    Internal = 10,
+}
+
+impl ezla_error_family {
+    /// The C family of a core family. The core's enum is non-exhaustive, hence the wildcard;
+    /// a test checks that every family in `ErrorFamily::ALL` has a C value of its own.
+    fn of_family(family: ErrorFamily) -> Self {
+        match family {
+            ErrorFamily::Usage => Self::Usage,
+            ErrorFamily::Format => Self::Format,
+            ErrorFamily::Key => Self::Key,
+            ErrorFamily::Certificate => Self::Certificate,
+            ErrorFamily::Signature => Self::Signature,
+            ErrorFamily::Document => Self::Document,
+            ErrorFamily::Zus => Self::Zus,
+            ErrorFamily::LoginGovPl => Self::LoginGovPl,
+            ErrorFamily::Io => Self::Io,
+            ErrorFamily::Internal => Self::Internal,
+            _ => Self::Internal,
+        }
+    }
+
+    fn of_result(result: u32) -> Self {
+        ErrorCode::from_u32(result).map_or(Self::None, |c| Self::of_family(c.family()))
+    }
+}
+
+/// The family of a result code (an `ezla_error_family` value): `EZLA_ERROR_FAMILY_NONE`
+/// for `EZLA_RESULT_OK` and for numbers that are not assigned. The grouping comes from the
+/// core (`ezla::ErrorCode::family`), as do the `ezla_result_is_*` helpers below.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_result_family(result: u32) -> u32 {
+    ezla_error_family::of_result(result) as u32
+}
+
+/// Whether a result is an error of the certificate family (300–399): expired, not yet
+/// valid, untrusted, an invalid chain. False for numbers that are not assigned.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_result_is_certificate_error(result: u32) -> bool {
-    (300..400).contains(&result)
+    ezla_error_family::of_result(result) == ezla_error_family::Certificate
 }
 
-/// Whether a result is in the e-ZLA document family (500–599: an invalid or unrecognised
-/// document).
+/// Whether a result is an error of the e-ZLA document family (500–599: an invalid or
+/// unrecognised document). False for numbers that are not assigned.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_result_is_document_error(result: u32) -> bool {
-    (500..600).contains(&result)
+    ezla_error_family::of_result(result) == ezla_error_family::Document
 }
 
-/// Whether a result is in the signature family (400–499).
+/// Whether a result is an error of the signature family (400–499). False for numbers that
+/// are not assigned.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_result_is_signature_error(result: u32) -> bool {
-    (400..500).contains(&result)
+    ezla_error_family::of_result(result) == ezla_error_family::Signature
 }
 
 /// The table name of a result number (`"SigningFailed"`), `"Ok"` or `"Unknown"`.
@@ -332,5 +397,37 @@ mod tests {
             );
         }
         assert_eq!(ALL.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn families_come_from_the_core() {
+        assert_eq!(ezla_result_family(0), ezla_error_family::None as u32);
+        assert_eq!(ezla_result_family(399), ezla_error_family::None as u32);
+        let mut seen = std::collections::HashSet::new();
+        // (by number: the C enum derives no Hash)
+        for &family in ErrorFamily::ALL {
+            let c = ezla_error_family::of_family(family);
+            assert_ne!(c, ezla_error_family::None);
+            assert!(seen.insert(c as u32), "{family:?} shares a C family");
+        }
+        for &code in ErrorCode::ALL {
+            let n = code as u32;
+            assert_eq!(
+                ezla_result_family(n),
+                ezla_error_family::of_family(code.family()) as u32
+            );
+            assert_eq!(
+                ezla_result_is_certificate_error(n),
+                code.family() == ErrorFamily::Certificate
+            );
+            assert_eq!(
+                ezla_result_is_signature_error(n),
+                code.family() == ErrorFamily::Signature
+            );
+            assert_eq!(
+                ezla_result_is_document_error(n),
+                code.family() == ErrorFamily::Document
+            );
+        }
     }
 }

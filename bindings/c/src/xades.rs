@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ezla_core::Error;
 use ezla_core::crypto::{PublicKey, SignatureAlgorithm, Signer};
+use ezla_core::error::KeyError;
 use ezla_core::pki::TrustAnchors;
 use ezla_core::xades::{self, IdMode, Profile, Report, SignOptions, SigningCertificateVersion};
 
@@ -70,9 +71,9 @@ impl Signer for CallbackSigner {
 
     fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> ezla_core::Result<Vec<u8>> {
         let Some(alg) = algorithm_to_c(algorithm) else {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: format!("{algorithm} cannot be handed to a C signing callback"),
-            });
+            }));
         };
         let cap = self.public.kind().signature_len();
         let mut sig = vec![0u8; cap];
@@ -93,16 +94,16 @@ impl Signer for CallbackSigner {
         };
         if rc != 0 {
             let name = crate::error::result_name(rc);
-            return Err(Error::SigningFailed {
+            return Err(Error::Key(KeyError::SigningFailed {
                 detail: format!("the signing callback returned {rc} ({name})"),
-            });
+            }));
         }
         if sig_len > cap {
-            return Err(Error::SigningFailed {
+            return Err(Error::Key(KeyError::SigningFailed {
                 detail: format!(
                     "the signing callback reported {sig_len} bytes, more than the {cap} allowed"
                 ),
-            });
+            }));
         }
         sig.truncate(sig_len);
         Ok(sig)

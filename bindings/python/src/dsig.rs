@@ -6,6 +6,7 @@ use ezla_core::crypto::DigestAlgorithm;
 use ezla_core::dsig::{
     self, CertificateValidator, KeySelection, SignatureSpec, Verifier, VerifyPolicy,
 };
+use ezla_core::error::KeyError;
 use ezla_core::pki::Certificate;
 use ezla_core::xades::ReferenceReport;
 use ezla_core::xml::Document;
@@ -44,9 +45,9 @@ pub(crate) fn sign_xmldsig<'py>(
             .detach(|| -> CoreResult<Vec<u8>> {
                 let certificate = s.certificate();
                 if certificate.public_key() != s.signer().public_key() {
-                    return Err(Error::KeyCertificateMismatch {
+                    return Err(Error::Key(KeyError::CertificateMismatch {
                         subject: certificate.subject().to_rfc4514(),
-                    });
+                    }));
                 }
                 if !allow_invalid_certificate {
                     certificate.check_valid_at(OffsetDateTime::now_utc())?;

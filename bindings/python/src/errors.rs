@@ -1,5 +1,6 @@
 //! The one conversion point from `ezla::Error` to Python exceptions.
 
+use ezla_core::error::{CertificateError, DocumentError, ErrorFamily};
 use ezla_core::{Error, ErrorCode};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -16,13 +17,13 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let code = err.code();
     let extra = PyDict::new(py);
     match err {
-        Error::CertificateExpired { not_after, .. } => {
+        Error::Certificate(CertificateError::Expired { not_after, .. }) => {
             extra.set_item("not_after", timestamp(py, *not_after)?)?;
         }
-        Error::CertificateNotYetValid { not_before, .. } => {
+        Error::Certificate(CertificateError::NotYetValid { not_before, .. }) => {
             extra.set_item("not_before", timestamp(py, *not_before)?)?;
         }
-        Error::DocumentInvalid { problems } => {
+        Error::Document(DocumentError::Invalid { problems }) => {
             extra.set_item("problems", crate::kedu::PyProblem::list(problems))?;
         }
         _ => {}
@@ -30,7 +31,13 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let exc = py
         .import("ezla.exceptions")?
         .getattr("_from_native")?
-        .call1((code as u32, code.name(), err.to_string(), extra))?;
+        .call1((
+            code as u32,
+            code.name(),
+            code.family().name(),
+            err.to_string(),
+            extra,
+        ))?;
     Ok(PyErr::from_value(exc))
 }
 
@@ -48,6 +55,13 @@ pub(crate) fn _error_codes() -> Vec<(u32, &'static str, &'static str)> {
         .collect()
 }
 
+/// Every error family's name (`ErrorFamily::name`), in the order of their numbers: the keys
+/// of the family table of `ezla.exceptions`, which a test keeps equal to this list.
+#[pyfunction]
+pub(crate) fn _error_families() -> Vec<&'static str> {
+    ErrorFamily::ALL.iter().map(|f| f.name()).collect()
+}
+
 /// Raises the exception a core error with this code converts to (tests of the conversion).
 #[pyfunction]
 pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
@@ -55,17 +69,17 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown code {code}")))?;
     let now = time::OffsetDateTime::UNIX_EPOCH;
     let err = match c {
-        ErrorCode::CertificateExpired => Error::CertificateExpired {
+        ErrorCode::CertificateExpired => Error::Certificate(CertificateError::Expired {
             subject: "CN=test".into(),
             not_after: now,
             at: now,
-        },
-        ErrorCode::CertificateNotYetValid => Error::CertificateNotYetValid {
+        }),
+        ErrorCode::CertificateNotYetValid => Error::Certificate(CertificateError::NotYetValid {
             subject: "CN=test".into(),
             not_before: now,
             at: now,
-        },
-        ErrorCode::DocumentInvalid => Error::DocumentInvalid {
+        }),
+        ErrorCode::DocumentInvalid => Error::Document(DocumentError::Invalid {
             problems: vec![ezla_core::kedu::Problem {
                 path: "ubezpieczony.pesel".into(),
                 element: "KEDU/ZUSZLA/II/p1".into(),
@@ -74,7 +88,7 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
                 rule: "synthetic",
                 inferred: false,
             }],
-        },
+        }),
         other => Error::Internal {
             detail: format!("synthetic {}", other.name()),
         },
@@ -88,7 +102,13 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
             let exc = py
                 .import("ezla.exceptions")?
                 .getattr("_from_native")?
-                .call1((code, c.name(), c.description(), PyDict::new(py)))?;
+                .call1((
+                    code,
+                    c.name(),
+                    c.family().name(),
+                    c.description(),
+                    PyDict::new(py),
+                ))?;
             Err(PyErr::from_value(exc))
         })
     }

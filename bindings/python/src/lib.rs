@@ -29,6 +29,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_PFX_ITERATIONS", pki::DEFAULT_ITERATIONS)?;
     m.add_function(wrap_pyfunction!(errors::_error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::_error_families, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_raise_for_code, m)?)?;
     m.add_class::<pki::PyCertificate>()?;
     m.add_class::<pki::PyCertificateStatus>()?;

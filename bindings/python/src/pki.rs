@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
+use ezla_core::error::FormatError;
 use ezla_core::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla_core::pki::{
     Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, Pkcs12Options,
@@ -198,10 +199,10 @@ pub(crate) fn certificates_from(
         if ezla_core::pki::pem::is_pem(&data) {
             let certs = Certificate::all_from_pem(&data).map_err(to_py)?;
             if certs.is_empty() {
-                return Err(to_py(Error::UnknownFormat {
+                return Err(to_py(Error::Format(FormatError::Unknown {
                     what: argument.to_string(),
                     expected: "PEM with CERTIFICATE blocks",
-                }));
+                })));
             }
             out.extend(certs);
         } else {

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::thread::ThreadId;
 
 use ezla_core::crypto::{PublicKey, SignatureAlgorithm, Signer};
+use ezla_core::error::KeyError;
 use ezla_core::pki::Certificate;
 use ezla_core::{Error, Result as CoreResult};
 use pyo3::prelude::*;
@@ -65,7 +66,7 @@ impl Signer for CallbackSigner {
                     if let Ok(mut raised) = self.raised.lock() {
                         raised.insert(std::thread::current().id(), e);
                     }
-                    Err(Error::SigningFailed { detail })
+                    Err(Error::Key(KeyError::SigningFailed { detail }))
                 }
             }
         })

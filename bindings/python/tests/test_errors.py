@@ -6,7 +6,7 @@ import pytest
 
 import ezla
 from ezla import exceptions
-from ezla._ezla import _error_codes, _raise_for_code
+from ezla._ezla import _error_codes, _error_families, _raise_for_code
 
 
 def test_version():
@@ -22,6 +22,13 @@ def test_every_code_raises_a_subclass_of_ezla_error(code, name, description):
     assert err.name == name
     assert str(err)
     assert repr(err).startswith(type(err).__name__)
+
+
+def test_the_family_table_covers_exactly_the_core_families():
+    # The grouping of codes comes from the core (ErrorCode::family); Python only names the
+    # class of each family, and must name one for every family the core has.
+    assert list(exceptions._FAMILY_CLASSES) == _error_families()
+    assert len(set(_error_families())) == len(_error_families())
 
 
 @pytest.mark.parametrize(
@@ -147,7 +154,7 @@ def test_exceptions_module_exports_everything():
 
 
 def test_zus_error_carries_zus_code_and_text():
-    err = exceptions._from_native(600, "Zus", "ZUS refused the document",
+    err = exceptions._from_native(600, "Zus", "ZUS channel", "ZUS refused the document",
                                   {"zus_code": "E123", "zus_text": "Błędny PESEL"})
     assert isinstance(err, ezla.ZusError) and isinstance(err, ezla.EzlaError)
     assert (err.code, err.zus_code, err.zus_text) == (600, "E123", "Błędny PESEL")
@@ -156,12 +163,15 @@ def test_zus_error_carries_zus_code_and_text():
 
 
 @pytest.mark.parametrize(
-    "code,cls",
-    [(650, ezla.ZusError), (700, ezla.SamlError), (799, ezla.SamlError),
-     (850, ezla.TransportError), (999, ezla.InternalError), (5000, ezla.InternalError)],
+    "code,family,cls",
+    [(650, "ZUS channel", ezla.ZusError), (700, "login.gov.pl", ezla.SamlError),
+     (799, "login.gov.pl", ezla.SamlError), (850, "I/O", ezla.TransportError),
+     (999, "internal", ezla.InternalError), (5000, "a family from the future", ezla.InternalError)],
 )
-def test_families_of_codes_not_assigned_yet(code, cls):
-    err = exceptions._from_native(code, "Future", "message", {})
+def test_families_of_codes_not_assigned_yet(code, family, cls):
+    # The native module names the family of every code it raises; a class for the family
+    # is found even for a code this module has never seen.
+    err = exceptions._from_native(code, "Future", family, "message", {})
     assert type(err) is cls and err.code == code and err.name == "Future"
 
 

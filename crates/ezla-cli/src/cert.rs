@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use ezla::crypto::{KeySpec, PrivateKey, Signer};
+use ezla::error::{FormatError, KeyError};
 use ezla::pki::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{
@@ -396,10 +397,10 @@ fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loa
         InputKind::Pem => {
             let certificates = Certificate::all_from_pem(&data)?;
             if certificates.is_empty() {
-                return Err(Error::UnknownFormat {
+                return Err(Error::Format(FormatError::Unknown {
                     what: path.display().to_string(),
                     expected: "PEM with CERTIFICATE blocks",
-                });
+                }));
             }
             Ok(Loaded {
                 certificates,
@@ -435,10 +436,10 @@ fn load(path: &Path, password: &dyn Fn(&Path) -> Result<Password>) -> Result<Loa
                 pkcs12: Some(p),
             })
         }
-        _ => Err(Error::UnknownFormat {
+        _ => Err(Error::Format(FormatError::Unknown {
             what: path.display().to_string(),
             expected: "a certificate (DER or PEM) or a PKCS#12 (.pfx/.p12) file",
-        }),
+        })),
     }
 }
 
@@ -545,13 +546,11 @@ fn check(a: &CheckArgs) -> ExitCode {
             Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => rows.push(CheckRow {
                 file: file.clone(),
                 integrity_protected: l.pkcs12.as_ref().map(|p| p.info.mac.is_some()),
-                result: l
-                    .certificates
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| Error::NoCertificate {
+                result: l.certificates.into_iter().next().ok_or_else(|| {
+                    Error::Key(KeyError::NoCertificate {
                         what: file.display().to_string(),
-                    }),
+                    })
+                }),
             }),
             Ok(l) => {
                 let integrity_protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
@@ -628,12 +627,12 @@ fn bundle(a: &BundleArgs) -> Result<ExitCode> {
         .find(|c| c.matches_key(key.public_key()))
         .cloned()
         .ok_or_else(|| match certs.first() {
-            Some(c) => Error::KeyCertificateMismatch {
+            Some(c) => Error::Key(KeyError::CertificateMismatch {
                 subject: c.subject().to_rfc4514(),
-            },
-            None => Error::NoCertificate {
+            }),
+            None => Error::Key(KeyError::NoCertificate {
                 what: a.cert.display().to_string(),
-            },
+            }),
         })?;
     let chain: Vec<Certificate> = certs.into_iter().filter(|c| *c != leaf).collect();
     let mut builder = Pkcs12Builder::new(&key, &leaf)?

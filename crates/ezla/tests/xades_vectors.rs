@@ -112,11 +112,11 @@ fn check(path: &Path, expect_ok: bool, fallback_cert: Option<&[u8]>) -> Verdict 
     let cert = first_certificate(&bytes).or_else(|| fallback_cert.map(<[u8]>::to_vec));
     let result = (|| {
         let doc = Document::parse_bytes(&bytes)?;
-        let signature = *find_signatures(&doc)
-            .first()
-            .ok_or(ezla::Error::SignatureMissing {
+        let signature = *find_signatures(&doc).first().ok_or(ezla::Error::Signature(
+            ezla::error::SignatureError::Missing {
                 detail: "none".into(),
-            })?;
+            },
+        ))?;
         let mut options = VerifyOptions::default();
         options.signer_certificate = cert
             .as_deref()

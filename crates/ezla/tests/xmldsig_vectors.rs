@@ -307,11 +307,11 @@ fn run(row: &Row) -> Verdict {
     let outcome: Result<(), ezla::Error> = (|| {
         let (keys, policy) = selection(row)?;
         let doc = Document::parse_bytes(&bytes)?;
-        let signature = *find_signatures(&doc)
-            .first()
-            .ok_or(ezla::Error::SignatureMissing {
+        let signature = *find_signatures(&doc).first().ok_or(ezla::Error::Signature(
+            ezla::error::SignatureError::Missing {
                 detail: "no ds:Signature".into(),
-            })?;
+            },
+        ))?;
         Verifier::new(keys)
             .with_policy(policy)
             .verify(&doc, signature)?;

@@ -171,6 +171,17 @@ static void test_results(void) {
   CHECK(ezla_result_is_document_error(EZLA_RESULT_DOCUMENT_MALFORMED));
   CHECK(!ezla_result_is_document_error(EZLA_RESULT_SIGNATURE_INVALID));
   CHECK(!ezla_result_is_document_error(EZLA_RESULT_IO));
+  CHECK(ezla_result_family(EZLA_RESULT_OK) == EZLA_ERROR_FAMILY_NONE);
+  CHECK(ezla_result_family(7777) == EZLA_ERROR_FAMILY_NONE);
+  CHECK(ezla_result_family(399) == EZLA_ERROR_FAMILY_NONE);
+  CHECK(ezla_result_family(EZLA_RESULT_NULL_PARAMETER) == EZLA_ERROR_FAMILY_USAGE);
+  CHECK(ezla_result_family(EZLA_RESULT_XML_DTD_FORBIDDEN) == EZLA_ERROR_FAMILY_FORMAT);
+  CHECK(ezla_result_family(EZLA_RESULT_BAD_PASSWORD) == EZLA_ERROR_FAMILY_KEY);
+  CHECK(ezla_result_family(EZLA_RESULT_CERTIFICATE_EXPIRED) == EZLA_ERROR_FAMILY_CERTIFICATE);
+  CHECK(ezla_result_family(EZLA_RESULT_UNSIGNED_CONTENT) == EZLA_ERROR_FAMILY_SIGNATURE);
+  CHECK(ezla_result_family(EZLA_RESULT_DOCUMENT_INVALID) == EZLA_ERROR_FAMILY_DOCUMENT);
+  CHECK(ezla_result_family(EZLA_RESULT_IO) == EZLA_ERROR_FAMILY_IO);
+  CHECK(ezla_result_family(EZLA_RESULT_PANIC) == EZLA_ERROR_FAMILY_INTERNAL);
 }
 
 static void test_errors_and_buffers(void) {

@@ -8,6 +8,7 @@ __all__ = [
     "__version__",
     "DEFAULT_PFX_ITERATIONS",
     "_error_codes",
+    "_error_families",
     "_raise_for_code",
     "Certificate",
     "CertificateStatus",
@@ -50,6 +51,7 @@ _SigningCertificateVersion = Literal["v1", "v2"]
 _KeyType = Literal["rsa2048", "rsa3072", "rsa4096", "p256"]
 
 def _error_codes() -> List[Tuple[int, str, str]]: ...
+def _error_families() -> List[str]: ...
 def _raise_for_code(code: int) -> None: ...
 
 @final

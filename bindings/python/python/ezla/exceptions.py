@@ -275,44 +275,50 @@ UntrustedCertificate = CertificateUntrusted
 InvalidDigest = DigestMismatch
 
 
-def _class_for(code: int) -> Type[EzlaError]:
-    exact: Dict[int, Type[EzlaError]] = {
-        120: Unsupported,
-        200: BadPassword,
-        206: KeyCertificateMismatch,
-        208: SigningFailed,
-        209: Pkcs12Unprotected,
-        300: CertificateExpired,
-        301: CertificateNotYetValid,
-        302: CertificateUntrusted,
-        303: CertificateChainInvalid,
-        401: DigestMismatch,
-        404: SignatureWrapping,
-        405: SignatureWrapping,
-        413: AlreadySigned,
-        414: UnsignedContent,
-        500: ValidationError,
-        501: ParseError,
-    }
-    if code in exact:
-        return exact[code]
-    for low, high, cls in (
-        (1, 99, InvalidInput),
-        (100, 199, ParseError),
-        (200, 299, KeyStoreError),
-        (300, 399, CertificateError),
-        (400, 499, InvalidSignature),
-        (500, 599, ValidationError),
-        (600, 699, ZusError),
-        (700, 799, SamlError),
-        (800, 899, TransportError),
-    ):
-        if low <= code <= high:
-            return cls
-    return InternalError
+#: The classes raised for a code of one of the core's families (``ezla::ErrorFamily::name``)
+#: when no class stands for the code itself. The grouping of codes into families comes from
+#: the native module; a test keeps these keys equal to its list of families.
+_FAMILY_CLASSES: Dict[str, Type[EzlaError]] = {
+    "usage": InvalidInput,
+    "format": ParseError,
+    "keys": KeyStoreError,
+    "certificates": CertificateError,
+    "signatures": InvalidSignature,
+    "e-ZLA documents": ValidationError,
+    "ZUS channel": ZusError,
+    "login.gov.pl": SamlError,
+    "I/O": TransportError,
+    "internal": InternalError,
+}
+
+#: The classes that stand for one code (or, for ``SignatureWrapping`` and ``ParseError``, a
+#: few codes outside their family's class).
+_CODE_CLASSES: Dict[int, Type[EzlaError]] = {
+    120: Unsupported,
+    200: BadPassword,
+    206: KeyCertificateMismatch,
+    208: SigningFailed,
+    209: Pkcs12Unprotected,
+    300: CertificateExpired,
+    301: CertificateNotYetValid,
+    302: CertificateUntrusted,
+    303: CertificateChainInvalid,
+    401: DigestMismatch,
+    404: SignatureWrapping,
+    405: SignatureWrapping,
+    413: AlreadySigned,
+    414: UnsignedContent,
+    500: ValidationError,
+    501: ParseError,
+}
 
 
-def _from_native(code: int, name: str, message: str, extra: Dict[str, Any]) -> EzlaError:
+def _class_for(code: int, family: str) -> Type[EzlaError]:
+    return _CODE_CLASSES.get(code) or _FAMILY_CLASSES.get(family, InternalError)
+
+
+def _from_native(code: int, name: str, family: str, message: str,
+                 extra: Dict[str, Any]) -> EzlaError:
     """The single conversion point from the native module's errors (not public)."""
-    cls = _class_for(code)
+    cls = _class_for(code, family)
     return cls(message, code, name, **extra) if extra else cls(message, code, name)

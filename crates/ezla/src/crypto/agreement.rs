@@ -16,7 +16,7 @@ use crate::Result;
 ///
 /// Implementations return Z as the raw x-coordinate of the shared point (32 bytes on P-256,
 /// 48 on P-384), zeroized on drop. They refuse keys that cannot agree: an RSA key with
-/// [`crate::Error::UnsupportedKey`], a peer key on another curve (or an RSA peer key) with
+/// [`KeyError::Unsupported`](crate::error::KeyError::Unsupported), a peer key on another curve (or an RSA peer key) with
 /// [`crate::Error::InvalidArgument`]. A [`PublicKey`] always holds a point on its curve other
 /// than the identity ([`PublicKey::from_ec_point`] refuses anything else), and the backends
 /// check the peer point again.

@@ -34,7 +34,7 @@
 //! P-384, on both backends (`p256`/`p384` ECDH, AWS-LC `agreement`): [`KeyAgreement::agree`]
 //! returns the raw shared secret Z (the x-coordinate of the shared point), for a key
 //! derivation such as JOSE's ECDH-ES Concat KDF to consume. RSA keys are refused with
-//! [`Error::UnsupportedKey`](crate::Error::UnsupportedKey), a peer key on another curve with
+//! [`KeyError::Unsupported`](crate::error::KeyError::Unsupported), a peer key on another curve with
 //! [`Error::InvalidArgument`](crate::Error::InvalidArgument); a [`PublicKey`] never holds a
 //! point off its curve or the identity.
 //!

@@ -73,8 +73,8 @@ pub trait Signer: Send + Sync + fmt::Debug {
 
     /// Signs `message` with `algorithm`.
     ///
-    /// Fails with [`crate::Error::UnsupportedKey`] when the algorithm does not fit the key, and
-    /// with [`crate::Error::SigningFailed`] when the device or backend fails.
+    /// Fails with [`KeyError::Unsupported`](crate::error::KeyError::Unsupported) when the algorithm does not fit the key, and
+    /// with [`KeyError::SigningFailed`](crate::error::KeyError::SigningFailed) when the device or backend fails.
     fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>>;
 
     /// The kind of key.

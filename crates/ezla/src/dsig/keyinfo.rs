@@ -3,6 +3,7 @@
 use super::algorithms::{DSIG_NS, DSIG11_NS};
 use crate::crypto::PublicKey;
 use crate::error::Format;
+use crate::error::{FormatError, SignatureError};
 use crate::xml::Element;
 use crate::xml::base64::decode as decode_base64;
 use crate::{Error, Result};
@@ -22,7 +23,9 @@ pub(crate) struct KeyInfoContents {
 /// `pki::x509::public_key_of`).
 pub(crate) fn certificate_key(der: &[u8]) -> Result<PublicKey> {
     crate::pki::x509::public_key_of(der).map_err(|e| match e {
-        Error::Malformed { detail, .. } => Error::malformed(Format::Der, "X509Certificate", detail),
+        Error::Format(FormatError::Malformed { detail, .. }) => {
+            Error::malformed(Format::Der, "X509Certificate", detail)
+        }
         other => other,
     })
 }
@@ -37,12 +40,12 @@ pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
                         (DSIG_NS, "X509Certificate") => out
                             .certificates
                             .push(decode_base64("X509Certificate", &item.text())?),
-                        (_, name) => out.unusable.push(Error::Unsupported {
+                        (_, name) => out.unusable.push(Error::Format(FormatError::Unsupported {
                             what: "KeyInfo",
                             name: format!(
                                 "X509Data/{name} (a reference to a certificate outside the document; ezla resolves no key store)"
                             ),
-                        }),
+                        })),
                     }
                 }
             }
@@ -61,10 +64,10 @@ pub(crate) fn parse(key_info: Element<'_, '_>) -> Result<KeyInfoContents> {
                     Err(e) => out.unusable.push(e),
                 }
             }
-            (_, name) => out.unusable.push(Error::Unsupported {
+            (_, name) => out.unusable.push(Error::Format(FormatError::Unsupported {
                 what: "KeyInfo",
                 name: format!("{name} (ezla resolves no key names or retrieval methods)"),
-            }),
+            })),
         }
     }
     Ok(out)
@@ -74,11 +77,11 @@ fn key_value(value: Element<'_, '_>) -> Result<PublicKey> {
     match (value.namespace().unwrap_or(""), value.local_name()) {
         (DSIG_NS, "RSAKeyValue") => {
             let part = |name: &str| -> Result<Vec<u8>> {
-                let el = value
-                    .child(DSIG_NS, name)
-                    .ok_or_else(|| Error::SignatureMalformed {
+                let el = value.child(DSIG_NS, name).ok_or_else(|| {
+                    Error::Signature(SignatureError::Malformed {
                         detail: format!("RSAKeyValue without {name}"),
-                    })?;
+                    })
+                })?;
                 decode_base64(name, &el.text())
             };
             PublicKey::from_rsa_components(&part("Modulus")?, &part("Exponent")?)
@@ -87,27 +90,29 @@ fn key_value(value: Element<'_, '_>) -> Result<PublicKey> {
             let curve = value
                 .child(DSIG11_NS, "NamedCurve")
                 .and_then(|c| c.attribute("URI"))
-                .ok_or_else(|| Error::Unsupported {
-                    what: "ECKeyValue",
-                    name: "explicit curve parameters (only NamedCurve is supported)".into(),
+                .ok_or_else(|| {
+                    Error::Format(FormatError::Unsupported {
+                        what: "ECKeyValue",
+                        name: "explicit curve parameters (only NamedCurve is supported)".into(),
+                    })
                 })?;
             let oid = curve.strip_prefix("urn:oid:").unwrap_or(curve);
-            let oid =
-                const_oid::ObjectIdentifier::new(oid).map_err(|_| Error::SignatureMalformed {
+            let oid = const_oid::ObjectIdentifier::new(oid).map_err(|_| {
+                Error::Signature(SignatureError::Malformed {
                     detail: format!("ECKeyValue NamedCurve `{curve}` is not an OID URN"),
-                })?;
-            let point =
-                value
-                    .child(DSIG11_NS, "PublicKey")
-                    .ok_or_else(|| Error::SignatureMalformed {
-                        detail: "ECKeyValue without PublicKey".into(),
-                    })?;
+                })
+            })?;
+            let point = value.child(DSIG11_NS, "PublicKey").ok_or_else(|| {
+                Error::Signature(SignatureError::Malformed {
+                    detail: "ECKeyValue without PublicKey".into(),
+                })
+            })?;
             PublicKey::from_ec_point(oid, &decode_base64("ECKeyValue/PublicKey", &point.text())?)
         }
-        (ns, name) => Err(Error::Unsupported {
+        (ns, name) => Err(Error::Format(FormatError::Unsupported {
             what: "KeyValue",
             name: format!("{name} ({ns})"),
-        }),
+        })),
     }
 }
 
@@ -122,11 +127,11 @@ impl KeyInfoContents {
         {
             return unusable.swap_remove(i);
         }
-        Error::KeyNotFound {
+        Error::Signature(SignatureError::KeyNotFound {
             detail: match unusable.first() {
                 Some(e) => format!("{what}: {e}"),
                 None => what.to_string(),
             },
-        }
+        })
     }
 }

@@ -15,7 +15,7 @@
 //! * keys: pinned by the caller, a `KeyInfo` certificate validated by a
 //!   [`CertificateValidator`] (e.g. trust anchors), or — explicitly untrusted — whatever
 //!   `KeyInfo` carries;
-//! * anything else is an [`Error::Unsupported`](crate::Error::Unsupported) naming the
+//! * anything else is an [`FormatError::Unsupported`](crate::error::FormatError::Unsupported) naming the
 //!   algorithm.
 //!
 //! [`Verifier::verify_enveloped`] additionally demands exactly one signature, placed as a child

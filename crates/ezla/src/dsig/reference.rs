@@ -8,6 +8,7 @@ use super::algorithms::{
     BASE64, DSIG_NS, ENVELOPED_SIGNATURE, XPATH, XPATH_FILTER2, XPATH_NOT_SIGNATURE,
 };
 use crate::crypto::{DigestAlgorithm, Hasher};
+use crate::error::{FormatError, SignatureError};
 use crate::xml::base64::decode as decode_base64;
 use crate::xml::c14n::{Canonicalizer, Excluding, Method, Subset, Visibility};
 use crate::xml::xpath::{XNode, XPath};
@@ -34,9 +35,9 @@ pub(crate) fn collect_ids<'d, 'a>(
             };
             match ids.get(attr.value()) {
                 Some(existing) if *existing != element => {
-                    return Err(Error::DuplicateId {
+                    return Err(Error::Signature(SignatureError::DuplicateId {
                         id: attr.value().to_string(),
-                    });
+                    }));
                 }
                 Some(_) => {}
                 None => {
@@ -158,17 +159,17 @@ pub(crate) fn dereference<'d, 'a>(
         return Ok((None, false));
     }
     let Some(fragment) = uri.strip_prefix('#') else {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "reference URI",
             name: format!("{uri} (external references are never fetched)"),
-        });
+        }));
     };
     let by_id = |id: &str| -> Result<Element<'d, 'a>> {
-        ids.get(id)
-            .copied()
-            .ok_or_else(|| Error::ReferenceMismatch {
+        ids.get(id).copied().ok_or_else(|| {
+            Error::Signature(SignatureError::ReferenceMismatch {
                 detail: format!("reference URI=\"{uri}\" names no element of this document"),
             })
+        })
     };
     if fragment == "xpointer(/)" {
         return Ok((None, true));
@@ -181,10 +182,10 @@ pub(crate) fn dereference<'d, 'a>(
         return Ok((Some(by_id(id)?), true));
     }
     if fragment.starts_with("xpointer(") {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "reference URI",
             name: format!("{uri} (only #xpointer(/) and #xpointer(id('…')) are supported)"),
-        });
+        }));
     }
     Ok((Some(by_id(fragment)?), false))
 }
@@ -201,39 +202,39 @@ pub(crate) fn read_transforms(
     };
     for t in transforms.children() {
         if !t.is(DSIG_NS, "Transform") {
-            return Err(Error::SignatureMalformed {
+            return Err(Error::Signature(SignatureError::Malformed {
                 detail: format!("unexpected {} in Transforms", t.local_name()),
-            });
+            }));
         }
         if steps.len() >= max {
-            return Err(Error::SignatureMalformed {
+            return Err(Error::Signature(SignatureError::Malformed {
                 detail: format!("more than {max} transforms in one reference"),
-            });
+            }));
         }
-        let algorithm = t
-            .attribute("Algorithm")
-            .ok_or_else(|| Error::SignatureMalformed {
+        let algorithm = t.attribute("Algorithm").ok_or_else(|| {
+            Error::Signature(SignatureError::Malformed {
                 detail: "Transform without Algorithm".into(),
-            })?;
+            })
+        })?;
         uris.push(algorithm.to_string());
         let step = match algorithm {
             ENVELOPED_SIGNATURE => Step::Enveloped,
             XPATH => {
-                let xpath = t
-                    .child(DSIG_NS, "XPath")
-                    .ok_or_else(|| Error::SignatureMalformed {
+                let xpath = t.child(DSIG_NS, "XPath").ok_or_else(|| {
+                    Error::Signature(SignatureError::Malformed {
                         detail: "XPath transform without an XPath element".into(),
-                    })?;
+                    })
+                })?;
                 if is_not_signature(xpath) {
                     Step::ExcludeSignatures
                 } else {
-                    return Err(Error::Unsupported {
+                    return Err(Error::Format(FormatError::Unsupported {
                         what: "XPath expression",
                         name: format!(
                             "{} (only {XPATH_NOT_SIGNATURE} is accepted)",
                             xpath.text().trim()
                         ),
-                    });
+                    }));
                 }
             }
             XPATH_FILTER2 => Step::Subtract(filter2(t)?),
@@ -246,10 +247,10 @@ pub(crate) fn read_transforms(
                     Step::Canonicalize(c)
                 }
                 None => {
-                    return Err(Error::Unsupported {
+                    return Err(Error::Format(FormatError::Unsupported {
                         what: "transform",
                         name: other.to_string(),
-                    });
+                    }));
                 }
             },
         };
@@ -302,10 +303,10 @@ fn filter2(transform: Element<'_, '_>) -> Result<Vec<XPath>> {
         }
         let op = filter.attribute("Filter").unwrap_or("");
         if op != "subtract" {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "XPath Filter 2.0 operation",
                 name: format!("{op} (only subtract is supported)"),
-            });
+            }));
         }
         let namespaces: HashMap<String, String> = filter
             .node
@@ -313,9 +314,9 @@ fn filter2(transform: Element<'_, '_>) -> Result<Vec<XPath>> {
             .filter_map(|ns| ns.name().map(|p| (p.to_string(), ns.uri().to_string())))
             .collect();
         if subtract.len() == MAX_FILTERS {
-            return Err(Error::SignatureMalformed {
+            return Err(Error::Signature(SignatureError::Malformed {
                 detail: format!("more than {MAX_FILTERS} XPath filters in one transform"),
-            });
+            }));
         }
         subtract.push(XPath::parse(&filter.text(), namespaces)?);
     }
@@ -338,10 +339,10 @@ fn select_subtracted<'d, 'a>(
             match element {
                 Some(e) => subtract.push(e),
                 None => {
-                    return Err(Error::Unsupported {
+                    return Err(Error::Format(FormatError::Unsupported {
                         what: "XPath Filter 2.0 selection",
                         name: "a subtract filter selecting non-element nodes".into(),
-                    });
+                    }));
                 }
             }
         }
@@ -486,10 +487,10 @@ pub(crate) fn digest<'d, 'a>(
                 )
             }
             (_, Data::Octets(..)) => {
-                return Err(Error::Unsupported {
+                return Err(Error::Format(FormatError::Unsupported {
                     what: "transform sequence",
                     name: "a node-set transform after an octet-stream result".into(),
-                });
+                }));
             }
         };
     }

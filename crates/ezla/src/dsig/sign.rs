@@ -14,6 +14,7 @@ use super::algorithms::{
 use super::reference::{self, Step};
 use super::verify::find_signatures;
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm, Signer};
+use crate::error::{KeyError, SignatureError};
 use crate::xml::base64::encode as encode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::xml::escape;
@@ -203,7 +204,7 @@ pub fn sign_enveloped(
 ) -> Result<Vec<u8>> {
     let doc = Document::parse_bytes(input)?;
     if !options.allow_existing_signatures && !find_signatures(&doc).is_empty() {
-        return Err(Error::AlreadySigned);
+        return Err(Error::Signature(SignatureError::AlreadySigned));
     }
     let root = Element {
         node: doc.tree().root_element(),
@@ -310,13 +311,13 @@ fn build(
     mut external: impl FnMut(&ReferenceSpec, &[Step]) -> Result<Option<Vec<u8>>>,
 ) -> Result<String> {
     if !spec.algorithm.fits(signer.key_kind()) {
-        return Err(Error::UnsupportedKey {
+        return Err(Error::Key(KeyError::Unsupported {
             detail: format!(
                 "a {} key cannot make {} signatures",
                 signer.key_kind(),
                 spec.algorithm
             ),
-        });
+        }));
     }
     if spec.references.is_empty() {
         return Err(Error::invalid_argument(
@@ -441,11 +442,13 @@ fn build(
     signer
         .public_key()
         .verify(spec.algorithm, &canonical, &value)
-        .map_err(|e| Error::SigningFailed {
-            detail: format!(
-                "the signature the signer returned does not verify with its public key \
+        .map_err(|e| {
+            Error::Key(KeyError::SigningFailed {
+                detail: format!(
+                    "the signature the signer returned does not verify with its public key \
                  (a different key on the token, or a faulty signer): {e}"
-            ),
+                ),
+            })
         })?;
     Ok(format!(
         "{sig_open}{signed_info}{value_open}{}{value_close}{tail}{sig_close}",

@@ -8,6 +8,7 @@ use super::algorithms::{DSIG_NS, digest_from_uri, signature_from_uri};
 use super::keyinfo;
 use super::reference::{self, Coverage};
 use crate::crypto::{Backend, DigestAlgorithm, KeyKind, PublicKey, SignatureAlgorithm};
+use crate::error::{FormatError, KeyError, SignatureError, XmlError};
 use crate::pki::{Certificate, CertificateValidator};
 use crate::xml::base64::decode as decode_base64;
 use crate::xml::c14n::{Canonicalizer, Method};
@@ -140,10 +141,10 @@ impl VerifyPolicy {
 
     fn check_digest(&self, d: DigestAlgorithm) -> Result<()> {
         if d == DigestAlgorithm::Sha1 && !self.allow_sha1 {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "digest",
                 name: "SHA-1 (refused by the strict policy; the legacy policy accepts it)".into(),
-            });
+            }));
         }
         Ok(())
     }
@@ -151,12 +152,12 @@ impl VerifyPolicy {
     fn check_key(&self, key: &PublicKey) -> Result<()> {
         if let KeyKind::Rsa { bits } = key.kind() {
             if bits < self.min_rsa_bits {
-                return Err(Error::UnsupportedKey {
+                return Err(Error::Key(KeyError::Unsupported {
                     detail: format!(
                         "RSA key of {bits} bits (the policy requires at least {})",
                         self.min_rsa_bits
                     ),
-                });
+                }));
             }
         }
         Ok(())
@@ -217,7 +218,7 @@ impl<'d, 'a> Verified<'d, 'a> {
         self.references.iter().any(|r| r.coverage.covers(element))
     }
 
-    /// Fails with [`Error::ReferenceMismatch`] unless some reference covers `element`
+    /// Fails with [`SignatureError::ReferenceMismatch`](crate::error::SignatureError::ReferenceMismatch) unless some reference covers `element`
     /// *completely*: the element and all of its content, excluding nothing but signatures.
     pub fn require_covers(&self, element: &Element<'_, '_>) -> Result<&VerifiedReference<'d, 'a>> {
         self.references
@@ -229,8 +230,10 @@ impl<'d, 'a> Verified<'d, 'a> {
                         .iter()
                         .all(|x| x.is(DSIG_NS, "Signature") || !element.contains(x))
             })
-            .ok_or_else(|| Error::ReferenceMismatch {
-                detail: format!("no reference covers {} completely", element.path()),
+            .ok_or_else(|| {
+                Error::Signature(SignatureError::ReferenceMismatch {
+                    detail: format!("no reference covers {} completely", element.path()),
+                })
             })
     }
 }
@@ -265,31 +268,33 @@ impl Verifier {
     /// Verifies the document's only signature, which must be a child of the document element,
     /// and requires a reference to cover the whole document element (signatures aside).
     ///
-    /// A document with no signature fails with [`Error::SignatureMissing`]; with more than one
-    /// `ds:Signature` anywhere, with [`Error::SignatureAmbiguous`].
+    /// A document with no signature fails with [`SignatureError::Missing`](crate::error::SignatureError::Missing); with more than one
+    /// `ds:Signature` anywhere, with [`SignatureError::Ambiguous`](crate::error::SignatureError::Ambiguous).
     pub fn verify_enveloped<'d, 'a>(&self, doc: &'d Document<'a>) -> Result<Verified<'d, 'a>> {
         let signatures = find_signatures(doc);
         let signature = match signatures.as_slice() {
             [] => {
-                return Err(Error::SignatureMissing {
+                return Err(Error::Signature(SignatureError::Missing {
                     detail: "no ds:Signature in the document".into(),
-                });
+                }));
             }
             [one] => *one,
             more => {
-                return Err(Error::SignatureAmbiguous { count: more.len() });
+                return Err(Error::Signature(SignatureError::Ambiguous {
+                    count: more.len(),
+                }));
             }
         };
         let root = Element {
             node: doc.tree().root_element(),
         };
         if signature.parent() != Some(root) {
-            return Err(Error::SignatureMalformed {
+            return Err(Error::Signature(SignatureError::Malformed {
                 detail: format!(
                     "the signature at {} is not a child of the document element",
                     signature.path()
                 ),
-            });
+            }));
         }
         let verified = self.verify(doc, signature)?;
         verified.require_covers(&root)?;
@@ -307,24 +312,24 @@ impl Verifier {
         };
         let signatures = find_signatures(doc);
         if signatures.is_empty() {
-            return Err(Error::SignatureMissing {
+            return Err(Error::Signature(SignatureError::Missing {
                 detail: "no ds:Signature in the document".into(),
-            });
+            }));
         }
         if signatures.len() > self.policy.max_signatures {
-            return Err(Error::SignatureAmbiguous {
+            return Err(Error::Signature(SignatureError::Ambiguous {
                 count: signatures.len(),
-            });
+            }));
         }
         let mut out = Vec::new();
         for signature in signatures {
             if signature.parent() != Some(root) {
-                return Err(Error::SignatureMalformed {
+                return Err(Error::Signature(SignatureError::Malformed {
                     detail: format!(
                         "the signature at {} is not a child of the document element",
                         signature.path()
                     ),
-                });
+                }));
             }
             let verified = self.verify(doc, signature)?;
             verified.require_covers(&root)?;
@@ -372,11 +377,12 @@ impl Verifier {
             .filter(|e| e.is(DSIG_NS, "CanonicalizationMethod"))
             .ok_or_else(|| malformed("SignedInfo must start with CanonicalizationMethod"))?;
         let c14n_uri = algorithm_of(c14n_el)?;
-        let mut canonicalization =
-            Canonicalizer::from_uri(c14n_uri).ok_or_else(|| Error::Unsupported {
+        let mut canonicalization = Canonicalizer::from_uri(c14n_uri).ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
                 what: "canonicalization method",
                 name: c14n_uri.to_string(),
-            })?;
+            })
+        })?;
         if canonicalization.method() == Method::Exclusive10 {
             canonicalization =
                 canonicalization.with_inclusive_prefixes(reference::inclusive_prefixes(c14n_el));
@@ -388,9 +394,11 @@ impl Verifier {
                 malformed("CanonicalizationMethod must be followed by SignatureMethod")
             })?;
         let method_uri = algorithm_of(method_el)?;
-        let algorithm = signature_from_uri(method_uri).ok_or_else(|| Error::Unsupported {
-            what: "signature method",
-            name: method_uri.to_string(),
+        let algorithm = signature_from_uri(method_uri).ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
+                what: "signature method",
+                name: method_uri.to_string(),
+            })
         })?;
         if method_el.children().next().is_some() {
             return Err(malformed("SignatureMethod must be empty"));
@@ -443,10 +451,10 @@ impl Verifier {
             .saturating_mul(self.policy.max_coverage_ratio)
             .saturating_add(1 << 20);
         if covered > allowed {
-            return Err(Error::XmlLimitExceeded {
+            return Err(Error::Xml(XmlError::LimitExceeded {
                 limit: "bytes covered by one signature's references",
                 max: allowed,
-            });
+            }));
         }
 
         // Every reference's digest; XPath filters share one budget.
@@ -462,7 +470,9 @@ impl Verifier {
                 &mut xpath_budget,
             )?;
             if actual != p.expected {
-                return Err(Error::DigestMismatch { uri: p.uri });
+                return Err(Error::Signature(SignatureError::DigestMismatch {
+                    uri: p.uri,
+                }));
             }
             references.push(VerifiedReference {
                 uri: p.uri,
@@ -490,9 +500,11 @@ impl Verifier {
     ) -> Result<Prepared<'d, 'a>> {
         let uri = r
             .attribute("URI")
-            .ok_or_else(|| Error::Unsupported {
-                what: "reference",
-                name: "a Reference without URI (application-defined data)".into(),
+            .ok_or_else(|| {
+                Error::Format(FormatError::Unsupported {
+                    what: "reference",
+                    name: "a Reference without URI (application-defined data)".into(),
+                })
             })?
             .to_string();
         let mut parts = r.children();
@@ -518,9 +530,11 @@ impl Verifier {
             )));
         }
         let digest_uri = algorithm_of(digest_method)?;
-        let digest = digest_from_uri(digest_uri).ok_or_else(|| Error::Unsupported {
-            what: "digest method",
-            name: digest_uri.to_string(),
+        let digest = digest_from_uri(digest_uri).ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
+                what: "digest method",
+                name: digest_uri.to_string(),
+            })
         })?;
         self.policy.check_digest(digest)?;
         let expected = decode_base64("DigestValue", &digest_value.text())?;
@@ -608,8 +622,10 @@ impl Verifier {
                         Err(e) => last_error = Some(e),
                     }
                 }
-                Err(last_error.unwrap_or_else(|| Error::SignatureInvalid {
-                    detail: "no certificate in KeyInfo verifies the signature".into(),
+                Err(last_error.unwrap_or_else(|| {
+                    Error::Signature(SignatureError::Invalid {
+                        detail: "no certificate in KeyInfo verifies the signature".into(),
+                    })
                 }))
             }
             KeySelection::EmbeddedUntrusted => {
@@ -642,8 +658,10 @@ impl Verifier {
                         Err(e) => last_error = Some(e),
                     }
                 }
-                Err(last_error.unwrap_or_else(|| Error::SignatureInvalid {
-                    detail: "no key in KeyInfo verifies the signature".into(),
+                Err(last_error.unwrap_or_else(|| {
+                    Error::Signature(SignatureError::Invalid {
+                        detail: "no key in KeyInfo verifies the signature".into(),
+                    })
                 }))
             }
         }
@@ -677,7 +695,7 @@ fn algorithm_of<'d>(e: Element<'d, '_>) -> Result<&'d str> {
 }
 
 fn malformed(detail: &str) -> Error {
-    Error::SignatureMalformed {
+    Error::Signature(SignatureError::Malformed {
         detail: detail.to_string(),
-    }
+    })
 }

@@ -1,20 +1,39 @@
 //! The one error model of ezla.
 //!
-//! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]: a
-//! non-exhaustive enum whose variants carry the context a person needs to fix the problem
-//! (which file, which reference, which certificate, which field). Each error maps to an
-//! [`ErrorCode`], a stable number shared by the C library (`EZLA_RESULT_*`) and the Python
-//! package (`EzlaError.code`). Numbers are grouped by family in hundreds and never change
-//! once released; retired numbers stay reserved. The table lives in `docs/errors.md` and a
-//! test keeps it in step with this file.
+//! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]. Like
+//! rustls's, it is nested by family: [`Error::Xml`], [`Error::Format`], [`Error::Key`],
+//! [`Error::Certificate`], [`Error::Signature`] and [`Error::Document`] each carry a small
+//! enum of their own ([`XmlError`], [`FormatError`], [`KeyError`], [`CertificateError`],
+//! [`SignatureError`], [`DocumentError`]) with the context a person needs to fix the problem
+//! (which file, which reference, which certificate, which field). The protocol families (the
+//! ZUS channel, login.gov.pl, transport, CMS) get their own variant and enum as they land,
+//! each in a file of this module.
+//!
+//! Each error maps to an [`ErrorCode`], a stable number shared by the C library
+//! (`EZLA_RESULT_*`) and the Python package (`EzlaError.code`). Numbers are grouped by
+//! [`ErrorFamily`] in hundreds and never change once released; retired numbers stay reserved.
+//! [`ErrorCode::family`] is the one place that groups them: the C `ezla_result_is_*` helpers
+//! and the Python exception classes are derived from it. The table lives in `docs/errors.md`
+//! and a test keeps it in step with this file.
 
 use std::fmt;
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+mod certificate;
+mod document;
+mod format;
+mod key;
 mod problem;
+mod signature;
+
+pub use certificate::CertificateError;
+pub use document::DocumentError;
+pub use format::{Format, FormatError, XmlError};
+pub use key::KeyError;
 pub use problem::{Problem, Severity};
+pub use signature::SignatureError;
 
 /// Shorthand for `std::result::Result<T, ezla::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -201,6 +220,20 @@ pub enum ErrorFamily {
 }
 
 impl ErrorFamily {
+    /// Every family, in the order of their numbers.
+    pub const ALL: &'static [ErrorFamily] = &[
+        ErrorFamily::Usage,
+        ErrorFamily::Format,
+        ErrorFamily::Key,
+        ErrorFamily::Certificate,
+        ErrorFamily::Signature,
+        ErrorFamily::Document,
+        ErrorFamily::Zus,
+        ErrorFamily::LoginGovPl,
+        ErrorFamily::Io,
+        ErrorFamily::Internal,
+    ];
+
     /// The family's name as used in the error table.
     pub const fn name(self) -> &'static str {
         match self {
@@ -232,8 +265,9 @@ impl From<ErrorCode> for u32 {
 
 /// Everything that can go wrong in ezla.
 ///
-/// Variants carry context; [`Error::code`] gives the stable number. New variants may be
-/// added in minor releases, so match with a wildcard arm.
+/// Variants carry context; [`Error::code`] gives the stable number and [`Error::family`] its
+/// family. New variants (and new variants of the family enums) may be added in minor
+/// releases, so match with a wildcard arm.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -249,211 +283,18 @@ pub enum Error {
         /// What was being read.
         what: &'static str,
     },
-    /// Malformed input in one of the accepted formats.
-    Malformed {
-        /// The format, which also selects the error code.
-        format: Format,
-        /// What was being read ("certificate", "SignedInfo", "PKCS#12 file", ...).
-        what: String,
-        /// What is wrong, with a byte offset or line where known.
-        detail: String,
-    },
-    /// The XML carries a DOCTYPE, an entity declaration or an external reference.
-    XmlDtdForbidden {
-        /// Byte offset of the construct, where known.
-        offset: Option<usize>,
-    },
-    /// The XML exceeds a configured limit.
-    XmlLimitExceeded {
-        /// Which limit ("size", "depth", "nodes", "attributes").
-        limit: &'static str,
-        /// The configured maximum.
-        max: usize,
-    },
-    /// The data is in none of the formats accepted here.
-    UnknownFormat {
-        /// What was being read.
-        what: String,
-        /// The formats that would have been accepted.
-        expected: &'static str,
-    },
-    /// An algorithm, transform or feature that ezla does not support.
-    Unsupported {
-        /// The kind of thing ("PKCS#12 encryption", "signature method", "transform").
-        what: &'static str,
-        /// Its identifier: an OID (with its name when known) or a URI.
-        name: String,
-    },
-    /// The password does not open the file or key.
-    BadPassword {
-        /// What the password was for.
-        what: &'static str,
-    },
-    /// The PKCS#12 MAC does not match although the contents decrypt: the file was altered.
-    MacMismatch,
-    /// The PKCS#12 file is corrupt or truncated.
-    Pkcs12Corrupt {
-        /// What is wrong.
-        detail: String,
-    },
-    /// An iteration count exceeds the configured cap.
-    IterationLimitExceeded {
-        /// Where the count was found ("MAC", "key bag", "certificate bag").
-        what: &'static str,
-        /// The iteration count in the file.
-        iterations: u64,
-        /// The configured cap.
-        limit: u64,
-    },
-    /// No private key was found where one is required.
-    NoPrivateKey {
-        /// Where it was looked for.
-        what: String,
-    },
-    /// No certificate was found where one is required.
-    NoCertificate {
-        /// Where it was looked for.
-        what: String,
-    },
-    /// A certificate does not belong to the private key it is paired with.
-    KeyCertificateMismatch {
-        /// The certificate's subject.
-        subject: String,
-    },
-    /// The key's type or size cannot be used for this operation.
-    UnsupportedKey {
-        /// What is wrong with it.
-        detail: String,
-    },
-    /// The signer failed to produce a signature.
-    SigningFailed {
-        /// What the signer reported.
-        detail: String,
-    },
-    /// The PKCS#12 file has no integrity protection (no MAC): it could have been altered, and
-    /// the password was not checked. Accepted only when the caller allows it explicitly.
-    Pkcs12Unprotected {
-        /// Why the file counts as unprotected, and how to accept it anyway.
-        detail: String,
-    },
-    /// The certificate expired before the instant of use.
-    CertificateExpired {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// End of its validity.
-        not_after: OffsetDateTime,
-        /// The instant it was checked at.
-        at: OffsetDateTime,
-    },
-    /// The certificate is not valid yet at the instant of use.
-    CertificateNotYetValid {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// Start of its validity.
-        not_before: OffsetDateTime,
-        /// The instant it was checked at.
-        at: OffsetDateTime,
-    },
-    /// No path leads from the certificate to a trust anchor.
-    CertificateUntrusted {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// Why.
-        detail: String,
-    },
-    /// A certificate in the chain is unusable.
-    CertificateChainInvalid {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// Why.
-        detail: String,
-    },
-    /// The certificate has a critical extension ezla does not understand.
-    UnknownCriticalExtension {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// The extension's OID.
-        oid: String,
-    },
-    /// The certificate's key usage does not allow this use.
-    CertificateKeyUsage {
-        /// The certificate's subject (RFC 4514).
-        subject: String,
-        /// What was needed and what the certificate allows.
-        detail: String,
-    },
-    /// The signature value does not verify.
-    SignatureInvalid {
-        /// Which signature and key.
-        detail: String,
-    },
-    /// A reference's digest does not match.
-    DigestMismatch {
-        /// The reference's URI (`""` or `#id`).
-        uri: String,
-    },
-    /// No signature where one is required.
-    SignatureMissing {
-        /// Where it was looked for.
-        detail: String,
-    },
-    /// More signatures than allowed.
-    SignatureAmbiguous {
-        /// How many were found.
-        count: usize,
-    },
-    /// The signature does not cover the element the caller asked about.
-    ReferenceMismatch {
-        /// What was expected and what the signature covers.
-        detail: String,
-    },
-    /// Two elements carry the same ID.
-    DuplicateId {
-        /// The ID value.
-        id: String,
-    },
-    /// No key to verify with.
-    KeyNotFound {
-        /// What was looked at.
-        detail: String,
-    },
-    /// The signature's structure is malformed.
-    SignatureMalformed {
-        /// What is wrong.
-        detail: String,
-    },
-    /// XAdES qualifying properties are missing, misplaced or not covered.
-    XadesPropertiesInvalid {
-        /// What is wrong.
-        detail: String,
-    },
-    /// The XAdES SigningCertificate does not identify the certificate that verified.
-    SigningCertificateMismatch {
-        /// What differs.
-        detail: String,
-    },
-    /// The XAdES SigningTime is malformed or outside the signer's validity.
-    SigningTimeInvalid {
-        /// What is wrong.
-        detail: String,
-    },
-    /// The document is already signed and co-signing was not requested.
-    AlreadySigned,
-    /// The signature carries content that no reference covers, where the profile allows none.
-    UnsignedContent {
-        /// What the content is and where it sits.
-        detail: String,
-    },
-    /// The e-ZLA document breaks one or more rules; every problem is listed.
-    DocumentInvalid {
-        /// The problems found (errors, and the warnings found with them).
-        problems: Vec<Problem>,
-    },
-    /// The XML is not an e-ZLA document of a known shape.
-    DocumentMalformed {
-        /// What is wrong, with the element path.
-        detail: String,
-    },
+    /// XML that ezla refuses to read (malformed, a DTD, over a limit).
+    Xml(XmlError),
+    /// Input in another format that ezla cannot read, or an unsupported algorithm.
+    Format(FormatError),
+    /// A key, key store or signer that cannot be used.
+    Key(KeyError),
+    /// A certificate that cannot be used.
+    Certificate(CertificateError),
+    /// A signature that does not verify, is malformed, or cannot be made.
+    Signature(SignatureError),
+    /// An e-ZLA document that breaks the rules or is not recognised.
+    Document(DocumentError),
     /// Reading or writing a file failed.
     Io {
         /// The file, where known.
@@ -468,98 +309,51 @@ pub enum Error {
     },
 }
 
-/// Input formats named by [`Error::Malformed`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Format {
-    /// XML.
-    Xml,
-    /// DER / ASN.1.
-    Der,
-    /// PEM armour.
-    Pem,
-    /// Base64 text.
-    Base64,
-    /// JSON.
-    Json,
-}
-
-impl Format {
-    fn code(self) -> ErrorCode {
-        match self {
-            Format::Xml => ErrorCode::XmlMalformed,
-            Format::Der => ErrorCode::DerMalformed,
-            Format::Pem => ErrorCode::PemMalformed,
-            Format::Base64 => ErrorCode::Base64Malformed,
-            Format::Json => ErrorCode::JsonMalformed,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Format::Xml => "XML",
-            Format::Der => "DER",
-            Format::Pem => "PEM",
-            Format::Base64 => "base64",
-            Format::Json => "JSON",
-        }
-    }
-}
-
 impl Error {
     /// The stable code of this error.
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
-            Error::Malformed { format, .. } => format.code(),
-            Error::XmlDtdForbidden { .. } => ErrorCode::XmlDtdForbidden,
-            Error::XmlLimitExceeded { .. } => ErrorCode::XmlLimitExceeded,
-            Error::UnknownFormat { .. } => ErrorCode::UnknownFormat,
-            Error::Unsupported { .. } => ErrorCode::Unsupported,
-            Error::BadPassword { .. } => ErrorCode::BadPassword,
-            Error::MacMismatch => ErrorCode::MacMismatch,
-            Error::Pkcs12Corrupt { .. } => ErrorCode::Pkcs12Corrupt,
-            Error::IterationLimitExceeded { .. } => ErrorCode::IterationLimitExceeded,
-            Error::NoPrivateKey { .. } => ErrorCode::NoPrivateKey,
-            Error::NoCertificate { .. } => ErrorCode::NoCertificate,
-            Error::KeyCertificateMismatch { .. } => ErrorCode::KeyCertificateMismatch,
-            Error::UnsupportedKey { .. } => ErrorCode::UnsupportedKey,
-            Error::SigningFailed { .. } => ErrorCode::SigningFailed,
-            Error::Pkcs12Unprotected { .. } => ErrorCode::Pkcs12Unprotected,
-            Error::CertificateExpired { .. } => ErrorCode::CertificateExpired,
-            Error::CertificateNotYetValid { .. } => ErrorCode::CertificateNotYetValid,
-            Error::CertificateUntrusted { .. } => ErrorCode::CertificateUntrusted,
-            Error::CertificateChainInvalid { .. } => ErrorCode::CertificateChainInvalid,
-            Error::UnknownCriticalExtension { .. } => ErrorCode::UnknownCriticalExtension,
-            Error::CertificateKeyUsage { .. } => ErrorCode::CertificateKeyUsage,
-            Error::SignatureInvalid { .. } => ErrorCode::SignatureInvalid,
-            Error::DigestMismatch { .. } => ErrorCode::DigestMismatch,
-            Error::SignatureMissing { .. } => ErrorCode::SignatureMissing,
-            Error::SignatureAmbiguous { .. } => ErrorCode::SignatureAmbiguous,
-            Error::ReferenceMismatch { .. } => ErrorCode::ReferenceMismatch,
-            Error::DuplicateId { .. } => ErrorCode::DuplicateId,
-            Error::KeyNotFound { .. } => ErrorCode::KeyNotFound,
-            Error::SignatureMalformed { .. } => ErrorCode::SignatureMalformed,
-            Error::XadesPropertiesInvalid { .. } => ErrorCode::XadesPropertiesInvalid,
-            Error::SigningCertificateMismatch { .. } => ErrorCode::SigningCertificateMismatch,
-            Error::SigningTimeInvalid { .. } => ErrorCode::SigningTimeInvalid,
-            Error::AlreadySigned => ErrorCode::AlreadySigned,
-            Error::UnsignedContent { .. } => ErrorCode::UnsignedContent,
-            Error::DocumentInvalid { .. } => ErrorCode::DocumentInvalid,
-            Error::DocumentMalformed { .. } => ErrorCode::DocumentMalformed,
+            Error::Xml(e) => e.code(),
+            Error::Format(e) => e.code(),
+            Error::Key(e) => e.code(),
+            Error::Certificate(e) => e.code(),
+            Error::Signature(e) => e.code(),
+            Error::Document(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::Internal { .. } => ErrorCode::Internal,
         }
     }
 
-    /// Shorthand for [`Error::Malformed`].
+    /// The family of this error's code.
+    pub fn family(&self) -> ErrorFamily {
+        self.code().family()
+    }
+
+    /// Shorthand for [`FormatError::Malformed`].
     pub fn malformed(format: Format, what: impl Into<String>, detail: impl Into<String>) -> Self {
-        Error::Malformed {
+        Error::Format(FormatError::Malformed {
             format,
             what: what.into(),
             detail: detail.into(),
-        }
+        })
+    }
+
+    /// Shorthand for [`XmlError::Malformed`].
+    pub fn xml_malformed(what: impl Into<String>, detail: impl Into<String>) -> Self {
+        Error::Xml(XmlError::Malformed {
+            what: what.into(),
+            detail: detail.into(),
+        })
+    }
+
+    /// Shorthand for [`FormatError::Unsupported`].
+    pub fn unsupported(what: &'static str, name: impl Into<String>) -> Self {
+        Error::Format(FormatError::Unsupported {
+            what,
+            name: name.into(),
+        })
     }
 
     /// Shorthand for [`Error::InvalidArgument`].
@@ -600,126 +394,12 @@ impl fmt::Display for Error {
                 write!(f, "invalid argument `{argument}`: {reason}")
             }
             Error::InvalidUtf8 { what } => write!(f, "{what} is not valid UTF-8"),
-            Error::Malformed {
-                format,
-                what,
-                detail,
-            } => write!(f, "malformed {} in {what}: {detail}", format.name()),
-            Error::XmlDtdForbidden { offset } => {
-                f.write_str("XML with a DOCTYPE, entity declaration or external reference is refused")?;
-                if let Some(offset) = offset {
-                    write!(f, " (at byte {offset})")?;
-                }
-                Ok(())
-            }
-            Error::XmlLimitExceeded { limit, max } => {
-                write!(f, "XML exceeds the {limit} limit of {max}")
-            }
-            Error::UnknownFormat { what, expected } => {
-                write!(f, "{what} is not in a recognised format (expected {expected})")
-            }
-            Error::Unsupported { what, name } => write!(f, "unsupported {what}: {name}"),
-            Error::BadPassword { what } => write!(f, "wrong password for {what}"),
-            Error::MacMismatch => f.write_str(
-                "PKCS#12 integrity check (MAC) failed although the contents decrypt: the file was altered",
-            ),
-            Error::Pkcs12Corrupt { detail } => write!(f, "corrupt PKCS#12 file: {detail}"),
-            Error::IterationLimitExceeded {
-                what,
-                iterations,
-                limit,
-            } => write!(
-                f,
-                "{what} uses {iterations} key-derivation iterations, above the limit of {limit}"
-            ),
-            Error::NoPrivateKey { what } => write!(f, "no private key in {what}"),
-            Error::NoCertificate { what } => write!(f, "no certificate in {what}"),
-            Error::KeyCertificateMismatch { subject } => {
-                write!(f, "certificate `{subject}` does not match the private key")
-            }
-            Error::UnsupportedKey { detail } => write!(f, "unsupported key: {detail}"),
-            Error::SigningFailed { detail } => write!(f, "signing failed: {detail}"),
-            Error::Pkcs12Unprotected { detail } => {
-                write!(f, "PKCS#12 file has no integrity protection: {detail}")
-            }
-            Error::CertificateExpired {
-                subject,
-                not_after,
-                at,
-            } => write!(
-                f,
-                "certificate `{subject}` expired at {} (checked at {})",
-                fmt_time(not_after),
-                fmt_time(at)
-            ),
-            Error::CertificateNotYetValid {
-                subject,
-                not_before,
-                at,
-            } => write!(
-                f,
-                "certificate `{subject}` is not valid before {} (checked at {})",
-                fmt_time(not_before),
-                fmt_time(at)
-            ),
-            Error::CertificateUntrusted { subject, detail } => {
-                write!(f, "certificate `{subject}` is not trusted: {detail}")
-            }
-            Error::CertificateChainInvalid { subject, detail } => {
-                write!(f, "invalid certificate chain at `{subject}`: {detail}")
-            }
-            Error::UnknownCriticalExtension { subject, oid } => write!(
-                f,
-                "certificate `{subject}` has an unknown critical extension {oid}"
-            ),
-            Error::CertificateKeyUsage { subject, detail } => {
-                write!(f, "certificate `{subject}` may not be used here: {detail}")
-            }
-            Error::SignatureInvalid { detail } => write!(f, "invalid signature: {detail}"),
-            Error::DigestMismatch { uri } => {
-                write!(f, "digest mismatch for reference URI=\"{uri}\"")
-            }
-            Error::SignatureMissing { detail } => write!(f, "no signature: {detail}"),
-            Error::SignatureAmbiguous { count } => {
-                write!(f, "expected one signature, found {count}")
-            }
-            Error::ReferenceMismatch { detail } => {
-                write!(f, "signature does not cover the expected element: {detail}")
-            }
-            Error::DuplicateId { id } => write!(f, "duplicate ID `{id}` in the document"),
-            Error::KeyNotFound { detail } => write!(f, "no key to verify with: {detail}"),
-            Error::SignatureMalformed { detail } => write!(f, "malformed signature: {detail}"),
-            Error::XadesPropertiesInvalid { detail } => {
-                write!(f, "invalid XAdES signed properties: {detail}")
-            }
-            Error::SigningCertificateMismatch { detail } => {
-                write!(f, "XAdES SigningCertificate does not match the signer: {detail}")
-            }
-            Error::SigningTimeInvalid { detail } => write!(f, "invalid signing time: {detail}"),
-            Error::AlreadySigned => f.write_str(
-                "the document is already signed (co-signing must be requested explicitly)",
-            ),
-            Error::UnsignedContent { detail } => {
-                write!(f, "unsigned content in the signature: {detail}")
-            }
-            Error::DocumentInvalid { problems } => {
-                let errors = problems
-                    .iter()
-                    .filter(|p| p.severity == Severity::Error)
-                    .count();
-                write!(
-                    f,
-                    "invalid e-ZLA document: {errors} error(s), {} warning(s)",
-                    problems.len() - errors
-                )?;
-                for p in problems {
-                    write!(f, "\n  {p}")?;
-                }
-                Ok(())
-            }
-            Error::DocumentMalformed { detail } => {
-                write!(f, "not a recognised e-ZLA document: {detail}")
-            }
+            Error::Xml(e) => e.fmt(f),
+            Error::Format(e) => e.fmt(f),
+            Error::Key(e) => e.fmt(f),
+            Error::Certificate(e) => e.fmt(f),
+            Error::Signature(e) => e.fmt(f),
+            Error::Document(e) => e.fmt(f),
             Error::Io { path, source } => match path {
                 Some(path) => write!(f, "{}: {source}", path.display()),
                 None => write!(f, "I/O error: {source}"),
@@ -743,6 +423,24 @@ impl From<std::io::Error> for Error {
         Error::Io { path: None, source }
     }
 }
+
+macro_rules! from_family {
+    ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::$variant(e)
+            }
+        }
+    )*};
+}
+from_family!(
+    Xml(XmlError),
+    Format(FormatError),
+    Key(KeyError),
+    Certificate(CertificateError),
+    Signature(SignatureError),
+    Document(DocumentError),
+);
 
 #[cfg(test)]
 mod tests {
@@ -781,21 +479,18 @@ mod tests {
 
     #[test]
     fn display_carries_context() {
-        let e = Error::IterationLimitExceeded {
+        let e = Error::Key(KeyError::IterationLimitExceeded {
             what: "MAC",
             iterations: 1_000_000_000,
             limit: 10_000_000,
-        };
+        });
         assert_eq!(e.code(), ErrorCode::IterationLimitExceeded);
         let text = e.to_string();
         assert!(
             text.contains("1000000000") && text.contains("10000000"),
             "{text}"
         );
-        let e = Error::Unsupported {
-            what: "PKCS#12 encryption",
-            name: "1.2.840.113549.1.12.1.1".into(),
-        };
+        let e = Error::unsupported("PKCS#12 encryption", "1.2.840.113549.1.12.1.1");
         assert!(e.to_string().contains("1.2.840.113549.1.12.1.1"));
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! ZUS distinguishes errors (*BLAD*: the document is refused) from warnings (*OSTRZEZENIE*:
 //! the document is accepted and the warning reported). [`Severity`] mirrors that. A leaf
-//! module: [`Error::DocumentInvalid`](super::Error::DocumentInvalid) carries problems, and
+//! module: [`DocumentError::Invalid`](super::DocumentError::Invalid) carries problems, and
 //! `kedu` (and the ZUS channel) produce them.
 
 use std::fmt;

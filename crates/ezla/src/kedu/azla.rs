@@ -35,6 +35,7 @@ use super::validate::{
 };
 use super::write::Writer;
 use super::{Program, Validation, WriteOptions};
+use crate::error::DocumentError;
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
 
@@ -165,7 +166,7 @@ impl Azla {
     }
 
     /// Writes the provisional AZLA XML; a cancellation with errors is refused with
-    /// [`Error::DocumentInvalid`].
+    /// [`DocumentError::Invalid`].
     pub fn to_xml(&self, options: &WriteOptions) -> Result<Vec<u8>> {
         options.check()?;
         self.validate(options.today.unwrap_or_else(crate::pl::czas::today))
@@ -206,13 +207,13 @@ impl Azla {
         let root = Element::new(doc.root_element())
             .ok_or_else(|| Error::internal("document without a document element"))?;
         if !root.is(AZLA_NS, "KEDU") {
-            return Err(Error::DocumentMalformed {
+            return Err(Error::Document(DocumentError::Malformed {
                 detail: format!(
                     "the document element is {{{}}}{}, expected {{{AZLA_NS}}}KEDU",
                     super::tekst::skroc(root.namespace().unwrap_or("")),
                     super::tekst::skroc(root.local_name())
                 ),
-            });
+            }));
         }
         let top = slots_in(root, AZLA_NS, &["naglowek.KEDU", AZLA_BODY])?;
         let program = match slot(&top, 0) {

@@ -81,6 +81,7 @@ pub use validate::{
     DNI_WSTECZ, E_ZLA_OD, MAX_UZASADNIENIE, OKRES_ZASILKOWY, OKRES_ZASILKOWY_DLUGI, Validation,
 };
 
+use crate::error::DocumentError;
 use crate::error::Format;
 use crate::{Error, Result};
 use validate::Purpose;
@@ -358,7 +359,7 @@ impl Zla {
     /// Writes the ORYGINAŁ or the KOPIA (which leaves out `IV/p8`, the ICD-10 code).
     ///
     /// The model is validated first (against `options.today`, default today in Poland); a model
-    /// with errors is refused with [`Error::DocumentInvalid`] listing every problem. Warnings
+    /// with errors is refused with [`DocumentError::Invalid`](crate::error::DocumentError::Invalid) listing every problem. Warnings
     /// do not block writing.
     pub fn to_xml(&self, wariant: Wariant, options: &WriteOptions) -> Result<Vec<u8>> {
         options.check()?;
@@ -384,7 +385,7 @@ impl Zla {
     }
 
     /// Parses a KEDU ZLA document (signed or not). Errors:
-    /// [`Error::DocumentMalformed`] for a document of an unknown shape, XML errors
+    /// [`DocumentError::Malformed`](crate::error::DocumentError::Malformed) for a document of an unknown shape, XML errors
     /// (`XmlMalformed`, `XmlDtdForbidden`, ...) for XML that is not well-formed or not safe.
     ///
     /// The model carries only this document's identifier, and a KOPIA has no ICD-10 code.
@@ -399,23 +400,23 @@ impl Zla {
     }
 
     /// Parses both documents of a pair into one model: the ICD-10 code from the ORYGINAŁ, both
-    /// identifiers. Fails with [`Error::DocumentMalformed`] when the two documents differ in
+    /// identifiers. Fails with [`DocumentError::Malformed`](crate::error::DocumentError::Malformed) when the two documents differ in
     /// anything else.
     pub fn from_pair(oryginal: &[u8], kopia: &[u8]) -> Result<Zla> {
         let (o, wo) = Zla::from_xml(oryginal)?;
         let (k, wk) = Zla::from_xml(kopia)?;
         if wo != Wariant::Oryginal || wk != Wariant::Kopia {
-            return Err(Error::DocumentMalformed {
+            return Err(Error::Document(DocumentError::Malformed {
                 detail: format!("expected an ORYGINAŁ and a KOPIA, got {wo} and {wk}"),
-            });
+            }));
         }
         if k.niezdolnosc
             .as_ref()
             .is_some_and(|n| n.kod_choroby.is_some())
         {
-            return Err(Error::DocumentMalformed {
+            return Err(Error::Document(DocumentError::Malformed {
                 detail: "/KEDU/ZUSZLA/IV/p8: the KOPIA carries the ICD-10 code".into(),
-            });
+            }));
         }
         let mut merged = o;
         merged.id_dokumentu.kopia = k.id_dokumentu.kopia.clone();
@@ -425,9 +426,9 @@ impl Zla {
             n.kod_choroby = None;
         }
         if without_icd != k {
-            return Err(Error::DocumentMalformed {
+            return Err(Error::Document(DocumentError::Malformed {
                 detail: "the ORYGINAŁ and the KOPIA describe different certificates".into(),
-            });
+            }));
         }
         Ok(merged)
     }
@@ -498,7 +499,7 @@ pub fn check(xml: &[u8], today: Date) -> Result<Validation> {
 ///
 /// Returns `Ok(true)` when the document element is `{KED_ZLA_NS}KEDU` and the rule holds,
 /// `Ok(false)` for any other document (the rule does not apply), and the same
-/// [`Error::DocumentMalformed`] as [`check`] when it is broken.
+/// [`DocumentError::Malformed`] as [`check`] when it is broken.
 pub fn check_signature_placement(xml: &[u8]) -> Result<bool> {
     let doc = crate::xml::Document::parse_bytes(xml)?;
     let Some(root) = crate::xml::Element::new(doc.root_element()) else {

@@ -12,6 +12,7 @@ use super::codes::{
 };
 use super::*;
 use crate::Error;
+use crate::error::DocumentError;
 use crate::pl::Pesel;
 
 const TODAY: Date = date!(2026 - 12 - 01);
@@ -548,7 +549,7 @@ proptest! {
         // Writing refuses the broken model with the same problem.
         let e = broken.to_xml(Wariant::Oryginal, &WriteOptions::default().with_today(TODAY));
         match e {
-            Err(Error::DocumentInvalid { problems }) => {
+            Err(Error::Document(DocumentError::Invalid { problems })) => {
                 prop_assert!(problems.iter().any(|p| p.path == path && p.rule == rule));
             }
             other => prop_assert!(false, "to_xml did not refuse: {:?}", other.map(|_| ())),

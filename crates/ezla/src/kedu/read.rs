@@ -11,6 +11,7 @@ use super::model::{
 };
 use super::tekst::{pokaz, skroc};
 use super::{KED_ZLA_NS, Program, Wariant};
+use crate::error::DocumentError;
 use crate::xml::{Document, Element};
 use crate::{Error, Result};
 
@@ -31,12 +32,12 @@ pub struct DokumentZla {
     pub podpisany: bool,
 }
 
-/// A [`Error::DocumentMalformed`] at `el`: its path, each name cut to a short prefix, and
+/// A [`DocumentError::Malformed`](crate::error::DocumentError::Malformed) at `el`: its path, each name cut to a short prefix, and
 /// only the first two and last three names of a path deeper than a KEDU document's.
 pub(super) fn malformed(el: &Element<'_, '_>, detail: impl std::fmt::Display) -> Error {
-    Error::DocumentMalformed {
+    Error::Document(DocumentError::Malformed {
         detail: format!("{}: {detail}", sciezka(el)),
-    }
+    })
 }
 
 /// The path of `el` for messages (see [`malformed`]). The ancestors are walked iteratively.
@@ -204,13 +205,13 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
     let root = Element::new(doc.root_element())
         .ok_or_else(|| Error::internal("document without a document element"))?;
     if !root.is(KED_ZLA_NS, "KEDU") {
-        return Err(Error::DocumentMalformed {
+        return Err(Error::Document(DocumentError::Malformed {
             detail: format!(
                 "the document element is {{{}}}{}, expected {{{KED_ZLA_NS}}}KEDU",
                 skroc(root.namespace().unwrap_or("")),
                 skroc(root.local_name())
             ),
-        });
+        }));
     }
     if let Some(v) = root.attribute("wersja_schematu") {
         if v != "1" {
@@ -423,7 +424,7 @@ pub(super) struct Layout<'d, 'a> {
 
 /// Sorts the children of the `KEDU` element: `naglowek.KEDU` (optional), `ZUSZLA`, then the
 /// enveloped `ds:Signature`s, which may sit nowhere else. Anything else, a signature before
-/// `ZUSZLA` included, is refused with [`Error::DocumentMalformed`]. This is the one rule of
+/// `ZUSZLA` included, is refused with [`DocumentError::Malformed`](crate::error::DocumentError::Malformed). This is the one rule of
 /// where a signature sits in an e-ZLA: [`super::check_signature_placement`] applies it to
 /// signed documents being verified.
 pub(super) fn layout<'d, 'a: 'd>(root: Element<'d, 'a>) -> Result<Layout<'d, 'a>> {

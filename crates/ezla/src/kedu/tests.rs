@@ -7,6 +7,7 @@ use super::codes::{
     KodLiterowy, KodPokrewienstwa, KodUbezpieczenia, RodzajIdentyfikatora, Wskazanie,
 };
 use super::*;
+use crate::error::DocumentError;
 use crate::xml::Document;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::{Error, ErrorCode};
@@ -411,7 +412,7 @@ fn to_xml_refuses_an_invalid_model_listing_every_problem() {
         )
         .expect_err("invalid");
     assert_eq!(e.code(), ErrorCode::DocumentInvalid);
-    let Error::DocumentInvalid { problems } = &e else {
+    let Error::Document(DocumentError::Invalid { problems }) = &e else {
         panic!("{e:?}");
     };
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();

@@ -8,6 +8,7 @@ use time::{Date, Duration};
 use super::codes::{KodLiterowy, RodzajIdentyfikatora};
 use super::tests::przyklad;
 use super::*;
+use crate::error::XmlError;
 use crate::{Error, ErrorCode};
 
 const TODAY: Date = date!(2026 - 12 - 01);
@@ -861,7 +862,10 @@ fn deeply_nested_xml_is_refused_cleanly() {
     ] {
         let e = Zla::from_xml(&xml).expect_err("too deep");
         assert!(
-            matches!(e, Error::XmlLimitExceeded { limit: "depth", .. }),
+            matches!(
+                e,
+                Error::Xml(XmlError::LimitExceeded { limit: "depth", .. })
+            ),
             "{e}"
         );
         assert!(check(&xml, TODAY).is_err());

@@ -46,15 +46,17 @@ impl Validation {
             .collect()
     }
 
-    /// `Ok(self)` without errors, else [`Error::DocumentInvalid`](crate::Error::DocumentInvalid)
+    /// `Ok(self)` without errors, else [`DocumentError::Invalid`](crate::error::DocumentError::Invalid)
     /// listing every problem (warnings included).
     pub fn into_result(self) -> crate::Result<Validation> {
         if self.is_valid() {
             Ok(self)
         } else {
-            Err(crate::Error::DocumentInvalid {
-                problems: self.problems,
-            })
+            Err(crate::Error::Document(
+                crate::error::DocumentError::Invalid {
+                    problems: self.problems,
+                },
+            ))
         }
     }
 }

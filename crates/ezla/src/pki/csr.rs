@@ -18,6 +18,7 @@ use crate::crypto::{
     PublicKey, SignatureAlgorithm, Signer, ecdsa_der_to_fixed, ecdsa_fixed_to_der, oid_with_name,
 };
 use crate::error::Format;
+use crate::error::FormatError;
 use crate::{Error, Result};
 
 const EXTENSION_REQUEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
@@ -185,11 +186,12 @@ impl CertificateRequest {
 
     /// Checks the request's self-signature (proof of possession of the key).
     pub fn verify_signature(&self) -> Result<()> {
-        let algorithm =
-            signature_algorithm_from_oid(&self.algorithm).ok_or_else(|| Error::Unsupported {
+        let algorithm = signature_algorithm_from_oid(&self.algorithm).ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
                 what: "certification request signature algorithm",
                 name: oid_with_name(&self.algorithm),
-            })?;
+            })
+        })?;
         let signature = match algorithm {
             SignatureAlgorithm::Ecdsa(_) => {
                 ecdsa_der_to_fixed(self.public_key.kind(), &self.signature)?

@@ -11,6 +11,7 @@ use x509_cert::ext::pkix::{
     SubjectKeyIdentifier,
 };
 
+use crate::error::CertificateError;
 use crate::error::Format;
 use crate::{Error, Result};
 
@@ -273,10 +274,12 @@ impl Extensions {
             }
             let processed = PROCESSED.iter().any(|(o, _)| *o == ext.extn_id);
             if ext.critical && !processed {
-                return Err(Error::UnknownCriticalExtension {
-                    subject: subject.to_string(),
-                    oid: crate::crypto::oid_with_name(&ext.extn_id),
-                });
+                return Err(Error::Certificate(
+                    CertificateError::UnknownCriticalExtension {
+                        subject: subject.to_string(),
+                        oid: crate::crypto::oid_with_name(&ext.extn_id),
+                    },
+                ));
             }
             out.all.push(ExtensionInfo {
                 oid: ext.extn_id,

@@ -3,6 +3,7 @@
 use super::pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
 use super::x509::Certificate;
 use crate::crypto::{PrivateKey, PublicKey, SignatureAlgorithm, Signer};
+use crate::error::KeyError;
 use crate::{Error, Result};
 
 /// A private key, the certificate for it, and the certificates that issued it: what a
@@ -29,12 +30,12 @@ impl Identity {
     /// Pairs a key with its certificate; `chain` is ordered from the leaf up, as far as the
     /// names link.
     ///
-    /// Fails with [`Error::KeyCertificateMismatch`] when the certificate is not for the key.
+    /// Fails with [`KeyError::CertificateMismatch`](crate::error::KeyError::CertificateMismatch) when the certificate is not for the key.
     pub fn new(key: PrivateKey, certificate: Certificate, chain: Vec<Certificate>) -> Result<Self> {
         if !certificate.matches_key(key.public_key()) {
-            return Err(Error::KeyCertificateMismatch {
+            return Err(Error::Key(KeyError::CertificateMismatch {
                 subject: certificate.subject().to_rfc4514(),
-            });
+            }));
         }
         let chain = order_chain(&certificate, chain);
         Ok(Identity {
@@ -61,15 +62,15 @@ impl Identity {
     /// the key's `localKeyId`. The other certificates that chain up from it by issuer name
     /// become [`Identity::chain`].
     ///
-    /// Fails with [`Error::NoPrivateKey`], [`Error::NoCertificate`], or
-    /// [`Error::KeyCertificateMismatch`] when no certificate is for any key.
+    /// Fails with [`KeyError::NoPrivateKey`](crate::error::KeyError::NoPrivateKey), [`KeyError::NoCertificate`](crate::error::KeyError::NoCertificate), or
+    /// [`KeyError::CertificateMismatch`](crate::error::KeyError::CertificateMismatch) when no certificate is for any key.
     pub fn from_pkcs12_contents(p: Pkcs12) -> Result<Self> {
         let what = "the PKCS#12 file";
         if p.keys.is_empty() {
-            return Err(Error::NoPrivateKey { what: what.into() });
+            return Err(Error::Key(KeyError::NoPrivateKey { what: what.into() }));
         }
         if p.certificates.is_empty() {
-            return Err(Error::NoCertificate { what: what.into() });
+            return Err(Error::Key(KeyError::NoCertificate { what: what.into() }));
         }
         for entry in &p.keys {
             let matching: Vec<_> = p
@@ -105,9 +106,9 @@ impl Identity {
                 return Ok(id);
             }
         }
-        Err(Error::KeyCertificateMismatch {
+        Err(Error::Key(KeyError::CertificateMismatch {
             subject: p.certificates[0].certificate.subject().to_rfc4514(),
-        })
+        }))
     }
 
     /// A [`Pkcs12Builder`] for this identity, keeping its friendly name and local key id.

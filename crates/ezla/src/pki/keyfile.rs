@@ -18,6 +18,7 @@ use super::pem;
 use super::pkcs12::DEFAULT_WRITE_ITERATIONS;
 use crate::crypto::PrivateKey;
 use crate::error::Format;
+use crate::error::{FormatError, KeyError};
 use crate::{Error, Result};
 
 /// The PEM label of an encrypted PKCS#8 key.
@@ -68,9 +69,9 @@ pub fn encrypt_private_key_pem(
 
 /// Reads a private key from PEM or DER; `password` is needed for encrypted keys.
 ///
-/// Fails with [`Error::BadPassword`] on a wrong password, [`Error::InvalidArgument`] when an
-/// encrypted key comes without a password, [`Error::IterationLimitExceeded`] above the cap,
-/// [`Error::Unsupported`] naming an unknown algorithm, and [`Error::Malformed`] otherwise.
+/// Fails with [`KeyError::BadPassword`] on a wrong password, [`Error::InvalidArgument`] when an
+/// encrypted key comes without a password, [`KeyError::IterationLimitExceeded`] above the cap,
+/// [`FormatError::Unsupported`] naming an unknown algorithm, and [`FormatError::Malformed`] otherwise.
 ///
 /// `limits` caps the key derivation (a [`Pkcs12Options`](super::Pkcs12Options) converts
 /// into one with [`pbe_limits`](super::Pkcs12Options::pbe_limits)).
@@ -90,10 +91,10 @@ pub fn read_private_key(
             "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&block.der),
             "RSA PRIVATE KEY" => PrivateKey::from_pkcs1_der(&block.der),
             "EC PRIVATE KEY" => PrivateKey::from_sec1_der(&block.der),
-            other => Err(Error::Unsupported {
+            other => Err(Error::Format(FormatError::Unsupported {
                 what: "private key format",
                 name: other.to_string(),
-            }),
+            })),
         };
     }
     if EncryptedPrivateKeyInfo::from_der(data).is_ok() {
@@ -109,11 +110,11 @@ fn decrypt(der: &[u8], password: Option<&str>, limits: &PbeLimits) -> Result<Pri
         Error::malformed(Format::Der, "encrypted private key", d)
     })?;
     if scheme.iterations() > limits.max_iterations {
-        return Err(Error::IterationLimitExceeded {
+        return Err(Error::Key(KeyError::IterationLimitExceeded {
             what: "encrypted private key",
             iterations: scheme.iterations(),
             limit: limits.max_iterations,
-        });
+        }));
     }
     let password = password.ok_or_else(|| {
         Error::invalid_argument(
@@ -134,9 +135,9 @@ fn decrypt(der: &[u8], password: Option<&str>, limits: &PbeLimits) -> Result<Pri
             }
         }
     }
-    Err(Error::BadPassword {
+    Err(Error::Key(KeyError::BadPassword {
         what: "the encrypted private key",
-    })
+    }))
 }
 
 #[cfg(test)]

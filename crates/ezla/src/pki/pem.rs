@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use crate::error::Format;
+use crate::error::FormatError;
 use crate::{Error, Result};
 
 /// One decoded PEM block.
@@ -41,9 +42,9 @@ pub fn is_pem(data: &[u8]) -> bool {
 
 /// Decodes every PEM block in `data`; `what` names the input in errors.
 ///
-/// Fails with [`Error::Malformed`] (format PEM) on text that is not UTF-8, a `BEGIN` line
+/// Fails with [`FormatError::Malformed`] (format PEM) on text that is not UTF-8, a `BEGIN` line
 /// without its `END`, invalid base64 inside a block, or when there is no block at all; and
-/// with [`Error::Unsupported`] on the legacy OpenSSL encryption headers (`Proc-Type`).
+/// with [`FormatError::Unsupported`] on the legacy OpenSSL encryption headers (`Proc-Type`).
 pub fn decode_all(data: &[u8], what: &str) -> Result<Vec<PemBlock>> {
     let text = std::str::from_utf8(data)
         .map_err(|e| Error::malformed(Format::Pem, what, format!("not UTF-8 text ({e})")))?;
@@ -82,12 +83,12 @@ pub fn decode_all(data: &[u8], what: &str) -> Result<Vec<PemBlock>> {
                 ));
             }
             if line.starts_with("Proc-Type:") || line.starts_with("DEK-Info:") {
-                return Err(Error::Unsupported {
+                return Err(Error::Format(FormatError::Unsupported {
                     what: "PEM encryption",
                     name: "legacy OpenSSL PEM encryption (Proc-Type/DEK-Info); convert the key \
                            to encrypted PKCS#8 (`openssl pkcs8 -topk8`)"
                         .into(),
-                });
+                }));
             }
             body.push_str(line);
         }

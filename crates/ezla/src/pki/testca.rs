@@ -20,6 +20,7 @@ use super::x509::{Certificate, signature_algorithm_der};
 use crate::crypto::{
     DigestAlgorithm, KeySpec, PrivateKey, PublicKey, SignatureAlgorithm, Signer, ecdsa_fixed_to_der,
 };
+use crate::error::{CertificateError, KeyError};
 use crate::pl::Pesel;
 use crate::{Error, Result};
 
@@ -184,19 +185,19 @@ impl TestCa {
 
     /// A CA from an existing key and certificate (e.g. read back from files).
     ///
-    /// Fails with [`Error::KeyCertificateMismatch`] when they do not belong together, and
-    /// [`Error::CertificateKeyUsage`] when the certificate is not a CA certificate.
+    /// Fails with [`KeyError::CertificateMismatch`] when they do not belong together, and
+    /// [`CertificateError::KeyUsage`] when the certificate is not a CA certificate.
     pub fn new(key: PrivateKey, certificate: Certificate) -> Result<Self> {
         if !certificate.matches_key(key.public_key()) {
-            return Err(Error::KeyCertificateMismatch {
+            return Err(Error::Key(KeyError::CertificateMismatch {
                 subject: certificate.subject().to_rfc4514(),
-            });
+            }));
         }
         if !certificate.is_ca() {
-            return Err(Error::CertificateKeyUsage {
+            return Err(Error::Certificate(CertificateError::KeyUsage {
                 subject: certificate.subject().to_rfc4514(),
                 detail: "not a CA certificate (basic constraints cA is not set)".into(),
-            });
+            }));
         }
         Ok(TestCa { key, certificate })
     }

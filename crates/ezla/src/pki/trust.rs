@@ -13,6 +13,7 @@
 use time::OffsetDateTime;
 
 use super::x509::Certificate;
+use crate::error::CertificateError;
 use crate::{Error, Result};
 
 /// The longest path accepted, anchor included.
@@ -88,11 +89,11 @@ impl TrustAnchors {
 /// Checks that `leaf` chains to one of `anchors` through `intermediates` at instant `at`,
 /// and returns the path: the leaf first, the anchor last.
 ///
-/// Errors: [`Error::CertificateExpired`] / [`Error::CertificateNotYetValid`] for a
+/// Errors: [`CertificateError::Expired`] / [`CertificateError::NotYetValid`] for a
 /// certificate outside its validity (named by its subject);
-/// [`Error::CertificateUntrusted`] when no issuer can be found;
-/// [`Error::CertificateChainInvalid`] when an issuer is found but a signature does not
-/// verify or the issuer may not issue certificates; [`Error::Unsupported`] for an unknown
+/// [`CertificateError::Untrusted`] when no issuer can be found;
+/// [`CertificateError::ChainInvalid`] when an issuer is found but a signature does not
+/// verify or the issuer may not issue certificates; [`FormatError::Unsupported`](crate::error::FormatError::Unsupported) for an unknown
 /// signature algorithm.
 pub fn verify_chain(
     leaf: &Certificate,
@@ -120,10 +121,10 @@ fn extend(
         return Ok(());
     }
     if path.len() >= MAX_PATH {
-        return Err(Error::CertificateChainInvalid {
+        return Err(Error::Certificate(CertificateError::ChainInvalid {
             subject: current.subject().to_rfc4514(),
             detail: format!("no trust anchor within {MAX_PATH} certificates"),
-        });
+        }));
     }
     let links = |c: &Certificate| {
         c.subject().matches(current.issuer())
@@ -164,14 +165,14 @@ fn extend(
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| Error::CertificateUntrusted {
+    Err(first_error.unwrap_or_else(|| Error::Certificate(CertificateError::Untrusted {
         subject: current.subject().to_rfc4514(),
         detail: format!(
             "its issuer `{}` is neither a trust anchor nor among the {} intermediate certificate(s) given",
             current.issuer().to_rfc4514(),
             intermediates.len()
         ),
-    }))
+    })))
 }
 
 /// Checks that `issuer` may have issued `child` at `at`.
@@ -182,9 +183,11 @@ fn check_link(
     path: &[Certificate],
     at: OffsetDateTime,
 ) -> Result<()> {
-    let invalid = |detail: String| Error::CertificateChainInvalid {
-        subject: issuer.subject().to_rfc4514(),
-        detail,
+    let invalid = |detail: String| {
+        Error::Certificate(CertificateError::ChainInvalid {
+            subject: issuer.subject().to_rfc4514(),
+            detail,
+        })
     };
     issuer.check_valid_at(at)?;
     match issuer.basic_constraints() {

@@ -16,6 +16,7 @@ use super::pem;
 use super::polish::{self, PolishIdentifier};
 use crate::crypto::{DigestAlgorithm, PublicKey, SignatureAlgorithm, oid_with_name};
 use crate::error::Format;
+use crate::error::{CertificateError, FormatError};
 use crate::pl::Pesel;
 use crate::{Error, Result};
 
@@ -23,7 +24,7 @@ use crate::{Error, Result};
 ///
 /// Parsing is strict DER (RFC 5280 profile of `x509-cert`), the public key must be one
 /// [`PublicKey`] supports (RSA, EC P-256, P-384), and a *critical* extension that ezla does
-/// not process makes the certificate unusable: [`Error::UnknownCriticalExtension`].
+/// not process makes the certificate unusable: [`CertificateError::UnknownCriticalExtension`](crate::error::CertificateError::UnknownCriticalExtension).
 ///
 /// Cheap to clone (reference-counted) and safe to share between threads.
 #[derive(Clone)]
@@ -141,10 +142,12 @@ impl Certificate {
         let not_after = parse_time(tbs.validity.not_after)?;
         let spki = tbs.subject_public_key_info.to_der().map_err(malformed)?;
         let public_key = PublicKey::from_spki_der(&spki).map_err(|e| match e {
-            Error::Unsupported { what, name } => Error::Unsupported {
-                what,
-                name: format!("{name} in certificate `{subject_text}`"),
-            },
+            Error::Format(FormatError::Unsupported { what, name }) => {
+                Error::Format(FormatError::Unsupported {
+                    what,
+                    name: format!("{name} in certificate `{subject_text}`"),
+                })
+            }
             other => other,
         })?;
         let extensions = match &tbs.extensions {
@@ -372,47 +375,49 @@ impl Certificate {
         policy.status(self.0.not_before, self.0.not_after, at)
     }
 
-    /// Fails with [`Error::CertificateNotYetValid`] or [`Error::CertificateExpired`] unless
+    /// Fails with [`CertificateError::NotYetValid`](crate::error::CertificateError::NotYetValid) or [`CertificateError::Expired`](crate::error::CertificateError::Expired) unless
     /// `notBefore ≤ at ≤ notAfter`.
     pub fn check_valid_at(&self, at: OffsetDateTime) -> Result<()> {
         if at < self.0.not_before {
-            return Err(Error::CertificateNotYetValid {
+            return Err(Error::Certificate(CertificateError::NotYetValid {
                 subject: self.0.subject.to_rfc4514(),
                 not_before: self.0.not_before,
                 at,
-            });
+            }));
         }
         if at > self.0.not_after {
-            return Err(Error::CertificateExpired {
+            return Err(Error::Certificate(CertificateError::Expired {
                 subject: self.0.subject.to_rfc4514(),
                 not_after: self.0.not_after,
                 at,
-            });
+            }));
         }
         Ok(())
     }
 
     /// Checks the issuer's signature on this certificate with `issuer_key`.
     ///
-    /// Fails with [`Error::Unsupported`] for a signature algorithm ezla does not support
-    /// (RSA-PSS, MD5, ...) and [`Error::CertificateChainInvalid`] when the signature does not
+    /// Fails with [`FormatError::Unsupported`](crate::error::FormatError::Unsupported) for a signature algorithm ezla does not support
+    /// (RSA-PSS, MD5, ...) and [`CertificateError::ChainInvalid`](crate::error::CertificateError::ChainInvalid) when the signature does not
     /// verify or the two algorithm fields of the certificate disagree.
     pub fn verify_signature(&self, issuer_key: &PublicKey) -> Result<()> {
-        let invalid = |detail: String| Error::CertificateChainInvalid {
-            subject: self.0.subject.to_rfc4514(),
-            detail,
+        let invalid = |detail: String| {
+            Error::Certificate(CertificateError::ChainInvalid {
+                subject: self.0.subject.to_rfc4514(),
+                detail,
+            })
         };
         if self.0.signature_algorithm != self.0.tbs_signature_algorithm {
             return Err(invalid(
                 "signatureAlgorithm differs from the TBSCertificate's signature field".into(),
             ));
         }
-        let algorithm = self
-            .signature_algorithm()
-            .ok_or_else(|| Error::Unsupported {
+        let algorithm = self.signature_algorithm().ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
                 what: "certificate signature algorithm",
                 name: oid_with_name(&self.0.signature_algorithm),
-            })?;
+            })
+        })?;
         let signature = match algorithm {
             SignatureAlgorithm::Ecdsa(_) => {
                 crate::crypto::ecdsa_der_to_fixed(issuer_key.kind(), &self.0.signature)

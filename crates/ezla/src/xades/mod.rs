@@ -25,7 +25,7 @@
 //! [`VerifyOptions::max_clock_skew`], default 5 minutes); under the `zus` and `zus-legacy`
 //! profiles the signature has exactly one `ds:Object`, holding only the
 //! `QualifyingProperties` (anything else there is unsigned content,
-//! [`Error::UnsignedContent`](crate::Error::UnsignedContent)). Without trust anchors the report
+//! [`SignatureError::UnsignedContent`](crate::error::SignatureError::UnsignedContent)). Without trust anchors the report
 //! says `untrusted`.
 
 mod dn;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm};
 use crate::dsig::DSIG_NS;
 use crate::dsig::{ReferenceSpec, SignatureSpec, TransformSpec};
+use crate::error::{KeyError, SignatureError};
 use crate::xml::Element;
 use crate::xml::c14n::{Canonicalizer, Method};
 use crate::{Error, Result};
@@ -74,19 +75,19 @@ impl Profile {
             (Profile::ZusLegacy, KeyKind::Rsa { .. }) => {
                 Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha1))
             }
-            (Profile::ZusLegacy, other) => Err(Error::UnsupportedKey {
+            (Profile::ZusLegacy, other) => Err(Error::Key(KeyError::Unsupported {
                 detail: format!("the zus-legacy profile signs with RSA-SHA1; a {other} key cannot"),
-            }),
+            })),
             (_, KeyKind::Rsa { .. }) => {
                 Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256))
             }
             (_, KeyKind::EcP256) => Ok(SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256)),
-            (_, other) => Err(Error::UnsupportedKey {
+            (_, other) => Err(Error::Key(KeyError::Unsupported {
                 detail: format!(
                     "the {} profile signs with RSA or P-256 keys, not {other}",
                     self.name()
                 ),
-            }),
+            })),
         }
     }
 
@@ -138,12 +139,13 @@ impl Profile {
     /// whitespace: no other element, text, comment or processing instruction. The document
     /// reference of these profiles excludes the whole `ds:Signature`, so anything else there
     /// is content no reference covers, which a reader could take for signed data (a second
-    /// body, for example). Fails with [`Error::UnsignedContent`]; other profiles pass.
+    /// body, for example). Fails with [`SignatureError::UnsignedContent`](crate::error::SignatureError::UnsignedContent); other profiles pass.
     pub(crate) fn check_objects(self, signature: Element<'_, '_>) -> Result<()> {
         if !self.restricts_objects() {
             return Ok(());
         }
-        let unsigned = |detail: String| Error::UnsignedContent { detail };
+        let unsigned =
+            |detail: String| Error::Signature(SignatureError::UnsignedContent { detail });
         let objects: Vec<Element<'_, '_>> = signature
             .children()
             .filter(|c| c.is(DSIG_NS, "Object"))

@@ -6,6 +6,7 @@ use super::XADES_NS;
 use super::profile::Profile;
 use crate::crypto::{DigestAlgorithm, Signer};
 use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
+use crate::error::KeyError;
 use crate::pki::{Certificate, Identity, ess};
 use crate::xml::{Writer, base64, datetime};
 use crate::{Error, Result};
@@ -130,9 +131,9 @@ pub fn sign(
 ) -> Result<Vec<u8>> {
     let cert = certificate;
     if cert.public_key() != signer.public_key() {
-        return Err(Error::KeyCertificateMismatch {
+        return Err(Error::Key(KeyError::CertificateMismatch {
             subject: cert.subject().to_rfc4514(),
-        });
+        }));
     }
     let signing_time = options
         .signing_time

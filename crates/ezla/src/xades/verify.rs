@@ -14,6 +14,7 @@ use crate::dsig::{
     self, CertificateValidator, Coverage, DSIG_NS, KeySelection, Verified, VerifiedReference,
     Verifier, VerifyPolicy, XPATH, digest_from_uri,
 };
+use crate::error::{FormatError, SignatureError};
 use crate::pki::Certificate;
 use crate::pki::x509::signed_decimal;
 use crate::xml::c14n::{C14N_10, EXC_C14N};
@@ -36,7 +37,7 @@ pub struct VerifyOptions {
     /// How far the claimed `SigningTime` may lie after the verification instant
     /// ([`VerifyOptions::at`], default now) to allow for clocks that are slightly off.
     /// Default [`DEFAULT_MAX_CLOCK_SKEW`] (5 minutes); a signing time later than that is
-    /// refused with [`Error::SigningTimeInvalid`].
+    /// refused with [`SignatureError::SigningTimeInvalid`](crate::error::SignatureError::SigningTimeInvalid).
     pub max_clock_skew: Duration,
     /// Accept the `zus-legacy` profile (SHA-1). Default: true — it is a named profile ZUS
     /// itself used. SHA-1 is refused in every other shape.
@@ -179,11 +180,13 @@ pub fn verify(document: &[u8], options: &VerifyOptions) -> Result<Report> {
     let doc = Document::parse_bytes(document)?;
     let signatures = dsig::find_signatures(&doc);
     match signatures.as_slice() {
-        [] => Err(Error::SignatureMissing {
+        [] => Err(Error::Signature(SignatureError::Missing {
             detail: "no ds:Signature in the document".into(),
-        }),
+        })),
         [one] => check(&doc, *one, options),
-        more if !options.allow_cosignatures => Err(Error::SignatureAmbiguous { count: more.len() }),
+        more if !options.allow_cosignatures => Err(Error::Signature(SignatureError::Ambiguous {
+            count: more.len(),
+        })),
         more => {
             let mut reports = check_each(&doc, more, options)?;
             Ok(reports.swap_remove(0))
@@ -197,9 +200,9 @@ pub fn verify_all(document: &[u8], options: &VerifyOptions) -> Result<Vec<Report
     let doc = Document::parse_bytes(document)?;
     let signatures = dsig::find_signatures(&doc);
     if signatures.is_empty() {
-        return Err(Error::SignatureMissing {
+        return Err(Error::Signature(SignatureError::Missing {
             detail: "no ds:Signature in the document".into(),
-        });
+        }));
     }
     check_each(&doc, &signatures, options)
 }
@@ -214,9 +217,9 @@ fn check_each(
 }
 
 fn xades_error(detail: impl Into<String>) -> Error {
-    Error::XadesPropertiesInvalid {
+    Error::Signature(SignatureError::XadesPropertiesInvalid {
         detail: detail.into(),
-    }
+    })
 }
 
 /// Whether the signature's SignedInfo uses SHA-1 anywhere.
@@ -241,12 +244,12 @@ fn check(
     let root = Element::new(doc.tree().root_element())
         .ok_or_else(|| Error::internal("no document element"))?;
     if signature.parent() != Some(root) {
-        return Err(Error::SignatureMalformed {
+        return Err(Error::Signature(SignatureError::Malformed {
             detail: format!(
                 "the signature at {} is not a child of the document element",
                 signature.path()
             ),
-        });
+        }));
     }
     verify_signature_inner(doc, signature, options, Some(root))
 }
@@ -274,10 +277,10 @@ fn verify_signature_inner(
         .ok_or_else(|| Error::internal("no document element"))?;
     let sha1 = uses_sha1(signature);
     if sha1 && !options.accept_legacy {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "digest",
             name: "SHA-1 (the zus-legacy profile is not accepted by these options)".into(),
-        });
+        }));
     }
     let mut policy = if sha1 || options.allow_legacy_algorithms {
         VerifyPolicy::legacy()
@@ -369,19 +372,21 @@ fn verify_signature_inner(
     let signing_time = match ssp.child(XADES_NS, "SigningTime") {
         Some(el) => {
             let text = el.text();
-            let t = datetime::parse(text.trim()).ok_or_else(|| Error::SigningTimeInvalid {
-                detail: format!("`{}` is not an xsd:dateTime", text.trim()),
+            let t = datetime::parse(text.trim()).ok_or_else(|| {
+                Error::Signature(SignatureError::SigningTimeInvalid {
+                    detail: format!("`{}` is not an xsd:dateTime", text.trim()),
+                })
             })?;
             check_not_in_future(t, options)?;
             if t < cert.not_before() || t > cert.not_after() {
-                return Err(Error::SigningTimeInvalid {
+                return Err(Error::Signature(SignatureError::SigningTimeInvalid {
                     detail: format!(
                         "signing time {} lies outside the certificate's validity {} – {}",
                         datetime::format(t),
                         datetime::format(cert.not_before()),
                         datetime::format(cert.not_after())
                     ),
-                });
+                }));
             }
             Some(t)
         }
@@ -429,10 +434,10 @@ fn verify_signature_inner(
     let profile = detect(&verified);
     profile.check_objects(signature)?;
     if sha1 && profile != Profile::ZusLegacy && !options.allow_legacy_algorithms {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "digest",
             name: "SHA-1 outside the zus-legacy profile".into(),
-        });
+        }));
     }
     let mut report = report(
         &verified,
@@ -453,7 +458,7 @@ fn check_not_in_future(signing_time: OffsetDateTime, options: &VerifyOptions) ->
     let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
     let skew = options.max_clock_skew.max(Duration::ZERO);
     if signing_time > at.saturating_add(skew) {
-        return Err(Error::SigningTimeInvalid {
+        return Err(Error::Signature(SignatureError::SigningTimeInvalid {
             detail: format!(
                 "signing time {} is later than the verification instant {} by more than the \
                  allowed clock skew of {} s",
@@ -461,7 +466,7 @@ fn check_not_in_future(signing_time: OffsetDateTime, options: &VerifyOptions) ->
                 datetime::format(at),
                 skew.whole_seconds()
             ),
-        });
+        }));
     }
     Ok(())
 }
@@ -540,7 +545,8 @@ fn check_signing_certificate(
     sha1_ok: bool,
     v2: bool,
 ) -> Result<()> {
-    let mismatch = |detail: String| Error::SigningCertificateMismatch { detail };
+    let mismatch =
+        |detail: String| Error::Signature(SignatureError::SigningCertificateMismatch { detail });
     let mut found = false;
     for c in list.children().filter(|c| c.is(XADES_NS, "Cert")) {
         let digest_el = c
@@ -550,15 +556,17 @@ fn check_signing_certificate(
             .child(DSIG_NS, "DigestMethod")
             .and_then(|m| m.attribute("Algorithm"))
             .ok_or_else(|| xades_error("CertDigest without DigestMethod"))?;
-        let algorithm = digest_from_uri(method).ok_or_else(|| Error::Unsupported {
-            what: "CertDigest digest method",
-            name: method.to_string(),
+        let algorithm = digest_from_uri(method).ok_or_else(|| {
+            Error::Format(FormatError::Unsupported {
+                what: "CertDigest digest method",
+                name: method.to_string(),
+            })
         })?;
         if algorithm == DigestAlgorithm::Sha1 && !sha1_ok {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "CertDigest digest method",
                 name: "SHA-1 outside the zus-legacy profile".into(),
-            });
+            }));
         }
         let value = digest_el
             .child(DSIG_NS, "DigestValue")
@@ -634,11 +642,13 @@ fn issuer_serial_names(is: Element<'_, '_>, cert: &Certificate) -> Result<bool> 
         .child(DSIG_NS, "X509SerialNumber")
         .ok_or_else(|| xades_error("IssuerSerial without X509SerialNumber"))?
         .text();
-    let parsed = dn::parse(name.trim()).ok_or_else(|| Error::SigningCertificateMismatch {
-        detail: format!(
-            "X509IssuerName `{}` is not a distinguished name",
-            name.trim()
-        ),
+    let parsed = dn::parse(name.trim()).ok_or_else(|| {
+        Error::Signature(SignatureError::SigningCertificateMismatch {
+            detail: format!(
+                "X509IssuerName `{}` is not a distinguished name",
+                name.trim()
+            ),
+        })
     })?;
     let normalize = |s: &str| {
         let (sign, digits) = match s.trim().strip_prefix('-') {
@@ -654,7 +664,8 @@ fn issuer_serial_names(is: Element<'_, '_>, cert: &Certificate) -> Result<bool> 
 
 /// Whether an `IssuerSerialV2` (DER `IssuerSerial` of RFC 5035) names the certificate.
 fn issuer_serial_v2_names(der_bytes: &[u8], cert: &Certificate) -> Result<bool> {
-    let malformed = |detail: String| Error::SigningCertificateMismatch { detail };
+    let malformed =
+        |detail: String| Error::Signature(SignatureError::SigningCertificateMismatch { detail });
     let outer = der::asn1::AnyRef::from_der(der_bytes)
         .map_err(|e| malformed(format!("IssuerSerialV2 is not DER: {e}")))?;
     let mut reader = der::SliceReader::new(outer.value())

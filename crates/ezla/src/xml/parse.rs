@@ -1,6 +1,6 @@
 //! Safe XML parsing over `roxmltree`.
 
-use crate::error::Format;
+use crate::error::{FormatError, XmlError};
 use crate::{Error, Result};
 
 /// Limits applied while parsing untrusted XML.
@@ -109,14 +109,13 @@ impl<'a> Document<'a> {
     /// Non-UTF-8 input, or an XML declaration naming another encoding, is refused.
     pub fn parse_bytes_with(bytes: &'a [u8], options: &ParseOptions) -> Result<Self> {
         if bytes.len() > options.max_size {
-            return Err(Error::XmlLimitExceeded {
+            return Err(Error::Xml(XmlError::LimitExceeded {
                 limit: "size",
                 max: options.max_size,
-            });
+            }));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::malformed(
-                Format::Xml,
+            Error::xml_malformed(
                 "document",
                 format!("not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
             )
@@ -132,10 +131,10 @@ impl<'a> Document<'a> {
     /// Parses text under the given limits.
     pub fn parse_with(text: &'a str, options: &ParseOptions) -> Result<Self> {
         if text.len() > options.max_size {
-            return Err(Error::XmlLimitExceeded {
+            return Err(Error::Xml(XmlError::LimitExceeded {
                 limit: "size",
                 max: options.max_size,
-            });
+            }));
         }
         check_declared_encoding(text)?;
         super::prescan::prescan(text, options)?;
@@ -210,10 +209,10 @@ fn check_declared_encoding(text: &str) -> Result<()> {
             .iter()
             .any(|p| lower.starts_with(p));
         if !(utf8 || (ascii_compatible && text.is_ascii())) {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "XML encoding",
                 name: format!("{value} (only UTF-8 is accepted)"),
-            });
+            }));
         }
     }
     Ok(())
@@ -222,19 +221,21 @@ fn check_declared_encoding(text: &str) -> Result<()> {
 fn map_error(e: roxmltree::Error) -> Error {
     use roxmltree::Error as E;
     match e {
-        E::DtdDetected => Error::XmlDtdForbidden { offset: None },
-        E::NodesLimitReached => Error::XmlLimitExceeded {
+        E::DtdDetected => Error::Xml(XmlError::DtdForbidden { offset: None }),
+        E::NodesLimitReached => Error::Xml(XmlError::LimitExceeded {
             limit: "nodes",
             max: u32::MAX as usize,
-        },
-        E::AttributesLimitReached | E::NamespacesLimitReached => Error::XmlLimitExceeded {
-            limit: "attributes",
-            max: u32::MAX as usize,
-        },
-        E::EntityReferenceLoop(_) | E::UnknownEntityReference(..) => {
-            Error::XmlDtdForbidden { offset: None }
+        }),
+        E::AttributesLimitReached | E::NamespacesLimitReached => {
+            Error::Xml(XmlError::LimitExceeded {
+                limit: "attributes",
+                max: u32::MAX as usize,
+            })
         }
-        other => Error::malformed(Format::Xml, "document", other.to_string()),
+        E::EntityReferenceLoop(_) | E::UnknownEntityReference(..) => {
+            Error::Xml(XmlError::DtdForbidden { offset: None })
+        }
+        other => Error::xml_malformed("document", other.to_string()),
     }
 }
 
@@ -324,7 +325,7 @@ mod tests {
 
     fn limit_of(text: &str, options: &ParseOptions) -> &'static str {
         match Document::parse_with(text, options) {
-            Err(Error::XmlLimitExceeded { limit, .. }) => limit,
+            Err(Error::Xml(XmlError::LimitExceeded { limit, .. })) => limit,
             other => panic!("expected a limit error, got {other:?}"),
         }
     }

@@ -17,7 +17,7 @@
 use memchr::{memchr, memchr3};
 
 use super::parse::ParseOptions;
-use crate::error::Format;
+use crate::error::XmlError;
 use crate::{Error, Result};
 
 /// Refuses `text` if it breaks a limit of `options` or names an illegal character.
@@ -199,11 +199,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn malformed(&self, at: usize, what: &str) -> Error {
-        Error::malformed(Format::Xml, "document", format!("{what} at byte {at}"))
+        Error::xml_malformed("document", format!("{what} at byte {at}"))
     }
 
     fn limit(&self, limit: &'static str, max: usize) -> Error {
-        Error::XmlLimitExceeded { limit, max }
+        Error::Xml(XmlError::LimitExceeded { limit, max })
     }
 
     fn count(&mut self, n: u64) -> Result<()> {
@@ -301,9 +301,9 @@ impl<'a> Scanner<'a> {
             self.add_text(end - (start + 9))?;
             self.pos = end + 3;
         } else if rest.starts_with(b"<!") {
-            return Err(Error::XmlDtdForbidden {
+            return Err(Error::Xml(XmlError::DtdForbidden {
                 offset: Some(start),
-            });
+            }));
         } else if rest.starts_with(b"<?") {
             self.end_text()?;
             let end = self.find(start + 2, b"?>", "unterminated processing instruction")?;

@@ -14,7 +14,7 @@
 //! [`MAX_TOKENS`] tokens and nests at most [`MAX_DEPTH`] levels (the parser and the
 //! evaluator recurse once per level), and an evaluation visits at most the number of nodes
 //! its caller allows ([`XPath::select_within`]); past either it fails with
-//! [`Error::XmlLimitExceeded`].
+//! [`XmlError::LimitExceeded`](crate::error::XmlError::LimitExceeded).
 
 // Used by the canonicalization sweep now and by the XML-DSig XPath transform.
 #![cfg_attr(not(test), allow(dead_code))]
@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node, NodeId, NodeType};
 
 use super::XML_NAMESPACE;
+use crate::error::{FormatError, XmlError};
 use crate::{Error, Result};
 
 /// A node of the XPath data model.
@@ -149,14 +150,14 @@ enum Value {
 }
 
 fn unsupported(what: impl Into<String>) -> Error {
-    Error::Unsupported {
+    Error::Format(FormatError::Unsupported {
         what: "XPath construct",
         name: what.into(),
-    }
+    })
 }
 
 fn syntax(msg: impl Into<String>) -> Error {
-    Error::malformed(crate::error::Format::Xml, "XPath expression", msg)
+    Error::xml_malformed("XPath expression", msg)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,10 +306,10 @@ struct Parser<'n> {
 }
 
 fn too_deep() -> Error {
-    Error::XmlLimitExceeded {
+    Error::Xml(XmlError::LimitExceeded {
         limit: "XPath nesting depth",
         max: MAX_DEPTH,
-    }
+    })
 }
 
 /// The nesting depth of an expression, computed without recursion.
@@ -349,15 +350,15 @@ fn depth(root: &Expr) -> usize {
 impl XPath {
     /// Parses `expr`, resolving prefixes with `namespaces` (prefix → URI).
     ///
-    /// Fails with [`Error::XmlLimitExceeded`] for more than [`MAX_TOKENS`] tokens or a
+    /// Fails with [`XmlError::LimitExceeded`](crate::error::XmlError::LimitExceeded) for more than [`MAX_TOKENS`] tokens or a
     /// nesting deeper than [`MAX_DEPTH`].
     pub(crate) fn parse(expr: &str, namespaces: HashMap<String, String>) -> Result<XPath> {
         let toks = lex(expr)?;
         if toks.len() > MAX_TOKENS {
-            return Err(Error::XmlLimitExceeded {
+            return Err(Error::Xml(XmlError::LimitExceeded {
                 limit: "XPath expression tokens",
                 max: MAX_TOKENS,
-            });
+            }));
         }
         let mut p = Parser {
             toks,
@@ -831,10 +832,10 @@ impl<'x, 'input> Ctx<'x, 'input> {
     /// Fails once the budget is overdrawn.
     fn check(&self) -> Result<()> {
         if self.spent.get() > self.limit {
-            return Err(Error::XmlLimitExceeded {
+            return Err(Error::Xml(XmlError::LimitExceeded {
                 limit: "XPath evaluation budget (nodes visited)",
                 max: usize::try_from(self.limit).unwrap_or(usize::MAX),
-            });
+            }));
         }
         Ok(())
     }
@@ -1456,7 +1457,7 @@ mod tests {
 
     fn limit(result: Result<impl std::fmt::Debug>) -> &'static str {
         match result {
-            Err(Error::XmlLimitExceeded { limit, .. }) => limit,
+            Err(Error::Xml(XmlError::LimitExceeded { limit, .. })) => limit,
             other => panic!("expected a limit error, got {other:?}"),
         }
     }

@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::key::PublicMaterial;
 use crate::crypto::{DigestAlgorithm, KeyKind, KeySpec, SignatureAlgorithm};
+use crate::error::KeyError;
 use crate::{Error, Result};
 
 /// Verifies `signature` over `message`; `None` when AWS-LC has no entry point for this
@@ -91,8 +92,10 @@ impl Private {
         message: &[u8],
     ) -> Result<Option<Vec<u8>>> {
         use DigestAlgorithm as D;
-        let failed = |e: aws_lc_rs::error::Unspecified| Error::SigningFailed {
-            detail: format!("AWS-LC: {e}"),
+        let failed = |e: aws_lc_rs::error::Unspecified| {
+            Error::Key(KeyError::SigningFailed {
+                detail: format!("AWS-LC: {e}"),
+            })
         };
         match (self, algorithm, kind) {
             (Private::Rsa(kp), SignatureAlgorithm::RsaPkcs1v15(d), KeyKind::Rsa { bits })
@@ -153,15 +156,15 @@ pub(crate) fn agree(kind: KeyKind, pkcs8: &[u8], peer_point: &[u8]) -> Result<Ze
         KeyKind::EcP256 => (&ECDH_P256, "P-256"),
         KeyKind::EcP384 => (&ECDH_P384, "P-384"),
         KeyKind::Rsa { .. } => {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: "an RSA key cannot do ECDH key agreement".into(),
-            });
+            }));
         }
     };
     let key = agreement::PrivateKey::from_private_key_der(alg, pkcs8).map_err(|e| {
-        Error::UnsupportedKey {
+        Error::Key(KeyError::Unsupported {
             detail: format!("AWS-LC rejected the {kind} key for ECDH: {e}"),
-        }
+        })
     })?;
     let peer = UnparsedPublicKey::new(alg, peer_point);
     agreement::agree(

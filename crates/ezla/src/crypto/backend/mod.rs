@@ -13,7 +13,7 @@
 //!
 //! RustCrypto does every operation, so it is the fallback wherever AWS-LC has no entry point.
 //! Parse failures come back as text, which the key types turn into
-//! [`Error::UnsupportedKey`](crate::Error::UnsupportedKey) with their own context.
+//! [`KeyError::Unsupported`](crate::error::KeyError::Unsupported) with their own context.
 
 #[cfg(feature = "aws-lc")]
 pub(crate) mod aws_lc;

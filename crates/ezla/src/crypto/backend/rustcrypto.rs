@@ -5,6 +5,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::key::{MAX_RSA_BITS, MIN_RSA_BITS, PublicMaterial};
 use crate::crypto::{DigestAlgorithm, KeyKind, KeySpec, SignatureAlgorithm};
+use crate::error::KeyError;
 use crate::{Error, Result};
 
 // `signature` is re-exported by `rsa`; alias it so the trait imports read clearly.
@@ -95,7 +96,7 @@ impl Private {
     pub(crate) fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
         use signature_traits::hazmat::PrehashSigner;
         let digest = algorithm.digest().digest(message);
-        let failed = |e: String| Error::SigningFailed { detail: e };
+        let failed = |e: String| Error::Key(KeyError::SigningFailed { detail: e });
         match self {
             Private::Rsa(key) => key
                 .sign(pkcs1v15_scheme(algorithm.digest()), &digest)
@@ -122,9 +123,9 @@ impl Private {
             Error::invalid_argument("peer", format!("the peer's key is not a point on {curve}"))
         };
         match self {
-            Private::Rsa(_) => Err(Error::UnsupportedKey {
+            Private::Rsa(_) => Err(Error::Key(KeyError::Unsupported {
                 detail: "an RSA key cannot do ECDH key agreement".into(),
-            }),
+            })),
             Private::P256(key) => {
                 let peer = p256::PublicKey::from_sec1_bytes(peer_point)
                     .map_err(|_| not_on_curve("P-256"))?;

@@ -6,6 +6,7 @@ use std::fmt;
 
 use const_oid::ObjectIdentifier;
 
+use crate::error::{FormatError, SignatureError};
 use crate::{Error, Result};
 
 mod private;
@@ -124,9 +125,11 @@ fn named_curve(parameters: Option<der::asn1::AnyRef<'_>>, what: &str) -> Result<
             Error::malformed(crate::error::Format::Der, what, "missing curve parameters")
         })?
         .decode_as()
-        .map_err(|_| Error::Unsupported {
-            what: "EC curve parameters",
-            name: "explicit curve parameters (only named curves are supported)".into(),
+        .map_err(|_| {
+            Error::Format(FormatError::Unsupported {
+                what: "EC curve parameters",
+                name: "explicit curve parameters (only named curves are supported)".into(),
+            })
         })
 }
 
@@ -145,8 +148,10 @@ pub(crate) fn oid_with_name(oid: &ObjectIdentifier) -> String {
 /// Converts a fixed-width ECDSA signature (`r ‖ s`, 64 bytes for P-256, 96 for P-384) to the
 /// DER `Ecdsa-Sig-Value` that CMS and X.509 use.
 pub fn ecdsa_fixed_to_der(fixed: &[u8]) -> Result<Vec<u8>> {
-    let bad = || Error::SignatureMalformed {
-        detail: format!("ECDSA signature of {} bytes", fixed.len()),
+    let bad = || {
+        Error::Signature(SignatureError::Malformed {
+            detail: format!("ECDSA signature of {} bytes", fixed.len()),
+        })
     };
     match fixed.len() {
         64 => Ok(p256::ecdsa::Signature::from_slice(fixed)
@@ -165,8 +170,10 @@ pub fn ecdsa_fixed_to_der(fixed: &[u8]) -> Result<Vec<u8>> {
 
 /// Converts a DER `Ecdsa-Sig-Value` to the fixed-width form for a key of `kind`.
 pub fn ecdsa_der_to_fixed(kind: KeyKind, der_sig: &[u8]) -> Result<Vec<u8>> {
-    let bad = |e: String| Error::SignatureMalformed {
-        detail: format!("DER ECDSA signature: {e}"),
+    let bad = |e: String| {
+        Error::Signature(SignatureError::Malformed {
+            detail: format!("DER ECDSA signature: {e}"),
+        })
     };
     match kind {
         KeyKind::EcP256 => Ok(p256::ecdsa::Signature::from_der(der_sig)

@@ -12,11 +12,12 @@ use pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use zeroize::Zeroizing;
 
 use super::{KeyKind, KeySpec, PublicKey, der_internal, oid_with_name};
-#[cfg(feature = "aws-lc")]
 use crate::crypto::backend::aws_lc;
 use crate::crypto::backend::rustcrypto;
 use crate::crypto::{Backend, KeyAgreement, SignatureAlgorithm, Signer};
 use crate::error::Format;
+#[cfg(feature = "aws-lc")]
+use crate::error::{FormatError, KeyError};
 use crate::{Error, Result};
 
 /// A software private key (RSA, EC P-256 or P-384), held in memory and zeroized on drop.
@@ -68,16 +69,16 @@ impl PrivateKey {
                 })?;
                 PublicKey::from_ec_point(curve, &sk.public_key().to_sec1_bytes())?
             } else {
-                return Err(Error::Unsupported {
+                return Err(Error::Format(FormatError::Unsupported {
                     what: "EC curve",
                     name: oid_with_name(&curve),
-                });
+                }));
             }
         } else {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "private key algorithm",
                 name: oid_with_name(&alg),
-            });
+            }));
         };
         let key = PrivateKey(Arc::new(PrivateInner {
             pkcs8: Zeroizing::new(der.to_vec()),
@@ -160,10 +161,10 @@ impl PrivateKey {
                     .to_vec(),
             )
         } else {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "EC curve",
                 name: oid_with_name(&curve),
-            });
+            }));
         };
         Self::from_pkcs8_der(&pkcs8)
     }
@@ -209,8 +210,10 @@ impl PrivateKey {
             .0
             .aws_lc
             .get_or_init(|| aws_lc::Private::from_pkcs8(self.kind(), &self.0.pkcs8));
-        parsed.as_ref().map_err(|detail| Error::UnsupportedKey {
-            detail: format!("AWS-LC rejected the {} key: {detail}", self.kind()),
+        parsed.as_ref().map_err(|detail| {
+            Error::Key(KeyError::Unsupported {
+                detail: format!("AWS-LC rejected the {} key: {detail}", self.kind()),
+            })
         })
     }
 
@@ -219,8 +222,10 @@ impl PrivateKey {
             .0
             .rustcrypto
             .get_or_init(|| rustcrypto::Private::from_pkcs8(self.kind(), &self.0.pkcs8));
-        parsed.as_ref().map_err(|detail| Error::UnsupportedKey {
-            detail: format!("the {} key is not usable: {detail}", self.kind()),
+        parsed.as_ref().map_err(|detail| {
+            Error::Key(KeyError::Unsupported {
+                detail: format!("the {} key is not usable: {detail}", self.kind()),
+            })
         })
     }
 
@@ -245,9 +250,9 @@ impl Signer for PrivateKey {
 
     fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
         if !algorithm.fits(self.kind()) {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: format!("a {} key cannot make {algorithm} signatures", self.kind()),
-            });
+            }));
         }
         match self.0.backend {
             #[cfg(feature = "aws-lc")]
@@ -260,7 +265,7 @@ impl Signer for PrivateKey {
     }
 }
 
-/// ECDH on P-256 and P-384; RSA keys are refused with [`Error::UnsupportedKey`].
+/// ECDH on P-256 and P-384; RSA keys are refused with [`KeyError::Unsupported`](crate::error::KeyError::Unsupported).
 impl KeyAgreement for PrivateKey {
     fn kind(&self) -> KeyKind {
         PrivateKey::kind(self)
@@ -273,9 +278,9 @@ impl KeyAgreement for PrivateKey {
     fn agree(&self, peer: &PublicKey) -> Result<Zeroizing<Vec<u8>>> {
         let kind = PrivateKey::kind(self);
         if matches!(kind, KeyKind::Rsa { .. }) {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: format!("a {kind} key cannot do ECDH key agreement"),
-            });
+            }));
         }
         let point = match peer.ec_point() {
             Some(point) if peer.kind() == kind => point,

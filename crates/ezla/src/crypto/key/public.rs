@@ -16,6 +16,7 @@ use super::{
 use crate::crypto::backend::rustcrypto;
 use crate::crypto::{Backend, SignatureAlgorithm};
 use crate::error::Format;
+use crate::error::{FormatError, KeyError, SignatureError};
 use crate::{Error, Result};
 
 /// A public key: RSA, or EC on P-256 or P-384.
@@ -66,10 +67,10 @@ impl PublicKey {
             let curve = super::named_curve(spki.algorithm.parameters, "EC public key")?;
             Self::from_ec_point(curve, bits)
         } else {
-            Err(Error::Unsupported {
+            Err(Error::Format(FormatError::Unsupported {
                 what: "public key algorithm",
                 name: oid_with_name(&alg),
-            })
+            }))
         }
     }
 
@@ -79,16 +80,16 @@ impl PublicKey {
         let e = strip_zeros(e);
         let bits = bit_len(n);
         if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: format!(
                     "RSA modulus of {bits} bits (supported: {MIN_RSA_BITS}..={MAX_RSA_BITS})"
                 ),
-            });
+            }));
         }
         if e.is_empty() || e.len() > 8 || e[e.len() - 1] & 1 == 0 || n[n.len() - 1] & 1 == 0 {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Key(KeyError::Unsupported {
                 detail: "RSA public exponent or modulus is invalid".into(),
-            });
+            }));
         }
         let pkcs1 = rsa::pkcs1::RsaPublicKey {
             modulus: UintRef::new(n).map_err(der_internal)?,
@@ -134,10 +135,10 @@ impl PublicKey {
             })?;
             (KeyKind::EcP384, pk.to_sec1_bytes().to_vec())
         } else {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "EC curve",
                 name: oid_with_name(&curve),
-            });
+            }));
         };
         let spki = SubjectPublicKeyInfoOwned {
             algorithm: AlgorithmIdentifierOwned {
@@ -199,7 +200,7 @@ impl PublicKey {
 
     /// Verifies `signature` over `message` on the default backend.
     ///
-    /// Fails with [`Error::SignatureInvalid`] when the signature does not verify or does not fit
+    /// Fails with [`SignatureError::Invalid`](crate::error::SignatureError::Invalid) when the signature does not verify or does not fit
     /// the key.
     pub fn verify(
         &self,
@@ -219,12 +220,12 @@ impl PublicKey {
         signature: &[u8],
     ) -> Result<()> {
         if !algorithm.fits(self.kind()) {
-            return Err(Error::SignatureInvalid {
+            return Err(Error::Signature(SignatureError::Invalid {
                 detail: format!(
                     "{algorithm} signature cannot be checked with a {} key",
                     self.kind()
                 ),
-            });
+            }));
         }
         let ok = match backend {
             #[cfg(feature = "aws-lc")]
@@ -245,12 +246,12 @@ impl PublicKey {
         if ok {
             Ok(())
         } else {
-            Err(Error::SignatureInvalid {
+            Err(Error::Signature(SignatureError::Invalid {
                 detail: format!(
                     "{algorithm} signature does not verify with the {} key",
                     self.kind()
                 ),
-            })
+            }))
         }
     }
 
@@ -260,8 +261,10 @@ impl PublicKey {
             .0
             .rustcrypto
             .get_or_init(|| rustcrypto::Public::parse(self.0.kind, &self.0.material));
-        parsed.as_ref().map_err(|detail| Error::UnsupportedKey {
-            detail: detail.clone(),
+        parsed.as_ref().map_err(|detail| {
+            Error::Key(KeyError::Unsupported {
+                detail: detail.clone(),
+            })
         })
     }
 }

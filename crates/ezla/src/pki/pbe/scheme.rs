@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use super::Candidate;
 use super::kdf::{self, Purpose};
 use crate::crypto::{DigestAlgorithm, oid_with_name};
+use crate::error::FormatError;
 use crate::{Error, Result};
 
 const fn oid(s: &str) -> ObjectIdentifier {
@@ -154,9 +155,11 @@ impl Scheme {
         alg: &AlgorithmIdentifierRef<'_>,
         corrupt: &dyn Fn(String) -> Error,
     ) -> Result<Self> {
-        let unsupported = |o: &ObjectIdentifier| Error::Unsupported {
-            what: "password-based encryption",
-            name: name_of(o),
+        let unsupported = |o: &ObjectIdentifier| {
+            Error::Format(FormatError::Unsupported {
+                what: "password-based encryption",
+                name: name_of(o),
+            })
         };
         let params = |what: &str| {
             alg.parameters
@@ -190,10 +193,10 @@ impl Scheme {
             .decode_as()
             .map_err(|e| corrupt(format!("PBES2 parameters: {e}")))?;
         if p.kdf.oid != PBKDF2 {
-            return Err(Error::Unsupported {
+            return Err(Error::Format(FormatError::Unsupported {
                 what: "PBES2 key derivation function",
                 name: oid_with_name(&p.kdf.oid),
-            });
+            }));
         }
         let cipher = match p.encryption.oid {
             AES128_CBC => Pbes2Cipher::Aes128,
@@ -201,10 +204,10 @@ impl Scheme {
             AES256_CBC => Pbes2Cipher::Aes256,
             DES_EDE3_CBC => Pbes2Cipher::Des3,
             other => {
-                return Err(Error::Unsupported {
+                return Err(Error::Format(FormatError::Unsupported {
                     what: "PBES2 encryption scheme",
                     name: oid_with_name(&other),
-                });
+                }));
             }
         };
         let kdf: Pbkdf2Params<'_> = p
@@ -213,13 +216,12 @@ impl Scheme {
             .ok_or_else(|| corrupt("PBKDF2 without parameters".into()))?
             .decode_as()
             .map_err(|e| corrupt(format!("PBKDF2 parameters: {e}")))?;
-        let salt = kdf
-            .salt
-            .decode_as::<&OctetStringRef>()
-            .map_err(|_| Error::Unsupported {
+        let salt = kdf.salt.decode_as::<&OctetStringRef>().map_err(|_| {
+            Error::Format(FormatError::Unsupported {
                 what: "PBKDF2 salt",
                 name: "a salt given by an AlgorithmIdentifier (otherSource)".into(),
-            })?;
+            })
+        })?;
         let prf = match kdf.prf.map(|a| a.oid) {
             None | Some(HMAC_SHA1) => DigestAlgorithm::Sha1,
             Some(HMAC_SHA224) => DigestAlgorithm::Sha224,
@@ -227,10 +229,10 @@ impl Scheme {
             Some(HMAC_SHA384) => DigestAlgorithm::Sha384,
             Some(HMAC_SHA512) => DigestAlgorithm::Sha512,
             Some(other) => {
-                return Err(Error::Unsupported {
+                return Err(Error::Format(FormatError::Unsupported {
                     what: "PBKDF2 pseudo-random function",
                     name: oid_with_name(&other),
-                });
+                }));
             }
         };
         if let Some(len) = kdf.key_length {
@@ -521,10 +523,11 @@ fn cbc_decrypt<C: BlockCipherDecrypt>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::KeyError;
     use crate::pki::pbe::candidates;
 
     fn corrupt(s: String) -> Error {
-        Error::Pkcs12Corrupt { detail: s }
+        Error::Key(KeyError::Pkcs12Corrupt { detail: s })
     }
 
     #[test]

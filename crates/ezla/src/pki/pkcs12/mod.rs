@@ -8,13 +8,13 @@
 //!   `…40BitRC2-CBC`, `…128BitRC2-CBC`, and PBES2 with PBKDF2 (HMAC-SHA-1/-224/-256/-384/-512)
 //!   and AES-128/192/256-CBC or DES-EDE3-CBC; unencrypted bags too;
 //! * integrity: the password MAC with SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512; a file
-//!   with no MAC is refused ([`Pkcs12Unprotected`](crate::Error::Pkcs12Unprotected)) unless
+//!   with no MAC is refused ([`Pkcs12Unprotected`](crate::error::KeyError::Pkcs12Unprotected)) unless
 //!   [`Pkcs12Options::allow_unprotected`] is set, and then reported in [`Pkcs12Info::mac`]
 //!   (`None`): nothing checked such a file's integrity or its password;
 //! * keys: RSA, EC P-256 and P-384; certificates: X.509; bag attributes `friendlyName` and
 //!   `localKeyId`; BER as well as DER encodings.
 //!
-//! Anything else is refused with [`Error::Unsupported`](crate::Error::Unsupported) naming the
+//! Anything else is refused with [`FormatError::Unsupported`](crate::error::FormatError::Unsupported) naming the
 //! OID: RC4 PBEs, scrypt, AES-GCM, PBMAC1, a BLAKE2 MAC, public-key privacy or integrity
 //! modes, private keys other than RSA, EC P-256 and P-384 (Ed25519, Ed448, DSA: a key store's
 //! keys are its point, so such a file is refused rather than opened without its key).
@@ -26,14 +26,14 @@
 //! holder's own key and certificate from opening.
 //!
 //! **Errors say what went wrong.** The order of work is: parse the structure
-//! ([`Pkcs12Corrupt`](crate::Error::Pkcs12Corrupt) on any malformation or truncation); check
-//! every algorithm ([`Unsupported`](crate::Error::Unsupported)) and every iteration count
-//! against [`Pkcs12Options`] ([`IterationLimitExceeded`](crate::Error::IterationLimitExceeded))
+//! ([`Pkcs12Corrupt`](crate::error::KeyError::Pkcs12Corrupt) on any malformation or truncation); check
+//! every algorithm ([`Unsupported`](crate::error::FormatError::Unsupported)) and every iteration count
+//! against [`Pkcs12Options`] ([`IterationLimitExceeded`](crate::error::KeyError::IterationLimitExceeded))
 //! *before any key derivation*, so a hostile file with a billion iterations costs nothing;
 //! then verify the MAC. When the MAC does not verify, ezla decrypts one encrypted item with
 //! the same password: if it decrypts to well-formed content the password is right and the
-//! file was altered ([`MacMismatch`](crate::Error::MacMismatch)); otherwise the password is
-//! wrong ([`BadPassword`](crate::Error::BadPassword)). A file with a MAC and nothing
+//! file was altered ([`MacMismatch`](crate::error::KeyError::MacMismatch)); otherwise the password is
+//! wrong ([`BadPassword`](crate::error::KeyError::BadPassword)). A file with a MAC and nothing
 //! encrypted cannot tell the two apart and reports `BadPassword`.
 //!
 //! Passwords: see [`PasswordForm`] for absent (`None`) versus empty (`Some("")`) passwords
@@ -89,7 +89,7 @@ pub struct Pkcs12Options {
     /// The largest file accepted, in bytes. Default 16 MiB.
     pub max_size: usize,
     /// Accept a file without integrity protection (no MAC). Default false: such a file is
-    /// refused with [`Pkcs12Unprotected`](crate::Error::Pkcs12Unprotected), because it could
+    /// refused with [`Pkcs12Unprotected`](crate::error::KeyError::Pkcs12Unprotected), because it could
     /// have been altered (a key or certificate swapped) and its password was not checked —
     /// when nothing in it is encrypted either, *any* password opens it. Set it to inspect
     /// such a file ([`Pkcs12Info::mac`] is then `None`), or to sign with one knowingly.

@@ -15,6 +15,7 @@ use super::{
     SkippedBag,
 };
 use crate::crypto::{DigestAlgorithm, PrivateKey, oid_with_name};
+use crate::error::{FormatError, KeyError};
 use crate::pki::Certificate;
 use crate::pki::pbe::kdf::{self, Purpose};
 use crate::pki::pbe::scheme::{DecryptFailure, Scheme, count};
@@ -25,9 +26,9 @@ use crate::{Error, Result};
 const MAX_NESTING: usize = 4;
 
 fn corrupt(detail: impl Into<String>) -> Error {
-    Error::Pkcs12Corrupt {
+    Error::Key(KeyError::Pkcs12Corrupt {
         detail: detail.into(),
-    }
+    })
 }
 
 /// A `der` error in `context`, worded for people (truncation is the common case).
@@ -52,11 +53,11 @@ impl Budget<'_> {
     /// Refuses a derivation above the per-derivation cap, before any work.
     fn check(&self, what: &'static str, iterations: u64) -> Result<()> {
         if iterations > self.options.max_iterations {
-            return Err(Error::IterationLimitExceeded {
+            return Err(Error::Key(KeyError::IterationLimitExceeded {
                 what,
                 iterations,
                 limit: self.options.max_iterations,
-            });
+            }));
         }
         Ok(())
     }
@@ -65,11 +66,11 @@ impl Budget<'_> {
     fn charge(&mut self, iterations: u64) -> Result<()> {
         self.spent = self.spent.saturating_add(iterations);
         if self.spent > self.options.max_total_iterations {
-            return Err(Error::IterationLimitExceeded {
+            return Err(Error::Key(KeyError::IterationLimitExceeded {
                 what: "the file as a whole (all derivations together)",
                 iterations: self.spent,
                 limit: self.options.max_total_iterations,
-            });
+            }));
         }
         Ok(())
     }
@@ -121,16 +122,16 @@ pub(super) fn parse(
     let pfx = Pfx::from_der(&outer).map_err(|e| corrupt_der("PFX structure", e))?;
     let version = count(pfx.version);
     if version != 3 {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "PKCS#12 version",
             name: version.to_string(),
-        });
+        }));
     }
     if pfx.auth_safe.content_type == asn1::ID_SIGNED_DATA {
-        return Err(Error::Unsupported {
+        return Err(Error::Format(FormatError::Unsupported {
             what: "PKCS#12 integrity mode",
             name: "public-key integrity (signedData)".into(),
-        });
+        }));
     }
     if pfx.auth_safe.content_type != asn1::ID_DATA {
         return Err(corrupt(format!(
@@ -192,19 +193,21 @@ pub(super) fn parse(
                 None => {
                     // Wrong password or altered file? Decrypt something with the password.
                     if probe(&mut containers, &cands, &mut budget)?.is_some() {
-                        return Err(Error::MacMismatch);
+                        return Err(Error::Key(KeyError::MacMismatch));
                     }
-                    return Err(Error::BadPassword {
+                    return Err(Error::Key(KeyError::BadPassword {
                         what: "the PKCS#12 file",
-                    });
+                    }));
                 }
             }
         }
         None => {
             if has_encryption(&containers) {
-                probe(&mut containers, &cands, &mut budget)?.ok_or(Error::BadPassword {
-                    what: "the PKCS#12 file",
-                })?
+                probe(&mut containers, &cands, &mut budget)?.ok_or(Error::Key(
+                    KeyError::BadPassword {
+                        what: "the PKCS#12 file",
+                    },
+                ))?
             } else {
                 0
             }
@@ -270,13 +273,13 @@ fn unprotected(containers: &[Container]) -> Error {
     } else {
         "nothing in it is encrypted either, so any password at all would open it"
     };
-    Error::Pkcs12Unprotected {
+    Error::Key(KeyError::Pkcs12Unprotected {
         detail: format!(
             "the file has no MAC, so it could have been altered (a key or certificate \
              swapped) without anyone noticing, and {password}; pass --allow-unprotected-pfx \
              (API: allow_unprotected) to accept it anyway"
         ),
-    }
+    })
 }
 
 fn encryption_info(protects: &'static str, scheme: &Scheme) -> EncryptionInfo {
@@ -319,13 +322,15 @@ struct MacParams<'a> {
 
 fn read_mac<'a>(m: &MacData<'a>) -> Result<MacParams<'a>> {
     let oid = m.mac.algorithm.oid;
-    let digest = DigestAlgorithm::from_oid(&oid).ok_or_else(|| Error::Unsupported {
-        what: "PKCS#12 MAC algorithm",
-        name: if oid.to_string() == "1.2.840.113549.1.5.14" {
-            format!("{oid} (PBMAC1)")
-        } else {
-            oid_with_name(&oid)
-        },
+    let digest = DigestAlgorithm::from_oid(&oid).ok_or_else(|| {
+        Error::Format(FormatError::Unsupported {
+            what: "PKCS#12 MAC algorithm",
+            name: if oid.to_string() == "1.2.840.113549.1.5.14" {
+                format!("{oid} (PBMAC1)")
+            } else {
+                oid_with_name(&oid)
+            },
+        })
     })?;
     let value = m.mac.digest.as_bytes();
     if value.len() != digest.output_len() {
@@ -427,14 +432,14 @@ fn read_container(info: &ContentInfo<'_>) -> Result<Container> {
                 plaintext: None,
             })
         }
-        asn1::ID_ENVELOPED_DATA => Err(Error::Unsupported {
+        asn1::ID_ENVELOPED_DATA => Err(Error::Format(FormatError::Unsupported {
             what: "PKCS#12 privacy mode",
             name: "public-key encryption (envelopedData)".into(),
-        }),
-        other => Err(Error::Unsupported {
+        })),
+        other => Err(Error::Format(FormatError::Unsupported {
             what: "PKCS#12 content type",
             name: oid_with_name(&other),
-        }),
+        })),
     }
 }
 
@@ -541,7 +546,7 @@ fn decrypt(
             }
         }
     }
-    Err(Error::BadPassword { what })
+    Err(Error::Key(KeyError::BadPassword { what }))
 }
 
 /// Whether decrypted bytes are a `SafeContents`.
@@ -657,7 +662,7 @@ fn collect(
                     certificate,
                     attributes,
                 }),
-                Err(Error::Unsupported { what, name })
+                Err(Error::Format(FormatError::Unsupported { what, name }))
                     if matches!(
                         what,
                         "public key algorithm" | "EC curve" | "EC curve parameters"

@@ -203,11 +203,11 @@ fn hostile_iteration_counts_are_refused_before_any_work() {
             start.elapsed()
         );
         match err {
-            crate::Error::IterationLimitExceeded {
+            crate::Error::Key(crate::error::KeyError::IterationLimitExceeded {
                 what,
                 iterations: n,
                 limit,
-            } => {
+            }) => {
                 assert_eq!(what, "MAC");
                 assert_eq!(n, iterations);
                 assert_eq!(limit, 10_000_000);
@@ -238,10 +238,10 @@ fn hostile_iteration_counts_are_refused_before_any_work() {
     assert!(
         matches!(
             err,
-            crate::Error::IterationLimitExceeded {
+            crate::Error::Key(crate::error::KeyError::IterationLimitExceeded {
                 what: "private key bag",
                 ..
-            }
+            })
         ),
         "{err}"
     );
@@ -262,7 +262,7 @@ fn the_total_budget_stops_many_cheap_derivations() {
     assert!(
         matches!(
             err,
-            crate::Error::IterationLimitExceeded { limit: 2500, .. }
+            crate::Error::Key(crate::error::KeyError::IterationLimitExceeded { limit: 2500, .. })
         ),
         "{err}"
     );

@@ -4,6 +4,7 @@ use super::DEFAULT_WRITE_ITERATIONS;
 use super::asn1::{self, BagAttributes};
 use super::read::hmac_sign;
 use crate::crypto::{DigestAlgorithm, PrivateKey};
+use crate::error::KeyError;
 use crate::pki::encode::{explicit, octets, oid, seq, tlv, uint};
 use crate::pki::pbe::candidates;
 use crate::pki::pbe::kdf::{self, Purpose};
@@ -42,12 +43,12 @@ pub struct Pkcs12Builder {
 impl Pkcs12Builder {
     /// Starts a file for `key` and its `certificate`.
     ///
-    /// Fails with [`Error::KeyCertificateMismatch`] when the certificate is not for the key.
+    /// Fails with [`KeyError::CertificateMismatch`](crate::error::KeyError::CertificateMismatch) when the certificate is not for the key.
     pub fn new(key: &PrivateKey, certificate: &Certificate) -> Result<Self> {
         if !certificate.matches_key(crate::crypto::Signer::public_key(key)) {
-            return Err(Error::KeyCertificateMismatch {
+            return Err(Error::Key(KeyError::CertificateMismatch {
                 subject: certificate.subject().to_rfc4514(),
-            });
+            }));
         }
         Ok(Pkcs12Builder {
             key: key.clone(),

@@ -17,7 +17,6 @@ use std::io::Write;
 use roxmltree::{Node, NodeType};
 
 use super::{Canonicalizer, Method, uri};
-use crate::error::Format;
 use crate::xml::element::qname_at;
 use crate::xml::{Element, XML_NAMESPACE};
 use crate::{Error, Result};
@@ -546,8 +545,7 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
                 self.buf.extend_from_slice(b"=\"");
             }
             if !uri.is_empty() && !is_absolute_uri(uri) {
-                return Err(Error::malformed(
-                    Format::Xml,
+                return Err(Error::xml_malformed(
                     "namespace declaration",
                     format!("relative namespace URI `{uri}` cannot be canonicalized"),
                 ));
