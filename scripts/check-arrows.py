@@ -324,7 +324,9 @@ def check_core(root, verbose=False):
                 continue  # `pub(crate)`, `crate` alone, or not a crate path
             name = target[0]
             if name == "*":
-                problems.append(f"{shown}:{line}: module {me} glob-imports the crate root, which hides its arrows")
+                problems.append(
+                    f"{shown}:{line}: module {me} glob-imports the crate root, which hides its arrows"
+                )
                 continue
             if name in modules:
                 other = name
@@ -459,9 +461,15 @@ def main():
         for w in warnings:
             print("  " + w)
     if problems:
-        print(f"arrows: {len(problems)} upward or unknown arrow(s) in crates/ezla/src (see docs/architecture.md)")
+        print(
+            f"arrows: {len(problems)} upward or unknown arrow(s) in crates/ezla/src"
+            " (see docs/architecture.md)"
+        )
     elif failed:
-        print(f"arrows: {files} files, {refs} crate-internal references, all downward; import cycles in the bindings")
+        print(
+            f"arrows: {files} files, {refs} crate-internal references, all downward;"
+            " import cycles in the bindings"
+        )
     else:
         print(f"arrows: {files} files, {refs} crate-internal references, all downward")
     return 1 if failed else 0
