@@ -9,6 +9,7 @@ export CARGO_TERM_COLOR=never
 
 echo "== quality gates"
 cargo fmt --all --check
+python3 scripts/check-arrows.py
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p ezla --no-default-features --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

@@ -6,16 +6,22 @@
 //! One crate does all the work; the C library (`bindings/c`) and the Python package
 //! (`bindings/python`) are thin layers over it.
 //!
+//! The modules, bottom-up. Arrows go one way: each module uses only modules listed before it
+//! (`scripts/check-arrows.py` enforces this; the map is in `docs/architecture.md`).
+//!
 //! | module | what it owns |
 //! |---|---|
-//! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python |
-//! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] trait, backends |
+//! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python; `Problem` and `Severity` |
+//! | [`pl`] | Polish identifiers (PESEL, NIP) and their check digits; the calendar day in Poland |
+//! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] and [`crypto::KeyAgreement`] traits, the backends |
+//! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, the [`xml::Writer`] and escaping, base64, `xsd:dateTime` |
+//! | [`pki`] | PKCS#12 in and out, password-based encryption, the X.509 view, expiry policy, PKCS#10, trust anchors and [`pki::CertificateValidator`], ESS `IssuerSerial`, the DER encoder, a test CA |
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
-//! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
-//! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, escaping |
-//! | [`pki`] | PKCS#12 in and out, the X.509 view, expiry policy, PKCS#10, trust anchors, a test CA |
-//! | [`pl`] | Polish identifiers (PESEL, NIP) and their check digits |
+//! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
+//!
+//! Outside the layers: `fuzzing` (entry points of the fuzz targets, not an API) and the
+//! unit-test helpers.
 //!
 //! Principles: *sign what you emit, verify what you read* (signatures are spliced into the
 //! original bytes, verification returns what was signed), *strict by default*, one error model,
