@@ -11,7 +11,7 @@
 //!
 //! | module | what it owns |
 //! |---|---|
-//! | [`error`] | [`Error`] and the stable [`ErrorCode`] numbers shared with C and Python; `Problem` and `Severity` |
+//! | [`error`] | [`Error`], nested by family ([`error::KeyError`], [`error::SignatureError`], …), and the stable [`ErrorCode`] numbers and families shared with C and Python; `Problem` and `Severity` |
 //! | [`pl`] | Polish identifiers (PESEL, NIP) and their check digits; the calendar day in Poland |
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] and [`crypto::KeyAgreement`] traits, the backends |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, the [`xml::Writer`] and escaping, base64, `xsd:dateTime` |
