@@ -42,12 +42,7 @@ impl ezla_certificate {
         let serial_hex = c_string(&inner.serial_hex());
         let common_name = opt_c_string(inner.subject().common_name());
         let pesel = inner.pesel().map(|p| c_string(&p.to_string()));
-        let sha256: String = inner
-            .fingerprint(DigestAlgorithm::Sha256)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let sha256 = c_string(&sha256);
+        let sha256 = c_string(&inner.fingerprint_hex(DigestAlgorithm::Sha256));
         let key_algorithm = c_string(inner.public_key().kind().algorithm_name());
         ezla_certificate {
             inner,

@@ -102,10 +102,18 @@ fn info_text_and_json() {
         leaf["key_usage"],
         serde_json::json!(["digitalSignature", "nonRepudiation"])
     );
-    assert_eq!(
-        leaf["fingerprints"]["sha256"].as_str().map(str::len),
-        Some(95)
-    );
+    // JSON carries the API form (lower-case hex, no separators); the text shows the same
+    // digest in the colon-separated upper case OpenSSL prints.
+    let sha256 = leaf["fingerprints"]["sha256"].as_str().expect("sha256");
+    assert_eq!(sha256.len(), 64);
+    assert!(sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    let display: Vec<String> = sha256
+        .as_bytes()
+        .chunks(2)
+        .map(|p| String::from_utf8_lossy(p).to_uppercase())
+        .collect();
+    let display = format!("SHA-256 fingerprint: {}", display.join(":"));
+    assert!(text.contains(&display), "missing {display:?} in:\n{text}");
     assert_eq!(v["certificates"][1]["basic_constraints"]["ca"], true);
 
     // A PEM certificate needs no password.

@@ -251,12 +251,12 @@ fn certificate_text(out: &mut String, c: &Certificate, at: OffsetDateTime, polic
     let _ = writeln!(
         out,
         "  SHA-256 fingerprint: {}",
-        c.fingerprint_hex(DigestAlgorithm::Sha256)
+        c.fingerprint_display(DigestAlgorithm::Sha256)
     );
     let _ = writeln!(
         out,
         "  SHA-1 fingerprint: {}",
-        c.fingerprint_hex(DigestAlgorithm::Sha1)
+        c.fingerprint_display(DigestAlgorithm::Sha1)
     );
 }
 

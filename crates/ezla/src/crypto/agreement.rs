@@ -38,15 +38,8 @@ mod tests {
 
     use super::*;
     use crate::ErrorCode;
+    use crate::crypto::hex;
     use crate::crypto::{Backend, KeySpec, PrivateKey};
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-            .collect()
-    }
 
     fn p256_key(backend: Backend, scalar: &[u8]) -> PrivateKey {
         let sk = p256::SecretKey::from_slice(scalar).expect("scalar");
@@ -55,7 +48,7 @@ mod tests {
     }
 
     fn point(x: &str, y: &str) -> Vec<u8> {
-        [vec![0x04], hex(x), hex(y)].concat()
+        [vec![0x04], hex::decode(x), hex::decode(y)].concat()
     }
 
     // RFC 5903 section 8.1 (256-bit random ECP group): the initiator's and the responder's
@@ -72,8 +65,8 @@ mod tests {
     #[test]
     fn rfc5903_p256_vector() {
         for &backend in Backend::ALL {
-            let initiator = p256_key(backend, &hex(I));
-            let responder = p256_key(backend, &hex(R));
+            let initiator = p256_key(backend, &hex::decode(I));
+            let responder = p256_key(backend, &hex::decode(R));
             assert_eq!(
                 initiator.public_key().ec_point(),
                 Some(&point(GIX, GIY)[..])
@@ -85,10 +78,10 @@ mod tests {
             let gr = PublicKey::from_ec_point(SECP_256_R_1, &point(GRX, GRY)).expect("g^r");
             let gi = PublicKey::from_ec_point(SECP_256_R_1, &point(GIX, GIY)).expect("g^i");
             let z = initiator.agree(&gr).expect("agree");
-            assert_eq!(*z, hex(GIRX), "{backend:?}");
+            assert_eq!(*z, hex::decode(GIRX), "{backend:?}");
             assert_eq!(
                 *responder.agree(&gi).expect("agree"),
-                hex(GIRX),
+                hex::decode(GIRX),
                 "{backend:?}"
             );
             let as_dyn: &dyn KeyAgreement = &initiator;
@@ -169,7 +162,7 @@ mod tests {
             assert!(PublicKey::from_ec_point(SECP_384_R_1, bad).is_err());
         }
         // ... and the backends check the point again.
-        let key = p256_key(Backend::RustCrypto, &hex(I));
+        let key = p256_key(Backend::RustCrypto, &hex::decode(I));
         let rc = crate::crypto::backend::rustcrypto::Private::from_pkcs8(
             KeyKind::EcP256,
             key.pkcs8_der(),

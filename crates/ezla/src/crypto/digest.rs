@@ -155,10 +155,7 @@ impl std::fmt::Debug for Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
-    }
+    use crate::crypto::hex;
 
     #[test]
     fn known_answers_for_abc() {
@@ -178,7 +175,7 @@ mod tests {
         ];
         for (alg, want) in cases {
             let got = alg.digest(b"abc");
-            assert_eq!(hex(&got), want, "{}", alg.name());
+            assert_eq!(hex::lower(&got), want, "{}", alg.name());
             assert_eq!(got.len(), alg.output_len());
         }
         for &alg in DigestAlgorithm::ALL {

@@ -52,6 +52,7 @@
 mod agreement;
 mod backend;
 mod digest;
+pub mod hex;
 mod key;
 mod signer;
 

@@ -8,6 +8,7 @@ use der::{Decode, Encode, Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::RelativeDistinguishedName;
 
+use crate::crypto::hex;
 use crate::error::Format;
 use crate::{Error, Result};
 
@@ -173,7 +174,7 @@ impl Attribute {
     fn rfc4514_value(&self) -> String {
         match (&self.text, self.attribute_type()) {
             (Some(text), Some(_)) => escape_value(text),
-            _ => format!("#{}", hex(&self.value_der)),
+            _ => format!("#{}", hex::lower(&self.value_der)),
         }
     }
 }
@@ -524,10 +525,6 @@ fn fold(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use time::OffsetDateTime;
 
 use super::expiry::{ExpiryPolicy, ExpiryStatus};
 use super::extensions::{BasicConstraints, ExtensionInfo, Extensions, KeyPurpose, KeyUsage};
-use super::name::{Name, hex};
+use super::name::Name;
 use super::pem;
 use super::polish::{self, PolishIdentifier};
+use crate::crypto::hex;
 use crate::crypto::{DigestAlgorithm, PublicKey, SignatureAlgorithm, oid_with_name};
 use crate::error::Format;
 use crate::error::{CertificateError, FormatError};
@@ -250,7 +251,7 @@ impl Certificate {
             None => &[0u8][..],
         };
         let sign = if negative { "-" } else { "" };
-        format!("{sign}{}", hex(bytes).to_uppercase())
+        format!("{sign}{}", hex::upper(bytes))
     }
 
     /// The serial number in decimal (negative for a non-conforming negative serial).
@@ -283,9 +284,18 @@ impl Certificate {
         algorithm.digest(&self.0.der)
     }
 
-    /// The fingerprint as upper-case hex pairs separated by colons, as OpenSSL prints it.
+    /// The fingerprint as lower-case hex without separators: the one form of ezla's API (the
+    /// verification report's `sha256_fingerprint`, the C and Python bindings, JSON output).
     pub fn fingerprint_hex(&self, algorithm: DigestAlgorithm) -> String {
-        colon_hex(&self.fingerprint(algorithm))
+        hex::lower(&self.fingerprint(algorithm))
+    }
+
+    /// The fingerprint as upper-case hex pairs separated by colons, as OpenSSL prints it: for
+    /// display to people only (compare fingerprints in the [`fingerprint_hex`] form).
+    ///
+    /// [`fingerprint_hex`]: Certificate::fingerprint_hex
+    pub fn fingerprint_display(&self, algorithm: DigestAlgorithm) -> String {
+        hex::colon_upper(&self.fingerprint(algorithm))
     }
 
     /// The OID of the algorithm the issuer signed with.
@@ -547,15 +557,6 @@ fn two_digits(b: &[u8]) -> Option<u8> {
         [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some((a - b'0') * 10 + (c - b'0')),
         _ => None,
     }
-}
-
-/// Upper-case hex pairs separated by colons.
-pub(crate) fn colon_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
 }
 
 /// The sign and magnitude of a big-endian two's complement integer.

@@ -10,6 +10,8 @@ use der::Decode;
 use der::asn1::{AnyRef, Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
 use der::{Tag, Tagged};
 
+use crate::crypto::hex;
+
 /// One attribute of a relative distinguished name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Atv {
@@ -62,7 +64,7 @@ pub(crate) fn from_name(name: &crate::pki::Name) -> Rdns {
                     value: a
                         .value()
                         .map(str::to_string)
-                        .unwrap_or_else(|| format!("#{}", hex(a.value_der()))),
+                        .unwrap_or_else(|| format!("#{}", hex::upper(a.value_der()))),
                 })
                 .collect()
         })
@@ -96,12 +98,8 @@ fn any_to_string(v: &der::Any) -> String {
     text.unwrap_or_else(|| {
         // Not a string type: RFC 4514 hex form of the DER.
         let der = der::Encode::to_der(v).unwrap_or_default();
-        format!("#{}", hex(&der))
+        format!("#{}", hex::upper(&der))
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// Parses RFC 4514 (and RFC 2253, and the common `, `-separated spelling) text.

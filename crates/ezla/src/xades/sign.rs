@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 
 use super::XADES_NS;
 use super::profile::Profile;
-use crate::crypto::{DigestAlgorithm, Signer};
+use crate::crypto::{DigestAlgorithm, Signer, hex};
 use crate::dsig::{self, KeyInfoSpec, ObjectSpec, SignOptions as DsigOptions, digest_uri};
 use crate::error::KeyError;
 use crate::pki::{Certificate, Identity, ess};
@@ -103,8 +103,7 @@ fn ids(mode: &IdMode) -> Result<Ids> {
         IdMode::Random => {
             let mut bytes = [0u8; 16];
             crate::crypto::random_bytes(&mut bytes)?;
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            format!("ID-{hex}")
+            format!("ID-{}", hex::lower(&bytes))
         }
     };
     Ok(Ids {

@@ -712,10 +712,6 @@ fn detect(v: &Verified<'_, '_>) -> Profile {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn report(
     v: &Verified<'_, '_>,
     profile: Profile,
@@ -743,7 +739,7 @@ fn report(
             pesel: cert.pesel().map(|p| p.as_str().to_string()),
             not_before: datetime::format(cert.not_before()),
             not_after: datetime::format(cert.not_after()),
-            sha256_fingerprint: hex(&cert.fingerprint(DigestAlgorithm::Sha256)),
+            sha256_fingerprint: cert.fingerprint_hex(DigestAlgorithm::Sha256),
         },
         trust: v.signer.trust.name().to_string(),
         chain: v

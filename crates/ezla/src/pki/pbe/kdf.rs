@@ -108,16 +108,13 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::hex;
 
     /// The BMPString form of an ASCII password with its terminating NUL.
     fn bmp(p: &str) -> Vec<u8> {
         let mut v: Vec<u8> = p.encode_utf16().flat_map(u16::to_be_bytes).collect();
         v.extend([0, 0]);
         v
-    }
-
-    fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
     }
 
     /// Known answers from the RustCrypto `pkcs12` crate's tests (themselves cross-checked
@@ -134,7 +131,7 @@ mod tests {
             32,
         );
         assert_eq!(
-            hex(&got),
+            hex::lower(&got),
             "fae4d4957a3cc781e1180b9d4fb79c1e0c8579b746a3177e5b0768a3118bf863"
         );
         for &digest in DigestAlgorithm::ALL {

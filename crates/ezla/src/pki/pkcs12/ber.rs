@@ -227,41 +227,34 @@ fn join_segments(children: &[u8], number: u32) -> Result<Zeroizing<Vec<u8>>, Ber
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-            .collect()
-    }
+    use crate::crypto::hex;
 
     #[test]
     fn der_passes_through_unchanged() {
-        let der = hex("30 0a 02 01 03 04 03 01 02 03 05 00");
+        let der = hex::decode("30 0a 02 01 03 04 03 01 02 03 05 00");
         assert_eq!(*to_der(&der).expect("der"), der);
     }
 
     #[test]
     fn indefinite_lengths_and_constructed_strings_are_normalised() {
         // SEQUENCE (indef) { [0] (indef) { OCTET STRING (constructed, indef) { 01 02 | 03 } } }
-        let ber = hex("30 80 a0 80 24 80 04 02 01 02 04 01 03 00 00 00 00 00 00");
+        let ber = hex::decode("30 80 a0 80 24 80 04 02 01 02 04 01 03 00 00 00 00 00 00");
         assert_eq!(
             *to_der(&ber).expect("ber"),
-            hex("30 07 a0 05 04 03 01 02 03")
+            hex::decode("30 07 a0 05 04 03 01 02 03")
         );
         // Non-minimal long-form length.
-        let ber = hex("04 82 00 02 aa bb");
-        assert_eq!(*to_der(&ber).expect("ber"), hex("04 02 aa bb"));
+        let ber = hex::decode("04 82 00 02 aa bb");
+        assert_eq!(*to_der(&ber).expect("ber"), hex::decode("04 02 aa bb"));
         // Constructed BIT STRING.
-        let ber = hex("23 80 03 02 00 aa 03 02 04 b0 00 00");
-        assert_eq!(*to_der(&ber).expect("ber"), hex("03 03 04 aa b0"));
+        let ber = hex::decode("23 80 03 02 00 aa 03 02 04 b0 00 00");
+        assert_eq!(*to_der(&ber).expect("ber"), hex::decode("03 03 04 aa b0"));
         // Long outputs get long-form lengths.
-        let mut ber = hex("24 80 04 81 c8");
+        let mut ber = hex::decode("24 80 04 81 c8");
         ber.extend(std::iter::repeat_n(7u8, 200));
-        ber.extend(hex("04 01 07 00 00"));
+        ber.extend(hex::decode("04 01 07 00 00"));
         let der = to_der(&ber).expect("long");
-        assert_eq!(&der[..3], &hex("04 81 c9")[..]);
+        assert_eq!(&der[..3], &hex::decode("04 81 c9")[..]);
         assert_eq!(der.len(), 3 + 201);
     }
 
@@ -281,7 +274,7 @@ mod tests {
             "30 02 00 00",                      // stray end-of-contents
         ];
         for case in cases {
-            assert!(to_der(&hex(case)).is_err(), "{case}");
+            assert!(to_der(&hex::decode(case)).is_err(), "{case}");
         }
         // Deep nesting stops at the limit instead of exhausting the stack.
         let mut deep = Vec::new();
