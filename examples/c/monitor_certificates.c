@@ -5,8 +5,10 @@
  *
  *   EZLA_PASSWORD=... monitor_certificates DIR
  *
- * Exit status (as `ezla cert check`): 0 when all are valid, 1 when any is in the renewal
- * window or expiring, 2 when any is expired, not yet valid or unreadable.
+ * Exit status (as `ezla cert check`, docs/cli.md: the monitoring plugins' OK, WARNING,
+ * CRITICAL, UNKNOWN): 0 when all are valid, 1 when any is in the renewal window or expiring,
+ * 2 when any is expired or not yet valid, 3 when any is unreadable (2 wins over 3, 3 over 1);
+ * 64 on a wrong command line.
  */
 #define _POSIX_C_SOURCE 200809L /* opendir, strdup */
 #include "ezla.h"
@@ -15,6 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* How urgent an exit status is: CRITICAL (2) before UNKNOWN (3) before WARNING (1). */
+static int urgency(int status) {
+  return status == 2 ? 3 : status == 3 ? 2 : status;
+}
 
 static int ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
@@ -72,12 +79,12 @@ static ezla_certificate *open_certificate(const char *path, int is_pfx, int *leg
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: EZLA_PASSWORD=... %s DIR\n", argv[0]);
-    return 2;
+    return 64;
   }
   DIR *dir = opendir(argv[1]);
   if (dir == NULL) {
     perror(argv[1]);
-    return 2;
+    return 3;
   }
   char **names = NULL;
   size_t count = 0, cap = 0;
@@ -110,7 +117,7 @@ int main(int argc, char **argv) {
     if (cert == NULL || ezla_certificate_expiry(cert, EZLA_NOW, &policy, &x, NULL) != EZLA_RESULT_OK) {
       if (cert != NULL) printf("%-28s %-15s\n", path, "unreadable");
       unreadable++;
-      worst = 2;
+      if (urgency(3) > urgency(worst)) worst = 3;
     } else {
       const char *who = ezla_certificate_common_name(cert);
       printf("%-28s %-15s %5lld days  %s%s\n", path, ezla_expiry_state_name(x.state),
@@ -120,7 +127,7 @@ int main(int argc, char **argv) {
       int level = x.state == EZLA_EXPIRY_STATE_VALID ? 0
                   : (x.state == EZLA_EXPIRY_STATE_RENEWAL_WINDOW || x.state == EZLA_EXPIRY_STATE_EXPIRING) ? 1
                                                                                                            : 2;
-      if (level > worst) worst = level;
+      if (urgency(level) > urgency(worst)) worst = level;
     }
     ezla_certificate_free(cert);
     free(names[i]);

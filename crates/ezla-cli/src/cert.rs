@@ -26,9 +26,10 @@ use crate::password::{KeyPasswordArgs, NewPasswordArgs, Password, PasswordArgs};
 pub(crate) enum CertCommand {
     /// Show what a certificate (DER or PEM) or a .pfx/.p12 file holds.
     Info(InfoArgs),
-    /// Check certificates against the ZUS expiry policy (for monitoring). Exit status: 0 when
-    /// all are valid, 1 when any is in the renewal window or expiring, 2 when any is
-    /// expired, not yet valid, or unreadable.
+    /// Check certificates against the ZUS expiry policy (for monitoring). Exit status, the
+    /// monitoring plugins' OK/WARNING/CRITICAL/UNKNOWN: 0 all valid, 1 any in the renewal
+    /// window or expiring, 2 any expired or not yet valid, 3 any file unreadable (2 wins over
+    /// 3, 3 over 1); 64 usage.
     Check(CheckArgs),
     /// Generate a key and a PKCS#10 certificate request; the key is saved encrypted.
     Csr(CsrArgs),
@@ -286,7 +287,7 @@ pub(crate) struct ConvertArgs {
 #[derive(Args, Debug)]
 pub(crate) struct TestCaArgs {
     /// The directory to write `ca.crt` and `ca.key` (unencrypted!) into.
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
     /// The CA's common name.
     #[arg(long, default_value = "ezla TEST CA - not for real documents")]
@@ -366,6 +367,17 @@ pub(crate) struct TestIssueArgs {
 }
 
 /// Runs a `cert` command.
+impl CertCommand {
+    /// Whether JSON output was asked for.
+    pub(crate) fn json(&self) -> bool {
+        match self {
+            CertCommand::Info(a) => a.json,
+            CertCommand::Check(a) => a.json,
+            _ => false,
+        }
+    }
+}
+
 pub(crate) fn run(command: CertCommand) -> Result<ExitCode> {
     match command {
         CertCommand::Info(a) => info(&a),
@@ -528,8 +540,12 @@ fn check(a: &CheckArgs) -> ExitCode {
         match a.password.for_reading("the .pfx files") {
             Ok(p) => Some(p),
             Err(e) => {
+                if a.json {
+                    let v = serde_json::json!({ "error": crate::error_value(&e) });
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
                 crate::report(&e);
-                return ExitCode::from(2);
+                return crate::exit::code(crate::exit::for_error(&e));
             }
         }
     } else {
@@ -567,11 +583,10 @@ fn check(a: &CheckArgs) -> ExitCode {
             }),
         }
     }
-    let worst = rows
-        .iter()
-        .map(|r| render::severity(r.result.as_ref().ok().map(|c| c.status_at(at, &policy))))
-        .max()
-        .unwrap_or(0);
+    let worst = crate::exit::most_urgent(
+        rows.iter()
+            .map(|r| render::severity(r.result.as_ref().ok().map(|c| c.status_at(at, &policy)))),
+    );
     if a.json {
         let v = render::check_json(&rows, at, &policy, worst);
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());

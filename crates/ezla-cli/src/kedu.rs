@@ -15,10 +15,12 @@ use time::Date;
 pub(crate) enum KeduCommand {
     /// Write the ORYGINAŁ and the KOPIA of a certificate from its JSON form (see
     /// `docs/kedu.md`). Input with errors is refused with the list of every problem.
-    /// Exit status: 0 written (warnings are printed), 1 refused or failed.
+    /// Exit status: 0 written (warnings are printed), 1 refused (the document breaks a rule),
+    /// 3 failed (unreadable or malformed JSON, a file that cannot be written), 64 usage.
     New(NewArgs),
     /// Check a KEDU ZLA document (ORYGINAŁ or KOPIA, signed or not). Exit status: 0 no
-    /// errors (warnings are printed), 1 errors, 2 unreadable or not an e-ZLA document.
+    /// errors (warnings are printed), 1 errors or not an e-ZLA document, 3 unreadable file,
+    /// 64 usage.
     Check(CheckArgs),
 }
 
@@ -82,6 +84,16 @@ fn parse_date(s: &str) -> std::result::Result<Date, String> {
 }
 
 /// Runs a `kedu` command.
+impl KeduCommand {
+    /// Whether JSON output was asked for.
+    pub(crate) fn json(&self) -> bool {
+        match self {
+            KeduCommand::New(a) => a.json,
+            KeduCommand::Check(a) => a.json,
+        }
+    }
+}
+
 pub(crate) fn run(command: KeduCommand) -> Result<ExitCode> {
     match command {
         KeduCommand::New(a) => new(&a),
@@ -134,7 +146,7 @@ fn new(a: &NewArgs) -> Result<ExitCode> {
                 ezla::ErrorCode::DocumentInvalid as u32
             );
         }
-        return Ok(ExitCode::FAILURE);
+        return Ok(crate::exit::code(crate::exit::NEGATIVE));
     }
     let options = WriteOptions::default()
         .with_today(today)
@@ -175,6 +187,16 @@ fn new(a: &NewArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `kedu check`'s status for a document it could not judge: a file it cannot read is an
+/// error (3); XML that is not a KEDU document of a known shape is refused (1).
+fn unreadable_status(e: &Error) -> u8 {
+    match e.family() {
+        ezla::error::ErrorFamily::Io => crate::exit::ERROR,
+        ezla::error::ErrorFamily::Usage => crate::exit::for_error(e),
+        _ => crate::exit::NEGATIVE,
+    }
+}
+
 fn check(a: &CheckArgs) -> ExitCode {
     let result = read_file(&a.file).and_then(|data| {
         let d = Zla::read_xml(&data)?;
@@ -186,12 +208,14 @@ fn check(a: &CheckArgs) -> ExitCode {
             if a.json {
                 let v = json!({
                     "file": a.file.display().to_string(),
-                    "error": { "code": e.code() as u32, "name": e.code().name(), "message": e.to_string() },
+                    "valid": false,
+                    "error": crate::error_value(&e),
+                    "exit_status": unreadable_status(&e),
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             }
             crate::report(&e);
-            return ExitCode::from(2);
+            return crate::exit::code(unreadable_status(&e));
         }
     };
     let (errors, warnings) = counts(&validation);

@@ -2,11 +2,14 @@
 //!
 //! Each command group lives in its own module; `main` only parses the command line,
 //! dispatches, and reports errors as `error: <message> (code N)` with the stable ezla
-//! error code.
+//! error code (and, under `--json`, as JSON on standard output too). Exit statuses follow
+//! one scheme for every command ([`exit`], `docs/cli.md`).
 
 mod cert;
+mod exit;
 mod files;
 mod kedu;
+mod manual;
 mod password;
 mod signature;
 
@@ -15,9 +18,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// ezla: ZUS certificates, e-ZLA documents and XAdES signatures.
+///
+/// Exit status, for every command: 0 success or valid; 1 a negative verdict (an invalid
+/// signature or document; `cert check`: renewal window or expiring); 2 `cert check` only:
+/// expired or not yet valid; 3 the command could not do its job (a missing or unreadable
+/// file, a wrong password); 64 a wrong command line. See docs/cli.md.
 #[derive(Parser, Debug)]
-#[command(name = "ezla", version, about, propagate_version = true)]
-struct Cli {
+#[command(name = "ezla", version, about, long_about, propagate_version = true)]
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -32,28 +40,79 @@ enum Command {
     /// Sign an XML document (an e-ZLA, the ZUS login statement) with XAdES-BES.
     Sign(signature::SignArgs),
     /// Verify a XAdES-BES signature strictly and report who signed what and when. Exit status:
-    /// 0 valid, 1 invalid (the reason is printed), other non-zero for unusable arguments.
+    /// 0 valid, 1 invalid (the reason is printed), 3 unreadable input or options, 64 usage.
     Verify(signature::VerifyArgs),
     /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
     #[command(subcommand)]
     Kedu(kedu::KeduCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions(manual::CompletionsArgs),
+    /// Write the manual pages (`ezla.1`, `ezla-cert-info.1`, …) into a directory, or print
+    /// `ezla.1` to standard output.
+    Man(manual::ManArgs),
+}
+
+impl Command {
+    /// Whether the command was asked for JSON output (errors then go to stdout as JSON too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Cert(c) => c.json(),
+            Command::Verify(a) => a.json(),
+            Command::Kedu(c) => c.json(),
+            Command::Sign(_) | Command::Completions(_) | Command::Man(_) => false,
+        }
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; anything else is a usage error.
+            let _ = e.print();
+            return exit::code(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            });
+        }
+    };
+    let json = cli.command.json();
     let result = match cli.command {
         Command::Cert(command) => cert::run(command),
         Command::Sign(a) => signature::sign(&a),
         Command::Verify(a) => signature::verify(&a),
         Command::Kedu(command) => kedu::run(command),
+        Command::Completions(a) => manual::completions(&a),
+        Command::Man(a) => manual::man(&a),
     };
     result.unwrap_or_else(|e| {
+        if json {
+            println!("{}", error_json(&e));
+        }
         report(&e);
-        ExitCode::FAILURE
+        exit::code(exit::for_error(&e))
     })
 }
 
 /// Prints an error the way every ezla command does.
 pub(crate) fn report(e: &ezla::Error) {
     eprintln!("error: {e} (code {})", e.code() as u32);
+}
+
+/// An error as every `--json` output carries it: the stable code, its name and family, and
+/// the message.
+pub(crate) fn error_value(e: &ezla::Error) -> serde_json::Value {
+    serde_json::json!({
+        "code": e.code() as u32,
+        "name": e.code().name(),
+        "family": e.family().name(),
+        "message": e.to_string(),
+    })
+}
+
+/// The whole JSON document of a command that failed: `{"error": {...}}`.
+fn error_json(e: &ezla::Error) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({ "error": error_value(e) }))
+        .unwrap_or_default()
 }

@@ -172,7 +172,15 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `ezla verify`: exit 0 when valid, 1 when not (with the reason).
+impl VerifyArgs {
+    /// Whether JSON output was asked for.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+}
+
+/// Runs `ezla verify`: exit 0 when valid, 1 when not (with the reason), 3 when the input or
+/// an option file cannot be read.
 pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
     let document = read_input(&a.input)?;
     let options = verify_options(a)?;
@@ -204,7 +212,7 @@ pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
             if a.json {
                 let v = serde_json::json!({
                     "valid": false,
-                    "error": { "code": e.code() as u32, "name": e.code().name(), "message": e.to_string() },
+                    "error": crate::error_value(&e),
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {

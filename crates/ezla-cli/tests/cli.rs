@@ -106,7 +106,11 @@ fn info_text_and_json() {
     // digest in the colon-separated upper case OpenSSL prints.
     let sha256 = leaf["fingerprints"]["sha256"].as_str().expect("sha256");
     assert_eq!(sha256.len(), 64);
-    assert!(sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert!(
+        sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
     let display: Vec<String> = sha256
         .as_bytes()
         .chunks(2)
@@ -161,13 +165,23 @@ fn check_exit_statuses_for_monitoring() {
     let (code, v) = status(&["fresh.pfx", "expired.pfx", "renew.pfx"]);
     assert_eq!(code, 2);
     assert_eq!(v["results"][1]["status"], "expired");
+    // Unreadable is UNKNOWN (3), apart from CRITICAL (2) and from usage errors (64)...
     let (code, v) = status(&["fresh.pfx", "missing.pfx"]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 3);
+    assert_eq!(v["exit_status"], 3);
     assert_eq!(v["results"][1]["status"], "unreadable");
     assert_eq!(v["results"][1]["code"], 800);
-    let (code, v) = status(&["garbage.pfx"]);
-    assert_eq!(code, 2);
+    let (code, v) = status(&["garbage.pfx", "renew.pfx"]);
+    assert_eq!(code, 3);
     assert_eq!(v["results"][0]["code"], 202);
+    assert_eq!(v["results"][0]["name"], "Pkcs12Corrupt");
+    // ... and an expired certificate is reported before an unreadable file.
+    let (code, v) = status(&["missing.pfx", "expired.pfx"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["exit_status"], 2);
+    // A usage error is never a monitoring status.
+    let out = ezla(&dir, &["cert", "check", "--at", "yesterday", "fresh.pfx"]);
+    assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
     // The table.
     let mut args = vec!["cert", "check"];
     args.extend_from_slice(&at);
@@ -216,14 +230,32 @@ fn passwords_come_from_files_variables_or_nowhere() {
         &dir,
         &["cert", "info", "doctor.pfx", "--password-file", "bad.txt"],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert_eq!(
         stderr(&out).trim(),
         "error: wrong password for the PKCS#12 file (code 200)"
     );
-    // No source and no terminal: a clear error, not a hang.
+    assert!(out.stdout.is_empty());
+    // With --json the error is JSON on stdout too.
+    let out = ezla(
+        &dir,
+        &[
+            "cert",
+            "info",
+            "doctor.pfx",
+            "--password-file",
+            "bad.txt",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(v["error"]["code"], 200);
+    assert_eq!(v["error"]["name"], "BadPassword");
+    assert_eq!(v["error"]["family"], "keys");
+    // No source and no terminal: a clear error, not a hang; a usage error.
     let out = ezla(&dir, &["cert", "info", "doctor.pfx"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(64));
     assert!(stderr(&out).contains("--password-file"), "{}", stderr(&out));
     assert!(stderr(&out).ends_with("(code 1)\n"), "{}", stderr(&out));
     // Both sources at once are refused by the parser.
@@ -239,13 +271,13 @@ fn passwords_come_from_files_variables_or_nowhere() {
             "EZLA_PW",
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
     // There is no way to pass a password as a plain argument.
     let out = ezla(
         &dir,
         &["cert", "info", "doctor.pfx", "--password", PASSWORD],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
 }
 
 #[test]
@@ -353,7 +385,8 @@ fn request_issue_bundle_convert() {
                 "2048",
             ],
         );
-        assert_eq!(out.status.code(), Some(1));
+        // An existing output file is an unusable argument: a usage error.
+        assert_eq!(out.status.code(), Some(64));
         assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
     }
     // A certificate that is not for the key is refused.
@@ -374,7 +407,7 @@ fn request_issue_bundle_convert() {
             "2048",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("(code 206)"), "{}", stderr(&out));
     assert!(!dir.join("x.pfx").exists());
     // Convert with a new password.
@@ -409,7 +442,7 @@ fn request_issue_bundle_convert() {
         &dir,
         &["cert", "info", "converted.pfx", "--password-env", "EZLA_PW"],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     // An invalid PESEL is refused before anything is written.
     let out = ezla(
         &dir,
@@ -430,7 +463,7 @@ fn request_issue_bundle_convert() {
             "EZLA_PW",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(64));
     assert_eq!(
         stderr(&out).trim(),
         "error: invalid argument `PESEL`: PESEL check digit does not match (code 1)"
@@ -471,7 +504,7 @@ fn bad_input_gives_typed_errors() {
         ("missing", 800),
     ] {
         let out = ezla(&dir, &["cert", "info", file, "--password-env", "EZLA_PW"]);
-        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert_eq!(out.status.code(), Some(3), "{file}");
         let err = stderr(&out);
         assert!(
             err.starts_with("error: ") && err.trim_end().ends_with(&format!("(code {code})")),
@@ -794,4 +827,91 @@ fn sign_is_reproducible_and_refuses_bad_input() {
     // An unsigned document does not verify.
     let out = ezla(&dir, &["verify", "doc.xml"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("(code 402)"));
+}
+
+/// Runs a tool on a file when it is installed (required when `EZLA_REQUIRE_TOOLS` is set, as
+/// in CI): `Some(output)`, or `None` when it is absent.
+fn tool(program: &str, args: &[&str]) -> Option<Output> {
+    match std::process::Command::new(program).args(args).output() {
+        Ok(o) => Some(o),
+        Err(_) if std::env::var_os("EZLA_REQUIRE_TOOLS").is_none() => {
+            println!("NOTICE: {program} not on PATH; skipping its check");
+            None
+        }
+        Err(e) => panic!("{program} is required (EZLA_REQUIRE_TOOLS is set): {e}"),
+    }
+}
+
+#[test]
+fn completions_and_manual_pages_come_from_the_command_definitions() {
+    let dir = scratch("manual");
+    // Completions name every command and option, and the shell accepts the script.
+    let bash = ok(&dir, &["completions", "bash"]);
+    for word in [
+        "cert",
+        "check",
+        "test-ca",
+        "kedu",
+        "verify",
+        "--password-env",
+        "--json",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    std::fs::write(dir.join("ezla.bash"), &bash).expect("write");
+    let checked = tool(
+        "bash",
+        &["-n", &dir.join("ezla.bash").display().to_string()],
+    );
+    if let Some(o) = checked {
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        assert!(
+            ok(&dir, &["completions", shell]).contains("verify"),
+            "{shell}"
+        );
+    }
+    let out = ezla(&dir, &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(64));
+
+    // One page per command, rendered by groff without a warning.
+    ok(&dir, &["man", "-o", "man"]);
+    for page in [
+        "ezla.1",
+        "ezla-cert.1",
+        "ezla-cert-check.1",
+        "ezla-cert-test-ca.1",
+        "ezla-sign.1",
+        "ezla-verify.1",
+        "ezla-kedu-new.1",
+        "ezla-completions.1",
+    ] {
+        let path = dir.join("man").join(page);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}");
+        let rendered = tool(
+            "groff",
+            &[
+                "-k",
+                "-man",
+                "-Tutf8",
+                "-ww",
+                "-z",
+                &path.display().to_string(),
+            ],
+        );
+        if let Some(o) = rendered {
+            assert!(
+                o.status.success() && o.stderr.is_empty(),
+                "{page}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    // The top page carries the exit-status scheme of docs/cli.md.
+    let page = ok(&dir, &["man"]);
+    assert!(page.contains("64"), "{page}");
+    let cert_check = std::fs::read_to_string(dir.join("man/ezla-cert-check.1")).expect("page");
+    assert!(cert_check.contains("UNKNOWN"), "{cert_check}");
 }

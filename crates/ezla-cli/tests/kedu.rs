@@ -79,7 +79,7 @@ fn new_writes_the_pair_and_check_accepts_both() {
         &dir,
         &["kedu", "new", "zla.json", "-o", "docs", "--today", TODAY],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(64));
     assert!(
         err(&o).contains("exists (use --force to overwrite)"),
         "{}",
@@ -171,7 +171,7 @@ fn new_refuses_invalid_input_listing_every_problem() {
     )
     .expect("write input");
     let o = ezla(&dir, &["kedu", "new", "typo.json", "-o", "docs"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(3));
     assert!(
         err(&o).contains("unknown field `imię`") && err(&o).contains("(code 113)"),
         "{}",
@@ -219,17 +219,29 @@ fn check_exit_statuses() {
         out(&o)
     );
 
-    // Not an e-ZLA document: 2, with the error code.
+    // Not an e-ZLA document: refused, 1, with the error code.
     std::fs::write(dir.join("other.xml"), "<a xmlns=\"urn:x\"/>").expect("write");
     let o = ezla(&dir, &["kedu", "check", "other.xml"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("(code 501)"), "{}", err(&o));
     let o = ezla(&dir, &["kedu", "check", "other.xml", "--json"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(json(&out(&o))["error"]["code"], 501);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&out(&o));
+    assert_eq!(v["error"]["code"], 501);
+    assert_eq!(
+        (v["valid"].clone(), v["exit_status"].clone()),
+        (false.into(), 1.into())
+    );
+    // A file that cannot be read: 3, JSON on stdout under --json.
     let o = ezla(&dir, &["kedu", "check", "missing.xml"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(3));
     assert!(err(&o).contains("(code 800)"), "{}", err(&o));
+    let o = ezla(&dir, &["kedu", "check", "missing.xml", "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(json(&out(&o))["error"]["name"], "Io");
+    // A wrong command line: 64.
+    let o = ezla(&dir, &["kedu", "check", "other.xml", "--no-such-option"]);
+    assert_eq!(o.status.code(), Some(64));
 }
 
 /// The ZUS-validated samples (when the shared vectors are present) check with the one

@@ -104,7 +104,7 @@ fn verify_applies_the_placement_rule_of_kedu_check() {
     std::fs::write(dir.join("moved.xml"), &moved).expect("write");
 
     let check = ezla(&dir, &["kedu", "check", "moved.xml", "--today", TODAY]);
-    assert_eq!(check.status.code(), Some(2), "{}", stderr(&check));
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
     let refusal = stderr(&check);
     let reason = refusal
         .trim()
@@ -295,7 +295,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
     assert!(!stderr(&o).contains("integrity"), "{}", stderr(&o));
     for pfx in ["nomac.pfx", "plain.pfx"] {
         let o = sign_with(pfx, "EZLA_PW", false);
-        assert_eq!(o.status.code(), Some(1), "{pfx}");
+        assert_eq!(o.status.code(), Some(3), "{pfx}");
         let e = stderr(&o);
         assert!(
             e.contains("(code 209)")

@@ -20,10 +20,12 @@ fn rfc3339(t: OffsetDateTime) -> String {
 /// Exit status contribution: 0 valid, 1 renewal window or expiring, 2 expired, not yet
 /// valid, or unreadable (`None`).
 pub(super) fn severity(status: Option<ExpiryStatus>) -> u8 {
+    use crate::exit;
     match status {
-        Some(ExpiryStatus::Valid { .. }) => 0,
-        Some(ExpiryStatus::RenewalWindow { .. } | ExpiryStatus::Expiring { .. }) => 1,
-        _ => 2,
+        Some(ExpiryStatus::Valid { .. }) => exit::SUCCESS,
+        Some(ExpiryStatus::RenewalWindow { .. } | ExpiryStatus::Expiring { .. }) => exit::NEGATIVE,
+        Some(_) => exit::CRITICAL,
+        None => exit::ERROR,
     }
 }
 
@@ -394,6 +396,7 @@ pub(super) fn check_json(
                 "status": "unreadable",
                 "error": e.to_string(),
                 "code": e.code() as u32,
+                "name": e.code().name(),
             }),
         }).collect::<Vec<_>>(),
     })
