@@ -17,7 +17,7 @@ VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 export ASAN_OPTIONS=detect_leaks=1
 # Fixture passwords: generated files only, protected with 1000 PBKDF2 iterations.
-export EZLA_PASSWORD=c-test-password
+export EZLA_PFX_PASSWORD=c-test-password
 start=$SECONDS
 
 echo "== build"
@@ -142,7 +142,7 @@ done
 run_example "certificate_expiry (renewal window)" 1 '^certificate_expiry: 1 passed, 0 failed$' \
   "$T/bin/certificate_expiry" "$fx/renewal.pfx"
 run_example "certificate_expiry (wrong password)" 2 '^certificate_expiry: 0 passed, 1 failed$' \
-  env EZLA_PASSWORD=wrong "$T/bin/certificate_expiry" "$fx/doctor.pfx"
+  env EZLA_PFX_PASSWORD=wrong "$T/bin/certificate_expiry" "$fx/doctor.pfx"
 # The repository's own example e-ZLA (it has a VIII/p8, which is not the ICD-10 code).
 run_example "sign_and_verify (crates/ezla-cli/examples/zla.json)" 0 '^sign_and_verify: 8 passed, 0 failed$' \
   "$T/bin/sign_and_verify" "$fx/doctor.pfx" crates/ezla-cli/examples/zla.json
@@ -157,9 +157,9 @@ run_example "monitor_certificates (mixed)" 2 \
 # and the monitor flags it.
 if command -v openssl >/dev/null; then
   mkdir -p "$T/legacy"
-  openssl pkcs12 -in "$fx/doctor.pfx" -passin env:EZLA_PASSWORD -nodes -out "$T/legacy/all.pem"
+  openssl pkcs12 -in "$fx/doctor.pfx" -passin env:EZLA_PFX_PASSWORD -nodes -out "$T/legacy/all.pem"
   openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -macalg sha1 \
-    -in "$T/legacy/all.pem" -passout env:EZLA_PASSWORD -out "$T/legacy/doctor-legacy.pfx"
+    -in "$T/legacy/all.pem" -passout env:EZLA_PFX_PASSWORD -out "$T/legacy/doctor-legacy.pfx"
   rm "$T/legacy/all.pem"
   run_example "certificate_expiry (legacy .pfx)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
     "$T/bin/certificate_expiry" "$T/legacy/doctor-legacy.pfx"

@@ -2,7 +2,7 @@
  * Open a doctor's .pfx and print where its certificate stands against the ZUS expiry
  * policy (valid 5 years; renewal from 28 days before expiry; warning from 14 days).
  *
- *   EZLA_PASSWORD=... certificate_expiry doctor.pfx
+ *   EZLA_PFX_PASSWORD=... certificate_expiry doctor.pfx
  *
  * The password comes from the environment, never from the command line (which other users
  * of the machine can see). Exit status: 0 valid, 1 renewal window or expiring, 2 otherwise.
@@ -24,10 +24,10 @@ static void print_time(const char *label, int64_t t) {
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: EZLA_PASSWORD=... %s FILE.pfx\n", argv[0]);
+    fprintf(stderr, "usage: EZLA_PFX_PASSWORD=... %s FILE.pfx\n", argv[0]);
     return 2;
   }
-  const char *password = getenv("EZLA_PASSWORD"); /* NULL: a file without a password */
+  const char *password = getenv("EZLA_PFX_PASSWORD"); /* NULL: a file without a password */
   ezla_identity *id = NULL;
   ezla_certificate *cert = NULL;
   ezla_error *err = NULL;

@@ -1,9 +1,9 @@
 /*
  * Watch a folder of doctors' certificates: open every .pfx/.p12 (with the password in
- * $EZLA_PASSWORD) and every certificate file (.pem/.crt/.cer/.der), and report each
+ * $EZLA_PFX_PASSWORD) and every certificate file (.pem/.crt/.cer/.der), and report each
  * against the ZUS expiry policy, for a nightly job or a monitoring check.
  *
- *   EZLA_PASSWORD=... monitor_certificates DIR
+ *   EZLA_PFX_PASSWORD=... monitor_certificates DIR
  *
  * Exit status (as `ezla cert check`, docs/cli.md: the monitoring plugins' OK, WARNING,
  * CRITICAL, UNKNOWN): 0 when all are valid, 1 when any is in the renewal window or expiring,
@@ -54,7 +54,7 @@ static ezla_certificate *open_certificate(const char *path, int is_pfx, int *leg
   if (data == NULL) {
     rc = EZLA_RESULT_IO;
   } else if (is_pfx) {
-    const char *password = getenv("EZLA_PASSWORD");
+    const char *password = getenv("EZLA_PFX_PASSWORD");
     ezla_pkcs12_info info;
     ezla_identity *id = NULL;
     rc = ezla_pkcs12_inspect(data, len, password, 0, &info, &err);
@@ -78,7 +78,7 @@ static ezla_certificate *open_certificate(const char *path, int is_pfx, int *leg
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: EZLA_PASSWORD=... %s DIR\n", argv[0]);
+    fprintf(stderr, "usage: EZLA_PFX_PASSWORD=... %s DIR\n", argv[0]);
     return 64;
   }
   DIR *dir = opendir(argv[1]);

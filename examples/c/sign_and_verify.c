@@ -3,7 +3,7 @@
  * the doctor's .pfx (XAdES-BES, the ZUS profile), verify them against the certificate's
  * issuer, and show that a changed byte is refused.
  *
- *   EZLA_PASSWORD=... sign_and_verify DOCTOR.pfx [ZLA.json [OUT_PREFIX]]
+ *   EZLA_PFX_PASSWORD=... sign_and_verify DOCTOR.pfx [ZLA.json [OUT_PREFIX]]
  *
  * Without ZLA.json a sample certificate issued today (for the test PESEL 44051401359) is
  * used. With OUT_PREFIX the signed documents are written to OUT_PREFIX-oryginal.xml and
@@ -118,7 +118,7 @@ static int verify(const char *what, const ezla_buffer *doc, const ezla_trust_anc
 
 int main(int argc, char **argv) {
   if (argc < 2 || argc > 4) {
-    fprintf(stderr, "usage: EZLA_PASSWORD=... %s DOCTOR.pfx [ZLA.json [OUT_PREFIX]]\n", argv[0]);
+    fprintf(stderr, "usage: EZLA_PFX_PASSWORD=... %s DOCTOR.pfx [ZLA.json [OUT_PREFIX]]\n", argv[0]);
     return 2;
   }
   ezla_identity *id = NULL;
@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
     perror(argc > 2 ? argv[2] : "sample");
     return 2;
   }
-  rc = ezla_identity_from_pkcs12_file(argv[1], getenv("EZLA_PASSWORD"), 0, &id, &err);
+  rc = ezla_identity_from_pkcs12_file(argv[1], getenv("EZLA_PFX_PASSWORD"), 0, &id, &err);
   if (rc != EZLA_RESULT_OK) {
     print_error(argv[1], rc, err);
     free(json);

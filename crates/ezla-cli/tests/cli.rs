@@ -15,13 +15,13 @@ fn scratch(name: &str) -> PathBuf {
     common::scratch("ezla-cli", name)
 }
 
-/// Runs `ezla` in `dir` with no terminal on stdin and the test password in `EZLA_PW`.
+/// Runs `ezla` in `dir` with no terminal on stdin and the test password in `EZLA_PFX_PASSWORD`.
 fn ezla(dir: &Path, args: &[&str]) -> Output {
-    common::run(dir, args, &[("EZLA_PW", PASSWORD)])
+    common::run(dir, args, &[("EZLA_PFX_PASSWORD", PASSWORD)])
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    common::ok(dir, args, &[("EZLA_PW", PASSWORD)])
+    common::ok(dir, args, &[("EZLA_PFX_PASSWORD", PASSWORD)])
 }
 
 fn stderr(out: &Output) -> String {
@@ -40,7 +40,13 @@ fn doctor(dir: &Path, file: &str, extra: &[&str]) {
 /// [`doctor`] with another key type (`rsa2048` for RSA-only profiles and deterministic
 /// signatures).
 fn doctor_with_key(dir: &Path, file: &str, key_type: &str, extra: &[&str]) {
-    common::test_doctor(dir, file, key_type, extra, &[("EZLA_PW", PASSWORD)]);
+    common::test_doctor(
+        dir,
+        file,
+        key_type,
+        extra,
+        &[("EZLA_PFX_PASSWORD", PASSWORD)],
+    );
 }
 
 #[test]
@@ -54,7 +60,7 @@ fn info_text_and_json() {
             "info",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--at",
             "2026-01-01",
         ],
@@ -81,7 +87,7 @@ fn info_text_and_json() {
             "info",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--json",
             "--at",
             "2029-12-20",
@@ -142,7 +148,7 @@ fn check_exit_statuses_for_monitoring() {
     );
     let fresh = std::fs::read(dir.join("fresh.pfx")).expect("read");
     std::fs::write(dir.join("garbage.pfx"), &fresh[..300]).expect("write");
-    let at = ["--at", "2026-01-05", "--password-env", "EZLA_PW"];
+    let at = ["--at", "2026-01-05", "--password-env", "EZLA_PFX_PASSWORD"];
     let status = |files: &[&str]| -> (i32, Value) {
         let mut args = vec!["cert", "check", "--json"];
         args.extend_from_slice(&at);
@@ -209,7 +215,7 @@ fn check_exit_statuses_for_monitoring() {
             "--warning-days",
             "5",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "renew.pfx",
         ],
     );
@@ -268,7 +274,7 @@ fn passwords_come_from_files_variables_or_nowhere() {
             "--password-file",
             "pw.txt",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
         ],
     );
     assert_eq!(out.status.code(), Some(64));
@@ -309,7 +315,7 @@ fn request_issue_bundle_convert() {
                 "--key-out",
                 &key,
                 "--password-env",
-                "EZLA_PW",
+                "EZLA_PFX_PASSWORD",
                 "--iterations",
                 "2048",
             ],
@@ -350,7 +356,7 @@ fn request_issue_bundle_convert() {
                 "-o",
                 &pfx,
                 "--password-env",
-                "EZLA_PW",
+                "EZLA_PFX_PASSWORD",
                 "--iterations",
                 "2048",
                 "--name",
@@ -359,7 +365,14 @@ fn request_issue_bundle_convert() {
         );
         let v = json(&ok(
             &dir,
-            &["cert", "info", &pfx, "--password-env", "EZLA_PW", "--json"],
+            &[
+                "cert",
+                "info",
+                &pfx,
+                "--password-env",
+                "EZLA_PFX_PASSWORD",
+                "--json",
+            ],
         ));
         assert_eq!(v["pkcs12"]["keys"][0]["friendly_name"], "Anna");
         assert_eq!(
@@ -380,7 +393,7 @@ fn request_issue_bundle_convert() {
                 "-o",
                 &pfx,
                 "--password-env",
-                "EZLA_PW",
+                "EZLA_PFX_PASSWORD",
                 "--iterations",
                 "2048",
             ],
@@ -402,7 +415,7 @@ fn request_issue_bundle_convert() {
             "-o",
             "x.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--iterations",
             "2048",
         ],
@@ -421,7 +434,7 @@ fn request_issue_bundle_convert() {
             "-o",
             "converted.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--new-password-file",
             "new.txt",
             "--iterations",
@@ -440,7 +453,13 @@ fn request_issue_bundle_convert() {
     );
     let out = ezla(
         &dir,
-        &["cert", "info", "converted.pfx", "--password-env", "EZLA_PW"],
+        &[
+            "cert",
+            "info",
+            "converted.pfx",
+            "--password-env",
+            "EZLA_PFX_PASSWORD",
+        ],
     );
     assert_eq!(out.status.code(), Some(3));
     // An invalid PESEL is refused before anything is written.
@@ -460,7 +479,7 @@ fn request_issue_bundle_convert() {
             "--key-out",
             "k.pem",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
         ],
     );
     assert_eq!(out.status.code(), Some(64));
@@ -503,7 +522,10 @@ fn bad_input_gives_typed_errors() {
         ("key-only.pem", 114),
         ("missing", 800),
     ] {
-        let out = ezla(&dir, &["cert", "info", file, "--password-env", "EZLA_PW"]);
+        let out = ezla(
+            &dir,
+            &["cert", "info", file, "--password-env", "EZLA_PFX_PASSWORD"],
+        );
         assert_eq!(out.status.code(), Some(3), "{file}");
         let err = stderr(&out);
         assert!(
@@ -541,7 +563,7 @@ fn sign_and_verify_an_ezla() {
             "--pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--profile",
             "zus-legacy",
             "zla.xml",
@@ -567,7 +589,7 @@ fn sign_and_verify_an_ezla() {
                 "--pfx",
                 pfx,
                 "--password-env",
-                "EZLA_PW",
+                "EZLA_PFX_PASSWORD",
                 "--profile",
                 profile,
                 "zla.xml",
@@ -643,7 +665,7 @@ fn sign_and_verify_an_ezla() {
             "--pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "signed-zus-doctor.pfx.xml",
             "-o",
             "twice.xml",
@@ -658,7 +680,7 @@ fn sign_and_verify_an_ezla() {
             "--pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--cosign",
             "signed-zus-doctor.pfx.xml",
             "-o",
@@ -722,7 +744,7 @@ fn sign_is_reproducible_and_refuses_bad_input() {
             "--pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "doc.xml",
             "-o",
             out,
@@ -813,7 +835,7 @@ fn sign_is_reproducible_and_refuses_bad_input() {
                 "--pfx",
                 "doctor.pfx",
                 "--password-env",
-                "EZLA_PW",
+                "EZLA_PFX_PASSWORD",
                 "--allow-invalid-certificate",
                 file,
                 "-o",

@@ -18,7 +18,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn ezla(dir: &Path, args: &[&str]) -> Output {
-    common::run(dir, args, &[("EZLA_PW", PASSWORD)])
+    common::run(dir, args, &[("EZLA_PFX_PASSWORD", PASSWORD)])
 }
 
 fn stdout(o: &Output) -> String {
@@ -30,7 +30,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    common::ok(dir, args, &[("EZLA_PW", PASSWORD)])
+    common::ok(dir, args, &[("EZLA_PFX_PASSWORD", PASSWORD)])
 }
 
 fn json(text: &str) -> Value {
@@ -44,7 +44,7 @@ fn doctor(dir: &Path) {
         "doctor.pfx",
         "rsa2048",
         &["--not-before", "2025-01-01"],
-        &[("EZLA_PW", PASSWORD)],
+        &[("EZLA_PFX_PASSWORD", PASSWORD)],
     );
 }
 
@@ -57,7 +57,7 @@ fn sign(dir: &Path, input: &str, out: &str, time: &str) {
             "--pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--signing-time",
             time,
             input,
@@ -286,15 +286,18 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
         common::run(
             &dir,
             &args,
-            &[("EZLA_PW", PASSWORD), ("WRONG_PW", "not the password")],
+            &[
+                ("EZLA_PFX_PASSWORD", PASSWORD),
+                ("WRONG_PW", "not the password"),
+            ],
         )
     };
     // The doctor's own file has a MAC: no flag needed, no warning.
-    let o = sign_with("doctor.pfx", "EZLA_PW", false);
+    let o = sign_with("doctor.pfx", "EZLA_PFX_PASSWORD", false);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("integrity"), "{}", stderr(&o));
     for pfx in ["nomac.pfx", "plain.pfx"] {
-        let o = sign_with(pfx, "EZLA_PW", false);
+        let o = sign_with(pfx, "EZLA_PFX_PASSWORD", false);
         assert_eq!(o.status.code(), Some(3), "{pfx}");
         let e = stderr(&o);
         assert!(
@@ -304,7 +307,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "{pfx}: {e}"
         );
         assert!(o.stdout.is_empty(), "{pfx}: nothing signed");
-        let o = sign_with(pfx, "EZLA_PW", true);
+        let o = sign_with(pfx, "EZLA_PFX_PASSWORD", true);
         assert!(o.status.success(), "{pfx}: {}", stderr(&o));
         assert!(
             stderr(&o).contains("warning: ") && stderr(&o).contains("no integrity protection"),
@@ -325,7 +328,13 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
     // Inspecting is not refused, and says so.
     let text = ok(
         &dir,
-        &["cert", "info", "nomac.pfx", "--password-env", "EZLA_PW"],
+        &[
+            "cert",
+            "info",
+            "nomac.pfx",
+            "--password-env",
+            "EZLA_PFX_PASSWORD",
+        ],
     );
     assert!(
         text.contains("warning: nomac.pfx: no integrity protection (no MAC)"),
@@ -338,7 +347,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "info",
             "nomac.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--json",
         ],
     ));
@@ -350,7 +359,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "info",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--json",
         ],
     ));
@@ -363,7 +372,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "plain.pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
         ],
     );
     assert!(
@@ -379,7 +388,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "plain.pfx",
             "doctor.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--json",
         ],
     ));
@@ -397,7 +406,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "-o",
             "converted.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--iterations",
             "2048",
         ],
@@ -412,7 +421,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "-o",
             "converted.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--iterations",
             "2048",
             "--allow-unprotected-pfx",
@@ -425,7 +434,7 @@ fn a_pfx_without_a_mac_signs_only_when_allowed() {
             "info",
             "converted.pfx",
             "--password-env",
-            "EZLA_PW",
+            "EZLA_PFX_PASSWORD",
             "--json",
         ],
     ));

@@ -2,7 +2,7 @@
 //! The `check` function is the one shown in the README.
 //!
 //! ```sh
-//! EZLA_PASSWORD=… cargo run -p ezla --example certificates -- doctor.pfx
+//! EZLA_PFX_PASSWORD=… cargo run -p ezla --example certificates -- doctor.pfx
 //! cargo run -p ezla --example certificates      # makes a test .pfx first
 //! ```
 
@@ -33,7 +33,10 @@ fn main() -> ezla::Result<()> {
     match std::env::args().nth(1) {
         Some(path) => {
             let pfx = std::fs::read(&path).map_err(|e| ezla::Error::io(path, e))?;
-            check(&pfx, &std::env::var("EZLA_PASSWORD").unwrap_or_default())
+            check(
+                &pfx,
+                &std::env::var("EZLA_PFX_PASSWORD").unwrap_or_default(),
+            )
         }
         None => {
             // A throw-away test CA and doctor (real .pfx files come from ZUS).

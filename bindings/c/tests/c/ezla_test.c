@@ -6,7 +6,7 @@
  *
  * With FIXTURE_DIR, also writes the fixtures the C examples use there: doctor.pfx (valid),
  * renewal.pfx (in the ZUS renewal window), expired.pfx, and ca.pem, all protected with the
- * password in $EZLA_PASSWORD (default "test-password") and 1000 PBKDF2 iterations (cheap
+ * password in $EZLA_PFX_PASSWORD (default "test-password") and 1000 PBKDF2 iterations (cheap
  * under valgrind; never use so few for real files).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -97,7 +97,7 @@ static const char DOC[] =
 static const char BAD_UTF8[] = {'a', (char)0xff, 'b', 0};
 
 static const char *password(void) {
-  const char *p = getenv("EZLA_PASSWORD");
+  const char *p = getenv("EZLA_PFX_PASSWORD");
   return p && *p ? p : PASSWORD;
 }
 

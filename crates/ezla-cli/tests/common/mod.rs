@@ -42,7 +42,7 @@ pub(crate) fn ok(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
 
 /// A test CA in `dir/ca` (made once per directory) and a doctor's `.pfx` `file` issued by
 /// it with a `key_type` key (`p256`, `rsa2048`), protected with the password in the
-/// `EZLA_PW` variable of `env`; `extra` adds options (validity, say).
+/// `EZLA_PFX_PASSWORD` variable of `env`; `extra` adds options (validity, say).
 #[allow(dead_code)] // each test binary uses a subset of these helpers
 pub(crate) fn test_doctor(
     dir: &Path,
@@ -80,7 +80,7 @@ pub(crate) fn test_doctor(
         "-o",
         file,
         "--password-env",
-        "EZLA_PW",
+        "EZLA_PFX_PASSWORD",
         "--iterations",
         "2048",
         "--key-type",
