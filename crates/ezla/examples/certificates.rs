@@ -19,7 +19,10 @@ fn check(pfx: &[u8], password: &str) -> ezla::Result<()> {
         cert.subject(),
         cert.pesel().map(|p| p.to_string())
     );
-    match cert.status_at(time::OffsetDateTime::now_utc(), &ExpiryPolicy::default()) {
+    match cert.status_at(
+        ezla::time::OffsetDateTime::now_utc(),
+        &ExpiryPolicy::default(),
+    ) {
         ExpiryStatus::RenewalWindow { days_left, .. }
         | ExpiryStatus::Expiring { days_left, .. } => {
             println!("renew now: {days_left} days left")
@@ -30,7 +33,11 @@ fn check(pfx: &[u8], password: &str) -> ezla::Result<()> {
 }
 
 fn main() -> ezla::Result<()> {
-    match std::env::args().nth(1) {
+    run(std::env::args().skip(1).collect())
+}
+
+fn run(args: Vec<String>) -> ezla::Result<()> {
+    match args.into_iter().next() {
         Some(path) => {
             let pfx = std::fs::read(&path).map_err(|e| ezla::Error::io(path, e))?;
             check(
@@ -40,11 +47,19 @@ fn main() -> ezla::Result<()> {
         }
         None => {
             // A throw-away test CA and doctor (real .pfx files come from ZUS).
-            let now = time::OffsetDateTime::now_utc();
+            let now = ezla::time::OffsetDateTime::now_utc();
             let ca = TestCa::generate("ezla example CA", now, 3650)?;
             let doctor =
                 ca.issue_doctor(&DoctorSpec::new("Jan", "Kowalski", "44051401359".parse()?))?;
             check(&doctor.to_pkcs12("hasło", 2048)?, "hasło")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runs_on_a_test_doctor() {
+        super::run(Vec::new()).expect("the README's certificate check");
     }
 }

@@ -42,5 +42,9 @@ pub mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 
+/// The `time` crate, whose `OffsetDateTime` and `Date` ezla's API takes and returns: use
+/// `ezla::time` without a dependency of your own (or depend on the same `time` 0.3).
+pub use time;
+
 #[cfg(test)]
 pub(crate) mod test_support;
