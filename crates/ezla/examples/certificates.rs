@@ -8,6 +8,7 @@
 
 use ezla::pki::testca::{DoctorSpec, TestCa};
 use ezla::pki::{ExpiryPolicy, ExpiryStatus, Identity, Pkcs12Options};
+use ezla::time::OffsetDateTime;
 
 fn check(pfx: &[u8], password: &str) -> ezla::Result<()> {
     // Legacy (RC2/3DES) and modern (AES) files alike; the errors say what went wrong:
@@ -19,10 +20,7 @@ fn check(pfx: &[u8], password: &str) -> ezla::Result<()> {
         cert.subject(),
         cert.pesel().map(|p| p.to_string())
     );
-    match cert.status_at(
-        ezla::time::OffsetDateTime::now_utc(),
-        &ExpiryPolicy::default(),
-    ) {
+    match cert.status_at(OffsetDateTime::now_utc(), &ExpiryPolicy::default()) {
         ExpiryStatus::RenewalWindow { days_left, .. }
         | ExpiryStatus::Expiring { days_left, .. } => {
             println!("renew now: {days_left} days left")
@@ -47,7 +45,7 @@ fn run(args: Vec<String>) -> ezla::Result<()> {
         }
         None => {
             // A throw-away test CA and doctor (real .pfx files come from ZUS).
-            let now = ezla::time::OffsetDateTime::now_utc();
+            let now = OffsetDateTime::now_utc();
             let ca = TestCa::generate("ezla example CA", now, 3650)?;
             let doctor =
                 ca.issue_doctor(&DoctorSpec::new("Jan", "Kowalski", "44051401359".parse()?))?;

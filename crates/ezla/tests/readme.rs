@@ -53,5 +53,8 @@ fn every_rust_snippet_of_the_readme_is_in_an_example() {
 #[test]
 fn the_block_reader_finds_blocks_and_only_rust_ones() {
     let text = "a\n```rust\nfn f() {}\n\nfn g() {}\n```\n```sh\nls\n```\n";
-    assert_eq!(rust_blocks(text), vec!["fn f() {}\n\nfn g() {}\n".to_owned()]);
+    assert_eq!(
+        rust_blocks(text),
+        vec!["fn f() {}\n\nfn g() {}\n".to_owned()]
+    );
 }
