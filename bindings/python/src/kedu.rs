@@ -10,9 +10,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::convert::{bytes, from_date, to_date};
+use crate::convert::{bytes, from_date, json_of, json_to_python, to_date};
 use crate::errors::to_py;
-use crate::xades::json_to_python;
 
 fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<time::Date> {
     match value {
@@ -392,15 +391,6 @@ pub(crate) fn check_zla(
     py.detach(|| kedu::check(&xml, today))
         .map(|v| PyProblem::list(&v.problems))
         .map_err(to_py)
-}
-
-/// The JSON text of plain data given by the caller (a dict, a list, a string or a
-/// dataclass-like object; see `Zla.from_dict`).
-fn json_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    py.import("ezla._convert")?
-        .getattr("to_json_value")?
-        .call1((value,))?
-        .extract()
 }
 
 /// Reads `$value` (Python data) as the core type `$t` through its JSON form.
