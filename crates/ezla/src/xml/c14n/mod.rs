@@ -212,5 +212,3 @@ impl Canonicalizer {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod vectors;
