@@ -6,6 +6,7 @@
 # Ends with "c: N passed, 0 failed" (N: checks in the C test suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/fixtures.sh
 
 T=target/c-test
 rm -rf "$T"
@@ -174,10 +175,7 @@ run_example "monitor_certificates (mixed)" 2 \
 # and the monitor flags it.
 if command -v openssl >/dev/null; then
   mkdir -p "$T/legacy"
-  openssl pkcs12 -in "$fx/doctor.pfx" -passin env:EZLA_PASSWORD -nodes -out "$T/legacy/all.pem"
-  openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -macalg sha1 \
-    -in "$T/legacy/all.pem" -passout env:EZLA_PASSWORD -out "$T/legacy/doctor-legacy.pfx"
-  rm "$T/legacy/all.pem"
+  legacy_pfx "$fx/doctor.pfx" "$T/legacy/doctor-legacy.pfx" EZLA_PASSWORD
   run_example "certificate_expiry (legacy .pfx)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
     "$T/bin/certificate_expiry" "$T/legacy/doctor-legacy.pfx"
   out="$("$T/bin/monitor_certificates" "$T/legacy")"
