@@ -3,10 +3,13 @@
 # scratch prefix, builds the C test suite and the C examples with
 # -std=c11 -Wall -Wextra -Wpedantic -Werror, links the suite statically and dynamically,
 # and runs everything plainly, under valgrind and under AddressSanitizer (with UBSan).
-# Ends with "c: N passed, 0 failed" (N: checks in the C test suite).
+# Ends with "c: N passed, 0 failed" (N: checks in the C test suite); the output is also
+# written to target/test-logs/c.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/log.sh
 source scripts/lib/fixtures.sh
+log_to c "$@"
 
 T=target/c-test
 rm -rf "$T"
