@@ -1372,20 +1372,6 @@ ezla_result ezla_certificate_to_pem(const ezla_certificate *cert, ezla_buffer *p
 ezla_result ezla_certificate_check_valid_at(const ezla_certificate *cert, int64_t at, ezla_error **err_out);
 
 /**
- * Checks that `cert` chains to one of `anchors` through the optional `intermediates`
- * (`intermediates_len` pointers, NULL when 0) at `at` (Unix seconds or `EZLA_NOW`): every
- * certificate on the path within its validity, every signature valid, every issuer
- * allowed to issue. Writes the path length (the certificate, its issuers, the anchor) to
- * `*path_len_out` when that is not NULL.
- *
- * Errors: `EZLA_RESULT_CERTIFICATE_UNTRUSTED` (no path to an anchor),
- * `EZLA_RESULT_CERTIFICATE_CHAIN_INVALID`, `EZLA_RESULT_CERTIFICATE_EXPIRED`,
- * `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`, `EZLA_RESULT_UNSUPPORTED`,
- * `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`.
- */
-ezla_result ezla_certificate_verify_chain(const ezla_certificate *cert, const ezla_certificate *const *intermediates, size_t intermediates_len, const ezla_trust_anchors *anchors, int64_t at, size_t *path_len_out, ezla_error **err_out);
-
-/**
  * The ZUS expiry policy: renewal window 28 days, warning 14 days.
  */
 ezla_expiry_policy ezla_expiry_policy_zus(void);
@@ -1690,6 +1676,20 @@ size_t ezla_trust_anchors_len(const ezla_trust_anchors *anchors);
  * Frees a set of trust anchors. `ezla_trust_anchors_free(NULL)` does nothing.
  */
 void ezla_trust_anchors_free(ezla_trust_anchors *anchors);
+
+/**
+ * Checks that `cert` chains to one of `anchors` through the optional `intermediates`
+ * (`intermediates_len` pointers, NULL when 0) at `at` (Unix seconds or `EZLA_NOW`): every
+ * certificate on the path within its validity, every signature valid, every issuer
+ * allowed to issue. Writes the path length (the certificate, its issuers, the anchor) to
+ * `*path_len_out` when that is not NULL.
+ *
+ * Errors: `EZLA_RESULT_CERTIFICATE_UNTRUSTED` (no path to an anchor),
+ * `EZLA_RESULT_CERTIFICATE_CHAIN_INVALID`, `EZLA_RESULT_CERTIFICATE_EXPIRED`,
+ * `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`, `EZLA_RESULT_UNSUPPORTED`,
+ * `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`.
+ */
+ezla_result ezla_certificate_verify_chain(const ezla_certificate *cert, const ezla_certificate *const *intermediates, size_t intermediates_len, const ezla_trust_anchors *anchors, int64_t at, size_t *path_len_out, ezla_error **err_out);
 
 /**
  * A static, NUL-terminated profile name: `"zus"`, `"zus-legacy"`, `"xades-bes"`;

@@ -2,6 +2,7 @@
 # The main job: builds the ezla command and walks through what it does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/fixtures.sh
 scripts/setup-debian.sh
 cargo build --release --locked -p ezla-cli
 EZLA=target/release/ezla
@@ -44,10 +45,7 @@ echo "== A request, issued by the test CA, bundled into a .pfx; a legacy copy co
 "$EZLA" cert test-issue --ca "$OUT/ca" --csr "$OUT/jan.csr" -o "$OUT/jan.crt"
 "$EZLA" cert bundle --key "$OUT/jan.key" --cert "$OUT/jan.crt" -o "$OUT/jan.pfx" \
   --password-env EZLA_DEMO_PASSWORD
-openssl pkcs12 -in "$OUT/jan.pfx" -passin env:EZLA_DEMO_PASSWORD -nodes -out "$OUT/jan-all.pem"
-openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -macalg sha1 \
-  -in "$OUT/jan-all.pem" -passout env:EZLA_DEMO_PASSWORD -out "$OUT/jan-legacy.pfx"
-rm "$OUT/jan-all.pem"
+legacy_pfx "$OUT/jan.pfx" "$OUT/jan-legacy.pfx" EZLA_DEMO_PASSWORD
 "$EZLA" cert convert "$OUT/jan-legacy.pfx" -o "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD
 "$EZLA" cert info "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD | head -n 3
 

@@ -3,9 +3,13 @@
 # scratch prefix, builds the C test suite and the C examples with
 # -std=c11 -Wall -Wextra -Wpedantic -Werror, links the suite statically and dynamically,
 # and runs everything plainly, under valgrind and under AddressSanitizer (with UBSan).
-# Ends with "c: N passed, 0 failed" (N: checks in the C test suite).
+# Ends with "c: N passed, 0 failed" (N: checks in the C test suite); the output is also
+# written to target/test-logs/c.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/log.sh
+source scripts/lib/fixtures.sh
+log_to c "$@"
 
 T=target/c-test
 rm -rf "$T"
@@ -41,7 +45,7 @@ suite=bindings/c/tests/c/ezla_test.c
 build ezla_test_static "$suite" "${static[@]}"
 build ezla_test_dynamic "$suite" "${dynamic[@]}" "-Wl,-rpath,$libdir"
 build ezla_test_asan "$suite" "${SAN[@]}" "${static[@]}"
-# The static binary must not depend on libezla.so, the dynamic one must, and ASan must
+# The static binary must not depend on libezla.so (the dynamic one must: below), and ASan must
 # really be linked. (Outputs are captured first: `grep -q` on a pipe trips pipefail.)
 deps_static="$(ldd "$T/bin/ezla_test_static")"
 deps_dynamic="$(ldd "$T/bin/ezla_test_dynamic")"
@@ -50,8 +54,25 @@ if grep -q libezla <<<"$deps_static"; then
   echo "ezla_test_static is linked against libezla.so" >&2
   exit 1
 fi
-grep -q "libezla.so => $libdir/libezla.so" <<<"$deps_dynamic" || {
-  echo "ezla_test_dynamic does not load $libdir/libezla.so" >&2
+# The shared library carries the soname libezla.so.0 (bindings/c/build.rs), the installed
+# names point at the real file, and the dynamic binary loads it through the soname.
+soname="$(readelf -d "$libdir/libezla.so")"
+grep -Eq "\(SONAME\) +Library soname: \[libezla\.so\.0\]" <<<"$soname" || {
+  printf '%s\n' "$soname" >&2
+  echo "$libdir/libezla.so has no SONAME libezla.so.0" >&2
+  exit 1
+}
+real="libezla.so.$(pkg-config --modversion ezla)"
+if [ "$(readlink "$libdir/libezla.so")" != libezla.so.0 ] ||
+  [ "$(readlink "$libdir/libezla.so.0")" != "$real" ] ||
+  [ -L "$libdir/$real" ] || [ ! -f "$libdir/$real" ]; then
+  ls -l "$libdir" >&2
+  echo "install.sh did not install libezla.so -> libezla.so.0 -> $real" >&2
+  exit 1
+fi
+grep -q "libezla.so.0 => $libdir/libezla.so.0" <<<"$deps_dynamic" || {
+  printf '%s\n' "$deps_dynamic" >&2
+  echo "ezla_test_dynamic does not load $libdir/libezla.so.0" >&2
   exit 1
 }
 grep -q __asan_init <<<"$asan_syms" || { echo "ASan is not linked" >&2; exit 1; }
@@ -157,10 +178,7 @@ run_example "monitor_certificates (mixed)" 2 \
 # and the monitor flags it.
 if command -v openssl >/dev/null; then
   mkdir -p "$T/legacy"
-  openssl pkcs12 -in "$fx/doctor.pfx" -passin env:EZLA_PFX_PASSWORD -nodes -out "$T/legacy/all.pem"
-  openssl pkcs12 -export -legacy -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-RC2-40 -macalg sha1 \
-    -in "$T/legacy/all.pem" -passout env:EZLA_PFX_PASSWORD -out "$T/legacy/doctor-legacy.pfx"
-  rm "$T/legacy/all.pem"
+  legacy_pfx "$fx/doctor.pfx" "$T/legacy/doctor-legacy.pfx" EZLA_PFX_PASSWORD
   run_example "certificate_expiry (legacy .pfx)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
     "$T/bin/certificate_expiry" "$T/legacy/doctor-legacy.pfx"
   out="$("$T/bin/monitor_certificates" "$T/legacy")"

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: quality gates, Rust, C, Python and interop with independent tools.
+# The runners (scripts/test-rust.sh, test-c.sh, test-python.sh) each write
+# target/test-logs/<name>.log ending with a summary line; this script runs them all, fails
+# if any fails, and ends with their summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -9,23 +12,35 @@ export CARGO_TERM_COLOR=never
 
 echo "== quality gates"
 cargo fmt --all --check
-python3 scripts/check-arrows.py
+python3 scripts/check-arrows.py --strict-bindings
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p ezla --no-default-features --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-echo "== Rust tests (includes interop tests that drive openssl, keytool, xmlsec1, signxml, the JDK)"
-EZLA_REQUIRE_TOOLS=1 cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
-echo "== Rust tests, pure-Rust backend only"
-cargo test -p ezla --no-default-features --lib --locked 2>&1 | tail -n 3
+mkdir -p target/test-logs
+failed=()
+run() { # name: runs scripts/test-<name>.sh, whose log is target/test-logs/<name>.log
+  local name="$1"
+  rm -f "target/test-logs/$name.log"
+  echo "== scripts/test-$name.sh"
+  # The script copies its own output to its log; here it goes to the terminal only.
+  scripts/"test-$name.sh" || failed+=("$name")
+}
+run rust # the workspace (interop tests included) and the pure-Rust backend
+run c # header, examples and test suite; static, dynamic, valgrind, ASan
+run python # maturin develop, mypy.stubtest, pytest
 
-echo "== C library (header, examples and test suite; static, dynamic, valgrind, ASan)"
-scripts/test-c.sh 2>&1 | tee target/c-tests.log
-
-echo "== Python package (maturin develop, mypy.stubtest, pytest)"
-scripts/test-python.sh
-
-echo "== summary (scripts/test.sh took $((SECONDS - start)) s)"
-grep -E "^test result:" target/rust-tests.log | awk '{p+=$4; f+=$6; i+=$8} END {printf "rust: %d passed, %d failed, %d ignored\n", p, f, i}'
-echo "$(tail -n 1 target/c-tests.log)"
-echo "python: $(tail -n 1 target/python-tests.log)"
+took="scripts/test.sh took $((SECONDS - start)) s"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "== summary ($took; FAILED: ${failed[*]})"
+else
+  echo "== summary ($took)"
+fi
+for name in rust c python; do
+  line="$(tail -n 1 "target/test-logs/$name.log" 2>/dev/null || true)"
+  case "$line" in
+    "$name: "*) echo "$line" ;;
+    *) echo "$name: no summary line (see target/test-logs/$name.log)" ;;
+  esac
+done
+[ "${#failed[@]}" -eq 0 ]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds libezla and installs libezla.a, libezla.so, ezla.h and a pkg-config file ezla.pc.
+# Builds libezla and installs libezla.a, libezla.so.VERSION (soname libezla.so.0) with the
+# symlinks libezla.so.0 and libezla.so, ezla.h and a pkg-config file ezla.pc.
 #
 #   bindings/c/install.sh [--debug] [--prefix DIR] [--libdir DIR] [--destdir DIR]
 #
@@ -9,8 +10,9 @@
 # `pkg-config --static --libs ezla` is a complete static link line.
 #
 # Packagers with cargo-c can instead run `cargo cinstall -p ezla-ffi` (see
-# [package.metadata.capi] in bindings/c/Cargo.toml). Plain cargo sets no soname on
-# libezla.so; static linking is the supported route until the ABI is declared stable.
+# [package.metadata.capi] in bindings/c/Cargo.toml). On Linux, bindings/c/build.rs gives
+# libezla.so the soname libezla.so.0; static linking stays the supported route until the
+# ABI is declared stable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
     --prefix) prefix="$2"; shift ;;
     --libdir) libdir="$2"; shift ;;
     --destdir) destdir="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -50,7 +52,11 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 
 install -d "$destdir$libdir/pkgconfig" "$destdir$includedir"
 install -m 0644 "$out/libezla.a" "$destdir$libdir/libezla.a"
-install -m 0755 "$out/libezla.so" "$destdir$libdir/libezla.so"
+# The real file carries the full version; libezla.so.0 (the soname, what programs load) and
+# libezla.so (what the linker finds for -lezla) point at it.
+install -m 0755 "$out/libezla.so" "$destdir$libdir/libezla.so.$version"
+ln -sfn "libezla.so.$version" "$destdir$libdir/libezla.so.0"
+ln -sfn libezla.so.0 "$destdir$libdir/libezla.so"
 install -m 0644 include/ezla.h "$destdir$includedir/ezla.h"
 cat > "$destdir$libdir/pkgconfig/ezla.pc" <<PC
 prefix=$prefix
@@ -65,3 +71,5 @@ Libs.private: $native
 Cflags: -I\${includedir}
 PC
 echo "installed libezla $version ($profile) under $destdir$prefix"
+echo "programs load libezla.so.0 from $libdir: run ldconfig (as root) if the loader does not" \
+  "search it, or link with -Wl,-rpath,$libdir"

@@ -6,21 +6,7 @@ use std::process::{Command, Output};
 
 /// The shared third-party corpus (`../shared/vectors` beside the repository, or
 /// `$EZLA_VECTORS`). `None`, with a printed notice, when it is absent.
-pub fn vectors_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("EZLA_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "NOTICE: third-party vectors not found at {}; skipping (set EZLA_VECTORS)",
-            dir.display()
-        );
-        None
-    }
-}
+pub use ezla_vectors::vectors_dir;
 
 /// Whether `tool` is on `PATH`. Interop tests fail (not skip) when a tool is missing and
 /// `EZLA_REQUIRE_TOOLS=1` is set, as it is in CI.

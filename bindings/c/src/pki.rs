@@ -1,11 +1,10 @@
-//! Certificates, keys, identities (`.pfx`), expiry, requests and bundles.
+//! Certificates, private keys, identities (`.pfx`: reading, bundling, writing) and expiry.
 
 use std::ffi::{CString, c_char};
 
 use ezla_core::crypto::{DigestAlgorithm, KeySpec, PrivateKey, SignatureAlgorithm, Signer};
 use ezla_core::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, ExpiryStatus, Identity, Name, PbeLimits, Pkcs12,
-    Pkcs12Options, keyfile,
+    Certificate, ExpiryPolicy, ExpiryStatus, Identity, PbeLimits, Pkcs12, Pkcs12Options, keyfile,
 };
 
 use crate::boundary::{
@@ -253,39 +252,6 @@ pub extern "C" fn ezla_certificate_check_valid_at(
         let cert = arg_ref(cert, "cert")?;
         let at = boundary::arg_time(at, "at")?;
         cert.inner.check_valid_at(at)?;
-        Ok(())
-    })
-}
-
-/// Checks that `cert` chains to one of `anchors` through the optional `intermediates`
-/// (`intermediates_len` pointers, NULL when 0) at `at` (Unix seconds or `EZLA_NOW`): every
-/// certificate on the path within its validity, every signature valid, every issuer
-/// allowed to issue. Writes the path length (the certificate, its issuers, the anchor) to
-/// `*path_len_out` when that is not NULL.
-///
-/// Errors: `EZLA_RESULT_CERTIFICATE_UNTRUSTED` (no path to an anchor),
-/// `EZLA_RESULT_CERTIFICATE_CHAIN_INVALID`, `EZLA_RESULT_CERTIFICATE_EXPIRED`,
-/// `EZLA_RESULT_CERTIFICATE_NOT_YET_VALID`, `EZLA_RESULT_UNSUPPORTED`,
-/// `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ezla_certificate_verify_chain(
-    cert: *const ezla_certificate,
-    intermediates: *const *const ezla_certificate,
-    intermediates_len: usize,
-    anchors: *const crate::xades::ezla_trust_anchors,
-    at: i64,
-    path_len_out: *mut usize,
-    err_out: *mut *mut ezla_error,
-) -> ezla_result {
-    boundary::call(err_out, || {
-        let cert = arg_ref(cert, "cert")?;
-        let intermediates = cert_list(intermediates, intermediates_len)?;
-        let anchors = arg_ref(anchors, "anchors")?;
-        let at = boundary::arg_time(at, "at")?;
-        let path = anchors.inner.verify(&cert.inner, &intermediates, at)?;
-        if !path_len_out.is_null() {
-            write(path_len_out, path.len());
-        }
         Ok(())
     })
 }
@@ -1000,110 +966,4 @@ pub extern "C" fn ezla_identity_friendly_name(identity: *const ezla_identity) ->
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_identity_free(identity: *mut ezla_identity) {
     boundary::getter((), || boundary::free_box(identity))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Certificate requests
-
-/// The subject of a new certificate request. Every field is NUL-terminated UTF-8 or NULL
-/// (absent). `common_name` defaults to "given_name surname" when both are set; `pesel` is
-/// checked and written as `serialNumber=PNOPL-<PESEL>` (do not set `serial_number` too).
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct ezla_subject {
-    /// `CN`.
-    pub common_name: *const c_char,
-    /// `givenName`.
-    pub given_name: *const c_char,
-    /// `sn`.
-    pub surname: *const c_char,
-    /// A PESEL (11 digits, check digit verified).
-    pub pesel: *const c_char,
-    /// Another `serialNumber` value.
-    pub serial_number: *const c_char,
-    /// `O`.
-    pub organization: *const c_char,
-    /// `OU`.
-    pub organizational_unit: *const c_char,
-    /// `L`.
-    pub locality: *const c_char,
-    /// `C` (two letters, e.g. "PL").
-    pub country: *const c_char,
-}
-
-fn subject_name(s: &ezla_subject) -> FfiResult<Name> {
-    let f = |p, n| arg_opt_str(p, n);
-    let cn = f(s.common_name, "subject.common_name")?;
-    let given = f(s.given_name, "subject.given_name")?;
-    let surname = f(s.surname, "subject.surname")?;
-    let pesel = f(s.pesel, "subject.pesel")?;
-    let serial = f(s.serial_number, "subject.serial_number")?;
-    if pesel.is_some() && serial.is_some() {
-        return Err(Failure::Invalid(
-            "give subject.pesel or subject.serial_number, not both".into(),
-        ));
-    }
-    let mut b = Name::builder();
-    if let Some(v) = f(s.country, "subject.country")? {
-        b = b.country(v);
-    }
-    if let Some(v) = f(s.organization, "subject.organization")? {
-        b = b.organization(v);
-    }
-    if let Some(v) = f(s.organizational_unit, "subject.organizational_unit")? {
-        b = b.organizational_unit(v);
-    }
-    if let Some(v) = f(s.locality, "subject.locality")? {
-        b = b.locality(v);
-    }
-    if let Some(v) = surname {
-        b = b.surname(v);
-    }
-    if let Some(v) = given {
-        b = b.given_name(v);
-    }
-    if let Some(p) = pesel {
-        let pesel = ezla_core::pl::Pesel::parse(p).map_err(ezla_core::Error::from)?;
-        b = b.serial_number(format!("PNOPL-{pesel}"));
-    }
-    if let Some(v) = serial {
-        b = b.serial_number(v);
-    }
-    let cn = match (cn, given, surname) {
-        (Some(cn), _, _) => cn.to_owned(),
-        (None, Some(g), Some(s)) => format!("{g} {s}"),
-        _ => {
-            return Err(Failure::Invalid(
-                "give subject.common_name, or subject.given_name and subject.surname".into(),
-            ));
-        }
-    };
-    Ok(b.common_name(cn).build()?)
-}
-
-/// Makes a PKCS#10 certificate request for `signer`'s key (a software key or a callback,
-/// see `ezla_signer_*`) with `subject` and an optional e-mail address (`email`,
-/// NUL-terminated, or NULL), signed by that key. Writes the PEM request
-/// (`-----BEGIN CERTIFICATE REQUEST-----`) into `*pem_out` (free with `ezla_buffer_free`).
-///
-/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
-/// `EZLA_RESULT_INVALID_ARGUMENT` (no common name, a bad PESEL, a bad country code),
-/// `EZLA_RESULT_SIGNING_FAILED` (from a callback).
-#[unsafe(no_mangle)]
-pub extern "C" fn ezla_csr_new(
-    signer: *const crate::xades::ezla_signer,
-    subject: *const ezla_subject,
-    email: *const c_char,
-    pem_out: *mut ezla_buffer,
-    err_out: *mut *mut ezla_error,
-) -> ezla_result {
-    boundary::call(err_out, || {
-        let signer = arg_ref(signer, "signer")?;
-        let subject = subject_name(arg_ref(subject, "subject")?)?;
-        let email = arg_opt_str(email, "email")?;
-        let out = out_ptr(pem_out, "pem_out")?;
-        let request = CertificateRequest::new(signer.as_signer(), &subject, email)?;
-        write(out, ezla_buffer::from_vec(request.to_pem().into_bytes()));
-        Ok(())
-    })
 }

@@ -1,26 +1,13 @@
-//! Conversions between Python values and core types: instants, dates, byte buffers.
+//! Conversions between Python values and core types: instants (datetimes and RFC 3339
+//! text), dates, byte buffers and JSON.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-/// A timezone-aware `datetime` in UTC for a core instant.
-pub(crate) fn to_datetime<'py>(py: Python<'py>, t: OffsetDateTime) -> PyResult<Bound<'py, PyAny>> {
-    let datetime = py.import("datetime")?;
-    let utc = datetime.getattr("timezone")?.getattr("utc")?;
-    let whole = datetime
-        .getattr("datetime")?
-        .call_method1("fromtimestamp", (t.unix_timestamp(), utc))?;
-    let micros = t.microsecond();
-    if micros == 0 {
-        Ok(whole)
-    } else {
-        let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item("microsecond", micros)?;
-        whole.call_method("replace", (), Some(&kwargs))
-    }
-}
+pub(crate) use crate::datetime::to_datetime;
 
 /// A core instant for a timezone-aware `datetime`; naive datetimes are refused, because
 /// reading them as local time or as UTC would both be a guess.
@@ -94,4 +81,35 @@ pub(crate) fn invalid(argument: &'static str, reason: String) -> PyErr {
 /// `bytes` for owned data.
 pub(crate) fn bytes<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, data)
+}
+
+/// RFC 3339 text for an instant (for `repr`s); the `time` crate's own form if it has none.
+pub(crate) fn ezla_rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+/// A timezone-aware `datetime` for RFC 3339 text from a core report.
+pub(crate) fn parse_time<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyAny>> {
+    let t = OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
+        crate::errors::to_py(ezla_core::Error::internal(format!("time {s:?}: {e}")))
+    })?;
+    to_datetime(py, t)
+}
+
+/// Plain Python data for serialised JSON text.
+pub(crate) fn json_to_python<'py>(
+    py: Python<'py>,
+    text: serde_json::Result<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = text.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// The JSON text of plain data given by the caller (a dict, a list, a string or a
+/// dataclass-like object; see `Zla.from_dict`).
+pub(crate) fn json_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    py.import("ezla._convert")?
+        .getattr("to_json_value")?
+        .call1((value,))?
+        .extract()
 }

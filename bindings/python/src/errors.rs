@@ -24,7 +24,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             extra.set_item("not_before", timestamp(py, *not_before)?)?;
         }
         Error::Document(DocumentError::Invalid { problems }) => {
-            extra.set_item("problems", crate::kedu::PyProblem::list(problems))?;
+            extra.set_item("problems", crate::problem::PyProblem::list(problems))?;
         }
         _ => {}
     }
@@ -43,7 +43,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
 
 /// A timezone-aware `datetime` in UTC.
 fn timestamp<'py>(py: Python<'py>, t: time::OffsetDateTime) -> PyResult<Bound<'py, PyAny>> {
-    crate::convert::to_datetime(py, t)
+    crate::datetime::to_datetime(py, t)
 }
 
 /// Every error code as `(number, name, description)`, for tests and documentation.

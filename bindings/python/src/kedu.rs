@@ -5,14 +5,14 @@ use ezla_core::error::Format;
 use ezla_core::kedu::azla::Azla;
 use ezla_core::kedu::codes::PrzyczynaAnulowania;
 use ezla_core::kedu::plan::{self, Rodzaj};
-use ezla_core::kedu::{self, Lekarz, Platnik, Problem, Severity, Wariant, WriteOptions, Zla};
+use ezla_core::kedu::{self, Lekarz, Platnik, Wariant, WriteOptions, Zla};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::convert::{bytes, from_date, to_date};
+use crate::convert::{bytes, from_date, json_of, json_to_python, to_date};
 use crate::errors::to_py;
-use crate::xades::json_to_python;
+use crate::problem::PyProblem;
 
 fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<time::Date> {
     match value {
@@ -49,90 +49,6 @@ fn write_options(
         options.wersja = v;
     }
     Ok(options)
-}
-
-/// One problem found in an e-ZLA document.
-#[pyclass(frozen, eq, module = "ezla", name = "Problem")]
-#[derive(Clone, PartialEq)]
-pub(crate) struct PyProblem {
-    inner: Problem,
-}
-
-impl PyProblem {
-    pub(crate) fn list(problems: &[Problem]) -> Vec<PyProblem> {
-        problems
-            .iter()
-            .cloned()
-            .map(|inner| PyProblem { inner })
-            .collect()
-    }
-}
-
-#[pymethods]
-impl PyProblem {
-    /// The field's path in the model / dict form, e.g. `ubezpieczony.pesel`.
-    #[getter]
-    fn path(&self) -> &str {
-        &self.inner.path
-    }
-
-    /// The XML element as ZUS names it, e.g. `KEDU/ZUSZLA/II/p1`.
-    #[getter]
-    fn element(&self) -> &str {
-        &self.inner.element
-    }
-
-    /// What is wrong (English).
-    #[getter]
-    fn message(&self) -> &str {
-        &self.inner.message
-    }
-
-    /// `error` (ZUS refuses the document) or `warning` (ZUS accepts it and reports it).
-    #[getter]
-    fn severity(&self) -> &'static str {
-        match self.inner.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-
-    /// Whether this is an error (not a warning).
-    #[getter]
-    fn is_error(&self) -> bool {
-        self.inner.severity == Severity::Error
-    }
-
-    /// The rule's stable identifier (`docs/kedu.md`).
-    #[getter]
-    fn rule(&self) -> &'static str {
-        self.inner.rule
-    }
-
-    /// Whether the rule is ezla's inference rather than taken from a ZUS source.
-    #[getter]
-    fn inferred(&self) -> bool {
-        self.inner.inferred
-    }
-
-    /// The problem as plain data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_python(py, serde_json::to_string(&self.inner))
-    }
-
-    fn __str__(&self) -> String {
-        self.inner.to_string()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "<Problem {} {} {:?}: {}>",
-            self.severity(),
-            self.inner.rule,
-            self.inner.path,
-            self.inner.message
-        )
-    }
 }
 
 /// An e-ZLA certificate: one model from which both documents of the pair are written, the
@@ -392,15 +308,6 @@ pub(crate) fn check_zla(
     py.detach(|| kedu::check(&xml, today))
         .map(|v| PyProblem::list(&v.problems))
         .map_err(to_py)
-}
-
-/// The JSON text of plain data given by the caller (a dict, a list, a string or a
-/// dataclass-like object; see `Zla.from_dict`).
-fn json_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    py.import("ezla._convert")?
-        .getattr("to_json_value")?
-        .call1((value,))?
-        .extract()
 }
 
 /// Reads `$value` (Python data) as the core type `$t` through its JSON form.

@@ -6,10 +6,12 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod datetime;
 mod dsig;
 mod errors;
 mod kedu;
 mod pki;
+mod problem;
 mod signer;
 mod xades;
 
@@ -51,7 +53,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dsig::verify_xmldsig, m)?)?;
     m.add_class::<dsig::XmlDsigReport>()?;
     m.add_class::<kedu::PyZla>()?;
-    m.add_class::<kedu::PyProblem>()?;
+    m.add_class::<problem::PyProblem>()?;
     m.add_function(wrap_pyfunction!(kedu::check_zla, m)?)?;
     m.add_class::<kedu::PyAzla>()?;
     m.add_function(wrap_pyfunction!(kedu::split_period, m)?)?;

@@ -15,7 +15,7 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 use time::{Duration, OffsetDateTime};
 
-use crate::convert::{bytes, instant_or_now, invalid, to_datetime};
+use crate::convert::{bytes, ezla_rfc3339, instant_or_now, invalid, to_datetime};
 use crate::errors::to_py;
 
 /// The default PBKDF2 / MAC iterations for files ezla writes.
@@ -518,11 +518,6 @@ impl PyCertificate {
             ezla_rfc3339(self.inner.not_after())
         )
     }
-}
-
-pub(crate) fn ezla_rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Where a certificate stands under the ZUS renewal rules at an instant.

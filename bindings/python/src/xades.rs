@@ -10,10 +10,8 @@ use ezla_core::xades::{
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use crate::convert::{bytes, from_datetime, invalid, to_datetime};
+use crate::convert::{bytes, from_datetime, invalid, json_to_python, parse_time};
 use crate::errors::to_py;
 use crate::pki::{pinned_certificate, trust_anchors};
 use crate::signer::with_signer;
@@ -244,21 +242,6 @@ pub(crate) fn verify_xades_all(
                 .collect()
         })
         .map_err(to_py)
-}
-
-fn parse_time<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyAny>> {
-    let t = OffsetDateTime::parse(s, &Rfc3339)
-        .map_err(|e| to_py(ezla_core::Error::internal(format!("time {s:?}: {e}"))))?;
-    to_datetime(py, t)
-}
-
-/// Plain Python data for serialised JSON text.
-pub(crate) fn json_to_python<'py>(
-    py: Python<'py>,
-    text: serde_json::Result<String>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let text = text.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    py.import("json")?.call_method1("loads", (text,))
 }
 
 /// The outcome of a successful verification: who signed what, when and how.

@@ -379,6 +379,29 @@ pub fn kedu_json(data: &[u8]) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// For the C14N vector sweep (`crates/ezla/tests/c14n_vectors.rs`), which needs two things the
+// public API does not offer: XPath node-set subsets, and a document's element.
+
+/// Canonicalizes the node-set that the XPath 1.0 expression `expr`, with `namespaces` in
+/// scope, selects in `doc`.
+pub fn c14n_xpath_subset(
+    canonicalizer: &Canonicalizer,
+    doc: &Document<'_>,
+    expr: &str,
+    namespaces: HashMap<String, String>,
+) -> crate::Result<Vec<u8>> {
+    let nodes = XPath::parse(expr, namespaces)?.select(doc.tree())?;
+    let mut out = Vec::new();
+    canonicalizer.run(doc, doc.tree().root(), &NodeSet::new(nodes), &mut out)?;
+    Ok(out)
+}
+
+/// The document element of `doc`.
+pub fn document_element<'d, 'a>(doc: &'d Document<'a>) -> Option<Element<'d, 'a>> {
+    Element::new(doc.root_element())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,24 +1,8 @@
 //! Helpers for unit tests: the shared third-party vectors, and a test doctor.
 
-use std::path::{Path, PathBuf};
-
 /// `../shared/vectors` beside the repository, or `$EZLA_VECTORS`; `None` (with a printed
-/// notice) when absent, so that tests skip rather than fail outside CI.
-pub(crate) fn vectors_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("EZLA_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "NOTICE: third-party vectors not found at {}; skipping (set EZLA_VECTORS)",
-            dir.display()
-        );
-        None
-    }
-}
+/// notice) when absent (the one definition, shared with the integration and interop tests).
+pub(crate) use ezla_vectors::vectors_dir;
 
 /// A P-256 test CA (valid from 2025 for ten years) and a doctor it issued, Jan Kowalski
 /// with PESEL 44051401359.

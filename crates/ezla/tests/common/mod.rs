@@ -1,25 +1,9 @@
 //! Helpers shared by the integration tests of the `ezla` crate.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::path::{Path, PathBuf};
-
 /// `../shared/vectors` beside the repository, or `$EZLA_VECTORS`; `None` (with a printed
-/// notice) when absent, so that tests skip rather than fail outside CI.
-pub(crate) fn vectors_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("EZLA_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "NOTICE: third-party vectors not found at {}; skipping (set EZLA_VECTORS)",
-            dir.display()
-        );
-        None
-    }
-}
+/// notice) when absent (the one definition, shared with the unit and interop tests).
+pub(crate) use ezla_vectors::vectors_dir;
 
 /// The DER inside the first PEM block of `bytes`.
 pub(crate) fn pem_decode(bytes: &[u8]) -> Option<Vec<u8>> {

@@ -1,0 +1,311 @@
+//! Verification reports: what a verified XAdES signature says, one or a list of them.
+
+use std::ffi::{CString, c_char};
+
+use ezla_core::Error;
+use ezla_core::xades::Report;
+
+use crate::boundary::{self, FfiResult, arg_ref, opt_c_string, opt_ptr, out_ptr, write};
+use crate::buffer::ezla_buffer;
+use crate::error::{c_string, ezla_error, ezla_result};
+use crate::profile::{ezla_profile, profile_to_c};
+
+/// What a verified XAdES signature says: who signed what, when and how.
+///
+/// Thread safety: immutable; may be read from several threads at once. Strings from its
+/// getters live until `ezla_report_free`.
+pub struct ezla_report {
+    profile: ezla_profile,
+    signature_algorithm: CString,
+    signing_time: Option<CString>,
+    signing_certificate: CString,
+    signer_subject: CString,
+    signer_issuer: CString,
+    signer_serial: CString,
+    signer_pesel: Option<CString>,
+    signer_not_before: CString,
+    signer_not_after: CString,
+    signer_sha256: CString,
+    trust: CString,
+    signature_id: CString,
+    document_element: CString,
+    chain: Vec<CString>,
+    reference_uris: Vec<CString>,
+    reference_covers: Vec<CString>,
+    json: Vec<u8>,
+}
+
+impl ezla_report {
+    pub(crate) fn new(r: &Report) -> FfiResult<Self> {
+        let json =
+            serde_json::to_vec(r).map_err(|e| Error::internal(format!("report to JSON: {e}")))?;
+        Ok(ezla_report {
+            profile: profile_to_c(r.profile),
+            signature_algorithm: c_string(&r.signature_algorithm),
+            signing_time: opt_c_string(r.signing_time.as_deref()),
+            signing_certificate: c_string(&r.signing_certificate),
+            signer_subject: c_string(&r.signer.subject),
+            signer_issuer: c_string(&r.signer.issuer),
+            signer_serial: c_string(&r.signer.serial),
+            signer_pesel: opt_c_string(r.signer.pesel.as_deref()),
+            signer_not_before: c_string(&r.signer.not_before),
+            signer_not_after: c_string(&r.signer.not_after),
+            signer_sha256: c_string(&r.signer.sha256_fingerprint),
+            trust: c_string(&r.trust),
+            signature_id: c_string(&r.signature_id),
+            document_element: c_string(&r.document_element),
+            chain: r.chain.iter().map(|s| c_string(s)).collect(),
+            reference_uris: r.references.iter().map(|x| c_string(&x.uri)).collect(),
+            reference_covers: r.references.iter().map(|x| c_string(&x.covers)).collect(),
+            json,
+        })
+    }
+}
+
+/// The reports of every signature of a co-signed document (from `ezla_xades_verify_all`).
+///
+/// Thread safety: immutable; may be read from several threads at once.
+pub struct ezla_reports {
+    pub(crate) reports: Vec<ezla_report>,
+}
+
+/// The number of reports; 0 when `reports` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_len(reports: *const ezla_reports) -> usize {
+    boundary::getter(0, || {
+        boundary::opt_ref(reports).map_or(0, |r| r.reports.len())
+    })
+}
+
+/// Report number `index` (document order), borrowed: valid until `ezla_reports_free`, and
+/// not to be freed with `ezla_report_free`. NULL when out of range or when `reports` is
+/// NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_get(
+    reports: *const ezla_reports,
+    index: usize,
+) -> *const ezla_report {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(reports)
+            .and_then(|r| r.reports.get(index))
+            .map_or(std::ptr::null(), |r| r as *const ezla_report)
+    })
+}
+
+/// Frees a list of reports (and the reports in it). `ezla_reports_free(NULL)` does
+/// nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_reports_free(reports: *mut ezla_reports) {
+    boundary::getter((), || boundary::free_box(reports))
+}
+
+/// Frees a report. `ezla_report_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_free(report: *mut ezla_report) {
+    boundary::getter((), || boundary::free_box(report))
+}
+
+/// The profile the signature matches (an `ezla_profile`); `EZLA_PROFILE_ZUS` when `report`
+/// is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_profile(report: *const ezla_report) -> ezla_profile {
+    boundary::getter(ezla_profile::Zus, || {
+        boundary::opt_ref(report).map_or(ezla_profile::Zus, |r| r.profile)
+    })
+}
+
+/// The signature algorithm, e.g. `"RSA-SHA256"`.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signature_algorithm(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signature_algorithm.as_ptr())
+    })
+}
+/// How the signing certificate is bound: `"v1"` (`SigningCertificate`), `"v2"`
+/// (`SigningCertificateV2`) or `"keyinfo"`.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signing_certificate(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signing_certificate.as_ptr())
+    })
+}
+/// The signer's subject (RFC 4514).
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_subject(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_subject.as_ptr())
+    })
+}
+/// The signer's issuer (RFC 4514).
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_issuer(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_issuer.as_ptr())
+    })
+}
+/// The signer's serial number, decimal.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_serial(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_serial.as_ptr())
+    })
+}
+/// Start of the signer certificate's validity (RFC 3339).
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_not_before(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_not_before.as_ptr())
+    })
+}
+/// End of the signer certificate's validity (RFC 3339).
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_not_after(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_not_after.as_ptr())
+    })
+}
+/// SHA-256 fingerprint of the signer's certificate, hex.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_sha256_fingerprint(
+    report: *const ezla_report,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signer_sha256.as_ptr())
+    })
+}
+/// How the signer is trusted: `"pinned"`, `"chain"` (validated against trust anchors)
+/// or `"untrusted"` (no anchors given).
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_trust(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.trust.as_ptr())
+    })
+}
+/// The signature's `Id`.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signature_id(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.signature_id.as_ptr())
+    })
+}
+/// The signed document element, as `{namespace}local`.
+///
+/// NULL when `report` is NULL; otherwise valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_document_element(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |x| x.document_element.as_ptr())
+    })
+}
+
+/// The claimed signing time (RFC 3339, from `SigningTime`); NULL when absent or when
+/// `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signing_time(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| opt_ptr(&r.signing_time))
+    })
+}
+
+/// The PESEL in the signer's subject; NULL when absent or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_signer_pesel(report: *const ezla_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| opt_ptr(&r.signer_pesel))
+    })
+}
+
+/// The number of certificates in the validated chain above the signer (0 unless trust is
+/// `"chain"`, or when `report` is NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_chain_len(report: *const ezla_report) -> usize {
+    boundary::getter(0, || boundary::opt_ref(report).map_or(0, |r| r.chain.len()))
+}
+
+/// The subject of chain certificate `index` (nearest first); NULL when out of range or
+/// when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_chain_subject(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.chain.get(index))
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// The number of `ds:Reference`s the signature has; 0 when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_reference_count(report: *const ezla_report) -> usize {
+    boundary::getter(0, || {
+        boundary::opt_ref(report).map_or(0, |r| r.reference_uris.len())
+    })
+}
+
+/// The `URI` of reference `index`; NULL when out of range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_reference_uri(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.reference_uris.get(index))
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// What reference `index` covers, in words (e.g. `"the document element /KEDU, except
+/// signatures"`); NULL when out of range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_reference_covers(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.reference_covers.get(index))
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// The whole report as JSON (the same fields as the Rust `ezla::xades::Report` and the
+/// CLI's `verify --json`), copied into `*json_out` (free with `ezla_buffer_free`; not
+/// NUL-terminated).
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_to_json(
+    report: *const ezla_report,
+    json_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let r = arg_ref(report, "report")?;
+        let out = out_ptr(json_out, "json_out")?;
+        write(out, ezla_buffer::from_vec(r.json.clone()));
+        Ok(())
+    })
+}
