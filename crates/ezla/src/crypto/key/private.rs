@@ -12,11 +12,11 @@ use pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use zeroize::Zeroizing;
 
 use super::{KeyKind, KeySpec, PublicKey, der_internal, oid_with_name};
+#[cfg(feature = "aws-lc")]
 use crate::crypto::backend::aws_lc;
 use crate::crypto::backend::rustcrypto;
 use crate::crypto::{Backend, KeyAgreement, SignatureAlgorithm, Signer};
 use crate::error::Format;
-#[cfg(feature = "aws-lc")]
 use crate::error::{FormatError, KeyError};
 use crate::{Error, Result};
 
