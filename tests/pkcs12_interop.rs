@@ -130,7 +130,7 @@ fn keytool_opens_what_ezla_writes() {
         assert!(out.contains("Alias name: jan kowalski"), "{out}");
         let sha256 = id
             .certificate
-            .fingerprint_hex(ezla::crypto::DigestAlgorithm::Sha256);
+            .fingerprint_display(ezla::crypto::DigestAlgorithm::Sha256);
         assert!(out.contains(&sha256), "{out}");
     }
 }

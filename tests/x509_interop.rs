@@ -102,7 +102,7 @@ fn openssl_agrees_with_the_x509_view() {
         );
         assert_eq!(
             get("sha256 Fingerprint"),
-            cert.fingerprint_hex(DigestAlgorithm::Sha256),
+            cert.fingerprint_display(DigestAlgorithm::Sha256),
             "{name}"
         );
         assert_eq!(get("notBefore"), openssl_date(cert.not_before()), "{name}");

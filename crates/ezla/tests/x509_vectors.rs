@@ -81,8 +81,12 @@ fn pyca_certificates() {
     c.verify_signature(c.public_key())
         .expect("self-signed ECDSA P-384");
     assert_eq!(
-        c.fingerprint_hex(DigestAlgorithm::Sha256),
+        c.fingerprint_display(DigestAlgorithm::Sha256),
         "31:AD:66:48:F8:10:41:38:C7:38:F3:9E:A4:32:01:33:39:3E:3A:18:CC:02:29:6E:F9:7C:2A:C9:EF:67:31:D0"
+    );
+    assert_eq!(
+        c.fingerprint_hex(DigestAlgorithm::Sha256),
+        "31ad6648f8104138c738f39ea4320133393e3a18cc02296ef97c2ac9ef6731d0"
     );
     // RSA-PSS signatures are not supported: the check names the algorithm.
     let c = cert(&dir.join("ee-pss-sha1-cert.pem")).expect("pss");
