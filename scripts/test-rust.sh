@@ -14,7 +14,7 @@ cargo_log=target/test-logs/cargo-test.log
 
 echo "== Rust tests (includes interop tests that drive openssl, keytool, xmlsec1, signxml, the JDK)"
 status=0
-EZLA_REQUIRE_TOOLS=1 cargo test --workspace --locked 2>&1 | tee "$cargo_log" || status=$?
+EZLA_REQUIRE_TOOLS=1 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$cargo_log" || status=$?
 summary="$(grep -E "^test result:" "$cargo_log" |
   awk '{p+=$4; f+=$6; i+=$8} END {printf "rust: %d passed, %d failed, %d ignored\n", p, f, i}')"
 if [ "$status" -ne 0 ]; then
