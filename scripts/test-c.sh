@@ -31,9 +31,8 @@ export PKG_CONFIG_PATH="$PWD/$T/prefix/lib/pkgconfig"
 libdir="$(pkg-config --variable=libdir ezla)"
 read -r -a cflags <<<"$(pkg-config --cflags ezla)"
 read -r -a dynamic <<<"$(pkg-config --libs ezla)"
-# The static link line from the .pc file, with the archive named explicitly so the linker
-# cannot pick libezla.so.
-read -r -a static <<<"$(pkg-config --static --libs ezla | sed 's/-lezla\b/-l:libezla.a/')"
+# The static route exactly as the README gives it: ezla-static.pc names the archive.
+read -r -a static <<<"$(pkg-config --libs ezla-static)"
 echo "static link: ${static[*]}"
 
 build() { # name source link...
@@ -88,7 +87,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
-examples=(certificate_expiry sign_and_verify monitor_certificates)
+examples=(certificate_expiry sign_and_verify monitor_certificates quickstart)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -145,6 +144,7 @@ run_example() { # label expected-status expected-line-regex command...
   echo "  $label: $(printf '%s\n' "$out" | tail -n 1)"
 }
 fx="$T/fixtures"
+printf '%s' '<KEDU xmlns="http://www.zus.pl/2015/KED_ZLA_1"><ZUSZLA/></KEDU>' >"$T/zla.xml"
 for mode in plain valgrind asan; do
   case "$mode" in
     plain) pre=(); sfx= ;;
@@ -158,7 +158,28 @@ for mode in plain valgrind asan; do
   run_example "monitor_certificates ($mode)" 0 \
     '^monitor_certificates: 2 checked: 2 valid, 0 renewal-window, 0 expiring, 0 expired, 0 not-yet-valid, 0 unreadable$' \
     "${pre[@]}" "$T/bin/monitor_certificates$sfx" "$T/monitor-ok"
+  rm -f "$T/quickstart-$mode.xml"
+  run_example "quickstart ($mode)" 0 '; trust: chain$' \
+    "${pre[@]}" "$T/bin/quickstart$sfx" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/quickstart-$mode.xml"
 done
+# The README's C program is examples/c/quickstart.c, verbatim; what it writes verifies with
+# xmlsec1 against the CA, and a wrong password is status 3.
+readme_c="$(awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md)"
+if [ "$readme_c" != "$(cat examples/c/quickstart.c)" ]; then
+  diff <(printf '%s\n' "$readme_c") examples/c/quickstart.c >&2 || true
+  echo "the README's C program differs from examples/c/quickstart.c" >&2
+  exit 1
+fi
+echo "  README C program: the same as examples/c/quickstart.c"
+if command -v xmlsec1 >/dev/null; then
+  xmlsec1 --verify --trusted-pem "$fx/ca.pem" "$T/quickstart-plain.xml" >/dev/null 2>&1 || {
+    echo "xmlsec1 refuses what quickstart signed" >&2
+    exit 1
+  }
+  echo "  quickstart's signature: xmlsec1 OK"
+fi
+run_example "quickstart (wrong password)" 3 '^BadPassword: ' \
+  env EZLA_PFX_PASSWORD=wrong "$T/bin/quickstart" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/q.xml"
 # Exit statuses for the other states (not under valgrind, whose own error status is 1).
 run_example "certificate_expiry (renewal window)" 1 '^certificate_expiry: 1 passed, 0 failed$' \
   "$T/bin/certificate_expiry" "$fx/renewal.pfx"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds libezla and installs libezla.a, libezla.so.VERSION (soname libezla.so.0) with the
-# symlinks libezla.so.0 and libezla.so, ezla.h and a pkg-config file ezla.pc.
+# symlinks libezla.so.0 and libezla.so, ezla.h and two pkg-config files: ezla.pc (dynamic)
+# and ezla-static.pc (the archive).
 #
 #   bindings/c/install.sh [--debug] [--prefix DIR] [--libdir DIR] [--destdir DIR]
 #
 # Defaults: release build, --prefix /usr/local, --libdir PREFIX/lib. --destdir stages the
 # files under another root (for packaging). The .pc file's Libs.private lists the system
-# libraries a static link needs, as rustc reports them (--print native-static-libs), so
-# `pkg-config --static --libs ezla` is a complete static link line.
+# libraries a static link needs, as rustc reports them (--print native-static-libs);
+# ezla-static.pc links the archive by path with them, so
+# `pkg-config --libs ezla-static` is a complete static link line.
 #
 # Packagers with cargo-c can instead run `cargo cinstall -p ezla-ffi` (see
 # [package.metadata.capi] in bindings/c/Cargo.toml). On Linux, bindings/c/build.rs gives
@@ -68,6 +70,20 @@ Description: ezla: Polish e-ZLA toolkit (ZUS certificates, XAdES, KEDU documents
 Version: $version
 Libs: -L\${libdir} -lezla
 Libs.private: $native
+Cflags: -I\${includedir}
+PC
+# The static route: pkg-config's --static only adds Libs.private, and -lezla would still find
+# libezla.so beside the archive. ezla-static.pc names the archive itself, so
+# `cc app.c $(pkg-config --cflags --libs ezla-static)` really links statically.
+cat > "$destdir$libdir/pkgconfig/ezla-static.pc" <<PC
+prefix=$prefix
+libdir=$libdir
+includedir=$includedir
+
+Name: ezla-static
+Description: ezla, linked statically (libezla.a and the system libraries it needs)
+Version: $version
+Libs: \${libdir}/libezla.a $native
 Cflags: -I\${includedir}
 PC
 echo "installed libezla $version ($profile) under $destdir$prefix"

@@ -53,7 +53,8 @@ fn run(args: Vec<String>) -> ezla::Result<()> {
         return Ok(());
     }
     // A throw-away test CA, doctor and e-ZLA (real .pfx files come from ZUS).
-    let now = time::OffsetDateTime::now_utc();
+    use ezla::time::OffsetDateTime; // the API's time types, without a `time` dependency
+    let now = OffsetDateTime::now_utc();
     let ca = TestCa::generate("ezla example CA", now, 3650)?;
     let doctor = ca.issue_doctor(&DoctorSpec::new("Jan", "Kowalski", "44051401359".parse()?))?;
     let json = read(concat!(
