@@ -11,6 +11,9 @@ source scripts/lib/log.sh
 log_to newcomer "$@"
 export CARGO_TERM_COLOR=never
 repo="$PWD"
+# The C steps run with HOME in the scratch directory (the README installs into $HOME/.local);
+# rustup and cargo keep finding their own homes.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 T="$(mktemp -d "${TMPDIR:-/tmp}/ezla-newcomer.XXXXXX")"
 trap 'rm -rf "$T"' EXIT
 passed=0
