@@ -541,8 +541,7 @@ fn check(a: &CheckArgs) -> ExitCode {
             Ok(p) => Some(p),
             Err(e) => {
                 if a.json {
-                    let v = serde_json::json!({ "error": crate::error_value(&e) });
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    println!("{}", crate::error_json(&e));
                 }
                 crate::report(&e);
                 return crate::exit::code(crate::exit::for_error(&e));

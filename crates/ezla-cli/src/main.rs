@@ -112,7 +112,7 @@ pub(crate) fn error_value(e: &ezla::Error) -> serde_json::Value {
 }
 
 /// The whole JSON document of a command that failed: `{"error": {...}}`.
-fn error_json(e: &ezla::Error) -> String {
+pub(crate) fn error_json(e: &ezla::Error) -> String {
     serde_json::to_string_pretty(&serde_json::json!({ "error": error_value(e) }))
         .unwrap_or_default()
 }
