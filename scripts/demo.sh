@@ -11,43 +11,43 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 "$EZLA" --version
 
 # Passwords never go on the command line: the demo passes them in an environment variable.
-export EZLA_DEMO_PASSWORD='demo-password-1234'
+export EZLA_PFX_PASSWORD='demo-password-1234'
 
 echo
 echo "== A test CA (TEST ONLY: nobody trusts it) and a doctor's .pfx shaped like a ZUS certificate"
 "$EZLA" cert test-ca --out "$OUT/ca"
 "$EZLA" cert test-doctor --ca "$OUT/ca" --given-name Jan --surname Kowalski \
   --pesel 44051401359 --email jan.kowalski@example.com \
-  -o "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD
+  -o "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD
 
 echo
 echo "== ezla cert info"
-"$EZLA" cert info "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD
+"$EZLA" cert info "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD
 
 echo
 echo "== ezla cert check (exit status 0: valid)"
-"$EZLA" cert check "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD
+"$EZLA" cert check "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD
 
 echo
 echo "== A certificate issued five years ago less 20 days: in the ZUS renewal window"
 "$EZLA" cert test-doctor --ca "$OUT/ca" --given-name Anna --surname Nowak \
   --pesel 02271409867 --not-before "$(date -u -d '-5 years +20 days' +%F)" \
-  -o "$OUT/anna.pfx" --password-env EZLA_DEMO_PASSWORD
+  -o "$OUT/anna.pfx" --password-env EZLA_PFX_PASSWORD
 status=0
-"$EZLA" cert check "$OUT/doctor.pfx" "$OUT/anna.pfx" --password-env EZLA_DEMO_PASSWORD || status=$?
+"$EZLA" cert check "$OUT/doctor.pfx" "$OUT/anna.pfx" --password-env EZLA_PFX_PASSWORD || status=$?
 echo "exit status $status (1: a certificate is in the renewal window or expiring)"
-"$EZLA" cert check "$OUT/anna.pfx" --password-env EZLA_DEMO_PASSWORD --json || true
+"$EZLA" cert check "$OUT/anna.pfx" --password-env EZLA_PFX_PASSWORD --json || true
 
 echo
 echo "== A request, issued by the test CA, bundled into a .pfx; a legacy copy converted back"
 "$EZLA" cert csr --key-type p256 --given-name Jan --surname Kowalski --pesel 44051401359 \
-  -o "$OUT/jan.csr" --key-out "$OUT/jan.key" --password-env EZLA_DEMO_PASSWORD
+  -o "$OUT/jan.csr" --key-out "$OUT/jan.key" --password-env EZLA_PFX_PASSWORD
 "$EZLA" cert test-issue --ca "$OUT/ca" --csr "$OUT/jan.csr" -o "$OUT/jan.crt"
 "$EZLA" cert bundle --key "$OUT/jan.key" --cert "$OUT/jan.crt" -o "$OUT/jan.pfx" \
-  --password-env EZLA_DEMO_PASSWORD
-legacy_pfx "$OUT/jan.pfx" "$OUT/jan-legacy.pfx" EZLA_DEMO_PASSWORD
-"$EZLA" cert convert "$OUT/jan-legacy.pfx" -o "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD
-"$EZLA" cert info "$OUT/jan-modern.pfx" --password-env EZLA_DEMO_PASSWORD | head -n 3
+  --password-env EZLA_PFX_PASSWORD
+legacy_pfx "$OUT/jan.pfx" "$OUT/jan-legacy.pfx" EZLA_PFX_PASSWORD
+"$EZLA" cert convert "$OUT/jan-legacy.pfx" -o "$OUT/jan-modern.pfx" --password-env EZLA_PFX_PASSWORD
+"$EZLA" cert info "$OUT/jan-modern.pfx" --password-env EZLA_PFX_PASSWORD | head -n 3
 
 echo
 echo "== An e-ZLA from the clinic's data (JSON): validated, then written as ORYGINAŁ and KOPIA"
@@ -72,7 +72,7 @@ echo "exit status $status"
 echo
 echo "== Sign the ORYGINAŁ and the KOPIA with the doctor's .pfx (XAdES-BES, profile zus); verify strictly"
 for w in oryginal kopia; do
-  "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$OUT/zla.$w.xml" \
+  "$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD "$OUT/zla.$w.xml" \
     -o "$OUT/zla.$w.signed.xml"
 done
 "$EZLA" verify "$OUT/zla.oryginal.signed.xml" --trust "$OUT/ca/ca.crt"
@@ -92,6 +92,6 @@ xmlsec1 --verify --id-attr:Id http://uri.etsi.org/01903/v1.3.2#:SignedProperties
 echo
 echo "== The ZUS login statement (pobierzOswiadczenie) signed and verified, report as JSON"
 printf '<Oswiadczenie><Token>%s</Token></Oswiadczenie>' "$(openssl rand -hex 16)" > "$OUT/oswiadczenie.xml"
-"$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_DEMO_PASSWORD "$OUT/oswiadczenie.xml" \
+"$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD "$OUT/oswiadczenie.xml" \
   -o "$OUT/oswiadczenie-signed.xml"
 "$EZLA" verify "$OUT/oswiadczenie-signed.xml" --trust "$OUT/ca/ca.crt"

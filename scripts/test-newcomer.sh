@@ -67,7 +67,7 @@ cp "$zla" "$T/c/zla.xml"
 block c 1 >"$T/c/quickstart.c"
 # The README's shell block, with HOME in the scratch directory, the checkout's install.sh,
 # and the password from the environment instead of the placeholder.
-c_commands="$(awk '/^## C$/ { c = 1 } c && /^```sh$/ { on = 1; next } on && /^```$/ { exit } on' README.md)"
+c_commands="$(awk '/^## Getting started in C$/ { c = 1 } c && /^```sh$/ { on = 1; next } on && /^```$/ { exit } on' README.md)"
 static_line="$(grep -E '^cc .*ezla-static' <<<"$c_commands")"
 if [ -z "$static_line" ]; then
   fail "the README's C section has no static compile line"
@@ -86,7 +86,8 @@ if [ -n "$static_line" ] &&
     bash -euo pipefail -c "${static_line/-o quickstart/-o quickstart-static}" 2>&1 &&
     ./quickstart-static lekarz.pfx zus-ca.pem zla.xml zla-signed-static.xml 2>&1)" &&
   grep -q "trust: chain" <<<"$out" && ! ldd "$T/c/quickstart-static" | grep -q libezla; then
-  pass "the static program (no libezla.so at run time): $(stat -c %s "$T/c/quickstart-static") bytes"
+  strip -o "$T/c/quickstart-stripped" "$T/c/quickstart-static"
+  pass "the static program (no libezla.so at run time): $(stat -c %s "$T/c/quickstart-static") bytes, $(stat -c %s "$T/c/quickstart-stripped") stripped"
 else
   printf '%s\n' "${out:-}"
   fail "the static program"
@@ -112,6 +113,23 @@ if out="$(cd "$T/py" && "$T/venv/bin/python" make_test_files.py 2>&1 &&
 else
   printf '%s\n' "$out"
   fail "the README's Python example"
+fi
+
+echo "== The command line: the README's steps in an empty directory"
+# `cargo install` into the scratch directory, building in the checkout's target/ (release).
+cli_commands="$(awk '/^## Getting started with the command line$/ { c = 1 }
+  c && /^```sh$/ { on = 1; next } on && /^```$/ { exit } on' README.md)"
+mkdir -p "$T/cli"
+if [ -z "$cli_commands" ]; then
+  fail "the README has no command-line block"
+elif out="$(cd "$T/cli" && EZLA_SRC="$repo" CARGO_INSTALL_ROOT="$T/cli-root" \
+  CARGO_TARGET_DIR="$repo/target" PATH="$T/cli-root/bin:$PATH" \
+  bash -euo pipefail -c "$cli_commands" 2>&1)" &&
+  grep -Eq "^  trust: +chain" <<<"$out" && [ -s "$T/cli/zla.oryginal.signed.xml" ]; then
+  pass "the README's command-line steps: $(grep -m 1 '^VALID' <<<"$out" | cut -c1-60)…"
+else
+  printf '%s\n' "$out" | tail -n 30
+  fail "the README's command-line steps"
 fi
 
 echo "newcomer: $passed passed, $failed failed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: quality gates, Rust, C, Python and interop with independent tools.
-# The runners (scripts/test-rust.sh, test-c.sh, test-python.sh) each write
+# Runs every test: quality gates, Rust, C, Python, interop with independent tools, and the
+# README's getting-started steps as a newcomer follows them.
+# The runners (scripts/test-rust.sh, test-c.sh, test-python.sh, test-newcomer.sh) each write
 # target/test-logs/<name>.log ending with a summary line; this script runs them all, fails
 # if any fails, and ends with their summary lines.
 set -euo pipefail
@@ -29,6 +30,7 @@ run() { # name: runs scripts/test-<name>.sh, whose log is target/test-logs/<name
 run rust # the workspace (interop tests included) and the pure-Rust backend
 run c # header, examples and test suite; static, dynamic, valgrind, ASan
 run python # maturin develop, mypy.stubtest, pytest
+run newcomer # the README's getting-started steps from a clean slate (cargo, C, Python, CLI)
 
 took="scripts/test.sh took $((SECONDS - start)) s"
 if [ "${#failed[@]}" -gt 0 ]; then
@@ -36,7 +38,7 @@ if [ "${#failed[@]}" -gt 0 ]; then
 else
   echo "== summary ($took)"
 fi
-for name in rust c python; do
+for name in rust c python newcomer; do
   line="$(tail -n 1 "target/test-logs/$name.log" 2>/dev/null || true)"
   case "$line" in
     "$name: "*) echo "$line" ;;

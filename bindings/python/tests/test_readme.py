@@ -11,10 +11,10 @@ README = REPO / "README.md"
 
 
 def python_blocks() -> "list[str]":
-    """The fenced ```python blocks of the README's `## Python` section (its subsections
-    included, up to the next `## ` heading)."""
+    """The fenced ```python blocks of the README's `## Getting started in Python` section (its
+    subsections included, up to the next `## ` heading)."""
     text = README.read_text(encoding="utf-8")
-    start = text.index("\n## Python\n")
+    start = text.index("\n## Getting started in Python\n")
     end = text.find("\n## ", start + 1)
     section = text[start:end if end != -1 else len(text)]
     return re.findall(r"^```python\n(.*?)^```$", section, flags=re.S | re.M)
