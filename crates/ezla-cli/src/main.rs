@@ -59,7 +59,8 @@ impl Command {
             Command::Cert(c) => c.json(),
             Command::Verify(a) => a.json(),
             Command::Kedu(c) => c.json(),
-            Command::Sign(_) | Command::Completions(_) | Command::Man(_) => false,
+            Command::Sign(a) => a.json(),
+            Command::Completions(_) | Command::Man(_) => false,
         }
     }
 }

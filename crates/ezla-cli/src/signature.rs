@@ -92,6 +92,17 @@ pub(crate) struct SignArgs {
     /// such a file could have been altered, and its password was not checked.
     #[arg(long)]
     allow_unprotected_pfx: bool,
+    /// Print what was signed as JSON on standard output: `{"input", "output", "signer",
+    /// "pesel", "profile", "bytes"}` (not with `-o -`, where standard output is the document).
+    #[arg(long)]
+    json: bool,
+}
+
+impl SignArgs {
+    /// Whether JSON output was asked for.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
 }
 
 /// Options of `ezla verify`.
@@ -128,6 +139,12 @@ pub(crate) struct VerifyArgs {
 
 /// Runs `ezla sign`.
 pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
+    if a.json && a.out == Path::new("-") {
+        return Err(Error::invalid_argument(
+            "--json",
+            "standard output is the signed document with `-o -`; write it to a file to get JSON",
+        ));
+    }
     let document = read_input(&a.input)?;
     let pfx = read_file(&a.pfx)?;
     let password = a.password.for_reading(&a.pfx.display().to_string())?;
@@ -161,13 +178,25 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             .map_err(|e| Error::io(&a.out, e))?;
     } else {
         write_file(&a.out, &signed, a.force, false)?;
-        eprintln!(
-            "signed {} as {} ({} profile) -> {}",
-            a.input.display(),
-            identity.certificate.subject(),
-            Profile::from(a.profile).name(),
-            a.out.display()
-        );
+        let profile = Profile::from(a.profile).name();
+        if a.json {
+            let v = serde_json::json!({
+                "input": a.input.display().to_string(),
+                "output": a.out.display().to_string(),
+                "signer": identity.certificate.subject().to_string(),
+                "pesel": identity.certificate.pesel().map(|p| p.to_string()),
+                "profile": profile,
+                "bytes": signed.len(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else {
+            eprintln!(
+                "signed {} as {} ({profile} profile) -> {}",
+                a.input.display(),
+                identity.certificate.subject(),
+                a.out.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -752,6 +752,28 @@ fn sign_is_reproducible_and_refuses_bad_input() {
         args.extend_from_slice(extra);
         ezla(&dir, &args)
     };
+    // --json reports what was signed; with `-o -` it is refused, stdout being the document.
+    let json = sign(
+        "j.xml",
+        &["--json", "--allow-invalid-certificate", "--id-prefix", "j"],
+    );
+    assert!(json.status.success(), "{}", stderr(&json));
+    let v: Value = serde_json::from_slice(&json.stdout).expect("sign --json");
+    assert_eq!(v["output"], "j.xml", "{v}");
+    assert_eq!(v["profile"], "zus", "{v}");
+    assert!(
+        v["signer"].as_str().is_some_and(|s| s.contains("PNOPL-")),
+        "{v}"
+    );
+    assert_eq!(
+        v["bytes"].as_u64(),
+        Some(std::fs::metadata(dir.join("j.xml")).expect("j.xml").len()),
+        "{v}"
+    );
+    let out = sign("-", &["--json"]);
+    assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("error JSON");
+    assert_eq!(v["error"]["code"], 1, "{v}");
     // The certificate expired in 2021: refused by default, allowed when asked.
     let out = sign("a.xml", &[]);
     assert!(stderr(&out).contains("(code 300)"), "{}", stderr(&out));
