@@ -308,6 +308,10 @@ enum ezla_result
    */
   EZLA_RESULT_IO = 800,
   /**
+   * Journal error (880).
+   */
+  EZLA_RESULT_JOURNAL = 880,
+  /**
    * Internal error (900).
    */
   EZLA_RESULT_INTERNAL = 900,

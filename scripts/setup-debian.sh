@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-command -v cargo >/dev/null || { echo "cargo (Rust 1.87+) is required: https://rustup.rs" >&2; exit 1; }
+command -v cargo >/dev/null || { echo "cargo (Rust 1.89+) is required: https://rustup.rs" >&2; exit 1; }
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -103,6 +103,8 @@ pub enum ezla_result {
     DocumentMalformed = 501,
     /// I/O error (800).
     Io = 800,
+    /// Journal error (880).
+    Journal = 880,
     /// Internal error (900).
     Internal = 900,
     /// Panic caught at the API boundary (901).
@@ -172,6 +174,7 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::DocumentInvalid,
     ezla_result::DocumentMalformed,
     ezla_result::Io,
+    ezla_result::Journal,
     ezla_result::Internal,
     ezla_result::Panic,
 ];

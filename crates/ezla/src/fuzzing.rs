@@ -177,10 +177,10 @@ pub fn dsig_verify(data: &[u8]) {
         let _ = verifier.verify_enveloped(&doc);
         let _ = verifier.verify_all_enveloped(&doc);
         for signature in dsig::find_signatures(&doc) {
-            if let Ok(verified) = verifier.verify(&doc, signature) {
-                if let Some(root) = Element::new(doc.root_element()) {
-                    let _ = verified.covers(&root);
-                }
+            if let Ok(verified) = verifier.verify(&doc, signature)
+                && let Some(root) = Element::new(doc.root_element())
+            {
+                let _ = verified.covers(&root);
             }
         }
     }

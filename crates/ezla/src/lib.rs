@@ -19,6 +19,7 @@
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
+//! | [`store`] | durable client state: the [`store::Journal`] of documents sent to ZUS (SQLite or memory) |
 //!
 //! Outside the layers: `fuzzing` (entry points of the fuzz targets, not an API) and the
 //! unit-test helpers.
@@ -37,6 +38,7 @@ pub mod fuzzing;
 pub mod kedu;
 pub mod pki;
 pub mod pl;
+pub mod store;
 pub mod xades;
 pub mod xml;
 

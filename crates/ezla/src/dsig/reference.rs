@@ -374,8 +374,8 @@ pub(crate) fn digest<'d, 'a>(
     let mut streamed = None;
     for (i, step) in steps.iter().enumerate() {
         // A canonicalization that ends the chain streams straight into the digest.
-        if i + 1 == steps.len() {
-            if let (
+        if i + 1 == steps.len()
+            && let (
                 Step::Canonicalize(c),
                 Data::Nodes {
                     root,
@@ -383,12 +383,11 @@ pub(crate) fn digest<'d, 'a>(
                     comments,
                 },
             ) = (step, &data)
-            {
-                let c = c.clone().with_comments(*comments && c.keeps_comments());
-                c.write(doc, subset(*root, excluded), &mut hasher)?;
-                streamed = Some(coverage(*root, excluded.clone()));
-                break;
-            }
+        {
+            let c = c.clone().with_comments(*comments && c.keeps_comments());
+            c.write(doc, subset(*root, excluded), &mut hasher)?;
+            streamed = Some(coverage(*root, excluded.clone()));
+            break;
         }
         data = match (step, data) {
             (

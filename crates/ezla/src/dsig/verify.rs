@@ -150,15 +150,15 @@ impl VerifyPolicy {
     }
 
     fn check_key(&self, key: &PublicKey) -> Result<()> {
-        if let KeyKind::Rsa { bits } = key.kind() {
-            if bits < self.min_rsa_bits {
-                return Err(Error::Key(KeyError::Unsupported {
-                    detail: format!(
-                        "RSA key of {bits} bits (the policy requires at least {})",
-                        self.min_rsa_bits
-                    ),
-                }));
-            }
+        if let KeyKind::Rsa { bits } = key.kind()
+            && bits < self.min_rsa_bits
+        {
+            return Err(Error::Key(KeyError::Unsupported {
+                detail: format!(
+                    "RSA key of {bits} bits (the policy requires at least {})",
+                    self.min_rsa_bits
+                ),
+            }));
         }
         Ok(())
     }

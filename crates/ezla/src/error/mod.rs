@@ -185,6 +185,9 @@ error_codes! {
     // 800–899: I/O and transport
     /// Reading or writing a file failed.
     Io = 800, Io, "I/O error";
+    /// The durable journal (the record of documents sent to ZUS) cannot be read or written, or
+    /// refused a step that would lose or duplicate a document.
+    Journal = 880, Io, "journal error";
 
     // 900–999: internal
     /// A bug in ezla: please report it.
@@ -302,6 +305,13 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The durable journal cannot be used, or refused a step.
+    Journal {
+        /// The journal's file, where there is one.
+        path: Option<PathBuf>,
+        /// What failed, or why the step was refused.
+        detail: String,
+    },
     /// A bug in ezla.
     Internal {
         /// What went wrong.
@@ -322,6 +332,7 @@ impl Error {
             Error::Signature(e) => e.code(),
             Error::Document(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
+            Error::Journal { .. } => ErrorCode::Journal,
             Error::Internal { .. } => ErrorCode::Internal,
         }
     }
@@ -371,6 +382,14 @@ impl Error {
         }
     }
 
+    /// Shorthand for [`Error::Journal`].
+    pub fn journal(path: Option<PathBuf>, detail: impl Into<String>) -> Self {
+        Error::Journal {
+            path,
+            detail: detail.into(),
+        }
+    }
+
     /// Shorthand for [`Error::Io`] with a path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
@@ -403,6 +422,10 @@ impl fmt::Display for Error {
             Error::Io { path, source } => match path {
                 Some(path) => write!(f, "{}: {source}", path.display()),
                 None => write!(f, "I/O error: {source}"),
+            },
+            Error::Journal { path, detail } => match path {
+                Some(path) => write!(f, "journal {}: {detail}", path.display()),
+                None => write!(f, "journal: {detail}"),
             },
             Error::Internal { detail } => write!(f, "internal error (please report): {detail}"),
         }

@@ -111,21 +111,20 @@ impl Azla {
             prefix: "KEDU/ZUSAZLA",
             problems: Vec::new(),
         };
-        if let Some(id) = &self.id_dokumentu {
-            if c.text("id_dokumentu", "@id_dokumentu", id, ID_DOKUMENTU)
-                && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()))
-            {
-                c.error(
-                    "id_dokumentu",
-                    "@id_dokumentu",
-                    "id_dokumentu",
-                    ZUS,
-                    format!(
-                        "{} is not a KEDU document identifier (letters and digits)",
-                        pokaz(id)
-                    ),
-                );
-            }
+        if let Some(id) = &self.id_dokumentu
+            && c.text("id_dokumentu", "@id_dokumentu", id, ID_DOKUMENTU)
+            && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            c.error(
+                "id_dokumentu",
+                "@id_dokumentu",
+                "id_dokumentu",
+                ZUS,
+                format!(
+                    "{} is not a KEDU document identifier (letters and digits)",
+                    pokaz(id)
+                ),
+            );
         }
         seria_numer(&mut c, "anulowane_zla", "I/p1", &self.anulowane_zla);
         match self.przyczyna {
@@ -237,14 +236,14 @@ impl Azla {
             id_dokumentu: body.attribute("id_dokumentu").map(str::to_owned),
             ..Azla::default()
         };
-        if let Some(i) = slot(&sections, 0) {
-            if let Some(sn) = slot(&slots_in(i, AZLA_NS, &p[..1])?, 0) {
-                let s = slots_in(sn, AZLA_NS, &p[..2])?;
-                azla.anulowane_zla = SeriaNumer {
-                    seria: text(&s, 0)?,
-                    numer: text(&s, 1)?,
-                };
-            }
+        if let Some(i) = slot(&sections, 0)
+            && let Some(sn) = slot(&slots_in(i, AZLA_NS, &p[..1])?, 0)
+        {
+            let s = slots_in(sn, AZLA_NS, &p[..2])?;
+            azla.anulowane_zla = SeriaNumer {
+                seria: text(&s, 0)?,
+                numer: text(&s, 1)?,
+            };
         }
         if let Some(ii) = slot(&sections, 1) {
             let s = slots_in(ii, AZLA_NS, &p[..2])?;

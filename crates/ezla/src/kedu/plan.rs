@@ -138,10 +138,10 @@ pub fn zaplanuj(wzor: &Zla, platnicy: &[Platnik]) -> Result<Vec<Zaplanowane>> {
                 n.okres = Some(part.okres);
                 n.pobyt_w_szpitalu = n.pobyt_w_szpitalu.and_then(|s| intersect(&s, &part.okres));
             }
-            if part.rodzaj == Rodzaj::Biezace {
-                if let Some(w) = zla.wystawienie.as_mut() {
-                    w.uzasadnienie_wsteczne = None;
-                }
+            if part.rodzaj == Rodzaj::Biezace
+                && let Some(w) = zla.wystawienie.as_mut()
+            {
+                w.uzasadnienie_wsteczne = None;
             }
             out.push(Zaplanowane {
                 rodzaj: part.rodzaj,

@@ -213,13 +213,13 @@ pub(crate) fn read(xml: &[u8]) -> Result<DokumentZla> {
             ),
         }));
     }
-    if let Some(v) = root.attribute("wersja_schematu") {
-        if v != "1" {
-            return Err(malformed(
-                &root,
-                format!("unknown wersja_schematu {}", pokaz(v)),
-            ));
-        }
+    if let Some(v) = root.attribute("wersja_schematu")
+        && v != "1"
+    {
+        return Err(malformed(
+            &root,
+            format!("unknown wersja_schematu {}", pokaz(v)),
+        ));
     }
     let Layout {
         naglowek,

@@ -442,10 +442,10 @@ fn period(od: Date, do_: Date, codes: Vec<KodLiterowy>) -> Zla {
         n.pobyt_w_szpitalu = None;
         n.kody_literowe = codes;
     }
-    if od < TODAY - Duration::days(DNI_WSTECZ) {
-        if let Some(w) = zla.wystawienie.as_mut() {
-            w.uzasadnienie_wsteczne = Some("opinia psychiatry".into());
-        }
+    if od < TODAY - Duration::days(DNI_WSTECZ)
+        && let Some(w) = zla.wystawienie.as_mut()
+    {
+        w.uzasadnienie_wsteczne = Some("opinia psychiatry".into());
     }
     zla
 }

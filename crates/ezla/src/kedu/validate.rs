@@ -309,21 +309,21 @@ impl Ctx {
             );
             return false;
         }
-        if matches!(pole.rodzaj, Rodzaj::Osoba | Rodzaj::Miejsce) {
-            if let Some(pismo) = mieszane_pismo(value) {
-                self.warning(
-                    path,
-                    element,
-                    "pismo_mieszane",
-                    INFERRED,
-                    format!(
-                        "mixes Latin and {} letters: {} (a look-alike letter typed in the \
+        if matches!(pole.rodzaj, Rodzaj::Osoba | Rodzaj::Miejsce)
+            && let Some(pismo) = mieszane_pismo(value)
+        {
+            self.warning(
+                path,
+                element,
+                "pismo_mieszane",
+                INFERRED,
+                format!(
+                    "mixes Latin and {} letters: {} (a look-alike letter typed in the \
                          wrong script?)",
-                        pismo.nazwa(),
-                        pokaz(value)
-                    ),
-                );
-            }
+                    pismo.nazwa(),
+                    pokaz(value)
+                ),
+            );
         }
         true
     }
@@ -644,16 +644,16 @@ fn ubezpieczony(c: &mut Ctx, zla: &Zla, today: Date) {
     }
     if let Some(d) = u.data_urodzenia {
         c.date_in_range("ubezpieczony.data_urodzenia", "II/p6", d);
-        if let Some(pd) = pesel_date {
-            if pd != d {
-                c.error(
-                    "ubezpieczony.data_urodzenia",
-                    "II/p6",
-                    "pesel_data_urodzenia",
-                    ZUS,
-                    format!("birth date {d} differs from the one the PESEL encodes ({pd})"),
-                );
-            }
+        if let Some(pd) = pesel_date
+            && pd != d
+        {
+            c.error(
+                "ubezpieczony.data_urodzenia",
+                "II/p6",
+                "pesel_data_urodzenia",
+                ZUS,
+                format!("birth date {d} differs from the one the PESEL encodes ({pd})"),
+            );
         }
         if d > today {
             c.error(
@@ -780,23 +780,20 @@ fn niezdolnosc(c: &mut Ctx, zla: &Zla, today: Date, reference: Reference, purpos
             );
         }
     }
-    if let Some(s) = &n.pobyt_w_szpitalu {
-        if let (Some((sod, sdo)), Some((od, do_))) = (
+    if let Some(s) = &n.pobyt_w_szpitalu
+        && let (Some((sod, sdo)), Some((od, do_))) = (
             okres(c, "niezdolnosc.pobyt_w_szpitalu", "IV/p2", s, reference),
             period,
-        ) {
-            if sod < od || sdo > do_ {
-                c.warning(
-                    "niezdolnosc.pobyt_w_szpitalu",
-                    "IV/p2",
-                    "pobyt_w_okresie",
-                    INFERRED,
-                    format!(
-                        "the hospital stay {sod}–{sdo} is not within the incapacity {od}–{do_}"
-                    ),
-                );
-            }
-        }
+        )
+        && (sod < od || sdo > do_)
+    {
+        c.warning(
+            "niezdolnosc.pobyt_w_szpitalu",
+            "IV/p2",
+            "pobyt_w_okresie",
+            INFERRED,
+            format!("the hospital stay {sod}–{sdo} is not within the incapacity {od}–{do_}"),
+        );
     }
     if n.wskazanie.is_none() {
         c.missing("niezdolnosc.wskazanie", "IV/p3");
@@ -1052,16 +1049,16 @@ fn wystawienie(c: &mut Ctx, zla: &Zla, today: Date) {
             );
         }
     }
-    if let (Some(e), Some(d)) = (w.data_elektronizacji, issued) {
-        if e < d {
-            c.error(
-                "wystawienie.data_elektronizacji",
-                "VIII/p2",
-                "kolejnosc_dat",
-                INFERRED,
-                format!("electronisation ({e}) precedes the issue date ({d})"),
-            );
-        }
+    if let (Some(e), Some(d)) = (w.data_elektronizacji, issued)
+        && e < d
+    {
+        c.error(
+            "wystawienie.data_elektronizacji",
+            "VIII/p2",
+            "kolejnosc_dat",
+            INFERRED,
+            format!("electronisation ({e}) precedes the issue date ({d})"),
+        );
     }
     c.optional(
         "wystawienie.uzasadnienie_wsteczne",

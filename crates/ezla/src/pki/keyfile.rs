@@ -129,10 +129,10 @@ fn decrypt(der: &[u8], password: Option<&str>, limits: &PbeLimits) -> Result<Pri
             continue;
         }
         tried.push(bytes);
-        if let Ok(plain) = scheme.decrypt(&cand, epki.data.as_bytes()) {
-            if pkcs8::PrivateKeyInfoRef::from_der(&plain).is_ok() {
-                return PrivateKey::from_pkcs8_der(&plain);
-            }
+        if let Ok(plain) = scheme.decrypt(&cand, epki.data.as_bytes())
+            && pkcs8::PrivateKeyInfoRef::from_der(&plain).is_ok()
+        {
+            return PrivateKey::from_pkcs8_der(&plain);
         }
     }
     Err(Error::Key(KeyError::BadPassword {

@@ -204,20 +204,20 @@ fn check_link(
         Some(bc) => {
             // Intermediates below this issuer, not counting the leaf or self-issued ones.
             let below = path.iter().skip(1).filter(|c| !c.is_self_issued()).count();
-            if let Some(max) = bc.path_len {
-                if below > usize::from(max) {
-                    return Err(invalid(format!(
-                        "its path length constraint of {max} is exceeded ({below} intermediate CA(s) below it)"
-                    )));
-                }
+            if let Some(max) = bc.path_len
+                && below > usize::from(max)
+            {
+                return Err(invalid(format!(
+                    "its path length constraint of {max} is exceeded ({below} intermediate CA(s) below it)"
+                )));
             }
         }
         None => {}
     }
-    if let Some(ku) = issuer.key_usage() {
-        if !ku.contains(super::KeyUsage::KEY_CERT_SIGN) {
-            return Err(invalid("its key usage does not include keyCertSign".into()));
-        }
+    if let Some(ku) = issuer.key_usage()
+        && !ku.contains(super::KeyUsage::KEY_CERT_SIGN)
+    {
+        return Err(invalid("its key usage does not include keyCertSign".into()));
     }
     child.verify_signature(issuer.public_key())
 }

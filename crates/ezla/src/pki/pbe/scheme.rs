@@ -235,14 +235,14 @@ impl Scheme {
                 }));
             }
         };
-        if let Some(len) = kdf.key_length {
-            if count(len) != cipher.key_len() as u64 {
-                return Err(corrupt(format!(
-                    "PBKDF2 key length {} does not fit the cipher ({} bytes)",
-                    count(len),
-                    cipher.key_len()
-                )));
-            }
+        if let Some(len) = kdf.key_length
+            && count(len) != cipher.key_len() as u64
+        {
+            return Err(corrupt(format!(
+                "PBKDF2 key length {} does not fit the cipher ({} bytes)",
+                count(len),
+                cipher.key_len()
+            )));
         }
         let iv = p
             .encryption

@@ -108,13 +108,13 @@ fn header(input: &[u8], pos: usize) -> Result<Header, BerError> {
         }
         Some(v)
     };
-    if let Some(len) = len {
-        if len > input.len().saturating_sub(p) {
-            return err(format!(
-                "element at byte {pos} declares {len} bytes but only {} remain",
-                input.len().saturating_sub(p)
-            ));
-        }
+    if let Some(len) = len
+        && len > input.len().saturating_sub(p)
+    {
+        return err(format!(
+            "element at byte {pos} declares {len} bytes but only {} remain",
+            input.len().saturating_sub(p)
+        ));
     }
     Ok(Header {
         ident,

@@ -587,12 +587,11 @@ fn probe(
             }
             Container::Plain(bags) => {
                 for bag in bags.iter() {
-                    if let Bag::Shrouded { scheme, data, .. } = bag {
-                        if let Some((i, _)) =
+                    if let Bag::Shrouded { scheme, data, .. } = bag
+                        && let Some((i, _)) =
                             try_forms(scheme, data, cands, budget, is_private_key_info)?
-                        {
-                            return Ok(Some(i));
-                        }
+                    {
+                        return Ok(Some(i));
                     }
                 }
             }

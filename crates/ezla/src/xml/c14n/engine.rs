@@ -271,10 +271,10 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
     fn leaf(&mut self, node: Node<'d, 'i>) -> Result<()> {
         match node.node_type() {
             NodeType::Text => {
-                if self.visibility.node(node) {
-                    if let Some(text) = node.text() {
-                        escape_text(&mut self.buf, text);
-                    }
+                if self.visibility.node(node)
+                    && let Some(text) = node.text()
+                {
+                    escape_text(&mut self.buf, text);
                 }
             }
             NodeType::Comment => {
@@ -292,21 +292,21 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
                 }
             }
             NodeType::PI => {
-                if self.visibility.node(node) {
-                    if let Some(pi) = node.pi() {
-                        if self.position == Position::After {
-                            self.buf.push(b'\n');
-                        }
-                        self.buf.extend_from_slice(b"<?");
-                        self.buf.extend_from_slice(pi.target.as_bytes());
-                        if let Some(value) = pi.value.filter(|v| !v.is_empty()) {
-                            self.buf.push(b' ');
-                            self.buf.extend_from_slice(value.as_bytes());
-                        }
-                        self.buf.extend_from_slice(b"?>");
-                        if self.position == Position::Before {
-                            self.buf.push(b'\n');
-                        }
+                if self.visibility.node(node)
+                    && let Some(pi) = node.pi()
+                {
+                    if self.position == Position::After {
+                        self.buf.push(b'\n');
+                    }
+                    self.buf.extend_from_slice(b"<?");
+                    self.buf.extend_from_slice(pi.target.as_bytes());
+                    if let Some(value) = pi.value.filter(|v| !v.is_empty()) {
+                        self.buf.push(b' ');
+                        self.buf.extend_from_slice(value.as_bytes());
+                    }
+                    self.buf.extend_from_slice(b"?>");
+                    if self.position == Position::Before {
+                        self.buf.push(b'\n');
                     }
                 }
             }
@@ -399,12 +399,13 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
         // Fast path for subtree-closed subsets: an element in the subset whose parent is in it
         // too, with the very same in-scope namespaces, renders none and can share the
         // parent's frame.
-        if visible && self.visibility.subtree_closed() {
-            if let Some(parent) = element.parent().filter(|p| p.is_element()) {
-                if self.visibility.node(parent) && same_namespaces(element, parent) {
-                    return Ok(false);
-                }
-            }
+        if visible
+            && self.visibility.subtree_closed()
+            && let Some(parent) = element.parent().filter(|p| p.is_element())
+            && self.visibility.node(parent)
+            && same_namespaces(element, parent)
+        {
+            return Ok(false);
         }
         self.ns_list.clear();
         let mut has_default = false;
@@ -476,21 +477,21 @@ impl<'c, 'o, 'd, 'i: 'd> Engine<'c, 'o, 'd, 'i> {
                 ""
             }
         };
-        if let Some((index, prefix, uri)) = lookup(element, own_prefix) {
-            if prefix != "xml" {
-                let in_subset = self.visibility.namespace(element, index);
-                if visible && in_subset && !self.find_exclusive(prefix, uri) {
-                    self.ns_list.push((prefix, uri));
-                }
-                if visible {
-                    self.stack.push(Rendered {
-                        prefix,
-                        uri,
-                        in_subset,
-                    });
-                }
-                has_default |= prefix.is_empty();
+        if let Some((index, prefix, uri)) = lookup(element, own_prefix)
+            && prefix != "xml"
+        {
+            let in_subset = self.visibility.namespace(element, index);
+            if visible && in_subset && !self.find_exclusive(prefix, uri) {
+                self.ns_list.push((prefix, uri));
             }
+            if visible {
+                self.stack.push(Rendered {
+                    prefix,
+                    uri,
+                    in_subset,
+                });
+            }
+            has_default |= prefix.is_empty();
         }
 
         // Prefixes of the attributes in the subset (unprefixed attributes use no namespace).
