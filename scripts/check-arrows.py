@@ -35,9 +35,9 @@ MAP = {
     "dsig": ["pki"],
     "xades": ["dsig"],
     "kedu": ["xades"],
+    "store": ["error"],  # durable client state: the ZUS send journal; SAML pending requests
     # Planned (DESIGN.md): not written yet.
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
-    "store": ["error"],  # durable client state: ZUS send journal, SAML pending requests
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
     "wk": ["dsig", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
     "zus": ["kedu", "transport", "store"],  # ZUS channel: on xades, kedu and transport
