@@ -1,0 +1,2 @@
+//! ezla-sim: an offline simulator of the ZUS e-ZLA channel.
+pub mod zus;
