@@ -5,8 +5,13 @@
 //! documents received and their receipts — kept in one SQLite file in the state directory,
 //! so it survives a restart.
 
+mod ca;
 mod seed;
+mod service;
 mod state;
+
+pub use ca::SimCa;
+pub use service::{NS_ZUS_GOV_PL, NS_ZUS_PL, Reply, SOAP_ACTION_PREFIX, UPP_NS, ZusService};
 
 pub use seed::{
     DEFAULT_SEED, Seed, SeedAdres, SeedCzlonekRodziny, SeedLekarz, SeedMiejsce, SeedPlatnik,

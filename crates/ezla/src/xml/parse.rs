@@ -1,5 +1,6 @@
 //! Safe XML parsing over `roxmltree`.
 
+use super::Element;
 use crate::error::{FormatError, XmlError};
 use crate::{Error, Result};
 
@@ -163,6 +164,13 @@ impl<'a> Document<'a> {
     #[allow(dead_code)] // used by the modules built on top of `xml`
     pub(crate) fn root_element(&self) -> roxmltree::Node<'_, 'a> {
         self.tree.root_element()
+    }
+
+    /// The document element.
+    pub fn root(&self) -> Element<'_, 'a> {
+        Element {
+            node: self.tree.root_element(),
+        }
     }
 
     /// Namespace URI and local name of the document element.

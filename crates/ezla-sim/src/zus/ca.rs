@@ -1,0 +1,126 @@
+//! The simulated ZUS's certificate authority: it issues doctors' `.pfx` files (as ZUS issues
+//! "certyfikat z ZUS") and the certificate ZUS signs its receipts (UPP) with.
+//!
+//! Kept in `DIR/ca/`: `ca.crt` and `ca.key` (the CA), `upp.crt` and `upp.key` (the receipt
+//! signer). The keys are unencrypted: this CA is for tests and nobody trusts it.
+
+use std::path::{Path, PathBuf};
+
+use ezla::crypto::{KeySpec, PrivateKey, Signer};
+use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
+use ezla::pki::{Certificate, Identity, Name, PbeLimits, TrustAnchors, keyfile, pem};
+use ezla::pl::Pesel;
+use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
+
+/// The CA and the receipt signer.
+pub struct SimCa {
+    dir: PathBuf,
+    ca: TestCa,
+    upp: Identity,
+}
+
+impl std::fmt::Debug for SimCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimCa")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SimCa {
+    /// Opens the CA in `DIR/ca/`, creating it the first time.
+    pub fn open(dir: &Path) -> ezla::Result<Self> {
+        let dir = dir.join("ca");
+        std::fs::create_dir_all(&dir).map_err(|e| ezla::Error::io(&dir, e))?;
+        let ca = if dir.join("ca.crt").exists() {
+            TestCa::new(
+                read_key(&dir.join("ca.key"))?,
+                read_cert(&dir.join("ca.crt"))?,
+            )?
+        } else {
+            let ca = TestCa::generate(
+                "ezla-sim ZUS CA (TEST ONLY)",
+                OffsetDateTime::now_utc() - Duration::days(1),
+                3650,
+            )?;
+            write_key(&dir.join("ca.key"), ca.key())?;
+            write(&dir.join("ca.crt"), ca.certificate().to_pem().as_bytes())?;
+            ca
+        };
+        let upp = if dir.join("upp.crt").exists() {
+            Identity::new(
+                read_key(&dir.join("upp.key"))?,
+                read_cert(&dir.join("upp.crt"))?,
+                vec![ca.certificate().clone()],
+            )?
+        } else {
+            let key = PrivateKey::generate(KeySpec::Rsa2048)?;
+            let subject = Name::builder()
+                .country("PL")
+                .organization("ezla-sim (TEST ONLY, not ZUS)")
+                .common_name("ZUS e-ZLA simulator: UPP")
+                .build()?;
+            let options = IssueOptions::doctor(OffsetDateTime::now_utc() - Duration::days(1));
+            let cert = ca.issue(&subject, key.public_key(), &options)?;
+            write_key(&dir.join("upp.key"), &key)?;
+            write(&dir.join("upp.crt"), cert.to_pem().as_bytes())?;
+            Identity::new(key, cert, vec![ca.certificate().clone()])?
+        };
+        Ok(SimCa { dir, ca, upp })
+    }
+
+    /// The CA certificate (what a client trusts to verify doctors and receipts).
+    pub fn certificate(&self) -> &Certificate {
+        self.ca.certificate()
+    }
+
+    /// The CA as trust anchors.
+    pub fn anchors(&self) -> TrustAnchors {
+        TrustAnchors::new([self.ca.certificate().clone()])
+    }
+
+    /// The receipt signer.
+    pub fn upp_signer(&self) -> &Identity {
+        &self.upp
+    }
+
+    /// Issues a doctor's certificate, shaped like ZUS's, valid for `days` from `not_before`.
+    pub fn issue_doctor(
+        &self,
+        pesel: Pesel,
+        given_name: &str,
+        surname: &str,
+        not_before: OffsetDateTime,
+        days: u32,
+    ) -> ezla::Result<Identity> {
+        let mut spec = DoctorSpec::new(given_name, surname, pesel);
+        spec.options = IssueOptions::doctor(not_before);
+        spec.options.not_after = not_before + Duration::days(i64::from(days));
+        self.ca.issue_doctor(&spec)
+    }
+
+    /// The directory the CA lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+fn read_key(path: &Path) -> ezla::Result<PrivateKey> {
+    let bytes = std::fs::read(path).map_err(|e| ezla::Error::io(path, e))?;
+    keyfile::read_private_key(&bytes, None, &PbeLimits::default())
+}
+
+fn read_cert(path: &Path) -> ezla::Result<Certificate> {
+    let bytes = std::fs::read(path).map_err(|e| ezla::Error::io(path, e))?;
+    Certificate::from_pem(&bytes)
+}
+
+fn write_key(path: &Path, key: &PrivateKey) -> ezla::Result<()> {
+    let pem = Zeroizing::new(pem::encode("PRIVATE KEY", key.pkcs8_der()));
+    write(path, pem.as_bytes())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> ezla::Result<()> {
+    std::fs::write(path, bytes).map_err(|e| ezla::Error::io(path, e))
+}
