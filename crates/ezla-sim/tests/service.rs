@@ -184,6 +184,26 @@ fn an_ezla_is_issued_received_once_and_receipted() {
             &format!("{s}<Ubezpieczony><Pesel>44051401359</Pesel></Ubezpieczony>"),
         );
         assert!(payers.contains("<NIP>1234563218</NIP>"), "{payers}");
+        let family = sim.ok(
+            "pobierzCzlonkowRodzinyUbezpieczonego",
+            &format!("{s}<Ubezpieczony><Pesel>44051401359</Pesel></Ubezpieczony><KontekstDostepu>WystawienieZla</KontekstDostepu>"),
+        );
+        assert!(family.contains("<Imie>Zofia</Imie>"), "{family}");
+        let reasons = sim.ok("pobierzSlownikPrzyczynAnulowania", &s);
+        assert_eq!(reasons.matches("<Przyczyna>").count(), 9, "{reasons}");
+        let kinship = sim.ok("pobierzSlownikKodowPokrewienstwa", &s);
+        assert!(
+            kinship.contains("<Kod>1</Kod><Opis>dziecko</Opis>"),
+            "{kinship}"
+        );
+        let letters = sim.ok(
+            "pobierzLiterowyKodChoroby",
+            &format!("{s}<DataPoczatkuNiezdolnosci>2026-11-28</DataPoczatkuNiezdolnosci><StatystycznyKodChoroby>A15</StatystycznyKodChoroby><Ubezpieczony><Pesel>44051401359</Pesel></Ubezpieczony>"),
+        );
+        assert!(
+            letters.contains("<KodA>false</KodA><KodD>true</KodD>"),
+            "{letters}"
+        );
 
         let (sn, o, k) = issue_pair(&sim, &anna, &session);
         let docs = format!("{}{}", dokument("o", &o), dokument("k", &k));

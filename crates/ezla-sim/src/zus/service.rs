@@ -188,6 +188,14 @@ impl ZusService {
             "pobierzDaneUbezpieczonego" => self.dane_ubezpieczonego(ns, &op)?,
             "pobierzPlatnikowUbezpieczonego" => self.platnicy(ns, &op)?,
             "pobierzSeriaNumerZla" => self.seria_numer(ns, &op)?,
+            "pobierzCzlonkowRodzinyUbezpieczonego" => self.rodzina(ns, &op)?,
+            "pobierzSlownikPrzyczynAnulowania"
+            | "pobierzSlownikPrzyczynUniewaznienia"
+            | "pobierzSlownikKodowPokrewienstwa" => {
+                self.session(&op)?;
+                slownik(ns, name)
+            }
+            "pobierzLiterowyKodChoroby" => self.literowy_kod(ns, &op)?,
             "walidujDokumenty" => self.documents(ns, &op, false)?.body,
             "wyslijDokumenty" => return self.documents(ns, &op, true),
             "pobierzDokument" => self.dokument(ns, &op, false)?,
@@ -436,6 +444,74 @@ impl ZusService {
                 w.leaf("ProfilPUE", "false");
                 w.end();
             }
+        }))
+    }
+
+    fn rodzina(&self, ns: &str, op: &Element<'_, '_>) -> Result<Vec<u8>, Fault> {
+        self.session(op)?;
+        let pesel = Self::patient_pesel(op)?;
+        let seed = self
+            .state
+            .seed()
+            .map_err(|e| Fault::server(e.to_string()))?;
+        let patient = seed.ubezpieczeni.into_iter().find(|u| u.pesel == pesel);
+        Ok(soap::response(
+            ns,
+            "pobierzCzlonkowRodzinyUbezpieczonego",
+            |w| {
+                let Some(p) = &patient else {
+                    Rezultat::err(
+                        "121",
+                        format!("nie znaleziono ubezpieczonego o numerze PESEL {pesel}"),
+                    )
+                    .write(w);
+                    return;
+                };
+                Rezultat::ok().write(w);
+                for r in &p.rodzina {
+                    w.open("CzlonekRodzinyUbezpieczonego");
+                    w.leaf("Imie", &r.imie);
+                    w.leaf("Nazwisko", &r.nazwisko);
+                    w.leaf("DataUrodzenia", &r.data_urodzenia);
+                    w.end();
+                }
+            },
+        ))
+    }
+
+    /// The letter codes ZUS derives (inferred rules): A, the same disease (ICD-10 root)
+    /// in a certificate of this patient that ended less than 60 days before; D,
+    /// tuberculosis (A15–A19).
+    fn literowy_kod(&self, ns: &str, op: &Element<'_, '_>) -> Result<Vec<u8>, Fault> {
+        self.session(op)?;
+        let pesel = Self::patient_pesel(op)?;
+        let kod = child_text(op, "StatystycznyKodChoroby").unwrap_or_default();
+        let od = child_text(op, "DataPoczatkuNiezdolnosci")
+            .and_then(|d| time::Date::parse(&d, format_description!("[year]-[month]-[day]")).ok())
+            .ok_or_else(|| Fault::client("DataPoczatkuNiezdolnosci is not a date"))?;
+        let docs = self
+            .state
+            .documents()
+            .map_err(|e| Fault::server(e.to_string()))?;
+        let kod_a = docs.iter().filter(|d| d.kind == "ORYGINAL").any(|d| {
+            Zla::from_xml(&d.bytes).is_ok_and(|(z, _)| {
+                let same_patient =
+                    z.ubezpieczony.as_ref().and_then(|u| u.pesel.as_deref()) == Some(&pesel);
+                let n = z.niezdolnosc.as_ref();
+                let same_disease = n
+                    .and_then(|n| n.kod_choroby.as_deref())
+                    .is_some_and(|k| k.get(..3) == kod.get(..3));
+                let ended = n.and_then(|n| n.okres.as_ref()).and_then(|o| o.do_);
+                same_patient
+                    && same_disease
+                    && ended.is_some_and(|e| e < od && od - e <= time::Duration::days(60))
+            })
+        });
+        let kod_d = matches!(kod.get(..3), Some("A15" | "A16" | "A17" | "A18" | "A19"));
+        Ok(soap::response(ns, "pobierzLiterowyKodChoroby", |w| {
+            Rezultat::ok().write(w);
+            w.leaf("KodA", if kod_a { "true" } else { "false" });
+            w.leaf("KodD", if kod_d { "true" } else { "false" });
         }))
     }
 
@@ -703,8 +779,9 @@ impl ZusService {
                 c.problems.push(problem(
                     send,
                     "W145",
-                    "seria i numer zaświadczenia są wymagane".into(),
-                    Some("/KEDU/ZUSZLA/I/p1".into()),
+                    // ZUS's words and location, as observed (vectors/ezla/dictionaries_medfile.json).
+                    "Wymagane pole: Seria i numer zaświadczenia.".into(),
+                    Some("KEDU/ZUSZLA/I/p1/p1 KEDU/ZUSZLA/I/p1/p2".into()),
                 ));
             }
             Some(sn) => {
@@ -723,12 +800,11 @@ impl ZusService {
                             c.problems.push(problem(
                                 false,
                                 "185",
-                                format!(
-                                    "identyfikator dokumentu {} nie jest zarezerwowany dla serii i \
-                                     numeru {key}",
-                                    given.map(String::as_str).unwrap_or("(brak)")
-                                ),
-                                Some("/KEDU/ZUSZLA/@id_dokumentu".into()),
+                                // ZUS's words and location, as observed.
+                                "Identyfikator KEDU nie został zarezerwowany dla podanej serii i \
+                                 numeru ZLA"
+                                    .into(),
+                                Some("/KEDU/ZUSZLA[@id_dokumentu]".into()),
                             ));
                         }
                     }
@@ -899,6 +975,69 @@ fn seria_numer(op: &Element<'_, '_>) -> Result<String, Fault> {
         child_text(&el, "Seria").unwrap_or_default(),
         child_text(&el, "Numer").unwrap_or_default()
     ))
+}
+
+/// ZUS's dictionaries, as ZUS returned them (`vectors/ezla/dictionaries_medfile.json`,
+/// descriptions as quoted there).
+fn slownik(ns: &str, operation: &str) -> Vec<u8> {
+    const ANULOWANIE: &[(&str, &str)] = &[
+        ("U", "błąd w danych identyfikacyjnych ubezpieczonego"),
+        ("P", "błąd w danych płatnika składek"),
+        ("N", "błąd w danych dotyczących niezdolności do pracy"),
+        (
+            "M",
+            "błąd w danych miejsca udzielania świadczeń zdrowotnych",
+        ),
+        ("I", "inny powód"),
+        ("B", "błąd systemu"),
+        ("A", "błąd w danych adresowych ubezpieczonego"),
+        ("E", "błędne dane (elektronizacja błędnie wypełnionego ZLA)"),
+        (
+            "X",
+            "błędna data wystawienia (elektronizacja błędnie wypełnionego ZLA)",
+        ),
+    ];
+    const UNIEWAZNIENIE: &[(&str, &str)] = &[
+        ("A", "anulowanie"),
+        ("S", "zniszczenie"),
+        ("Z", "zaginięcie"),
+        ("K", "kradzież"),
+    ];
+    const POKREWIENSTWO: &[(&str, &str)] = &[
+        ("1", "dziecko"),
+        (
+            "2",
+            "małżonek, rodzice, ojczym, macocha, teściowie, dziadkowie, wnuki, rodzeństwo",
+        ),
+        ("3", "inne osoby"),
+    ];
+    soap::response(ns, operation, |w| {
+        match operation {
+            "pobierzSlownikKodowPokrewienstwa" => {
+                for (kod, opis) in POKREWIENSTWO {
+                    w.open("KodPokrewienstwa");
+                    w.leaf("Kod", kod);
+                    w.leaf("Opis", opis);
+                    w.end();
+                }
+            }
+            _ => {
+                let list = if operation == "pobierzSlownikPrzyczynAnulowania" {
+                    ANULOWANIE
+                } else {
+                    UNIEWAZNIENIE
+                };
+                for (kod, nazwa) in list {
+                    w.open("Przyczyna");
+                    w.leaf("Kod", kod);
+                    w.leaf("Nazwa", nazwa);
+                    w.leaf("Opis", nazwa);
+                    w.end();
+                }
+            }
+        }
+        Rezultat::ok().write(w);
+    })
 }
 
 fn login_signature_refusal(e: &ezla::Error) -> Rezultat {
