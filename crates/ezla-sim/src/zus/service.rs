@@ -537,8 +537,10 @@ impl ZusService {
             w.leaf("Numer", &r.numer);
             w.end();
             w.end();
-            Rezultat::ok().write(w);
             w.end();
+            // Inferred: the typings show `out`; Rezultat is taken to sit beside it, as in
+            // every other response.
+            Rezultat::ok().write(w);
         }))
     }
 
