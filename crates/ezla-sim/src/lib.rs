@@ -1,2 +1,3 @@
 //! ezla-sim: an offline simulator of the ZUS e-ZLA channel.
+pub mod schema;
 pub mod zus;
