@@ -75,12 +75,18 @@ impl<'m> Validator<'m> {
         // xsi attributes first: xsi:type decides which type the rest is checked against.
         let mut ty = declared;
         let mut nil = false;
+        let mut has_nil = false;
         for a in node.attributes() {
             if a.namespace() != Some(XSI) {
                 continue;
             }
             match a.name() {
-                "nil" => match WhiteSpace::Collapse.apply(a.value()).as_str() {
+                "nil" => match {
+                    has_nil = true;
+                    WhiteSpace::Collapse.apply(a.value())
+                }
+                .as_str()
+                {
                     "true" | "1" => nil = true,
                     "false" | "0" => {}
                     other => self.push(Rule::BadValue {
@@ -103,10 +109,14 @@ impl<'m> Validator<'m> {
             }
         }
         self.attributes(node, ty);
+        // Even xsi:nil="false" is refused on an element that is not nillable (XML Schema
+        // 1.0, Validation Rule: Element Locally Valid (Element) 3.1).
+        if has_nil && !nillable {
+            self.push(Rule::NotNillable);
+            return;
+        }
         if nil {
-            if !nillable {
-                self.push(Rule::NotNillable);
-            } else if node.children().any(|c| c.is_element() || c.is_text()) {
+            if node.children().any(|c| c.is_element() || c.is_text()) {
                 self.push(Rule::NilledNotEmpty);
             }
             return;
@@ -243,7 +253,10 @@ impl<'m> Validator<'m> {
 
     /// Element-only content: whitespace text only, children matching the sequence.
     fn complex_content(&mut self, node: Node<'_, '_>, ct: &ComplexType, depth: usize) {
-        if node
+        // An empty sequence makes the content type empty: not even whitespace is allowed.
+        if ct.particles.is_empty() && node.children().any(|c| c.is_text()) {
+            self.push(Rule::ContentNotEmpty);
+        } else if node
             .children()
             .any(|c| c.is_text() && c.text().is_some_and(|t| !is_xml_whitespace(t)))
         {

@@ -78,6 +78,9 @@ pub enum Rule {
     },
     /// Non-whitespace text directly inside an element whose content is elements only.
     TextInElementOnly,
+    /// Text, even whitespace, inside an element whose content type is empty (an empty
+    /// sequence).
+    ContentNotEmpty,
     /// A child element inside an element whose content is a simple value.
     ElementInSimpleContent {
         /// The child's local name.
@@ -222,6 +225,10 @@ impl fmt::Display for Violation {
             Rule::TextInElementOnly => {
                 write!(f, "text is not allowed here (the content is elements only)")
             }
+            Rule::ContentNotEmpty => write!(
+                f,
+                "the element must be empty (no text, not even whitespace)"
+            ),
             Rule::ElementInSimpleContent { name } => write!(
                 f,
                 "element {name:?} is not allowed here (the content is a simple value)"
