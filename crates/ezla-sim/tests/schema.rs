@@ -1029,3 +1029,645 @@ fn agrees_with_xmllint() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------
+// The WSDL's operations
+
+#[test]
+fn operations_of_the_2018_wsdl() {
+    let Some(wsdl) = wsdl() else { return };
+    let schema = load(&wsdl);
+    assert_eq!(schema.target_namespace(), ZUS_NAMESPACE);
+    let ops: Vec<_> = schema.operations().collect();
+    assert_eq!(ops.len(), 39);
+    for op in &ops {
+        assert_eq!(
+            op.soap_action(),
+            format!("zus_channel_zla_Binder_{}", op.name())
+        );
+        assert_eq!(op.input_element(), op.name());
+        assert_eq!(op.output_element(), format!("{}Response", op.name()));
+        assert!(schema.declares(op.input_element()));
+    }
+    let login = schema
+        .operation_for_action("zus_channel_zla_Binder_zalogujPodpisem")
+        .expect("zalogujPodpisem");
+    assert_eq!(login.name(), "zalogujPodpisem");
+    assert_eq!(login.input_element(), "zalogujPodpisem");
+    assert_eq!(login.output_element(), "zalogujPodpisemResponse");
+    // As an HTTP header carries it.
+    assert_eq!(
+        schema
+            .operation_for_action("\"zus_channel_zla_Binder_usunSesje\"")
+            .map(|o| o.name()),
+        Some("usunSesje")
+    );
+    assert!(schema.operation_for_action("zalogujPodpisem").is_none());
+    assert_eq!(
+        schema
+            .operation_for_input("walidujDokumenty")
+            .map(|o| o.soap_action()),
+        Some("zus_channel_zla_Binder_walidujDokumenty")
+    );
+    // 2018: no pobierzSeriaNumerZla yet.
+    assert!(schema.operation_for_input("pobierzSeriaNumerZla").is_none());
+}
+
+const LOGIN_NPWZ: &str = r#"<z:zalogujPodpisem xmlns:z="http://zus.pl/b2b/zus/channel/gabinetowe"><PodpisaneOswiadczenie>PD94bWw=</PodpisaneOswiadczenie><MetodaWeryfikacji>certyfikat</MetodaWeryfikacji><NumerPrawaWykonywaniaZawodu>1234567</NumerPrawaWykonywaniaZawodu></z:zalogujPodpisem>"#;
+
+#[test]
+fn supplements_replace_and_add() {
+    let Some(wsdl) = wsdl() else { return };
+    let base = load(&wsdl);
+    let ns = [ZUS_NAMESPACE];
+    let err = base.validate_bytes(LOGIN_NPWZ.as_bytes(), &ns).unwrap_err();
+    assert!(
+        matches!(&err[0].rule, Rule::UnexpectedElement { name, .. } if name == "NumerPrawaWykonywaniaZawodu"),
+        "{err:?}"
+    );
+
+    let merged = base
+        .with_supplement(&data("supplement.xsd"))
+        .and_then(|s| s.with_supplement(&data("supplement.wsdl")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The later zalogujPodpisem type replaces the 2018 one...
+    assert_eq!(merged.validate_bytes(LOGIN_NPWZ.as_bytes(), &ns), Ok(()));
+    let bad = LOGIN_NPWZ.replace(">1234567<", ">123456<");
+    let err = merged.validate_bytes(bad.as_bytes(), &ns).unwrap_err();
+    assert_eq!(
+        err[0].to_string(),
+        "/zalogujPodpisem/NumerPrawaWykonywaniaZawodu: value \"123456\" is not a valid Npwz: \
+         does not match pattern '\\d{7,7}'"
+    );
+    // ... the 2018 form stays valid (the new element is optional) ...
+    let old = r#"<z:zalogujPodpisem xmlns:z="http://zus.pl/b2b/zus/channel/gabinetowe"><PodpisaneOswiadczenie>x</PodpisaneOswiadczenie><MetodaWeryfikacji>ePuap</MetodaWeryfikacji></z:zalogujPodpisem>"#;
+    assert_eq!(merged.validate_bytes(old.as_bytes(), &ns), Ok(()));
+    // ... and the new operation routes and validates, using 2018 types.
+    let op = merged
+        .operation_for_action("zus_channel_zla_Binder_pobierzSeriaNumerZla")
+        .expect("new operation");
+    assert_eq!(op.input_element(), "pobierzSeriaNumerZla");
+    assert_eq!(merged.operations().count(), 40);
+    let req = r#"<z:pobierzSeriaNumerZla xmlns:z="http://zus.pl/b2b/zus/channel/gabinetowe"><IdSesji>abc</IdSesji><Liczba>2</Liczba></z:pobierzSeriaNumerZla>"#;
+    assert_eq!(merged.validate_bytes(req.as_bytes(), &ns), Ok(()));
+    let req = req.replace(">abc<", ">a-c<");
+    assert!(merged.validate_bytes(req.as_bytes(), &ns).is_err());
+    // The base schema is unchanged.
+    assert!(base.validate_bytes(LOGIN_NPWZ.as_bytes(), &ns).is_err());
+
+    // A WSDL fragment naming an element nobody declared is refused.
+    let Err(SchemaError::Invalid { message, .. }) = base.with_supplement(&data("supplement.wsdl"))
+    else {
+        panic!("binding to undeclared elements accepted");
+    };
+    assert!(message.contains("pobierzSeriaNumerZla"), "{message}");
+    // Another target namespace is refused.
+    let other = String::from_utf8(data("supplement.xsd"))
+        .expect("utf-8")
+        .replace(ZUS_NAMESPACE, "urn:inny");
+    assert!(matches!(
+        base.with_supplement(other.as_bytes()),
+        Err(SchemaError::Unsupported { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// The subset: what is refused at load
+
+fn xsd_with(body: &str) -> String {
+    format!(
+        r#"<xsd:schema targetNamespace="urn:t" xmlns:t="urn:t" xmlns:xsd="http://www.w3.org/2001/XMLSchema">{body}</xsd:schema>"#
+    )
+}
+
+#[test]
+fn refuses_constructs_outside_the_subset() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"<xsd:complexType name="a"><xsd:choice/></xsd:complexType>"#,
+            "xsd:choice",
+        ),
+        (
+            r#"<xsd:complexType name="a"><xsd:sequence><xsd:element ref="t:b"/></xsd:sequence></xsd:complexType>"#,
+            "ref=",
+        ),
+        (
+            r#"<xsd:complexType name="a"><xsd:sequence><xsd:any/></xsd:sequence></xsd:complexType>"#,
+            "xsd:any",
+        ),
+        (
+            r#"<xsd:complexType name="a" mixed="true"><xsd:sequence/></xsd:complexType>"#,
+            "mixed",
+        ),
+        (
+            r#"<xsd:complexType name="a"><xsd:complexContent/></xsd:complexType>"#,
+            "xsd:complexContent",
+        ),
+        (
+            r#"<xsd:element name="e"><xsd:complexType/></xsd:element>"#,
+            "anonymous",
+        ),
+        (r#"<xsd:element name="e"/>"#, "anyType"),
+        (r#"<xsd:element name="e" type="xsd:short"/>"#, "xsd:short"),
+        (
+            r#"<xsd:simpleType name="s"><xsd:list itemType="xsd:int"/></xsd:simpleType>"#,
+            "xsd:list",
+        ),
+        (
+            r#"<xsd:simpleType name="s"><xsd:restriction base="xsd:int"><xsd:minInclusive value="1"/></xsd:restriction></xsd:simpleType>"#,
+            "minInclusive",
+        ),
+        (
+            r#"<xsd:simpleType name="s"><xsd:restriction base="xsd:string"><xsd:pattern value="\w+"/></xsd:restriction></xsd:simpleType>"#,
+            "\\w",
+        ),
+        (
+            r#"<xsd:simpleType name="s"><xsd:restriction base="xsd:int"><xsd:enumeration value="1"/></xsd:restriction></xsd:simpleType>"#,
+            "enumeration",
+        ),
+        (
+            r#"<xsd:complexType name="a"><xsd:attribute name="x" type="xsd:string" default="1"/></xsd:complexType>"#,
+            "default",
+        ),
+        (
+            r#"<xsd:complexType name="a"><xsd:attribute name="x" type="xsd:string" use="prohibited"/></xsd:complexType>"#,
+            "prohibited",
+        ),
+        (r#"<xsd:import namespace="urn:x"/>"#, "xsd:import"),
+        (
+            r#"<xsd:element name="e" type="xsd:string" default="x"/>"#,
+            "default",
+        ),
+    ];
+    for (body, construct) in cases {
+        match Schema::from_xsd(xsd_with(body).as_bytes()) {
+            Err(e @ SchemaError::Unsupported { .. }) => {
+                assert!(e.to_string().contains(construct), "{body}: {e}");
+            }
+            other => panic!("{body}: expected Unsupported naming {construct}, got {other:?}"),
+        }
+    }
+    let qualified = r#"<xsd:schema targetNamespace="urn:t" elementFormDefault="qualified" xmlns:xsd="http://www.w3.org/2001/XMLSchema"/>"#;
+    assert!(matches!(
+        Schema::from_xsd(qualified.as_bytes()),
+        Err(SchemaError::Unsupported { .. })
+    ));
+    // Malformed rather than unsupported.
+    for body in [
+        r#"<xsd:element name="e" type="t:nope"/>"#,
+        r#"<xsd:simpleType name="a"><xsd:restriction base="t:b"/></xsd:simpleType><xsd:simpleType name="b"><xsd:restriction base="t:a"/></xsd:simpleType>"#,
+        r#"<xsd:complexType name="a"><xsd:sequence><xsd:element name="x" type="xsd:string" minOccurs="0"/><xsd:element name="x" type="xsd:string"/></xsd:sequence></xsd:complexType>"#,
+        r#"<xsd:complexType name="a"><xsd:sequence><xsd:element name="x" type="xsd:string" minOccurs="2" maxOccurs="1"/></xsd:sequence></xsd:complexType>"#,
+        r#"<xsd:simpleType name="s"><xsd:restriction base="xsd:int"><xsd:whiteSpace value="preserve"/></xsd:restriction></xsd:simpleType>"#,
+    ] {
+        assert!(
+            matches!(
+                Schema::from_xsd(xsd_with(body).as_bytes()),
+                Err(SchemaError::Invalid { .. })
+            ),
+            "{body}"
+        );
+    }
+    assert!(matches!(
+        Schema::from_xsd(b"<a/>"),
+        Err(SchemaError::NotASchema { .. })
+    ));
+    assert!(matches!(
+        Schema::from_xsd(b"<!DOCTYPE x []><x/>"),
+        Err(SchemaError::Xml(_))
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Facets and messages on a small hand-written schema, checked against xmllint too
+
+const FACETS_NS: &str = "urn:ezla:test:facets";
+
+fn proba(inner: &str, attrs: &str) -> String {
+    format!(
+        r#"<t:proba xmlns:t="{FACETS_NS}" wymagany="abc"{attrs}>{inner}<koniec>true</koniec></t:proba>"#
+    )
+}
+
+#[test]
+fn facets_and_messages() {
+    let schema = Schema::from_xsd(&data("facets.xsd")).unwrap_or_else(|e| panic!("{e}"));
+    // (body, expected message of the first violation, or None for valid)
+    let cases: Vec<(String, Option<&str>)> = vec![
+        (proba("", ""), None),
+        (proba("<kod>abc</kod>", ""), None),
+        (proba("<kod>ąęł</kod>", ""), None),
+        (
+            proba("<kod>abcd</kod>", ""),
+            Some(r#"/proba/kod: value "abcd" is not a valid Kod: length must be 3"#),
+        ),
+        (proba("<krotki>ab</krotki>", ""), None),
+        (
+            proba("<krotki>a</krotki>", ""),
+            Some(r#"/proba/krotki: value "a" is not a valid Krotki: length must be at least 2"#),
+        ),
+        (
+            proba("<krotki>abcde</krotki>", ""),
+            Some(r#"/proba/krotki: value "abcde" is not a valid Krotki: length must be at most 4"#),
+        ),
+        (proba("<zwin>\n a \t b </zwin>", ""), None),
+        (
+            proba("<zwin>ab</zwin>", ""),
+            Some(r#"/proba/zwin: value "ab" is not a valid Zwin: must be one of 'a b', 'c'"#),
+        ),
+        (proba("<zamien>a\tb</zamien>", ""), None),
+        (
+            proba("<zamien> a b</zamien>", ""),
+            Some(
+                r#"/proba/zamien: value " a b" is not a valid Zamien: does not match pattern 'a b'"#,
+            ),
+        ),
+        (proba("<wzor>AB</wzor>", ""), None),
+        (proba("<wzor>123</wzor>", ""), None),
+        (
+            proba("<wzor>AB1</wzor>", ""),
+            Some(
+                r#"/proba/wzor: value "AB1" is not a valid Wzor: does not match pattern '[A-Z]{2}', '\d{3}'"#,
+            ),
+        ),
+        (proba("<pochodny>AB</pochodny>", ""), None),
+        (
+            proba("<pochodny>123</pochodny>", ""),
+            Some(r#"/proba/pochodny: value "123" is not a valid Pochodny: length must be 2"#),
+        ),
+        (proba("<chwila>2024-01-01T10:00:00.5Z</chwila>", ""), None),
+        (
+            proba("<chwila>2024-01-01</chwila>", ""),
+            Some(
+                r#"/proba/chwila: value "2024-01-01" is not a valid xsd:dateTime: expected yyyy-mm-ddThh:mm:ss with an optional timezone"#,
+            ),
+        ),
+        (proba("<kwota> -12.50 </kwota>", ""), None),
+        (proba("<dane>QUJD RA==</dane>", ""), None),
+        (
+            proba("<dane>QUJDRB==</dane>", ""),
+            Some(
+                r#"/proba/dane: value "QUJDRB==" is not a valid xsd:base64Binary: expected base64 (A-Z a-z 0-9 + / with = padding)"#,
+            ),
+        ),
+        (
+            proba("<liczba>2147483648</liczba>", ""),
+            Some(r#"/proba/liczba: value "2147483648" is not a valid xsd:int: out of range"#),
+        ),
+        (proba("<powtorz/><powtorz/><powtorz/>", ""), None),
+        (
+            proba("<powtorz/><powtorz/><powtorz/><powtorz/>", ""),
+            Some(r#"/proba/powtorz[4]: too many "powtorz" elements (at most 3)"#),
+        ),
+        (
+            proba("<krotki>ab</krotki><kod>abc</kod>", ""),
+            Some(
+                r#"/proba/kod: unexpected element "kod"; expected one of 'zwin', 'zamien', 'wzor', 'pochodny', 'chwila', 'kwota', 'dane', 'liczba', 'powtorz', 'koniec'"#,
+            ),
+        ),
+        (
+            format!(r#"<t:proba xmlns:t="{FACETS_NS}" wymagany="abc"><kod>abc</kod></t:proba>"#),
+            Some(r#"/proba: missing element "koniec""#),
+        ),
+        (
+            format!(r#"<t:proba xmlns:t="{FACETS_NS}"><koniec>1</koniec></t:proba>"#),
+            Some(r#"/proba: required attribute "wymagany" is missing"#),
+        ),
+        (proba("", r#" opcja="-7""#), None),
+        (
+            proba("", r#" opcja="siedem""#),
+            Some(
+                r#"/proba: attribute "opcja" value "siedem" is not a valid xsd:int: expected an integer ([+-]?[0-9]+)"#,
+            ),
+        ),
+        (
+            proba("", r#" inny="1""#),
+            Some(r#"/proba: attribute "inny" is not allowed"#),
+        ),
+        (
+            proba("tekst", ""),
+            Some("/proba: text is not allowed here (the content is elements only)"),
+        ),
+        (
+            proba("<kod>a<b/>c</kod>", ""),
+            Some(r#"/proba/kod: element "b" is not allowed here (the content is a simple value)"#),
+        ),
+        (
+            proba(r#"<t:kod>abc</t:kod>"#, ""),
+            Some(
+                r#"/proba/kod: element "kod" is in namespace "urn:ezla:test:facets"; local elements are unqualified"#,
+            ),
+        ),
+        (
+            r#"<proba wymagany="abc"><koniec>1</koniec></proba>"#.to_owned(),
+            Some(r#"/proba: element "proba" is in no namespace; expected 'urn:ezla:test:facets'"#),
+        ),
+        (
+            format!(r#"<t:inny xmlns:t="{FACETS_NS}"/>"#),
+            Some(r#"/inny: element "inny" is not declared by the schema"#),
+        ),
+        (
+            format!(
+                r#"<t:proba xmlns:t="{FACETS_NS}" xmlns:xsi="{XSI_NS}" wymagany="abc"><koniec xsi:nil="true"/></t:proba>"#
+            ),
+            Some("/proba/koniec: xsi:nil is not allowed (the element is not nillable)"),
+        ),
+    ];
+    let dir = if have_xmllint() {
+        let dir = scratch("schema-facets");
+        std::fs::write(dir.join("facets.xsd"), data("facets.xsd")).expect("write");
+        Some(dir)
+    } else {
+        None
+    };
+    let mut files = Vec::new();
+    for (i, (body, expected)) in cases.iter().enumerate() {
+        let got = schema.validate_bytes(body.as_bytes(), &[FACETS_NS]);
+        match (expected, &got) {
+            (None, Ok(())) => {}
+            (Some(message), Err(v)) => assert_eq!(v[0].to_string(), *message, "{body}"),
+            _ => panic!("{body}: expected {expected:?}, got {got:?}"),
+        }
+        if let Some(dir) = &dir {
+            let file = format!("f{i:02}.xml");
+            std::fs::write(dir.join(&file), body).expect("write");
+            files.push(file);
+        }
+    }
+    if let Some(dir) = dir {
+        let verdicts = xmllint_verdicts(&dir, "facets.xsd", &files);
+        for (i, (body, expected)) in cases.iter().enumerate() {
+            let (theirs, why) = &verdicts[&files[i]];
+            assert_eq!(
+                *theirs,
+                expected.is_none(),
+                "xmllint disagrees on {body}: {why}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn paths_number_repeated_elements() {
+    let Some(wsdl) = wsdl() else { return };
+    let schema = load(&wsdl);
+    let dok = |kedu: &str| format!("<Dokument><KEDU><KEDU>{kedu}</KEDU></KEDU></Dokument>");
+    let body = format!(
+        r#"<z:wyslijDokumenty xmlns:z="{ZUS_NAMESPACE}"><IdSesji>abc</IdSesji><Tryb>Biezacy</Tryb>{}{}</z:wyslijDokumenty>"#,
+        dok("x"),
+        "<Dokument><KEDU><KEDU>x</KEDU><Nadmiar/></KEDU></Dokument>"
+    );
+    let err = schema
+        .validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE])
+        .unwrap_err();
+    assert_eq!(
+        err[0].to_string(),
+        r#"/wyslijDokumenty/Dokument[2]/KEDU/Nadmiar: unexpected element "Nadmiar"; no more elements are allowed"#
+    );
+    // The alias namespace only when asked for.
+    let body = format!(
+        r#"<z:usunSesje xmlns:z="{ZUS_GOV_NAMESPACE}"><IdSesji>abc</IdSesji></z:usunSesje>"#
+    );
+    assert!(
+        schema
+            .validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE])
+            .is_err()
+    );
+    assert_eq!(
+        schema.validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE, ZUS_GOV_NAMESPACE]),
+        Ok(())
+    );
+    // Missing before a later element.
+    let body = format!(
+        r#"<z:pobierzDokument xmlns:z="{ZUS_NAMESPACE}"><IdSesji>a</IdSesji><SeriaNumerZla><Seria>ZA</Seria><Numer>1234567</Numer></SeriaNumerZla><KontekstDostepu>WystawienieZla</KontekstDostepu></z:pobierzDokument>"#
+    );
+    let err = schema
+        .validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE])
+        .unwrap_err();
+    assert_eq!(
+        err[0].to_string(),
+        r#"/pobierzDokument/SeriaNumerZla: missing element "RodzajDokumentu" before "SeriaNumerZla""#
+    );
+    // Every violation is reported, in document order.
+    let body = format!(
+        r#"<z:pobierzDokument xmlns:z="{ZUS_NAMESPACE}"><IdSesji>a-</IdSesji><RodzajDokumentu>X</RodzajDokumentu><SeriaNumerZla><Seria>Z</Seria><Numer>1</Numer></SeriaNumerZla><KontekstDostepu>?</KontekstDostepu></z:pobierzDokument>"#
+    );
+    let err = schema
+        .validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE])
+        .unwrap_err();
+    let paths: Vec<&str> = err.iter().map(|v| v.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/pobierzDokument/IdSesji",
+            "/pobierzDokument/RodzajDokumentu",
+            "/pobierzDokument/SeriaNumerZla/Seria",
+            "/pobierzDokument/SeriaNumerZla/Numer",
+            "/pobierzDokument/KontekstDostepu"
+        ]
+    );
+    assert!(matches!(
+        &err[1].rule,
+        Rule::BadValue { facet: FacetKind::Enumeration(v), .. } if v.len() == 4
+    ));
+}
+
+/// Where we follow XML Schema 1.0 and libxml2 2.9 does not: whitespace around date and
+/// long values (the built-ins' fixed whiteSpace="collapse"), and integers past 24 digits.
+/// xmllint's verdict is printed, not asserted, so a fixed libxml2 does not break the test.
+#[test]
+fn known_differences_from_xmllint() {
+    let schema = Schema::from_xsd(
+        xsd_with(
+            r#"<xsd:element name="d" type="xsd:date"/><xsd:element name="l" type="xsd:long"/><xsd:element name="i" type="xsd:integer"/>"#,
+        )
+        .as_bytes(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cases = [
+        r#"<t:d xmlns:t="urn:t"> 2024-01-01 </t:d>"#,
+        "<t:d xmlns:t=\"urn:t\">\n2024-01-01\n</t:d>",
+        r#"<t:l xmlns:t="urn:t"> 12 </t:l>"#,
+        r#"<t:i xmlns:t="urn:t">1234567890123456789012345</t:i>"#,
+    ];
+    let dir = have_xmllint().then(|| {
+        let dir = scratch("schema-differences");
+        std::fs::write(
+            dir.join("s.xsd"),
+            xsd_with(
+                r#"<xsd:element name="d" type="xsd:date"/><xsd:element name="l" type="xsd:long"/><xsd:element name="i" type="xsd:integer"/>"#,
+            ),
+        )
+        .expect("write");
+        dir
+    });
+    for (i, body) in cases.iter().enumerate() {
+        assert_eq!(
+            schema.validate_bytes(body.as_bytes(), &["urn:t"]),
+            Ok(()),
+            "{body}"
+        );
+        if let Some(dir) = &dir {
+            let file = format!("k{i}.xml");
+            std::fs::write(dir.join(&file), body).expect("write");
+            let v = xmllint_verdicts(dir, "s.xsd", std::slice::from_ref(&file));
+            println!(
+                "known difference {body:?}: ours valid, xmllint valid={}",
+                v[&file].0
+            );
+        }
+    }
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile input
+
+#[test]
+fn hostile_input_stays_bounded() {
+    let schema = Schema::from_xsd(&data("facets.xsd")).unwrap_or_else(|e| panic!("{e}"));
+    // Very many unexpected and bad children: the report is capped.
+    let inner = "<powtorz/>".repeat(200_000);
+    let body = proba(&inner, "");
+    let start = std::time::Instant::now();
+    let err = schema
+        .validate_bytes(body.as_bytes(), &[FACETS_NS])
+        .unwrap_err();
+    assert!(err.len() <= ezla_sim::schema::MAX_VIOLATIONS);
+    // A long value against a pattern: linear.
+    let long = "A".repeat(4_000_000);
+    let body = proba(&format!("<wzor>{long}</wzor>"), "");
+    let err = schema
+        .validate_bytes(body.as_bytes(), &[FACETS_NS])
+        .unwrap_err();
+    assert!(
+        err[0].to_string().len() < 200,
+        "message quotes the value whole"
+    );
+    // Deeper than the core parser allows: refused before validation.
+    let deep = format!("{}{}", "<a>".repeat(300), "</a>".repeat(300));
+    let err = schema
+        .validate_bytes(deep.as_bytes(), &[FACETS_NS])
+        .unwrap_err();
+    assert!(matches!(err[0].rule, Rule::NotWellFormed { .. }), "{err:?}");
+    let Some(wsdl) = wsdl() else { return };
+    let zus = load(&wsdl);
+    // 50 000 documents, each with a bad attribute: the report stops at the cap.
+    let body = format!(
+        r#"<z:wyslijDokumenty xmlns:z="{ZUS_NAMESPACE}"><IdSesji>a</IdSesji><Tryb>Biezacy</Tryb>{}</z:wyslijDokumenty>"#,
+        r#"<Dokument NrRef="a;b"><KEDU><KEDU>x</KEDU></KEDU></Dokument>"#.repeat(50_000)
+    );
+    let err = zus
+        .validate_bytes(body.as_bytes(), &[ZUS_NAMESPACE])
+        .unwrap_err();
+    assert_eq!(err.len(), ezla_sim::schema::MAX_VIOLATIONS);
+    assert_eq!(err[99].path, "/wyslijDokumenty/Dokument[100]");
+    // A tree built without the core's limits (20 000 levels): recursion follows only
+    // elements the schema declares, so the walk stays shallow.
+    let mut deep = format!(
+        r#"<z:walidujDokumenty xmlns:z="{ZUS_NAMESPACE}"><IdSesji>a</IdSesji><Tryb>Biezacy</Tryb><Dokument><KEDU>"#
+    );
+    deep.push_str(&"<KEDU>".repeat(20_000));
+    deep.push_str(&"</KEDU>".repeat(20_000));
+    deep.push_str("</KEDU></Dokument></z:walidujDokumenty>");
+    let doc = roxmltree::Document::parse_with_options(
+        &deep,
+        roxmltree::ParsingOptions {
+            nodes_limit: u32::MAX,
+            ..Default::default()
+        },
+    )
+    .expect("roxmltree parses deep trees");
+    let err = zus
+        .validate(doc.root_element(), &[ZUS_NAMESPACE])
+        .unwrap_err();
+    assert!(
+        matches!(&err[0].rule, Rule::ElementInSimpleContent { name } if name == "KEDU"),
+        "{err:?}"
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn facets() -> Schema {
+        Schema::from_xsd(&data("facets.xsd")).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Arbitrary bytes never panic and always give a verdict.
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = facets().validate_bytes(&bytes, &[FACETS_NS]);
+        }
+
+        /// Arbitrary text in every slot of a valid body: no panic, one-line messages.
+        #[test]
+        fn arbitrary_values(values in proptest::collection::vec("[ -~ąęł\t\n<>&;]{0,12}", 12)) {
+            let slots = ["kod", "krotki", "zwin", "zamien", "wzor", "pochodny", "chwila", "kwota", "dane", "liczba", "powtorz"];
+            let mut inner = String::new();
+            for (slot, v) in slots.iter().zip(&values) {
+                let v = v.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                inner.push_str(&format!("<{slot}>{v}</{slot}>"));
+            }
+            let attr = values[11].replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+            let body = proba(&inner, &format!(r#" opcja="{attr}""#));
+            if let Err(v) = facets().validate_bytes(body.as_bytes(), &[FACETS_NS]) {
+                for x in v {
+                    prop_assert!(!x.to_string().contains('\n'));
+                }
+            }
+        }
+    }
+
+    /// Random tree mutations of every WSDL body, several at a time: no panic.
+    #[test]
+    fn random_mutations_of_wsdl_bodies() {
+        let (Some(wsdl), Some(kedu)) = (wsdl(), vector("ked_zla_unsigned_oryginal_medfile.xml"))
+        else {
+            return;
+        };
+        let schema = load(&wsdl);
+        let wsdl_text = String::from_utf8(wsdl).expect("utf-8");
+        let info = read_info(&extract_xsd(&wsdl_text));
+        let generator = Generator {
+            info: &info,
+            kedu: String::from_utf8(kedu).expect("utf-8"),
+        };
+        let mut rng = Rng(0xf022_2018);
+        let mut checked = 0;
+        for round in 0..3000 {
+            let (name, ty) = rng.pick(&info.elements).clone();
+            let fill = if round % 2 == 0 {
+                Fill::Minimal
+            } else {
+                Fill::Full
+            };
+            let mut body = generator.body(&name, &ty, fill, round);
+            for _ in 0..1 + rng.below(6) {
+                let m = *rng.pick(&MUTATIONS);
+                let _ = mutate(&mut body, m, &mut rng, &info);
+            }
+            let xml = body.xml();
+            if let Err(v) = schema.validate_bytes(xml.as_bytes(), &[ZUS_NAMESPACE]) {
+                assert!(!v.is_empty());
+                for x in v {
+                    assert!(!x.to_string().contains('\n'), "{x}");
+                }
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 3000);
+    }
+}

@@ -270,7 +270,7 @@ fn check_base64(value: &str) -> Result<(), &'static str> {
             _ => return Err(SHAPE),
         }
     }
-    if padding > 2 || (sextets.len() + padding) % 4 != 0 {
+    if padding > 2 || !(sextets.len() + padding).is_multiple_of(4) {
         return Err(SHAPE);
     }
     // The bits the padding stands for must be zero (`QR==` is not canonical base64 and not

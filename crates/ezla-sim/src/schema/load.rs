@@ -358,13 +358,11 @@ impl Definitions {
                                         n.attribute("soapAction").unwrap_or("").to_owned(),
                                     );
                                 }
-                                "body" => {
-                                    if n.attribute("use").is_some_and(|u| u != "literal") {
-                                        return Err(unsupported(
-                                            "soap:body use other than literal",
-                                            &ctx,
-                                        ));
-                                    }
+                                "body" if n.attribute("use").is_some_and(|u| u != "literal") => {
+                                    return Err(unsupported(
+                                        "soap:body use other than literal",
+                                        &ctx,
+                                    ));
                                 }
                                 _ => {}
                             }

@@ -51,9 +51,10 @@
 //! # Hostile input
 //!
 //! Validation is one pass over the subtree (each child is compared with one particle at a
-//! time), recursion follows the element nesting only (capped), patterns come only from the
-//! schema and run on the `regex` crate's linear-time engine, and at most
-//! [`MAX_VIOLATIONS`] violations are collected.
+//! time). It recurses only into children matched to a declared particle, so no deeper than
+//! the schema's own nesting (the 2018 types do not recurse; a recursive supplement is still
+//! capped at 512 levels). Patterns come only from the schema and run on the `regex` crate's
+//! linear-time engine, and at most [`MAX_VIOLATIONS`] violations are collected.
 
 mod builtin;
 mod compile;
@@ -173,6 +174,15 @@ impl Schema {
     /// Compiles the schema and operations of a WSDL 1.1 document (`wsdl:definitions` with
     /// `wsdl:types/xsd:schema`, messages, a port type and a SOAP 1.1 binding).
     pub fn from_wsdl(bytes: &[u8]) -> Result<Schema, SchemaError> {
+        Self::from_bytes(bytes)
+    }
+
+    /// Compiles a stand-alone `xsd:schema` document (same subset; no operations).
+    pub fn from_xsd(bytes: &[u8]) -> Result<Schema, SchemaError> {
+        Self::from_bytes(bytes)
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Schema, SchemaError> {
         let mut defs = load::Definitions::default();
         read_into(&mut defs, bytes)?;
         let model = compile::compile(&defs)?;

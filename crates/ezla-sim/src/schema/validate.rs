@@ -242,7 +242,7 @@ impl<'m> Validator<'m> {
                         patterns.iter().map(|p| p.source.clone()).collect(),
                     ));
                 }
-                Facet::Enumeration(values) if !values.iter().any(|v| *v == value) => {
+                Facet::Enumeration(values) if !values.contains(&value) => {
                     return bad(FacetKind::Enumeration(values.clone()));
                 }
                 _ => {}
@@ -274,6 +274,8 @@ impl<'m> Validator<'m> {
             let qualified = child.tag_name().namespace().filter(|n| !n.is_empty());
             // The maxOccurs of a particle of this name passed over because it was full.
             let mut exhausted: Option<u32> = None;
+            // Where matching stood after the previous child, for "expected one of".
+            let (start_index, start_count) = (index, count);
             // Advance to the particle this child can be.
             loop {
                 let Some(p) = particles.get(index) else {
@@ -336,7 +338,7 @@ impl<'m> Validator<'m> {
                 } else {
                     Rule::UnexpectedElement {
                         name: name.to_owned(),
-                        expected: expected_here(particles, index, count),
+                        expected: expected_here(particles, start_index, start_count),
                     }
                 };
                 self.push_at_child(&children, position, rule);
