@@ -355,7 +355,7 @@ impl Generator<'_> {
             "KEDU" => return self.kedu.clone(),
             "UPP" => &["PFVQUCB3ZXJzamE9IjEiLz4="],
             "SeriaZla" => &["ZA", "XY"],
-            "NumerZla" => &["1234567", "0000001"],
+            "NumerZla" | "Npwz" => &["1234567", "0000001"],
             "Pesel" | "Pesel2" => &["44051401458", "68071892605"],
             "NIP" => &["5260250274", "1234563218"],
             "Data" => &["2024-03-01", "2024-12-31"],
@@ -460,7 +460,7 @@ fn tricky_values(ty: &str) -> &'static [&'static str] {
         "ID" => &["ab-c", "ąbc", " abc", "", "abc def", "A1"],
         "Inne" => &["a;b", "(x)", "ok?", "fine ref", "\"q\"", "*"],
         "SeriaZla" => &["Z", "ZA1", "za", "ZĄ", "ZAA", " ZA"],
-        "NumerZla" => &["123456", "12345678", "١٢٣٤٥٦٧", "12345a7", "1234567 "],
+        "NumerZla" | "Npwz" => &["123456", "12345678", "١٢٣٤٥٦٧", "12345a7", "1234567 "],
         "Pesel" => &["4405140145", "440514014588", "4405140145a", "٤٤٠٥١٤٠١٤٥٨"],
         "Pesel2" => &["4405140145", "abcdefghijk", "440514014588", "ąąąąąąąąąąą"],
         "NIP" => &["526025027", "526-025-02-74", "52602502745"],
@@ -874,11 +874,13 @@ fn build_corpus(info: &Info, kedu: String) -> Vec<Case> {
         }
     }
     // Targeted: xsi:nil on the nillable elements (in notyfikujAnulowanieZla's request).
-    let (name, ty) = info
+    let Some((name, ty)) = info
         .elements
         .iter()
         .find(|(n, _)| n == "notyfikujAnulowanieZla")
-        .expect("notyfikujAnulowanieZla");
+    else {
+        return cases;
+    };
     let full = generator.body(name, ty, Fill::Full, 0);
     for path in all_paths(&full) {
         let target = at_ref(&full, &path).name.clone();
@@ -1670,4 +1672,76 @@ mod fuzz {
         }
         assert_eq!(checked, 3000);
     }
+}
+
+/// The supplement merged as xmllint sees it (the 2018 zalogujPodpisem type cut out, the
+/// supplement's definitions added), and our merged schema, agree on a corpus of the new
+/// and replaced elements.
+#[test]
+fn supplement_agrees_with_xmllint() {
+    let (Some(wsdl), Some(kedu)) = (wsdl(), vector("ked_zla_unsigned_oryginal_medfile.xml")) else {
+        return;
+    };
+    if !have_xmllint() {
+        return;
+    }
+    let merged = load(&wsdl)
+        .with_supplement(&data("supplement.xsd"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let wsdl_text = String::from_utf8(wsdl).expect("utf-8");
+    let xsd = extract_xsd(&wsdl_text);
+    let start = xsd
+        .find(r#"<xsd:complexType name="zalogujPodpisem">"#)
+        .expect("2018 zalogujPodpisem");
+    let end =
+        start + xsd[start..].find("</xsd:complexType>").expect("end") + "</xsd:complexType>".len();
+    let supplement = String::from_utf8(data("supplement.xsd")).expect("utf-8");
+    let body_start = supplement.find("<xsd:element").expect("supplement body");
+    let body_end = supplement.rfind("</xsd:schema>").expect("supplement end");
+    let close = xsd.rfind("</xsd:schema>").expect("schema end");
+    let merged_xsd = format!(
+        "{}{}{}{}",
+        &xsd[..start],
+        &xsd[end..close],
+        &supplement[body_start..body_end],
+        &xsd[close..]
+    );
+    let mut info = read_info(&merged_xsd);
+    info.elements.retain(|(n, _)| {
+        matches!(
+            n.as_str(),
+            "zalogujPodpisem" | "pobierzSeriaNumerZla" | "pobierzSeriaNumerZlaResponse"
+        )
+    });
+    assert_eq!(info.elements.len(), 3);
+    let cases = build_corpus(&info, String::from_utf8(kedu).expect("utf-8"));
+    let dir = scratch("schema-supplement");
+    std::fs::write(dir.join("merged.xsd"), &merged_xsd).expect("write");
+    let mut files = Vec::new();
+    for c in cases.iter().filter(|c| !c.gov) {
+        std::fs::write(dir.join(&c.file), &c.xml).expect("write");
+        files.push(c.file.clone());
+    }
+    let verdicts = xmllint_verdicts(&dir, "merged.xsd", &files);
+    let mut valid = 0;
+    for c in cases.iter().filter(|c| !c.gov) {
+        let (theirs, why) = &verdicts[&c.file];
+        let ours = merged.validate_bytes(c.xml.as_bytes(), &[ZUS_NAMESPACE]);
+        assert_eq!(
+            ours.is_ok(),
+            *theirs,
+            "{} ({}): {ours:?}\n{why}\n{}",
+            c.file,
+            c.what,
+            c.xml
+        );
+        valid += usize::from(*theirs);
+    }
+    println!("supplement corpus: {} cases, {valid} valid", files.len());
+    assert!(
+        files.len() >= 40 && valid >= 6,
+        "{} cases, {valid} valid",
+        files.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
