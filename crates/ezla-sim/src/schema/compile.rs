@@ -193,11 +193,11 @@ pub(crate) fn compile(defs: &Definitions) -> Result<Model, SchemaError> {
                 ty,
             });
         }
-        if let Some(TypeId::Complex(id)) = model.type_names.get(&(target.clone(), name.clone())) {
-            if let Some(slot) = model.complex.get_mut(*id) {
-                slot.particles = out_particles;
-                slot.attributes = out_attributes;
-            }
+        if let Some(TypeId::Complex(id)) = model.type_names.get(&(target.clone(), name.clone()))
+            && let Some(slot) = model.complex.get_mut(*id)
+        {
+            slot.particles = out_particles;
+            slot.attributes = out_attributes;
         }
     }
 

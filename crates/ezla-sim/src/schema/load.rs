@@ -229,10 +229,10 @@ impl Definitions {
             ctx,
         )?;
         for form in ["elementFormDefault", "attributeFormDefault"] {
-            if let Some(v) = schema.attribute(form) {
-                if v != "unqualified" {
-                    return Err(unsupported(format!("{form}=\"{v}\""), ctx));
-                }
+            if let Some(v) = schema.attribute(form)
+                && v != "unqualified"
+            {
+                return Err(unsupported(format!("{form}=\"{v}\""), ctx));
             }
         }
         let target = required(schema, "targetNamespace", ctx)?;

@@ -198,10 +198,10 @@ impl Parser {
                     }
                     _ => return Err(self.error("malformed quantifier")),
                 };
-                if let Some(max) = max {
-                    if max < min {
-                        return Err(self.error("quantifier {n,m} with m < n"));
-                    }
+                if let Some(max) = max
+                    && max < min
+                {
+                    return Err(self.error("quantifier {n,m} with m < n"));
                 }
                 let _ = match max {
                     Some(max) if max == min => write!(self.out, "{{{min}}}"),
