@@ -18,6 +18,42 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The service, checking every request against the 2018 WSDL when the vectors are present
+/// (the requests newer than the WSDL are allowed by a supplement written here from the
+/// third-party shapes: pobierzSeriaNumerZla with IdSesji).
+fn open(dir: &std::path::Path) -> ZusService {
+    let service = ZusService::open(dir).expect("open");
+    let wsdl = ezla_vectors::vectors_dir()
+        .map(|d| d.join("ezla/zus_channel_gabinetowe_zla_2018.wsdl"))
+        .filter(|p| p.exists());
+    match wsdl {
+        Some(path) => {
+            let schema = ezla_sim::schema::Schema::from_wsdl(&std::fs::read(path).expect("wsdl"))
+                .expect("schema")
+                .with_supplement(LATER.as_bytes())
+                .expect("supplement");
+            service.with_schema(schema)
+        }
+        None => {
+            assert!(
+                std::env::var_os("EZLA_REQUIRE_TOOLS").is_none(),
+                "the ZUS WSDL vector is required (EZLA_REQUIRE_TOOLS is set)"
+            );
+            eprintln!("note: ../shared/vectors absent; requests are not checked against the WSDL");
+            service
+        }
+    }
+}
+
+const LATER: &str = r#"<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+    xmlns:tns="http://zus.pl/b2b/zus/channel/gabinetowe"
+    targetNamespace="http://zus.pl/b2b/zus/channel/gabinetowe">
+  <xsd:element name="pobierzSeriaNumerZla" type="tns:pobierzSeriaNumerZla"/>
+  <xsd:complexType name="pobierzSeriaNumerZla">
+    <xsd:sequence><xsd:element name="IdSesji" type="tns:ID"/></xsd:sequence>
+  </xsd:complexType>
+</xsd:schema>"#;
+
 fn envelope(ns: &str, op: &str, inner: &str) -> Vec<u8> {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope \
@@ -159,7 +195,7 @@ fn an_ezla_is_issued_received_once_and_receipted() {
     for ns in [NS_ZUS_PL, NS_ZUS_GOV_PL] {
         let dir = scratch(if ns == NS_ZUS_PL { "pl" } else { "gov" });
         let sim = Sim {
-            service: ZusService::open(&dir).expect("open"),
+            service: open(&dir),
             ns,
         };
         let anna = doctor(&sim, 1, 1825);
@@ -279,7 +315,7 @@ fn an_ezla_is_issued_received_once_and_receipted() {
 fn refusals_have_their_own_codes() {
     let dir = scratch("refusals");
     let sim = Sim {
-        service: ZusService::open(&dir).expect("open"),
+        service: open(&dir),
         ns: NS_ZUS_PL,
     };
     // An expired certificate, a certificate from another CA, an unknown doctor.
@@ -359,6 +395,18 @@ fn refusals_have_their_own_codes() {
         .service
         .handle(Some("x"), b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>");
     assert_eq!(reply.status, 500);
+    if sim.service.checks_contract() {
+        // A request the WSDL does not allow: the method missing, an element it does not know.
+        let (status, body) = sim.call(
+            "zalogujPodpisem",
+            "<PodpisaneOswiadczenie>x</PodpisaneOswiadczenie><Dodatkowe/>",
+        );
+        assert_eq!(status, 500, "{body}");
+        assert!(body.contains("does not conform to the WSDL"), "{body}");
+        assert!(body.contains("Dodatkowe"), "{body}");
+    } else {
+        eprintln!("note: the contract check is not exercised without the WSDL");
+    }
 
     // A document with a number not reserved, an unknown patient, a payer not the patient's.
     let session = login(&sim, &anna).expect("login");

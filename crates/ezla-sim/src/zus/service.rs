@@ -22,6 +22,7 @@ use time::macros::format_description;
 
 use super::ca::SimCa;
 use super::state::{LoginRefusal, Patient, SessionError, State, StoreError};
+use crate::schema::Schema;
 use crate::soap::{self, Fault, child_text};
 
 /// The body namespace of the WSDL.
@@ -114,6 +115,8 @@ struct Checked {
 pub struct ZusService {
     state: State,
     ca: SimCa,
+    /// The contract every request is checked against, when the simulator has the WSDL.
+    schema: Option<Schema>,
 }
 
 impl ZusService {
@@ -122,7 +125,24 @@ impl ZusService {
     pub fn open(dir: &Path) -> Result<Self, String> {
         let state = State::open(dir).map_err(|e| e.to_string())?;
         let ca = SimCa::open(dir).map_err(|e| e.to_string())?;
-        Ok(ZusService { state, ca })
+        Ok(ZusService {
+            state,
+            ca,
+            schema: None,
+        })
+    }
+
+    /// Checks every request against `schema` (the WSDL's, with any supplement for the
+    /// operations newer than it) and answers a non-conforming one with a Fault naming each
+    /// problem.
+    pub fn with_schema(mut self, schema: Schema) -> Self {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Whether requests are checked against a schema.
+    pub fn checks_contract(&self) -> bool {
+        self.schema.is_some()
     }
 
     /// What ZUS knows.
@@ -158,6 +178,9 @@ impl ZusService {
             }
         };
         let name = op.local_name();
+        if let Some(schema) = &self.schema {
+            check_contract(schema, body)?;
+        }
         let action = soap_action
             .map(|a| a.trim().trim_matches('"'))
             .ok_or_else(|| Fault::client("no SOAPAction header"))?;
@@ -963,6 +986,31 @@ impl ZusService {
             }
         }))
     }
+}
+
+/// Validates the operation element of `body` (already read by the core's parser, under its
+/// limits) against the contract.
+fn check_contract(schema: &Schema, body: &[u8]) -> Result<(), Fault> {
+    let text = std::str::from_utf8(body).map_err(|_| Fault::client("the request is not UTF-8"))?;
+    let doc = roxmltree::Document::parse(text)
+        .map_err(|e| Fault::client(format!("the request is not well-formed: {e}")))?;
+    let op = doc
+        .root_element()
+        .children()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Body")
+        .flat_map(|b| b.children().filter(roxmltree::Node::is_element))
+        .next()
+        .ok_or_else(|| Fault::client("soapenv:Body is empty"))?;
+    schema
+        .validate(op, &[NS_ZUS_PL, NS_ZUS_GOV_PL])
+        .map_err(|violations| {
+            let all: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            Fault::client(format!(
+                "the request does not conform to the WSDL: {}",
+                all.first().map(String::as_str).unwrap_or("")
+            ))
+            .with_detail(all.join("\n"))
+        })
 }
 
 /// The namespace of the simulator's receipts.
