@@ -101,6 +101,7 @@ fn run<S: Io>(io: S, raw: TcpStream, peer: SocketAddr, tls: bool, shared: &Share
             Next::KeepAlive if !shared.shutdown.load(Ordering::SeqCst) => first = false,
             Next::KeepAlive | Next::Close => {
                 conn.io.close();
+                linger(&raw);
                 break;
             }
             Next::Reset => {
@@ -109,6 +110,23 @@ fn run<S: Io>(io: S, raw: TcpStream, peer: SocketAddr, tls: bool, shared: &Share
                 let _ = raw.shutdown(Shutdown::Both);
                 break;
             }
+        }
+    }
+}
+
+/// After our side is shut down: reads (and discards) what the client still sends, for a
+/// moment, so that closing with unread input does not reset the connection and destroy a
+/// refusal (e.g. 431) the client has not read yet.
+fn linger(raw: &TcpStream) {
+    let _ = raw.set_read_timeout(Some(Duration::from_millis(200)));
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 8192];
+    let mut total = 0usize;
+    let mut reader = raw;
+    while Instant::now() < deadline && total < 1024 * 1024 {
+        match reader.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
         }
     }
 }
@@ -158,6 +176,12 @@ impl<S: Io> Conn<'_, S> {
                     }
                 } else {
                     match reply.try_request(&self.buf) {
+                        Ok((used, Some(_))) if used > limits.max_header_bytes => {
+                            return Err(HeadError::Refuse(
+                                431,
+                                format!("request head over {} bytes", limits.max_header_bytes),
+                            ));
+                        }
                         Ok((used, Some(request))) => {
                             self.buf.drain(..used);
                             return Ok((reply, request));
@@ -231,7 +255,13 @@ impl<S: Io> Conn<'_, S> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().parse::<u64>());
+        let wants_body = matches!(head.method().as_str(), "POST" | "PUT" | "PATCH");
         match length {
+            // ureq-proto would read a body without length as chunked; HTTP/1.1 says such a
+            // request has no body. Refuse instead, like the chunked ones.
+            None if wants_body => {
+                return self.refuse(411, "a request body needs Content-Length");
+            }
             Some(Err(_)) => return self.refuse(400, "invalid Content-Length"),
             Some(Ok(n)) if n > limits.max_body_bytes as u64 => {
                 return self.refuse(413, &format!("body over {} bytes", limits.max_body_bytes));

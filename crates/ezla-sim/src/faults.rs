@@ -38,7 +38,7 @@ pub const MALFORMED_BODY: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 
 /// One kind of fault.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FaultKind {
     /// Wait before handling.
@@ -47,6 +47,7 @@ pub enum FaultKind {
         ms: u64,
     },
     /// HTTP 500 with a given body, handler not called.
+    #[serde(rename = "http_500")]
     Http500 {
         /// The body.
         #[serde(default)]
@@ -164,7 +165,29 @@ impl Faults {
 
     /// Parses the contents of a `faults.json`.
     pub fn parse(json: &[u8]) -> Result<Vec<Fault>, String> {
-        serde_json::from_slice::<FaultsFile>(json)
+        // serde cannot deny unknown fields through `flatten`: check the keys first, so that
+        // a typo (`pth`) is an error rather than a fault on every path.
+        const KEYS: &[&str] = &[
+            "kind",
+            "ms",
+            "body",
+            "content_type",
+            "path",
+            "soap_action",
+            "count",
+        ];
+        let value: serde_json::Value = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+        if let Some(list) = value.get("faults").and_then(|f| f.as_array()) {
+            for (i, fault) in list.iter().enumerate() {
+                if let Some(key) = fault
+                    .as_object()
+                    .and_then(|o| o.keys().find(|k| !KEYS.contains(&k.as_str())))
+                {
+                    return Err(format!("fault {}: unknown field `{key}`", i + 1));
+                }
+            }
+        }
+        serde_json::from_value::<FaultsFile>(value)
             .map(|f| f.faults)
             .map_err(|e| e.to_string())
     }
