@@ -16,10 +16,10 @@ fn spawn(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+        .expect("test setup");
+    let stdout = child.stdout.take().expect("test setup");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    BufReader::new(stdout).read_line(&mut line).expect("test setup");
     (child, line)
 }
 
@@ -27,7 +27,7 @@ fn signal(child: &Child, name: &str) {
     let ok = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
-        .unwrap()
+        .expect("test setup")
         .success();
     assert!(ok, "kill -{name}");
 }
@@ -35,7 +35,7 @@ fn signal(child: &Child, name: &str) {
 fn wait(child: &mut Child) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = child.try_wait().expect("test setup") {
             return status;
         }
         if Instant::now() > deadline {

@@ -39,7 +39,7 @@ fn setup(name: &str, faults_json: &str) -> Setup {
     let server = Server::new(router)
         .faults(Faults::from_file(dir.join(FAULTS_FILE)))
         .start(loopback())
-        .unwrap();
+        .expect("test setup");
     Setup {
         server,
         calls,
@@ -50,7 +50,7 @@ fn setup(name: &str, faults_json: &str) -> Setup {
 }
 
 fn write_faults(dir: &Path, json: &str) {
-    std::fs::write(dir.join(FAULTS_FILE), json).unwrap();
+    std::fs::write(dir.join(FAULTS_FILE), json).expect("test setup");
 }
 
 impl Setup {

@@ -15,7 +15,7 @@ fn server(limits: Limits) -> ezla_sim::RunningServer {
     Server::new(Router::new().mount(Mount::new("/", handler)))
         .limits(limits)
         .start(loopback())
-        .unwrap()
+        .expect("test setup")
 }
 
 fn short_limits() -> Limits {
@@ -28,8 +28,8 @@ fn short_limits() -> Limits {
 /// Sends `bytes` on a fresh connection and returns everything the server sends back
 /// until it closes (or 5 s pass).
 fn exchange(server: &ezla_sim::RunningServer, bytes: &[u8]) -> String {
-    let mut s = TcpStream::connect(server.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut s = TcpStream::connect(server.addr()).expect("test setup");
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("test setup");
     // The server may refuse before reading everything; a failed write is fine.
     let _ = s.write_all(bytes);
     read_to_close(&mut s)

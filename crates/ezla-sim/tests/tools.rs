@@ -12,7 +12,7 @@ fn start(name: &str, tls: bool) -> (Simulator, std::path::PathBuf) {
     let dir = common::temp_dir(name);
     let mut options = ServeOptions::new(loopback(), &dir);
     options.tls = tls;
-    (ezla_sim::serve(&options).unwrap(), dir)
+    (ezla_sim::serve(&options).expect("test setup"), dir)
 }
 
 fn curl(args: &[&str]) -> std::process::Output {
@@ -20,7 +20,7 @@ fn curl(args: &[&str]) -> std::process::Output {
         .args(["--silent", "--show-error", "--max-time", "10"])
         .args(args)
         .output()
-        .unwrap()
+        .expect("test setup")
 }
 
 #[test]

@@ -20,9 +20,9 @@ const ZUS: &str = ezla_sim::DEFAULT_ZUS_PATH;
 fn zus_server(tls: Option<&SimTls>) -> ezla_sim::RunningServer {
     let mut server = Server::new(Router::new().mount(zus_mount(ZUS)));
     if let Some(tls) = tls {
-        server = server.tls(tls.server_config().unwrap());
+        server = server.tls(tls.server_config().expect("test setup"));
     }
-    server.start(loopback()).unwrap()
+    server.start(loopback()).expect("test setup")
 }
 
 fn assert_fault(response: &ezla::transport::Response) {
@@ -31,7 +31,7 @@ fn assert_fault(response: &ezla::transport::Response) {
         response.content_type.as_deref(),
         Some("text/xml; charset=utf-8")
     );
-    let body = String::from_utf8(response.body.clone()).unwrap();
+    let body = String::from_utf8(response.body.clone()).expect("test setup");
     assert!(body.starts_with("<?xml"), "{body}");
     assert!(
         body.contains("<soap:Fault><faultcode>soap:Server</faultcode>"),
@@ -152,12 +152,12 @@ fn response_over_the_cap_is_an_error() {
 // --- TLS trust and names ---------------------------------------------------------------------
 
 fn tls_server_for(dns: &[&str], ips: &[IpAddr]) -> (SimTls, ezla_sim::RunningServer) {
-    let tls = SimTls::generate(dns, ips).unwrap();
+    let tls = SimTls::generate(dns, ips).expect("test setup");
     let (_, handler) = recording(SimResponse::text(200, "ok"));
     let server = Server::new(Router::new().mount(Mount::new("/", handler)))
-        .tls(tls.server_config().unwrap())
+        .tls(tls.server_config().expect("test setup"))
         .start(loopback())
-        .unwrap();
+        .expect("test setup");
     (tls, server)
 }
 

@@ -15,12 +15,12 @@ pub fn temp_dir(name: &str) -> PathBuf {
         .join("ezla-sim-tests")
         .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("test setup");
     dir
 }
 
 pub fn loopback() -> SocketAddr {
-    "127.0.0.1:0".parse().unwrap()
+    "127.0.0.1:0".parse().expect("test setup")
 }
 
 /// Whether `tool` can be run; prints a skip notice when not (a failure when
@@ -46,7 +46,7 @@ pub fn recording(response: SimResponse) -> (Seen, impl Fn(&SimRequest) -> SimRes
     let seen: Seen = Arc::default();
     let log = seen.clone();
     let handler = move |r: &SimRequest| {
-        log.lock().unwrap().push(r.clone());
+        log.lock().expect("test setup").push(r.clone());
         response.clone()
     };
     (seen, handler)
@@ -56,7 +56,7 @@ pub fn recording(response: SimResponse) -> (Seen, impl Fn(&SimRequest) -> SimRes
 pub fn serve_one(mount: Mount) -> RunningServer {
     Server::new(ezla_sim::Router::new().mount(mount))
         .start(loopback())
-        .unwrap()
+        .expect("test setup")
 }
 
 /// A transport with short timeouts for tests.
@@ -66,8 +66,8 @@ pub fn transport(builder: ezla::transport::TransportConfigBuilder) -> UreqTransp
         .response_timeout(Duration::from_secs(10))
         .overall_timeout(Duration::from_secs(20))
         .build()
-        .unwrap();
-    UreqTransport::new(config).unwrap()
+        .expect("test setup");
+    UreqTransport::new(config).expect("test setup")
 }
 
 /// A SOAP-ish POST to `url`.
