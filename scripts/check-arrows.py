@@ -35,8 +35,8 @@ MAP = {
     "dsig": ["pki"],
     "xades": ["dsig"],
     "kedu": ["xades"],
-    # Planned (DESIGN.md): not written yet.
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
+    # Planned (DESIGN.md): not written yet.
     "store": ["error"],  # durable client state: ZUS send journal, SAML pending requests
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
     "wk": ["dsig", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
