@@ -19,7 +19,9 @@ fn spawn(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
         .expect("test setup");
     let stdout = child.stdout.take().expect("test setup");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("test setup");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("test setup");
     (child, line)
 }
 

@@ -29,7 +29,8 @@ fn short_limits() -> Limits {
 /// until it closes (or 5 s pass).
 fn exchange(server: &ezla_sim::RunningServer, bytes: &[u8]) -> String {
     let mut s = TcpStream::connect(server.addr()).expect("test setup");
-    s.set_read_timeout(Some(Duration::from_secs(5))).expect("test setup");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("test setup");
     // The server may refuse before reading everything; a failed write is fine.
     let _ = s.write_all(bytes);
     read_to_close(&mut s)
