@@ -308,9 +308,47 @@ enum ezla_result
    */
   EZLA_RESULT_IO = 800,
   /**
+<<<<<<< HEAD
    * Journal error (880).
    */
   EZLA_RESULT_JOURNAL = 880,
+=======
+   * Invalid URL (810).
+   */
+  EZLA_RESULT_INVALID_URL = 810,
+  /**
+   * Connection failed (811).
+   */
+  EZLA_RESULT_CONNECT_FAILED = 811,
+  /**
+   * Connection lost (812).
+   */
+  EZLA_RESULT_CONNECTION_LOST = 812,
+  /**
+   * TLS handshake failed (820).
+   */
+  EZLA_RESULT_TLS_HANDSHAKE_FAILED = 820,
+  /**
+   * Server certificate not trusted (821).
+   */
+  EZLA_RESULT_TLS_CERTIFICATE_UNTRUSTED = 821,
+  /**
+   * Server certificate not valid for the name (822).
+   */
+  EZLA_RESULT_TLS_NAME_MISMATCH = 822,
+  /**
+   * Timed out (830).
+   */
+  EZLA_RESULT_TIMEOUT = 830,
+  /**
+   * Unexpected HTTP status (840).
+   */
+  EZLA_RESULT_HTTP_STATUS = 840,
+  /**
+   * Response too large (841).
+   */
+  EZLA_RESULT_RESPONSE_TOO_LARGE = 841,
+>>>>>>> transport
   /**
    * Internal error (900).
    */

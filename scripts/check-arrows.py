@@ -36,8 +36,8 @@ MAP = {
     "xades": ["dsig"],
     "kedu": ["xades"],
     "store": ["error"],  # durable client state: the ZUS send journal; SAML pending requests
-    # Planned (DESIGN.md): not written yet.
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
+    # Planned (DESIGN.md): not written yet.
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
     "wk": ["dsig", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
     "zus": ["kedu", "transport", "store"],  # ZUS channel: on xades, kedu and transport

@@ -103,6 +103,24 @@ pub enum ezla_result {
     DocumentMalformed = 501,
     /// I/O error (800).
     Io = 800,
+    /// Invalid URL (810).
+    InvalidUrl = 810,
+    /// Connection failed (811).
+    ConnectFailed = 811,
+    /// Connection lost (812).
+    ConnectionLost = 812,
+    /// TLS handshake failed (820).
+    TlsHandshakeFailed = 820,
+    /// Server certificate not trusted (821).
+    TlsCertificateUntrusted = 821,
+    /// Server certificate not valid for the name (822).
+    TlsNameMismatch = 822,
+    /// Timed out (830).
+    Timeout = 830,
+    /// Unexpected HTTP status (840).
+    HttpStatus = 840,
+    /// Response too large (841).
+    ResponseTooLarge = 841,
     /// Journal error (880).
     Journal = 880,
     /// Internal error (900).
@@ -174,6 +192,15 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::DocumentInvalid,
     ezla_result::DocumentMalformed,
     ezla_result::Io,
+    ezla_result::InvalidUrl,
+    ezla_result::ConnectFailed,
+    ezla_result::ConnectionLost,
+    ezla_result::TlsHandshakeFailed,
+    ezla_result::TlsCertificateUntrusted,
+    ezla_result::TlsNameMismatch,
+    ezla_result::Timeout,
+    ezla_result::HttpStatus,
+    ezla_result::ResponseTooLarge,
     ezla_result::Journal,
     ezla_result::Internal,
     ezla_result::Panic,

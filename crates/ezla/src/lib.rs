@@ -39,6 +39,7 @@ pub mod kedu;
 pub mod pki;
 pub mod pl;
 pub mod store;
+pub mod transport;
 pub mod xades;
 pub mod xml;
 

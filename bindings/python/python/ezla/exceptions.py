@@ -261,7 +261,12 @@ class SamlError(EzlaError):
 
 
 class TransportError(EzlaError, OSError):
-    """Reading a file or talking to a server failed (codes 800–899)."""
+    """Reading a file or talking to a server failed (codes 800–899).
+
+    800 is a file error; 810–899 are HTTP transport failures (invalid URL, connect failed,
+    connection lost, TLS handshake / untrusted certificate / name mismatch, timeout, an
+    unusable HTTP status, a response over the size cap): ``.code`` and ``.name`` tell which.
+    """
 
 
 class InternalError(EzlaError):

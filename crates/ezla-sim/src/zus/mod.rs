@@ -6,11 +6,13 @@
 //! so it survives a restart.
 
 mod ca;
+mod mount;
 mod seed;
 mod service;
 mod state;
 
 pub use ca::SimCa;
+pub use mount::{DEFAULT_ZUS_PATH, ZusHandler, zus_mount};
 pub use service::{NS_ZUS_GOV_PL, NS_ZUS_PL, Reply, SOAP_ACTION_PREFIX, UPP_NS, ZusService};
 
 pub use seed::{

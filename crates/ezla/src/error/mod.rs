@@ -2,12 +2,13 @@
 //!
 //! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]. Like
 //! rustls's, it is nested by family: [`Error::Xml`], [`Error::Format`], [`Error::Key`],
-//! [`Error::Certificate`], [`Error::Signature`] and [`Error::Document`] each carry a small
-//! enum of their own ([`XmlError`], [`FormatError`], [`KeyError`], [`CertificateError`],
-//! [`SignatureError`], [`DocumentError`]) with the context a person needs to fix the problem
-//! (which file, which reference, which certificate, which field). The protocol families (the
-//! ZUS channel, login.gov.pl, transport, CMS) get their own variant and enum as they land,
-//! each in a file of this module.
+//! [`Error::Certificate`], [`Error::Signature`], [`Error::Document`] and
+//! [`Error::Transport`] each carry a small enum of their own ([`XmlError`], [`FormatError`],
+//! [`KeyError`], [`CertificateError`], [`SignatureError`], [`DocumentError`],
+//! [`TransportError`]) with the context a person needs to fix the problem (which file, which
+//! reference, which certificate, which field, which URL). The protocol families still to come
+//! (the ZUS channel, login.gov.pl, CMS) get their own variant and enum as they land, each in
+//! a file of this module.
 //!
 //! Each error maps to an [`ErrorCode`], a stable number shared by the C library
 //! (`EZLA_RESULT_*`) and the Python package (`EzlaError.code`). Numbers are grouped by
@@ -27,6 +28,7 @@ mod format;
 mod key;
 mod problem;
 mod signature;
+mod transport;
 
 pub use certificate::CertificateError;
 pub use document::DocumentError;
@@ -34,6 +36,7 @@ pub use format::{Format, FormatError, XmlError};
 pub use key::KeyError;
 pub use problem::{Problem, Severity};
 pub use signature::SignatureError;
+pub use transport::{BODY_START_LEN, TimeoutPhase, TlsFailure, TransportError};
 
 /// Shorthand for `std::result::Result<T, ezla::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -185,6 +188,24 @@ error_codes! {
     // 800–899: I/O and transport
     /// Reading or writing a file failed.
     Io = 800, Io, "I/O error";
+    /// The URL cannot be used (scheme, host or syntax).
+    InvalidUrl = 810, Io, "invalid URL";
+    /// No connection could be opened to the server.
+    ConnectFailed = 811, Io, "connection failed";
+    /// The connection broke during the exchange (reset, closed early, not HTTP/1.1).
+    ConnectionLost = 812, Io, "connection lost";
+    /// The TLS handshake failed (protocol, alert, malformed message).
+    TlsHandshakeFailed = 820, Io, "TLS handshake failed";
+    /// The server's TLS certificate does not chain to a trusted root.
+    TlsCertificateUntrusted = 821, Io, "server certificate not trusted";
+    /// The server's TLS certificate is not valid for the expected server name.
+    TlsNameMismatch = 822, Io, "server certificate not valid for the name";
+    /// A connect, response or overall timeout ran out.
+    Timeout = 830, Io, "timed out";
+    /// The server answered with an HTTP status the caller cannot use.
+    HttpStatus = 840, Io, "unexpected HTTP status";
+    /// The response body is larger than the configured cap.
+    ResponseTooLarge = 841, Io, "response too large";
     /// The durable journal (the record of documents sent to ZUS) cannot be read or written, or
     /// refused a step that would lose or duplicate a document.
     Journal = 880, Io, "journal error";
@@ -298,6 +319,8 @@ pub enum Error {
     Signature(SignatureError),
     /// An e-ZLA document that breaks the rules or is not recognised.
     Document(DocumentError),
+    /// An HTTP exchange failed or its response cannot be used.
+    Transport(TransportError),
     /// Reading or writing a file failed.
     Io {
         /// The file, where known.
@@ -331,6 +354,7 @@ impl Error {
             Error::Certificate(e) => e.code(),
             Error::Signature(e) => e.code(),
             Error::Document(e) => e.code(),
+            Error::Transport(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::Journal { .. } => ErrorCode::Journal,
             Error::Internal { .. } => ErrorCode::Internal,
@@ -419,6 +443,7 @@ impl fmt::Display for Error {
             Error::Certificate(e) => e.fmt(f),
             Error::Signature(e) => e.fmt(f),
             Error::Document(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
             Error::Io { path, source } => match path {
                 Some(path) => write!(f, "{}: {source}", path.display()),
                 None => write!(f, "I/O error: {source}"),
@@ -463,6 +488,7 @@ from_family!(
     Certificate(CertificateError),
     Signature(SignatureError),
     Document(DocumentError),
+    Transport(TransportError),
 );
 
 #[cfg(test)]

@@ -208,6 +208,8 @@ pub struct BasicConstraints {
 pub struct KeyPurpose(pub ObjectIdentifier);
 
 impl KeyPurpose {
+    /// `id-kp-serverAuth` (a TLS server).
+    pub const SERVER_AUTH: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.1"));
     /// `id-kp-clientAuth`.
     pub const CLIENT_AUTH: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.2"));
     /// `id-kp-emailProtection`.

@@ -9,6 +9,8 @@
 //! `docs/ezla-zus.md` §9. Certificates carry CRL and OCSP URLs under `ezla-test-ca.invalid`,
 //! a name that can never resolve.
 
+use std::net::IpAddr;
+
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::csr::CertificateRequest;
@@ -45,6 +47,10 @@ pub struct IssueOptions {
     pub extended_key_usage: Vec<KeyPurpose>,
     /// E-mail subject alternative names.
     pub email_addresses: Vec<String>,
+    /// DNS-name subject alternative names (for TLS server certificates).
+    pub dns_names: Vec<String>,
+    /// IP-address subject alternative names (for TLS server certificates).
+    pub ip_addresses: Vec<IpAddr>,
     /// Whether to write CRL distribution point and OCSP URLs (default: yes).
     pub revocation_urls: bool,
     /// Whether the certificate is for a CA (basic constraints `cA`, marked critical). Set
@@ -64,7 +70,33 @@ impl IssueOptions {
             key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION,
             extended_key_usage: Vec::new(),
             email_addresses: Vec::new(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
             revocation_urls: true,
+            ca: false,
+            path_len: None,
+        }
+    }
+
+    /// A TLS server certificate valid for `days` from `not_before`, for the given DNS names
+    /// and IP addresses (subject alternative names; wildcards like `*.zus.pl` are written as
+    /// given): key usage `digitalSignature` and `keyEncipherment`, extended key usage
+    /// `serverAuth`, no revocation URLs.
+    pub fn tls_server(
+        not_before: OffsetDateTime,
+        days: u32,
+        dns_names: &[&str],
+        ip_addresses: &[IpAddr],
+    ) -> Self {
+        IssueOptions {
+            not_before,
+            not_after: not_before + Duration::days(i64::from(days)),
+            key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT,
+            extended_key_usage: vec![KeyPurpose::SERVER_AUTH],
+            email_addresses: Vec::new(),
+            dns_names: dns_names.iter().map(|n| n.to_string()).collect(),
+            ip_addresses: ip_addresses.to_vec(),
+            revocation_urls: false,
             ca: false,
             path_len: None,
         }
@@ -79,6 +111,8 @@ impl IssueOptions {
             key_usage: KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN,
             extended_key_usage: Vec::new(),
             email_addresses: Vec::new(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
             revocation_urls: false,
             ca: true,
             path_len: None,
@@ -247,12 +281,31 @@ impl TestCa {
             let refs: Vec<&[u8]> = purposes.iter().map(Vec::as_slice).collect();
             extensions.push(extension(o("2.5.29.37"), false, &seq(&refs)));
         }
-        if !options.email_addresses.is_empty() {
-            let names: Vec<Vec<u8>> = options
+        // GeneralName: rfc822Name [1], dNSName [2] (IA5String), iPAddress [7] (4 or 16 octets).
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        names.extend(
+            options
                 .email_addresses
                 .iter()
-                .map(|e| tlv(0x81, e.as_bytes()))
-                .collect();
+                .map(|e| tlv(0x81, e.as_bytes())),
+        );
+        names.extend(options.dns_names.iter().map(|d| tlv(0x82, d.as_bytes())));
+        names.extend(options.ip_addresses.iter().map(|ip| match ip {
+            IpAddr::V4(v4) => tlv(0x87, &v4.octets()),
+            IpAddr::V6(v6) => tlv(0x87, &v6.octets()),
+        }));
+        if let Some(bad) = options
+            .dns_names
+            .iter()
+            .chain(&options.email_addresses)
+            .find(|n| n.is_empty() || !n.is_ascii())
+        {
+            return Err(Error::invalid_argument(
+                "subject alternative names",
+                format!("`{bad}` is not a non-empty ASCII name"),
+            ));
+        }
+        if !names.is_empty() {
             let refs: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
             extensions.push(extension(o("2.5.29.17"), false, &seq(&refs)));
         }
@@ -479,6 +532,45 @@ mod tests {
         assert_eq!(status.name(), "renewal-window");
         assert_eq!(status.days_left(), 19);
         c.check_valid_at(start).expect("valid at start");
+    }
+
+    #[test]
+    fn tls_server_certificates_carry_server_auth_and_names() {
+        let ca = TestCa::generate_with(KeySpec::EcP256, "sim CA", now(), 30).unwrap();
+        let key = PrivateKey::generate(KeySpec::EcP256).unwrap();
+        let subject = Name::builder().common_name("localhost").build().unwrap();
+        let ips: [IpAddr; 2] = ["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+        let options = IssueOptions::tls_server(now(), 30, &["localhost", "*.zus.pl"], &ips);
+        let cert = ca.issue(&subject, key.public_key(), &options).unwrap();
+        assert_eq!(cert.dns_names(), ["localhost", "*.zus.pl"]);
+        assert_eq!(
+            cert.extended_key_usage(),
+            Some(&[KeyPurpose::SERVER_AUTH][..])
+        );
+        let usage = cert.key_usage().unwrap();
+        assert!(usage.contains(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT));
+        assert!(!cert.is_ca());
+        assert!(cert.crl_distribution_points().is_empty());
+        cert.verify_signature(ca.certificate().public_key())
+            .unwrap();
+        // The SAN extension, byte for byte: [2] names, then [7] 4 and 16 octets.
+        let der = cert.to_der();
+        let mut v6 = vec![0x87, 16];
+        v6.extend_from_slice(&[0; 15]);
+        v6.push(1);
+        for needle in [
+            &b"\x82\x09localhost"[..],
+            &b"\x82\x08*.zus.pl"[..],
+            &[0x87, 4, 127, 0, 0, 1][..],
+            &v6[..],
+        ] {
+            assert!(
+                der.windows(needle.len()).any(|w| w == needle),
+                "{needle:02x?} not in the certificate"
+            );
+        }
+        let bad = IssueOptions::tls_server(now(), 30, &[""], &[]);
+        assert!(ca.issue(&subject, key.public_key(), &bad).is_err());
     }
 
     #[test]

@@ -1,0 +1,188 @@
+//! `ezla-sim serve --addr 127.0.0.1:PORT --state DIR [--tls] [--zus-path PATH] [--wsdl FILE]`
+//! and `ezla-sim doctor add --state DIR --pesel … --given-name … --surname … --npwz … -o FILE`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use ezla_sim::{DEFAULT_ZUS_PATH, ServeOptions};
+
+/// Offline simulator of the ZUS e-ZLA channel.
+#[derive(Parser)]
+#[command(name = "ezla-sim", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve until SIGINT or SIGTERM.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: SocketAddr,
+        /// State directory: TLS CA and certificate, faults.json, url.
+        #[arg(long)]
+        state: PathBuf,
+        /// Serve HTTPS with the state directory's certificate (clients trust DIR/tls-ca.pem).
+        #[arg(long)]
+        tls: bool,
+        /// The path of the ZUS channel.
+        #[arg(long, default_value = DEFAULT_ZUS_PATH)]
+        zus_path: String,
+        /// The ZUS WSDL: every request is checked against its schema (a non-conforming one
+        /// gets a Fault naming the problem).
+        #[arg(long, env = "EZLA_ZUS_WSDL", value_name = "FILE")]
+        wsdl: Option<PathBuf>,
+    },
+    /// Doctors known to the simulated ZUS.
+    #[command(subcommand)]
+    Doctor(DoctorCommand),
+}
+
+#[derive(Subcommand)]
+enum DoctorCommand {
+    /// Register a doctor and write their certificate from the simulator's CA as a .pfx, as
+    /// ZUS issues "certyfikat z ZUS" (TEST ONLY).
+    Add {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// The doctor's PESEL.
+        #[arg(long)]
+        pesel: String,
+        /// Given name.
+        #[arg(long)]
+        given_name: String,
+        /// Surname.
+        #[arg(long)]
+        surname: String,
+        /// Licence number (numer prawa wykonywania zawodu); the seed gives its places of work.
+        #[arg(long)]
+        npwz: String,
+        /// Where to write the .pfx.
+        #[arg(short, long, value_name = "FILE")]
+        out: PathBuf,
+        /// The environment variable holding the .pfx password.
+        #[arg(long, value_name = "VAR", default_value = "EZLA_PFX_PASSWORD")]
+        password_env: String,
+        /// Days of validity (default five years, like ZUS's).
+        #[arg(long, default_value_t = 1826)]
+        days: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (addr, state, tls, zus_path, wsdl) = match cli.command {
+        Command::Serve {
+            addr,
+            state,
+            tls,
+            zus_path,
+            wsdl,
+        } => (addr, state, tls, zus_path, wsdl),
+        Command::Doctor(DoctorCommand::Add {
+            state,
+            pesel,
+            given_name,
+            surname,
+            npwz,
+            out,
+            password_env,
+            days,
+        }) => {
+            return match add_doctor(
+                &state,
+                &pesel,
+                &given_name,
+                &surname,
+                &npwz,
+                &out,
+                &password_env,
+                days,
+            ) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ezla-sim: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, stop.clone()) {
+            eprintln!("ezla-sim: cannot handle signal {signal}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut options = ServeOptions::new(addr, state);
+    options.tls = tls;
+    options.zus_path = zus_path;
+    options.wsdl = wsdl;
+    let sim = match ezla_sim::serve(&options) {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("ezla-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("ezla-sim: listening on {}", sim.zus_url);
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("ezla-sim: shutting down");
+    sim.server.shutdown_within(Duration::from_secs(2));
+    ExitCode::SUCCESS
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_doctor(
+    state: &std::path::Path,
+    pesel: &str,
+    given_name: &str,
+    surname: &str,
+    npwz: &str,
+    out: &std::path::Path,
+    password_env: &str,
+    days: u32,
+) -> Result<(), String> {
+    let pesel = ezla::pl::Pesel::parse(pesel).map_err(|e| format!("--pesel: {e}"))?;
+    let password = std::env::var(password_env)
+        .map_err(|_| format!("the password variable {password_env} is not set"))?;
+    if out.exists() {
+        return Err(format!("{} exists; remove it first", out.display()));
+    }
+    let service = ezla_sim::zus::ZusService::open(state)?;
+    let identity = service
+        .ca()
+        .issue_doctor(
+            pesel.clone(),
+            given_name,
+            surname,
+            time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+            days,
+        )
+        .map_err(|e| e.to_string())?;
+    let pfx = identity
+        .to_pkcs12(&password, 600_000)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(out, pfx).map_err(|e| format!("{}: {e}", out.display()))?;
+    service
+        .state()
+        .add_doctor(pesel.as_str(), given_name, surname, npwz)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "ezla-sim: doctor {given_name} {surname} (PESEL {pesel}, NPWZ {npwz}) registered; \
+         certificate written to {} (CA: {})",
+        out.display(),
+        service.ca().dir().join("ca.crt").display()
+    );
+    Ok(())
+}
