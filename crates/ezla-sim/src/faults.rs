@@ -252,10 +252,8 @@ impl Faults {
                 }
                 _ => false,
             };
-            if applies {
-                if let Some(n) = &mut rule.remaining {
-                    *n -= 1;
-                }
+            if applies && let Some(n) = &mut rule.remaining {
+                *n -= 1;
             }
         }
         decision

@@ -163,7 +163,7 @@ fn add_doctor(
     let identity = service
         .ca()
         .issue_doctor(
-            pesel.clone(),
+            pesel,
             given_name,
             surname,
             time::OffsetDateTime::now_utc() - time::Duration::minutes(1),

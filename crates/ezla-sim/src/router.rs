@@ -165,12 +165,12 @@ impl Router {
         let Some(mount) = self.mounts.iter().find(|m| m.path == request.path) else {
             return Route::NotFound;
         };
-        if let Some(auth) = &mount.auth {
-            if !auth.accepts(request.header("authorization")) {
-                return Route::Unauthorized {
-                    realm: &mount.realm,
-                };
-            }
+        if let Some(auth) = &mount.auth
+            && !auth.accepts(request.header("authorization"))
+        {
+            return Route::Unauthorized {
+                realm: &mount.realm,
+            };
         }
         Route::Handler(mount.handler.as_ref())
     }

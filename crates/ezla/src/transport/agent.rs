@@ -287,13 +287,12 @@ impl Transport for UreqTransport {
             .iter()
             .find(|(n, _)| n == "content-length")
             .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+            && length > cap
         {
-            if length > cap {
-                return Err(Error::Transport(TransportError::ResponseTooLarge {
-                    url: target.url,
-                    limit: cap,
-                }));
-            }
+            return Err(Error::Transport(TransportError::ResponseTooLarge {
+                url: target.url,
+                limit: cap,
+            }));
         }
         let body = response
             .body_mut()
