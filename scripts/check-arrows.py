@@ -35,12 +35,13 @@ MAP = {
     "dsig": ["pki"],
     "xades": ["dsig"],
     "kedu": ["xades"],
+    "soap": ["xml"],  # SOAP 1.1 envelopes, sans-IO: shared by zus and wk
     # Planned (DESIGN.md): not written yet.
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
     "store": ["error"],  # durable client state: ZUS send journal, SAML pending requests
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
-    "wk": ["dsig", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
-    "zus": ["kedu", "transport", "store"],  # ZUS channel: on xades, kedu and transport
+    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
+    "zus": ["kedu", "soap", "transport", "store"],  # ZUS channel: on xades, kedu and transport
 }
 
 # Outside the layering: the fuzz entry points may use everything and nothing uses them; the

@@ -37,6 +37,7 @@ pub mod fuzzing;
 pub mod kedu;
 pub mod pki;
 pub mod pl;
+pub mod soap;
 pub mod xades;
 pub mod xml;
 
