@@ -40,6 +40,7 @@ pub mod pl;
 pub mod soap;
 pub mod xades;
 pub mod xml;
+pub mod zus;
 
 pub use error::{Error, ErrorCode, Result};
 

@@ -32,7 +32,11 @@ impl Rezultat {
 
 impl fmt::Display for Rezultat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "KodBledu {:?}, OpisBledu {:?}", self.kod_bledu, self.opis_bledu)
+        write!(
+            f,
+            "KodBledu {:?}, OpisBledu {:?}",
+            self.kod_bledu, self.opis_bledu
+        )
     }
 }
 
@@ -104,7 +108,11 @@ pub struct SoapFault {
 
 impl fmt::Display for SoapFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "faultcode {:?}, faultstring {:?}", self.code, self.string)?;
+        write!(
+            f,
+            "faultcode {:?}, faultstring {:?}",
+            self.code, self.string
+        )?;
         if let Some(actor) = &self.actor {
             write!(f, ", faultactor {actor:?}")?;
         }

@@ -105,7 +105,10 @@ impl<'a> Envelope<'a> {
         };
         if let [header, _] = children.as_slice() {
             if !header.is(ENVELOPE_NS, "Header") {
-                return refuse(header, "unexpected element before Body (only Header allowed)");
+                return refuse(
+                    header,
+                    "unexpected element before Body (only Header allowed)",
+                );
             }
         }
         if !body.is(ENVELOPE_NS, "Body") {

@@ -28,12 +28,28 @@ fn structure_is_refused_with_the_path() {
     let cases = [
         (wrap(""), "no Body", "/Envelope"),
         (wrap("<s:Body/>"), "Body holds 0 elements", "/Envelope/Body"),
-        (wrap("<s:Body><a/><b/></s:Body>"), "Body holds 2", "/Envelope/Body"),
+        (
+            wrap("<s:Body><a/><b/></s:Body>"),
+            "Body holds 2",
+            "/Envelope/Body",
+        ),
         (wrap("<s:Body>x<a/></s:Body>"), "text", "/Envelope/Body"),
-        (wrap("<s:Body><a/></s:Body><s:Body><a/></s:Body>"), "Header", "/Envelope/Body"),
-        (wrap("<s:Header/><s:Body><a/></s:Body><x/>"), "more than", "/Envelope"),
+        (
+            wrap("<s:Body><a/></s:Body><s:Body><a/></s:Body>"),
+            "Header",
+            "/Envelope/Body",
+        ),
+        (
+            wrap("<s:Header/><s:Body><a/></s:Body><x/>"),
+            "more than",
+            "/Envelope",
+        ),
         (wrap("<s:Header/>"), "no Body", "/Envelope/Header"),
-        ("<Envelope><Body><a/></Body></Envelope>".into(), "not a SOAP 1.1", "/Envelope"),
+        (
+            "<Envelope><Body><a/></Body></Envelope>".into(),
+            "not a SOAP 1.1",
+            "/Envelope",
+        ),
         (
             "<e:Envelope xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\"/>".into(),
             "SOAP 1.2",
@@ -65,8 +81,12 @@ fn fault_fields_verbatim() {
         f.detail.as_deref(),
         Some("<z:info xmlns:z=\"urn:z\">kod 7</z:info> tail")
     );
-    let minimal = wrap("<s:Body><s:Fault><s:faultcode>c</s:faultcode><faultstring/></s:Fault></s:Body>");
-    assert_eq!(body_of(&minimal).unwrap(), "fault faultcode \"c\", faultstring \"\"");
+    let minimal =
+        wrap("<s:Body><s:Fault><s:faultcode>c</s:faultcode><faultstring/></s:Fault></s:Body>");
+    assert_eq!(
+        body_of(&minimal).unwrap(),
+        "fault faultcode \"c\", faultstring \"\""
+    );
     for bad in [
         "<s:Fault><faultstring>x</faultstring></s:Fault>",
         "<s:Fault><faultcode>x</faultcode></s:Fault>",
@@ -74,7 +94,10 @@ fn fault_fields_verbatim() {
         "<s:Fault><faultcode>x</faultcode><faultstring/><other/></s:Fault>",
         "<s:Fault xmlns:o=\"urn:o\"><o:faultcode>x</o:faultcode><faultstring/></s:Fault>",
     ] {
-        assert!(body_of(&wrap(&format!("<s:Body>{bad}</s:Body>"))).is_err(), "{bad}");
+        assert!(
+            body_of(&wrap(&format!("<s:Body>{bad}</s:Body>"))).is_err(),
+            "{bad}"
+        );
     }
 }
 
