@@ -402,18 +402,6 @@ pub fn document_element<'d, 'a>(doc: &'d Document<'a>) -> Option<Element<'d, 'a>
     Element::new(doc.root_element())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pinned_signer_is_built() {
-        let p = pinned().expect("the pinned test doctor");
-        assert_eq!(p.certificate.subject().surname(), Some("Kowalski"));
-        assert_eq!(p.anchors.len(), 1);
-    }
-}
-
 /// Judges the bytes as a SOAP envelope (`soap::Envelope`) and as the response of every ZUS
 /// channel operation in both body namespaces; then, when the bytes are UTF-8, wraps them as
 /// the content of each operation's response element (unqualified and qualified) and judges
@@ -493,4 +481,16 @@ pub fn zus_response(data: &[u8]) {
         WalidujWniosek,
         WyslijWniosek,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_signer_is_built() {
+        let p = pinned().expect("the pinned test doctor");
+        assert_eq!(p.certificate.subject().surname(), Some("Kowalski"));
+        assert_eq!(p.anchors.len(), 1);
+    }
 }

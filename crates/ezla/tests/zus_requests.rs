@@ -37,7 +37,7 @@ use ezla::{ErrorCode, pl::Nip};
 use time::macros::{date, datetime};
 
 fn id() -> IdSesji {
-    IdSesji::new("A1b2C3d4E5f6").unwrap()
+    IdSesji::new("A1b2C3d4E5f6").expect("test value")
 }
 
 fn sn(seria: &str, numer: &str) -> SeriaNumer {
@@ -48,11 +48,11 @@ fn sn(seria: &str, numer: &str) -> SeriaNumer {
 }
 
 fn pesel() -> IdentyfikacjaUbezpieczonego {
-    IdentyfikacjaUbezpieczonego::Pesel("44051401359".parse().unwrap())
+    IdentyfikacjaUbezpieczonego::Pesel("44051401359".parse().expect("test value"))
 }
 
 fn nip() -> Nip {
-    "1234563218".parse().unwrap()
+    "1234563218".parse().expect("test value")
 }
 
 const PAGE: Stronicowanie = Stronicowanie {
@@ -139,7 +139,7 @@ fn all_requests(ns: BodyNamespace) -> Vec<(&'static str, bool, SoapRequest)> {
         req(
             PobierzDanePlatnika {
                 id_sesji: id(),
-                platnik: IdentyfikacjaPlatnika::Pesel("44051401359".parse().unwrap()),
+                platnik: IdentyfikacjaPlatnika::Pesel("44051401359".parse().expect("test value")),
             },
             ns,
         ),
@@ -566,13 +566,13 @@ fn values_the_wsdl_types_refuse_are_invalid_arguments() {
         ubezpieczony: IdentyfikacjaUbezpieczonego::Paszport("AB 123".into()),
     };
     let errors = [
-        bad_series.request(ns).unwrap_err(),
-        short.request(ns).unwrap_err(),
-        code.request(ns).unwrap_err(),
-        nr_ref.request(ns).unwrap_err(),
-        none.request(ns).unwrap_err(),
-        control.request(ns).unwrap_err(),
-        passport.request(ns).unwrap_err(),
+        bad_series.request(ns).expect_err("refused"),
+        short.request(ns).expect_err("refused"),
+        code.request(ns).expect_err("refused"),
+        nr_ref.request(ns).expect_err("refused"),
+        none.request(ns).expect_err("refused"),
+        control.request(ns).expect_err("refused"),
+        passport.request(ns).expect_err("refused"),
     ];
     for e in errors {
         assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");

@@ -286,11 +286,9 @@ fn document_responses() {
             .map(|b| b.kod_bledu.as_str()),
         Some("17")
     );
-    let with_receipt_despite_error = format!(
-        "<Rezultat><KodBledu>5</KodBledu><OpisBledu>częściowo</OpisBledu></Rezultat>\
-         <RezultatWysylki><NrRef>o-1</NrRef><Wynik>POZYTYWNY</Wynik><UtworzoneUPP><UPP>u</UPP></UtworzoneUPP></RezultatWysylki>"
-    );
-    let kept = parse_all::<WyslijDokumenty>(&with_receipt_despite_error);
+    let with_receipt_despite_error = "<Rezultat><KodBledu>5</KodBledu><OpisBledu>częściowo</OpisBledu></Rezultat>\
+         <RezultatWysylki><NrRef>o-1</NrRef><Wynik>POZYTYWNY</Wynik><UtworzoneUPP><UPP>u</UPP></UtworzoneUPP></RezultatWysylki>";
+    let kept = parse_all::<WyslijDokumenty>(with_receipt_despite_error);
     assert_eq!(kept.rezultat.kod_bledu, "5");
     // Without a receipt, a non-success Rezultat or a NEGATYWNY validation is an error.
     let refused = error_all::<WyslijDokumenty>(

@@ -169,7 +169,7 @@ pub struct MiejsceWykonywaniaZawodu {
     pub kod_pocztowy: Option<String>,
     /// Town (`Miejscowosc`).
     pub miejscowosc: Option<String>,
-    /// `IdMiejsca`: the identifier of the place, in later versions [S].
+    /// `IdMiejsca`: the identifier of the place, in later versions \[S\].
     pub id_miejsca: Option<String>,
 }
 

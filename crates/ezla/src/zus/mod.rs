@@ -146,7 +146,7 @@ pub trait Operation {
     /// What a successful response carries.
     type Response;
 
-    /// Whether the operation is in the 2018 WSDL (`false`: added later [S]).
+    /// Whether the operation is in the 2018 WSDL (`false`: added later \[S\]).
     const IN_WSDL_2018: bool = true;
 
     #[doc(hidden)]

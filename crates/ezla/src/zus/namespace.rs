@@ -12,7 +12,7 @@ pub enum BodyNamespace {
     #[default]
     ZusPl,
     /// `http://zus.gov.pl/b2b/zus/channel/gabinetowe`: seen in ZUS's documentation examples
-    /// and a third-party client [S].
+    /// and a third-party client \[S\].
     ZusGovPl,
 }
 

@@ -1,7 +1,7 @@
 //! Numbering: series and numbers of certificates and the KEDU document identifiers.
 //!
 //! Since Q2 2018 a certificate's series, number and the `id_dokumentu` of its ORYGINAŁ and
-//! KOPIA come together from [`PobierzSeriaNumerZla`] [S]; [`PobierzIdentyfikatorDokumentu`]
+//! KOPIA come together from [`PobierzSeriaNumerZla`] \[S\]; [`PobierzIdentyfikatorDokumentu`]
 //! gives bare identifiers; [`RezerwujSeriaNumerZla`] reserves numbers for the alternative
 //! (paper) mode. [`NadajSeriaNumerZla`] was withdrawn at the end of Q1 2019.
 
@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::kedu::IdDokumentu;
 use crate::xml::Writer;
 
-/// `pobierzSeriaNumerZla` [S]: a series and number with the KEDU identifiers of its pair.
+/// `pobierzSeriaNumerZla` \[S\]: a series and number with the KEDU identifiers of its pair.
 ///
 /// Not in the 2018 WSDL. The request is **inferred** to carry only `IdSesji`; the response
 /// shape (`out/KolekcjaPaczekDokumentowZla{Oryginal/idDokumentu, Kopia/idDokumentu,

@@ -55,7 +55,7 @@ pub struct ZalogujPodpisem {
     /// How ZUS verifies the signature (*MetodaWeryfikacji*).
     pub metoda_weryfikacji: MetodaWeryfikacji,
     /// The doctor's licence number (*NumerPrawaWykonywaniaZawodu*): an optional third
-    /// element of later WSDL versions [S], not in the 2018 WSDL; `None` writes nothing.
+    /// element of later WSDL versions \[S\], not in the 2018 WSDL; `None` writes nothing.
     pub numer_prawa_wykonywania_zawodu: Option<String>,
 }
 

@@ -152,7 +152,7 @@ wire_enum! {
     MetodaWeryfikacji "MetodaUwierzytelnienia" {
         /// An X.509 signature: the ZUS certificate or a qualified one.
         Certyfikat = "certyfikat",
-        /// Profil Zaufany (*podpis zaufany*) [S].
+        /// Profil Zaufany (*podpis zaufany*) \[S\].
         EPuap = "ePuap",
     }
 }

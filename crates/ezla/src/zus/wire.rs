@@ -11,7 +11,7 @@ use crate::xml::{Element, ParseOptions};
 
 /// A response element, with the operation it answers (for error messages).
 ///
-/// Children are looked up by local name only: before any lookup, [`judge`] has checked that
+/// Children are looked up by local name only: before any lookup, the parse has checked that
 /// every element under the operation's response element is unqualified or in the response
 /// element's own namespace.
 #[derive(Clone, Copy)]
@@ -166,18 +166,6 @@ impl<'d, 'a: 'd> Node<'d, 'a> {
             kod_bledu: r.req_text("KodBledu")?,
             opis_bledu: r.req_text("OpisBledu")?,
         })
-    }
-
-    /// Every child element that is none of `known`: a response from a newer ZUS version
-    /// may carry more, which are ignored; this is for tests and diagnostics.
-    #[cfg(test)]
-    pub(crate) fn unknown_children(&self, known: &[&str]) -> Vec<String> {
-        self.e
-            .children()
-            .map(|c| c.local_name())
-            .filter(|n| !known.contains(n))
-            .map(str::to_string)
-            .collect()
     }
 }
 

@@ -18,9 +18,9 @@ fn wrap(inner: &str) -> String {
 #[test]
 fn one_body_element_with_or_without_header() {
     let plain = wrap("<s:Body><r xmlns=\"urn:x\"/></s:Body>");
-    assert_eq!(body_of(&plain).unwrap(), "element r");
+    assert_eq!(body_of(&plain).expect("test value"), "element r");
     let header = wrap("<s:Header><h/></s:Header>\n <s:Body>\n<r/>\n</s:Body>");
-    assert_eq!(body_of(&header).unwrap(), "element r");
+    assert_eq!(body_of(&header).expect("test value"), "element r");
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn fault_fields_verbatim() {
          <faultstring>Brak sesji &amp; co\u{105}</faultstring><faultactor>esb</faultactor>\
          <detail><z:info xmlns:z=\"urn:z\">kod 7</z:info> tail</detail></s:Fault></s:Body>",
     );
-    let env = Envelope::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+    let env = Envelope::parse(xml.as_bytes(), &ParseOptions::default()).expect("test value");
     let Ok(Body::Fault(f)) = env.body() else {
         panic!("a fault")
     };
@@ -84,7 +84,7 @@ fn fault_fields_verbatim() {
     let minimal =
         wrap("<s:Body><s:Fault><s:faultcode>c</s:faultcode><faultstring/></s:Fault></s:Body>");
     assert_eq!(
-        body_of(&minimal).unwrap(),
+        body_of(&minimal).expect("test value"),
         "fault faultcode \"c\", faultstring \"\""
     );
     for bad in [
@@ -104,8 +104,8 @@ fn fault_fields_verbatim() {
 #[test]
 fn xml_errors_come_from_the_parser() {
     let dtd = "<!DOCTYPE x [<!ENTITY a \"b\">]><x/>";
-    let e = Envelope::parse(dtd.as_bytes(), &ParseOptions::default()).unwrap_err();
+    let e = Envelope::parse(dtd.as_bytes(), &ParseOptions::default()).expect_err("refused");
     assert_eq!(e.code(), ErrorCode::XmlDtdForbidden);
-    let e = Envelope::parse(b"<a><b></a>", &ParseOptions::default()).unwrap_err();
+    let e = Envelope::parse(b"<a><b></a>", &ParseOptions::default()).expect_err("refused");
     assert_eq!(e.code(), ErrorCode::XmlMalformed);
 }
