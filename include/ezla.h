@@ -304,15 +304,38 @@ enum ezla_result
    */
   EZLA_RESULT_DOCUMENT_MALFORMED = 501,
   /**
+   * SOAP Fault from ZUS (600).
+   */
+  EZLA_RESULT_ZUS_FAULT = 600,
+  /**
+   * ZUS session expired or unknown (601).
+   */
+  EZLA_RESULT_ZUS_SESSION_EXPIRED = 601,
+  /**
+   * ZUS refused the request (602).
+   */
+  EZLA_RESULT_ZUS_REJECTED = 602,
+  /**
+   * ZUS refused the login (603).
+   */
+  EZLA_RESULT_ZUS_LOGIN_REFUSED = 603,
+  /**
+   * ZUS validation refused the documents (604).
+   */
+  EZLA_RESULT_ZUS_VALIDATION_REFUSED = 604,
+  /**
+   * Daily limit of patient look-ups reached (605).
+   */
+  EZLA_RESULT_ZUS_DAILY_LIMIT_EXCEEDED = 605,
+  /**
+   * Malformed ZUS response (606).
+   */
+  EZLA_RESULT_ZUS_RESPONSE_MALFORMED = 606,
+  /**
    * I/O error (800).
    */
   EZLA_RESULT_IO = 800,
   /**
-<<<<<<< HEAD
-   * Journal error (880).
-   */
-  EZLA_RESULT_JOURNAL = 880,
-=======
    * Invalid URL (810).
    */
   EZLA_RESULT_INVALID_URL = 810,
@@ -348,7 +371,10 @@ enum ezla_result
    * Response too large (841).
    */
   EZLA_RESULT_RESPONSE_TOO_LARGE = 841,
->>>>>>> transport
+  /**
+   * Journal error (880).
+   */
+  EZLA_RESULT_JOURNAL = 880,
   /**
    * Internal error (900).
    */

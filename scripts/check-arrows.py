@@ -36,11 +36,12 @@ MAP = {
     "xades": ["dsig"],
     "kedu": ["xades"],
     "store": ["error"],  # durable client state: the ZUS send journal; SAML pending requests
+    "soap": ["xml"],  # SOAP 1.1 envelopes, sans-IO: shared by zus and wk
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
+    "zus": ["kedu", "soap", "transport", "store"],  # ZUS channel: messages and the client
     # Planned (DESIGN.md): not written yet.
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
-    "wk": ["dsig", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
-    "zus": ["kedu", "transport", "store"],  # ZUS channel: on xades, kedu and transport
+    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
 }
 
 # Outside the layering: the fuzz entry points may use everything and nothing uses them; the

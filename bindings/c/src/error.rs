@@ -101,6 +101,20 @@ pub enum ezla_result {
     DocumentInvalid = 500,
     /// Not a recognised e-ZLA document (501).
     DocumentMalformed = 501,
+    /// SOAP Fault from ZUS (600).
+    ZusFault = 600,
+    /// ZUS session expired or unknown (601).
+    ZusSessionExpired = 601,
+    /// ZUS refused the request (602).
+    ZusRejected = 602,
+    /// ZUS refused the login (603).
+    ZusLoginRefused = 603,
+    /// ZUS validation refused the documents (604).
+    ZusValidationRefused = 604,
+    /// Daily limit of patient look-ups reached (605).
+    ZusDailyLimitExceeded = 605,
+    /// Malformed ZUS response (606).
+    ZusResponseMalformed = 606,
     /// I/O error (800).
     Io = 800,
     /// Invalid URL (810).
@@ -191,6 +205,13 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::UnsignedContent,
     ezla_result::DocumentInvalid,
     ezla_result::DocumentMalformed,
+    ezla_result::ZusFault,
+    ezla_result::ZusSessionExpired,
+    ezla_result::ZusRejected,
+    ezla_result::ZusLoginRefused,
+    ezla_result::ZusValidationRefused,
+    ezla_result::ZusDailyLimitExceeded,
+    ezla_result::ZusResponseMalformed,
     ezla_result::Io,
     ezla_result::InvalidUrl,
     ezla_result::ConnectFailed,

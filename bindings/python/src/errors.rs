@@ -26,6 +26,12 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         Error::Document(DocumentError::Invalid { problems }) => {
             extra.set_item("problems", crate::problem::PyProblem::list(problems))?;
         }
+        Error::Zus(zus) => {
+            if let Some((zus_code, zus_text)) = zus.zus_code_and_text() {
+                extra.set_item("zus_code", zus_code)?;
+                extra.set_item("zus_text", zus_text)?;
+            }
+        }
         _ => {}
     }
     let exc = py

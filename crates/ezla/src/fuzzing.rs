@@ -402,6 +402,87 @@ pub fn document_element<'d, 'a>(doc: &'d Document<'a>) -> Option<Element<'d, 'a>
     Element::new(doc.root_element())
 }
 
+/// Judges the bytes as a SOAP envelope (`soap::Envelope`) and as the response of every ZUS
+/// channel operation in both body namespaces; then, when the bytes are UTF-8, wraps them as
+/// the content of each operation's response element (unqualified and qualified) and judges
+/// that, so that the inner shapes are reached without the envelope being guessed.
+pub fn zus_response(data: &[u8]) {
+    use crate::soap;
+    use crate::zus::{BodyNamespace, Operation};
+    use crate::zus::{
+        dictionary::*, doctor::*, documents::*, lifecycle::*, numbering::*, patient::*, read::*,
+        requests::*, session::*,
+    };
+
+    if let Ok(envelope) = soap::Envelope::parse(data, &crate::xml::ParseOptions::default()) {
+        let _ = envelope.body();
+    }
+    let inner = std::str::from_utf8(data).ok();
+    macro_rules! each {
+        ($($op:ty),* $(,)?) => {$(
+            for ns in BodyNamespace::ALL {
+                let _ = <$op>::parse(data, ns);
+            }
+            if let Some(inner) = inner {
+                let name = <$op as Operation>::NAME;
+                let uri = BodyNamespace::ZusPl.uri();
+                let env = "http://schemas.xmlsoap.org/soap/envelope/";
+                for body in [
+                    format!("<z:{name}Response xmlns:z=\"{uri}\">{inner}</z:{name}Response>"),
+                    format!("<{name}Response xmlns=\"{uri}\">{inner}</{name}Response>"),
+                ] {
+                    let wrapped = format!(
+                        "<s:Envelope xmlns:s=\"{env}\"><s:Body>{body}</s:Body></s:Envelope>"
+                    );
+                    let _ = <$op>::parse(wrapped.as_bytes(), BodyNamespace::ZusPl);
+                }
+            }
+        )*};
+    }
+    each!(
+        PobierzOswiadczenie,
+        ZalogujPodpisem,
+        UsunSesje,
+        PobierzDaneLekarza,
+        PobierzMiejsceWykonywaniaZawodu,
+        PobierzUprawnieniaNaDzien,
+        PobierzDaneUbezpieczonego,
+        PobierzCzlonkowRodzinyUbezpieczonego,
+        PobierzPlatnikowUbezpieczonego,
+        PobierzDanePlatnika,
+        PobierzAdresyPlacowek,
+        PobierzSeriaNumerZla,
+        PobierzIdentyfikatorDokumentu,
+        RezerwujSeriaNumerZla,
+        NadajSeriaNumerZla,
+        WalidujDokumenty,
+        WyslijDokumenty,
+        PobierzDokument,
+        PobierzUppDlaDokumentu,
+        PobierzListeBiezacychZlaLekarza,
+        PobierzListePrzetworzonychZlaLekarza,
+        PobierzListeZlaUbezpieczonego,
+        PobierzSzczegolyZlaBiezace,
+        PobierzSzczegolyZlaPrzetworzone,
+        PobierzListePowiazanychZla,
+        PobierzListePr4Ubezpieczonego,
+        PobierzStatusyDrukowZla,
+        SprawdzMozliwoscAnulowania,
+        SprawdzMozliwoscElektronizacji,
+        SprawdzMozliwoscUniewaznienia,
+        NotyfikujAnulowanieZla,
+        PobierzKodChoroby,
+        PobierzOpisChoroby,
+        PobierzLiterowyKodChoroby,
+        PobierzSlownikKodowPokrewienstwa,
+        PobierzSlownikPrzyczynAnulowania,
+        PobierzSlownikPrzyczynUniewaznienia,
+        SprawdzProfilRehabilitacji,
+        WalidujWniosek,
+        WyslijWniosek,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

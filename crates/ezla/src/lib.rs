@@ -38,10 +38,12 @@ pub mod fuzzing;
 pub mod kedu;
 pub mod pki;
 pub mod pl;
+pub mod soap;
 pub mod store;
 pub mod transport;
 pub mod xades;
 pub mod xml;
+pub mod zus;
 
 pub use error::{Error, ErrorCode, Result};
 

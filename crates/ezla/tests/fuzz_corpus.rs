@@ -18,6 +18,7 @@ const TARGETS: &[(&str, EntryPoint)] = &[
     ("x509_pem", ezla::fuzzing::x509_pem),
     ("kedu_xml", ezla::fuzzing::kedu_xml),
     ("kedu_json", ezla::fuzzing::kedu_json),
+    ("zus_response", ezla::fuzzing::zus_response),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -242,11 +242,16 @@ class ValidationError(EzlaError, ValueError):
 
 
 class ZusError(EzlaError):
-    """An error reported by the ZUS channel (codes 600–699).
+    """An error reported by the ZUS channel (codes 600–699): a SOAP Fault (600), a session
+    ZUS no longer knows (601), a refused request (602), a refused login (603), a refused
+    validation (604), the daily limit of patient look-ups (605), a malformed response (606).
+    ``name`` tells them apart (``ZusFault``, ``ZusSessionExpired``, ...).
 
     Attributes:
-        zus_code: ZUS's own error code (``KodBledu``), when given.
-        zus_text: ZUS's own error text (``OpisBledu``), when given.
+        zus_code: ZUS's own error code (``KodBledu``; for a Fault the ``faultcode``), when
+            given.
+        zus_text: ZUS's own error text (``OpisBledu``; for a Fault the ``faultstring``),
+            when given.
     """
 
     def __init__(self, message: str, code: int = 600, name: str = "Zus",

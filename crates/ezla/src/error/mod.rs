@@ -2,13 +2,13 @@
 //!
 //! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]. Like
 //! rustls's, it is nested by family: [`Error::Xml`], [`Error::Format`], [`Error::Key`],
-//! [`Error::Certificate`], [`Error::Signature`], [`Error::Document`] and
+//! [`Error::Certificate`], [`Error::Signature`], [`Error::Document`], [`Error::Zus`] and
 //! [`Error::Transport`] each carry a small enum of their own ([`XmlError`], [`FormatError`],
-//! [`KeyError`], [`CertificateError`], [`SignatureError`], [`DocumentError`],
+//! [`KeyError`], [`CertificateError`], [`SignatureError`], [`DocumentError`], [`ZusError`],
 //! [`TransportError`]) with the context a person needs to fix the problem (which file, which
-//! reference, which certificate, which field, which URL). The protocol families still to come
-//! (the ZUS channel, login.gov.pl, CMS) get their own variant and enum as they land, each in
-//! a file of this module.
+//! reference, which certificate, which field, which ZUS operation, which URL). The protocol
+//! families still to come (login.gov.pl, CMS) get their own variant and enum as they land,
+//! each in a file of this module.
 //!
 //! Each error maps to an [`ErrorCode`], a stable number shared by the C library
 //! (`EZLA_RESULT_*`) and the Python package (`EzlaError.code`). Numbers are grouped by
@@ -29,6 +29,7 @@ mod key;
 mod problem;
 mod signature;
 mod transport;
+mod zus;
 
 pub use certificate::CertificateError;
 pub use document::DocumentError;
@@ -37,6 +38,7 @@ pub use key::KeyError;
 pub use problem::{Problem, Severity};
 pub use signature::SignatureError;
 pub use transport::{BODY_START_LEN, TimeoutPhase, TlsFailure, TransportError};
+pub use zus::{BladWalidacji, Rezultat, RodzajBledu, SoapFault, ZusError};
 
 /// Shorthand for `std::result::Result<T, ezla::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -185,6 +187,23 @@ error_codes! {
     /// The XML is not an e-ZLA (KEDU) document of a known shape.
     DocumentMalformed = 501, Document, "not a recognised e-ZLA document";
 
+    // 600–699: the ZUS channel
+    /// ZUS answered with a SOAP Fault; the error carries faultcode, faultstring and detail.
+    ZusFault = 600, Zus, "SOAP Fault from ZUS";
+    /// ZUS no longer knows the session (`IdSesji`): log in again.
+    ZusSessionExpired = 601, Zus, "ZUS session expired or unknown";
+    /// ZUS's result (`Rezultat`) is not success; the error carries KodBledu and OpisBledu.
+    ZusRejected = 602, Zus, "ZUS refused the request";
+    /// ZUS refused the login (`zalogujPodpisem` returned an empty `IdSesji`).
+    ZusLoginRefused = 603, Zus, "ZUS refused the login";
+    /// ZUS's validation refused the documents (`RezultatWalidacji` NEGATYWNY); the error
+    /// lists every `BladWalidacji`.
+    ZusValidationRefused = 604, Zus, "ZUS validation refused the documents";
+    /// The doctor reached ZUS's daily limit of patient look-ups.
+    ZusDailyLimitExceeded = 605, Zus, "daily limit of patient look-ups reached";
+    /// ZUS's response is not what the operation returns (wrong element, namespace or shape).
+    ZusResponseMalformed = 606, Zus, "malformed ZUS response";
+
     // 800–899: I/O and transport
     /// Reading or writing a file failed.
     Io = 800, Io, "I/O error";
@@ -319,6 +338,8 @@ pub enum Error {
     Signature(SignatureError),
     /// An e-ZLA document that breaks the rules or is not recognised.
     Document(DocumentError),
+    /// ZUS did not do what was asked, or answered with something unexpected.
+    Zus(ZusError),
     /// An HTTP exchange failed or its response cannot be used.
     Transport(TransportError),
     /// Reading or writing a file failed.
@@ -354,6 +375,7 @@ impl Error {
             Error::Certificate(e) => e.code(),
             Error::Signature(e) => e.code(),
             Error::Document(e) => e.code(),
+            Error::Zus(e) => e.code(),
             Error::Transport(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::Journal { .. } => ErrorCode::Journal,
@@ -443,6 +465,7 @@ impl fmt::Display for Error {
             Error::Certificate(e) => e.fmt(f),
             Error::Signature(e) => e.fmt(f),
             Error::Document(e) => e.fmt(f),
+            Error::Zus(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Io { path, source } => match path {
                 Some(path) => write!(f, "{}: {source}", path.display()),
@@ -488,6 +511,7 @@ from_family!(
     Certificate(CertificateError),
     Signature(SignatureError),
     Document(DocumentError),
+    Zus(ZusError),
     Transport(TransportError),
 );
 
