@@ -332,6 +332,10 @@ enum ezla_result
    */
   EZLA_RESULT_ZUS_RESPONSE_MALFORMED = 606,
   /**
+   * ZUS did not accept the documents sent (607).
+   */
+  EZLA_RESULT_ZUS_SEND_REFUSED = 607,
+  /**
    * I/O error (800).
    */
   EZLA_RESULT_IO = 800,

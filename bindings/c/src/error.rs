@@ -115,6 +115,8 @@ pub enum ezla_result {
     ZusDailyLimitExceeded = 605,
     /// Malformed ZUS response (606).
     ZusResponseMalformed = 606,
+    /// ZUS did not accept the documents sent (607).
+    ZusSendRefused = 607,
     /// I/O error (800).
     Io = 800,
     /// Invalid URL (810).
@@ -212,6 +214,7 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::ZusValidationRefused,
     ezla_result::ZusDailyLimitExceeded,
     ezla_result::ZusResponseMalformed,
+    ezla_result::ZusSendRefused,
     ezla_result::Io,
     ezla_result::InvalidUrl,
     ezla_result::ConnectFailed,

@@ -203,6 +203,8 @@ error_codes! {
     ZusDailyLimitExceeded = 605, Zus, "daily limit of patient look-ups reached";
     /// ZUS's response is not what the operation returns (wrong element, namespace or shape).
     ZusResponseMalformed = 606, Zus, "malformed ZUS response";
+    /// ZUS answered a send and did not accept some of the documents.
+    ZusSendRefused = 607, Zus, "ZUS did not accept the documents sent";
 
     // 800–899: I/O and transport
     /// Reading or writing a file failed.

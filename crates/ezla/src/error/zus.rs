@@ -174,6 +174,15 @@ pub enum ZusError {
         /// ZUS's result sent with it, verbatim.
         rezultat: Rezultat,
     },
+    /// ZUS answered a send (`wyslijDokumenty`) and did not accept some documents: each is
+    /// named with ZUS's words (`KodBledu OpisBledu` of its `RezultatWysylki`). The journal
+    /// has them as refused; nothing was stored at ZUS for them.
+    SendRefused {
+        /// Each refused document (`ORYGINAL ZY0000001: 301 …`).
+        documents: Vec<String>,
+        /// The validation findings ZUS sent with the answer, verbatim.
+        bledy: Vec<BladWalidacji>,
+    },
     /// The response is not what the operation returns: not a SOAP envelope, the wrong body
     /// element or namespace, a required element missing, a value of the wrong shape.
     ResponseMalformed {
@@ -197,6 +206,7 @@ impl ZusError {
             ZusError::ValidationRefused { .. } => ErrorCode::ZusValidationRefused,
             ZusError::DailyLimitExceeded { .. } => ErrorCode::ZusDailyLimitExceeded,
             ZusError::ResponseMalformed { .. } => ErrorCode::ZusResponseMalformed,
+            ZusError::SendRefused { .. } => ErrorCode::ZusSendRefused,
         }
     }
 
@@ -255,6 +265,16 @@ impl fmt::Display for ZusError {
                 f,
                 "daily limit of patient look-ups reached ({operation}): {rezultat}"
             ),
+            ZusError::SendRefused { documents, bledy } => {
+                write!(f, "ZUS did not accept {} document(s):", documents.len())?;
+                for d in documents {
+                    write!(f, "\n  {d}")?;
+                }
+                for b in bledy {
+                    write!(f, "\n  {b}")?;
+                }
+                Ok(())
+            }
             ZusError::ResponseMalformed {
                 operation,
                 path,

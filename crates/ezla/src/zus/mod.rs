@@ -90,6 +90,9 @@ mod types;
 #[doc(hidden)]
 pub mod wire;
 
+mod client;
+mod issue;
+
 pub mod dictionary;
 pub mod doctor;
 pub mod documents;
@@ -100,6 +103,8 @@ pub mod read;
 pub mod requests;
 pub mod session;
 
+pub use client::{Client, ClientConfig, LoginKey, RetryPolicy};
+pub use issue::{IssueReport, IssuedCertificate, Receipted, ReconcileReport};
 pub use namespace::BodyNamespace;
 pub use types::{
     BladWalidacji, Filtrowanie, IdSesji, IdentyfikacjaPlatnika, IdentyfikacjaUbezpieczonego,

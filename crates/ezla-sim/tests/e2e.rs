@@ -1,0 +1,223 @@
+//! The ZUS client of the core against the simulator over TLS on loopback: a whole e-ZLA
+//! issued, receipted and read back; a session ZUS drops renewed; a send whose answer is lost
+//! settled by reconcile, with every certificate at the simulator exactly once.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ezla::ErrorCode;
+use ezla::kedu::Zla;
+use ezla::pki::Identity;
+use ezla::store::{DocumentKind, Journal, JournalKey, SendState, SqliteJournal};
+use ezla::transport::{TransportConfig, UreqTransport};
+use ezla::xades::{self, VerifyOptions};
+use ezla::zus::{Client, ClientConfig, LoginKey, RodzajDokumentu};
+use ezla_sim::{ServeOptions, Simulator};
+use time::macros::date;
+use time::{Duration, OffsetDateTime};
+
+const DOCTOR: &str = "02271409867";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("ezla-sim-e2e")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch");
+    dir
+}
+
+fn wsdl() -> Option<PathBuf> {
+    let path = ezla_vectors::vectors_dir()?.join("ezla/zus_channel_gabinetowe_zla_2018.wsdl");
+    path.exists().then_some(path)
+}
+
+struct Setup {
+    sim: Simulator,
+    dir: PathBuf,
+    doctor: Identity,
+}
+
+fn start(name: &str) -> Setup {
+    let dir = scratch(name);
+    let mut options = ServeOptions::new("127.0.0.1:0".parse().expect("addr"), &dir);
+    options.tls = true;
+    options.wsdl = wsdl();
+    if options.wsdl.is_none() {
+        assert!(
+            std::env::var_os("EZLA_REQUIRE_TOOLS").is_none(),
+            "the ZUS WSDL vector is required (EZLA_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("note: ../shared/vectors absent; the simulator does not check the contract");
+    }
+    let sim = ezla_sim::serve(&options).expect("serve");
+    let pesel = ezla::pl::Pesel::parse(DOCTOR).expect("pesel");
+    sim.zus
+        .state()
+        .add_doctor(DOCTOR, "Anna", "Nowak", "5425740")
+        .expect("doctor");
+    let doctor = sim
+        .zus
+        .ca()
+        .issue_doctor(
+            pesel,
+            "Anna",
+            "Nowak",
+            OffsetDateTime::now_utc() - Duration::days(1),
+            1825,
+        )
+        .expect("issue");
+    Setup { sim, dir, doctor }
+}
+
+fn client(s: &Setup, journal: Arc<dyn Journal>) -> Client {
+    let ca = std::fs::read(s.dir.join("tls-ca.pem")).expect("tls-ca.pem");
+    let config = TransportConfig::builder()
+        .basic_auth("ezla_ag", "ezla_ag")
+        .trust_pem(&ca)
+        .build()
+        .expect("transport config");
+    let transport = UreqTransport::new(config).expect("transport");
+    Client::new(
+        Arc::new(transport),
+        ClientConfig::new(s.sim.zus_url.clone()),
+    )
+    .with_journal(journal)
+}
+
+fn template() -> Zla {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ezla-cli/examples/zla.json"
+    ))
+    .expect("zla.json");
+    Zla::from_json(&json).expect("zla")
+}
+
+#[test]
+fn an_ezla_is_issued_over_tls_and_receipted() {
+    let s = start("issue");
+    let journal = Arc::new(SqliteJournal::open(s.dir.join("journal.sqlite")).expect("journal"));
+    let zus = client(&s, journal.clone());
+    let key = LoginKey::from_identity(s.doctor.clone());
+    let report = zus
+        .issue(&template(), &key, date!(2026 - 12 - 01))
+        .expect("issue");
+    assert_eq!(
+        report.certificates.len(),
+        1,
+        "one payer, one current certificate"
+    );
+    let c = &report.certificates[0];
+    assert_eq!(c.platnik.identyfikator, "1234563218");
+    // The receipts verify against the simulator's CA and name what they receipt.
+    let anchors = Arc::new(s.sim.zus.ca().anchors());
+    for r in [&c.oryginal, &c.kopia] {
+        let upp = xades::verify(
+            r.upp.as_bytes(),
+            &VerifyOptions::default().with_trust(anchors.clone()),
+        )
+        .expect("UPP verifies");
+        assert!(upp.signer.subject.contains("UPP"));
+        assert!(r.upp.contains(&format!(
+            "<SeriaNumer>{}{}</SeriaNumer>",
+            r.seria_numer.seria, r.seria_numer.numer
+        )));
+    }
+    // The journal holds both, sent, with the same receipts; the simulator stored each once.
+    let entries = journal.entries().expect("entries");
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.state == SendState::Sent && e.upp.is_some())
+    );
+    let stored = s.sim.zus.state().documents().expect("documents");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(
+        stored[0].bytes, c.oryginal.signed,
+        "ZUS has the bytes as signed"
+    );
+    // Read back through the client.
+    let got = zus
+        .document(RodzajDokumentu::Zla, &c.oryginal.seria_numer)
+        .expect("pobierzDokument");
+    assert_eq!(
+        got.kedu.as_deref().map(str::as_bytes),
+        Some(&c.oryginal.signed[..])
+    );
+    let upp = zus
+        .receipt(RodzajDokumentu::KopiaZla, &c.kopia.seria_numer)
+        .expect("pobierzUppDlaDokumentu");
+    assert_eq!(upp.as_deref(), Some(c.kopia.upp.as_str()));
+    // The same documents again: not sent twice (the journal answers with the receipts).
+    let sn = format!(
+        "{}{}",
+        c.oryginal.seria_numer.seria, c.oryginal.seria_numer.numer
+    );
+    let again = zus
+        .send_journaled(&[(
+            JournalKey::new(sn, DocumentKind::Oryginal),
+            c.oryginal.signed.clone(),
+        )])
+        .expect("again");
+    assert_eq!(again[0].upp, c.oryginal.upp);
+    assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
+    zus.logout().expect("logout");
+    assert_eq!(
+        zus.doctor().expect_err("logged out").code(),
+        ErrorCode::InvalidArgument
+    );
+    s.sim.server.shutdown();
+}
+
+#[test]
+fn a_session_zus_drops_is_renewed() {
+    let s = start("renew");
+    let zus = client(&s, Arc::new(ezla::store::MemoryJournal::new()));
+    let id = zus
+        .login(LoginKey::from_identity(s.doctor.clone()))
+        .expect("login");
+    assert!(zus.doctor().expect("doctor").is_some());
+    // ZUS forgets the session (it expired there): the next call logs in again by itself.
+    assert!(s.sim.zus.state().end_session(id.as_str()).expect("end"));
+    let lekarz = zus.doctor().expect("renewed").expect("doctor");
+    assert_eq!(
+        lekarz.numer_prawa_wykonywania_zawodu.as_deref(),
+        Some("5425740")
+    );
+    assert_ne!(zus.session_id().expect("session"), id);
+    s.sim.server.shutdown();
+}
+
+#[test]
+fn a_send_whose_answer_is_lost_is_settled_by_reconcile() {
+    let s = start("lost");
+    std::fs::write(
+        s.dir.join("faults.json"),
+        r#"{ "faults": [ { "kind": "drop_response", "soap_action": "zus_channel_zla_Binder_wyslijDokumenty", "count": 1 } ] }"#,
+    )
+    .expect("faults");
+    let journal = Arc::new(SqliteJournal::open(s.dir.join("journal.sqlite")).expect("journal"));
+    let zus = client(&s, journal.clone());
+    let key = LoginKey::from_identity(s.doctor.clone());
+    let e = zus
+        .issue(&template(), &key, date!(2026 - 12 - 01))
+        .expect_err("the answer is lost");
+    assert_eq!(e.family(), ezla::error::ErrorFamily::Io, "{e}");
+    // ZUS has the documents, the journal does not know it yet.
+    assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
+    let open = journal.open_entries().expect("open");
+    assert_eq!(open.len(), 2);
+    assert!(
+        open.iter()
+            .all(|e| e.state == SendState::Sending && e.detail.is_some())
+    );
+    // Reconcile asks ZUS and finds both; nothing is sent again.
+    let settled = zus.reconcile().expect("reconcile");
+    assert_eq!(settled.found.len(), 2, "{settled:?}");
+    assert!(settled.resent.is_empty());
+    assert!(journal.open_entries().expect("open").is_empty());
+    assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
+    s.sim.server.shutdown();
+}
