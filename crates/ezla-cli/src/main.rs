@@ -12,6 +12,7 @@ mod kedu;
 mod manual;
 mod password;
 mod signature;
+mod zus;
 
 use std::process::ExitCode;
 
@@ -45,6 +46,11 @@ enum Command {
     /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
     #[command(subcommand)]
     Kedu(kedu::KeduCommand),
+    /// The ZUS channel: log in, look up, number, validate, send, issue in one call, read back,
+    /// cancel, reconcile, log out. Exit status: 0 done, 1 ZUS refused, 3 could not do the job
+    /// (network, TLS, files), 64 usage.
+    #[command(subcommand)]
+    Zus(zus::ZusCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions(manual::CompletionsArgs),
     /// Write the manual pages (`ezla.1`, `ezla-cert-info.1`, …) into a directory, or print
@@ -59,6 +65,7 @@ impl Command {
             Command::Cert(c) => c.json(),
             Command::Verify(a) => a.json(),
             Command::Kedu(c) => c.json(),
+            Command::Zus(c) => c.json(),
             Command::Sign(a) => a.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
@@ -79,11 +86,13 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.command.json();
+    let zus_command = matches!(cli.command, Command::Zus(_));
     let result = match cli.command {
         Command::Cert(command) => cert::run(command),
         Command::Sign(a) => signature::sign(&a),
         Command::Verify(a) => signature::verify(&a),
         Command::Kedu(command) => kedu::run(command),
+        Command::Zus(command) => zus::run(command),
         Command::Completions(a) => manual::completions(&a),
         Command::Man(a) => manual::man(&a),
     };
@@ -92,7 +101,11 @@ fn main() -> ExitCode {
             println!("{}", error_json(&e));
         }
         report(&e);
-        exit::code(exit::for_error(&e))
+        exit::code(if zus_command {
+            zus::status_for(&e)
+        } else {
+            exit::for_error(&e)
+        })
     })
 }
 

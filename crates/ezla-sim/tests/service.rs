@@ -443,3 +443,47 @@ fn refusals_have_their_own_codes() {
     assert!(v.contains("<NrRef>x</NrRef>"), "{v}");
     assert!(text.contains("ZUSZLA"));
 }
+
+#[test]
+fn a_certificate_is_cancelled_with_a_signed_azla() {
+    let dir = scratch("azla");
+    let sim = Sim {
+        service: open(&dir),
+        ns: NS_ZUS_PL,
+    };
+    let anna = doctor(&sim, 1, 1825);
+    let session = login(&sim, &anna).expect("login");
+    let s = format!("<IdSesji>{session}</IdSesji>");
+    let (sn, o, k) = issue_pair(&sim, &anna, &session);
+    let docs = format!("{}{}", dokument("o", &o), dokument("k", &k));
+    let sent = sim.ok("wyslijDokumenty", &format!("{s}<Tryb>Biezacy</Tryb>{docs}"));
+    assert!(sent.contains("<Wynik>POZYTYWNY</Wynik>"), "{sent}");
+    let (zla, _) = Zla::from_xml(&o).expect("zla");
+    let today = time::macros::date!(2026 - 12 - 02);
+    let azla = ezla::kedu::azla::Azla::dla(
+        &zla,
+        ezla::kedu::codes::PrzyczynaAnulowania::DaneUbezpieczonego,
+        zla.lekarz.clone().expect("lekarz"),
+        today,
+    )
+    .expect("azla");
+    let xml = azla
+        .to_xml(&WriteOptions::default().with_today(today))
+        .expect("xml");
+    let signed =
+        xades::sign_with_identity(&xml, &anna, &SignOptions::profile(Profile::Zus)).expect("sign");
+    ezla::kedu::azla::Azla::read(&signed).expect("the signed AZLA reads back");
+    let cancel = sim.ok(
+        "wyslijDokumenty",
+        &format!("{s}<Tryb>Biezacy</Tryb>{}", dokument("a", &signed)),
+    );
+    assert!(cancel.contains("<Wynik>POZYTYWNY</Wynik>"), "{cancel}");
+    let (seria, numer) = sn.split_at(2);
+    let snz =
+        format!("<SeriaNumerZla><Seria>{seria}</Seria><Numer>{numer}</Numer></SeriaNumerZla>");
+    let after = sim.ok("sprawdzMozliwoscAnulowania", &format!("{s}{snz}"));
+    assert!(
+        after.contains("<DopuszczalnaAkcja>false</DopuszczalnaAkcja>"),
+        "{after}"
+    );
+}

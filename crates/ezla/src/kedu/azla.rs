@@ -214,8 +214,9 @@ impl Azla {
                 ),
             }));
         }
-        let top = slots_in(root, AZLA_NS, &["naglowek.KEDU", AZLA_BODY])?;
-        let program = match slot(&top, 0) {
+        // naglowek.KEDU, ZUSAZLA, then an enveloped signature (a signed AZLA), as in an e-ZLA.
+        let top = super::read::layout_in(root, AZLA_NS, AZLA_BODY)?;
+        let program = match top.naglowek {
             None => Program::default(),
             Some(n) => match slot(&slots_in(n, AZLA_NS, &["program"])?, 0) {
                 None => Program::default(),
@@ -229,7 +230,9 @@ impl Azla {
                 }
             },
         };
-        let body = slot(&top, 1).ok_or_else(|| malformed(&root, "no ZUSAZLA element"))?;
+        let body = top
+            .zuszla
+            .ok_or_else(|| malformed(&root, "no ZUSAZLA element"))?;
         let sections = slots_in(body, AZLA_NS, &["I", "II", "III", "IV"])?;
         let p = ["p1", "p2", "p3"];
         let mut azla = Azla {

@@ -428,7 +428,17 @@ pub(super) struct Layout<'d, 'a> {
 /// where a signature sits in an e-ZLA: [`super::check_signature_placement`] applies it to
 /// signed documents being verified.
 pub(super) fn layout<'d, 'a: 'd>(root: Element<'d, 'a>) -> Result<Layout<'d, 'a>> {
-    // KEDU: naglowek.KEDU, ZUSZLA, then an optional enveloped signature.
+    layout_in(root, KED_ZLA_NS, "ZUSZLA")
+}
+
+/// [`layout`] for a KEDU document whose namespace is `ns` and whose body is `body` (the
+/// AZLA's is `ZUSAZLA`); `Layout::zuszla` is that body.
+pub(super) fn layout_in<'d, 'a: 'd>(
+    root: Element<'d, 'a>,
+    ns: &str,
+    body: &str,
+) -> Result<Layout<'d, 'a>> {
+    // KEDU: naglowek.KEDU, the body, then an optional enveloped signature.
     let mut naglowek = None;
     let mut zuszla = None;
     let mut podpisany = false;
@@ -447,11 +457,11 @@ pub(super) fn layout<'d, 'a: 'd>(root: Element<'d, 'a>) -> Result<Layout<'d, 'a>
         } else if child.is(DSIG_NS, "Signature") {
             return Err(malformed(
                 &child,
-                "unexpected element: an enveloped ds:Signature must come after ZUSZLA",
+                format!("unexpected element: an enveloped ds:Signature must come after {body}"),
             ));
-        } else if child.is(KED_ZLA_NS, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
+        } else if child.is(ns, "naglowek.KEDU") && naglowek.is_none() && zuszla.is_none() {
             naglowek = Some(child);
-        } else if child.is(KED_ZLA_NS, "ZUSZLA") && zuszla.is_none() && !podpisany {
+        } else if child.is(ns, body) && zuszla.is_none() && !podpisany {
             zuszla = Some(child);
         } else {
             return Err(malformed(&child, "unexpected element"));

@@ -197,6 +197,7 @@ pub struct Client {
     session: Mutex<Option<IdSesji>>,
     key: Mutex<Option<LoginKey>>,
     journal: Arc<dyn Journal>,
+    logout_on_drop: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -219,7 +220,15 @@ impl Client {
             session: Mutex::new(None),
             key: Mutex::new(None),
             journal: Arc::new(MemoryJournal::new()),
+            logout_on_drop: true,
         }
+    }
+
+    /// Whether dropping the client logs out (default yes). A tool that keeps the session
+    /// between runs (`ezla zus --session FILE`) turns it off and logs out explicitly.
+    pub fn with_logout_on_drop(mut self, logout: bool) -> Self {
+        self.logout_on_drop = logout;
+        self
     }
 
     /// Records sends in `journal` (e.g. a [`crate::store::SqliteJournal`]).
@@ -310,6 +319,18 @@ impl Client {
         if s.as_ref() == Some(id) {
             *s = None;
         }
+    }
+
+    /// Logs in again after ZUS dropped the session, if a key is kept: `Ok(true)` when a new
+    /// session is open.
+    pub(crate) fn renew_session(&self) -> Result<bool> {
+        if !self.can_renew() {
+            return Ok(false);
+        }
+        if let Some(id) = self.session_id() {
+            self.forget_session(&id);
+        }
+        self.login_again().map(|()| true)
     }
 
     fn login_again(&self) -> Result<()> {
@@ -487,7 +508,7 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if self.session_id().is_some() {
+        if self.logout_on_drop && self.session_id().is_some() {
             // Best effort: a process that ends without logging out leaves ZUS to time the
             // session out.
             let _ = self.logout();

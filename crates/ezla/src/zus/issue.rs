@@ -132,6 +132,10 @@ impl Client {
 
     /// Sends entries that may be sent (recorded, or not received) in one `wyslijDokumenty`.
     fn send_recorded(&self, keys: &[JournalKey]) -> Result<()> {
+        self.send_recorded_once(keys, true)
+    }
+
+    fn send_recorded_once(&self, keys: &[JournalKey], renew: bool) -> Result<()> {
         let journal = self.journal();
         let mut dokumenty = Vec::with_capacity(keys.len());
         for key in keys {
@@ -143,6 +147,30 @@ impl Client {
         journal.begin_send(keys)?;
         let answer = match self.send_raw(&dokumenty) {
             Ok(answer) => answer,
+            // ZUS answered and stored nothing: its validation refused, or its result is an
+            // error. The documents are refused, with ZUS's words.
+            Err(Error::Zus(z))
+                if matches!(
+                    z,
+                    ZusError::ValidationRefused { .. } | ZusError::Rejected { .. }
+                ) =>
+            {
+                for key in keys {
+                    journal.mark_refused(key, &refusal_for(&z, &nr_ref(key)))?;
+                }
+                return Err(Error::Zus(z));
+            }
+            // ZUS did not know the session: nothing was processed. Renew it and send once
+            // more when the client can; otherwise the documents may be sent later.
+            Err(e) if e.code() == crate::ErrorCode::ZusSessionExpired => {
+                for key in keys {
+                    journal.mark_not_received(key)?;
+                }
+                if !renew || !self.renew_session()? {
+                    return Err(e);
+                }
+                return self.send_recorded_once(keys, false);
+            }
             Err(e) => {
                 // Nothing about the outcome is known; keep the entries `Sending`.
                 for key in keys {
@@ -269,6 +297,9 @@ impl Client {
     pub fn issue(&self, wzor: &Zla, key: &LoginKey, today: Date) -> Result<IssueReport> {
         if self.session_id().is_none() {
             self.login(key.clone())?;
+        } else {
+            // A resumed session is renewed with this key if ZUS has dropped it.
+            self.set_login_key(key.clone());
         }
         let mut zla = wzor.clone();
         // 1. Doctor and place of work, in ZUS's words.
@@ -469,5 +500,25 @@ fn receipted(entry: Option<&JournalEntry>, key: &JournalKey) -> Result<Receipted
             upp: String::from_utf8_lossy(upp).into_owned(),
         }),
         (state, _) => Err(Error::journal(None, format!("{key} is {state}, not sent"))),
+    }
+}
+
+/// The words a refused document is journaled with: the findings ZUS gave for it (by its
+/// `NrRef`), else all of them, else ZUS's result.
+fn refusal_for(z: &ZusError, nr_ref: &str) -> String {
+    match z {
+        ZusError::ValidationRefused { bledy, .. } => {
+            let own: Vec<String> = bledy
+                .iter()
+                .filter(|b| b.nr_ref.is_empty() || b.nr_ref.iter().any(|n| n == nr_ref))
+                .map(ToString::to_string)
+                .collect();
+            if own.is_empty() {
+                z.to_string()
+            } else {
+                own.join("; ")
+            }
+        }
+        other => other.to_string(),
     }
 }
