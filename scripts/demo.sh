@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/fixtures.sh
 scripts/setup-debian.sh
-cargo build --release --locked -p ezla-cli
+cargo build --release --locked -p ezla-cli -p ezla-sim
 EZLA=target/release/ezla
+EZLA_SIM=target/release/ezla-sim
 OUT=demo-out
 rm -rf "$OUT"; mkdir -p "$OUT"
 "$EZLA" --version
@@ -88,10 +89,38 @@ echo "== Independent check: xmlsec1 verifies ezla's signature with the test CA"
 xmlsec1 --verify --id-attr:Id http://uri.etsi.org/01903/v1.3.2#:SignedProperties \
   --trusted-pem "$OUT/ca/ca.crt" "$OUT/zla.oryginal.signed.xml" 2>&1 | grep -E '^(OK|FAIL)|References'
 
-
 echo
-echo "== The ZUS login statement (pobierzOswiadczenie) signed and verified, report as JSON"
-printf '<Oswiadczenie><Token>%s</Token></Oswiadczenie>' "$(openssl rand -hex 16)" > "$OUT/oswiadczenie.xml"
-"$EZLA" sign --pfx "$OUT/doctor.pfx" --password-env EZLA_PFX_PASSWORD "$OUT/oswiadczenie.xml" \
-  -o "$OUT/oswiadczenie-signed.xml"
-"$EZLA" verify "$OUT/oswiadczenie-signed.xml" --trust "$OUT/ca/ca.crt"
+echo "== The main job: the e-ZLA issued to ZUS — here ezla's offline simulator of the ZUS channel, over TLS"
+SIM="$OUT/sim"
+# The simulator is ZUS's stand-in: its own CA issues the doctor's certificate, as ZUS does.
+"$EZLA_SIM" doctor add --state "$SIM" --pesel 02271409867 --given-name Anna --surname Nowak \
+  --npwz 5425740 -o "$OUT/anna-zus.pfx" --password-env EZLA_PFX_PASSWORD
+sim_args=(--state "$SIM" --tls)
+# With the ZUS WSDL the simulator checks every request against it (a contract checker).
+wsdl=../shared/vectors/ezla/zus_channel_gabinetowe_zla_2018.wsdl
+[ -f "$wsdl" ] && sim_args+=(--wsdl "$wsdl")
+rm -f "$SIM/url"
+"$EZLA_SIM" serve "${sim_args[@]}" >"$OUT/sim.out" 2>"$OUT/sim.log" &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$SIM/url" ] && break; sleep 0.1; done
+cat "$OUT/sim.out"
+export EZLA_ZUS_ENDPOINT="$(cat "$SIM/url")"
+export EZLA_ZUS_SESSION="$OUT/zus.session" EZLA_ZUS_JOURNAL="$OUT/zus-journal.sqlite"
+"$EZLA" zus login --ca "$SIM/tls-ca.pem" --pfx "$OUT/anna-zus.pfx" --password-env EZLA_PFX_PASSWORD
+echo "-- issue: ZUS's data for the doctor and the patient, a series/number, the ORYGINAŁ and KOPIA signed,"
+echo "   validated and sent under the journal, each receipted (UPP)"
+"$EZLA" zus issue --ca "$SIM/tls-ca.pem" "$OUT/zla.json" --pfx "$OUT/anna-zus.pfx" \
+  --password-env EZLA_PFX_PASSWORD -o "$OUT/zus"
+upp="$(ls "$OUT"/zus/*.oryginal.upp.xml | head -n 1)"
+seria_numer="$(basename "$upp" .oryginal.upp.xml)"
+echo "-- the receipt for $seria_numer, signed by the simulated ZUS (verified against its CA):"
+sed -e 's/<ds:Signature.*//' "$upp"; echo
+"$EZLA" verify "$upp" --trust "$SIM/ca/ca.crt" | head -n 2
+echo "-- read back from ZUS: the ORYGINAŁ as stored is byte for byte the one signed"
+"$EZLA" zus get --ca "$SIM/tls-ca.pem" "$seria_numer" -o "$OUT/zus/$seria_numer.from-zus.xml" >/dev/null
+cmp "$OUT/zus/$seria_numer.oryginal.xml" "$OUT/zus/$seria_numer.from-zus.xml" && echo "identical"
+echo "-- sent again: the journal knows it is at ZUS, so nothing is sent twice"
+"$EZLA" zus send --ca "$SIM/tls-ca.pem" "$OUT/zus/$seria_numer.oryginal.xml" -o "$OUT/zus/again" | head -n 3
+"$EZLA" zus logout --ca "$SIM/tls-ca.pem"
+kill "$sim_pid"

@@ -900,6 +900,7 @@ impl ZusService {
         w.leaf("SeriaNumer", sn);
         w.leaf("RodzajDokumentu", kind);
         w.leaf("Lekarz", doctor);
+        let at = at.replace_nanosecond(0).unwrap_or(at);
         w.leaf("DataPrzyjecia", &at.format(&Rfc3339).unwrap_or_default());
         w.start("SkrotDokumentu")
             .attr("algorytm", "SHA-256")
