@@ -221,7 +221,14 @@ impl<S: Io> Conn<'_, S> {
                     });
                 }
                 Err(e) => {
-                    log(&format!("{}: {e}", self.peer));
+                    // A client that hangs up between requests without TLS close_notify (most
+                    // do, ureq and curl among them) has done nothing wrong: no log line.
+                    let quiet_eof = e.kind() == std::io::ErrorKind::UnexpectedEof
+                        && started.is_none()
+                        && !first;
+                    if !quiet_eof {
+                        log(&format!("{}: {e}", self.peer));
+                    }
                     return Err(HeadError::Gone);
                 }
             }
