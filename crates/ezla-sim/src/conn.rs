@@ -223,9 +223,8 @@ impl<S: Io> Conn<'_, S> {
                 Err(e) => {
                     // A client that hangs up between requests without TLS close_notify (most
                     // do, ureq and curl among them) has done nothing wrong: no log line.
-                    let quiet_eof = e.kind() == std::io::ErrorKind::UnexpectedEof
-                        && started.is_none()
-                        && !first;
+                    let quiet_eof =
+                        e.kind() == io::ErrorKind::UnexpectedEof && started.is_none() && !first;
                     if !quiet_eof {
                         log(&format!("{}: {e}", self.peer));
                     }
@@ -317,6 +316,7 @@ impl<S: Io> Conn<'_, S> {
             peer: self.peer,
             tls: self.tls,
             response_will_be_dropped: false,
+            expire_session: false,
         };
         let (response, note) = self.respond(&mut request);
         let Some(response) = response else {
@@ -401,6 +401,11 @@ impl<S: Io> Conn<'_, S> {
                 note.push_str(" [fault: malformed_body]");
                 let r = SimResponse::new(200, crate::message::SOAP11_CONTENT_TYPE, MALFORMED_BODY);
                 (Some(r), note)
+            }
+            Some(FaultKind::ExpireSession) => {
+                request.expire_session = true;
+                note.push_str(" [fault: expire_session]");
+                (Some(handler.handle(request)), note)
             }
             Some(FaultKind::DropResponse) => {
                 request.response_will_be_dropped = true;

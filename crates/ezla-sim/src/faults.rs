@@ -22,6 +22,8 @@
 //! - `malformed_body`: answer HTTP 200 `text/xml` with a truncated XML body, without calling
 //!   the handler.
 //! - `reset`: close the connection without a response, without calling the handler.
+//! - `expire_session`: end the session the request names (its `IdSesji`) before calling the
+//!   handler, as when ZUS times a session out mid-flow.
 //! - `drop_response`: call the handler (whose state changes happen), then close the
 //!   connection without its response: the client cannot know the outcome. Handlers see
 //!   [`SimRequest::response_will_be_dropped`](crate::SimRequest::response_will_be_dropped).
@@ -62,6 +64,9 @@ pub enum FaultKind {
     Reset,
     /// Call the handler, then close without its response.
     DropResponse,
+    /// End the request's session before the handler sees it: a session that expires
+    /// mid-flow (the ZUS handler then answers "Brak sesji").
+    ExpireSession,
 }
 
 fn default_content_type() -> String {

@@ -24,6 +24,9 @@ pub struct SimRequest {
     /// usual, then the response is dropped and the connection reset (a send whose outcome
     /// the client cannot know).
     pub response_will_be_dropped: bool,
+    /// Whether an `expire_session` fault matched this request: the handler ends the
+    /// request's session before answering it.
+    pub expire_session: bool,
 }
 
 impl SimRequest {

@@ -71,10 +71,19 @@ fn start(name: &str) -> Setup {
 }
 
 fn client(s: &Setup, journal: Arc<dyn Journal>) -> Client {
+    client_with_timeout(s, journal, std::time::Duration::from_secs(60))
+}
+
+fn client_with_timeout(
+    s: &Setup,
+    journal: Arc<dyn Journal>,
+    timeout: std::time::Duration,
+) -> Client {
     let ca = std::fs::read(s.dir.join("tls-ca.pem")).expect("tls-ca.pem");
     let config = TransportConfig::builder()
         .basic_auth("ezla_ag", "ezla_ag")
         .trust_pem(&ca)
+        .response_timeout(timeout)
         .build()
         .expect("transport config");
     let transport = UreqTransport::new(config).expect("transport");
@@ -219,5 +228,75 @@ fn a_send_whose_answer_is_lost_is_settled_by_reconcile() {
     assert!(settled.resent.is_empty());
     assert!(journal.open_entries().expect("open").is_empty());
     assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
+    s.sim.server.shutdown();
+}
+
+fn faults(s: &Setup, json: &str) {
+    std::fs::write(s.dir.join("faults.json"), json).expect("faults.json");
+}
+
+#[test]
+fn each_fault_gets_its_own_answer() {
+    let s = start("faults");
+    let zus = client_with_timeout(
+        &s,
+        Arc::new(ezla::store::MemoryJournal::new()),
+        std::time::Duration::from_millis(800),
+    );
+    zus.login(LoginKey::from_identity(s.doctor.clone()))
+        .expect("login");
+    let action = |op: &str| format!("zus_channel_zla_Binder_{op}");
+    // A reset once: a look-up is retried and succeeds.
+    faults(
+        &s,
+        &format!(
+            r#"{{ "faults": [ {{ "kind": "reset", "soap_action": "{}", "count": 1 }} ] }}"#,
+            action("pobierzDaneLekarza")
+        ),
+    );
+    assert!(zus.doctor().expect("retried after a reset").is_some());
+    // HTTP 500 with a body that is not SOAP: a Fault-less 500 is a transport error (840).
+    faults(
+        &s,
+        &format!(
+            r#"{{ "faults": [ {{ "kind": "http_500", "body": "<oops/>", "soap_action": "{}" }} ] }}"#,
+            action("pobierzDaneLekarza")
+        ),
+    );
+    let e = zus.doctor().expect_err("500");
+    assert_eq!(e.code(), ErrorCode::ZusResponseMalformed, "{e}");
+    // Malformed XML: refused as XML (code 100).
+    faults(
+        &s,
+        &format!(
+            r#"{{ "faults": [ {{ "kind": "malformed_body", "soap_action": "{}" }} ] }}"#,
+            action("pobierzDaneLekarza")
+        ),
+    );
+    assert_eq!(
+        zus.doctor().expect_err("malformed").code(),
+        ErrorCode::XmlMalformed
+    );
+    // Latency over the response timeout, every try: a time-out (830) after the retries.
+    faults(
+        &s,
+        &format!(
+            r#"{{ "faults": [ {{ "kind": "latency", "ms": 1500, "soap_action": "{}" }} ] }}"#,
+            action("pobierzDaneLekarza")
+        ),
+    );
+    assert_eq!(zus.doctor().expect_err("slow").code(), ErrorCode::Timeout);
+    // The session expires mid-flow: renewed, the call goes through.
+    faults(
+        &s,
+        &format!(
+            r#"{{ "faults": [ {{ "kind": "expire_session", "soap_action": "{}", "count": 1 }} ] }}"#,
+            action("pobierzDaneLekarza")
+        ),
+    );
+    let before = zus.session_id().expect("session");
+    assert!(zus.doctor().expect("renewed").is_some());
+    assert_ne!(zus.session_id().expect("session"), before);
+    faults(&s, r#"{ "faults": [] }"#);
     s.sim.server.shutdown();
 }

@@ -30,6 +30,9 @@ impl Handler for ZusHandler {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("SOAPAction"))
             .map(|(_, value)| value.as_str());
+        if request.expire_session {
+            self.service.expire_session_of(&request.body);
+        }
         let reply = self.service.handle(action, &request.body);
         if request.response_will_be_dropped && reply.stored {
             crate::log("fault drop_response: the documents are stored, the answer is dropped");

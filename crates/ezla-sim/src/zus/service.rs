@@ -155,6 +155,18 @@ impl ZusService {
         &self.ca
     }
 
+    /// Ends the session a request names (its `IdSesji`), if any: the `expire_session`
+    /// fault, a session ZUS times out mid-flow.
+    pub fn expire_session_of(&self, body: &[u8]) {
+        let Ok(doc) = soap::parse(body) else { return };
+        let Ok(op) = soap::operation(&doc) else {
+            return;
+        };
+        if let Some(id) = child_text(&op, "IdSesji") {
+            let _ = self.state.end_session(&id);
+        }
+    }
+
     /// Answers one request.
     pub fn handle(&self, soap_action: Option<&str>, body: &[u8]) -> Reply {
         match self.dispatch(soap_action, body) {

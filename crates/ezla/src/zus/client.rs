@@ -443,6 +443,37 @@ impl Client {
         })
     }
 
+    /// The letter codes ZUS derives for a disease (`pobierzLiterowyKodChoroby`): A (the same
+    /// disease within 60 days) and D (tuberculosis).
+    pub fn letter_codes(
+        &self,
+        pesel: &Pesel,
+        from: Date,
+        icd10: &str,
+    ) -> Result<super::dictionary::LiteroweKodyChoroby> {
+        self.call(|id_sesji| super::dictionary::PobierzLiterowyKodChoroby {
+            id_sesji,
+            data_poczatku_niezdolnosci: from,
+            statystyczny_kod_choroby: icd10.to_owned(),
+            ubezpieczony: IdentyfikacjaUbezpieczonego::Pesel(*pesel),
+        })
+    }
+
+    /// ZUS's cancellation reasons (`pobierzSlownikPrzyczynAnulowania`).
+    pub fn cancellation_reasons(&self) -> Result<Vec<super::dictionary::Przyczyna>> {
+        self.call(|id_sesji| super::dictionary::PobierzSlownikPrzyczynAnulowania { id_sesji })
+    }
+
+    /// ZUS's invalidation reasons for paper forms (`pobierzSlownikPrzyczynUniewaznienia`).
+    pub fn invalidation_reasons(&self) -> Result<Vec<super::dictionary::Przyczyna>> {
+        self.call(|id_sesji| super::dictionary::PobierzSlownikPrzyczynUniewaznienia { id_sesji })
+    }
+
+    /// ZUS's kinship codes (`pobierzSlownikKodowPokrewienstwa`).
+    pub fn kinship_codes(&self) -> Result<Vec<super::dictionary::PozycjaKodowPokrewienstwa>> {
+        self.call(|id_sesji| super::dictionary::PobierzSlownikKodowPokrewienstwa { id_sesji })
+    }
+
     /// A series/number with the identifiers of its ORYGINAŁ and KOPIA
     /// (`pobierzSeriaNumerZla`).
     pub fn reserve_number(&self) -> Result<PaczkaDokumentowZla> {
