@@ -172,6 +172,13 @@ fn an_ezla_is_issued_over_tls_and_receipted() {
         .expect("again");
     assert_eq!(again[0].upp, c.oryginal.upp);
     assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
+    let list = zus.current_certificates(1, 10).expect("list");
+    assert_eq!(list.liczba_wszystkich_rekordow, Some(1));
+    assert_eq!(list.zaswiadczenia.len(), 1);
+    assert_eq!(
+        list.zaswiadczenia[0].nazwisko_ubezpieczonego.as_deref(),
+        Some("Kowalski")
+    );
     zus.logout().expect("logout");
     assert_eq!(
         zus.doctor().expect_err("logged out").code(),

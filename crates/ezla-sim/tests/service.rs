@@ -68,6 +68,44 @@ struct Sim {
     ns: &'static str,
 }
 
+/// The contract, to check the simulator's own answers against (when the WSDL is present).
+fn contract() -> Option<ezla_sim::schema::Schema> {
+    let path = ezla_vectors::vectors_dir()?.join("ezla/zus_channel_gabinetowe_zla_2018.wsdl");
+    let bytes = std::fs::read(path).ok()?;
+    let schema = ezla_sim::schema::Schema::from_wsdl(&bytes).expect("schema");
+    Some(
+        schema
+            .with_supplement(LATER.as_bytes())
+            .expect("supplement"),
+    )
+}
+
+/// Every successful answer conforms to the WSDL's response element (the Body's child).
+fn check_answer(body: &str) {
+    let Some(schema) = contract() else { return };
+    let doc = roxmltree::Document::parse(body).expect("XML");
+    let op = doc
+        .root_element()
+        .children()
+        .filter(|n| n.is_element())
+        .flat_map(|b| b.children().filter(roxmltree::Node::is_element))
+        .next()
+        .expect("Body child");
+    if !schema.declares(op.tag_name().name()) {
+        // pobierzSeriaNumerZlaResponse: its shape is inferred, not in the WSDL.
+        return;
+    }
+    if let Err(v) = schema.validate(op, &[NS_ZUS_PL, NS_ZUS_GOV_PL]) {
+        panic!(
+            "the answer does not conform to the WSDL: {}\n{body}",
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
 impl Sim {
     fn call(&self, op: &str, inner: &str) -> (u16, String) {
         let reply = self.service.handle(
@@ -84,6 +122,7 @@ impl Sim {
             body.contains(&format!("Response xmlns:ns=\"{}\"", self.ns)),
             "{body}"
         );
+        check_answer(&body);
         body
     }
 }
@@ -486,4 +525,21 @@ fn a_certificate_is_cancelled_with_a_signed_azla() {
         after.contains("<DopuszczalnaAkcja>false</DopuszczalnaAkcja>"),
         "{after}"
     );
+}
+
+#[test]
+fn the_answer_check_can_fail() {
+    if contract().is_none() {
+        eprintln!("note: no WSDL; the answer check is not exercised");
+        return;
+    }
+    // Rezultat before DaneLekarza is out of the WSDL's order.
+    let wrong = format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+         <ns:pobierzDaneLekarzaResponse xmlns:ns=\"{NS_ZUS_PL}\"><Rezultat><KodBledu>0</KodBledu>\
+         <OpisBledu>OK</OpisBledu></Rezultat><DaneLekarza/></ns:pobierzDaneLekarzaResponse>\
+         </s:Body></s:Envelope>"
+    );
+    let caught = std::panic::catch_unwind(|| check_answer(&wrong));
+    assert!(caught.is_err(), "a wrong answer passed the check");
 }

@@ -231,6 +231,8 @@ impl ZusService {
                 slownik(ns, name)
             }
             "pobierzLiterowyKodChoroby" => self.literowy_kod(ns, &op)?,
+            "pobierzListeBiezacychZlaLekarza" => self.lista(ns, &op, name, true)?,
+            "pobierzListePrzetworzonychZlaLekarza" => self.lista(ns, &op, name, false)?,
             "walidujDokumenty" => self.documents(ns, &op, false)?.body,
             "wyslijDokumenty" => return self.documents(ns, &op, true),
             "pobierzDokument" => self.dokument(ns, &op, false)?,
@@ -547,6 +549,94 @@ impl ZusService {
             Rezultat::ok().write(w);
             w.leaf("KodA", if kod_a { "true" } else { "false" });
             w.leaf("KodD", if kod_d { "true" } else { "false" });
+        }))
+    }
+
+    /// The doctor's certificates: current (not cancelled) or processed (all), paged by
+    /// `RekordyOd` (from 1) and `LiczbaRekordow`, newest last; sorting and filtering are not
+    /// simulated (the simulator's order is the order received).
+    fn lista(
+        &self,
+        ns: &str,
+        op: &Element<'_, '_>,
+        operation: &str,
+        current: bool,
+    ) -> Result<Vec<u8>, Fault> {
+        let (doctor, _) = self.session(op)?;
+        let paging = op.child("", "Stronicowanie");
+        let number = |name: &str| {
+            paging
+                .as_ref()
+                .and_then(|p| child_text(p, name))
+                .and_then(|t| t.trim().parse::<usize>().ok())
+        };
+        let from = number("RekordyOd").unwrap_or(1).max(1);
+        let count = number("LiczbaRekordow").unwrap_or(100);
+        let server = |e: super::state::StateError| Fault::server(e.to_string());
+        let docs = self.state.documents().map_err(server)?;
+        let mut rows = Vec::new();
+        for d in docs
+            .iter()
+            .filter(|d| d.kind == "ORYGINAL" && d.lekarz == doctor)
+        {
+            let cancelled = docs
+                .iter()
+                .any(|a| a.kind == "AZLA" && a.seria_numer == d.seria_numer);
+            if current && cancelled {
+                continue;
+            }
+            if let Ok((zla, _)) = Zla::from_xml(&d.bytes) {
+                rows.push((zla, d.seria_numer.clone(), cancelled));
+            }
+        }
+        let total = rows.len();
+        Ok(soap::response(ns, operation, |w| {
+            Rezultat::ok().write(w);
+            w.leaf("LiczbaWszystkichRekordow", &total.to_string());
+            for (zla, sn, cancelled) in rows.iter().skip(from - 1).take(count) {
+                w.open("ZaswiadczenieLekarskie");
+                if let Some(u) = &zla.ubezpieczony {
+                    if let Some(p) = &u.pesel {
+                        w.leaf("PeselUbezpieczonego", p);
+                    }
+                    w.leaf("ImieUbezpieczonego", &u.imie);
+                    w.leaf("NazwiskoUbezpieczonego", &u.nazwisko);
+                }
+                if let Some(o) = zla.niezdolnosc.as_ref().and_then(|n| n.okres) {
+                    if let Some(od) = o.od {
+                        w.leaf("NiezdolnoscDoPracyOd", &od.to_string());
+                    }
+                    if let Some(d) = o.do_ {
+                        w.leaf("NiezdolnoscDoPracyDo", &d.to_string());
+                    }
+                }
+                if let Some(p) = &zla.platnik {
+                    w.leaf("IdentyfikatorPlatnika", &p.identyfikator);
+                    if let Some(r) = p.rodzaj {
+                        w.leaf("TypIdentyfikatoraPlatnika", r.kod());
+                    }
+                }
+                if let Some(l) = &zla.lekarz {
+                    w.leaf("NpwzLekarza", &l.npwz);
+                    w.leaf("ImieLekarza", &l.imie);
+                    w.leaf("NazwiskoLekarza", &l.nazwisko);
+                }
+                // The status names are the simulator's (ZUS's are not public).
+                w.leaf(
+                    "StatusZla",
+                    if *cancelled {
+                        "ANULOWANE"
+                    } else {
+                        "WYSTAWIONE"
+                    },
+                );
+                if let Some(d) = zla.wystawienie.as_ref().and_then(|w| w.data_wystawienia) {
+                    w.leaf("DataWystawieniaZla", &d.to_string());
+                }
+                w.leaf("SeriaZla", sn.get(..2).unwrap_or_default());
+                w.leaf("NumerZla", sn.get(2..).unwrap_or_default());
+                w.end();
+            }
         }))
     }
 

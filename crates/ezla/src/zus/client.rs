@@ -474,6 +474,22 @@ impl Client {
         self.call(|id_sesji| super::dictionary::PobierzSlownikKodowPokrewienstwa { id_sesji })
     }
 
+    /// The doctor's current certificates (`pobierzListeBiezacychZlaLekarza`), records `from`
+    /// (1-based) to `from + count − 1`.
+    pub fn current_certificates(&self, from: i64, count: i64) -> Result<super::read::ListaZla> {
+        self.call(|id_sesji| super::read::PobierzListeBiezacychZlaLekarza {
+            id_sesji,
+            stronicowanie: super::Stronicowanie {
+                rekordy_od: from,
+                liczba_rekordow: count,
+            },
+            sortowanie: None,
+            filtrowanie: None,
+            kontekst_dostepu: KontekstDostepu::WyszukanieZla,
+            nip_placowki: None,
+        })
+    }
+
     /// A series/number with the identifiers of its ORYGINAŁ and KOPIA
     /// (`pobierzSeriaNumerZla`).
     pub fn reserve_number(&self) -> Result<PaczkaDokumentowZla> {
