@@ -543,3 +543,75 @@ fn the_answer_check_can_fail() {
     let caught = std::panic::catch_unwind(|| check_answer(&wrong));
     assert!(caught.is_err(), "a wrong answer passed the check");
 }
+
+/// The captured exchange (vectors/ezla: Medfile's unsigned pair sent to ZUS's
+/// walidujDokumenty, answered with the warnings W145 and 185 only): with the pair's patient,
+/// payer and doctor in the seed, the simulator answers the same.
+#[test]
+fn the_captured_validation_is_answered_as_zus_did() {
+    let Some(vectors) = ezla_vectors::vectors_dir() else {
+        assert!(
+            std::env::var_os("EZLA_REQUIRE_TOOLS").is_none(),
+            "vectors required"
+        );
+        eprintln!("note: ../shared/vectors absent; skipped");
+        return;
+    };
+    let dir = scratch("captured");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("seed.json"),
+        r#"{
+  "lekarze": [ { "npwz": "1063324", "imie": "THEO", "nazwisko": "KANIA", "miejsca": ["3962382940"] } ],
+  "miejsca": [ { "nip": "3962382940", "nazwa": "PRZYCHODNIA TARCZÓWKOWATYMI", "kod_pocztowy": "16423",
+                 "miejscowosc": "Zdręby", "ulica": "Zdręby", "nr_domu": "16423" } ],
+  "ubezpieczeni": [ { "pesel": "68071892605", "imie": "Filip", "nazwisko": "Jakubowski",
+                      "data_urodzenia": "1968-07-18",
+                      "adres": { "kod_pocztowy": "25624", "miejscowosc": "Kielce", "ulica": "Mieszka I", "nr_domu": "1" },
+                      "platnicy": [ { "nip": "6707035254", "nazwa": "Płatnik", "ubezpieczyciel": "ZUS" } ] } ]
+}"#,
+    )
+    .expect("seed");
+    let sim = Sim {
+        service: open(&dir),
+        ns: NS_ZUS_GOV_PL,
+    };
+    let theo = {
+        sim.service
+            .state()
+            .add_doctor("44051401359", "THEO", "KANIA", "1063324")
+            .expect("doctor");
+        sim.service
+            .ca()
+            .issue_doctor(
+                ezla::pl::Pesel::parse("44051401359").expect("pesel"),
+                "THEO",
+                "KANIA",
+                OffsetDateTime::now_utc() - Duration::days(1),
+                100,
+            )
+            .expect("issue")
+    };
+    let session = login(&sim, &theo).expect("login");
+    let read = |name: &str| std::fs::read(vectors.join("ezla").join(name)).expect("vector");
+    let docs = format!(
+        "{}{}",
+        dokument("0", &read("ked_zla_unsigned_oryginal_medfile.xml")),
+        dokument("1", &read("ked_zla_unsigned_kopia_medfile.xml"))
+    );
+    let v = sim.ok(
+        "walidujDokumenty",
+        &format!("<IdSesji>{session}</IdSesji><Tryb>Biezacy</Tryb><ListaDokumentow>{docs}</ListaDokumentow>"),
+    );
+    assert!(v.contains("<Rezultat>OSTRZEZENIE</Rezultat>"), "{v}");
+    let codes: Vec<String> = v
+        .match_indices("<KodBledu>")
+        .map(|(i, _)| between(&v[i..], "KodBledu").expect("code"))
+        .filter(|c| c != "0")
+        .collect();
+    let mut distinct = codes.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct, ["185", "W145"], "{v}");
+    assert!(!v.contains("<Rodzaj>BLAD</Rodzaj>"), "{v}");
+}

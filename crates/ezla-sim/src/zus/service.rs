@@ -818,11 +818,19 @@ impl ZusService {
             opis,
             lokalizacja,
         };
-        // The signature: the session's doctor, a certificate from ZUS's CA.
+        // The signature: the session's doctor, a certificate from ZUS's CA. ZUS validates
+        // unsigned documents too (the captured Medfile exchange: an unsigned pair got only
+        // W145 and 185), so only a send requires one.
         let options = VerifyOptions::default()
             .with_trust(Arc::new(self.ca.anchors()))
             .at(self.state.now());
+        let signed = ezla::xml::Document::parse_bytes(&c.bytes).is_ok_and(|d| {
+            d.root()
+                .children()
+                .any(|e| e.is("http://www.w3.org/2000/09/xmldsig#", "Signature"))
+        });
         match xades::verify(&c.bytes, &options) {
+            _ if !signed && !send => {}
             Ok(report) if report.signer.pesel.as_deref() == Some(doctor) => {}
             Ok(report) => c.problems.push(problem(
                 true,
@@ -846,12 +854,17 @@ impl ZusService {
                 Wariant::Oryginal => "ORYGINAL",
                 Wariant::Kopia => "KOPIA",
             };
+            // ezla's own rules, with ezla's rule names as codes; its `seria_numer` warning is
+            // ZUS's W145, which the simulator gives in ZUS's words below.
             for p in d.zla.validate_as(d.wariant, today).problems {
+                if p.rule == "seria_numer" {
+                    continue;
+                }
                 c.problems.push(problem(
                     p.severity == Severity::Error,
                     p.rule,
                     p.message.clone(),
-                    Some(format!("/KEDU/ZUSZLA/{}", p.element)),
+                    Some(lokalizacja(&p.element)),
                 ));
             }
             self.zus_rules(doctor, &d.zla, d.wariant, kind, send, &mut c, &mut problem)?;
@@ -862,7 +875,7 @@ impl ZusService {
                     p.severity == Severity::Error,
                     p.rule,
                     p.message.clone(),
-                    Some(format!("/KEDU/ZUSAZLA/{}", p.element)),
+                    Some(lokalizacja(&p.element)),
                 ));
             }
             if self.state.document(&sn, "ORYGINAL")?.is_none() {
@@ -903,6 +916,21 @@ impl ZusService {
     ) -> Result<(), super::state::StateError> {
         match &zla.seria_numer {
             None => {
+                // ZUS also reports the document id as not reserved (there is no number to
+                // reserve it for), as in the captured exchange.
+                let id = match wariant {
+                    Wariant::Oryginal => zla.id_dokumentu.oryginal.as_ref(),
+                    Wariant::Kopia => zla.id_dokumentu.kopia.as_ref(),
+                };
+                if id.is_some() {
+                    c.problems.push(problem(
+                        false,
+                        "185",
+                        "Identyfikator KEDU nie został zarezerwowany dla podanej serii i numeru ZLA"
+                            .into(),
+                        Some("/KEDU/ZUSZLA[@id_dokumentu]".into()),
+                    ));
+                }
                 c.problems.push(problem(
                     send,
                     "W145",
@@ -1114,6 +1142,11 @@ fn check_contract(schema: &Schema, body: &[u8]) -> Result<(), Fault> {
             ))
             .with_detail(all.join("\n"))
         })
+}
+
+/// A problem's element (`KEDU/ZUSZLA/II/p1`) as a ZUS-style location (`/KEDU/ZUSZLA/II/p1`).
+fn lokalizacja(element: &str) -> String {
+    format!("/{}", element.trim_start_matches('/'))
 }
 
 /// The namespace of the simulator's receipts.
