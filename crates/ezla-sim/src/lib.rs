@@ -55,6 +55,8 @@ use std::path::{Path, PathBuf};
 
 mod conn;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod message;
 mod router;
 pub mod schema;
