@@ -121,8 +121,7 @@ fn client(config: &ezla_zus_config) -> FfiResult<Client> {
     if let Some(name) = arg_opt_str(config.server_name, "config.server_name")? {
         builder = builder.expected_server_name(name);
     }
-    let journal: Arc<dyn Journal> = match arg_opt_str(config.journal_path, "config.journal_path")?
-    {
+    let journal: Arc<dyn Journal> = match arg_opt_str(config.journal_path, "config.journal_path")? {
         Some(path) => Arc::new(SqliteJournal::open(path)?),
         None => Arc::new(MemoryJournal::new()),
     };
@@ -366,7 +365,8 @@ pub extern "C" fn ezla_zus_client_issue(
 }
 
 fn parse_date(text: &str) -> FfiResult<time::Date> {
-    let bad = |why: String| Failure::Invalid(format!("`today` {text:?} is not a YYYY-MM-DD date{why}"));
+    let bad =
+        |why: String| Failure::Invalid(format!("`today` {text:?} is not a YYYY-MM-DD date{why}"));
     let mut parts = text.splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad(String::new()));
@@ -381,7 +381,8 @@ fn parse_date(text: &str) -> FfiResult<time::Date> {
         .and_then(|m| time::Month::try_from(m).ok())
         .ok_or_else(|| bad(": no such month".into()))?;
     let day = u8::try_from(num(d)?).map_err(|e| bad(format!(": {e}")))?;
-    time::Date::from_calendar_date(i32::from(num(y)?), month, day).map_err(|e| bad(format!(": {e}")))
+    time::Date::from_calendar_date(i32::from(num(y)?), month, day)
+        .map_err(|e| bad(format!(": {e}")))
 }
 
 /// Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
@@ -469,7 +470,11 @@ pub extern "C" fn ezla_zus_issue_report_document_upp(
 }
 
 fn lend(bytes: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
-    match (bytes, out_ptr(data_out, "data_out"), out_ptr(len_out, "len_out")) {
+    match (
+        bytes,
+        out_ptr(data_out, "data_out"),
+        out_ptr(len_out, "len_out"),
+    ) {
         (Some(b), Ok(d), Ok(l)) => {
             write(d, b.as_ptr());
             write(l, b.len());

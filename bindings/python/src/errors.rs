@@ -34,7 +34,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             if let ZusError::ValidationRefused { bledy, .. } | ZusError::SendRefused { bledy, .. } =
                 zus
             {
-                extra.set_item("problems", crate::zus_types::PyBladWalidacji::list(bledy))?;
+                extra.set_item("problems", crate::zus_problem::PyBladWalidacji::list(bledy))?;
             }
         }
         _ => {}

@@ -15,6 +15,7 @@ mod problem;
 mod signer;
 mod xades;
 mod zus;
+mod zus_problem;
 mod zus_types;
 
 /// mimalloc for the Rust side of the module (Python's own objects keep Python's allocator).
@@ -62,7 +63,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(kedu::plan_zla, m)?)?;
     // ezla.zus, re-exported there under their own names (`ezla.zus.Client`, ...).
     m.add("ZusClient", m.py().get_type::<zus::PyZusClient>())?;
-    m.add_class::<zus_types::PyBladWalidacji>()?;
+    m.add_class::<zus_problem::PyBladWalidacji>()?;
     m.add_class::<zus_types::PyReceipted>()?;
     m.add_class::<zus_types::PyIssuedCertificate>()?;
     m.add_class::<zus_types::PyIssueReport>()?;

@@ -24,9 +24,10 @@ use crate::convert::invalid;
 use crate::errors::to_py;
 use crate::pki::PyIdentity;
 use crate::signer::PyExternalSigner;
+use crate::zus_problem::PyBladWalidacji;
 use crate::zus_types::{
-    PyBladWalidacji, PyIssueReport, PyReceipted, doctor_dict, family_dict, number_dict,
-    patient_dict, payer_dict, place_dict, reconcile_dict,
+    PyIssueReport, PyReceipted, doctor_dict, family_dict, number_dict, patient_dict, payer_dict,
+    place_dict, reconcile_dict,
 };
 
 /// A client of the ZUS channel (*kanał gabinetowy*): log in with the doctor's key, look up
@@ -106,7 +107,12 @@ fn duration(seconds: f64, argument: &'static str) -> PyResult<Duration> {
     Duration::try_from_secs_f64(seconds)
         .ok()
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| invalid(argument, format!("{seconds} is not a positive number of seconds")))
+        .ok_or_else(|| {
+            invalid(
+                argument,
+                format!("{seconds} is not a positive number of seconds"),
+            )
+        })
 }
 
 fn namespace(name: &str) -> PyResult<BodyNamespace> {
@@ -386,7 +392,8 @@ impl PyZusClient {
     ) -> PyResult<Vec<PyBladWalidacji>> {
         let docs = dokumenty(documents)?;
         let r = py.detach(|| self.inner.validate(&docs)).map_err(to_py)?;
-        Ok(r.map(|r| PyBladWalidacji::list(&r.bledy)).unwrap_or_default())
+        Ok(r.map(|r| PyBladWalidacji::list(&r.bledy))
+            .unwrap_or_default())
     }
 
     /// Sends signed documents under the journal (`wyslijDokumenty`): each item is a
