@@ -3,7 +3,8 @@
  *
  * Issue Polish electronic sick-leave certificates (e-ZLA): open the doctor's ZUS
  * certificate (.pfx), watch its expiry, make certificate requests and bundles, sign and
- * verify documents with XAdES (with a software key or a caller's signing callback).
+ * verify documents with XAdES (with a software key or a caller's signing callback), and
+ * issue e-ZLA certificates to ZUS's channel with its receipts (ezla_zus_client).
  *
  * MEMORY AND OWNERSHIP RULES
  *
@@ -43,6 +44,11 @@
  *     Option structs come from their _default() function; change fields after that.
  * 11. Functions named ezla_test_ca_* are for tests and demonstrations only: their
  *     certificates are trusted by nobody.
+ * 12. The ZUS client (ezla_zus_client_*) is the one part that does network I/O: its calls
+ *     block the calling thread until ZUS answers or a timeout of its ezla_zus_config
+ *     passes. A client may be used from several threads at once (they share its session)
+ *     but must not be freed while in use; ezla_zus_client_free logs out first. An
+ *     ezla_zus_issue_report is immutable and owns the bytes its getters lend.
  */
 
 
