@@ -58,6 +58,22 @@ pub(crate) struct PyZusClient {
     inner: Client,
 }
 
+impl Drop for PyZusClient {
+    /// Logs out a client collected while logged in, as the core's client does on drop, but
+    /// with the GIL released during the request.
+    fn drop(&mut self) {
+        if self.inner.session_id().is_some() {
+            let inner = &self.inner;
+            Python::attach(|py| {
+                py.detach(|| {
+                    // Best effort, as in the core: ZUS times out a session left behind.
+                    let _ = inner.logout();
+                })
+            });
+        }
+    }
+}
+
 /// An `ezla.ExternalSigner` shared with the core: the core holds the signer for renewals,
 /// so it keeps a reference to the Python object.
 #[derive(Debug)]

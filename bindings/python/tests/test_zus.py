@@ -242,6 +242,16 @@ def test_the_context_manager_logs_out(sim):
     assert sim.session_closed(session)
 
 
+def test_a_client_collected_while_logged_in_logs_out(sim):
+    import gc
+
+    zus = sim.client()
+    session = zus.login(sim.doctor)
+    del zus
+    gc.collect()
+    assert sim.session_closed(session)
+
+
 def test_an_external_signer_logs_in_and_its_exception_propagates(sim):
     key = sim.doctor.private_key
     calls = []
