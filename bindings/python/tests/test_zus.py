@@ -156,6 +156,28 @@ def test_the_example_is_issued_and_receipted(sim, template, tmp_path):
     reopened.logout()
 
 
+def test_a_send_whose_answer_is_lost_is_settled_by_reconcile(sim, template, tmp_path):
+    journal = tmp_path / "journal.sqlite"
+    sim.faults([{"kind": "drop_response",
+                 "soap_action": "zus_channel_zla_Binder_wyslijDokumenty", "count": 1}])
+    try:
+        with sim.client(journal=journal) as zus:
+            with pytest.raises(ezla.TransportError) as caught:
+                zus.issue(template, sim.doctor, today=TODAY)
+            assert isinstance(caught.value, OSError)
+    finally:
+        sim.faults([])
+    # Another process, the same journal: ZUS has both documents, nothing is sent again.
+    with sim.client(journal=journal) as zus:
+        zus.login(sim.doctor)
+        settled = zus.reconcile()
+        assert sorted(kind for kind, _ in settled["found"]) == ["KOPIA", "ORYGINAL"]
+        assert settled["resent"] == [] and settled["refused"] == []
+        (_, seria_numer), _ = settled["found"]
+        assert zus.receipt("ZLA", seria_numer) is not None
+        assert zus.reconcile() == {"found": [], "resent": [], "refused": []}
+
+
 def test_look_ups(sim):
     with sim.client() as zus:
         session = zus.login(sim.doctor)
