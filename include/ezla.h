@@ -3,7 +3,8 @@
  *
  * Issue Polish electronic sick-leave certificates (e-ZLA): open the doctor's ZUS
  * certificate (.pfx), watch its expiry, make certificate requests and bundles, sign and
- * verify documents with XAdES (with a software key or a caller's signing callback).
+ * verify documents with XAdES (with a software key or a caller's signing callback), and
+ * issue e-ZLA certificates to ZUS's channel with its receipts (ezla_zus_client).
  *
  * MEMORY AND OWNERSHIP RULES
  *
@@ -43,6 +44,11 @@
  *     Option structs come from their _default() function; change fields after that.
  * 11. Functions named ezla_test_ca_* are for tests and demonstrations only: their
  *     certificates are trusted by nobody.
+ * 12. The ZUS client (ezla_zus_client_*) is the one part that does network I/O: its calls
+ *     block the calling thread until ZUS answers or a timeout of its ezla_zus_config
+ *     passes. A client may be used from several threads at once (they share its session)
+ *     but must not be freed while in use; ezla_zus_client_free logs out first. An
+ *     ezla_zus_issue_report is immutable and owns the bytes its getters lend.
  */
 
 
@@ -762,6 +768,26 @@ typedef struct ezla_zla ezla_zla;
 typedef struct ezla_zla_plan ezla_zla_plan;
 
 /**
+ * A client of the ZUS channel: it holds the session (and the identity it logged in with,
+ * to renew a session ZUS drops) and the send journal. Made by `ezla_zus_client_new`,
+ * freed by `ezla_zus_client_free`, which logs out first when logged in.
+ *
+ * Thread safety: a client may be used from several threads at once (calls share the
+ * session; a renewal happens once). It must not be freed while another thread uses it.
+ */
+typedef struct ezla_zus_client ezla_zus_client;
+
+/**
+ * What `ezla_zus_client_issue` did: every document sent (for each certificate its
+ * ORYGINAŁ, then its KOPIA), each with its series/number, the bytes as signed and sent,
+ * and ZUS's receipt (UPP); and the number of warnings ZUS's validation gave.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings and bytes
+ * from its getters live until `ezla_zus_issue_report_free`.
+ */
+typedef struct ezla_zus_issue_report ezla_zus_issue_report;
+
+/**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
  * text). Release with [`ezla_buffer_free`]; never with `free()`. Initialise buffers to
  * `{NULL, 0}`: a function writes one only on success.
@@ -1032,6 +1058,60 @@ typedef struct {
   int64_t max_clock_skew;
 } ezla_verify_options;
 
+/**
+ * Where and how to reach the ZUS channel, for `ezla_zus_client_new`. Start from
+ * `ezla_zus_config_default()`; set `endpoint` and, for a test system or the simulator,
+ * `ca_pem`. ezla copies what it keeps: the strings and bytes may be freed after the call.
+ */
+typedef struct {
+  /**
+   * The full endpoint URL (NUL-terminated UTF-8), with the service path as ZUS
+   * publishes it, e.g. `https://pue.zus.pl:8001/ws/zus.channel.gabinetoweV4:zla`.
+   * Required.
+   */
+  const char *endpoint;
+  /**
+   * CA certificates (PEM, `ca_pem_len` bytes) the server's TLS certificate must chain
+   * to, e.g. the simulator's `tls-ca.pem`; NULL (default): Mozilla's root list.
+   */
+  const uint8_t *ca_pem;
+  /**
+   * The length of `ca_pem`.
+   */
+  size_t ca_pem_len;
+  /**
+   * The name the server's certificate must carry, for an endpoint addressed by IP;
+   * NULL (default): the endpoint's host.
+   */
+  const char *server_name;
+  /**
+   * The HTTP Basic user; NULL (default): `"ezla_ag"`.
+   */
+  const char *user;
+  /**
+   * The HTTP Basic password; NULL (default): `"ezla_ag"`.
+   */
+  const char *password;
+  /**
+   * The body namespace written: `"zus.pl"` (NULL, the default) or `"zus.gov.pl"`.
+   * Responses in either are read.
+   */
+  const char *body_namespace;
+  /**
+   * Milliseconds to connect; 0 (default): 10 000.
+   */
+  uint32_t connect_timeout_ms;
+  /**
+   * Milliseconds to wait for a response; 0 (default): 60 000.
+   */
+  uint32_t response_timeout_ms;
+  /**
+   * The send journal, a SQLite file (NUL-terminated UTF-8 path); NULL (default): in
+   * memory, lost with the client.
+   */
+  const char *journal_path;
+} ezla_zus_config;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1055,6 +1135,22 @@ ezla_result ezla_error_code(const ezla_error *err);
  * Returns NULL when `err` is NULL.
  */
 const char *ezla_error_message(const ezla_error *err);
+
+/**
+ * ZUS's own error code, verbatim (`KodBledu`, or a SOAP Fault's `faultcode`), for an
+ * error of the ZUS family that carries one (a Fault, a refused request or login, the
+ * daily limit): NUL-terminated UTF-8, valid until [`ezla_error_free`]. NULL for other
+ * errors and when `err` is NULL. A refused validation or send lists ZUS's findings in
+ * the message instead.
+ */
+const char *ezla_error_zus_code(const ezla_error *err);
+
+/**
+ * ZUS's own error text, verbatim (`OpisBledu`, or a SOAP Fault's `faultstring`), where
+ * [`ezla_error_zus_code`] gives a code: NUL-terminated UTF-8, valid until
+ * [`ezla_error_free`]. NULL otherwise.
+ */
+const char *ezla_error_zus_text(const ezla_error *err);
 
 /**
  * Frees an error object. `ezla_error_free(NULL)` does nothing.
@@ -1982,6 +2078,154 @@ const char *ezla_report_reference_covers(const ezla_report *report, size_t index
  * Errors: `EZLA_RESULT_NULL_PARAMETER`.
  */
 ezla_result ezla_report_to_json(const ezla_report *report, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * The default configuration: every field NULL or 0 (so `endpoint` must be set).
+ */
+ezla_zus_config ezla_zus_config_default(void);
+
+/**
+ * Makes a client for `config` in `*client_out` (free with `ezla_zus_client_free`). No
+ * connection is made yet; the journal file is opened (and created) now.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (unknown namespace, unusable credentials or server name),
+ * `EZLA_RESULT_PEM_MALFORMED` (`ca_pem`), `EZLA_RESULT_INVALID_URL`,
+ * `EZLA_RESULT_JOURNAL` (the journal file cannot be opened).
+ */
+ezla_result ezla_zus_client_new(const ezla_zus_config *config, ezla_zus_client **client_out, ezla_error **err_out);
+
+/**
+ * Frees a client, logging out first when it is logged in (best effort: a failure is
+ * ignored, and ZUS times the session out). `ezla_zus_client_free(NULL)` does nothing.
+ */
+void ezla_zus_client_free(ezla_zus_client *client);
+
+/**
+ * Logs in: gets ZUS's statement, signs it with `identity` (the doctor's `.pfx`; profile
+ * `zus`) and sends it with method `certyfikat`. The client keeps a copy of the identity to
+ * renew a session ZUS drops; `identity` may be freed after the call.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_ZUS_LOGIN_REFUSED` (ZUS's code and
+ * text from `ezla_error_zus_code`/`ezla_error_zus_text`), `EZLA_RESULT_ZUS_FAULT`, the
+ * transport errors (810–841).
+ */
+ezla_result ezla_zus_client_login(const ezla_zus_client *client, const ezla_identity *identity, ezla_error **err_out);
+
+/**
+ * Logs out (`usunSesje`) and forgets the session and the identity. Nothing happens when
+ * not logged in.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_ZUS_FAULT`, the transport errors.
+ */
+ezla_result ezla_zus_client_logout(const ezla_zus_client *client, ezla_error **err_out);
+
+/**
+ * Whether the client holds a session; false when `client` is NULL.
+ */
+bool ezla_zus_client_is_logged_in(const ezla_zus_client *client);
+
+/**
+ * The logged-in doctor's name as ZUS has it (`pobierzDaneLekarza`), `"Imię Nazwisko"` in
+ * UTF-8 (no NUL), in `*name_out` (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (not logged in, or
+ * ZUS returned no doctor), the ZUS errors (600–607), the transport errors.
+ */
+ezla_result ezla_zus_client_doctor_name(const ezla_zus_client *client, ezla_buffer *name_out, ezla_error **err_out);
+
+/**
+ * A patient's name as ZUS has it (`pobierzDaneUbezpieczonego`, context
+ * `WystawienieZla`; it counts against ZUS's daily limit), `"Imię Nazwisko"` in UTF-8 (no
+ * NUL), in `*name_out` (free with `ezla_buffer_free`). `pesel` is NUL-terminated.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed PESEL,
+ * not logged in, or a patient ZUS does not know), `EZLA_RESULT_ZUS_DAILY_LIMIT_EXCEEDED`,
+ * the other ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_patient_name(const ezla_zus_client *client, const char *pesel, ezla_buffer *name_out, ezla_error **err_out);
+
+/**
+ * Issues an e-ZLA in one call from the template `zla`: the doctor and place of work as
+ * ZUS has them, the permission for the day, the patient and payers, the plan (the 3-day
+ * rule, one certificate per payer), a series/number for each, the ORYGINAŁ and KOPIA built
+ * and signed with `identity`, ZUS's validation (errors stop everything before anything is
+ * sent), the journaled send and the receipts. Logs in with `identity` first when not
+ * logged in. `today` is the day the documents are judged on, `"YYYY-MM-DD"`, or NULL for
+ * today in Poland. The report goes to `*report_out` (free with
+ * `ezla_zus_issue_report_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed
+ * `today`, a template without the place of work's NIP, a payer ZUS does not list),
+ * `EZLA_RESULT_DOCUMENT_INVALID`, `EZLA_RESULT_ZUS_VALIDATION_REFUSED` (the message lists
+ * every finding), `EZLA_RESULT_ZUS_SEND_REFUSED`, the other ZUS errors, the transport
+ * errors (a send whose outcome is unknown is settled by `ezla_zus_client_reconcile`),
+ * `EZLA_RESULT_JOURNAL`.
+ */
+ezla_result ezla_zus_client_issue(const ezla_zus_client *client, const ezla_zla *zla, const ezla_identity *identity, const char *today, ezla_zus_issue_report **report_out, ezla_error **err_out);
+
+/**
+ * Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
+ */
+void ezla_zus_issue_report_free(ezla_zus_issue_report *report);
+
+/**
+ * The number of certificates issued; 0 when `report` is NULL.
+ */
+size_t ezla_zus_issue_report_certificate_count(const ezla_zus_issue_report *report);
+
+/**
+ * The number of documents sent (two per certificate); 0 when `report` is NULL.
+ */
+size_t ezla_zus_issue_report_document_count(const ezla_zus_issue_report *report);
+
+/**
+ * Document `index`'s kind: `"ORYGINAL"` or `"KOPIA"`. NULL when out of range or when
+ * `report` is NULL; otherwise static.
+ */
+const char *ezla_zus_issue_report_document_kind(const ezla_zus_issue_report *report, size_t index);
+
+/**
+ * Document `index`'s series and number, e.g. `"ZY0000001"`. NULL when out of range or
+ * when `report` is NULL; otherwise valid until `ezla_zus_issue_report_free`.
+ */
+const char *ezla_zus_issue_report_document_seria_numer(const ezla_zus_issue_report *report, size_t index);
+
+/**
+ * Document `index` exactly as signed and sent: its bytes in `*data_out` and their number
+ * in `*len_out`, borrowed (valid until `ezla_zus_issue_report_free`; not freed by the
+ * caller). False (and nothing written) when out of range or an argument is NULL.
+ */
+bool ezla_zus_issue_report_document_signed(const ezla_zus_issue_report *report, size_t index, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * Document `index`'s receipt (UPP), the signed XML ZUS returned: its bytes in `*data_out`
+ * and their number in `*len_out`, borrowed (valid until `ezla_zus_issue_report_free`).
+ * False (and nothing written) when out of range or an argument is NULL.
+ */
+bool ezla_zus_issue_report_document_upp(const ezla_zus_issue_report *report, size_t index, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * The number of warnings ZUS's validation gave; 0 when `report` is NULL.
+ */
+size_t ezla_zus_issue_report_warning_count(const ezla_zus_issue_report *report);
+
+/**
+ * Warning `index` as text (`"OSTRZEZENIE W145: ... at ..."`, ZUS's code and words
+ * verbatim). NULL when out of range or when `report` is NULL; otherwise valid until
+ * `ezla_zus_issue_report_free`.
+ */
+const char *ezla_zus_issue_report_warning(const ezla_zus_issue_report *report, size_t index);
+
+/**
+ * Settles every send of the journal whose outcome is unknown by asking ZUS, then sends
+ * (once) what ZUS does not have. The numbers of documents found at ZUS, sent now, and
+ * refused now go to `*found_out`, `*resent_out` and `*refused_out` (each may be NULL).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (not logged in),
+ * the ZUS errors, the transport errors, `EZLA_RESULT_JOURNAL`.
+ */
+ezla_result ezla_zus_client_reconcile(const ezla_zus_client *client, size_t *found_out, size_t *resent_out, size_t *refused_out, ezla_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,7 +15,7 @@ T=target/c-test
 rm -rf "$T"
 mkdir -p "$T/bin" "$T/fixtures" "$T/monitor-ok" "$T/prefix"
 CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g)
-VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full)
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --suppressions=bindings/c/tests/valgrind.supp)
 # AddressSanitizer (leaks included) and UBSan on the C side; the Rust library itself is not
 # instrumented, but its allocations go through the sanitizer's malloc.
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
@@ -87,7 +87,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
-examples=(certificate_expiry sign_and_verify monitor_certificates quickstart)
+examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -212,6 +212,51 @@ if command -v openssl >/dev/null; then
 else
   echo "note: openssl is absent; the legacy .pfx checks are skipped"
 fi
+
+echo "== issuing to the ZUS simulator (examples/c/issue_zla.c)"
+cargo build -p ezla-sim --locked 2>&1 | tail -n 1
+sim_bin="${CARGO_TARGET_DIR:-target}/debug/ezla-sim"
+sim="$T/sim"
+mkdir -p "$sim"
+"$sim_bin" serve --state "$sim" --tls >"$sim/stdout" 2>"$sim/stderr" &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  [ -s "$sim/url" ] && break
+  sleep 0.1
+done
+[ -s "$sim/url" ] || { cat "$sim/stderr" >&2; echo "ezla-sim did not start" >&2; exit 1; }
+url="$(cat "$sim/url")"
+"$sim_bin" doctor add --state "$sim" --pesel 02271409867 --given-name Anna --surname Nowak \
+  --npwz 5425740 -o "$sim/anna.pfx" --password-env EZLA_PFX_PASSWORD >/dev/null
+zla=crates/ezla-cli/examples/zla.json
+for mode in plain valgrind asan; do
+  case "$mode" in
+    plain) pre=(); sfx= ;;
+    valgrind) pre=("${VALGRIND[@]}"); sfx= ;;
+    asan) pre=(); sfx=_asan ;;
+  esac
+  run_example "issue_zla ($mode)" 0 '^issue_zla: 1 certificate\(s\), 2 document\(s\) receipted$' \
+    "${pre[@]}" "$T/bin/issue_zla$sfx" "$url" "$sim/tls-ca.pem" "$sim/anna.pfx" "$zla" 2026-12-01 \
+    "$sim/journal-$mode.sqlite"
+done
+out="$("$T/bin/issue_zla" "$url" "$sim/tls-ca.pem" "$sim/anna.pfx" "$zla" 2026-12-01)"
+grep -Eq '^ORYGINAL ZY[0-9]{7}: UPP [0-9]+ bytes$' <<<"$out" &&
+  grep -Eq '^KOPIA ZY[0-9]{7}: UPP [0-9]+ bytes$' <<<"$out" || {
+  printf '%s\n' "$out" >&2
+  echo "issue_zla did not print each series/number and UPP size" >&2
+  exit 1
+}
+# A doctor the simulated ZUS does not know (the C suite's test CA): refused, status 1, with
+# ZUS's own code and words.
+run_example "issue_zla (a certificate from another CA)" 1 '^  ZUS: ' \
+  "$T/bin/issue_zla" "$url" "$sim/tls-ca.pem" "$fx/doctor.pfx" "$zla" 2026-12-01
+# The wrong CA for the server: a transport error, status 2.
+run_example "issue_zla (an untrusted server)" 2 '^login: TlsCertificateUntrusted: ' \
+  "$T/bin/issue_zla" "$url" "$fx/ca.pem" "$sim/anna.pfx" "$zla" 2026-12-01
+kill "$sim_pid"
+wait "$sim_pid" 2>/dev/null || true
+trap - EXIT
 
 echo "== C test suite under valgrind"
 for job in "static:$vg_static" "dynamic:$vg_dynamic"; do

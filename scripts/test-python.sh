@@ -13,6 +13,9 @@ mkdir -p target/test-logs
 # A debug build: dependencies (aws-lc, RSA, SHA) are optimised even in dev builds, so the
 # tests are fast enough, and the build shares artifacts with `cargo test --workspace`.
 maturin develop --locked -m bindings/python/Cargo.toml 2>&1 | tail -n 1
+# The ZUS simulator, for tests/test_zus.py and the ZUS example (found in
+# $CARGO_TARGET_DIR/debug or target/debug).
+cargo build --locked -p ezla-sim 2>&1 | tail -n 1
 
 echo "== stubs (mypy.stubtest)"
 python -m mypy.stubtest ezla

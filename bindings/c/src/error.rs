@@ -237,13 +237,22 @@ pub(crate) const ALL: &[ezla_result] = &[
 pub struct ezla_error {
     code: ezla_result,
     message: CString,
+    /// ZUS's own code and text, for the ZUS errors that carry them.
+    zus: Option<(CString, CString)>,
 }
 
 impl ezla_error {
     pub(crate) fn from_error(e: &Error) -> Self {
+        let zus = match e {
+            Error::Zus(z) => z
+                .zus_code_and_text()
+                .map(|(code, text)| (c_string(code), c_string(text))),
+            _ => None,
+        };
         ezla_error {
             code: e.code().into(),
             message: c_string(&e.to_string()),
+            zus,
         }
     }
 
@@ -251,6 +260,7 @@ impl ezla_error {
         ezla_error {
             code,
             message: c_string(message),
+            zus: None,
         }
     }
 }
@@ -281,6 +291,32 @@ pub extern "C" fn ezla_error_message(err: *const ezla_error) -> *const c_char {
     // SAFETY: NULL is checked; otherwise the caller passes a live error object.
     match unsafe { err.as_ref() } {
         Some(e) => e.message.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// ZUS's own error code, verbatim (`KodBledu`, or a SOAP Fault's `faultcode`), for an
+/// error of the ZUS family that carries one (a Fault, a refused request or login, the
+/// daily limit): NUL-terminated UTF-8, valid until [`ezla_error_free`]. NULL for other
+/// errors and when `err` is NULL. A refused validation or send lists ZUS's findings in
+/// the message instead.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_zus_code(err: *const ezla_error) -> *const c_char {
+    // SAFETY: NULL is checked; otherwise the caller passes a live error object.
+    match unsafe { err.as_ref() }.and_then(|e| e.zus.as_ref()) {
+        Some((code, _)) => code.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// ZUS's own error text, verbatim (`OpisBledu`, or a SOAP Fault's `faultstring`), where
+/// [`ezla_error_zus_code`] gives a code: NUL-terminated UTF-8, valid until
+/// [`ezla_error_free`]. NULL otherwise.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_zus_text(err: *const ezla_error) -> *const c_char {
+    // SAFETY: NULL is checked; otherwise the caller passes a live error object.
+    match unsafe { err.as_ref() }.and_then(|e| e.zus.as_ref()) {
+        Some((_, text)) => text.as_ptr(),
         None => std::ptr::null(),
     }
 }

@@ -62,7 +62,7 @@ fn arg_date(t: i64, name: &'static str) -> FfiResult<Date> {
 ///
 /// Thread safety: immutable; may be used from several threads at once.
 pub struct ezla_zla {
-    inner: Zla,
+    pub(crate) inner: Zla,
 }
 
 /// Reads the model from its JSON form (`json`: NUL-terminated UTF-8; the fields are those

@@ -1,6 +1,6 @@
 //! The one conversion point from `ezla::Error` to Python exceptions.
 
-use ezla_core::error::{CertificateError, DocumentError, ErrorFamily};
+use ezla_core::error::{CertificateError, DocumentError, ErrorFamily, ZusError};
 use ezla_core::{Error, ErrorCode};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -30,6 +30,11 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             if let Some((zus_code, zus_text)) = zus.zus_code_and_text() {
                 extra.set_item("zus_code", zus_code)?;
                 extra.set_item("zus_text", zus_text)?;
+            }
+            if let ZusError::ValidationRefused { bledy, .. } | ZusError::SendRefused { bledy, .. } =
+                zus
+            {
+                extra.set_item("problems", crate::zus_problem::PyBladWalidacji::list(bledy))?;
             }
         }
         _ => {}

@@ -58,6 +58,13 @@ pub(crate) struct PyZla {
     inner: Zla,
 }
 
+impl PyZla {
+    /// The model, for other parts of the module (`ezla.zus`).
+    pub(crate) fn model(&self) -> &Zla {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyZla {
     /// Reads the JSON form (Polish snake_case field names, dates as `YYYY-MM-DD`, unknown
@@ -456,7 +463,7 @@ impl PyAzla {
 /// A part of a split period: `(kind, first day, last day)`.
 type Part<'py> = (&'static str, Bound<'py, PyAny>, Bound<'py, PyAny>);
 
-fn rodzaj_name(r: Rodzaj) -> &'static str {
+pub(crate) fn rodzaj_name(r: Rodzaj) -> &'static str {
     match r {
         Rodzaj::Wsteczne => "wsteczne",
         Rodzaj::Biezace => "biezace",

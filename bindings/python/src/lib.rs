@@ -14,6 +14,9 @@ mod pki;
 mod problem;
 mod signer;
 mod xades;
+mod zus;
+mod zus_problem;
+mod zus_types;
 
 /// mimalloc for the Rust side of the module (Python's own objects keep Python's allocator).
 /// roxmltree sizes a parse's node array by the document and shrinks it when done, so for a
@@ -58,5 +61,11 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kedu::PyAzla>()?;
     m.add_function(wrap_pyfunction!(kedu::split_period, m)?)?;
     m.add_function(wrap_pyfunction!(kedu::plan_zla, m)?)?;
+    // ezla.zus, re-exported there under their own names (`ezla.zus.Client`, ...).
+    m.add("ZusClient", m.py().get_type::<zus::PyZusClient>())?;
+    m.add_class::<zus_problem::PyBladWalidacji>()?;
+    m.add_class::<zus_types::PyReceipted>()?;
+    m.add_class::<zus_types::PyIssuedCertificate>()?;
+    m.add_class::<zus_types::PyIssueReport>()?;
     Ok(())
 }

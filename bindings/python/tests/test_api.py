@@ -8,13 +8,24 @@ import ezla
 from ezla import _ezla
 
 
+#: Native names public in a submodule, with their public name there.
+_ELSEWHERE = {
+    "TestCa": (ezla.testing, "TestCa"),
+    "ZusClient": (ezla.zus, "Client"),
+    "BladWalidacji": (ezla.zus, "BladWalidacji"),
+    "Receipted": (ezla.zus, "Receipted"),
+    "IssuedCertificate": (ezla.zus, "IssuedCertificate"),
+    "IssueReport": (ezla.zus, "IssueReport"),
+}
+
+
 def test_every_native_name_is_public_somewhere():
     for name in _ezla.__all__:
         if name.startswith("_"):
             continue
-        where = ezla.testing if name == "TestCa" else ezla
-        assert getattr(where, name) is getattr(_ezla, name), name
-        assert name in where.__all__, name
+        where, public = _ELSEWHERE.get(name, (ezla, name))
+        assert getattr(where, public) is getattr(_ezla, name), name
+        assert public in where.__all__, name
 
 
 def test_all_names_resolve_and_are_documented():
@@ -38,6 +49,19 @@ def test_native_classes_say_they_are_ezla_classes():
     assert ezla.Certificate.__module__ == "ezla"
     assert ezla.testing.TestCa.__module__ == "ezla.testing"
     assert repr(ezla.Certificate).startswith("<class 'ezla.Certificate'")
+
+
+def test_zus_is_reachable_from_import_ezla_and_names_itself():
+    import subprocess
+    import sys
+
+    code = "import sys, ezla\nassert sys.modules['ezla.zus'] is ezla.zus\nprint(ezla.zus.Client)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "<class 'ezla.zus.Client'>"
+    for name in ezla.zus.__all__:
+        obj = getattr(ezla.zus, name)
+        assert obj.__module__ == "ezla.zus" and obj.__name__ == name, name
+        assert inspect.getdoc(obj), f"ezla.zus.{name} has no docstring"
 
 
 def test_testing_is_reachable_from_import_ezla():

@@ -18,13 +18,14 @@ import pytest
 
 import ezla
 import ezla.testing
+import ezla.zus
 
 ENTRY = re.compile(r"^- (?P<name>\w+) \((?P<spec>[^)]*)\): \S", re.M)
 
 
 def _public_callables():
     seen = set()
-    for module in (ezla, ezla.testing):
+    for module in (ezla, ezla.testing, ezla.zus):
         for name in module.__all__:
             obj = getattr(module, name)
             if id(obj) in seen or not callable(obj):

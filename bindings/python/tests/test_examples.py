@@ -144,3 +144,35 @@ def test_wsgi_service(doctor, ca):
 def test_usage_without_arguments(name):
     result = example(name)
     assert result.returncode == 2 and "python" in result.stderr
+
+
+def test_zus_issue_against_the_simulator(tmp_path):
+    import test_zus
+
+    sim = test_zus.Simulator(test_zus.simulator_binary(), tmp_path / "sim")
+    try:
+        out = tmp_path / "upp"
+        result = example(
+            "zus_issue.py", str(test_zus.EXAMPLE), str(sim.state / "anna.pfx"),
+            "--ca", str(sim.state / "tls-ca.pem"), "--journal", str(tmp_path / "j.sqlite"),
+            "--today", "2026-12-01", "--out", str(out),
+            env={"EZLA_ZUS_ENDPOINT": sim.url, "EZLA_PFX_PASSWORD": test_zus.PFX_PASSWORD})
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[-1] == "zus_issue: 1 certificate(s) issued, 0 warning(s)"
+        assert [line.split()[0] for line in lines[:-1]] == ["ORYGINAL", "KOPIA"]
+        receipts = sorted(out.glob("*.upp.xml"))
+        assert len(receipts) == 2
+        for r in receipts:
+            ezla.verify_xades(r.read_bytes(), trust=[sim.document_ca])
+        # A server the client does not trust: no document sent, the transport error named.
+        other = tmp_path / "other-ca.pem"
+        other.write_bytes(ezla.testing.make_test_ca().certificate.to_pem())
+        result = example(
+            "zus_issue.py", str(test_zus.EXAMPLE), str(sim.state / "anna.pfx"),
+            "--ca", str(other), "--today", "2026-12-01", "--out", str(out),
+            env={"EZLA_ZUS_ENDPOINT": sim.url, "EZLA_PFX_PASSWORD": test_zus.PFX_PASSWORD})
+        assert result.returncode == 1
+        assert "refused (502)" in result.stderr and "TlsCertificateUntrusted" in result.stderr
+    finally:
+        sim.stop()

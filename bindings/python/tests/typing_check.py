@@ -56,3 +56,21 @@ def strictly_typed_use(document: bytes) -> List[str]:
     except ezla.ValidationError as e:
         errors += [p.rule for p in e.errors]
     return [report.signer.subject, str(when), issued.subject, wariant, *report.chain, *errors]
+
+
+def strictly_typed_zus(url: str, ca_pem: bytes, doctor: ezla.Identity, zla: ezla.Zla) -> List[str]:
+    import ezla.zus
+
+    with ezla.zus.Client(url, ca_pem=ca_pem, journal="journal.sqlite",
+                         namespace="zus.gov.pl", response_timeout=30.0) as zus:
+        session: str = zus.login(doctor)
+        try:
+            report: ezla.zus.IssueReport = zus.issue(zla, doctor, today=datetime.date(2026, 12, 1))
+        except ezla.ZusError as e:
+            findings: List[ezla.zus.BladWalidacji] = e.problems
+            return [f"{p.kod} {p.opis} {p.lokalizacja}" for p in findings] + [str(e.zus_code)]
+        sent: List[ezla.zus.Receipted] = zus.send(
+            [("ORYGINAL", d.seria_numer, d.signed) for d in report.documents])
+        upp: Optional[bytes] = zus.receipt("KOPIA_ZLA", report.certificates[0].seria_numer)
+        settled = zus.reconcile()
+        return [session, *(d.kind for d in sent), str(upp), *map(str, settled["found"])]

@@ -1939,6 +1939,115 @@ static void test_threads(void) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* The ZUS client, offline: arguments, defaults, a server that is not there. The flow against
+ * the simulator is examples/c/issue_zla.c (scripts/test-c.sh). */
+
+static void test_zus_offline(void) {
+  ezla_zus_config config = ezla_zus_config_default();
+  ezla_zus_client *client = NULL;
+  ezla_error *err = NULL;
+  CHECK(config.endpoint == NULL && config.ca_pem == NULL && config.ca_pem_len == 0);
+  CHECK(config.connect_timeout_ms == 0 && config.journal_path == NULL);
+  /* No endpoint, no config, no output. */
+  CHECK_RC(ezla_zus_client_new(&config, &client, &err), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(client == NULL);
+  CHECK_CONTAINS(ezla_error_message(err), "config.endpoint");
+  CHECK(ezla_error_zus_code(err) == NULL && ezla_error_zus_text(err) == NULL);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(ezla_error_zus_code(NULL) == NULL && ezla_error_zus_text(NULL) == NULL);
+  CHECK_RC(ezla_zus_client_new(NULL, &client, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* Port 1 on loopback: nothing listens there. */
+  config.endpoint = "https://127.0.0.1:1/ws/zus.channel.gabinetoweV4:zla";
+  CHECK_RC(ezla_zus_client_new(&config, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  config.body_namespace = "zus.example";
+  CHECK_RC(ezla_zus_client_new(&config, &client, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(client == NULL);
+  config.body_namespace = "zus.gov.pl";
+  config.ca_pem = (const uint8_t *)"not PEM";
+  config.ca_pem_len = 7;
+  CHECK(ezla_zus_client_new(&config, &client, NULL) != EZLA_RESULT_OK);
+  CHECK(client == NULL);
+  config.ca_pem = NULL;
+  config.ca_pem_len = 0;
+  config.connect_timeout_ms = 2000;
+  config.response_timeout_ms = 2000;
+  CHECK_RC(ezla_zus_client_new(&config, &client, NULL), EZLA_RESULT_OK);
+  CHECK(!ezla_zus_client_is_logged_in(client));
+  CHECK(!ezla_zus_client_is_logged_in(NULL));
+  /* Not logged in: refused before any I/O. */
+  ezla_buffer name = {NULL, 0};
+  CHECK_RC(ezla_zus_client_doctor_name(client, &name, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "not logged in");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(name.data == NULL);
+  CHECK_RC(ezla_zus_client_doctor_name(NULL, &name, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_doctor_name(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_patient_name(client, "44051401359", &name, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_patient_name(client, "12345678901", &name, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "pesel");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_patient_name(client, NULL, &name, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* An empty journal has nothing to settle (the counts are written, each may be NULL). */
+  size_t found = 9, resent = 9, refused = 9;
+  CHECK_RC(ezla_zus_client_reconcile(client, &found, &resent, &refused, NULL), EZLA_RESULT_OK);
+  CHECK(found == 0 && resent == 0 && refused == 0);
+  CHECK_RC(ezla_zus_client_reconcile(client, NULL, NULL, NULL, NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_zus_client_reconcile(NULL, &found, NULL, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* Logging out when not logged in does nothing. */
+  CHECK_RC(ezla_zus_client_logout(client, NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_zus_client_logout(NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* Logging in: the connection is refused (a transport error, not a ZUS one). */
+  CHECK_RC(ezla_zus_client_login(client, doctor, &err), EZLA_RESULT_CONNECT_FAILED);
+  CHECK(ezla_error_zus_code(err) == NULL);
+  CHECK_CONTAINS(ezla_error_message(err), "127.0.0.1");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(!ezla_zus_client_is_logged_in(client));
+  CHECK_RC(ezla_zus_client_login(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login(NULL, doctor, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* Issuing: arguments first, then the same refused connection. */
+  ezla_zla *zla = NULL;
+  REQUIRE_OK(ezla_zla_from_json(ZLA_JSON(PESEL), &zla, NULL));
+  ezla_zus_issue_report *report = NULL;
+  CHECK_RC(ezla_zus_client_issue(client, zla, doctor, "1.12.2026", &report, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_issue(client, zla, doctor, "2026-02-30", &report, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_issue(client, NULL, doctor, NULL, &report, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_issue(client, zla, NULL, NULL, &report, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_issue(client, zla, doctor, "2026-12-01", NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_issue(NULL, zla, doctor, NULL, &report, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_issue(client, zla, doctor, "2026-12-01", &report, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK(report == NULL);
+  ezla_zla_free(zla);
+  /* The report's getters take NULL. */
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  CHECK(ezla_zus_issue_report_certificate_count(NULL) == 0);
+  CHECK(ezla_zus_issue_report_document_count(NULL) == 0);
+  CHECK(ezla_zus_issue_report_document_kind(NULL, 0) == NULL);
+  CHECK(ezla_zus_issue_report_document_seria_numer(NULL, 0) == NULL);
+  CHECK(!ezla_zus_issue_report_document_signed(NULL, 0, &data, &len));
+  CHECK(!ezla_zus_issue_report_document_upp(NULL, 0, &data, &len));
+  CHECK(data == NULL && len == 0);
+  CHECK(ezla_zus_issue_report_warning_count(NULL) == 0);
+  CHECK(ezla_zus_issue_report_warning(NULL, 0) == NULL);
+  ezla_zus_issue_report_free(NULL);
+  ezla_zus_client_free(client);
+  ezla_zus_client_free(NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : NULL;
@@ -1960,6 +2069,7 @@ int main(int argc, char **argv) {
   test_plan();
   test_vector_sample();
   test_threads();
+  test_zus_offline();
   if (dir != NULL) {
     test_pkcs12(dir);
     write_fixtures(dir);

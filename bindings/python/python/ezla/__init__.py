@@ -78,6 +78,9 @@ from ezla.exceptions import (
 # over the native `TestCa`) and has no side effects: nothing is generated until called.
 from ezla import testing
 
+# The ZUS channel client, as `ezla.zus.Client`: imported eagerly for the same reason.
+from ezla import zus
+
 __all__ = [
     "__version__",
     "DEFAULT_PFX_ITERATIONS",

@@ -18,7 +18,7 @@ import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Optional, Type
 
 if TYPE_CHECKING:
-    from ezla._ezla import Problem
+    from ezla._ezla import BladWalidacji, Problem
 
 __all__ = [
     "EzlaError",
@@ -252,13 +252,23 @@ class ZusError(EzlaError):
             given.
         zus_text: ZUS's own error text (``OpisBledu``; for a Fault the ``faultstring``),
             when given.
+        problems: for a refused validation (604) or send (607), every finding ZUS gave, as
+            :class:`ezla.zus.BladWalidacji` objects with ``nr_ref``, ``rodzaj`` (``"BLAD"``
+            or ``"OSTRZEZENIE"``), ``kod``, ``opis`` and ``lokalizacja``; empty otherwise.
     """
 
     def __init__(self, message: str, code: int = 600, name: str = "Zus",
-                 zus_code: Optional[str] = None, zus_text: Optional[str] = None) -> None:
+                 zus_code: Optional[str] = None, zus_text: Optional[str] = None,
+                 problems: Optional[List["BladWalidacji"]] = None) -> None:
         super().__init__(message, code, name)
         self.zus_code = zus_code
         self.zus_text = zus_text
+        self.problems = problems or []
+
+    @property
+    def errors(self) -> List["BladWalidacji"]:
+        """The findings that are errors (``BLAD``): why ZUS refused."""
+        return [p for p in self.problems if p.rodzaj == "BLAD"]
 
 
 class SamlError(EzlaError):
