@@ -88,7 +88,7 @@ impl ZusCommand {
 /// How to reach ZUS, where the session and the journal are.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct CommonArgs {
-    /// The channel's endpoint URL (e.g. https://pue.zus.pl:8001/ws/zus.channel.gabinetoweV4:zla).
+    /// The channel's endpoint URL (e.g. `https://pue.zus.pl:8001/ws/zus.channel.gabinetoweV4:zla`).
     #[arg(long, env = "EZLA_ZUS_ENDPOINT", value_name = "URL")]
     endpoint: String,
     /// Trust this CA (PEM) for the server's certificate instead of the system roots.
@@ -123,9 +123,9 @@ pub(crate) struct CommonArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum NamespaceArg {
-    /// http://zus.pl/b2b/zus/channel/gabinetowe (the WSDL's).
+    /// `http://zus.pl/b2b/zus/channel/gabinetowe` (the WSDL's).
     ZusPl,
-    /// http://zus.gov.pl/b2b/zus/channel/gabinetowe (ZUS's examples).
+    /// `http://zus.gov.pl/b2b/zus/channel/gabinetowe` (ZUS's examples).
     ZusGovPl,
 }
 
