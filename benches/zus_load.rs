@@ -6,7 +6,8 @@
 //!
 //! Run: `cargo run --release -p ezla-benches --bin zus_load` (50 doctors × 20 e-ZLA), or a
 //! smaller run with `-- --doctors N --per-doctor M`. `--no-contract` turns the simulator's
-//! WSDL check off (it is on when `../shared/vectors` has the WSDL).
+//! WSDL check off (it is on when `../shared/vectors` has the WSDL); `--memory-journal` gives
+//! the clients in-memory journals instead of SQLite files, to show what durability costs.
 //!
 //! It prints: certificates, wall time, throughput, p50/p99 latency per certificate (the
 //! login, once per doctor, is reported apart), the split of the clients' time between
@@ -19,7 +20,7 @@
 //! exactly once, with the receipt each journal holds, and exits 1 otherwise.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -28,7 +29,7 @@ use ezla::crypto::{PublicKey, SignatureAlgorithm, Signer};
 use ezla::kedu::{WriteOptions, Zla};
 use ezla::pki::Identity;
 use ezla::pl::Pesel;
-use ezla::store::{DocumentKind, Journal, JournalKey, SendState, SqliteJournal};
+use ezla::store::{DocumentKind, Journal, JournalKey, MemoryJournal, SendState, SqliteJournal};
 use ezla::transport::{TransportConfig, UreqTransport};
 use ezla::zus::documents::Dokument;
 use ezla::zus::{Client, ClientConfig, LoginKey};
@@ -44,6 +45,7 @@ struct Options {
     doctors: usize,
     per_doctor: usize,
     contract: bool,
+    memory_journal: bool,
     sign_seconds: f64,
 }
 
@@ -52,6 +54,7 @@ fn options() -> BoxResult<Options> {
         doctors: 50,
         per_doctor: 20,
         contract: true,
+        memory_journal: false,
         sign_seconds: 5.0,
     };
     let mut args = std::env::args().skip(1);
@@ -65,10 +68,11 @@ fn options() -> BoxResult<Options> {
             "--per-doctor" => o.per_doctor = number("--per-doctor")?.parse()?,
             "--sign-seconds" => o.sign_seconds = number("--sign-seconds")?.parse()?,
             "--no-contract" => o.contract = false,
+            "--memory-journal" => o.memory_journal = true,
             other => {
                 return Err(format!(
                     "unknown argument {other:?} (--doctors N, --per-doctor M, --sign-seconds S, \
-                     --no-contract)"
+                     --no-contract, --memory-journal)"
                 )
                 .into());
             }
@@ -174,12 +178,11 @@ fn today() -> BoxResult<Date> {
 fn doctor_thread(
     url: &str,
     ca: &[u8],
-    journal: &Path,
+    journal: Arc<dyn Journal>,
     identity: Identity,
     per_doctor: usize,
     start: &Barrier,
 ) -> BoxResult<DoctorRun> {
-    let journal = Arc::new(SqliteJournal::open(journal)?);
     let zus = client(url, ca, journal)?;
     let certificate = identity.certificate.clone();
     let signer = Arc::new(TimedSigner {
@@ -290,7 +293,11 @@ fn scratch() -> BoxResult<PathBuf> {
 }
 
 /// Every certificate at the simulator exactly once, with the receipt its journal holds.
-fn check_store(sim: &ezla_sim::Simulator, journals: &[PathBuf], expected: usize) -> BoxResult<()> {
+fn check_store(
+    sim: &ezla_sim::Simulator,
+    journals: &[Arc<dyn Journal>],
+    expected: usize,
+) -> BoxResult<()> {
     let stored = sim.zus.state().documents()?;
     let mut at_zus = BTreeMap::new();
     for d in &stored {
@@ -309,8 +316,8 @@ fn check_store(sim: &ezla_sim::Simulator, journals: &[PathBuf], expected: usize)
         .into());
     }
     let mut seen = 0;
-    for path in journals {
-        for e in SqliteJournal::open(path)?.entries()? {
+    for journal in journals {
+        for e in journal.entries()? {
             let d = at_zus
                 .get(&(e.key.seria_numer.clone(), e.key.kind.as_str().to_owned()))
                 .ok_or_else(|| format!("{} is not at the simulator", e.key))?;
@@ -352,11 +359,16 @@ fn run() -> BoxResult<()> {
             .filter(|p| p.exists());
     }
     println!(
-        "zus_load: {} doctors × {} e-ZLA, TLS on loopback, contract check {}, {cores} cores, \
-         load average before: {}",
+        "zus_load: {} doctors × {} e-ZLA, TLS on loopback, contract check {}, {} journals, \
+         {cores} cores, load average before: {}",
         o.doctors,
         o.per_doctor,
         if serve.wsdl.is_some() { "on" } else { "off" },
+        if o.memory_journal {
+            "in-memory"
+        } else {
+            "SQLite"
+        },
         loadavg()
     );
     let sim = ezla_sim::serve(&serve)?;
@@ -377,9 +389,17 @@ fn run() -> BoxResult<()> {
         .first()
         .cloned()
         .ok_or("no doctor to sign with")?;
-    let journals: Vec<PathBuf> = (0..o.doctors)
-        .map(|i| dir.join(format!("journal-{i}.sqlite")))
-        .collect();
+    let journals = (0..o.doctors)
+        .map(|i| -> BoxResult<Arc<dyn Journal>> {
+            Ok(if o.memory_journal {
+                Arc::new(MemoryJournal::new())
+            } else {
+                Arc::new(SqliteJournal::open(
+                    dir.join(format!("journal-{i}.sqlite")),
+                )?)
+            })
+        })
+        .collect::<BoxResult<Vec<_>>>()?;
 
     let start = Barrier::new(o.doctors + 1);
     let cpu_before = process_cpu_seconds();
@@ -388,6 +408,7 @@ fn run() -> BoxResult<()> {
             .into_iter()
             .zip(&journals)
             .map(|(identity, journal)| {
+                let journal = journal.clone();
                 let (url, ca, start) = (&sim.zus_url, &ca, &start);
                 s.spawn(move || doctor_thread(url, ca, journal, identity, o.per_doctor, start))
             })
