@@ -23,6 +23,18 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 
+echo "== ZUS load benchmark, smoke run (4 doctors x 3 e-ZLA over TLS; the full run: README, Performance)"
+smoke_log=target/test-logs/zus-load-smoke.log
+cargo run -q -p ezla-benches --bin zus_load --locked -- --doctors 4 --per-doctor 3 --sign-seconds 1 \
+  >"$smoke_log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+  cat "$smoke_log"
+  echo "the ZUS load benchmark's smoke run failed (exit $status)"
+  echo "$summary"
+  exit 1
+fi
+grep -E "^\| (throughput|certificates)|exactly once" "$smoke_log"
+
 echo "== Rust tests, pure-Rust backend only"
 pure_log=target/test-logs/cargo-test-pure-rust.log
 cargo test -p ezla --no-default-features --lib --locked >"$pure_log" 2>&1 || status=$?
