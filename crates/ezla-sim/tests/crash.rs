@@ -91,9 +91,7 @@ impl SignedPair {
 /// Where the child stops (prints `STEP <name>` and blocks until killed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
-    /// After `record` of the target's ORYGINAŁ, before its KOPIA is recorded.
-    RecordedHalf,
-    /// After `record` of the target's KOPIA: the pair recorded, nothing sent.
+    /// After `record_all` of the target pair (one atomic step): recorded, nothing sent.
     Recorded,
     /// After `begin_send` of the target pair: `Sending`, the request not yet sent.
     BeginSend,
@@ -110,7 +108,6 @@ enum Step {
 impl Step {
     fn parse(name: &str) -> Step {
         match name {
-            "recorded_half" => Step::RecordedHalf,
             "recorded" => Step::Recorded,
             "begin_send" => Step::BeginSend,
             "unknown_outcome" => Step::UnknownOutcome,
@@ -147,13 +144,16 @@ impl CrashJournal {
 
 impl Journal for CrashJournal {
     fn record(&self, key: &JournalKey, signed: &[u8]) -> ezla::Result<JournalEntry> {
-        let entry = self.inner.record(key, signed)?;
+        self.inner.record(key, signed)
+    }
+
+    fn record_all(&self, documents: &[(JournalKey, Vec<u8>)]) -> ezla::Result<Vec<JournalEntry>> {
+        let entries = self.inner.record_all(documents)?;
         self.stop_if(
-            Step::RecordedHalf,
-            self.is_target(key, DocumentKind::Oryginal),
+            Step::Recorded,
+            documents.iter().any(|(k, _)| k.seria_numer == self.target),
         );
-        self.stop_if(Step::Recorded, self.is_target(key, DocumentKind::Kopia));
-        Ok(entry)
+        Ok(entries)
     }
 
     fn begin_send(&self, keys: &[JournalKey]) -> ezla::Result<()> {
@@ -658,20 +658,6 @@ fn run(step: &str, kill: Kill, target_pair: usize, faults: Option<&str>, expect:
     }
     zus.logout().expect("logout");
     sim.server.shutdown();
-}
-
-#[test]
-fn killed_between_the_records_of_a_pair() {
-    run(
-        "recorded_half",
-        Kill::AtStep,
-        1,
-        None,
-        Expect {
-            found: &[],
-            resent: &[(1, O)],
-        },
-    );
 }
 
 #[test]

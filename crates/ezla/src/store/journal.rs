@@ -186,6 +186,11 @@ pub trait Journal: Send + Sync {
     /// Records a document before it is sent.
     fn record(&self, key: &JournalKey, signed: &[u8]) -> Result<JournalEntry>;
 
+    /// Records documents that are sent together (an ORYGINAŁ and its KOPIA) in one atomic
+    /// step: after a crash either all are recorded or none, so a pair is never half-known.
+    /// Each follows [`record`](Journal::record)'s rules; one refusal records nothing.
+    fn record_all(&self, documents: &[(JournalKey, Vec<u8>)]) -> Result<Vec<JournalEntry>>;
+
     /// Marks documents as being sent, all in one step, before the request leaves.
     fn begin_send(&self, keys: &[JournalKey]) -> Result<()>;
 

@@ -52,10 +52,10 @@ impl MemoryJournal {
     }
 }
 
-impl Journal for MemoryJournal {
-    fn record(&self, key: &JournalKey, signed: &[u8]) -> Result<JournalEntry> {
-        let mut inner = self.lock()?;
-        let existing = inner.entries.get(key).map(|(_, e)| e);
+impl Inner {
+    /// `record` under the lock.
+    fn record(&mut self, key: &JournalKey, signed: &[u8]) -> Result<JournalEntry> {
+        let existing = self.entries.get(key).map(|(_, e)| e);
         if !rules::record(existing, signed)? {
             return existing
                 .cloned()
@@ -72,15 +72,33 @@ impl Journal for MemoryJournal {
             recorded_at: existing.map_or(now, |e| e.recorded_at),
             updated_at: now,
         };
-        let order = match inner.entries.get(key) {
+        let order = match self.entries.get(key) {
             Some((order, _)) => *order,
             None => {
-                inner.next += 1;
-                inner.next
+                self.next += 1;
+                self.next
             }
         };
-        inner.entries.insert(key.clone(), (order, entry.clone()));
+        self.entries.insert(key.clone(), (order, entry.clone()));
         Ok(entry)
+    }
+}
+
+impl Journal for MemoryJournal {
+    fn record(&self, key: &JournalKey, signed: &[u8]) -> Result<JournalEntry> {
+        self.lock()?.record(key, signed)
+    }
+
+    fn record_all(&self, documents: &[(JournalKey, Vec<u8>)]) -> Result<Vec<JournalEntry>> {
+        let mut inner = self.lock()?;
+        // All or nothing: check every document first, then record them, under one lock.
+        for (key, signed) in documents {
+            rules::record(inner.entries.get(key).map(|(_, e)| e), signed)?;
+        }
+        documents
+            .iter()
+            .map(|(key, signed)| inner.record(key, signed))
+            .collect()
     }
 
     fn begin_send(&self, keys: &[JournalKey]) -> Result<()> {

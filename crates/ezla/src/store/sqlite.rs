@@ -143,22 +143,17 @@ impl SqliteJournal {
 impl Journal for SqliteJournal {
     fn record(&self, key: &JournalKey, signed: &[u8]) -> Result<JournalEntry> {
         self.write("record a document", |tx| {
-            let existing = load(tx, key).map_err(|e| self.fail("read an entry", &e))??;
-            if rules::record(existing.as_ref(), signed)? {
-                let t = now();
-                tx.execute(
-                    "INSERT INTO journal (seria_numer, kind, signed, state, recorded_at, updated_at)
-                     VALUES (?1, ?2, ?3, 'RECORDED', ?4, ?4)
-                     ON CONFLICT (seria_numer, kind) DO UPDATE SET
-                       signed = excluded.signed, state = 'RECORDED', upp = NULL, detail = NULL,
-                       updated_at = excluded.updated_at",
-                    params![key.seria_numer, key.kind.as_str(), signed, t],
-                )
-                .map_err(|e| self.fail("record a document", &e))?;
+            record_in(tx, key, signed).map_err(|e| self.fail("record a document", &e))?
+        })
+    }
+
+    fn record_all(&self, documents: &[(JournalKey, Vec<u8>)]) -> Result<Vec<JournalEntry>> {
+        self.write("record documents", |tx| {
+            let mut entries = Vec::with_capacity(documents.len());
+            for (key, signed) in documents {
+                entries.push(record_in(tx, key, signed).map_err(|e| self.fail("record", &e))??);
             }
-            load(tx, key)
-                .map_err(|e| self.fail("read an entry", &e))??
-                .ok_or_else(|| Error::internal("journal entry vanished"))
+            Ok(entries)
         })
     }
 
@@ -224,6 +219,33 @@ impl Journal for SqliteJournal {
         }
         Ok(all)
     }
+}
+
+/// One `record` inside a transaction; the outer error is SQLite's, the inner one a refusal.
+fn record_in(
+    tx: &Connection,
+    key: &JournalKey,
+    signed: &[u8],
+) -> rusqlite::Result<Result<JournalEntry>> {
+    let existing = match load(tx, key)? {
+        Ok(e) => e,
+        Err(e) => return Ok(Err(e)),
+    };
+    match rules::record(existing.as_ref(), signed) {
+        Ok(true) => {
+            tx.execute(
+                "INSERT INTO journal (seria_numer, kind, signed, state, recorded_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'RECORDED', ?4, ?4)
+                 ON CONFLICT (seria_numer, kind) DO UPDATE SET
+                   signed = excluded.signed, state = 'RECORDED', upp = NULL, detail = NULL,
+                   updated_at = excluded.updated_at",
+                params![key.seria_numer, key.kind.as_str(), signed, now()],
+            )?;
+        }
+        Ok(false) => {}
+        Err(e) => return Ok(Err(e)),
+    }
+    Ok(load(tx, key)?.and_then(|e| e.ok_or_else(|| Error::internal("journal entry vanished"))))
 }
 
 const COLUMNS: &str =

@@ -92,9 +92,39 @@ fn lifecycle(j: &dyn Journal) {
     );
 }
 
+/// A pair is recorded whole or not at all.
+fn pairs_are_recorded_atomically(j: &dyn Journal) {
+    let o = key("ZY0000007", DocumentKind::Oryginal);
+    let k = key("ZY0000007", DocumentKind::Kopia);
+    j.record(&k, b"<k/>").expect("record");
+    j.begin_send(std::slice::from_ref(&k)).expect("sending");
+    // The KOPIA is in flight with other bytes: the whole pair is refused, the ORYGINAŁ too.
+    let pair = [
+        (o.clone(), b"<o/>".to_vec()),
+        (k.clone(), b"<k2/>".to_vec()),
+    ];
+    assert_eq!(
+        j.record_all(&pair).expect_err("refused").code(),
+        ErrorCode::Journal
+    );
+    assert!(
+        j.get(&o).expect("get").is_none(),
+        "nothing of the pair was recorded"
+    );
+    let pair = [(o.clone(), b"<o/>".to_vec()), (k.clone(), b"<k/>".to_vec())];
+    let entries = j.record_all(&pair).expect("recorded");
+    assert_eq!(entries[0].state, SendState::Recorded);
+    assert_eq!(
+        entries[1].state,
+        SendState::Sending,
+        "the same bytes: unchanged"
+    );
+}
+
 #[test]
 fn memory_journal_follows_the_rules() {
     lifecycle(&MemoryJournal::new());
+    pairs_are_recorded_atomically(&MemoryJournal::new());
 }
 
 #[cfg(feature = "sqlite")]
@@ -112,6 +142,7 @@ mod sqlite {
     fn sqlite_journal_follows_the_rules_and_survives_reopening() {
         let path = scratch("rules");
         lifecycle(&SqliteJournal::open(&path).expect("open"));
+        pairs_are_recorded_atomically(&SqliteJournal::open(scratch("pairs")).expect("open"));
         // A second handle (another process, or the same one after a restart) sees it all.
         let j = SqliteJournal::open(&path).expect("reopen");
         let all = j.entries().expect("entries");

@@ -105,10 +105,21 @@ impl Client {
     pub fn send_journaled(&self, documents: &[(JournalKey, Vec<u8>)]) -> Result<Vec<Receipted>> {
         let journal = self.journal();
         let mut to_send = Vec::new();
-        for (key, signed) in documents {
-            let entry = journal.record(key, signed)?;
+        // One step: a pair is recorded whole or not at all.
+        for entry in journal.record_all(documents)? {
+            let key = &entry.key;
             match entry.state {
                 SendState::Sent => {}
+                SendState::Refused => {
+                    return Err(Error::journal(
+                        None,
+                        format!(
+                            "{key} was refused by ZUS ({}); correct the document and sign it \
+                             again before sending",
+                            entry.detail.as_deref().unwrap_or("no detail")
+                        ),
+                    ));
+                }
                 SendState::Sending => {
                     return Err(Error::journal(
                         None,
