@@ -342,6 +342,10 @@ enum ezla_result
    */
   EZLA_RESULT_ZUS_SEND_REFUSED = 607,
   /**
+   * ZUS does not allow the action (608).
+   */
+  EZLA_RESULT_ZUS_NOT_ALLOWED = 608,
+  /**
    * I/O error (800).
    */
   EZLA_RESULT_IO = 800,

@@ -117,6 +117,8 @@ pub enum ezla_result {
     ZusResponseMalformed = 606,
     /// ZUS did not accept the documents sent (607).
     ZusSendRefused = 607,
+    /// ZUS does not allow the action (608).
+    ZusNotAllowed = 608,
     /// I/O error (800).
     Io = 800,
     /// Invalid URL (810).
@@ -215,6 +217,7 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::ZusDailyLimitExceeded,
     ezla_result::ZusResponseMalformed,
     ezla_result::ZusSendRefused,
+    ezla_result::ZusNotAllowed,
     ezla_result::Io,
     ezla_result::InvalidUrl,
     ezla_result::ConnectFailed,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use ezla::kedu::{Lekarz, WriteOptions, Zla, azla::Azla, codes::PrzyczynaAnulowania};
+use ezla::kedu::{Zla, azla::Azla, codes::PrzyczynaAnulowania};
 use ezla::pki::{Identity, Pkcs12, Pkcs12Options};
 use ezla::pl::Pesel;
 use ezla::store::{DocumentKind, Journal, JournalKey, MemoryJournal, SqliteJournal};
@@ -262,7 +262,8 @@ pub(crate) fn status_for(e: &Error) -> u8 {
         | ErrorCode::ZusValidationRefused
         | ErrorCode::ZusSendRefused
         | ErrorCode::ZusRejected
-        | ErrorCode::ZusDailyLimitExceeded => exit::NEGATIVE,
+        | ErrorCode::ZusDailyLimitExceeded
+        | ErrorCode::ZusNotAllowed => exit::NEGATIVE,
         _ => exit::for_error(e),
     }
 }
@@ -529,54 +530,9 @@ fn cancel(zus: &Client, a: &CancelArgs) -> Result<Value> {
         )
     })?;
     let key = load_key(&a.key.pfx, &a.key.password)?;
-    if zus.session_id().is_none() {
-        zus.login(key.clone())?;
-    } else {
-        zus.set_login_key(key.clone());
-    }
-    let allowed = zus.call(
-        |id_sesji| ezla::zus::lifecycle::SprawdzMozliwoscAnulowania {
-            id_sesji,
-            seria_numer: vec![sn.clone()],
-        },
-    )?;
-    if !allowed
-        .iter()
-        .any(|m| m.seria_numer == sn && m.dopuszczalna)
-    {
-        return Err(Error::Zus(ezla::error::ZusError::Rejected {
-            operation: "sprawdzMozliwoscAnulowania",
-            rezultat: ezla::error::Rezultat {
-                kod_bledu: "-".into(),
-                opis_bledu: format!("ZUS does not allow cancelling {}", a.seria_numer),
-            },
-        }));
-    }
-    let original = zus
-        .document(RodzajDokumentu::Zla, &sn)?
-        .kedu
-        .ok_or_else(|| Error::invalid_argument("seria_numer", "ZUS returned no document"))?;
-    let (zla, _) = Zla::from_xml(original.as_bytes())?;
-    let doctor = zus.doctor()?;
-    let lekarz = Lekarz {
-        npwz: doctor
-            .as_ref()
-            .and_then(|d| d.numer_prawa_wykonywania_zawodu.clone())
-            .unwrap_or_default(),
-        imie: doctor
-            .as_ref()
-            .and_then(|d| d.imie.clone())
-            .unwrap_or_default(),
-        nazwisko: doctor
-            .as_ref()
-            .and_then(|d| d.nazwisko.clone())
-            .unwrap_or_default(),
-    };
-    let today = ezla::pl::czas::today();
-    let azla = Azla::dla(&zla, przyczyna, lekarz, today)?;
-    let signed = key.sign(&azla.to_xml(&WriteOptions::default().with_today(today))?)?;
-    let journal_key = JournalKey::new(a.seria_numer.clone(), DocumentKind::Azla);
-    let receipts = zus.send_journaled(&[(journal_key, signed.clone())])?;
+    let receipt = zus.cancel(&sn, przyczyna, &key, ezla::pl::czas::today())?;
+    let signed = receipt.signed.clone();
+    let receipts = [receipt];
     std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
     let doc = a.out.join(format!("{}.azla.xml", a.seria_numer));
     let upp = a.out.join(format!("{}.azla.upp.xml", a.seria_numer));

@@ -172,7 +172,51 @@ fn an_ezla_is_issued_over_tls_and_receipted() {
         .expect("again");
     assert_eq!(again[0].upp, c.oryginal.upp);
     assert_eq!(s.sim.zus.state().documents().expect("documents").len(), 2);
-    let list = zus.current_certificates(1, 10).expect("list");
+    // Cancelled with a signed AZLA, receipted; a second cancellation is not allowed.
+    let azla = zus
+        .cancel(
+            &c.oryginal.seria_numer,
+            ezla::kedu::codes::PrzyczynaAnulowania::DaneUbezpieczonego,
+            &key,
+            date!(2026 - 12 - 02),
+        )
+        .expect("cancel");
+    assert_eq!(azla.kind, DocumentKind::Azla);
+    assert!(
+        azla.upp.contains("<RodzajDokumentu>AZLA</RodzajDokumentu>"),
+        "{}",
+        azla.upp
+    );
+    let again = zus
+        .cancel(
+            &c.oryginal.seria_numer,
+            ezla::kedu::codes::PrzyczynaAnulowania::DaneUbezpieczonego,
+            &key,
+            date!(2026 - 12 - 02),
+        )
+        .expect_err("twice");
+    assert_eq!(again.code(), ErrorCode::ZusNotAllowed, "{again}");
+    assert!(
+        zus.current_certificates(1, 10)
+            .expect("list")
+            .zaswiadczenia
+            .is_empty()
+    );
+    let list = zus
+        .call(
+            |id_sesji| ezla::zus::read::PobierzListePrzetworzonychZlaLekarza {
+                id_sesji,
+                stronicowanie: ezla::zus::Stronicowanie {
+                    rekordy_od: 1,
+                    liczba_rekordow: 10,
+                },
+                sortowanie: None,
+                filtrowanie: None,
+                kontekst_dostepu: ezla::zus::KontekstDostepu::WyszukanieZla,
+                nip_placowki: None,
+            },
+        )
+        .expect("processed list");
     assert_eq!(list.liczba_wszystkich_rekordow, Some(1));
     assert_eq!(list.zaswiadczenia.len(), 1);
     assert_eq!(

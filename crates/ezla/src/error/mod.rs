@@ -205,6 +205,8 @@ error_codes! {
     ZusResponseMalformed = 606, Zus, "malformed ZUS response";
     /// ZUS answered a send and did not accept some of the documents.
     ZusSendRefused = 607, Zus, "ZUS did not accept the documents sent";
+    /// ZUS does not allow the action on the certificate (e.g. a cancellation).
+    ZusNotAllowed = 608, Zus, "ZUS does not allow the action";
 
     // 800–899: I/O and transport
     /// Reading or writing a file failed.

@@ -183,6 +183,15 @@ pub enum ZusError {
         /// The validation findings ZUS sent with the answer, verbatim.
         bledy: Vec<BladWalidacji>,
     },
+    /// ZUS does not allow the action on the certificate (`sprawdzMozliwoscAnulowania` and
+    /// its kin answered `DopuszczalnaAkcja` false): already cancelled, not issued, not the
+    /// doctor's to act on.
+    NotAllowed {
+        /// The check that refused (`sprawdzMozliwoscAnulowania`).
+        operation: &'static str,
+        /// The certificate (`ZY1234567`).
+        seria_numer: String,
+    },
     /// The response is not what the operation returns: not a SOAP envelope, the wrong body
     /// element or namespace, a required element missing, a value of the wrong shape.
     ResponseMalformed {
@@ -207,6 +216,7 @@ impl ZusError {
             ZusError::DailyLimitExceeded { .. } => ErrorCode::ZusDailyLimitExceeded,
             ZusError::ResponseMalformed { .. } => ErrorCode::ZusResponseMalformed,
             ZusError::SendRefused { .. } => ErrorCode::ZusSendRefused,
+            ZusError::NotAllowed { .. } => ErrorCode::ZusNotAllowed,
         }
     }
 
@@ -264,6 +274,13 @@ impl fmt::Display for ZusError {
             } => write!(
                 f,
                 "daily limit of patient look-ups reached ({operation}): {rezultat}"
+            ),
+            ZusError::NotAllowed {
+                operation,
+                seria_numer,
+            } => write!(
+                f,
+                "ZUS does not allow this for {seria_numer} ({operation}: DopuszczalnaAkcja false)"
             ),
             ZusError::SendRefused { documents, bledy } => {
                 write!(f, "ZUS did not accept {} document(s):", documents.len())?;

@@ -500,6 +500,66 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Cancels a certificate (the doctor's statement that it is void, an AZLA): asks ZUS
+    /// whether it may be cancelled (`sprawdzMozliwoscAnulowania`; no is
+    /// [`ZusError::NotAllowed`]), reads the ORYGINAŁ from ZUS, builds the AZLA with the reason
+    /// and the doctor as ZUS has them, signs it with `key`, and sends it under the journal.
+    /// Returns the AZLA as sent with its receipt. Logs in with `key` first if not logged in.
+    pub fn cancel(
+        &self,
+        seria_numer: &SeriaNumer,
+        przyczyna: crate::kedu::codes::PrzyczynaAnulowania,
+        key: &LoginKey,
+        today: Date,
+    ) -> Result<Receipted> {
+        if self.session_id().is_none() {
+            self.login(key.clone())?;
+        } else {
+            self.set_login_key(key.clone());
+        }
+        let allowed = self.call(|id_sesji| super::lifecycle::SprawdzMozliwoscAnulowania {
+            id_sesji,
+            seria_numer: vec![seria_numer.clone()],
+        })?;
+        let sn = format!("{}{}", seria_numer.seria, seria_numer.numer);
+        if !allowed
+            .iter()
+            .any(|m| m.seria_numer == *seria_numer && m.dopuszczalna)
+        {
+            return Err(Error::Zus(ZusError::NotAllowed {
+                operation: "sprawdzMozliwoscAnulowania",
+                seria_numer: sn,
+            }));
+        }
+        let original = self
+            .document(RodzajDokumentu::Zla, seria_numer)?
+            .kedu
+            .ok_or_else(|| {
+                Error::Zus(ZusError::ResponseMalformed {
+                    operation: "pobierzDokument",
+                    path: String::new(),
+                    detail: format!("ZUS returned no document for {sn}"),
+                })
+            })?;
+        let (zla, _) = Zla::from_xml(original.as_bytes())?;
+        let doctor = self.doctor()?;
+        let field = |f: fn(&super::doctor::DaneLekarza) -> Option<String>| {
+            doctor.as_ref().and_then(f).unwrap_or_default()
+        };
+        let lekarz = crate::kedu::Lekarz {
+            npwz: field(|d| d.numer_prawa_wykonywania_zawodu.clone()),
+            imie: field(|d| d.imie.clone()),
+            nazwisko: field(|d| d.nazwisko.clone()),
+        };
+        let azla = crate::kedu::azla::Azla::dla(&zla, przyczyna, lekarz, today)?;
+        let signed = key.sign(&azla.to_xml(&WriteOptions::default().with_today(today))?)?;
+        let mut sent = self.send_journaled(&[(JournalKey::new(sn, DocumentKind::Azla), signed)])?;
+        sent.pop()
+            .ok_or_else(|| Error::internal("a sent AZLA came back without its receipt"))
+    }
+}
+
 fn receipted(entry: Option<&JournalEntry>, key: &JournalKey) -> Result<Receipted> {
     let entry =
         entry.ok_or_else(|| Error::journal(None, format!("{key} vanished from the journal")))?;
