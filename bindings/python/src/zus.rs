@@ -457,6 +457,44 @@ impl PyZusClient {
         PyIssueReport::new(py, report)
     }
 
+    /// Cancels a certificate with a signed AZLA: ZUS is asked whether it may be cancelled
+    /// (no: `ZusError`, name `ZusNotAllowed`), the ORYGINAŁ is read from ZUS, the AZLA built
+    /// with `reason` (a code of ZUS's dictionary: U, P, N, M, I, B, A, E, X) and the doctor
+    /// as ZUS has them, signed with `signer`, sent under the journal, and returned with its
+    /// receipt.
+    ///
+    /// Options:
+    ///
+    /// - today (datetime.date, default None): the date of the statement; None: today in
+    ///   Poland.
+    #[pyo3(signature = (seria_numer, reason, signer, today = None))]
+    fn cancel(
+        &self,
+        py: Python<'_>,
+        seria_numer: &str,
+        reason: &str,
+        signer: &Bound<'_, PyAny>,
+        today: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReceipted> {
+        let sn = self::seria_numer(seria_numer)?;
+        let przyczyna = ezla_core::kedu::codes::PrzyczynaAnulowania::from_kod(reason)
+            .ok_or_else(|| {
+                to_py(Error::invalid_argument(
+                    "reason",
+                    format!("{reason:?} is not a cancellation reason (U, P, N, M, I, B, A, E, X)"),
+                ))
+            })?;
+        let (key, external) = login_key(signer)?;
+        let today = match today {
+            Some(d) if !d.is_none() => crate::convert::from_date(d, "today")?,
+            _ => ezla_core::pl::czas::today(),
+        };
+        let sent = py
+            .detach(|| self.inner.cancel(&sn, przyczyna, &key, today))
+            .map_err(|e| signing_error(&external, e))?;
+        Ok(PyReceipted::new(sent))
+    }
+
     /// A document ZUS has (`pobierzDokument`): the signed KEDU bytes, or None. `kind` is
     /// `"ZLA"` (or `"ORYGINAL"`), `"KOPIA_ZLA"` (or `"KOPIA"`), `"AZLA"` or `"UZLA"`.
     fn document<'py>(

@@ -156,6 +156,20 @@ def test_the_example_is_issued_and_receipted(sim, template, tmp_path):
     reopened.logout()
 
 
+def test_a_certificate_is_cancelled_once(sim, template, tmp_path):
+    with sim.client(journal=tmp_path / "journal.sqlite") as zus:
+        cert = zus.issue(template, sim.doctor, today=TODAY).certificates[0]
+        azla = zus.cancel(cert.seria_numer, "U", sim.doctor, today=datetime.date(2026, 12, 2))
+        assert azla.kind == "AZLA" and azla.seria_numer == cert.seria_numer
+        assert b"<RodzajDokumentu>AZLA</RodzajDokumentu>" in azla.upp
+        ezla.verify_xades(azla.upp, trust=[sim.document_ca])
+        with pytest.raises(ezla.ZusError) as refused:
+            zus.cancel(cert.seria_numer, "U", sim.doctor)
+        assert refused.value.name == "ZusNotAllowed"
+        with pytest.raises(ezla.EzlaError):
+            zus.cancel(cert.seria_numer, "Q", sim.doctor)
+
+
 def test_a_send_whose_answer_is_lost_is_settled_by_reconcile(sim, template, tmp_path):
     journal = tmp_path / "journal.sqlite"
     sim.faults([{"kind": "drop_response",
