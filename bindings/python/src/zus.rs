@@ -477,8 +477,8 @@ impl PyZusClient {
         today: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReceipted> {
         let sn = self::seria_numer(seria_numer)?;
-        let przyczyna = ezla_core::kedu::codes::PrzyczynaAnulowania::from_kod(reason)
-            .ok_or_else(|| {
+        let przyczyna =
+            ezla_core::kedu::codes::PrzyczynaAnulowania::from_kod(reason).ok_or_else(|| {
                 to_py(Error::invalid_argument(
                     "reason",
                     format!("{reason:?} is not a cancellation reason (U, P, N, M, I, B, A, E, X)"),
