@@ -2169,6 +2169,22 @@ ezla_result ezla_zus_client_patient_name(const ezla_zus_client *client, const ch
 ezla_result ezla_zus_client_issue(const ezla_zus_client *client, const ezla_zla *zla, const ezla_identity *identity, const char *today, ezla_zus_issue_report **report_out, ezla_error **err_out);
 
 /**
+ * Cancels the certificate `seria_numer` (`"ZY1234567"`) with a signed AZLA: ZUS is asked
+ * whether it may be cancelled, the ORYGINAŁ is read from ZUS, the AZLA built with `reason`
+ * (a code of ZUS's dictionary: `"U"`, `"P"`, `"N"`, `"M"`, `"I"`, `"B"`, `"A"`, `"E"`,
+ * `"X"`) and the doctor as ZUS has them, signed with `identity`, and sent under the
+ * journal. The receipt (UPP) goes to `*upp_out` (free with `ezla_buffer_free`). `today` is
+ * the statement's date, `"YYYY-MM-DD"`, or NULL for today in Poland. Logs in with
+ * `identity` first when not logged in.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed
+ * series/number, reason or date), `EZLA_RESULT_ZUS_NOT_ALLOWED` (ZUS does not allow
+ * cancelling it: already cancelled, not issued), the other ZUS errors, the transport
+ * errors, `EZLA_RESULT_JOURNAL`.
+ */
+ezla_result ezla_zus_client_cancel(const ezla_zus_client *client, const char *seria_numer, const char *reason, const ezla_identity *identity, const char *today, ezla_buffer *upp_out, ezla_error **err_out);
+
+/**
  * Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
  */
 void ezla_zus_issue_report_free(ezla_zus_issue_report *report);

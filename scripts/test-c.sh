@@ -247,6 +247,10 @@ grep -Eq '^ORYGINAL ZY[0-9]{7}: UPP [0-9]+ bytes$' <<<"$out" &&
   echo "issue_zla did not print each series/number and UPP size" >&2
   exit 1
 }
+# Issued, then cancelled with a signed AZLA (ezla_zus_client_cancel), under valgrind.
+run_example "issue_zla, then cancel (valgrind)" 0 '^cancelled ZY[0-9]{7}: UPP [0-9]+ bytes$' \
+  env EZLA_CANCEL_REASON=U "${VALGRIND[@]}" "$T/bin/issue_zla" "$url" "$sim/tls-ca.pem" \
+  "$sim/anna.pfx" "$zla" 2026-12-01
 # A doctor the simulated ZUS does not know (the C suite's test CA): refused, status 1, with
 # ZUS's own code and words.
 run_example "issue_zla (a certificate from another CA)" 1 '^  ZUS: ' \

@@ -150,6 +150,20 @@ int main(int argc, char **argv) {
   }
   printf("issue_zla: %zu certificate(s), %zu document(s) receipted\n",
          ezla_zus_issue_report_certificate_count(report), documents);
+  /* EZLA_CANCEL_REASON=U (a code of ZUS's dictionary): cancel the first certificate again
+   * with a signed AZLA, as a doctor does who finds a mistake (logging in again). */
+  const char *reason = getenv("EZLA_CANCEL_REASON");
+  if (reason != NULL && documents > 0) {
+    const char *seria_numer = ezla_zus_issue_report_document_seria_numer(report, 0);
+    ezla_buffer azla_upp = {NULL, 0};
+    rc = ezla_zus_client_cancel(zus, seria_numer, reason, doctor, today, &azla_upp, &err);
+    if (rc != EZLA_RESULT_OK) {
+      status = report_error("cancel", rc, err);
+      goto done;
+    }
+    printf("cancelled %s: UPP %zu bytes\n", seria_numer, azla_upp.len);
+    ezla_buffer_free(&azla_upp);
+  }
   status = 0;
 
 done:

@@ -364,6 +364,70 @@ pub extern "C" fn ezla_zus_client_issue(
     })
 }
 
+/// Cancels the certificate `seria_numer` (`"ZY1234567"`) with a signed AZLA: ZUS is asked
+/// whether it may be cancelled, the ORYGINAŁ is read from ZUS, the AZLA built with `reason`
+/// (a code of ZUS's dictionary: `"U"`, `"P"`, `"N"`, `"M"`, `"I"`, `"B"`, `"A"`, `"E"`,
+/// `"X"`) and the doctor as ZUS has them, signed with `identity`, and sent under the
+/// journal. The receipt (UPP) goes to `*upp_out` (free with `ezla_buffer_free`). `today` is
+/// the statement's date, `"YYYY-MM-DD"`, or NULL for today in Poland. Logs in with
+/// `identity` first when not logged in.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed
+/// series/number, reason or date), `EZLA_RESULT_ZUS_NOT_ALLOWED` (ZUS does not allow
+/// cancelling it: already cancelled, not issued), the other ZUS errors, the transport
+/// errors, `EZLA_RESULT_JOURNAL`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_cancel(
+    client: *const ezla_zus_client,
+    seria_numer: *const c_char,
+    reason: *const c_char,
+    identity: *const ezla_identity,
+    today: *const c_char,
+    upp_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        let text = arg_str(seria_numer, "seria_numer")?;
+        let sn = match (text.get(..2), text.get(2..)) {
+            (Some(seria), Some(numer))
+                if text.len() == 9
+                    && seria.bytes().all(|b| b.is_ascii_uppercase())
+                    && numer.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                ezla_core::zus::SeriaNumer {
+                    seria: seria.to_owned(),
+                    numer: numer.to_owned(),
+                }
+            }
+            _ => {
+                return Err(Failure::Invalid(format!(
+                    "`seria_numer` {text:?} is not two capital letters and seven digits"
+                )));
+            }
+        };
+        let reason_text = arg_str(reason, "reason")?;
+        let przyczyna = ezla_core::kedu::codes::PrzyczynaAnulowania::from_kod(reason_text)
+            .ok_or_else(|| {
+                Failure::Invalid(format!(
+                    "`reason` {reason_text:?} is not a cancellation reason (U, P, N, M, I, B, A, E, X)"
+                ))
+            })?;
+        let identity = arg_ref(identity, "identity")?;
+        let today = match arg_opt_str(today, "today")? {
+            Some(t) => parse_date(t)?,
+            None => ezla_core::pl::czas::today(),
+        };
+        if upp_out.is_null() {
+            return Err(Failure::Null("upp_out"));
+        }
+        let key = LoginKey::from_identity(identity.inner.clone());
+        let sent = client.inner.cancel(&sn, przyczyna, &key, today)?;
+        write(upp_out, ezla_buffer::from_vec(sent.upp.into_bytes()));
+        Ok(())
+    })
+}
+
 fn parse_date(text: &str) -> FfiResult<time::Date> {
     let bad =
         |why: String| Failure::Invalid(format!("`today` {text:?} is not a YYYY-MM-DD date{why}"));
