@@ -2028,6 +2028,31 @@ static void test_zus_offline(void) {
            EZLA_RESULT_NULL_PARAMETER);
   CHECK_RC(ezla_zus_client_issue(client, zla, doctor, "2026-12-01", &report, NULL),
            EZLA_RESULT_CONNECT_FAILED);
+  /* Cancelling: arguments first (series/number, reason, date, output), then the refused
+   * connection. */
+  ezla_buffer azla_upp = {NULL, 0};
+  CHECK_RC(ezla_zus_client_cancel(client, "Z1", "U", doctor, NULL, &azla_upp, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "seria_numer");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_cancel(client, "ZY0000001", "Q", doctor, NULL, &azla_upp, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "reason");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_cancel(client, "ZY0000001", "U", doctor, "2026-13-01", &azla_upp,
+                                  NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_cancel(client, "ZY0000001", "U", doctor, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_cancel(client, NULL, "U", doctor, NULL, &azla_upp, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_cancel(NULL, "ZY0000001", "U", doctor, NULL, &azla_upp, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_cancel(client, "ZY0000001", "U", doctor, NULL, &azla_upp, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK(azla_upp.data == NULL && azla_upp.len == 0);
   CHECK(report == NULL);
   ezla_zla_free(zla);
   /* The report's getters take NULL. */
