@@ -222,7 +222,7 @@ impl PyZusClient {
     #[new]
     #[pyo3(signature = (endpoint, *, ca_pem = None, server_name = None, user = "ezla_ag",
         password = "ezla_ag", namespace = "zus.pl", connect_timeout = 10.0,
-        response_timeout = 60.0, journal = None))]
+        response_timeout = 60.0, journal = None, npwz = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -235,6 +235,7 @@ impl PyZusClient {
         connect_timeout: f64,
         response_timeout: f64,
         journal: Option<PathBuf>,
+        npwz: Option<String>,
     ) -> PyResult<Self> {
         let ns = self::namespace(namespace)?;
         let connect = duration(connect_timeout, "connect_timeout")?;
@@ -258,11 +259,11 @@ impl PyZusClient {
                 Some(path) => Arc::new(SqliteJournal::open(path)?),
                 None => Arc::new(MemoryJournal::new()),
             };
-            Ok(Client::new(
-                Arc::new(transport),
-                ClientConfig::new(endpoint).with_namespace(ns),
-            )
-            .with_journal(journal))
+            let mut config = ClientConfig::new(endpoint).with_namespace(ns);
+            if let Some(npwz) = npwz {
+                config = config.with_npwz(npwz);
+            }
+            Ok(Client::new(Arc::new(transport), config).with_journal(journal))
         })
         .map(|inner| PyZusClient { inner })
         .map_err(to_py)
@@ -335,6 +336,75 @@ impl PyZusClient {
     fn doctor<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let l = py.detach(|| self.inner.doctor()).map_err(to_py)?;
         l.map(|l| doctor_dict(py, &l)).transpose()
+    }
+
+    /// Resumes a session obtained earlier (e.g. kept between requests of a web app); it is
+    /// renewed only after a `login` or `issue` gave the client a signer.
+    fn resume(&self, session_id: &str) -> PyResult<()> {
+        let id = ezla_core::zus::IdSesji::new(session_id).map_err(to_py)?;
+        self.inner.resume(id);
+        Ok(())
+    }
+
+    /// Whether the doctor may issue certificates on `day` (`pobierzUprawnieniaNaDzien`;
+    /// None: today at ZUS). None when ZUS does not say.
+    #[pyo3(signature = (day = None))]
+    fn may_issue_on(
+        &self,
+        py: Python<'_>,
+        day: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<bool>> {
+        let day = match day {
+            Some(d) if !d.is_none() => Some(crate::convert::from_date(d, "day")?),
+            _ => None,
+        };
+        py.detach(|| self.inner.may_issue_on(day)).map_err(to_py)
+    }
+
+    /// The letter codes ZUS derives for a disease (`pobierzLiterowyKodChoroby`): a dict
+    /// `{"A": bool or None, "D": bool or None}` for the patient `pesel`, the first day of
+    /// incapacity `start` (a `datetime.date`) and the ICD-10 root `icd10` (`"J06"`).
+    fn letter_codes<'py>(
+        &self,
+        py: Python<'py>,
+        pesel: &str,
+        start: &Bound<'_, PyAny>,
+        icd10: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let pesel = self::pesel(pesel)?;
+        let start = crate::convert::from_date(start, "start")?;
+        let codes = py
+            .detach(|| self.inner.letter_codes(&pesel, start, icd10))
+            .map_err(to_py)?;
+        let d = PyDict::new(py);
+        d.set_item("A", codes.kod_a)?;
+        d.set_item("D", codes.kod_d)?;
+        Ok(d)
+    }
+
+    /// A dictionary of ZUS as a list of `(code, description)` pairs: `"cancellation"`
+    /// (`pobierzSlownikPrzyczynAnulowania`), `"invalidation"`
+    /// (`pobierzSlownikPrzyczynUniewaznienia`) or `"kinship"`
+    /// (`pobierzSlownikKodowPokrewienstwa`).
+    fn dictionary(&self, py: Python<'_>, name: &str) -> PyResult<Vec<(String, String)>> {
+        match name {
+            "cancellation" => py
+                .detach(|| self.inner.cancellation_reasons())
+                .map(|v| v.into_iter().map(|p| (p.kod, p.nazwa)).collect()),
+            "invalidation" => py
+                .detach(|| self.inner.invalidation_reasons())
+                .map(|v| v.into_iter().map(|p| (p.kod, p.nazwa)).collect()),
+            "kinship" => py
+                .detach(|| self.inner.kinship_codes())
+                .map(|v| v.into_iter().map(|p| (p.kod, p.opis)).collect()),
+            other => {
+                return Err(invalid(
+                    "name",
+                    format!("{other:?} is not a dictionary (cancellation, invalidation, kinship)"),
+                ));
+            }
+        }
+        .map_err(to_py)
     }
 
     /// The doctor's places of work (`pobierzMiejsceWykonywaniaZawodu`), as dicts.

@@ -170,6 +170,26 @@ def test_a_certificate_is_cancelled_once(sim, template, tmp_path):
             zus.cancel(cert.seria_numer, "Q", sim.doctor)
 
 
+def test_look_ups_dictionaries_and_resume(sim):
+    with sim.client() as zus:
+        zus.login(sim.doctor)
+        assert zus.may_issue_on(datetime.date(2026, 12, 1)) is True
+        assert zus.letter_codes(PATIENT_PESEL, datetime.date(2026, 11, 28), "A15") == {
+            "A": False,
+            "D": True,
+        }
+        reasons = dict(zus.dictionary("cancellation"))
+        assert len(reasons) == 9 and "U" in reasons
+        assert ("1", "dziecko") in zus.dictionary("kinship")
+        with pytest.raises(ezla.EzlaError):
+            zus.dictionary("nothing")  # type: ignore[arg-type]
+        session = zus.session_id
+        assert session is not None
+        other = sim.client()
+        other.resume(session)
+        assert other.doctor() is not None, "a resumed session is the same session"
+
+
 def test_a_send_whose_answer_is_lost_is_settled_by_reconcile(sim, template, tmp_path):
     journal = tmp_path / "journal.sqlite"
     sim.faults([{"kind": "drop_response",
