@@ -2117,6 +2117,26 @@ void ezla_zus_client_free(ezla_zus_client *client);
 ezla_result ezla_zus_client_login(const ezla_zus_client *client, const ezla_identity *identity, ezla_error **err_out);
 
 /**
+ * The statement to sign for a login (`pobierzOswiadczenie`), for signing elsewhere (e.g.
+ * with Profil Zaufany) and `ezla_zus_client_login_signed`. The UTF-8 XML goes to
+ * `*statement_out` (free with `ezla_buffer_free`); sign exactly these bytes.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, the ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_statement(const ezla_zus_client *client, ezla_buffer *statement_out, ezla_error **err_out);
+
+/**
+ * Logs in with a statement signed elsewhere: `statement`/`statement_len` exactly as the signer
+ * returned them (UTF-8 XML), `method` `"certyfikat"` (an X.509 signature) or `"ePuap"`
+ * (Profil Zaufany). Such a session is not renewed automatically when ZUS drops it.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (an unknown method), `EZLA_RESULT_ZUS_LOGIN_REFUSED`, the
+ * other ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_login_signed(const ezla_zus_client *client, const uint8_t *statement, size_t statement_len, const char *method, ezla_error **err_out);
+
+/**
  * Logs out (`usunSesje`) and forgets the session and the identity. Nothing happens when
  * not logged in.
  *

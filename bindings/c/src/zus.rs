@@ -185,6 +185,61 @@ pub extern "C" fn ezla_zus_client_login(
     })
 }
 
+/// The statement to sign for a login (`pobierzOswiadczenie`), for signing elsewhere (e.g.
+/// with Profil Zaufany) and `ezla_zus_client_login_signed`. The UTF-8 XML goes to
+/// `*statement_out` (free with `ezla_buffer_free`); sign exactly these bytes.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, the ZUS errors, the transport errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_statement(
+    client: *const ezla_zus_client,
+    statement_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        if statement_out.is_null() {
+            return Err(Failure::Null("statement_out"));
+        }
+        let text = client.inner.statement()?;
+        write(statement_out, ezla_buffer::from_vec(text.into_bytes()));
+        Ok(())
+    })
+}
+
+/// Logs in with a statement signed elsewhere: `statement`/`statement_len` exactly as the signer
+/// returned them (UTF-8 XML), `method` `"certyfikat"` (an X.509 signature) or `"ePuap"`
+/// (Profil Zaufany). Such a session is not renewed automatically when ZUS drops it.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_INVALID_ARGUMENT` (an unknown method), `EZLA_RESULT_ZUS_LOGIN_REFUSED`, the
+/// other ZUS errors, the transport errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_login_signed(
+    client: *const ezla_zus_client,
+    statement: *const u8,
+    statement_len: usize,
+    method: *const c_char,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        let bytes = arg_bytes(statement, statement_len, "statement")?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Failure::Utf8("statement"))?;
+        let metoda = match arg_str(method, "method")? {
+            "certyfikat" => ezla_core::zus::MetodaWeryfikacji::Certyfikat,
+            "ePuap" => ezla_core::zus::MetodaWeryfikacji::EPuap,
+            other => {
+                return Err(Failure::Invalid(format!(
+                    "`method` {other:?} is neither \"certyfikat\" nor \"ePuap\""
+                )));
+            }
+        };
+        client.inner.login_signed(text.to_owned(), metoda)?;
+        Ok(())
+    })
+}
+
 /// Logs out (`usunSesje`) and forgets the session and the identity. Nothing happens when
 /// not logged in.
 ///

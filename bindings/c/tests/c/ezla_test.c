@@ -2053,6 +2053,30 @@ static void test_zus_offline(void) {
   CHECK_RC(ezla_zus_client_cancel(client, "ZY0000001", "U", doctor, NULL, &azla_upp, NULL),
            EZLA_RESULT_CONNECT_FAILED);
   CHECK(azla_upp.data == NULL && azla_upp.len == 0);
+  /* A statement to sign elsewhere, and a login with one signed elsewhere. */
+  ezla_buffer statement = {NULL, 0};
+  CHECK_RC(ezla_zus_client_statement(client, &statement, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK(statement.data == NULL);
+  CHECK_RC(ezla_zus_client_statement(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_statement(NULL, &statement, NULL), EZLA_RESULT_NULL_PARAMETER);
+  static const uint8_t signed_statement[] = "<Oswiadczenie/>";
+  static const uint8_t not_utf8[] = {0xff, 0xfe};
+  CHECK_RC(ezla_zus_client_login_signed(client, signed_statement, sizeof signed_statement - 1,
+                                        "podpis", &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "method");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_login_signed(client, not_utf8, sizeof not_utf8, "ePuap", NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_zus_client_login_signed(client, NULL, 1, "ePuap", NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login_signed(client, signed_statement, sizeof signed_statement - 1,
+                                        NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login_signed(client, signed_statement, sizeof signed_statement - 1,
+                                        "ePuap", NULL),
+           EZLA_RESULT_CONNECT_FAILED);
   CHECK(report == NULL);
   ezla_zla_free(zla);
   /* The report's getters take NULL. */
