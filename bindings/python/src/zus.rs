@@ -53,6 +53,8 @@ use crate::zus_types::{
 /// - journal (str, default None): the send journal, a SQLite file (str or os.PathLike);
 ///   None: in memory (lost with the process, so `reconcile` can only settle this
 ///   process's sends).
+/// - npwz (str, default None): the doctor's licence number, sent with the login (later
+///   ZUS versions); None: not sent.
 #[pyclass(frozen, module = "ezla.zus", name = "Client")]
 pub(crate) struct PyZusClient {
     inner: Client,
@@ -346,8 +348,12 @@ impl PyZusClient {
         Ok(())
     }
 
-    /// Whether the doctor may issue certificates on `day` (`pobierzUprawnieniaNaDzien`;
-    /// None: today at ZUS). None when ZUS does not say.
+    /// Whether the doctor may issue certificates on a day (`pobierzUprawnieniaNaDzien`).
+    /// None when ZUS does not say.
+    ///
+    /// Options:
+    ///
+    /// - day (datetime.date, default None): the day; None: today at ZUS.
     #[pyo3(signature = (day = None))]
     fn may_issue_on(
         &self,
