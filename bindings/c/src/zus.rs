@@ -444,23 +444,11 @@ pub extern "C" fn ezla_zus_client_cancel(
     boundary::call(err_out, || {
         let client = arg_ref(client, "client")?;
         let text = arg_str(seria_numer, "seria_numer")?;
-        let sn = match (text.get(..2), text.get(2..)) {
-            (Some(seria), Some(numer))
-                if text.len() == 9
-                    && seria.bytes().all(|b| b.is_ascii_uppercase())
-                    && numer.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                ezla_core::zus::SeriaNumer {
-                    seria: seria.to_owned(),
-                    numer: numer.to_owned(),
-                }
-            }
-            _ => {
-                return Err(Failure::Invalid(format!(
-                    "`seria_numer` {text:?} is not two capital letters and seven digits"
-                )));
-            }
-        };
+        let sn = ezla_core::zus::SeriaNumer::from_compact(text).ok_or_else(|| {
+            Failure::Invalid(format!(
+                "`seria_numer` {text:?} is not two capital letters and seven digits"
+            ))
+        })?;
         let reason_text = arg_str(reason, "reason")?;
         let przyczyna = ezla_core::kedu::codes::PrzyczynaAnulowania::from_kod(reason_text)
             .ok_or_else(|| {

@@ -171,19 +171,12 @@ fn rodzaj_dokumentu(kind: &str) -> PyResult<RodzajDokumentu> {
 }
 
 fn seria_numer(text: &str) -> PyResult<SeriaNumer> {
-    let ok = text.len() == 9
-        && text.bytes().take(2).all(|b| b.is_ascii_uppercase())
-        && text.bytes().skip(2).all(|b| b.is_ascii_digit());
-    match (ok, text.get(..2), text.get(2..)) {
-        (true, Some(seria), Some(numer)) => Ok(SeriaNumer {
-            seria: seria.to_owned(),
-            numer: numer.to_owned(),
-        }),
-        _ => Err(invalid(
+    SeriaNumer::from_compact(text).ok_or_else(|| {
+        invalid(
             "seria_numer",
             format!("{text:?}: two capital letters and seven digits expected (ZY0000001)"),
-        )),
-    }
+        )
+    })
 }
 
 fn utf8(bytes: &[u8], what: &'static str) -> PyResult<String> {

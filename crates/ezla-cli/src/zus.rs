@@ -633,22 +633,12 @@ fn pesel(text: &str) -> Result<Pesel> {
 }
 
 fn seria_numer(text: &str) -> Result<SeriaNumer> {
-    match (text.get(..2), text.get(2..)) {
-        (Some(seria), Some(numer))
-            if text.len() == 9
-                && seria.bytes().all(|b| b.is_ascii_uppercase())
-                && numer.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            Ok(SeriaNumer {
-                seria: seria.to_owned(),
-                numer: numer.to_owned(),
-            })
-        }
-        _ => Err(Error::invalid_argument(
+    SeriaNumer::from_compact(text).ok_or_else(|| {
+        Error::invalid_argument(
             "SERIA-NUMER",
             format!("{text:?} is not a series and number (two capital letters and seven digits)"),
-        )),
-    }
+        )
+    })
 }
 
 /// Prints a command's result: JSON as is, or the same as indented `key: value` lines.

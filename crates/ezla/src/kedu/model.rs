@@ -80,6 +80,21 @@ pub struct SeriaNumer {
     pub numer: String,
 }
 
+impl SeriaNumer {
+    /// A series and number written together as ZUS prints them (`ZY1234567`: two capital
+    /// letters, then seven digits); `None` for anything else.
+    pub fn from_compact(text: &str) -> Option<Self> {
+        let (seria, numer) = (text.get(..2)?, text.get(2..)?);
+        (text.len() == 9
+            && seria.bytes().all(|b| b.is_ascii_uppercase())
+            && numer.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| SeriaNumer {
+            seria: seria.to_owned(),
+            numer: numer.to_owned(),
+        })
+    }
+}
+
 /// The insured person (*ubezpieczony*) `[II]`: identified by PESEL or, without one, by
 /// passport and birth date.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -947,3 +947,20 @@ fn reading_is_strict() {
     assert!(d.podpisany);
     assert_eq!(Zla::from_xml(good.as_bytes()).expect("good").0, d.zla);
 }
+
+#[test]
+fn a_series_and_number_written_together_is_read_strictly() {
+    let sn = SeriaNumer::from_compact("ZY1234567").expect("valid");
+    assert_eq!((sn.seria.as_str(), sn.numer.as_str()), ("ZY", "1234567"));
+    for bad in [
+        "",
+        "ZY123456",
+        "ZY12345678",
+        "zy1234567",
+        "Z11234567",
+        "ZY123456X",
+        "ŻY1234567",
+    ] {
+        assert_eq!(SeriaNumer::from_compact(bad), None, "{bad:?}");
+    }
+}
