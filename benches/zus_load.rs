@@ -201,7 +201,7 @@ fn doctor_thread(
     for _ in 0..per_doctor {
         let t = Instant::now();
         let paczka = zus.reserve_number()?;
-        let sn = format!("{}{}", paczka.seria_numer.seria, paczka.seria_numer.numer);
+        let sn = paczka.seria_numer.compact();
         let mut zla = template.clone();
         zla.seria_numer = Some(paczka.seria_numer);
         zla.id_dokumentu = paczka.id_dokumentu;

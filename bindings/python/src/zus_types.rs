@@ -187,7 +187,7 @@ impl PyIssueReport {
 
 /// `ZY1234567`.
 pub(crate) fn seria_numer(sn: &ezla_core::zus::SeriaNumer) -> String {
-    format!("{}{}", sn.seria, sn.numer)
+    sn.compact()
 }
 
 /// A reconcile report as `{"found": [...], "resent": [...], "refused": [...]}`, each a list

@@ -309,7 +309,7 @@ pub(crate) fn run(command: ZusCommand) -> Result<ExitCode> {
         ZusCommand::Number(_) => {
             let p = zus.reserve_number()?;
             json!({
-                "seria_numer": format!("{}{}", p.seria_numer.seria, p.seria_numer.numer),
+                "seria_numer": p.seria_numer.compact(),
                 "id_dokumentu": { "oryginal": p.id_dokumentu.oryginal, "kopia": p.id_dokumentu.kopia },
             })
         }
@@ -583,13 +583,10 @@ fn read_documents(files: &[PathBuf]) -> Result<Vec<SignedFile>> {
                     ezla::kedu::Wariant::Oryginal => DocumentKind::Oryginal,
                     ezla::kedu::Wariant::Kopia => DocumentKind::Kopia,
                 };
-                JournalKey::new(format!("{}{}", sn.seria, sn.numer), kind)
+                JournalKey::new(sn.compact(), kind)
             } else {
                 let (azla, _) = Azla::read(&bytes)?;
-                JournalKey::new(
-                    format!("{}{}", azla.anulowane_zla.seria, azla.anulowane_zla.numer),
-                    DocumentKind::Azla,
-                )
+                JournalKey::new(azla.anulowane_zla.compact(), DocumentKind::Azla)
             };
             Ok(SignedFile {
                 path: path.clone(),

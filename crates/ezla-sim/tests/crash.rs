@@ -399,7 +399,7 @@ fn sign_batch(sim: &Sim, ca: &Path, key: &LoginKey) -> Vec<SignedPair> {
         zla.id_dokumentu = paczka.id_dokumentu;
         let (o, k) = zla.to_xml_pair(&options).expect("pair");
         pairs.push(SignedPair {
-            seria_numer: format!("{}{}", paczka.seria_numer.seria, paczka.seria_numer.numer),
+            seria_numer: paczka.seria_numer.compact(),
             oryginal: String::from_utf8(key.sign(&o).expect("sign")).expect("utf-8"),
             kopia: String::from_utf8(key.sign(&k).expect("sign")).expect("utf-8"),
         });

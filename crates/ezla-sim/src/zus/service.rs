@@ -869,7 +869,7 @@ impl ZusService {
             }
             self.zus_rules(doctor, &d.zla, d.wariant, kind, send, &mut c, &mut problem)?;
         } else if let Ok((azla, _)) = Azla::read(&c.bytes) {
-            let sn = format!("{}{}", azla.anulowane_zla.seria, azla.anulowane_zla.numer);
+            let sn = azla.anulowane_zla.compact();
             for p in azla.validate(today).problems {
                 c.problems.push(problem(
                     p.severity == Severity::Error,
@@ -940,7 +940,7 @@ impl ZusService {
                 ));
             }
             Some(sn) => {
-                let key = format!("{}{}", sn.seria, sn.numer);
+                let key = sn.compact();
                 match self.state.reservation(&key)? {
                     Some(r) if r.lekarz == doctor => {
                         let reserved = match wariant {

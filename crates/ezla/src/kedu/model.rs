@@ -93,6 +93,15 @@ impl SeriaNumer {
             numer: numer.to_owned(),
         })
     }
+
+    /// The series and number written together, as ZUS prints them (`ZY1234567`); the
+    /// inverse of [`SeriaNumer::from_compact`].
+    pub fn compact(&self) -> String {
+        let mut s = String::with_capacity(self.seria.len() + self.numer.len());
+        s.push_str(&self.seria);
+        s.push_str(&self.numer);
+        s
+    }
 }
 
 /// The insured person (*ubezpieczony*) `[II]`: identified by PESEL or, without one, by

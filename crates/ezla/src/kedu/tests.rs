@@ -952,6 +952,7 @@ fn reading_is_strict() {
 fn a_series_and_number_written_together_is_read_strictly() {
     let sn = SeriaNumer::from_compact("ZY1234567").expect("valid");
     assert_eq!((sn.seria.as_str(), sn.numer.as_str()), ("ZY", "1234567"));
+    assert_eq!(sn.compact(), "ZY1234567", "compact() writes it back");
     for bad in [
         "",
         "ZY123456",

@@ -464,7 +464,7 @@ impl Client {
         // 5. Validation of everything at once.
         let mut dokumenty = Vec::new();
         for (_, _, sn, o, k) in &prepared {
-            let s = format!("{}{}", sn.seria, sn.numer);
+            let s = sn.compact();
             dokumenty.push(Dokument::new(format!("ORYGINAL-{s}"), utf8(o)?));
             dokumenty.push(Dokument::new(format!("KOPIA-{s}"), utf8(k)?));
         }
@@ -475,7 +475,7 @@ impl Client {
         // 6. Send each pair under the journal.
         let mut certificates = Vec::new();
         for (rodzaj, platnik, sn, o, k) in prepared {
-            let s = format!("{}{}", sn.seria, sn.numer);
+            let s = sn.compact();
             let pair = [
                 (JournalKey::new(s.clone(), DocumentKind::Oryginal), o),
                 (JournalKey::new(s, DocumentKind::Kopia), k),
@@ -522,7 +522,7 @@ impl Client {
             id_sesji,
             seria_numer: vec![seria_numer.clone()],
         })?;
-        let sn = format!("{}{}", seria_numer.seria, seria_numer.numer);
+        let sn = seria_numer.compact();
         if !allowed
             .iter()
             .any(|m| m.seria_numer == *seria_numer && m.dopuszczalna)
