@@ -792,6 +792,19 @@ typedef struct ezla_zus_client ezla_zus_client;
 typedef struct ezla_zus_issue_report ezla_zus_issue_report;
 
 /**
+ * Records returned by a ZUS look-up (`ezla_zus_client_places_of_work`,
+ * `ezla_zus_client_payers`, ...): each a set of named text fields (NUL-terminated UTF-8).
+ * Each function that fills one lists the field names it gives; a field ZUS did not send is
+ * absent (its getter returns NULL). Yes/no fields are `"true"` or `"false"`, dates
+ * `"YYYY-MM-DD"`.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings from its
+ * getters live until `ezla_zus_records_free` (or, for the findings of an error, until
+ * `ezla_error_free`).
+ */
+typedef struct ezla_zus_records ezla_zus_records;
+
+/**
  * Bytes owned by ezla and handed to the caller (a signed document, a certificate, a JSON
  * text). Release with [`ezla_buffer_free`]; never with `free()`. Initialise buffers to
  * `{NULL, 0}`: a function writes one only on success.
@@ -1114,7 +1127,50 @@ typedef struct {
    * memory, lost with the client.
    */
   const char *journal_path;
+  /**
+   * Tries in all for a look-up or a validation, the first included (1: no retry); 0
+   * (default): 3. A send (`wyslijDokumenty`) is never retried blindly.
+   */
+  uint32_t retry_attempts;
+  /**
+   * Milliseconds before the first retry, doubled for each next one (up to 5 s), with
+   * jitter; 0 (default): 250.
+   */
+  uint32_t retry_base_delay_ms;
+  /**
+   * The doctor's licence number (NPWZ), sent with the login (`zalogujPodpisem`) as
+   * later versions of the service take it; NULL (default): not sent.
+   */
+  const char *npwz;
 } ezla_zus_config;
+
+/**
+ * A signed document handed to `ezla_zus_client_validate` or `ezla_zus_client_send`.
+ * ezla copies what it keeps: everything may be freed after the call.
+ */
+typedef struct {
+  /**
+   * The signed KEDU XML, exactly as signed (UTF-8, `len` bytes). Required.
+   */
+  const uint8_t *data;
+  /**
+   * The length of `data`.
+   */
+  size_t len;
+  /**
+   * For validation: the caller's reference that ZUS echoes in its findings (*NrRef*);
+   * NULL: `"1"`, `"2"`, ... in order. Ignored by a send.
+   */
+  const char *nr_ref;
+  /**
+   * For a send: `"ORYGINAL"`, `"KOPIA"` or `"AZLA"`. Ignored by validation.
+   */
+  const char *kind;
+  /**
+   * For a send: the series and number, `"ZY1234567"`. Ignored by validation.
+   */
+  const char *seria_numer;
+} ezla_zus_document;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1155,6 +1211,17 @@ const char *ezla_error_zus_code(const ezla_error *err);
  * [`ezla_error_free`]. NULL otherwise.
  */
 const char *ezla_error_zus_text(const ezla_error *err);
+
+/**
+ * Every finding of ZUS's validation, errors and warnings in ZUS's order, for an
+ * `EZLA_RESULT_ZUS_VALIDATION_REFUSED` or `EZLA_RESULT_ZUS_SEND_REFUSED` error: records
+ * with the fields `rodzaj` (`"BLAD"` or `"OSTRZEZENIE"`), `kod` (ZUS's `KodBledu`, e.g.
+ * `"185"`), `opis` (ZUS's `OpisBledu`, verbatim), `lokalizacja` (where in the document,
+ * when ZUS says) and `nr_ref` (the documents' references, joined by `","`). Borrowed:
+ * valid until [`ezla_error_free`], never freed with `ezla_zus_records_free`. NULL for
+ * other errors and when `err` is NULL.
+ */
+const ezla_zus_records *ezla_error_zus_findings(const ezla_error *err);
 
 /**
  * Frees an error object. `ezla_error_free(NULL)` does nothing.
@@ -2117,6 +2184,36 @@ void ezla_zus_client_free(ezla_zus_client *client);
 ezla_result ezla_zus_client_login(const ezla_zus_client *client, const ezla_identity *identity, ezla_error **err_out);
 
 /**
+ * Logs in like `ezla_zus_client_login`, signing the statement with `signer` (a software
+ * key or a callback: a smart card, an HSM) whose certificate is `cert`. The client keeps
+ * the signer to renew a session ZUS drops: it must stay usable while the client lives (a
+ * callback's userdata too); `signer` and `cert` themselves may be freed after the call.
+ *
+ * Errors: as `ezla_zus_client_login`, and `EZLA_RESULT_SIGNING_FAILED` when the callback
+ * fails.
+ */
+ezla_result ezla_zus_client_login_with_signer(const ezla_zus_client *client, const ezla_signer *signer, const ezla_certificate *cert, ezla_error **err_out);
+
+/**
+ * The session id (*IdSesji*) the client holds, as UTF-8 in `*session_out` (free with
+ * `ezla_buffer_free`); an empty buffer when not logged in. Keep it (e.g. between the
+ * requests of a web application) to `ezla_zus_client_resume` the session later.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_zus_client_session_id(const ezla_zus_client *client, ezla_buffer *session_out, ezla_error **err_out);
+
+/**
+ * Resumes a session obtained earlier (`session_id`, NUL-terminated, from
+ * `ezla_zus_client_session_id`). It is renewed when ZUS drops it only after a login or an
+ * issue gave the client a key.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (an empty or malformed id).
+ */
+ezla_result ezla_zus_client_resume(const ezla_zus_client *client, const char *session_id, ezla_error **err_out);
+
+/**
  * The statement to sign for a login (`pobierzOswiadczenie`), for signing elsewhere (e.g.
  * with Profil Zaufany) and `ezla_zus_client_login_signed`. The UTF-8 XML goes to
  * `*statement_out` (free with `ezla_buffer_free`); sign exactly these bytes.
@@ -2189,6 +2286,17 @@ ezla_result ezla_zus_client_patient_name(const ezla_zus_client *client, const ch
 ezla_result ezla_zus_client_issue(const ezla_zus_client *client, const ezla_zla *zla, const ezla_identity *identity, const char *today, ezla_zus_issue_report **report_out, ezla_error **err_out);
 
 /**
+ * Like `ezla_zus_client_issue`, signing with `signer` (a software key or a callback: a
+ * smart card, an HSM) whose certificate is `cert`. The client keeps the signer to renew a
+ * session ZUS drops: it must stay usable while the client lives (a callback's userdata
+ * too); `signer` and `cert` themselves may be freed after the call.
+ *
+ * Errors: as `ezla_zus_client_issue`, and `EZLA_RESULT_SIGNING_FAILED` when the callback
+ * fails.
+ */
+ezla_result ezla_zus_client_issue_with_signer(const ezla_zus_client *client, const ezla_zla *zla, const ezla_signer *signer, const ezla_certificate *cert, const char *today, ezla_zus_issue_report **report_out, ezla_error **err_out);
+
+/**
  * Cancels the certificate `seria_numer` (`"ZY1234567"`) with a signed AZLA: ZUS is asked
  * whether it may be cancelled, the ORYGINAŁ is read from ZUS, the AZLA built with `reason`
  * (a code of ZUS's dictionary: `"U"`, `"P"`, `"N"`, `"M"`, `"I"`, `"B"`, `"A"`, `"E"`,
@@ -2203,6 +2311,14 @@ ezla_result ezla_zus_client_issue(const ezla_zus_client *client, const ezla_zla 
  * errors, `EZLA_RESULT_JOURNAL`.
  */
 ezla_result ezla_zus_client_cancel(const ezla_zus_client *client, const char *seria_numer, const char *reason, const ezla_identity *identity, const char *today, ezla_buffer *upp_out, ezla_error **err_out);
+
+/**
+ * Like `ezla_zus_client_cancel`, signing with `signer` whose certificate is `cert` (see
+ * `ezla_zus_client_issue_with_signer`).
+ *
+ * Errors: as `ezla_zus_client_cancel`, and `EZLA_RESULT_SIGNING_FAILED`.
+ */
+ezla_result ezla_zus_client_cancel_with_signer(const ezla_zus_client *client, const char *seria_numer, const char *reason, const ezla_signer *signer, const ezla_certificate *cert, const char *today, ezla_buffer *upp_out, ezla_error **err_out);
 
 /**
  * Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
@@ -2266,6 +2382,186 @@ const char *ezla_zus_issue_report_warning(const ezla_zus_issue_report *report, s
  * the ZUS errors, the transport errors, `EZLA_RESULT_JOURNAL`.
  */
 ezla_result ezla_zus_client_reconcile(const ezla_zus_client *client, size_t *found_out, size_t *resent_out, size_t *refused_out, ezla_error **err_out);
+
+/**
+ * The logged-in doctor as ZUS has them (`pobierzDaneLekarza`): one record with `imie`,
+ * `nazwisko`, `pesel`, `numer_prawa_wykonywania_zawodu`, `nazwa_okregowej_izby_lekarskiej`,
+ * `status`, `data_wydania_decyzji`, `specjalizacje` (names joined by `"; "`), or none
+ * when ZUS returns no doctor. In `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (not logged in),
+ * the ZUS errors (600–608), the transport errors (810–841).
+ */
+ezla_result ezla_zus_client_doctor(const ezla_zus_client *client, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * The doctor's places of work (`pobierzMiejsceWykonywaniaZawodu`): records with `nazwa`,
+ * `nip`, `id_miejsca`, `adres_email`, `numer_telefonu`, `numer_faksu`, `ulica`,
+ * `nr_domu`, `nr_lokalu`, `kod_pocztowy`, `miejscowosc`. In `*records_out` (free with
+ * `ezla_zus_records_free`).
+ *
+ * Errors: as `ezla_zus_client_doctor`.
+ */
+ezla_result ezla_zus_client_places_of_work(const ezla_zus_client *client, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * Whether the doctor may issue certificates on `day` (`pobierzUprawnieniaNaDzien`;
+ * `"YYYY-MM-DD"`, or NULL for today at ZUS): `*may_out` is 1 (yes), 0 (no) or -1 (ZUS
+ * does not say).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed day,
+ * not logged in), the ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_may_issue_on(const ezla_zus_client *client, const char *day, int32_t *may_out, ezla_error **err_out);
+
+/**
+ * A patient by PESEL (`pobierzDaneUbezpieczonego`; it counts against ZUS's daily limit):
+ * one record with `imie`, `nazwisko`, `data_urodzenia`, `data_zgonu` and the first
+ * address's `kod_pocztowy`, `miejscowosc`, `ulica`, `nr_domu`, `nr_lokalu`; none when
+ * ZUS does not know the patient. `context` is why they are looked up (*KontekstDostepu*,
+ * e.g. `"WystawienieZla"`, the default for NULL). In `*records_out` (free with
+ * `ezla_zus_records_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed PESEL
+ * or context, not logged in), `EZLA_RESULT_ZUS_DAILY_LIMIT_EXCEEDED`, the other ZUS
+ * errors, the transport errors.
+ */
+ezla_result ezla_zus_client_patient(const ezla_zus_client *client, const char *pesel, const char *context, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * A patient's payers (`pobierzPlatnikowUbezpieczonego`): records with `nazwa`, `imie`,
+ * `nazwisko`, `nip`, `pesel`, `seria_numer_paszportu`, `platnik_istnieje`, `profil_pue`.
+ * In `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: as `ezla_zus_client_patient`.
+ */
+ezla_result ezla_zus_client_payers(const ezla_zus_client *client, const char *pesel, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * A patient's family members (`pobierzCzlonkowRodzinyUbezpieczonego`): records with
+ * `imie`, `nazwisko`, `data_urodzenia`. `context` as for `ezla_zus_client_patient`. In
+ * `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: as `ezla_zus_client_patient`.
+ */
+ezla_result ezla_zus_client_family(const ezla_zus_client *client, const char *pesel, const char *context, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * The letter codes ZUS derives for a disease (`pobierzLiterowyKodChoroby`) for the patient
+ * `pesel`, the first day of incapacity `start` (`"YYYY-MM-DD"`) and the ICD-10 code
+ * `icd10` (`"J06"`): one record with `A` and `D`, each `"true"` or `"false"`, absent when
+ * ZUS does not say. In `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a malformed PESEL
+ * or date, not logged in), the ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_letter_codes(const ezla_zus_client *client, const char *pesel, const char *start, const char *icd10, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * A dictionary of ZUS: `name` `"cancellation"` (`pobierzSlownikPrzyczynAnulowania`),
+ * `"invalidation"` (`pobierzSlownikPrzyczynUniewaznienia`) or `"kinship"`
+ * (`pobierzSlownikKodowPokrewienstwa`). Records with `kod` and `opis` (and `nazwa` for the
+ * two lists of reasons). In `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (an unknown name,
+ * not logged in), the ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_dictionary(const ezla_zus_client *client, const char *name, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * Reserves a series/number with the identifiers of its ORYGINAŁ and KOPIA
+ * (`pobierzSeriaNumerZla`): one record with `seria_numer`, `seria`, `numer`,
+ * `id_oryginal`, `id_kopia`. In `*records_out` (free with `ezla_zus_records_free`).
+ *
+ * Errors: as `ezla_zus_client_doctor`.
+ */
+ezla_result ezla_zus_client_reserve_number(const ezla_zus_client *client, ezla_zus_records **records_out, ezla_error **err_out);
+
+/**
+ * Validates `count` signed documents (`walidujDokumenty`; each `data`, `len` and
+ * optionally `nr_ref`). When ZUS accepts them, its warnings go to `*warnings_out` (free
+ * with `ezla_zus_records_free`; possibly none), as records with the fields of
+ * `ezla_error_zus_findings`. When ZUS refuses them the call fails with
+ * `EZLA_RESULT_ZUS_VALIDATION_REFUSED`, and every finding is in the error
+ * (`ezla_error_zus_findings`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (no documents, an empty one, not logged in),
+ * `EZLA_RESULT_ZUS_VALIDATION_REFUSED`, the other ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_validate(const ezla_zus_client *client, const ezla_zus_document *documents, size_t count, ezla_zus_records **warnings_out, ezla_error **err_out);
+
+/**
+ * Sends `count` signed documents under the journal (`wyslijDokumenty`; each `data`,
+ * `len`, `kind` and `seria_numer`). Each is recorded before the request leaves; a document
+ * already sent is not sent again (its receipt is returned). The receipted documents go to
+ * `*receipts_out` (free with `ezla_zus_records_free`), in the order given, as records with
+ * `kind`, `seria_numer` and `upp` (ZUS's receipt, the signed XML as ZUS returned it). When
+ * the outcome is unknown (a time-out, a reset) the call fails with a transport error and
+ * `ezla_zus_client_reconcile` settles it; never send again blindly.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (no documents, an unknown kind, a malformed series/number,
+ * not logged in), `EZLA_RESULT_ZUS_SEND_REFUSED` (findings in `ezla_error_zus_findings`),
+ * the other ZUS errors, the transport errors, `EZLA_RESULT_JOURNAL`.
+ */
+ezla_result ezla_zus_client_send(const ezla_zus_client *client, const ezla_zus_document *documents, size_t count, ezla_zus_records **receipts_out, ezla_error **err_out);
+
+/**
+ * A document ZUS keeps (`pobierzDokument`): `kind` `"ORYGINAL"` (or `"ZLA"`), `"KOPIA"`
+ * (or `"KOPIA_ZLA"`), `"AZLA"` or `"UZLA"`, `seria_numer` `"ZY1234567"`. The signed KEDU
+ * XML goes to `*document_out` (free with `ezla_buffer_free`); an empty buffer when ZUS has
+ * none.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (an unknown kind, a
+ * malformed series/number, not logged in), the ZUS errors, the transport errors.
+ */
+ezla_result ezla_zus_client_document(const ezla_zus_client *client, const char *kind, const char *seria_numer, ezla_buffer *document_out, ezla_error **err_out);
+
+/**
+ * A document's receipt (`pobierzUppDlaDokumentu`; `kind` and `seria_numer` as for
+ * `ezla_zus_client_document`): the UPP XML in `*upp_out` (free with `ezla_buffer_free`);
+ * an empty buffer when ZUS has none.
+ *
+ * Errors: as `ezla_zus_client_document`.
+ */
+ezla_result ezla_zus_client_receipt(const ezla_zus_client *client, const char *kind, const char *seria_numer, ezla_buffer *upp_out, ezla_error **err_out);
+
+/**
+ * Frees records. `ezla_zus_records_free(NULL)` does nothing. Never free the findings of an
+ * error (`ezla_error_zus_findings`) with it: they go with the error.
+ */
+void ezla_zus_records_free(ezla_zus_records *records);
+
+/**
+ * The number of records; 0 when `records` is NULL.
+ */
+size_t ezla_zus_records_count(const ezla_zus_records *records);
+
+/**
+ * Field `name` (NUL-terminated, e.g. `"nip"`) of record `index`. NULL when the record has
+ * no such field (ZUS did not send it), when `index` is out of range, or when an argument
+ * is NULL.
+ */
+const char *ezla_zus_records_get(const ezla_zus_records *records, size_t index, const char *name);
+
+/**
+ * The number of fields record `index` has (those ZUS sent); 0 when out of range or when
+ * `records` is NULL.
+ */
+size_t ezla_zus_records_field_count(const ezla_zus_records *records, size_t index);
+
+/**
+ * The name of field `field` of record `index` (static), for listing every field. NULL
+ * when out of range or when `records` is NULL.
+ */
+const char *ezla_zus_records_field_name(const ezla_zus_records *records, size_t index, size_t field);
+
+/**
+ * The value of field `field` of record `index`. NULL when out of range or when `records`
+ * is NULL.
+ */
+const char *ezla_zus_records_field_value(const ezla_zus_records *records, size_t index, size_t field);
 
 #ifdef __cplusplus
 }  // extern "C"

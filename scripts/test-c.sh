@@ -87,7 +87,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
-examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla)
+examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -213,7 +213,7 @@ else
   echo "note: openssl is absent; the legacy .pfx checks are skipped"
 fi
 
-echo "== issuing to the ZUS simulator (examples/c/issue_zla.c)"
+echo "== issuing to the ZUS simulator (examples/c/issue_zla.c, examples/c/zus_lookups.c)"
 cargo build -p ezla-sim --locked 2>&1 | tail -n 1
 sim_bin="${CARGO_TARGET_DIR:-target}/debug/ezla-sim"
 sim="$T/sim"
@@ -258,6 +258,46 @@ run_example "issue_zla (a certificate from another CA)" 1 '^  ZUS: ' \
 # The wrong CA for the server: a transport error, status 2.
 run_example "issue_zla (an untrusted server)" 2 '^login: TlsCertificateUntrusted: ' \
   "$T/bin/issue_zla" "$url" "$fx/ca.pem" "$sim/anna.pfx" "$zla" 2026-12-01
+# Every other call of the client (examples/c/zus_lookups.c): a callback signer, a resumed
+# session, each look-up, ZUS's findings in the error, the journaled send, documents and
+# receipts, a cancellation; each step's line is checked against the simulator's seed.
+for mode in plain valgrind asan; do
+  case "$mode" in
+    plain) pre=(); sfx= ;;
+    valgrind) pre=("${VALGRIND[@]}"); sfx= ;;
+    asan) pre=(); sfx=_asan ;;
+  esac
+  out="$("${pre[@]}" "$T/bin/zus_lookups$sfx" "$url" "$sim/tls-ca.pem" "$sim/anna.pfx" \
+    44051401359 "$zla" 2026-12-01 2>&1)" || {
+    printf '%s\n' "$out" >&2
+    echo "zus_lookups ($mode) failed" >&2
+    exit 1
+  }
+  for want in \
+    '^doctor \(resumed session\): imie=Anna nazwisko=Nowak pesel=02271409867 numer_prawa_wykonywania_zawodu=5425740' \
+    '^place of work: nazwa=Przychodnia Testowa nip=5260250274 ' \
+    '^may issue on 2026-12-01: yes$' \
+    '^patient: imie=Jan nazwisko=Kowalski data_urodzenia=1944-05-14 ' \
+    '^payer: nazwa=Firma Testowa sp\. z o\.o\. nip=1234563218 platnik_istnieje=true' \
+    '^family member: imie=Zofia nazwisko=Kowalska data_urodzenia=2016-10-01$' \
+    '^letter codes: A=(true|false) D=(true|false)$' \
+    '^dictionary cancellation: 9 entries, first U$' \
+    '^dictionary kinship: [1-9][0-9]* entries' \
+    '^reserved ZY[0-9]{7} \(ORYGINAL [0-9]+, KOPIA [0-9]+\)$' \
+    '^refused: BLAD 186 \(template\) at /KEDU/ZUSZLA/I/p1$' \
+    '^ZUS keeps ZY[0-9]{7}: the bytes as signed$' \
+    '^receipt of ZY[0-9]{7}: the one the send returned$' \
+    '^sent again: 2 receipt\(s\), from the journal$' \
+    '^cancelled ZY[0-9]{7}: UPP [0-9]+ bytes$' \
+    '^zus_lookups: every step answered$'; do
+    grep -Eq "$want" <<<"$out" || {
+      printf '%s\n' "$out" >&2
+      echo "zus_lookups ($mode): no line matching $want" >&2
+      exit 1
+    }
+  done
+  echo "  zus_lookups ($mode): $(wc -l <<<"$out") steps, each as expected"
+done
 kill "$sim_pid"
 wait "$sim_pid" 2>/dev/null || true
 trap - EXIT

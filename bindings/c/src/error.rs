@@ -2,7 +2,7 @@
 
 use std::ffi::{CString, c_char};
 
-use ezla_core::error::ErrorFamily;
+use ezla_core::error::{ErrorFamily, ZusError};
 use ezla_core::{Error, ErrorCode};
 
 /// The result of every fallible function: `EZLA_RESULT_OK` (0) on success, otherwise a
@@ -242,6 +242,8 @@ pub struct ezla_error {
     message: CString,
     /// ZUS's own code and text, for the ZUS errors that carry them.
     zus: Option<(CString, CString)>,
+    /// ZUS's findings, for a refused validation or send.
+    findings: Option<crate::zus_records::ezla_zus_records>,
 }
 
 impl ezla_error {
@@ -252,10 +254,19 @@ impl ezla_error {
                 .map(|(code, text)| (c_string(code), c_string(text))),
             _ => None,
         };
+        let findings = match e {
+            Error::Zus(
+                ZusError::ValidationRefused { bledy, .. } | ZusError::SendRefused { bledy, .. },
+            ) => Some(crate::zus_records::ezla_zus_records::new(
+                bledy.iter().map(crate::zus_records::finding).collect(),
+            )),
+            _ => None,
+        };
         ezla_error {
             code: e.code().into(),
             message: c_string(&e.to_string()),
             zus,
+            findings,
         }
     }
 
@@ -264,6 +275,7 @@ impl ezla_error {
             code,
             message: c_string(message),
             zus: None,
+            findings: None,
         }
     }
 }
@@ -320,6 +332,24 @@ pub extern "C" fn ezla_error_zus_text(err: *const ezla_error) -> *const c_char {
     // SAFETY: NULL is checked; otherwise the caller passes a live error object.
     match unsafe { err.as_ref() }.and_then(|e| e.zus.as_ref()) {
         Some((_, text)) => text.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// Every finding of ZUS's validation, errors and warnings in ZUS's order, for an
+/// `EZLA_RESULT_ZUS_VALIDATION_REFUSED` or `EZLA_RESULT_ZUS_SEND_REFUSED` error: records
+/// with the fields `rodzaj` (`"BLAD"` or `"OSTRZEZENIE"`), `kod` (ZUS's `KodBledu`, e.g.
+/// `"185"`), `opis` (ZUS's `OpisBledu`, verbatim), `lokalizacja` (where in the document,
+/// when ZUS says) and `nr_ref` (the documents' references, joined by `","`). Borrowed:
+/// valid until [`ezla_error_free`], never freed with `ezla_zus_records_free`. NULL for
+/// other errors and when `err` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_error_zus_findings(
+    err: *const ezla_error,
+) -> *const crate::zus_records::ezla_zus_records {
+    // SAFETY: NULL is checked; otherwise the caller passes a live error object.
+    match unsafe { err.as_ref() }.and_then(|e| e.findings.as_ref()) {
+        Some(f) => f,
         None => std::ptr::null(),
     }
 }

@@ -34,13 +34,16 @@ mod xades;
 mod report;
 
 mod zus;
+mod zus_lookup;
+mod zus_records;
 
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use csr::*;
 pub use error::{
     ezla_error, ezla_error_code, ezla_error_free, ezla_error_message, ezla_error_zus_code,
-    ezla_error_zus_text, ezla_result, ezla_result_description, ezla_result_is_certificate_error,
-    ezla_result_is_document_error, ezla_result_is_signature_error, ezla_result_name,
+    ezla_error_zus_findings, ezla_error_zus_text, ezla_result, ezla_result_description,
+    ezla_result_is_certificate_error, ezla_result_is_document_error,
+    ezla_result_is_signature_error, ezla_result_name,
 };
 pub use instant::EZLA_NOW;
 pub use kedu::*;
@@ -53,3 +56,5 @@ pub use trust::*;
 pub use version::ezla_version;
 pub use xades::*;
 pub use zus::*;
+pub use zus_lookup::*;
+pub use zus_records::*;

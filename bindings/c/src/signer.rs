@@ -2,6 +2,7 @@
 //! a remote signing service), for XAdES signatures and certificate requests.
 
 use std::ffi::c_void;
+use std::sync::Arc;
 
 use ezla_core::Error;
 use ezla_core::crypto::{PublicKey, SignatureAlgorithm, Signer};
@@ -102,11 +103,6 @@ impl Signer for CallbackSigner {
     }
 }
 
-enum SignerKind {
-    Key(ezla_core::crypto::PrivateKey),
-    Callback(CallbackSigner),
-}
-
 /// Something that signs: a software private key, or a caller's callback (a smart card, an
 /// HSM, a remote signing service).
 ///
@@ -114,15 +110,17 @@ enum SignerKind {
 /// callback-backed signer calls its callback on the thread that signs; share it between
 /// threads only if the callback and its userdata are thread-safe.
 pub struct ezla_signer {
-    kind: SignerKind,
+    inner: Arc<dyn Signer>,
 }
 
 impl ezla_signer {
     pub(crate) fn as_signer(&self) -> &dyn Signer {
-        match &self.kind {
-            SignerKind::Key(k) => k,
-            SignerKind::Callback(c) => c,
-        }
+        self.inner.as_ref()
+    }
+
+    /// The signer, shared (for a ZUS client that keeps it to renew its session).
+    pub(crate) fn shared(&self) -> Arc<dyn Signer> {
+        Arc::clone(&self.inner)
     }
 }
 
@@ -142,7 +140,7 @@ pub extern "C" fn ezla_signer_from_private_key(
         write_box(
             out,
             ezla_signer {
-                kind: SignerKind::Key(key.inner.clone()),
+                inner: Arc::new(key.inner.clone()),
             },
         );
         Ok(())
@@ -169,7 +167,7 @@ pub extern "C" fn ezla_signer_from_callback(
         write_box(
             out,
             ezla_signer {
-                kind: SignerKind::Callback(CallbackSigner {
+                inner: Arc::new(CallbackSigner {
                     callback,
                     userdata,
                     public: cert.inner.public_key().clone(),

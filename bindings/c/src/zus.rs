@@ -8,7 +8,7 @@ use std::time::Duration;
 use ezla_core::Error;
 use ezla_core::store::{Journal, MemoryJournal, SqliteJournal};
 use ezla_core::transport::{DEFAULT_OVERALL_TIMEOUT, TransportConfig, UreqTransport};
-use ezla_core::zus::{BodyNamespace, Client, ClientConfig, KontekstDostepu, LoginKey};
+use ezla_core::zus::{BodyNamespace, Client, ClientConfig, KontekstDostepu, LoginKey, RetryPolicy};
 
 use crate::boundary::{
     self, Failure, FfiResult, arg_bytes, arg_opt_str, arg_ref, arg_str, out_ptr, write, write_box,
@@ -16,7 +16,8 @@ use crate::boundary::{
 use crate::buffer::ezla_buffer;
 use crate::error::{c_string, ezla_error, ezla_result};
 use crate::kedu::ezla_zla;
-use crate::pki::ezla_identity;
+use crate::pki::{ezla_certificate, ezla_identity};
+use crate::signer::ezla_signer;
 
 /// Where and how to reach the ZUS channel, for `ezla_zus_client_new`. Start from
 /// `ezla_zus_config_default()`; set `endpoint` and, for a test system or the simulator,
@@ -50,6 +51,15 @@ pub struct ezla_zus_config {
     /// The send journal, a SQLite file (NUL-terminated UTF-8 path); NULL (default): in
     /// memory, lost with the client.
     pub journal_path: *const c_char,
+    /// Tries in all for a look-up or a validation, the first included (1: no retry); 0
+    /// (default): 3. A send (`wyslijDokumenty`) is never retried blindly.
+    pub retry_attempts: u32,
+    /// Milliseconds before the first retry, doubled for each next one (up to 5 s), with
+    /// jitter; 0 (default): 250.
+    pub retry_base_delay_ms: u32,
+    /// The doctor's licence number (NPWZ), sent with the login (`zalogujPodpisem`) as
+    /// later versions of the service take it; NULL (default): not sent.
+    pub npwz: *const c_char,
 }
 
 /// The default configuration: every field NULL or 0 (so `endpoint` must be set).
@@ -66,6 +76,9 @@ pub extern "C" fn ezla_zus_config_default() -> ezla_zus_config {
         connect_timeout_ms: 0,
         response_timeout_ms: 0,
         journal_path: std::ptr::null(),
+        retry_attempts: 0,
+        retry_base_delay_ms: 0,
+        npwz: std::ptr::null(),
     }
 }
 
@@ -76,7 +89,7 @@ pub extern "C" fn ezla_zus_config_default() -> ezla_zus_config {
 /// Thread safety: a client may be used from several threads at once (calls share the
 /// session; a renewal happens once). It must not be freed while another thread uses it.
 pub struct ezla_zus_client {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 fn millis(ms: u32, default: Duration) -> Duration {
@@ -125,12 +138,24 @@ fn client(config: &ezla_zus_config) -> FfiResult<Client> {
         Some(path) => Arc::new(SqliteJournal::open(path)?),
         None => Arc::new(MemoryJournal::new()),
     };
+    let default = RetryPolicy::default();
+    let retry = RetryPolicy {
+        attempts: if config.retry_attempts == 0 {
+            default.attempts
+        } else {
+            config.retry_attempts
+        },
+        base_delay: millis(config.retry_base_delay_ms, default.base_delay),
+        max_delay: default.max_delay,
+    };
+    let mut settings = ClientConfig::new(endpoint)
+        .with_namespace(namespace)
+        .with_retry(retry);
+    if let Some(npwz) = arg_opt_str(config.npwz, "config.npwz")? {
+        settings = settings.with_npwz(npwz);
+    }
     let transport = UreqTransport::new(builder.build()?)?;
-    Ok(Client::new(
-        Arc::new(transport),
-        ClientConfig::new(endpoint).with_namespace(namespace),
-    )
-    .with_journal(journal))
+    Ok(Client::new(Arc::new(transport), settings).with_journal(journal))
 }
 
 /// Makes a client for `config` in `*client_out` (free with `ezla_zus_client_free`). No
@@ -181,6 +206,71 @@ pub extern "C" fn ezla_zus_client_login(
         client
             .inner
             .login(LoginKey::from_identity(identity.inner.clone()))?;
+        Ok(())
+    })
+}
+
+/// Logs in like `ezla_zus_client_login`, signing the statement with `signer` (a software
+/// key or a callback: a smart card, an HSM) whose certificate is `cert`. The client keeps
+/// the signer to renew a session ZUS drops: it must stay usable while the client lives (a
+/// callback's userdata too); `signer` and `cert` themselves may be freed after the call.
+///
+/// Errors: as `ezla_zus_client_login`, and `EZLA_RESULT_SIGNING_FAILED` when the callback
+/// fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_login_with_signer(
+    client: *const ezla_zus_client,
+    signer: *const ezla_signer,
+    cert: *const ezla_certificate,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        client.inner.login(signer_key(signer, cert)?)?;
+        Ok(())
+    })
+}
+
+/// The session id (*IdSesji*) the client holds, as UTF-8 in `*session_out` (free with
+/// `ezla_buffer_free`); an empty buffer when not logged in. Keep it (e.g. between the
+/// requests of a web application) to `ezla_zus_client_resume` the session later.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_session_id(
+    client: *const ezla_zus_client,
+    session_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        let out = out_ptr(session_out, "session_out")?;
+        let id = client
+            .inner
+            .session_id()
+            .map(|id| id.as_str().as_bytes().to_vec())
+            .unwrap_or_default();
+        write(out, ezla_buffer::from_vec(id));
+        Ok(())
+    })
+}
+
+/// Resumes a session obtained earlier (`session_id`, NUL-terminated, from
+/// `ezla_zus_client_session_id`). It is renewed when ZUS drops it only after a login or an
+/// issue gave the client a key.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_INVALID_ARGUMENT` (an empty or malformed id).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_resume(
+    client: *const ezla_zus_client,
+    session_id: *const c_char,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let client = arg_ref(client, "client")?;
+        let id = ezla_core::zus::IdSesji::new(arg_str(session_id, "session_id")?)?;
+        client.inner.resume(id);
         Ok(())
     })
 }
@@ -355,7 +445,7 @@ fn kind_name(kind: ezla_core::store::DocumentKind) -> &'static std::ffi::CStr {
 fn document(r: ezla_core::zus::Receipted) -> Document {
     Document {
         kind: kind_name(r.kind),
-        seria_numer: c_string(&format!("{}{}", r.seria_numer.seria, r.seria_numer.numer)),
+        seria_numer: c_string(&r.seria_numer.compact()),
         signed: r.signed,
         upp: r.upp.into_bytes(),
     }
@@ -386,16 +476,61 @@ pub extern "C" fn ezla_zus_client_issue(
     err_out: *mut *mut ezla_error,
 ) -> ezla_result {
     boundary::call(err_out, || {
+        let identity = arg_ref(identity, "identity")?;
+        let key = LoginKey::from_identity(identity.inner.clone());
+        issue(client, zla, &key, today, report_out)
+    })
+}
+
+/// Like `ezla_zus_client_issue`, signing with `signer` (a software key or a callback: a
+/// smart card, an HSM) whose certificate is `cert`. The client keeps the signer to renew a
+/// session ZUS drops: it must stay usable while the client lives (a callback's userdata
+/// too); `signer` and `cert` themselves may be freed after the call.
+///
+/// Errors: as `ezla_zus_client_issue`, and `EZLA_RESULT_SIGNING_FAILED` when the callback
+/// fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_issue_with_signer(
+    client: *const ezla_zus_client,
+    zla: *const ezla_zla,
+    signer: *const ezla_signer,
+    cert: *const ezla_certificate,
+    today: *const c_char,
+    report_out: *mut *mut ezla_zus_issue_report,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let key = signer_key(signer, cert)?;
+        issue(client, zla, &key, today, report_out)
+    })
+}
+
+fn signer_key(signer: *const ezla_signer, cert: *const ezla_certificate) -> FfiResult<LoginKey> {
+    let signer = arg_ref(signer, "signer")?;
+    let cert = arg_ref(cert, "cert")?;
+    Ok(LoginKey::new(
+        signer.shared(),
+        cert.inner.clone(),
+        Vec::new(),
+    ))
+}
+
+fn issue(
+    client: *const ezla_zus_client,
+    zla: *const ezla_zla,
+    key: &LoginKey,
+    today: *const c_char,
+    report_out: *mut *mut ezla_zus_issue_report,
+) -> FfiResult<()> {
+    {
         let client = arg_ref(client, "client")?;
         let zla = arg_ref(zla, "zla")?;
-        let identity = arg_ref(identity, "identity")?;
         let today = match arg_opt_str(today, "today")? {
-            Some(t) => parse_date(t)?,
+            Some(t) => parse_date(t, "today")?,
             None => ezla_core::pl::czas::today(),
         };
         let out = out_ptr(report_out, "report_out")?;
-        let key = LoginKey::from_identity(identity.inner.clone());
-        let report = client.inner.issue(&zla.inner, &key, today)?;
+        let report = client.inner.issue(&zla.inner, key, today)?;
         let certificates = report.certificates.len();
         let documents = report
             .certificates
@@ -416,7 +551,7 @@ pub extern "C" fn ezla_zus_client_issue(
             },
         );
         Ok(())
-    })
+    }
 }
 
 /// Cancels the certificate `seria_numer` (`"ZY1234567"`) with a signed AZLA: ZUS is asked
@@ -442,6 +577,42 @@ pub extern "C" fn ezla_zus_client_cancel(
     err_out: *mut *mut ezla_error,
 ) -> ezla_result {
     boundary::call(err_out, || {
+        let identity = arg_ref(identity, "identity")?;
+        let key = LoginKey::from_identity(identity.inner.clone());
+        cancel(client, seria_numer, reason, &key, today, upp_out)
+    })
+}
+
+/// Like `ezla_zus_client_cancel`, signing with `signer` whose certificate is `cert` (see
+/// `ezla_zus_client_issue_with_signer`).
+///
+/// Errors: as `ezla_zus_client_cancel`, and `EZLA_RESULT_SIGNING_FAILED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_zus_client_cancel_with_signer(
+    client: *const ezla_zus_client,
+    seria_numer: *const c_char,
+    reason: *const c_char,
+    signer: *const ezla_signer,
+    cert: *const ezla_certificate,
+    today: *const c_char,
+    upp_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let key = signer_key(signer, cert)?;
+        cancel(client, seria_numer, reason, &key, today, upp_out)
+    })
+}
+
+fn cancel(
+    client: *const ezla_zus_client,
+    seria_numer: *const c_char,
+    reason: *const c_char,
+    key: &LoginKey,
+    today: *const c_char,
+    upp_out: *mut ezla_buffer,
+) -> FfiResult<()> {
+    {
         let client = arg_ref(client, "client")?;
         let text = arg_str(seria_numer, "seria_numer")?;
         let sn = ezla_core::zus::SeriaNumer::from_compact(text).ok_or_else(|| {
@@ -456,24 +627,23 @@ pub extern "C" fn ezla_zus_client_cancel(
                     "`reason` {reason_text:?} is not a cancellation reason (U, P, N, M, I, B, A, E, X)"
                 ))
             })?;
-        let identity = arg_ref(identity, "identity")?;
         let today = match arg_opt_str(today, "today")? {
-            Some(t) => parse_date(t)?,
+            Some(t) => parse_date(t, "today")?,
             None => ezla_core::pl::czas::today(),
         };
         if upp_out.is_null() {
             return Err(Failure::Null("upp_out"));
         }
-        let key = LoginKey::from_identity(identity.inner.clone());
-        let sent = client.inner.cancel(&sn, przyczyna, &key, today)?;
+        let sent = client.inner.cancel(&sn, przyczyna, key, today)?;
         write(upp_out, ezla_buffer::from_vec(sent.upp.into_bytes()));
         Ok(())
-    })
+    }
 }
 
-fn parse_date(text: &str) -> FfiResult<time::Date> {
+/// A `YYYY-MM-DD` date argument named `name`.
+pub(crate) fn parse_date(text: &str, name: &str) -> FfiResult<time::Date> {
     let bad =
-        |why: String| Failure::Invalid(format!("`today` {text:?} is not a YYYY-MM-DD date{why}"));
+        |why: String| Failure::Invalid(format!("`{name}` {text:?} is not a YYYY-MM-DD date{why}"));
     let mut parts = text.splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad(String::new()));
@@ -490,6 +660,11 @@ fn parse_date(text: &str) -> FfiResult<time::Date> {
     let day = u8::try_from(num(d)?).map_err(|e| bad(format!(": {e}")))?;
     time::Date::from_calendar_date(i32::from(num(y)?), month, day)
         .map_err(|e| bad(format!(": {e}")))
+}
+
+/// A date as `YYYY-MM-DD`.
+pub(crate) fn format_date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 /// Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
@@ -699,7 +874,10 @@ mod tests {
 
     #[test]
     fn dates_are_yyyy_mm_dd() {
-        assert!(parse_date("2026-12-01").is_ok());
-        assert!(parse_date("1.12.2026").is_err());
+        assert!(parse_date("2026-12-01", "today").is_ok());
+        assert!(parse_date("1.12.2026", "today").is_err());
+        assert!(parse_date("2026-02-30", "day").is_err());
+        let day = time::Date::from_calendar_date(2026, time::Month::March, 4).expect("a date");
+        assert_eq!(format_date(day), "2026-03-04");
     }
 }

@@ -1939,8 +1939,164 @@ static void test_threads(void) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* The ZUS client, offline: arguments, defaults, a server that is not there. The flow against
- * the simulator is examples/c/issue_zla.c (scripts/test-c.sh). */
+/* The ZUS client, offline: arguments, defaults, a server that is not there. The flows against
+ * the simulator are examples/c/issue_zla.c and examples/c/zus_lookups.c (scripts/test-c.sh). */
+
+/* The look-ups, validation, send, documents, session and signer calls, offline: arguments
+ * are checked before any I/O, a client without a session is refused, and a resumed
+ * session meets the refused connection. */
+static void test_zus_offline_lookups(ezla_zus_config *config) {
+  ezla_zus_client *client = NULL;
+  ezla_zus_records *records = NULL;
+  ezla_buffer buffer = {NULL, 0};
+  ezla_error *err = NULL;
+  int may = 7;
+  CHECK(config->retry_attempts == 0 && config->retry_base_delay_ms == 0 && config->npwz == NULL);
+  config->retry_attempts = 1; /* no retries against the closed port */
+  config->npwz = "5425740";
+  REQUIRE_OK(ezla_zus_client_new(config, &client, NULL));
+  /* Not logged in: each is refused before any I/O, and nothing is written. */
+  CHECK_RC(ezla_zus_client_doctor(client, &records, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "logged in");
+  CHECK(ezla_error_zus_findings(err) == NULL);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(ezla_error_zus_findings(NULL) == NULL);
+  CHECK_RC(ezla_zus_client_places_of_work(client, &records, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_reserve_number(client, &records, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_may_issue_on(client, NULL, &may, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(may == 7 && records == NULL);
+  /* The session: none yet (an empty buffer), then one resumed from elsewhere. */
+  REQUIRE_OK(ezla_zus_client_session_id(client, &buffer, NULL));
+  CHECK(buffer.len == 0);
+  ezla_buffer_free(&buffer);
+  CHECK_RC(ezla_zus_client_session_id(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_session_id(NULL, &buffer, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_resume(client, "", NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_resume(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_resume(NULL, "abc", NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_zus_client_resume(client, "0123456789abcdef", NULL));
+  CHECK(ezla_zus_client_is_logged_in(client));
+  REQUIRE_OK(ezla_zus_client_session_id(client, &buffer, NULL));
+  CHECK(buffer.len == 16 && memcmp(buffer.data, "0123456789abcdef", 16) == 0);
+  ezla_buffer_free(&buffer);
+  /* With a session, arguments are still checked first... */
+  CHECK_RC(ezla_zus_client_may_issue_on(client, "2026-13-01", &may, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_may_issue_on(client, NULL, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_patient(client, "12345678901", NULL, &records, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "pesel");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_patient(client, PESEL, "Ciekawosc", &records, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_payers(client, NULL, &records, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_family(client, PESEL, "Ciekawosc", &records, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_letter_codes(client, PESEL, "1.12.2026", "J06", &records, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_letter_codes(client, PESEL, "2026-12-01", NULL, &records, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_dictionary(client, "colours", &records, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "kinship");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_doctor(client, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_places_of_work(NULL, &records, NULL), EZLA_RESULT_NULL_PARAMETER);
+  static const char kedu[] = "<KEDU/>";
+  ezla_zus_document doc = {(const uint8_t *)kedu, sizeof kedu - 1, NULL, "ORYGINALNY",
+                           "ZY0000001"};
+  CHECK_RC(ezla_zus_client_validate(client, &doc, 0, &records, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_validate(client, NULL, 1, &records, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_send(client, &doc, 1, &records, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "kind");
+  ezla_error_free(err);
+  err = NULL;
+  doc.kind = "ORYGINAL";
+  doc.seria_numer = "ZY12";
+  CHECK_RC(ezla_zus_client_send(client, &doc, 1, &records, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  static const uint8_t not_utf8[] = {0xff, 0xfe};
+  ezla_zus_document bad = {not_utf8, sizeof not_utf8, NULL, NULL, NULL};
+  CHECK_RC(ezla_zus_client_validate(client, &bad, 1, &records, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_zus_client_document(client, "ZLA", "ZY12", &buffer, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_document(client, "PISMO", "ZY0000001", &buffer, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_receipt(client, "KOPIA", "ZY0000001", NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(records == NULL && buffer.data == NULL);
+  /* ...and then each meets the refused connection (a transport error, no findings). */
+  CHECK_RC(ezla_zus_client_doctor(client, &records, &err), EZLA_RESULT_CONNECT_FAILED);
+  CHECK(ezla_error_zus_findings(err) == NULL && ezla_error_zus_code(err) == NULL);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_zus_client_places_of_work(client, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_may_issue_on(client, "2026-12-01", &may, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_patient(client, PESEL, NULL, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_payers(client, PESEL, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_family(client, PESEL, NULL, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_letter_codes(client, PESEL, "2026-12-01", "J06", &records, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_dictionary(client, "kinship", &records, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_reserve_number(client, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  doc.seria_numer = "ZY0000001";
+  CHECK_RC(ezla_zus_client_validate(client, &doc, 1, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_document(client, "ORYGINAL", "ZY0000001", &buffer, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_receipt(client, "KOPIA_ZLA", "ZY0000001", &buffer, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  /* A send whose connection is refused never left: the journal has it, unsent. */
+  CHECK_RC(ezla_zus_client_send(client, &doc, 1, &records, NULL), EZLA_RESULT_CONNECT_FAILED);
+  CHECK(records == NULL && buffer.data == NULL && may == 7);
+  /* The records' getters take NULL. */
+  CHECK(ezla_zus_records_count(NULL) == 0);
+  CHECK(ezla_zus_records_get(NULL, 0, "nip") == NULL);
+  CHECK(ezla_zus_records_field_count(NULL, 0) == 0);
+  CHECK(ezla_zus_records_field_name(NULL, 0, 0) == NULL);
+  CHECK(ezla_zus_records_field_value(NULL, 0, 0) == NULL);
+  ezla_zus_records_free(NULL);
+  /* A signer instead of the identity: arguments, then the refused connection. */
+  ezla_private_key *key = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_signer *signer = NULL;
+  REQUIRE_OK(ezla_identity_private_key(doctor, &key, NULL));
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &signer, NULL));
+  CHECK_RC(ezla_zus_client_login_with_signer(client, NULL, cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login_with_signer(client, signer, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login_with_signer(NULL, signer, cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_login_with_signer(client, signer, cert, NULL), EZLA_RESULT_CONNECT_FAILED);
+  ezla_zla *zla = NULL;
+  ezla_zus_issue_report *report = NULL;
+  REQUIRE_OK(ezla_zla_from_json(ZLA_JSON(PESEL), &zla, NULL));
+  CHECK_RC(ezla_zus_client_issue_with_signer(client, zla, signer, NULL, NULL, &report, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_issue_with_signer(client, zla, signer, cert, "2026-02-30", &report,
+                                             NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_issue_with_signer(client, zla, signer, cert, "2026-12-01", &report,
+                                             NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK_RC(ezla_zus_client_cancel_with_signer(client, "ZY0000001", "Q", signer, cert, NULL,
+                                              &buffer, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_zus_client_cancel_with_signer(client, "ZY0000001", "U", NULL, cert, NULL,
+                                              &buffer, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_zus_client_cancel_with_signer(client, "ZY0000001", "U", signer, cert, NULL,
+                                              &buffer, NULL),
+           EZLA_RESULT_CONNECT_FAILED);
+  CHECK(report == NULL && buffer.data == NULL);
+  ezla_zla_free(zla);
+  ezla_signer_free(signer);
+  ezla_certificate_free(cert);
+  ezla_private_key_free(key);
+  ezla_zus_client_free(client);
+}
 
 static void test_zus_offline(void) {
   ezla_zus_config config = ezla_zus_config_default();
@@ -2094,6 +2250,7 @@ static void test_zus_offline(void) {
   ezla_zus_issue_report_free(NULL);
   ezla_zus_client_free(client);
   ezla_zus_client_free(NULL);
+  test_zus_offline_lookups(&config);
 }
 
 /* ---------------------------------------------------------------------------------------- */
