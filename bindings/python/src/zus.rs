@@ -12,7 +12,7 @@ use ezla_core::store::{DocumentKind, Journal, JournalKey, MemoryJournal, SqliteJ
 use ezla_core::transport::{TransportConfig, UreqTransport};
 use ezla_core::zus::documents::Dokument;
 use ezla_core::zus::{
-    BodyNamespace, Client, ClientConfig, KontekstDostepu, LoginKey, MetodaWeryfikacji,
+    BodyNamespace, Client, ClientConfig, KontekstDostepu, LoginKey, MetodaWeryfikacji, RetryPolicy,
     RodzajDokumentu, SeriaNumer, WireEnum,
 };
 use ezla_core::{Error, Result as CoreResult};
@@ -55,6 +55,10 @@ use crate::zus_types::{
 ///   process's sends).
 /// - npwz (str, default None): the doctor's licence number, sent with the login (later
 ///   ZUS versions); None: not sent.
+/// - retry_attempts (int, default 3): tries in all for a look-up or a validation, the first
+///   included (1: no retry). A send is never retried blindly.
+/// - retry_base_delay (float, default 0.25): seconds before the first retry (0 or more),
+///   doubled for each next one (up to 5 s), with jitter.
 #[pyclass(frozen, module = "ezla.zus", name = "Client")]
 pub(crate) struct PyZusClient {
     inner: Client,
@@ -217,7 +221,8 @@ impl PyZusClient {
     #[new]
     #[pyo3(signature = (endpoint, *, ca_pem = None, server_name = None, user = "ezla_ag",
         password = "ezla_ag", namespace = "zus.pl", connect_timeout = 10.0,
-        response_timeout = 60.0, journal = None, npwz = None))]
+        response_timeout = 60.0, journal = None, npwz = None, retry_attempts = 3,
+        retry_base_delay = 0.25))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -231,8 +236,26 @@ impl PyZusClient {
         response_timeout: f64,
         journal: Option<PathBuf>,
         npwz: Option<String>,
+        retry_attempts: u32,
+        retry_base_delay: f64,
     ) -> PyResult<Self> {
         let ns = self::namespace(namespace)?;
+        if retry_attempts == 0 {
+            return Err(invalid(
+                "retry_attempts",
+                "0: at least 1 try (1 means no retry)".into(),
+            ));
+        }
+        let retry = RetryPolicy {
+            attempts: retry_attempts,
+            base_delay: Duration::try_from_secs_f64(retry_base_delay).map_err(|_| {
+                invalid(
+                    "retry_base_delay",
+                    format!("{retry_base_delay} is not a number of seconds (0 or more)"),
+                )
+            })?,
+            ..RetryPolicy::default()
+        };
         let connect = duration(connect_timeout, "connect_timeout")?;
         let response = duration(response_timeout, "response_timeout")?;
         let mut builder = TransportConfig::builder()
@@ -254,7 +277,9 @@ impl PyZusClient {
                 Some(path) => Arc::new(SqliteJournal::open(path)?),
                 None => Arc::new(MemoryJournal::new()),
             };
-            let mut config = ClientConfig::new(endpoint).with_namespace(ns);
+            let mut config = ClientConfig::new(endpoint)
+                .with_namespace(ns)
+                .with_retry(retry);
             if let Some(npwz) = npwz {
                 config = config.with_npwz(npwz);
             }

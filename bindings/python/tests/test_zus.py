@@ -395,3 +395,46 @@ def test_options_are_checked(sim):
                           connect_timeout=2.5, response_timeout=5)
     assert gov.endpoint == sim.url and gov.session_id is None
     assert "logged_in=False" in repr(gov)
+
+
+def test_retry_attempts_are_what_the_option_says(tmp_path):
+    # A server that answers every request with HTTP 503: look-ups are retried on it (ZUS
+    # could not answer), so it sees exactly `retry_attempts` requests per look-up.
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Unavailable(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            length = int(self.headers.get("Content-Length", "0"))
+            self.rfile.read(length)
+            seen.append(self.headers.get("SOAPAction", ""))
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/ws"
+    try:
+        for attempts, want in ((1, 1), (3, 3)):
+            seen.clear()
+            client = ezla.zus.Client(url, retry_attempts=attempts, retry_base_delay=0)
+            client.resume("0123456789abcdef")
+            with pytest.raises(ezla.TransportError):
+                client.payers("44051401359")
+            assert len(seen) == want, (attempts, seen)
+            assert all("pobierzPlatnikowUbezpieczonego" in a for a in seen)
+            del client
+        with pytest.raises(ezla.InvalidInput):
+            ezla.zus.Client(url, retry_attempts=0)
+        with pytest.raises(ezla.InvalidInput):
+            ezla.zus.Client(url, retry_base_delay=-1.0)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -660,6 +660,8 @@ class ZusClient:
         response_timeout: float = 60.0,
         journal: Optional[_PathLike] = None,
         npwz: Optional[str] = None,
+        retry_attempts: int = 3,
+        retry_base_delay: float = 0.25,
     ) -> ZusClient: ...
     @property
     def endpoint(self) -> str: ...
