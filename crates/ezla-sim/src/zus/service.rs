@@ -270,7 +270,8 @@ impl ZusService {
 
     fn pobierz_oswiadczenie(&self, ns: &str) -> Result<Vec<u8>, super::state::StateError> {
         let token = self.state.new_token()?;
-        let now = self.state.now();
+        // The statement's date and time are Polish civil time, as ZUS writes them.
+        let now = ezla::pl::czas::in_poland(self.state.now());
         let data = now
             .format(format_description!("[year]-[month]-[day]"))
             .unwrap_or_default();

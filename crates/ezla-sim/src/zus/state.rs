@@ -463,7 +463,7 @@ impl State {
         doctor: &str,
         pesel: &str,
     ) -> Result<Result<Option<Patient>, ()>, StateError> {
-        let day = self.now().date().to_string();
+        let day = self.today().to_string();
         let count: i64 = {
             let conn = self.conn();
             conn.execute(
@@ -674,10 +674,10 @@ impl State {
             .map_err(|e| self.fail("list documents", &e))
     }
 
-    /// Today in the simulated clock, as ZUS would judge "the day" (UTC is close enough for a
-    /// simulator; ezla's own `pl::czas` gives the Polish calendar day).
+    /// Today in the simulated clock, as ZUS judges "the day": the calendar day in Poland
+    /// (between 23:00 and 24:00 UTC in winter, Poland is already on the next day).
     pub fn today(&self) -> Date {
-        self.now().date()
+        ezla::pl::czas::date_at(self.now())
     }
 }
 
@@ -805,6 +805,23 @@ mod tests {
         );
         let c = s.reserve("02271409867").expect("reserve");
         assert!(c.numer > b.numer, "numbering continues after a restart");
+    }
+
+    #[test]
+    fn the_day_is_the_polish_calendar_day() {
+        let dir = scratch("day");
+        let s = State::open(&dir).expect("open");
+        // 23:30 UTC on 4 December is 00:30 on 5 December in Warsaw (CET, UTC+1); in July
+        // (CEST, UTC+2) 22:30 UTC is already the next day.
+        let winter = time::macros::datetime!(2026-12-04 23:30 UTC);
+        s.set_clock(winter).expect("clock");
+        assert_eq!(s.today(), time::macros::date!(2026 - 12 - 05));
+        s.set_clock(time::macros::datetime!(2026-07-14 22:30 UTC))
+            .expect("clock");
+        assert_eq!(s.today(), time::macros::date!(2026 - 07 - 15));
+        s.set_clock(time::macros::datetime!(2026-12-04 22:59 UTC))
+            .expect("clock");
+        assert_eq!(s.today(), time::macros::date!(2026 - 12 - 04));
     }
 
     #[test]
