@@ -2,6 +2,8 @@
 //! issued, receipted and read back; a session ZUS drops renewed; a send whose answer is lost
 //! settled by reconcile, with every certificate at the simulator exactly once.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -129,9 +131,30 @@ fn an_ezla_is_issued_over_tls_and_receipted() {
         .expect("UPP verifies");
         assert!(upp.signer.subject.contains("UPP"));
         assert!(r.upp.contains(&format!(
-            "<SeriaNumer>{}{}</SeriaNumer>",
-            r.seria_numer.seria, r.seria_numer.numer
+            "<SeriaNumer>{}</SeriaNumer>",
+            r.seria_numer.compact()
         )));
+        // And with an independent verifier: xmlsec1, trusting only the simulator's CA.
+        if common::have_tool("xmlsec1") {
+            let file = s.dir.join(format!("upp-{}.xml", r.kind.as_str()));
+            std::fs::write(&file, &r.upp).expect("write");
+            let out = std::process::Command::new("xmlsec1")
+                .arg("--verify")
+                .arg("--trusted-pem")
+                .arg(s.dir.join("ca/ca.crt"))
+                .args([
+                    "--id-attr:Id",
+                    "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                ])
+                .arg(&file)
+                .output()
+                .expect("xmlsec1");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && stderr.contains("OK"),
+                "xmlsec1 refuses the UPP: {stderr}"
+            );
+        }
     }
     // The journal holds both, sent, with the same receipts; the simulator stored each once.
     let entries = journal.entries().expect("entries");
