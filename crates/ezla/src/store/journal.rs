@@ -161,6 +161,19 @@ pub struct JournalEntry {
     pub updated_at: OffsetDateTime,
 }
 
+/// How one document's send was settled, for [`Journal::settle_all`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// ZUS has it: [`Journal::mark_sent`] with its receipt (UPP).
+    Sent(Vec<u8>),
+    /// ZUS refused it: [`Journal::mark_refused`] with ZUS's words.
+    Refused(String),
+    /// ZUS does not have it: [`Journal::mark_not_received`].
+    NotReceived,
+    /// Still unknown: [`Journal::set_detail`] with what happened.
+    Unknown(String),
+}
+
 /// The durable record of documents handed to ZUS.
 ///
 /// Every method is one atomic, durable step: when it returns `Ok`, the change survives a crash
@@ -206,6 +219,22 @@ pub trait Journal: Send + Sync {
     /// Notes what happened to a send whose outcome is unknown (a timeout, a reset), keeping
     /// the entry `Sending`.
     fn set_detail(&self, key: &JournalKey, detail: &str) -> Result<()>;
+
+    /// Settles the documents of one answer, each by its method's rules. The default applies
+    /// them one by one; [`super::SqliteJournal`] writes them in one transaction (one durable
+    /// commit for a pair instead of two), so that after a crash either every outcome of the
+    /// answer is kept or none is (and `reconcile` asks ZUS again).
+    fn settle_all(&self, outcomes: &[(JournalKey, Settlement)]) -> Result<()> {
+        for (key, outcome) in outcomes {
+            match outcome {
+                Settlement::Sent(upp) => self.mark_sent(key, upp)?,
+                Settlement::Refused(detail) => self.mark_refused(key, detail)?,
+                Settlement::NotReceived => self.mark_not_received(key)?,
+                Settlement::Unknown(detail) => self.set_detail(key, detail)?,
+            }
+        }
+        Ok(())
+    }
 
     /// One entry.
     fn get(&self, key: &JournalKey) -> Result<Option<JournalEntry>>;

@@ -19,7 +19,7 @@ mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
-pub use journal::{DocumentKind, Journal, JournalEntry, JournalKey, SendState};
+pub use journal::{DocumentKind, Journal, JournalEntry, JournalKey, SendState, Settlement};
 pub use memory::MemoryJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;

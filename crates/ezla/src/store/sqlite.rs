@@ -7,7 +7,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::OffsetDateTime;
 
-use super::journal::{DocumentKind, Journal, JournalEntry, JournalKey, SendState, rules};
+use super::journal::{
+    DocumentKind, Journal, JournalEntry, JournalKey, SendState, Settlement, rules,
+};
 use crate::error::{Error, Result};
 
 /// The schema's version, kept in `PRAGMA user_version`.
@@ -118,25 +120,55 @@ impl SqliteJournal {
         detail: Option<&str>,
     ) -> Result<()> {
         self.write("update an entry", |tx| {
-            let entry = load(tx, key).map_err(|e| self.fail("read an entry", &e))??;
-            let entry = entry.ok_or_else(|| rules::missing(key))?;
-            rules::transition(key, entry.state, to)?;
-            let upp = entry.upp.as_deref().or(upp);
-            tx.execute(
-                "UPDATE journal SET state = ?1, upp = ?2, detail = ?3, updated_at = ?4
-                 WHERE seria_numer = ?5 AND kind = ?6",
-                params![
-                    to.as_str(),
-                    upp,
-                    detail,
-                    now(),
-                    key.seria_numer,
-                    key.kind.as_str()
-                ],
-            )
-            .map_err(|e| self.fail("update an entry", &e))?;
-            Ok(())
+            self.update_in(tx, key, to, upp, detail)
         })
+    }
+
+    /// [`SqliteJournal::update`] inside a transaction already open.
+    fn update_in(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        key: &JournalKey,
+        to: SendState,
+        upp: Option<&[u8]>,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        let entry = load(tx, key).map_err(|e| self.fail("read an entry", &e))??;
+        let entry = entry.ok_or_else(|| rules::missing(key))?;
+        rules::transition(key, entry.state, to)?;
+        let upp = entry.upp.as_deref().or(upp);
+        tx.execute(
+            "UPDATE journal SET state = ?1, upp = ?2, detail = ?3, updated_at = ?4
+             WHERE seria_numer = ?5 AND kind = ?6",
+            params![
+                to.as_str(),
+                upp,
+                detail,
+                now(),
+                key.seria_numer,
+                key.kind.as_str()
+            ],
+        )
+        .map_err(|e| self.fail("update an entry", &e))?;
+        Ok(())
+    }
+
+    /// [`Journal::set_detail`] inside a transaction already open.
+    fn detail_in(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        key: &JournalKey,
+        detail: &str,
+    ) -> Result<()> {
+        let entry = load(tx, key).map_err(|e| self.fail("read an entry", &e))??;
+        let entry = entry.ok_or_else(|| rules::missing(key))?;
+        rules::detail(key, entry.state)?;
+        tx.execute(
+            "UPDATE journal SET detail = ?1, updated_at = ?2 WHERE seria_numer = ?3 AND kind = ?4",
+            params![detail, now(), key.seria_numer, key.kind.as_str()],
+        )
+        .map_err(|e| self.fail("note a detail", &e))?;
+        Ok(())
     }
 }
 
@@ -187,15 +219,25 @@ impl Journal for SqliteJournal {
     }
 
     fn set_detail(&self, key: &JournalKey, detail: &str) -> Result<()> {
-        self.write("note a detail", |tx| {
-            let entry = load(tx, key).map_err(|e| self.fail("read an entry", &e))??;
-            let entry = entry.ok_or_else(|| rules::missing(key))?;
-            rules::detail(key, entry.state)?;
-            tx.execute(
-                "UPDATE journal SET detail = ?1, updated_at = ?2 WHERE seria_numer = ?3 AND kind = ?4",
-                params![detail, now(), key.seria_numer, key.kind.as_str()],
-            )
-            .map_err(|e| self.fail("note a detail", &e))?;
+        self.write("note a detail", |tx| self.detail_in(tx, key, detail))
+    }
+
+    fn settle_all(&self, outcomes: &[(JournalKey, Settlement)]) -> Result<()> {
+        self.write("settle a send", |tx| {
+            for (key, outcome) in outcomes {
+                match outcome {
+                    Settlement::Sent(upp) => {
+                        self.update_in(tx, key, SendState::Sent, Some(upp), None)?;
+                    }
+                    Settlement::Refused(detail) => {
+                        self.update_in(tx, key, SendState::Refused, None, Some(detail))?;
+                    }
+                    Settlement::NotReceived => {
+                        self.update_in(tx, key, SendState::NotReceived, None, None)?;
+                    }
+                    Settlement::Unknown(detail) => self.detail_in(tx, key, detail)?,
+                }
+            }
             Ok(())
         })
     }

@@ -121,10 +121,52 @@ fn pairs_are_recorded_atomically(j: &dyn Journal) {
     );
 }
 
+/// An answer settled in one call: each outcome by its method's rules.
+fn answers_are_settled_together(j: &dyn Journal) {
+    let o = key("ZY0000009", DocumentKind::Oryginal);
+    let k = key("ZY0000009", DocumentKind::Kopia);
+    let pair = [(o.clone(), b"<o/>".to_vec()), (k.clone(), b"<k/>".to_vec())];
+    j.record_all(&pair).expect("recorded");
+    // Not sending yet: settling is refused by the transition rules.
+    let early = [(o.clone(), Settlement::Sent(b"<UPP/>".to_vec()))];
+    assert_eq!(
+        j.settle_all(&early).expect_err("not sending").code(),
+        ErrorCode::Journal
+    );
+    j.begin_send(&[o.clone(), k.clone()]).expect("begin");
+    j.settle_all(&[
+        (o.clone(), Settlement::Sent(b"<UPP>o</UPP>".to_vec())),
+        (k.clone(), Settlement::Unknown("reset".into())),
+    ])
+    .expect("settled");
+    let (eo, ek) = (
+        j.get(&o).expect("get").expect("o"),
+        j.get(&k).expect("get").expect("k"),
+    );
+    assert_eq!(
+        (eo.state, eo.upp.as_deref()),
+        (SendState::Sent, Some(&b"<UPP>o</UPP>"[..]))
+    );
+    assert_eq!(
+        (ek.state, ek.detail.as_deref()),
+        (SendState::Sending, Some("reset"))
+    );
+    j.settle_all(&[(k.clone(), Settlement::NotReceived)])
+        .expect("not received");
+    j.begin_send(std::slice::from_ref(&k)).expect("again");
+    j.settle_all(&[(k.clone(), Settlement::Refused("301 duplikat".into()))])
+        .expect("refused");
+    assert_eq!(
+        j.get(&k).expect("get").expect("k").state,
+        SendState::Refused
+    );
+}
+
 #[test]
 fn memory_journal_follows_the_rules() {
     lifecycle(&MemoryJournal::new());
     pairs_are_recorded_atomically(&MemoryJournal::new());
+    answers_are_settled_together(&MemoryJournal::new());
 }
 
 #[cfg(feature = "sqlite")]
@@ -143,6 +185,27 @@ mod sqlite {
         let path = scratch("rules");
         lifecycle(&SqliteJournal::open(&path).expect("open"));
         pairs_are_recorded_atomically(&SqliteJournal::open(scratch("pairs")).expect("open"));
+        answers_are_settled_together(&SqliteJournal::open(scratch("settle")).expect("open"));
+        // One transaction: an answer whose second outcome breaks the rules keeps none.
+        let j = SqliteJournal::open(scratch("settle-atomic")).expect("open");
+        let (o, k) = (
+            key("ZY0000010", DocumentKind::Oryginal),
+            key("ZY0000010", DocumentKind::Kopia),
+        );
+        j.record_all(&[(o.clone(), b"<o/>".to_vec()), (k.clone(), b"<k/>".to_vec())])
+            .expect("recorded");
+        j.begin_send(std::slice::from_ref(&o))
+            .expect("only o sending");
+        j.settle_all(&[
+            (o.clone(), Settlement::Sent(b"<UPP/>".to_vec())),
+            (k.clone(), Settlement::Sent(b"<UPP/>".to_vec())),
+        ])
+        .expect_err("k is not sending");
+        assert_eq!(
+            j.get(&o).expect("get").expect("o").state,
+            SendState::Sending,
+            "the first outcome was rolled back with the second"
+        );
         // A second handle (another process, or the same one after a restart) sees it all.
         let j = SqliteJournal::open(&path).expect("reopen");
         let all = j.entries().expect("entries");

@@ -10,7 +10,7 @@ use crate::kedu::codes::RodzajIdentyfikatora;
 use crate::kedu::plan::{self, Rodzaj};
 use crate::kedu::{Platnik, WriteOptions, Zla};
 use crate::pl::Pesel;
-use crate::store::{DocumentKind, JournalEntry, JournalKey, SendState};
+use crate::store::{DocumentKind, JournalEntry, JournalKey, SendState, Settlement};
 
 /// A document handed to ZUS and receipted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,6 +156,10 @@ impl Client {
             dokumenty.push(Dokument::new(nr_ref(key), utf8(&entry.signed)?));
         }
         journal.begin_send(keys)?;
+        let settle_each = |outcome: &dyn Fn(&JournalKey) -> Settlement| {
+            let all: Vec<_> = keys.iter().map(|k| (k.clone(), outcome(k))).collect();
+            journal.settle_all(&all)
+        };
         let answer = match self.send_raw(&dokumenty) {
             Ok(answer) => answer,
             // ZUS answered and stored nothing: its validation refused, or its result is an
@@ -166,17 +170,13 @@ impl Client {
                     ZusError::ValidationRefused { .. } | ZusError::Rejected { .. }
                 ) =>
             {
-                for key in keys {
-                    journal.mark_refused(key, &refusal_for(&z, &nr_ref(key)))?;
-                }
+                settle_each(&|key| Settlement::Refused(refusal_for(&z, &nr_ref(key))))?;
                 return Err(Error::Zus(z));
             }
             // ZUS did not know the session: nothing was processed. Renew it and send once
             // more when the client can; otherwise the documents may be sent later.
             Err(e) if e.code() == crate::ErrorCode::ZusSessionExpired => {
-                for key in keys {
-                    journal.mark_not_received(key)?;
-                }
+                settle_each(&|_| Settlement::NotReceived)?;
                 if !renew || !self.renew_session()? {
                     return Err(e);
                 }
@@ -184,25 +184,26 @@ impl Client {
             }
             Err(e) => {
                 // Nothing about the outcome is known; keep the entries `Sending`.
-                for key in keys {
-                    journal.set_detail(key, &e.to_string())?;
-                }
+                let words = e.to_string();
+                settle_each(&|_| Settlement::Unknown(words.clone()))?;
                 return Err(e);
             }
         };
+        // Every outcome of the answer in one durable step.
         let mut refused = Vec::new();
+        let mut outcomes = Vec::with_capacity(keys.len());
         for key in keys {
             let r = answer
                 .rezultat_wysylki
                 .iter()
                 .find(|r| r.nr_ref.iter().any(|n| *n == nr_ref(key)));
-            match r {
+            let outcome = match r {
                 Some(RezultatWysylki {
                     wynik: WynikWalidacji::Pozytywny | WynikWalidacji::Ostrzezenie,
                     utworzone_upp,
                     ..
                 }) if !utworzone_upp.is_empty() => {
-                    journal.mark_sent(key, utworzone_upp[0].as_bytes())?;
+                    Settlement::Sent(utworzone_upp[0].as_bytes().to_vec())
                 }
                 Some(r) => {
                     let words = r
@@ -210,15 +211,17 @@ impl Client {
                         .as_ref()
                         .map(|b| format!("{} {}", b.kod_bledu, b.opis_bledu))
                         .unwrap_or_else(|| format!("{:?} without a receipt", r.wynik));
-                    journal.mark_refused(key, &words)?;
-                    refused.push((key.clone(), words));
+                    refused.push((key.clone(), words.clone()));
+                    Settlement::Refused(words)
                 }
                 None => {
-                    journal.set_detail(key, "ZUS's answer did not mention this document")?;
                     refused.push((key.clone(), "not in ZUS's answer".into()));
+                    Settlement::Unknown("ZUS's answer did not mention this document".into())
                 }
-            }
+            };
+            outcomes.push((key.clone(), outcome));
         }
+        journal.settle_all(&outcomes)?;
         if refused.is_empty() {
             Ok(())
         } else {
