@@ -171,3 +171,15 @@ impl Canonicalizer {
         String::from_utf8(out).expect("utf8")
     }
 }
+
+#[test]
+fn line_ends_are_normalized_before_canonicalization() {
+    // XML 1.0 §2.11: CR LF and a lone CR become LF on input; a character reference &#xD;
+    // stays a CR, which C14N writes back as &#xD;. In attributes, §3.3.3 turns each into a
+    // space. (xmllint --exc-c14n gives exactly this for the same bytes.)
+    let text = "<a b=\"x\ry\r\nz\">1\r\n2\r3&#xD;4</a>";
+    assert_eq!(
+        c14n(Method::Exclusive10, text),
+        "<a b=\"x y z\">1\n2\n3&#xD;4</a>"
+    );
+}
