@@ -2,6 +2,8 @@
 
 use std::ffi::{CString, c_char};
 
+pub(crate) use crate::text::c_string;
+
 use ezla_core::error::{ErrorFamily, ZusError};
 use ezla_core::{Error, ErrorCode};
 
@@ -243,7 +245,7 @@ pub struct ezla_error {
     /// ZUS's own code and text, for the ZUS errors that carry them.
     zus: Option<(CString, CString)>,
     /// ZUS's findings, for a refused validation or send.
-    findings: Option<crate::zus_records::ezla_zus_records>,
+    findings: Option<crate::records::ezla_zus_records>,
 }
 
 impl ezla_error {
@@ -257,8 +259,8 @@ impl ezla_error {
         let findings = match e {
             Error::Zus(
                 ZusError::ValidationRefused { bledy, .. } | ZusError::SendRefused { bledy, .. },
-            ) => Some(crate::zus_records::ezla_zus_records::new(
-                bledy.iter().map(crate::zus_records::finding).collect(),
+            ) => Some(crate::records::ezla_zus_records::new(
+                bledy.iter().map(crate::records::finding).collect(),
             )),
             _ => None,
         };
@@ -278,12 +280,6 @@ impl ezla_error {
             findings: None,
         }
     }
-}
-
-/// A C string from Rust text, with any interior NUL replaced (messages never carry one, but
-/// a hostile input echoed in a message might).
-pub(crate) fn c_string(s: &str) -> CString {
-    CString::new(s.replace('\0', "\u{fffd}")).unwrap_or_default()
 }
 
 /// The error's code.
@@ -346,7 +342,7 @@ pub extern "C" fn ezla_error_zus_text(err: *const ezla_error) -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_error_zus_findings(
     err: *const ezla_error,
-) -> *const crate::zus_records::ezla_zus_records {
+) -> *const crate::records::ezla_zus_records {
     // SAFETY: NULL is checked; otherwise the caller passes a live error object.
     match unsafe { err.as_ref() }.and_then(|e| e.findings.as_ref()) {
         Some(f) => f,

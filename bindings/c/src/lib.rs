@@ -33,6 +33,8 @@ mod xades;
 
 mod report;
 
+mod records;
+mod text;
 mod zus;
 mod zus_lookup;
 mod zus_records;
@@ -49,6 +51,7 @@ pub use instant::EZLA_NOW;
 pub use kedu::*;
 pub use pki::*;
 pub use profile::*;
+pub use records::ezla_zus_records;
 pub use report::*;
 pub use signer::*;
 pub use testca::*;

@@ -662,11 +662,6 @@ pub(crate) fn parse_date(text: &str, name: &str) -> FfiResult<time::Date> {
         .map_err(|e| bad(format!(": {e}")))
 }
 
-/// A date as `YYYY-MM-DD`.
-pub(crate) fn format_date(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 /// Frees an issue report. `ezla_zus_issue_report_free(NULL)` does nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_zus_issue_report_free(report: *mut ezla_zus_issue_report) {
@@ -823,6 +818,7 @@ pub extern "C" fn ezla_zus_client_reconcile(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::format_date;
 
     #[test]
     fn a_config_without_endpoint_is_refused_and_nothing_is_written() {

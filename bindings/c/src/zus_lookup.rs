@@ -13,8 +13,8 @@ use crate::boundary::{
 };
 use crate::buffer::ezla_buffer;
 use crate::error::{ezla_error, ezla_result};
+use crate::records::{self, Record, ezla_zus_records};
 use crate::zus::{ezla_zus_client, parse_date};
-use crate::zus_records::{self, Record, ezla_zus_records};
 
 /// A signed document handed to `ezla_zus_client_validate` or `ezla_zus_client_send`.
 /// ezla copies what it keeps: everything may be freed after the call.
@@ -124,7 +124,7 @@ pub extern "C" fn ezla_zus_client_doctor(
     err_out: *mut *mut ezla_error,
 ) -> ezla_result {
     records(client, records_out, err_out, |c| {
-        Ok(c.inner.doctor()?.iter().map(zus_records::doctor).collect())
+        Ok(c.inner.doctor()?.iter().map(records::doctor).collect())
     })
 }
 
@@ -144,7 +144,7 @@ pub extern "C" fn ezla_zus_client_places_of_work(
         Ok(c.inner
             .places_of_work()?
             .iter()
-            .map(zus_records::place)
+            .map(records::place)
             .collect())
     })
 }
@@ -197,7 +197,7 @@ pub extern "C" fn ezla_zus_client_patient(
         Ok(c.inner
             .patient(&p, k)?
             .iter()
-            .map(zus_records::patient)
+            .map(records::patient)
             .collect())
     })
 }
@@ -216,7 +216,7 @@ pub extern "C" fn ezla_zus_client_payers(
 ) -> ezla_result {
     records(client, records_out, err_out, |c| {
         let p = self::pesel(pesel)?;
-        Ok(c.inner.payers(&p)?.iter().map(zus_records::payer).collect())
+        Ok(c.inner.payers(&p)?.iter().map(records::payer).collect())
     })
 }
 
@@ -238,7 +238,7 @@ pub extern "C" fn ezla_zus_client_family(
         Ok(c.inner
             .family(&p, k)?
             .iter()
-            .map(zus_records::family_member)
+            .map(records::family_member)
             .collect())
     })
 }
@@ -337,7 +337,7 @@ pub extern "C" fn ezla_zus_client_reserve_number(
     err_out: *mut *mut ezla_error,
 ) -> ezla_result {
     records(client, records_out, err_out, |c| {
-        Ok(vec![zus_records::number(&c.inner.reserve_number()?)])
+        Ok(vec![records::number(&c.inner.reserve_number()?)])
     })
 }
 
@@ -367,10 +367,8 @@ pub extern "C" fn ezla_zus_client_validate(
             docs.push(Dokument::new(nr_ref, kedu(d)?));
         }
         let r = c.inner.validate(&docs)?;
-        Ok(
-            r.map(|r| r.bledy.iter().map(zus_records::finding).collect())
-                .unwrap_or_default(),
-        )
+        Ok(r.map(|r| r.bledy.iter().map(records::finding).collect())
+            .unwrap_or_default())
     })
 }
 
@@ -486,9 +484,8 @@ pub extern "C" fn ezla_zus_client_receipt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zus::{
-        ezla_zus_client_free, ezla_zus_client_new, ezla_zus_config_default, format_date,
-    };
+    use crate::text::format_date;
+    use crate::zus::{ezla_zus_client_free, ezla_zus_client_new, ezla_zus_config_default};
 
     fn offline() -> *mut ezla_zus_client {
         let mut config = ezla_zus_config_default();
