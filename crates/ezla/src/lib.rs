@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod cms;
 pub mod crypto;
 pub mod dsig;
 pub mod error;

@@ -38,7 +38,7 @@
 //! ```
 
 pub mod csr;
-mod encode;
+pub(crate) mod encode;
 pub(crate) mod ess;
 pub mod expiry;
 pub mod extensions;

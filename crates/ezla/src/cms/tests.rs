@@ -1,0 +1,148 @@
+//! CAdES-BES round trips and refusals; `tests/cms_interop.rs` has openssl's verdicts.
+
+use super::*;
+use crate::ErrorCode;
+use crate::crypto::{DigestAlgorithm, KeySpec};
+use crate::pki::testca::{DoctorSpec, TestCa};
+use crate::pki::{Identity, TrustAnchors};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+fn doctor(spec: KeySpec) -> (TestCa, Identity) {
+    let now = OffsetDateTime::now_utc();
+    let ca = TestCa::generate("ezla cms test CA", now, 30).expect("ca");
+    let mut d = DoctorSpec::new("Jan", "Kowalski", "44051401359".parse().expect("pesel"));
+    d.key = spec;
+    let id = ca.issue_doctor(&d).expect("doctor");
+    (ca, id)
+}
+
+#[test]
+fn attached_and_detached_round_trip_with_rsa_and_ecdsa() {
+    for spec in [KeySpec::Rsa2048, KeySpec::EcP256] {
+        let (ca, id) = doctor(spec);
+        let anchors = Arc::new(TrustAnchors::new([ca.certificate().clone()]));
+        for digest in [
+            DigestAlgorithm::Sha256,
+            DigestAlgorithm::Sha384,
+            DigestAlgorithm::Sha512,
+        ] {
+            let mut options = SignOptions {
+                digest,
+                ..SignOptions::default()
+            };
+            let der = sign(b"e-ZLA printout", &id, &id.certificate, &[], &options).expect("sign");
+            let report = verify(
+                &der,
+                None,
+                &VerifyOptions::default().with_trust(anchors.clone()),
+            )
+            .expect("verifies");
+            assert!(report.attached);
+            assert_eq!(report.content, b"e-ZLA printout");
+            assert_eq!(report.digest, digest);
+            assert_eq!(report.trust, "chain");
+            assert_eq!(report.pesel.as_deref(), Some("44051401359"));
+            assert!(report.signing_time.is_some() && report.ess_binding);
+
+            options.detached = true;
+            let der = sign(b"a PDF", &id, &id.certificate, &[], &options).expect("sign");
+            let report = verify(&der, Some(b"a PDF"), &VerifyOptions::default()).expect("ok");
+            assert!(!report.attached);
+            assert_eq!(report.trust, "untrusted");
+            let e = verify(&der, Some(b"a PDF, altered"), &VerifyOptions::default())
+                .expect_err("other content");
+            assert_eq!(e.code(), ErrorCode::DigestMismatch);
+            let e = verify(&der, None, &VerifyOptions::default()).expect_err("no content");
+            assert_eq!(e.code(), ErrorCode::SignatureMalformed);
+        }
+    }
+}
+
+#[test]
+fn a_reader_is_signed_as_its_bytes_are() {
+    let (_, id) = doctor(KeySpec::EcP256);
+    let data = vec![7u8; 300_000];
+    let der = sign_detached_reader(
+        &data[..],
+        &id,
+        &id.certificate,
+        &[],
+        &SignOptions::detached(),
+    )
+    .expect("sign");
+    verify(&der, Some(&data), &VerifyOptions::default()).expect("verifies");
+}
+
+#[test]
+fn tampering_and_the_wrong_certificate_are_refused() {
+    let (_, id) = doctor(KeySpec::Rsa2048);
+    let (_, other) = doctor(KeySpec::Rsa2048);
+    let e =
+        sign(b"x", &id, &other.certificate, &[], &SignOptions::default()).expect_err("mismatch");
+    assert_eq!(e.code(), ErrorCode::KeyCertificateMismatch);
+    let der = sign(
+        b"payload",
+        &id,
+        &id.certificate,
+        &[],
+        &SignOptions::default(),
+    )
+    .expect("sign");
+    // Flip one byte of the carried content: the digest no longer matches.
+    let at = der
+        .windows(7)
+        .position(|w| w == b"payload")
+        .expect("the content is carried");
+    let mut altered = der.clone();
+    altered[at] ^= 1;
+    assert_eq!(
+        verify(&altered, None, &VerifyOptions::default())
+            .expect_err("altered")
+            .code(),
+        ErrorCode::DigestMismatch
+    );
+    // Flip the last byte (inside the signature value).
+    let mut altered = der.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert_eq!(
+        verify(&altered, None, &VerifyOptions::default())
+            .expect_err("bad sig")
+            .code(),
+        ErrorCode::SignatureInvalid
+    );
+    // Truncated, and an indefinite length where DER is required.
+    assert_eq!(
+        verify(&der[..der.len() - 3], None, &VerifyOptions::default())
+            .expect_err("truncated")
+            .code(),
+        ErrorCode::DerMalformed
+    );
+    let mut indefinite = der.clone();
+    indefinite[1] = 0x80;
+    assert_eq!(
+        verify(&indefinite, None, &VerifyOptions::default())
+            .expect_err("indefinite")
+            .code(),
+        ErrorCode::DerMalformed
+    );
+    // Trust anchors that are not the signer's CA.
+    let (stranger_ca, _) = doctor(KeySpec::EcP256);
+    let anchors = Arc::new(TrustAnchors::new([stranger_ca.certificate().clone()]));
+    assert_eq!(
+        verify(&der, None, &VerifyOptions::default().with_trust(anchors))
+            .expect_err("untrusted")
+            .code(),
+        ErrorCode::CertificateUntrusted
+    );
+}
+
+#[test]
+fn times_are_utc_time_before_2050() {
+    let t = time::macros::datetime!(2026-12-05 00:30:05 UTC);
+    assert_eq!(sign::time_der(t)[0], 0x17);
+    assert_eq!(&sign::time_der(t)[2..], b"261205003005Z");
+    let late = time::macros::datetime!(2050-01-01 00:00 UTC);
+    assert_eq!(&sign::time_der(late)[2..], b"20500101000000Z");
+}

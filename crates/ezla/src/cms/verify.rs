@@ -1,0 +1,414 @@
+//! Checking a CAdES-BES `SignedData`: DER only, one signer, the signed attributes (content
+//! type, message digest, the ESS signing certificate binding), the signature by the
+//! certificate the `SignerIdentifier` names, and, when asked, its chain to trust anchors.
+
+use std::sync::Arc;
+
+use cms::cert::CertificateChoices;
+use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use const_oid::ObjectIdentifier;
+use const_oid::db::{rfc5911, rfc5912};
+use der::{Decode, Encode};
+use time::OffsetDateTime;
+
+use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, ecdsa_der_to_fixed};
+use crate::error::{Error, Format, FormatError, Result, SignatureError};
+use crate::pki::{Certificate, CertificateValidator};
+
+/// What [`verify`] checks beyond the signature itself.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Trust anchors (or another validator) for the signer's certificate; `None` (default):
+    /// the signature is checked with the certificate it carries, and the report says
+    /// `untrusted`.
+    pub trust: Option<Arc<dyn CertificateValidator>>,
+    /// The instant the certificate is judged at; `None` (default): now.
+    pub at: Option<OffsetDateTime>,
+}
+
+impl VerifyOptions {
+    /// With trust anchors.
+    pub fn with_trust(mut self, validator: Arc<dyn CertificateValidator>) -> Self {
+        self.trust = Some(validator);
+        self
+    }
+
+    /// Judged at `at`.
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+}
+
+/// What a valid CMS signature says.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Report {
+    /// The signer's certificate.
+    pub signer: Certificate,
+    /// The signer's PESEL, when the certificate carries one.
+    pub pesel: Option<String>,
+    /// The signing time the signer claims (the `signing-time` attribute), when given.
+    pub signing_time: Option<OffsetDateTime>,
+    /// The digest of the content.
+    pub digest: DigestAlgorithm,
+    /// The signature algorithm.
+    pub algorithm: SignatureAlgorithm,
+    /// Whether the content was carried in the signature (`false`: detached).
+    pub attached: bool,
+    /// The content that was signed (carried, or the one given).
+    pub content: Vec<u8>,
+    /// `chain` (validated against the caller's anchors) or `untrusted`.
+    pub trust: &'static str,
+    /// Whether the signed attributes bind the signer's certificate (ESS
+    /// `signing-certificate-v2`, checked): a CAdES-BES signature. `false`: plain CMS, where
+    /// a substituted certificate with the same key would not be noticed.
+    pub ess_binding: bool,
+}
+
+fn malformed(detail: impl Into<String>) -> Error {
+    Error::Signature(SignatureError::Malformed {
+        detail: detail.into(),
+    })
+}
+
+fn der_error(what: &str, e: der::Error) -> Error {
+    Error::Format(FormatError::Malformed {
+        format: Format::Der,
+        what: format!("CMS {what}"),
+        detail: e.to_string(),
+    })
+}
+
+/// Verifies a DER CMS signature (`ContentInfo` with `SignedData`). `content` is the signed
+/// data for a detached signature; for an attached one it must be `None` or the same bytes.
+///
+/// Errors: [`crate::ErrorCode::DerMalformed`] for anything that is not DER (BER indefinite
+/// lengths included) or not a `SignedData`; [`crate::ErrorCode::SignatureMalformed`] for a
+/// structure CAdES-BES does not allow (no signed attributes, a missing or repeated
+/// attribute, a detached signature without its content); [`crate::ErrorCode::SignatureAmbiguous`]
+/// for more than one signer; [`crate::ErrorCode::KeyNotFound`] when the signer's
+/// certificate is not carried; [`crate::ErrorCode::DigestMismatch`] when the content is not
+/// what was signed; [`crate::ErrorCode::SigningCertificateMismatch`] when the ESS binding
+/// names another certificate; [`crate::ErrorCode::SignatureInvalid`]; the certificate errors
+/// of the trust check; [`crate::ErrorCode::Unsupported`] for other algorithms.
+pub fn verify(der: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Result<Report> {
+    let info = ContentInfo::from_der(der).map_err(|e| der_error("ContentInfo", e))?;
+    if info.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err(malformed(format!(
+            "the content type is {}, not signedData",
+            info.content_type
+        )));
+    }
+    let sd: SignedData = info
+        .content
+        .decode_as()
+        .map_err(|e| der_error("SignedData", e))?;
+    if sd.encap_content_info.econtent_type != rfc5911::ID_DATA {
+        return Err(Error::unsupported(
+            "CMS content type",
+            sd.encap_content_info.econtent_type.to_string(),
+        ));
+    }
+    let carried = match &sd.encap_content_info.econtent {
+        Some(any) => Some(
+            any.decode_as::<der::asn1::OctetString>()
+                .map_err(|e| der_error("eContent", e))?
+                .as_bytes()
+                .to_vec(),
+        ),
+        None => None,
+    };
+    let (attached, content) = match (carried, content) {
+        (Some(c), None) => (true, c),
+        (Some(c), Some(given)) if c.as_slice() == given => (true, c),
+        (Some(_), Some(_)) => {
+            return Err(Error::Signature(SignatureError::DigestMismatch {
+                uri: "the content given differs from the content the signature carries".into(),
+            }));
+        }
+        (None, Some(given)) => (false, given.to_vec()),
+        (None, None) => {
+            return Err(malformed(
+                "a detached signature: the signed content must be given",
+            ));
+        }
+    };
+    let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
+    let si = match signers.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(Error::Signature(SignatureError::Missing {
+                detail: "the SignedData has no SignerInfo".into(),
+            }));
+        }
+        more => {
+            return Err(Error::Signature(SignatureError::Ambiguous {
+                count: more.len(),
+            }));
+        }
+    };
+    let certificates: Vec<Certificate> = match &sd.certificates {
+        Some(set) => set
+            .0
+            .iter()
+            .filter_map(|c| match c {
+                CertificateChoices::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .map(|c| {
+                c.to_der()
+                    .map_err(|e| der_error("a certificate", e))
+                    .and_then(|d| Certificate::from_der(&d))
+            })
+            .collect::<Result<_>>()?,
+        None => Vec::new(),
+    };
+    let signer = find_signer(&si.sid, &certificates)?;
+
+    let digest = DigestAlgorithm::from_oid(&si.digest_alg.oid)
+        .filter(|d| {
+            matches!(
+                d,
+                DigestAlgorithm::Sha256 | DigestAlgorithm::Sha384 | DigestAlgorithm::Sha512
+            )
+        })
+        .ok_or_else(|| Error::unsupported("CMS digest", si.digest_alg.oid.to_string()))?;
+    let algorithm = signature_algorithm(&si.signature_algorithm.oid, digest)?;
+
+    let attrs = si
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| malformed("no signed attributes (CAdES-BES requires them)"))?;
+    let one = |kind: &ObjectIdentifier, name: &str| -> Result<der::Any> {
+        let mut found = attrs.iter().filter(|a| a.oid == *kind);
+        let attr = found
+            .next()
+            .ok_or_else(|| malformed(format!("no {name} signed attribute")))?;
+        if found.next().is_some() || attr.values.len() != 1 {
+            return Err(malformed(format!(
+                "the {name} signed attribute must appear once, with one value"
+            )));
+        }
+        attr.values
+            .iter()
+            .next()
+            .cloned()
+            .ok_or_else(|| malformed(format!("the {name} attribute has no value")))
+    };
+    let content_type: ObjectIdentifier = one(&rfc5911::ID_CONTENT_TYPE, "content-type")?
+        .decode_as()
+        .map_err(|e| der_error("content-type", e))?;
+    if content_type != sd.encap_content_info.econtent_type {
+        return Err(malformed(format!(
+            "the content-type attribute says {content_type}, the content is {}",
+            sd.encap_content_info.econtent_type
+        )));
+    }
+    let claimed = one(&rfc5911::ID_MESSAGE_DIGEST, "message-digest")?
+        .decode_as::<der::asn1::OctetString>()
+        .map_err(|e| der_error("message-digest", e))?;
+    if claimed.as_bytes() != digest.digest(&content) {
+        return Err(Error::Signature(SignatureError::DigestMismatch {
+            uri: format!(
+                "the content (its {} is not the message-digest signed)",
+                digest.name()
+            ),
+        }));
+    }
+    let signing_time = if attrs.iter().any(|a| a.oid == rfc5911::ID_SIGNING_TIME) {
+        let t: x509_cert::time::Time = one(&rfc5911::ID_SIGNING_TIME, "signing-time")?
+            .decode_as()
+            .map_err(|e| der_error("signing-time", e))?;
+        OffsetDateTime::from_unix_timestamp(t.to_unix_duration().as_secs() as i64).ok()
+    } else {
+        None
+    };
+    // CAdES-BES requires the binding; plain CMS (pyca's and older signers) has none, and
+    // the report says so.
+    let ess_binding = attrs
+        .iter()
+        .any(|a| a.oid == rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2);
+    if ess_binding {
+        check_ess_binding(&one, &signer)?;
+    }
+
+    // The signature is over the DER SET OF the attributes (RFC 5652 §5.4); the decoder
+    // accepted only DER, so encoding them again gives the octets that were signed.
+    let signed = attrs
+        .to_der()
+        .map_err(|e| der_error("signed attributes", e))?;
+    let mut value = si.signature.as_bytes().to_vec();
+    if matches!(algorithm, SignatureAlgorithm::Ecdsa(_)) {
+        value = ecdsa_der_to_fixed(signer.public_key().kind(), &value)?;
+    }
+    signer.public_key().verify(algorithm, &signed, &value)?;
+
+    let at = options
+        .at
+        .or(signing_time)
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let trust = match &options.trust {
+        Some(validator) => {
+            let others: Vec<Certificate> = certificates
+                .iter()
+                .filter(|c| **c != signer)
+                .cloned()
+                .collect();
+            validator.validate(&signer, &others, options.at.unwrap_or(at))?;
+            "chain"
+        }
+        None => "untrusted",
+    };
+    Ok(Report {
+        pesel: signer.pesel().map(|p| p.to_string()),
+        signer,
+        signing_time,
+        digest,
+        algorithm,
+        attached,
+        content,
+        trust,
+        ess_binding,
+    })
+}
+
+fn find_signer(sid: &SignerIdentifier, certificates: &[Certificate]) -> Result<Certificate> {
+    let found = certificates.iter().find(|c| match sid {
+        SignerIdentifier::IssuerAndSerialNumber(is) => {
+            is.issuer.to_der().ok().as_deref() == Some(c.issuer().to_der())
+                && is.serial_number.as_bytes() == c.serial_bytes()
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => c.subject_key_id() == Some(ski.0.as_bytes()),
+    });
+    found.cloned().ok_or_else(|| {
+        Error::Signature(SignatureError::KeyNotFound {
+            detail: "the signer's certificate is not among the certificates the signature carries"
+                .into(),
+        })
+    })
+}
+
+fn signature_algorithm(
+    oid: &ObjectIdentifier,
+    digest: DigestAlgorithm,
+) -> Result<SignatureAlgorithm> {
+    let rsa_with = [
+        (
+            rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+            DigestAlgorithm::Sha256,
+        ),
+        (
+            rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+            DigestAlgorithm::Sha384,
+        ),
+        (
+            rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+            DigestAlgorithm::Sha512,
+        ),
+    ];
+    let ecdsa_with = [
+        (rfc5912::ECDSA_WITH_SHA_256, DigestAlgorithm::Sha256),
+        (rfc5912::ECDSA_WITH_SHA_384, DigestAlgorithm::Sha384),
+        (rfc5912::ECDSA_WITH_SHA_512, DigestAlgorithm::Sha512),
+    ];
+    let mismatch = |d: DigestAlgorithm| {
+        Error::Signature(SignatureError::Malformed {
+            detail: format!(
+                "the signature algorithm hashes with {}, the digest algorithm is {}",
+                d.name(),
+                digest.name()
+            ),
+        })
+    };
+    if *oid == rfc5912::RSA_ENCRYPTION {
+        return Ok(SignatureAlgorithm::RsaPkcs1v15(digest));
+    }
+    for (id, d) in rsa_with {
+        if *oid == id {
+            return if d == digest {
+                Ok(SignatureAlgorithm::RsaPkcs1v15(d))
+            } else {
+                Err(mismatch(d))
+            };
+        }
+    }
+    for (id, d) in ecdsa_with {
+        if *oid == id {
+            return if d == digest {
+                Ok(SignatureAlgorithm::Ecdsa(d))
+            } else {
+                Err(mismatch(d))
+            };
+        }
+    }
+    Err(Error::unsupported(
+        "CMS signature algorithm",
+        oid.to_string(),
+    ))
+}
+
+/// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies OPTIONAL }`.
+#[derive(der::Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+    #[asn1(optional = "true")]
+    policies: Option<der::Any>,
+}
+
+/// `ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT sha256, certHash, issuerSerial OPTIONAL }`.
+#[derive(der::Sequence)]
+struct EssCertIdV2 {
+    /// Absent: SHA-256 (the DEFAULT, which DER leaves out).
+    #[asn1(optional = "true")]
+    hash_algorithm: Option<spki::AlgorithmIdentifierOwned>,
+    cert_hash: der::asn1::OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<der::Any>,
+}
+
+/// The ESS binding (RFC 5035 §3): `signing-certificate-v2`'s first `ESSCertIDv2` must name
+/// the signer's certificate by its hash, and by issuer and serial when it carries them.
+fn check_ess_binding(
+    one: &dyn Fn(&ObjectIdentifier, &str) -> Result<der::Any>,
+    signer: &Certificate,
+) -> Result<()> {
+    let value: SigningCertificateV2 = one(
+        &rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2,
+        "signing-certificate-v2",
+    )?
+    .decode_as()
+    .map_err(|e| der_error("signing-certificate-v2", e))?;
+    let _ = &value.policies;
+    let first = value
+        .certs
+        .first()
+        .ok_or_else(|| malformed("signing-certificate-v2 names no certificate"))?;
+    let hash = match &first.hash_algorithm {
+        None => DigestAlgorithm::Sha256,
+        Some(alg) => DigestAlgorithm::from_oid(&alg.oid)
+            .filter(|d| *d != DigestAlgorithm::Sha1)
+            .ok_or_else(|| Error::unsupported("ESSCertIDv2 hash", alg.oid.to_string()))?,
+    };
+    let mismatch = |detail: &str| {
+        Error::Signature(SignatureError::SigningCertificateMismatch {
+            detail: detail.into(),
+        })
+    };
+    if first.cert_hash.as_bytes() != signer.fingerprint(hash) {
+        return Err(mismatch(
+            "signing-certificate-v2 names another certificate (its hash differs)",
+        ));
+    }
+    if let Some(is) = &first.issuer_serial {
+        let der = is.to_der().map_err(|e| der_error("issuerSerial", e))?;
+        if der != crate::pki::ess::issuer_serial(signer) {
+            return Err(mismatch(
+                "signing-certificate-v2's issuerSerial names another certificate",
+            ));
+        }
+    }
+    Ok(())
+}

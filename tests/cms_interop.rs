@@ -1,0 +1,124 @@
+//! CMS (CAdES-BES) against openssl: `openssl cms -verify` accepts what `ezla::cms::sign`
+//! writes, attached and detached, RSA and ECDSA; `ezla::cms::verify` accepts what
+//! `openssl cms -sign` writes, with (`-cades`) and without the ESS binding. Skipped with a
+//! notice without openssl, unless `EZLA_REQUIRE_TOOLS` is set.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use ezla::cms::{self, SignOptions, VerifyOptions};
+use ezla::crypto::{DigestAlgorithm, KeySpec};
+use ezla::pki::testca::{DoctorSpec, TestCa};
+use ezla::pki::{Identity, TrustAnchors};
+use ezla_tests::{have_tool, pem, run, scratch_dir};
+use time::OffsetDateTime;
+
+fn doctor(ca: &TestCa, spec: KeySpec) -> Identity {
+    let mut d = DoctorSpec::new("Jan", "Kowalski", "44051401359".parse().expect("pesel"));
+    d.key = spec;
+    ca.issue_doctor(&d).expect("doctor")
+}
+
+fn openssl_verify(dir: &Path, sig: &Path, content: Option<&Path>) -> (bool, String) {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["cms", "-verify", "-binary", "-inform", "DER", "-in"])
+        .arg(sig)
+        .arg("-CAfile")
+        .arg(dir.join("ca.pem"))
+        .args(["-out"])
+        .arg(dir.join("verified.out"));
+    if let Some(c) = content {
+        cmd.arg("-content").arg(c);
+    }
+    let out = run(&mut cmd);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn openssl_verifies_ours_and_we_verify_openssls() {
+    if !have_tool("openssl") {
+        return;
+    }
+    let dir = scratch_dir("cms-interop");
+    let ca = TestCa::generate("ezla cms interop CA", OffsetDateTime::now_utc(), 30).expect("ca");
+    std::fs::write(dir.join("ca.pem"), ca.certificate().to_pem()).expect("write");
+    let anchors = Arc::new(TrustAnchors::new([ca.certificate().clone()]));
+    let payload = b"%PDF-1.7\nthe e-ZLA printout, binary \x00\x01\x02\r\n".repeat(50);
+    let content = dir.join("content.bin");
+    std::fs::write(&content, &payload).expect("write");
+    let mut verdicts = 0;
+    for (name, spec) in [("rsa", KeySpec::Rsa2048), ("ec", KeySpec::EcP256)] {
+        let id = doctor(&ca, spec);
+        for digest in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512] {
+            for detached in [false, true] {
+                let mut options = SignOptions::default();
+                options.digest = digest;
+                options.detached = detached;
+                let der = cms::sign(&payload, &id, &id.certificate, &[], &options).expect("sign");
+                let sig = dir.join(format!("{name}-{}-{detached}.p7s", digest.name()));
+                std::fs::write(&sig, &der).expect("write");
+                let (ok, stderr) = openssl_verify(&dir, &sig, detached.then_some(&*content));
+                assert!(
+                    ok,
+                    "openssl cms -verify refuses {}: {stderr}",
+                    sig.display()
+                );
+                assert_eq!(
+                    std::fs::read(dir.join("verified.out")).expect("out"),
+                    payload,
+                    "openssl saw other content"
+                );
+                verdicts += 1;
+            }
+        }
+        // openssl signs; we verify, with and without its CAdES attributes.
+        let key = dir.join(format!("{name}.key"));
+        let cert = dir.join(format!("{name}.crt"));
+        std::fs::write(&key, pem("PRIVATE KEY", id.key.pkcs8_der())).expect("write");
+        std::fs::write(&cert, id.certificate.to_pem()).expect("write");
+        for (flags, cades) in [(&["-cades"][..], true), (&[][..], false)] {
+            for detached in [false, true] {
+                let sig = dir.join(format!("openssl-{name}-{cades}-{detached}.p7s"));
+                let mut cmd = Command::new("openssl");
+                cmd.args([
+                    "cms", "-sign", "-binary", "-md", "sha256", "-outform", "DER",
+                ])
+                .args(flags)
+                .arg("-in")
+                .arg(&content)
+                .arg("-signer")
+                .arg(&cert)
+                .arg("-inkey")
+                .arg(&key)
+                .arg("-out")
+                .arg(&sig);
+                if !detached {
+                    cmd.arg("-nodetach");
+                }
+                let out = run(&mut cmd);
+                assert!(
+                    out.status.success(),
+                    "openssl cms -sign: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let der = std::fs::read(&sig).expect("read");
+                let report = cms::verify(
+                    &der,
+                    detached.then_some(&payload[..]),
+                    &VerifyOptions::default().with_trust(anchors.clone()),
+                )
+                .unwrap_or_else(|e| panic!("we refuse {}: {e}", sig.display()));
+                assert_eq!(report.content, payload);
+                assert_eq!(report.attached, !detached);
+                assert_eq!(report.ess_binding, cades, "{}", sig.display());
+                assert_eq!(report.trust, "chain");
+                verdicts += 1;
+            }
+        }
+    }
+    println!("cms interop: {verdicts} verdicts (openssl on ours, ours on openssl's), all OK");
+}
