@@ -112,7 +112,7 @@ fn tampering_and_the_wrong_certificate_are_refused() {
             .code(),
         ErrorCode::SignatureInvalid
     );
-    // Truncated, and an indefinite length where DER is required.
+    // Truncated, and an indefinite length that never ends (BER is read, but not this).
     assert_eq!(
         verify(&der[..der.len() - 3], None, &VerifyOptions::default())
             .expect_err("truncated")

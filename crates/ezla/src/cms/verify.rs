@@ -1,4 +1,4 @@
-//! Checking a CAdES-BES `SignedData`: DER only, one signer, the signed attributes (content
+//! Checking a CAdES-BES `SignedData`: BER or DER outside the signed attributes, one signer, the signed attributes (content
 //! type, message digest, the ESS signing certificate binding), the signature by the
 //! certificate the `SignerIdentifier` names, and, when asked, its chain to trust anchors.
 
@@ -85,8 +85,11 @@ fn der_error(what: &str, e: der::Error) -> Error {
 /// Verifies a DER CMS signature (`ContentInfo` with `SignedData`). `content` is the signed
 /// data for a detached signature; for an attached one it must be `None` or the same bytes.
 ///
-/// Errors: [`crate::ErrorCode::DerMalformed`] for anything that is not DER (BER indefinite
-/// lengths included) or not a `SignedData`; [`crate::ErrorCode::SignatureMalformed`] for a
+/// BER (indefinite lengths, segmented strings) is accepted outside the signed attributes, as
+/// RFC 5652 allows; the signed attributes are checked exactly as they were written.
+///
+/// Errors: [`crate::ErrorCode::DerMalformed`] for anything that is not BER/DER (truncated,
+/// trailing bytes) or not a `SignedData`; [`crate::ErrorCode::SignatureMalformed`] for a
 /// structure CAdES-BES does not allow (no signed attributes, a missing or repeated
 /// attribute, a detached signature without its content); [`crate::ErrorCode::SignatureAmbiguous`]
 /// for more than one signer; [`crate::ErrorCode::KeyNotFound`] when the signer's
@@ -94,7 +97,18 @@ fn der_error(what: &str, e: der::Error) -> Error {
 /// what was signed; [`crate::ErrorCode::SigningCertificateMismatch`] when the ESS binding
 /// names another certificate; [`crate::ErrorCode::SignatureInvalid`]; the certificate errors
 /// of the trust check; [`crate::ErrorCode::Unsupported`] for other algorithms.
-pub fn verify(der: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Result<Report> {
+pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Result<Report> {
+    // RFC 5652 allows BER outside the signed attributes (the CAdES plugtests use indefinite
+    // lengths); the structure is read from its DER form. The signed attributes must be DER:
+    // their bytes are what was signed, and a BER encoding normalised here no longer verifies.
+    let normalised = crate::pki::pkcs12::ber::to_der(input).map_err(|e| {
+        Error::Format(FormatError::Malformed {
+            format: Format::Der,
+            what: "CMS ContentInfo".into(),
+            detail: e.to_string(),
+        })
+    })?;
+    let der: &[u8] = &normalised;
     let info = ContentInfo::from_der(der).map_err(|e| der_error("ContentInfo", e))?;
     if info.content_type != rfc5911::ID_SIGNED_DATA {
         return Err(malformed(format!(
@@ -235,11 +249,10 @@ pub fn verify(der: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Re
         check_ess_binding(&one, &signer)?;
     }
 
-    // The signature is over the DER SET OF the attributes (RFC 5652 §5.4); the decoder
-    // accepted only DER, so encoding them again gives the octets that were signed.
-    let signed = attrs
-        .to_der()
-        .map_err(|e| der_error("signed attributes", e))?;
+    // The signature is over the SET OF the attributes exactly as the signer wrote them
+    // (RFC 5652 §5.4), under the universal SET tag: taken from the input, not re-encoded
+    // (a signer that did not sort them signed them unsorted).
+    let signed = raw_signed_attributes(der)?;
     let mut value = si.signature.as_bytes().to_vec();
     if matches!(algorithm, SignatureAlgorithm::Ecdsa(_)) {
         value = ecdsa_der_to_fixed(signer.public_key().kind(), &value)?;
@@ -273,6 +286,44 @@ pub fn verify(der: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Re
         trust,
         ess_binding,
     })
+}
+
+/// The bytes of the first SignerInfo's `signedAttrs` in a DER `ContentInfo`, with the
+/// `[0] IMPLICIT` tag replaced by SET's.
+fn raw_signed_attributes(der: &[u8]) -> Result<Vec<u8>> {
+    use der::asn1::AnyRef;
+    let bad = |e: der::Error| der_error("SignerInfo", e);
+    let children = |value: &[u8]| -> Result<Vec<(der::Tag, Vec<u8>)>> {
+        let mut r = der::SliceReader::new(value).map_err(bad)?;
+        let mut out = Vec::new();
+        while !der::Reader::is_finished(&r) {
+            let a: AnyRef<'_> = Decode::decode(&mut r).map_err(bad)?;
+            out.push((der::Tagged::tag(&a), a.value().to_vec()));
+        }
+        Ok(out)
+    };
+    let outer = AnyRef::from_der(der).map_err(bad)?;
+    let info = children(outer.value())?;
+    let explicit = info
+        .get(1)
+        .ok_or_else(|| malformed("ContentInfo without content"))?;
+    let signed_data = children(&explicit.1)?;
+    let sd = signed_data
+        .first()
+        .ok_or_else(|| malformed("empty SignedData"))?;
+    let fields = children(&sd.1)?;
+    let signer_infos = fields
+        .last()
+        .filter(|(t, _)| *t == der::Tag::Set)
+        .ok_or_else(|| malformed("SignedData without signerInfos"))?;
+    let first = children(&signer_infos.1)?;
+    let si = first.first().ok_or_else(|| malformed("no SignerInfo"))?;
+    let si_fields = children(&si.1)?;
+    let attrs = si_fields
+        .get(3)
+        .filter(|(t, _)| t.is_context_specific() && t.is_constructed() && t.number().value() == 0)
+        .ok_or_else(|| malformed("no signed attributes (CAdES-BES requires them)"))?;
+    Ok(crate::pki::encode::tlv(0x31, &attrs.1))
 }
 
 fn find_signer(sid: &SignerIdentifier, certificates: &[Certificate]) -> Result<Certificate> {
@@ -404,7 +455,7 @@ fn check_ess_binding(
     }
     if let Some(is) = &first.issuer_serial {
         let der = is.to_der().map_err(|e| der_error("issuerSerial", e))?;
-        if der != crate::pki::ess::issuer_serial(signer) {
+        if !crate::pki::ess::issuer_serial_names(&der, signer)? {
             return Err(mismatch(
                 "signing-certificate-v2's issuerSerial names another certificate",
             ));

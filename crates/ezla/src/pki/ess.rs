@@ -6,8 +6,11 @@
 //! (EN 319 132-1 `SigningCertificateV2`); CAdES puts the same structure in the
 //! `issuerSerial` of `ESSCertIDv2` (RFC 5035 §4), so both take it from here.
 
+use der::Decode;
+
 use super::Certificate;
 use super::encode::{seq, tlv};
+use crate::error::{Error, Result, SignatureError};
 
 /// DER of RFC 5035 `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber
 /// CertificateSerialNumber }` for `cert`: the issuer as the single `directoryName` of the
@@ -26,6 +29,30 @@ fn encode_issuer_serial(issuer: &[u8], serial: &[u8]) -> Vec<u8> {
     // The serial's content octets are copied as they are, so the serial of a non-conforming
     // certificate (negative, or with a redundant leading byte) is still named exactly.
     seq(&[&general_names, &tlv(0x02, serial)])
+}
+
+/// Whether a DER RFC 5035 `IssuerSerial` (XAdES `IssuerSerialV2`, CAdES `ESSCertIDv2`)
+/// names `cert`: one of its `directoryName`s matches the issuer (by value, not by bytes, so a
+/// name written with other string types still matches), and the serial is the same number.
+pub(crate) fn issuer_serial_names(der_bytes: &[u8], cert: &Certificate) -> Result<bool> {
+    let malformed =
+        |detail: String| Error::Signature(SignatureError::SigningCertificateMismatch { detail });
+    let outer = der::asn1::AnyRef::from_der(der_bytes)
+        .map_err(|e| malformed(format!("IssuerSerialV2 is not DER: {e}")))?;
+    let mut reader = der::SliceReader::new(outer.value())
+        .map_err(|e| malformed(format!("IssuerSerialV2: {e}")))?;
+    let names: Vec<x509_cert::ext::pkix::name::GeneralName> = Decode::decode(&mut reader)
+        .map_err(|e| malformed(format!("IssuerSerialV2 issuer: {e}")))?;
+    let serial: der::asn1::Int = Decode::decode(&mut reader)
+        .map_err(|e| malformed(format!("IssuerSerialV2 serial: {e}")))?;
+    let issuer_ok = names.iter().any(|n| match n {
+        x509_cert::ext::pkix::name::GeneralName::DirectoryName(name) => {
+            super::Name::from_der(&der::Encode::to_der(name).unwrap_or_default())
+                .is_ok_and(|n| n.matches(cert.issuer()))
+        }
+        _ => false,
+    });
+    Ok(issuer_ok && crate::pki::x509::signed_decimal(serial.as_bytes()) == cert.serial_decimal())
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use der::Decode;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
@@ -16,7 +15,6 @@ use crate::dsig::{
 };
 use crate::error::{FormatError, SignatureError};
 use crate::pki::Certificate;
-use crate::pki::x509::signed_decimal;
 use crate::xml::c14n::{C14N_10, EXC_C14N};
 use crate::xml::{Document, Element, base64, datetime};
 use crate::{Error, Result};
@@ -575,7 +573,7 @@ fn check_signing_certificate(
             base64::decode("CertDigest/DigestValue", &value.text())? == cert.fingerprint(algorithm);
         let names_signer = if v2 {
             match c.child(XADES_NS, "IssuerSerialV2") {
-                Some(is) => Some(issuer_serial_v2_names(
+                Some(is) => Some(crate::pki::ess::issuer_serial_names(
                     &base64::decode("IssuerSerialV2", &is.text())?,
                     cert,
                 )?),
@@ -660,28 +658,6 @@ fn issuer_serial_names(is: Element<'_, '_>, cert: &Certificate) -> Result<bool> 
     };
     Ok(dn::equal(&parsed, &dn::from_name(cert.issuer()))
         && normalize(&serial) == normalize(&cert.serial_decimal()))
-}
-
-/// Whether an `IssuerSerialV2` (DER `IssuerSerial` of RFC 5035) names the certificate.
-fn issuer_serial_v2_names(der_bytes: &[u8], cert: &Certificate) -> Result<bool> {
-    let malformed =
-        |detail: String| Error::Signature(SignatureError::SigningCertificateMismatch { detail });
-    let outer = der::asn1::AnyRef::from_der(der_bytes)
-        .map_err(|e| malformed(format!("IssuerSerialV2 is not DER: {e}")))?;
-    let mut reader = der::SliceReader::new(outer.value())
-        .map_err(|e| malformed(format!("IssuerSerialV2: {e}")))?;
-    let names: Vec<x509_cert::ext::pkix::name::GeneralName> = Decode::decode(&mut reader)
-        .map_err(|e| malformed(format!("IssuerSerialV2 issuer: {e}")))?;
-    let serial: der::asn1::Int = Decode::decode(&mut reader)
-        .map_err(|e| malformed(format!("IssuerSerialV2 serial: {e}")))?;
-    let issuer_ok = names.iter().any(|n| match n {
-        x509_cert::ext::pkix::name::GeneralName::DirectoryName(name) => {
-            crate::pki::Name::from_der(&der::Encode::to_der(name).unwrap_or_default())
-                .is_ok_and(|n| n.matches(cert.issuer()))
-        }
-        _ => false,
-    });
-    Ok(issuer_ok && signed_decimal(serial.as_bytes()) == cert.serial_decimal())
 }
 
 /// The profile a verified signature's shape matches.

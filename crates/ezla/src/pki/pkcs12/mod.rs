@@ -48,7 +48,7 @@
 //! interop tests check both); Windows reads AES-256/SHA-256 PFX files since Windows 10 1709.
 
 pub(crate) mod asn1;
-mod ber;
+pub(crate) mod ber;
 mod read;
 #[cfg(test)]
 mod tests;
