@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod cms;
 mod convert;
 mod datetime;
 mod dsig;
@@ -44,6 +45,9 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pki::PyTrustStore>()?;
     m.add_class::<signer::PyExternalSigner>()?;
     m.add_class::<pki::PyTestCa>()?;
+    m.add_function(wrap_pyfunction!(cms::sign_cms, m)?)?;
+    m.add_function(wrap_pyfunction!(cms::verify_cms, m)?)?;
+    m.add_class::<cms::CmsReport>()?;
     m.add_function(wrap_pyfunction!(xades::sign_xades, m)?)?;
     m.add_function(wrap_pyfunction!(xades::verify_xades, m)?)?;
     m.add_function(wrap_pyfunction!(xades::verify_xades_all, m)?)?;

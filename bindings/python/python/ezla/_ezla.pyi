@@ -20,6 +20,9 @@ __all__ = [
     "TestCa",
     "sign_xades",
     "verify_xades",
+    "sign_cms",
+    "verify_cms",
+    "CmsReport",
     "VerificationReport",
     "SignerInfo",
     "ReferenceInfo",
@@ -318,6 +321,46 @@ def sign_xades(
     allow_invalid_certificate: bool = False,
     id_prefix: Optional[str] = None,
 ) -> bytes: ...
+def sign_cms(
+    data: bytes,
+    identity: _Signer,
+    *,
+    detached: bool = False,
+    digest: Literal["sha256", "sha384", "sha512"] = "sha256",
+    include_chain: bool = False,
+    signing_time: Optional[datetime.datetime] = None,
+    pem: bool = False,
+) -> bytes: ...
+def verify_cms(
+    signature: bytes,
+    *,
+    content: Optional[bytes] = None,
+    trust: Optional[_Trust] = None,
+    at: Optional[datetime.datetime] = None,
+) -> CmsReport: ...
+@final
+class CmsReport:
+    """What a valid CMS signature says: who signed, when they claim, with what, and the content."""
+
+    @property
+    def signer(self) -> Certificate: ...
+    @property
+    def pesel(self) -> Optional[str]: ...
+    @property
+    def signing_time(self) -> Optional[datetime.datetime]: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def attached(self) -> bool: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def trust(self) -> str: ...
+    @property
+    def ess_binding(self) -> bool: ...
+
 def verify_xades(
     xml: bytes,
     *,

@@ -16,7 +16,7 @@
 mod sign;
 mod verify;
 
-pub use sign::{SignOptions, sign, sign_detached_reader, to_pem};
+pub use sign::{SignOptions, from_pem_or_der, sign, sign_detached_reader, to_pem};
 pub use verify::{Report, VerifyOptions, verify};
 
 #[cfg(test)]

@@ -253,3 +253,24 @@ fn assemble(
 pub fn to_pem(der: &[u8]) -> String {
     crate::pki::pem::encode("CMS", der)
 }
+
+/// A signature as read from a file: PEM (`CMS` or `PKCS7` block, as openssl writes them)
+/// decoded to DER, or DER returned as it is.
+///
+/// Errors: [`crate::ErrorCode::PemMalformed`] for broken PEM or PEM without such a block.
+pub fn from_pem_or_der(input: &[u8]) -> Result<Vec<u8>> {
+    if !crate::pki::pem::is_pem(input) {
+        return Ok(input.to_vec());
+    }
+    crate::pki::pem::decode_all(input, "CMS signature")?
+        .into_iter()
+        .find(|b| b.label == "CMS" || b.label == "PKCS7")
+        .map(|b| b.der.to_vec())
+        .ok_or_else(|| {
+            Error::malformed(
+                crate::error::Format::Pem,
+                "CMS signature",
+                "no CMS or PKCS7 block",
+            )
+        })
+}

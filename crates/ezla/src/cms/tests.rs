@@ -139,6 +139,19 @@ fn tampering_and_the_wrong_certificate_are_refused() {
 }
 
 #[test]
+fn pem_is_read_back() {
+    let (_, id) = doctor(KeySpec::EcP256);
+    let der = sign(b"x", &id, &id.certificate, &[], &SignOptions::default()).expect("sign");
+    let pem = to_pem(&der);
+    assert!(pem.starts_with("-----BEGIN CMS-----"));
+    assert_eq!(from_pem_or_der(pem.as_bytes()).expect("pem"), der);
+    assert_eq!(from_pem_or_der(&der).expect("der"), der);
+    let e = from_pem_or_der(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+        .expect_err("no CMS block");
+    assert_eq!(e.code(), ErrorCode::PemMalformed);
+}
+
+#[test]
 fn times_are_utc_time_before_2050() {
     let t = time::macros::datetime!(2026-12-05 00:30:05 UTC);
     assert_eq!(sign::time_der(t)[0], 0x17);

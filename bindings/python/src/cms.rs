@@ -1,0 +1,189 @@
+//! CMS (CAdES-BES) signing and verification, for what is signed besides XML.
+
+use std::sync::Arc;
+
+use ezla_core::cms::{self, Report, SignOptions, VerifyOptions};
+use ezla_core::crypto::DigestAlgorithm;
+use ezla_core::dsig::CertificateValidator;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::PyBytes;
+
+use crate::convert::{bytes, from_datetime, invalid};
+use crate::datetime::to_datetime;
+use crate::errors::to_py;
+use crate::pki::{PyCertificate, trust_anchors};
+use crate::signer::with_signer;
+
+fn digest(name: &str) -> PyResult<DigestAlgorithm> {
+    match name {
+        "sha256" => Ok(DigestAlgorithm::Sha256),
+        "sha384" => Ok(DigestAlgorithm::Sha384),
+        "sha512" => Ok(DigestAlgorithm::Sha512),
+        other => Err(invalid(
+            "digest",
+            format!("{other:?} is not one of 'sha256', 'sha384', 'sha512'"),
+        )),
+    }
+}
+
+/// Signs `data` with a CAdES-BES CMS signature (RFC 5652 `SignedData`: content-type,
+/// signing-time, message-digest and the ESS signing-certificate-v2 binding) and returns it,
+/// DER by default. `identity` is an `Identity` or an `ExternalSigner`.
+///
+/// Options:
+///
+/// - detached (bool, default False): leave the content out (a `.p7s` kept beside the file);
+///   otherwise it is carried inside.
+/// - digest (str, default "sha256"): "sha256", "sha384" or "sha512".
+/// - include_chain (bool, default False): also carry the identity's issuing chain.
+/// - signing_time (timezone-aware datetime.datetime, default None): the signing time to
+///   claim; None: now.
+/// - pem (bool, default False): return PEM (`-----BEGIN CMS-----`) instead of DER.
+#[pyfunction]
+#[pyo3(signature = (data, identity, *, detached = false, digest = "sha256",
+    include_chain = false, signing_time = None, pem = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sign_cms<'py>(
+    py: Python<'py>,
+    data: PyBackedBytes,
+    identity: &Bound<'py, PyAny>,
+    detached: bool,
+    digest: &str,
+    include_chain: bool,
+    signing_time: Option<&Bound<'_, PyAny>>,
+    pem: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut options = SignOptions::default();
+    options.digest = self::digest(digest)?;
+    options.detached = detached;
+    options.include_chain = include_chain;
+    if let Some(t) = signing_time.filter(|t| !t.is_none()) {
+        options.signing_time = Some(from_datetime(t, "signing_time")?);
+    }
+    with_signer(identity, |s| {
+        let der = py
+            .detach(|| cms::sign(&data, s.signer(), s.certificate(), s.chain(), &options))
+            .map_err(|e| s.error(e))?;
+        Ok(if pem {
+            bytes(py, cms::to_pem(&der).as_bytes())
+        } else {
+            bytes(py, &der)
+        })
+    })
+}
+
+/// Verifies a CMS signature (DER, or PEM `CMS`/`PKCS7`) and returns the report; raises an
+/// `InvalidSignature` subclass (`DigestMismatch` when the content is not what was signed),
+/// `MalformedInput` for what is not CMS, or `CertificateError` with trust anchors.
+///
+/// Options:
+///
+/// - content (bytes, default None): the signed content, for a detached signature; for an
+///   attached one it must be None or the same bytes.
+/// - trust (list of Certificate or PEM bytes, default None): trust anchors; the signer's
+///   certificate must chain to one of them. None: no chain check (the report says
+///   "untrusted").
+/// - at (timezone-aware datetime.datetime, default None): the instant the certificate is
+///   judged at; None: the signing time the signature claims, else now.
+#[pyfunction]
+#[pyo3(signature = (signature, *, content = None, trust = None, at = None))]
+pub(crate) fn verify_cms(
+    py: Python<'_>,
+    signature: PyBackedBytes,
+    content: Option<PyBackedBytes>,
+    trust: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+) -> PyResult<CmsReport> {
+    let mut options = VerifyOptions::default();
+    if let Some(trust) = trust.filter(|t| !t.is_none()) {
+        let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
+        options.trust = Some(validator);
+    }
+    if let Some(at) = at.filter(|a| !a.is_none()) {
+        options.at = Some(from_datetime(at, "at")?);
+    }
+    py.detach(|| {
+        let der = cms::from_pem_or_der(&signature)?;
+        cms::verify(&der, content.as_deref(), &options)
+    })
+    .map(|inner| CmsReport { inner })
+    .map_err(to_py)
+}
+
+/// What a valid CMS signature says: who signed, when they claim, with what, and the content.
+#[pyclass(frozen, module = "ezla", name = "CmsReport")]
+pub(crate) struct CmsReport {
+    inner: Report,
+}
+
+#[pymethods]
+impl CmsReport {
+    /// The signer's certificate.
+    #[getter]
+    fn signer(&self) -> PyCertificate {
+        PyCertificate::new(self.inner.signer.clone())
+    }
+
+    /// The signer's PESEL, when the certificate carries one.
+    #[getter]
+    fn pesel(&self) -> Option<&str> {
+        self.inner.pesel.as_deref()
+    }
+
+    /// The signing time the signer claims (timezone-aware), when given.
+    #[getter]
+    fn signing_time<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .signing_time
+            .map(|t| to_datetime(py, t))
+            .transpose()
+    }
+
+    /// The digest of the content, e.g. `SHA-256`.
+    #[getter]
+    fn digest(&self) -> &'static str {
+        self.inner.digest.name()
+    }
+
+    /// The signature algorithm, e.g. `RSA-SHA256`.
+    #[getter]
+    fn signature_algorithm(&self) -> String {
+        self.inner.algorithm.name()
+    }
+
+    /// Whether the content was carried inside the signature.
+    #[getter]
+    fn attached(&self) -> bool {
+        self.inner.attached
+    }
+
+    /// The signed content (carried, or the one given).
+    #[getter]
+    fn content<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        bytes(py, &self.inner.content)
+    }
+
+    /// `chain` (validated against the trust anchors) or `untrusted`.
+    #[getter]
+    fn trust(&self) -> &'static str {
+        self.inner.trust
+    }
+
+    /// Whether the signed attributes bind the signer's certificate (CAdES-BES); False for
+    /// plain CMS.
+    #[getter]
+    fn ess_binding(&self) -> bool {
+        self.inner.ess_binding
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CmsReport(signer={:?}, signature_algorithm={:?}, attached={}, trust={:?})",
+            self.inner.signer.subject().to_rfc4514(),
+            self.inner.algorithm.name(),
+            if self.inner.attached { "True" } else { "False" },
+            self.inner.trust
+        )
+    }
+}
