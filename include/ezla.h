@@ -226,6 +226,42 @@ enum ezla_result
    */
   EZLA_RESULT_PKCS12_UNPROTECTED = 209,
   /**
+   * Not a usable PKCS#11 module (220).
+   */
+  EZLA_RESULT_PKCS11_MODULE_INVALID = 220,
+  /**
+   * Token not found (221).
+   */
+  EZLA_RESULT_TOKEN_NOT_FOUND = 221,
+  /**
+   * Key not found on the token (222).
+   */
+  EZLA_RESULT_TOKEN_KEY_NOT_FOUND = 222,
+  /**
+   * No certificate for the token key (223).
+   */
+  EZLA_RESULT_TOKEN_CERTIFICATE_NOT_FOUND = 223,
+  /**
+   * Wrong PIN (224).
+   */
+  EZLA_RESULT_PIN_INCORRECT = 224,
+  /**
+   * PIN locked (225).
+   */
+  EZLA_RESULT_PIN_LOCKED = 225,
+  /**
+   * No PIN given (226).
+   */
+  EZLA_RESULT_PIN_UNAVAILABLE = 226,
+  /**
+   * Token removed (227).
+   */
+  EZLA_RESULT_TOKEN_REMOVED = 227,
+  /**
+   * Token operation failed (228).
+   */
+  EZLA_RESULT_TOKEN_FAILED = 228,
+  /**
    * Certificate expired (300).
    */
   EZLA_RESULT_CERTIFICATE_EXPIRED = 300,
