@@ -204,7 +204,7 @@ impl Module {
         let slots = self
             .inner
             .ctx
-            .get_slots_with_token()
+            .get_slots_with_initialized_token()
             .map_err(|e| self.module_error("listing slots", e))?;
         let mut out = Vec::with_capacity(slots.len());
         for slot in slots {
@@ -242,7 +242,7 @@ impl Module {
         let slots = self
             .inner
             .ctx
-            .get_slots_with_token()
+            .get_slots_with_initialized_token()
             .map_err(|e| self.module_error("listing slots", e))?;
         let mut found = Vec::new();
         let mut seen = Vec::new();
@@ -322,6 +322,7 @@ pub(crate) fn describe_object(
             AttributeType::KeyType,
             AttributeType::AlwaysAuthenticate,
             AttributeType::ModulusBits,
+            AttributeType::Modulus,
             AttributeType::EcParams,
             AttributeType::Value,
         ],
@@ -343,7 +344,9 @@ pub(crate) fn describe_object(
             Attribute::Id(id) => object.id = id,
             Attribute::KeyType(t) => key_type = Some(t),
             Attribute::AlwaysAuthenticate(b) => object.always_authenticate = b,
-            Attribute::ModulusBits(b) => bits = usize::try_from(u64::from(b)).ok(),
+            Attribute::ModulusBits(b) => bits = bits.or(usize::try_from(u64::from(b)).ok()),
+            // Private keys show CKA_MODULUS but often not CKA_MODULUS_BITS.
+            Attribute::Modulus(n) => bits = Some(bit_length(&n)),
             Attribute::EcParams(p) => ec_params = Some(p),
             Attribute::Value(v) if kind == ObjectKind::Certificate => {
                 object.certificate = Certificate::from_der(&v).ok();
@@ -357,6 +360,15 @@ pub(crate) fn describe_object(
         _ => None,
     };
     Ok(object)
+}
+
+/// The number of significant bits of a big-endian unsigned integer.
+fn bit_length(n: &[u8]) -> usize {
+    let n: Vec<u8> = n.iter().copied().skip_while(|&b| b == 0).collect();
+    match n.first() {
+        Some(&top) => (n.len() - 1) * 8 + (8 - top.leading_zeros() as usize),
+        None => 0,
+    }
 }
 
 /// The curve of a `CKA_EC_PARAMS` value (a DER named-curve OID).

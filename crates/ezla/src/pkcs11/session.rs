@@ -79,6 +79,10 @@ impl TokenSession {
             context_specific: false,
         };
         let secret = pin.get(&request)?;
+        if secret.is_none() && !token.protected_authentication_path {
+            // No PIN and no PIN pad: stay public (certificates and public keys only).
+            return Ok(());
+        }
         self.login(token, UserType::User, secret.as_deref().map(|s| s.as_str()))
     }
 

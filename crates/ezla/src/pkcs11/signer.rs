@@ -231,22 +231,49 @@ impl Pkcs11Signer {
     /// failed; when the token went away, every idle session is closed too.
     fn with_session<T>(&self, f: impl FnOnce(&TokenSession) -> Result<T>) -> Result<T> {
         let popped = self.pool().pop();
-        let session = match popped {
-            Some(s) => s,
-            None => TokenSession::open(&self.module, self.slot, &self.token, &self.pin)?,
-        };
-        let result = f(&session);
-        match &result {
-            Ok(_) => self.pool().push(session),
+        let result = match popped {
+            Some(s) => Ok(s),
+            None => TokenSession::open(&self.module, self.slot, &self.token, &self.pin),
+        }
+        .and_then(|session| {
+            let result = f(&session);
+            if result.is_ok() {
+                self.pool().push(session);
+            }
+            // A failed session is closed here (its operation may still be active).
+            result
+        });
+        match result {
+            Ok(v) => Ok(v),
             Err(e) => {
-                drop(session);
+                let e = self.removed_or(e);
                 if e.code() == crate::ErrorCode::TokenRemoved {
                     let gone: Vec<TokenSession> = self.pool().drain(..).collect();
                     drop(gone);
                 }
+                Err(e)
             }
         }
-        result
+    }
+
+    /// `e`, or [`KeyError::TokenRemoved`] when the token is no longer in its slot (modules
+    /// report a vanished token in many ways: `CKR_GENERAL_ERROR`, `CKR_DEVICE_ERROR`, ...).
+    fn removed_or(&self, e: Error) -> Error {
+        if !matches!(e, Error::Key(KeyError::TokenFailed { .. })) {
+            return e;
+        }
+        let present = self
+            .module
+            .token_info(self.slot)
+            .is_ok_and(|t| t.label == self.token.label && t.serial == self.token.serial);
+        if present {
+            e
+        } else {
+            Error::Key(KeyError::TokenRemoved {
+                token: self.token.label.clone(),
+                detail: format!("the token is no longer in its slot ({e})"),
+            })
+        }
     }
 
     fn err(&self, operation: &'static str) -> impl Fn(cryptoki::error::Error) -> Error + '_ {
