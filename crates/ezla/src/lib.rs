@@ -16,7 +16,7 @@
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] and [`crypto::KeyAgreement`] traits, the backends |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, the [`xml::Writer`] and escaping, base64, `xsd:dateTime` |
 //! | [`pki`] | PKCS#12 in and out, password-based encryption, the X.509 view, expiry policy, PKCS#10, trust anchors and [`pki::CertificateValidator`], ESS `IssuerSerial`, the DER encoder, a test CA |
-//! | [`pkcs11`] (feature `pkcs11`) | keys on PKCS#11 tokens (smart cards, HSMs): [`pkcs11::Pkcs11Signer`] as a signer and for ECDH |
+//! | `pkcs11` (feature `pkcs11`) | keys on PKCS#11 tokens (smart cards, HSMs): `pkcs11::Pkcs11Signer` as a signer and for ECDH |
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |

@@ -49,7 +49,7 @@ impl std::fmt::Debug for BatchOptions<'_> {
 ///
 /// Returns one result per document, in input order; a document that fails (malformed XML,
 /// already signed, a token error) has its error in its place and does not stop the others.
-/// A [`crate::pkcs11::Pkcs11Signer`] gives each worker its own session. With
+/// A `pkcs11::Pkcs11Signer` (feature `pkcs11`) gives each worker its own session. With
 /// [`IdMode::Deterministic`](super::IdMode::Deterministic) every document gets the same `Id`s,
 /// which is what a golden-file batch wants and harmless across separate documents.
 pub fn sign_many<D: AsRef<[u8]> + Sync>(
