@@ -43,6 +43,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pki::PyIdentity>()?;
     m.add_class::<pki::PyTrustStore>()?;
     m.add_class::<signer::PyExternalSigner>()?;
+    m.add_class::<signer::PyPkcs11Signer>()?;
     m.add_class::<pki::PyTestCa>()?;
     m.add_function(wrap_pyfunction!(xades::sign_xades, m)?)?;
     m.add_function(wrap_pyfunction!(xades::verify_xades, m)?)?;

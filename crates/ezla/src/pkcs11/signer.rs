@@ -104,6 +104,10 @@ impl Pkcs11Signer {
     /// [`KeyError::TokenCertificateNotFound`], [`KeyError::Unsupported`] (a key type other
     /// than RSA, P-256 or P-384) and [`KeyError::CertificateMismatch`] (an RSA certificate
     /// whose modulus is not the key's). No session stays open after an error.
+    ///
+    /// The login belongs to the application: while another signer of this process is
+    /// logged in to the token, the new session is logged in already and the PIN is not
+    /// checked.
     pub fn open(module: &Module, options: SignerOptions) -> Result<Pkcs11Signer> {
         let SignerOptions {
             token: token_selector,
