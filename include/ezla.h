@@ -226,6 +226,42 @@ enum ezla_result
    */
   EZLA_RESULT_PKCS12_UNPROTECTED = 209,
   /**
+   * Not a usable PKCS#11 module (220).
+   */
+  EZLA_RESULT_PKCS11_MODULE_INVALID = 220,
+  /**
+   * Token not found (221).
+   */
+  EZLA_RESULT_TOKEN_NOT_FOUND = 221,
+  /**
+   * Key not found on the token (222).
+   */
+  EZLA_RESULT_TOKEN_KEY_NOT_FOUND = 222,
+  /**
+   * No certificate for the token key (223).
+   */
+  EZLA_RESULT_TOKEN_CERTIFICATE_NOT_FOUND = 223,
+  /**
+   * Wrong PIN (224).
+   */
+  EZLA_RESULT_PIN_INCORRECT = 224,
+  /**
+   * PIN locked (225).
+   */
+  EZLA_RESULT_PIN_LOCKED = 225,
+  /**
+   * No PIN given (226).
+   */
+  EZLA_RESULT_PIN_UNAVAILABLE = 226,
+  /**
+   * Token removed (227).
+   */
+  EZLA_RESULT_TOKEN_REMOVED = 227,
+  /**
+   * Token operation failed (228).
+   */
+  EZLA_RESULT_TOKEN_FAILED = 228,
+  /**
    * Certificate expired (300).
    */
   EZLA_RESULT_CERTIFICATE_EXPIRED = 300,
@@ -719,10 +755,11 @@ typedef struct ezla_report ezla_report;
 typedef struct ezla_reports ezla_reports;
 
 /**
- * Something that signs: a software private key, or a caller's callback (a smart card, an
- * HSM, a remote signing service).
+ * Something that signs: a software private key, a key on a PKCS#11 token, or a caller's
+ * callback (a smart card, an HSM, a remote signing service).
  *
- * Thread safety: a key-backed signer may be used from several threads at once. A
+ * Thread safety: a key-backed or token-backed signer may be used from several threads at
+ * once (a token signer gives each thread its own PKCS#11 session). A
  * callback-backed signer calls its callback on the thread that signs; share it between
  * threads only if the callback and its userdata are thread-safe.
  */
@@ -1877,6 +1914,27 @@ ezla_result ezla_signer_from_private_key(const ezla_private_key *key, ezla_signe
  * Errors: `EZLA_RESULT_NULL_PARAMETER` (also for a NULL `callback`).
  */
 ezla_result ezla_signer_from_callback(const ezla_certificate *cert, ezla_sign_callback callback, void *userdata, ezla_signer **signer_out, ezla_error **err_out);
+
+/**
+ * A signer using the private key `key` on the PKCS#11 token labelled `token_label`, through
+ * the PKCS#11 module at `module_path` (e.g. `/usr/lib/softhsm/libsofthsm2.so` or a smart
+ * card's library), logging in with `pin` (NULL: no login, for a PIN pad or a token without
+ * one). `key` is the key's label (`CKA_LABEL`), or `id:` followed by its `CKA_ID` in hex.
+ *
+ * The certificate is the one on the token with the key's `CKA_ID` (else its label); when
+ * `cert_out` is not NULL it receives a copy, to pass to `ezla_xades_sign` (free it with
+ * `ezla_certificate_free`). RSA keys sign through `CKM_RSA_PKCS`, EC keys through
+ * `CKM_ECDSA`; a key marked always-authenticate logs in with `pin` again before each
+ * signature. The module is loaded once per process and finalized when the last signer on it
+ * is freed; `ezla_signer_free` closes the signer's sessions.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (a malformed `id:`), `EZLA_RESULT_PKCS11_MODULE_INVALID`,
+ * `EZLA_RESULT_TOKEN_NOT_FOUND`, `EZLA_RESULT_PIN_INCORRECT`, `EZLA_RESULT_PIN_LOCKED`,
+ * `EZLA_RESULT_TOKEN_KEY_NOT_FOUND`, `EZLA_RESULT_TOKEN_CERTIFICATE_NOT_FOUND`,
+ * `EZLA_RESULT_UNSUPPORTED_KEY`, `EZLA_RESULT_TOKEN_REMOVED`, `EZLA_RESULT_TOKEN_FAILED`.
+ */
+ezla_result ezla_signer_from_pkcs11(const char *module_path, const char *token_label, const char *key, const char *pin, ezla_signer **signer_out, ezla_certificate **cert_out, ezla_error **err_out);
 
 /**
  * Frees a signer. `ezla_signer_free(NULL)` does nothing.

@@ -35,6 +35,7 @@ MAP = {
     "dsig": ["pki"],
     "xades": ["dsig"],
     "kedu": ["xades"],
+    "pkcs11": ["pki"],  # keys on PKCS#11 tokens (feature `pkcs11`): crypto's traits, pki's certificates
     "store": ["error"],  # durable client state: the ZUS send journal; SAML pending requests
     "soap": ["xml"],  # SOAP 1.1 envelopes, sans-IO: shared by zus and wk
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation

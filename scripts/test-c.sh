@@ -195,6 +195,35 @@ run_example "monitor_certificates (mixed)" 2 \
   '^monitor_certificates: 5 checked: 3 valid, 1 renewal-window, 0 expiring, 1 expired, 0 not-yet-valid, 0 unreadable$' \
   "$T/bin/monitor_certificates" "$fx"
 
+# Signing on a PKCS#11 token: SoftHSM2 tokens made by tests/tools/softhsm-tokens.sh, an RSA and
+# a P-256 key, the signed document checked by xmlsec1 (plainly only: SoftHSM's and OpenSSL's
+# own allocations are not ours to judge under valgrind or ASan).
+build pkcs11_sign examples/c/pkcs11_sign.c "${dynamic[@]}" "-Wl,-rpath,$libdir"
+if command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; then
+  hsm="$PWD/$T/softhsm"
+  softhsm_module="$(bash tests/tools/softhsm-tokens.sh "$hsm")"
+  for key in rsa ec; do
+    run_example "pkcs11_sign ($key on SoftHSM)" 0 '^pkcs11_sign: 4 passed, 0 failed$' \
+      env SOFTHSM2_CONF="$hsm/softhsm2.conf" EZLA_PIN=1234 "$T/bin/pkcs11_sign" "$softhsm_module" \
+      ezla-test "$key" "$T/zla.xml" "$T/pkcs11-$key.xml"
+    if command -v xmlsec1 >/dev/null; then
+      xmlsec1 --verify --pubkey-cert-pem "$hsm/$key.crt.pem" \
+        --id-attr:Id "http://uri.etsi.org/01903/v1.3.2#:SignedProperties" "$T/pkcs11-$key.xml" >/dev/null 2>&1 || {
+        echo "xmlsec1 refuses what pkcs11_sign signed with the $key key" >&2
+        exit 1
+      }
+      echo "  pkcs11_sign ($key): xmlsec1 OK"
+    fi
+  done
+  run_example "pkcs11_sign (wrong PIN)" 3 '^pkcs11_sign: 0 passed, 1 failed$' \
+    env SOFTHSM2_CONF="$hsm/softhsm2.conf" EZLA_PIN=0000 "$T/bin/pkcs11_sign" "$softhsm_module" ezla-test rsa
+elif [ -n "${EZLA_REQUIRE_TOOLS:-}" ]; then
+  echo "softhsm2-util and pkcs11-tool are required (EZLA_REQUIRE_TOOLS is set)" >&2
+  exit 1
+else
+  echo "  NOTICE: SoftHSM2 or pkcs11-tool missing; pkcs11_sign not run"
+fi
+
 # A legacy .pfx (RC2-40 certificates, 3DES key, SHA-1 MAC), as older ZUS files are: it opens,
 # and the monitor flags it.
 if command -v openssl >/dev/null; then

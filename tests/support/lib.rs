@@ -91,3 +91,85 @@ pub fn pem(label: &str, der: &[u8]) -> String {
 pub fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools")
 }
+
+/// SoftHSM2 test tokens made by `tools/softhsm-tokens.sh` (see there for what is on them).
+#[derive(Clone, Debug)]
+pub struct SoftHsm {
+    /// The directory with `softhsm2.conf`, the tokens and the certificates (`rsa.crt.pem`, ...).
+    pub dir: PathBuf,
+    /// The SoftHSM2 module.
+    pub module: PathBuf,
+}
+
+impl SoftHsm {
+    /// The user PIN of both tokens.
+    pub const PIN: &'static str = "1234";
+}
+
+/// Runs the PKCS#11 test `test` (its name as the harness knows it, e.g. `signs_on_softhsm`)
+/// with fresh SoftHSM2 tokens.
+///
+/// SoftHSM reads `SOFTHSM2_CONF` when a process first initialises it, so each such test runs
+/// in a child process of the test binary with the variable set (the parent makes the tokens
+/// and checks the child passed). Skips with a notice when SoftHSM2, pkcs11-tool or openssl
+/// is missing, unless `EZLA_REQUIRE_TOOLS` is set.
+pub fn with_softhsm(test: &str, body: impl FnOnce(&SoftHsm)) {
+    if let Some(dir) = std::env::var_os("EZLA_SOFTHSM_DIR") {
+        let module = std::env::var_os("EZLA_SOFTHSM_MODULE").map(PathBuf::from);
+        body(&SoftHsm {
+            dir: PathBuf::from(dir),
+            module: module.unwrap_or_else(|| PathBuf::from(SOFTHSM_MODULE)),
+        });
+        return;
+    }
+    let Some(hsm) = softhsm_tokens(test) else {
+        return;
+    };
+    let exe = std::env::current_exe().expect("test binary");
+    let out = run(Command::new(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("SOFTHSM2_CONF", hsm.dir.join("softhsm2.conf"))
+        .env("EZLA_SOFTHSM_DIR", &hsm.dir)
+        .env("EZLA_SOFTHSM_MODULE", &hsm.module));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the SoftHSM child of {test} failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+}
+
+/// Where Debian installs SoftHSM2's module (`$SOFTHSM2_MODULE` overrides it).
+pub const SOFTHSM_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+/// Makes fresh SoftHSM2 tokens in a scratch directory named after `name`; `None` (with a
+/// notice) when the tools are missing and `EZLA_REQUIRE_TOOLS` is not set.
+pub fn softhsm_tokens(name: &str) -> Option<SoftHsm> {
+    let module =
+        PathBuf::from(std::env::var_os("SOFTHSM2_MODULE").unwrap_or_else(|| SOFTHSM_MODULE.into()));
+    for tool in ["softhsm2-util", "pkcs11-tool", "openssl"] {
+        if !have_tool(tool) {
+            return None;
+        }
+    }
+    if !module.exists() {
+        if std::env::var_os("EZLA_REQUIRE_TOOLS").is_some() {
+            panic!(
+                "{} is required (EZLA_REQUIRE_TOOLS is set)",
+                module.display()
+            );
+        }
+        println!("NOTICE: {} not found; skipping", module.display());
+        return None;
+    }
+    let dir = scratch_dir(&format!("softhsm-{name}"));
+    run_ok(
+        Command::new("bash")
+            .arg(tools_dir().join("softhsm-tokens.sh"))
+            .arg(&dir)
+            .env("SOFTHSM2_MODULE", &module),
+    );
+    Some(SoftHsm { dir, module })
+}

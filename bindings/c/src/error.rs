@@ -61,6 +61,24 @@ pub enum ezla_result {
     SigningFailed = 208,
     /// PKCS#12 file has no integrity protection (209).
     Pkcs12Unprotected = 209,
+    /// Not a usable PKCS#11 module (220).
+    Pkcs11ModuleInvalid = 220,
+    /// Token not found (221).
+    TokenNotFound = 221,
+    /// Key not found on the token (222).
+    TokenKeyNotFound = 222,
+    /// No certificate for the token key (223).
+    TokenCertificateNotFound = 223,
+    /// Wrong PIN (224).
+    PinIncorrect = 224,
+    /// PIN locked (225).
+    PinLocked = 225,
+    /// No PIN given (226).
+    PinUnavailable = 226,
+    /// Token removed (227).
+    TokenRemoved = 227,
+    /// Token operation failed (228).
+    TokenFailed = 228,
     /// Certificate expired (300).
     CertificateExpired = 300,
     /// Certificate not yet valid (301).
@@ -190,6 +208,15 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::UnsupportedKey,
     ezla_result::SigningFailed,
     ezla_result::Pkcs12Unprotected,
+    ezla_result::Pkcs11ModuleInvalid,
+    ezla_result::TokenNotFound,
+    ezla_result::TokenKeyNotFound,
+    ezla_result::TokenCertificateNotFound,
+    ezla_result::PinIncorrect,
+    ezla_result::PinLocked,
+    ezla_result::PinUnavailable,
+    ezla_result::TokenRemoved,
+    ezla_result::TokenFailed,
     ezla_result::CertificateExpired,
     ezla_result::CertificateNotYetValid,
     ezla_result::CertificateUntrusted,

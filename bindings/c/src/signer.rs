@@ -1,14 +1,14 @@
-//! Signers: a software private key, or a caller's signing callback (a smart card, an HSM,
+//! Signers: a software private key, a key on a PKCS#11 token, or a caller's signing callback (a smart card, an HSM,
 //! a remote signing service), for XAdES signatures and certificate requests.
 
-use std::ffi::c_void;
+use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
 use ezla_core::Error;
 use ezla_core::crypto::{PublicKey, SignatureAlgorithm, Signer};
 use ezla_core::error::KeyError;
 
-use crate::boundary::{self, Failure, arg_ref, out_ptr, write_box};
+use crate::boundary::{self, Failure, arg_opt_str, arg_ref, arg_str, out_ptr, write_box};
 use crate::error::{ezla_error, ezla_result};
 use crate::pki::{algorithm_to_c, ezla_certificate, ezla_private_key};
 
@@ -103,10 +103,11 @@ impl Signer for CallbackSigner {
     }
 }
 
-/// Something that signs: a software private key, or a caller's callback (a smart card, an
-/// HSM, a remote signing service).
+/// Something that signs: a software private key, a key on a PKCS#11 token, or a caller's
+/// callback (a smart card, an HSM, a remote signing service).
 ///
-/// Thread safety: a key-backed signer may be used from several threads at once. A
+/// Thread safety: a key-backed or token-backed signer may be used from several threads at
+/// once (a token signer gives each thread its own PKCS#11 session). A
 /// callback-backed signer calls its callback on the thread that signs; share it between
 /// threads only if the callback and its userdata are thread-safe.
 pub struct ezla_signer {
@@ -172,6 +173,71 @@ pub extern "C" fn ezla_signer_from_callback(
                     userdata,
                     public: cert.inner.public_key().clone(),
                 }),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// A signer using the private key `key` on the PKCS#11 token labelled `token_label`, through
+/// the PKCS#11 module at `module_path` (e.g. `/usr/lib/softhsm/libsofthsm2.so` or a smart
+/// card's library), logging in with `pin` (NULL: no login, for a PIN pad or a token without
+/// one). `key` is the key's label (`CKA_LABEL`), or `id:` followed by its `CKA_ID` in hex.
+///
+/// The certificate is the one on the token with the key's `CKA_ID` (else its label); when
+/// `cert_out` is not NULL it receives a copy, to pass to `ezla_xades_sign` (free it with
+/// `ezla_certificate_free`). RSA keys sign through `CKM_RSA_PKCS`, EC keys through
+/// `CKM_ECDSA`; a key marked always-authenticate logs in with `pin` again before each
+/// signature. The module is loaded once per process and finalized when the last signer on it
+/// is freed; `ezla_signer_free` closes the signer's sessions.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+/// `EZLA_RESULT_INVALID_ARGUMENT` (a malformed `id:`), `EZLA_RESULT_PKCS11_MODULE_INVALID`,
+/// `EZLA_RESULT_TOKEN_NOT_FOUND`, `EZLA_RESULT_PIN_INCORRECT`, `EZLA_RESULT_PIN_LOCKED`,
+/// `EZLA_RESULT_TOKEN_KEY_NOT_FOUND`, `EZLA_RESULT_TOKEN_CERTIFICATE_NOT_FOUND`,
+/// `EZLA_RESULT_UNSUPPORTED_KEY`, `EZLA_RESULT_TOKEN_REMOVED`, `EZLA_RESULT_TOKEN_FAILED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_signer_from_pkcs11(
+    module_path: *const c_char,
+    token_label: *const c_char,
+    key: *const c_char,
+    pin: *const c_char,
+    signer_out: *mut *mut ezla_signer,
+    cert_out: *mut *mut ezla_certificate,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    use ezla_core::pkcs11::{
+        KeySelector, Module, PinSource, Pkcs11Signer, SignerOptions, TokenSelector,
+    };
+    boundary::call(err_out, || {
+        let module_path = arg_str(module_path, "module_path")?;
+        let token_label = arg_str(token_label, "token_label")?;
+        let key = arg_str(key, "key")?;
+        let pin = arg_opt_str(pin, "pin")?;
+        let out = out_ptr(signer_out, "signer_out")?;
+        let pin = match pin {
+            Some(p) => PinSource::value(p),
+            None => PinSource::None,
+        };
+        let module = Module::open(module_path)?;
+        let signer = Pkcs11Signer::open(
+            &module,
+            SignerOptions::new(
+                TokenSelector::Label(token_label.to_string()),
+                KeySelector::parse(key)?,
+                pin,
+            ),
+        )?;
+        if !cert_out.is_null() {
+            write_box(
+                cert_out,
+                ezla_certificate::new(signer.certificate().clone()),
+            );
+        }
+        write_box(
+            out,
+            ezla_signer {
+                inner: Arc::new(signer),
             },
         );
         Ok(())

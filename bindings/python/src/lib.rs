@@ -44,6 +44,7 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pki::PyIdentity>()?;
     m.add_class::<pki::PyTrustStore>()?;
     m.add_class::<signer::PyExternalSigner>()?;
+    m.add_class::<signer::PyPkcs11Signer>()?;
     m.add_class::<pki::PyTestCa>()?;
     m.add_function(wrap_pyfunction!(cms::sign_cms, m)?)?;
     m.add_function(wrap_pyfunction!(cms::verify_cms, m)?)?;

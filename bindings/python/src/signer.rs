@@ -122,10 +122,105 @@ impl PyExternalSigner {
     }
 }
 
+/// A signer whose private key is on a PKCS#11 token (a smart card, an HSM, SoftHSM), through
+/// the PKCS#11 module at `module` (e.g. "/usr/lib/softhsm/libsofthsm2.so"). RSA keys sign
+/// through CKM_RSA_PKCS over a DigestInfo built by ezla, EC keys through CKM_ECDSA; a key
+/// marked always-authenticate logs in again before each signature. Each thread that signs at
+/// once gets its own PKCS#11 session; all are closed when the signer is collected. Errors are
+/// KeyStoreError subclasses with the codes 220-228 (wrong PIN 224, token not found 221, ...).
+///
+/// Options:
+///
+/// - token (str, required): the token's label.
+/// - key (str, required): the key's label, or "id:" followed by its CKA_ID in hex.
+/// - pin (str, default None): the user PIN.
+/// - pin_env (str, default None): the environment variable holding the PIN, read when a PIN
+///   is needed (instead of pin; with neither, no login).
+/// - certificate (Certificate, default None): the signer's certificate when it is not on the
+///   token (by default the one with the key's CKA_ID).
+#[pyclass(frozen, module = "ezla", name = "Pkcs11Signer")]
+pub(crate) struct PyPkcs11Signer {
+    pub(crate) inner: std::sync::Arc<ezla_core::pkcs11::Pkcs11Signer>,
+}
+
+#[pymethods]
+impl PyPkcs11Signer {
+    #[new]
+    #[pyo3(signature = (module, *, token, key, pin = None, pin_env = None, certificate = None))]
+    fn new(
+        py: Python<'_>,
+        module: std::path::PathBuf,
+        token: String,
+        key: String,
+        pin: Option<String>,
+        pin_env: Option<String>,
+        certificate: Option<&PyCertificate>,
+    ) -> PyResult<Self> {
+        use ezla_core::pkcs11::{
+            KeySelector, Module, PinSource, Pkcs11Signer, SignerOptions, TokenSelector,
+        };
+        let pin = match (pin, pin_env) {
+            (Some(_), Some(_)) => {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "give pin or pin_env, not both",
+                ));
+            }
+            (Some(p), None) => PinSource::value(p),
+            (None, Some(name)) => PinSource::env(name),
+            (None, None) => PinSource::None,
+        };
+        let key = KeySelector::parse(&key).map_err(crate::errors::to_py)?;
+        let mut options = SignerOptions::new(TokenSelector::Label(token), key, pin);
+        if let Some(c) = certificate {
+            options = options.certificate(c.inner.clone());
+        }
+        let signer = py
+            .detach(|| Module::open(&module).and_then(|m| Pkcs11Signer::open(&m, options)))
+            .map_err(crate::errors::to_py)?;
+        Ok(PyPkcs11Signer {
+            inner: std::sync::Arc::new(signer),
+        })
+    }
+
+    /// The signer's certificate (from the token, or the one given).
+    #[getter]
+    fn certificate(&self) -> PyCertificate {
+        PyCertificate::new(self.inner.certificate().clone())
+    }
+
+    /// The key's CKA_LABEL.
+    #[getter]
+    fn key_label(&self) -> String {
+        self.inner.key_label().to_string()
+    }
+
+    /// The token's label.
+    #[getter]
+    fn token_label(&self) -> String {
+        self.inner.token().label.clone()
+    }
+
+    /// Whether the key is marked CKA_ALWAYS_AUTHENTICATE (a PIN before each signature).
+    #[getter]
+    fn always_authenticate(&self) -> bool {
+        self.inner.always_authenticate()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Pkcs11Signer token={:?} key={:?} subject={:?}>",
+            self.inner.token().label,
+            self.inner.key_label(),
+            self.inner.certificate().subject().to_rfc4514()
+        )
+    }
+}
+
 /// What `sign_*` functions accept as the signer.
 pub(crate) enum AnySigner<'a> {
     Identity(&'a PyIdentity),
     External(&'a PyExternalSigner),
+    Token(&'a PyPkcs11Signer),
 }
 
 impl AnySigner<'_> {
@@ -133,6 +228,7 @@ impl AnySigner<'_> {
         match self {
             AnySigner::Identity(i) => &i.inner,
             AnySigner::External(e) => &e.signer,
+            AnySigner::Token(t) => t.inner.as_ref(),
         }
     }
 
@@ -140,6 +236,7 @@ impl AnySigner<'_> {
         match self {
             AnySigner::Identity(i) => &i.inner.certificate,
             AnySigner::External(e) => &e.certificate,
+            AnySigner::Token(t) => t.inner.certificate(),
         }
     }
 
@@ -147,6 +244,7 @@ impl AnySigner<'_> {
         match self {
             AnySigner::Identity(i) => &i.inner.chain,
             AnySigner::External(e) => &e.chain,
+            AnySigner::Token(_) => &[],
         }
     }
 
@@ -157,7 +255,7 @@ impl AnySigner<'_> {
                 .signer
                 .take_raised()
                 .unwrap_or_else(|| crate::errors::to_py(err)),
-            AnySigner::Identity(_) => crate::errors::to_py(err),
+            AnySigner::Identity(_) | AnySigner::Token(_) => crate::errors::to_py(err),
         }
     }
 }
@@ -173,8 +271,11 @@ pub(crate) fn with_signer<R>(
     if let Ok(e) = obj.cast::<PyExternalSigner>() {
         return f(AnySigner::External(e.get()));
     }
+    if let Ok(t) = obj.cast::<PyPkcs11Signer>() {
+        return f(AnySigner::Token(t.get()));
+    }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "the signer must be an ezla.Identity or an ezla.ExternalSigner, not {}",
+        "the signer must be an ezla.Identity, an ezla.ExternalSigner or an ezla.Pkcs11Signer, not {}",
         obj.get_type().name()?
     )))
 }

@@ -110,8 +110,14 @@ fn login_key(obj: &Bound<'_, PyAny>) -> PyResult<(LoginKey, Option<Py<PyExternal
         );
         return Ok((key, Some(e.clone().unbind())));
     }
+    if let Ok(t) = obj.cast::<crate::signer::PyPkcs11Signer>() {
+        let inner = Arc::clone(&t.get().inner);
+        let certificate = inner.certificate().clone();
+        let key = LoginKey::new(inner, certificate, Vec::new());
+        return Ok((key, None));
+    }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "the signer must be an ezla.Identity or an ezla.ExternalSigner, not {}",
+        "the signer must be an ezla.Identity, an ezla.ExternalSigner or an ezla.Pkcs11Signer, not {}",
         obj.get_type().name()?
     )))
 }

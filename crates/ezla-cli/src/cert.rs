@@ -500,6 +500,11 @@ pub(crate) fn parse_time(s: &str) -> std::result::Result<OffsetDateTime, String>
         })
 }
 
+/// `cert check`'s status for one certificate's expiry status.
+pub(crate) fn severity(status: ezla::pki::ExpiryStatus) -> u8 {
+    render::severity(Some(status))
+}
+
 pub(crate) fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     t.replace_nanosecond(0).unwrap_or(t)

@@ -12,6 +12,7 @@ mod kedu;
 mod manual;
 mod password;
 mod signature;
+mod token;
 mod zus;
 
 use std::process::ExitCode;
@@ -38,7 +39,8 @@ enum Command {
     /// Certificates: inspect, watch expiry, request, bundle, convert (and a test CA).
     #[command(subcommand)]
     Cert(cert::CertCommand),
-    /// Sign an XML document (an e-ZLA, the ZUS login statement) with XAdES-BES.
+    /// Sign XML documents (e-ZLA, the ZUS login statement) with XAdES-BES, with a .pfx or a key
+    /// on a PKCS#11 token; several documents go to a directory, signed on every core.
     Sign(signature::SignArgs),
     /// Verify a XAdES-BES signature strictly and report who signed what and when. Exit status:
     /// 0 valid, 1 invalid (the reason is printed), 3 unreadable input or options, 64 usage.
@@ -51,6 +53,9 @@ enum Command {
     /// (network, TLS, files), 64 usage.
     #[command(subcommand)]
     Zus(zus::ZusCommand),
+    /// PKCS#11 tokens (smart cards, HSMs): list tokens, keys and certificates.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions(manual::CompletionsArgs),
     /// Write the manual pages (`ezla.1`, `ezla-cert-info.1`, …) into a directory, or print
@@ -67,6 +72,7 @@ impl Command {
             Command::Kedu(c) => c.json(),
             Command::Zus(c) => c.json(),
             Command::Sign(a) => a.json(),
+            Command::Token(c) => c.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
     }
@@ -93,6 +99,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => signature::verify(&a),
         Command::Kedu(command) => kedu::run(command),
         Command::Zus(command) => zus::run(command),
+        Command::Token(command) => token::run(command),
         Command::Completions(a) => manual::completions(&a),
         Command::Man(a) => manual::man(&a),
     };

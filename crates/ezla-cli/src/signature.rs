@@ -5,20 +5,25 @@
 //! is strict and prints who signed what, when and how — or the reason it failed, with a
 //! non-zero exit status.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use ezla::pki::{Identity, Pkcs12, Pkcs12Options, TrustAnchors};
-use ezla::xades::{self, Profile, Report, SignOptions, SigningCertificateVersion, VerifyOptions};
+use ezla::crypto::Signer;
+use ezla::pkcs11::Pkcs11Signer;
+use ezla::pki::{Certificate, Identity, Pkcs12, Pkcs12Options, TrustAnchors};
+use ezla::xades::{
+    self, BatchOptions, Profile, Report, SignOptions, SigningCertificateVersion, VerifyOptions,
+};
 use ezla::{Error, Result};
 use time::OffsetDateTime;
 
 use crate::cert::{parse_time, read_certificates};
 use crate::files::{read_file, read_input, write_file};
 use crate::password::PasswordArgs;
+use crate::token::Pkcs11Args;
 
 /// The profiles on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -53,16 +58,26 @@ pub(crate) enum SigningCertificateArg {
 /// Options of `ezla sign`.
 #[derive(Args, Debug)]
 pub(crate) struct SignArgs {
-    /// The XML document to sign (UTF-8), or `-` for standard input.
-    input: PathBuf,
-    /// Where to write the signed document, or `-` for standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// The XML documents to sign (UTF-8), or `-` for standard input (one document only).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Where to write the signed document, or `-` for standard output; with several inputs
+    /// (or when it is a directory) the directory the signed documents go to, under their own
+    /// file names (created if missing).
+    #[arg(short, long, value_name = "FILE|DIR")]
     out: PathBuf,
-    /// The signer's .pfx/.p12 file (key, certificate, chain).
-    #[arg(long, value_name = "FILE")]
-    pfx: PathBuf,
+    /// The signer's .pfx/.p12 file (key, certificate, chain); or --pkcs11-module.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "pkcs11_module",
+        conflicts_with = "pkcs11_module"
+    )]
+    pfx: Option<PathBuf>,
     #[command(flatten)]
     password: PasswordArgs,
+    #[command(flatten)]
+    pkcs11: Pkcs11Args,
     /// The signature profile.
     #[arg(long, value_enum, default_value = "zus")]
     profile: ProfileArg,
@@ -85,15 +100,20 @@ pub(crate) struct SignArgs {
     /// output is reproducible byte for byte (golden files, tests).
     #[arg(long, value_name = "PREFIX")]
     id_prefix: Option<String>,
-    /// Overwrite an existing output file.
+    /// Overwrite existing output files.
     #[arg(long)]
     force: bool,
     /// Sign with a .pfx that has no integrity protection (no MAC). Refused without this flag:
     /// such a file could have been altered, and its password was not checked.
     #[arg(long)]
     allow_unprotected_pfx: bool,
+    /// Worker threads for several documents (0: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    jobs: usize,
     /// Print what was signed as JSON on standard output: `{"input", "output", "signer",
-    /// "pesel", "profile", "bytes"}` (not with `-o -`, where standard output is the document).
+    /// "pesel", "profile", "bytes"}` for one document; for several, `{"signer", "pesel",
+    /// "profile", "signed", "failed", "documents": [{"input", "output", "bytes"} or {"input",
+    /// "output", "error"}]}` (not with `-o -`, where standard output is the document).
     #[arg(long)]
     json: bool,
 }
@@ -137,6 +157,63 @@ pub(crate) struct VerifyArgs {
     json: bool,
 }
 
+/// The key `ezla sign` signs with: from a .pfx or on a token.
+enum SigningKey {
+    Pfx(Box<Identity>),
+    Token(Box<Pkcs11Signer>),
+}
+
+impl SigningKey {
+    fn open(a: &SignArgs) -> Result<SigningKey> {
+        if let Some(module) = &a.pkcs11.pkcs11_module {
+            return Ok(SigningKey::Token(Box::new(a.pkcs11.open_signer(module)?)));
+        }
+        let Some(pfx_path) = &a.pfx else {
+            return Err(Error::invalid_argument(
+                "--pfx",
+                "give --pfx FILE or --pkcs11-module PATH",
+            ));
+        };
+        let pfx = read_file(pfx_path)?;
+        let password = a.password.for_reading(&pfx_path.display().to_string())?;
+        let contents = Pkcs12::parse(
+            &pfx,
+            password.as_deref().map(String::as_str),
+            &Pkcs12Options::default().allowing_unprotected(a.allow_unprotected_pfx),
+        )?;
+        if contents.info.mac.is_none() {
+            eprintln!("{}", crate::cert::unprotected_warning(pfx_path));
+        }
+        Ok(SigningKey::Pfx(Box::new(Identity::from_pkcs12_contents(
+            contents,
+        )?)))
+    }
+
+    fn signer(&self) -> &dyn Signer {
+        match self {
+            SigningKey::Pfx(id) => &id.key,
+            SigningKey::Token(t) => t.as_ref(),
+        }
+    }
+
+    fn certificate(&self) -> &Certificate {
+        match self {
+            SigningKey::Pfx(id) => &id.certificate,
+            SigningKey::Token(t) => t.certificate(),
+        }
+    }
+
+    fn chain(&self) -> &[Certificate] {
+        match self {
+            SigningKey::Pfx(id) => &id.chain,
+            SigningKey::Token(_) => &[],
+        }
+    }
+}
+
+/// Batches at least this long show progress on a terminal.
+const PROGRESS_FROM: usize = 10;
+
 /// Runs `ezla sign`.
 pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
     if a.json && a.out == Path::new("-") {
@@ -145,18 +222,35 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             "standard output is the signed document with `-o -`; write it to a file to get JSON",
         ));
     }
-    let document = read_input(&a.input)?;
-    let pfx = read_file(&a.pfx)?;
-    let password = a.password.for_reading(&a.pfx.display().to_string())?;
-    let contents = Pkcs12::parse(
-        &pfx,
-        password.as_deref().map(String::as_str),
-        &Pkcs12Options::default().allowing_unprotected(a.allow_unprotected_pfx),
-    )?;
-    if contents.info.mac.is_none() {
-        eprintln!("{}", crate::cert::unprotected_warning(&a.pfx));
+    let to_dir = a.inputs.len() > 1 || a.out.is_dir();
+    if to_dir && a.inputs.iter().any(|p| p == Path::new("-")) {
+        return Err(Error::invalid_argument(
+            "INPUT",
+            "standard input (`-`) can only be signed alone, to a file",
+        ));
     }
-    let identity = Identity::from_pkcs12_contents(contents)?;
+    if to_dir && a.out == Path::new("-") {
+        return Err(Error::invalid_argument(
+            "--out",
+            "several documents need -o DIR, not standard output",
+        ));
+    }
+    let outputs: Vec<PathBuf> = if to_dir {
+        output_paths(&a.inputs, &a.out)?
+    } else {
+        vec![a.out.clone()]
+    };
+    // Read the inputs before opening the key (a PIN is asked only when there is work).
+    let mut documents: Vec<Result<Vec<u8>>> = Vec::with_capacity(a.inputs.len());
+    for input in &a.inputs {
+        let document = read_input(input);
+        if !to_dir {
+            documents.push(Ok(document?));
+        } else {
+            documents.push(document);
+        }
+    }
+    let key = SigningKey::open(a)?;
     let mut options = SignOptions::profile(a.profile.into());
     options.signing_certificate = match a.signing_certificate {
         SigningCertificateArg::V1 => SigningCertificateVersion::V1,
@@ -169,36 +263,170 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
     if let Some(prefix) = &a.id_prefix {
         options.ids = xades::IdMode::Deterministic(prefix.clone());
     }
-    let signed = xades::sign_with_identity(&document, &identity, &options)?;
-    if a.out == Path::new("-") {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&signed)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| Error::io(&a.out, e))?;
-    } else {
-        write_file(&a.out, &signed, a.force, false)?;
-        let profile = Profile::from(a.profile).name();
-        if a.json {
-            let v = serde_json::json!({
-                "input": a.input.display().to_string(),
-                "output": a.out.display().to_string(),
-                "signer": identity.certificate.subject().to_string(),
-                "pesel": identity.certificate.pesel().map(|p| p.to_string()),
-                "profile": profile,
-                "bytes": signed.len(),
-            });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    let profile = Profile::from(a.profile).name();
+    let certificate = key.certificate();
+    if !to_dir {
+        let document = match documents.into_iter().next() {
+            Some(Ok(d)) => d,
+            _ => return Err(Error::internal("one input expected")),
+        };
+        let signed = xades::sign(&document, key.signer(), certificate, key.chain(), &options)?;
+        let input = a.inputs.first().cloned().unwrap_or_default();
+        if a.out == Path::new("-") {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&signed)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io(&a.out, e))?;
         } else {
-            eprintln!(
-                "signed {} as {} ({profile} profile) -> {}",
-                a.input.display(),
-                identity.certificate.subject(),
-                a.out.display()
-            );
+            write_file(&a.out, &signed, a.force, false)?;
+            if a.json {
+                let v = serde_json::json!({
+                    "input": input.display().to_string(),
+                    "output": a.out.display().to_string(),
+                    "signer": certificate.subject().to_string(),
+                    "pesel": certificate.pesel().map(|p| p.to_string()),
+                    "profile": profile,
+                    "bytes": signed.len(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                eprintln!(
+                    "signed {} as {} ({profile} profile) -> {}",
+                    input.display(),
+                    certificate.subject(),
+                    a.out.display()
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // Several documents: sign the readable ones on every core, keep each one's error.
+    std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
+    let readable: Vec<&[u8]> = documents
+        .iter()
+        .filter_map(|d| d.as_ref().ok().map(Vec::as_slice))
+        .collect();
+    let total = readable.len();
+    let show_progress = total >= PROGRESS_FROM && std::io::stderr().is_terminal();
+    let progress = |done: usize| {
+        if done == total || done.is_multiple_of(5) {
+            eprint!("\rsigning: {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let mut batch = BatchOptions::default().threads(a.jobs);
+    if show_progress {
+        batch = batch.progress(&progress);
+    }
+    let mut signed = xades::sign_many(
+        &readable,
+        key.signer(),
+        certificate,
+        key.chain(),
+        &options,
+        &batch,
+    )
+    .into_iter();
+    let mut rows = Vec::with_capacity(documents.len());
+    let mut first_error: Option<Error> = None;
+    for ((input, output), document) in a.inputs.iter().zip(&outputs).zip(&documents) {
+        let result = match document {
+            Err(e) => Err(clone_error(e)),
+            Ok(_) => signed
+                .next()
+                .unwrap_or_else(|| Err(Error::internal("a signed document is missing")))
+                .and_then(|bytes| write_file(output, &bytes, a.force, false).map(|()| bytes.len())),
+        };
+        match result {
+            Ok(bytes) => rows.push(serde_json::json!({
+                "input": input.display().to_string(),
+                "output": output.display().to_string(),
+                "bytes": bytes,
+            })),
+            Err(e) => {
+                let text = e.to_string();
+                let name = input.display().to_string();
+                if text.starts_with(&name) {
+                    eprintln!("error: {text} (code {})", e.code() as u32);
+                } else {
+                    eprintln!("error: {name}: {text} (code {})", e.code() as u32);
+                }
+                rows.push(serde_json::json!({
+                    "input": input.display().to_string(),
+                    "output": output.display().to_string(),
+                    "error": crate::error_value(&e),
+                }));
+                first_error.get_or_insert(e);
+            }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    let failed = rows.iter().filter(|r| r.get("error").is_some()).count();
+    if a.json {
+        let v = serde_json::json!({
+            "signer": certificate.subject().to_string(),
+            "pesel": certificate.pesel().map(|p| p.to_string()),
+            "profile": profile,
+            "signed": rows.len() - failed,
+            "failed": failed,
+            "documents": rows,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        eprintln!(
+            "signed {} of {} documents as {} ({profile} profile) -> {}",
+            rows.len() - failed,
+            rows.len(),
+            certificate.subject(),
+            a.out.display()
+        );
+    }
+    Ok(match first_error {
+        Some(e) => crate::exit::code(crate::exit::for_error(&e)),
+        None => ExitCode::SUCCESS,
+    })
+}
+
+/// The output path of each input in `dir`: the input's file name; two inputs with the same
+/// name are refused before anything is signed.
+fn output_paths(inputs: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let name = input.file_name().ok_or_else(|| {
+            Error::invalid_argument("INPUT", format!("{} has no file name", input.display()))
+        })?;
+        let path = dir.join(name);
+        if out.contains(&path) {
+            return Err(Error::invalid_argument(
+                "INPUT",
+                format!(
+                    "two inputs would both be written to {}; sign them in separate runs",
+                    path.display()
+                ),
+            ));
+        }
+        out.push(path);
+    }
+    Ok(out)
+}
+
+/// An error read once, reported twice (stderr and JSON): ezla's errors are not `Clone`, so
+/// the copy keeps the code family's meaning through the I/O variant or the text.
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::Io { path, source } => Error::Io {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        Error::InvalidArgument { argument, reason } => Error::InvalidArgument {
+            argument,
+            reason: reason.clone(),
+        },
+        other => Error::internal(other.to_string()),
+    }
 }
 
 impl VerifyArgs {

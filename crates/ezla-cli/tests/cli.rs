@@ -898,6 +898,8 @@ fn completions_and_manual_pages_come_from_the_command_definitions() {
         "kedu",
         "verify",
         "--password-env",
+        "--pkcs11-module",
+        "--pin-env",
         "--json",
     ] {
         assert!(bash.contains(word), "bash completion lacks {word}");
@@ -927,6 +929,7 @@ fn completions_and_manual_pages_come_from_the_command_definitions() {
         "ezla-cert-check.1",
         "ezla-cert-test-ca.1",
         "ezla-sign.1",
+        "ezla-token-list.1",
         "ezla-verify.1",
         "ezla-kedu-new.1",
         "ezla-completions.1",

@@ -16,6 +16,7 @@
 //! | [`crypto`] | digest and signature algorithms, software keys, the [`crypto::Signer`] and [`crypto::KeyAgreement`] traits, the backends |
 //! | [`xml`] | safe parsing with limits and byte ranges, canonicalization, the [`xml::Writer`] and escaping, base64, `xsd:dateTime` |
 //! | [`pki`] | PKCS#12 in and out, password-based encryption, the X.509 view, expiry policy, PKCS#10, trust anchors and [`pki::CertificateValidator`], ESS `IssuerSerial`, the DER encoder, a test CA |
+//! | `pkcs11` (feature `pkcs11`) | keys on PKCS#11 tokens (smart cards, HSMs): `pkcs11::Pkcs11Signer` as a signer and for ECDH |
 //! | [`dsig`] | XML-DSig: strict verification reporting what was signed; signing spliced into the original bytes |
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
@@ -37,6 +38,9 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod kedu;
+#[cfg(feature = "pkcs11")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pkcs11")))]
+pub mod pkcs11;
 pub mod pki;
 pub mod pl;
 pub mod soap;

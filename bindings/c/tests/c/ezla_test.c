@@ -1006,6 +1006,33 @@ static void test_callback_signer(void) {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* PKCS#11 signers: the arguments, and files that are not PKCS#11 modules (SoftHSM itself is
+ * exercised by examples/c/pkcs11_sign.c, run by scripts/test-c.sh). */
+static void test_pkcs11_signer(void) {
+  ezla_signer *s = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_error *err = NULL;
+  CHECK_RC(ezla_signer_from_pkcs11(NULL, "t", "k", NULL, &s, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_pkcs11("/bin/ls", NULL, "k", NULL, &s, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_pkcs11("/bin/ls", "t", NULL, NULL, &s, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_pkcs11("/bin/ls", "t", "k", NULL, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_signer_from_pkcs11("/nonexistent/libpkcs11.so", "t", "k", "1234", &s, &cert,
+                                   &err),
+           EZLA_RESULT_PKCS11_MODULE_INVALID);
+  CHECK(err != NULL && strstr(ezla_error_message(err), "/nonexistent/libpkcs11.so") != NULL);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_signer_from_pkcs11("/bin/ls", "t", "k", NULL, &s, &cert, &err),
+           EZLA_RESULT_PKCS11_MODULE_INVALID);
+  CHECK(err != NULL && ezla_result_family(EZLA_RESULT_PKCS11_MODULE_INVALID) == EZLA_ERROR_FAMILY_KEY);
+  ezla_error_free(err);
+  CHECK(s == NULL && cert == NULL);
+}
+
 static void test_trust_anchors(void) {
   ezla_trust_anchors *t = NULL, *from_pem = NULL;
   ezla_buffer pem = {NULL, 0};
@@ -2267,6 +2294,7 @@ int main(int argc, char **argv) {
   test_private_key();
   test_csr_and_bundle();
   test_callback_signer();
+  test_pkcs11_signer();
   test_trust_anchors();
   test_xades();
   test_hostile_input();

@@ -16,6 +16,7 @@ __all__ = [
     "CertificateRequest",
     "Identity",
     "ExternalSigner",
+    "Pkcs11Signer",
     "TrustStore",
     "TestCa",
     "sign_xades",
@@ -50,7 +51,7 @@ DEFAULT_PFX_ITERATIONS: int
 
 _CertificateLike = Union["Certificate", bytes]
 _Trust = Union["TrustStore", Iterable[_CertificateLike]]
-_Signer = Union["Identity", "ExternalSigner"]
+_Signer = Union["Identity", "ExternalSigner", "Pkcs11Signer"]
 #: The XAdES profiles `sign_xades` accepts and `VerificationReport.profile` names.
 _Profile = Literal["zus", "zus-legacy", "xades-bes"]
 #: The SigningCertificate versions `sign_xades` writes.
@@ -266,6 +267,29 @@ class ExternalSigner:
     def certificate(self) -> Certificate: ...
     @property
     def chain(self) -> List[Certificate]: ...
+
+@final
+class Pkcs11Signer:
+    """A signer whose private key is on a PKCS#11 token (smart card, HSM, SoftHSM)."""
+
+    def __new__(
+        cls,
+        module: Union[str, "os.PathLike[str]"],
+        *,
+        token: str,
+        key: str,
+        pin: Optional[str] = None,
+        pin_env: Optional[str] = None,
+        certificate: Optional[Certificate] = None,
+    ) -> Pkcs11Signer: ...
+    @property
+    def certificate(self) -> Certificate: ...
+    @property
+    def key_label(self) -> str: ...
+    @property
+    def token_label(self) -> str: ...
+    @property
+    def always_authenticate(self) -> bool: ...
 
 @final
 class TrustStore:

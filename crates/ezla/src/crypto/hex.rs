@@ -31,6 +31,27 @@ pub fn colon_upper(bytes: &[u8]) -> String {
     out
 }
 
+/// Hex text (either case, no separators) back to bytes; `None` unless it is an even number
+/// of hex digits.
+pub fn try_decode(text: &str) -> Option<Vec<u8>> {
+    let digits = text.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    let nibble = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    digits
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => Some(nibble(*hi)? << 4 | nibble(*lo)?),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Test vectors written as hex, whitespace allowed (`"30 0a 02 01"`).
 ///
 /// # Panics
@@ -58,5 +79,10 @@ mod tests {
         assert_eq!(colon_upper(&bytes), "00:9F:A0:FF");
         assert_eq!(colon_upper(&[]), "");
         assert_eq!(decode("00 9f\nA0ff"), bytes);
+        assert_eq!(try_decode("009FA0ff"), Some(bytes.to_vec()));
+        assert_eq!(try_decode(""), Some(vec![]));
+        assert_eq!(try_decode("0"), None);
+        assert_eq!(try_decode("0g"), None);
+        assert_eq!(try_decode("é0"), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Keys and key stores: PKCS#12 files, encrypted PKCS#8 keys, signers (codes 200–299).
+//! Keys and key stores: PKCS#12 files, encrypted PKCS#8 keys, signers, PKCS#11 tokens
+//! (codes 200–299; tokens 220–239).
 
 use std::fmt;
 
@@ -60,6 +61,71 @@ pub enum KeyError {
         /// What the signer reported.
         detail: String,
     },
+    /// The file is not a usable PKCS#11 module.
+    Pkcs11ModuleInvalid {
+        /// The module's path.
+        path: String,
+        /// Why it cannot be used (the loader's or the module's own message).
+        detail: String,
+    },
+    /// No token, or more than one, matches the selector.
+    TokenNotFound {
+        /// The selector (`label "…"` or `serial "…"`).
+        token: String,
+        /// What was found instead (the tokens present, or the ambiguity).
+        detail: String,
+    },
+    /// No private key, or more than one, on the token matches the selector.
+    TokenKeyNotFound {
+        /// The token's label.
+        token: String,
+        /// The selector (`label "…"` or `id 01ab…`).
+        key: String,
+        /// What was found instead.
+        detail: String,
+    },
+    /// The token key has no certificate on the token, and none was given.
+    TokenCertificateNotFound {
+        /// The token's label.
+        token: String,
+        /// The key selector.
+        key: String,
+    },
+    /// The token refused the PIN.
+    PinIncorrect {
+        /// The token's label.
+        token: String,
+        /// Whether the token says few tries remain (`CKF_USER_PIN_COUNT_LOW` or `FINAL_TRY`).
+        tries_low: bool,
+    },
+    /// The token's user PIN is locked.
+    PinLocked {
+        /// The token's label.
+        token: String,
+    },
+    /// No PIN was available.
+    PinUnavailable {
+        /// The token's label.
+        token: String,
+        /// Why (the callback declined, the variable is unset, ...).
+        detail: String,
+    },
+    /// The token, its session or its module went away during the operation.
+    TokenRemoved {
+        /// The token's label.
+        token: String,
+        /// The PKCS#11 function and `CKR_` value that reported it.
+        detail: String,
+    },
+    /// Another PKCS#11 failure.
+    TokenFailed {
+        /// The token's label (or the module path before a token is chosen).
+        token: String,
+        /// What was being done.
+        operation: &'static str,
+        /// The PKCS#11 function and `CKR_` value.
+        detail: String,
+    },
 }
 
 impl KeyError {
@@ -76,6 +142,15 @@ impl KeyError {
             KeyError::CertificateMismatch { .. } => ErrorCode::KeyCertificateMismatch,
             KeyError::Unsupported { .. } => ErrorCode::UnsupportedKey,
             KeyError::SigningFailed { .. } => ErrorCode::SigningFailed,
+            KeyError::Pkcs11ModuleInvalid { .. } => ErrorCode::Pkcs11ModuleInvalid,
+            KeyError::TokenNotFound { .. } => ErrorCode::TokenNotFound,
+            KeyError::TokenKeyNotFound { .. } => ErrorCode::TokenKeyNotFound,
+            KeyError::TokenCertificateNotFound { .. } => ErrorCode::TokenCertificateNotFound,
+            KeyError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
+            KeyError::PinLocked { .. } => ErrorCode::PinLocked,
+            KeyError::PinUnavailable { .. } => ErrorCode::PinUnavailable,
+            KeyError::TokenRemoved { .. } => ErrorCode::TokenRemoved,
+            KeyError::TokenFailed { .. } => ErrorCode::TokenFailed,
         }
     }
 }
@@ -106,6 +181,41 @@ impl fmt::Display for KeyError {
             }
             KeyError::Unsupported { detail } => write!(f, "unsupported key: {detail}"),
             KeyError::SigningFailed { detail } => write!(f, "signing failed: {detail}"),
+            KeyError::Pkcs11ModuleInvalid { path, detail } => {
+                write!(f, "{path} is not a usable PKCS#11 module: {detail}")
+            }
+            KeyError::TokenNotFound { token, detail } => {
+                write!(f, "no token with {token}: {detail}")
+            }
+            KeyError::TokenKeyNotFound { token, key, detail } => {
+                write!(f, "no private key with {key} on token `{token}`: {detail}")
+            }
+            KeyError::TokenCertificateNotFound { token, key } => write!(
+                f,
+                "the key with {key} on token `{token}` has no certificate on the token; give one"
+            ),
+            KeyError::PinIncorrect { token, tries_low } => {
+                write!(f, "token `{token}` refused the PIN")?;
+                if *tries_low {
+                    f.write_str(" (few tries remain before the PIN locks)")?;
+                }
+                Ok(())
+            }
+            KeyError::PinLocked { token } => write!(
+                f,
+                "the PIN of token `{token}` is locked; unblock it with the PUK or SO PIN"
+            ),
+            KeyError::PinUnavailable { token, detail } => {
+                write!(f, "no PIN for token `{token}`: {detail}")
+            }
+            KeyError::TokenRemoved { token, detail } => {
+                write!(f, "token `{token}` was removed or went away: {detail}")
+            }
+            KeyError::TokenFailed {
+                token,
+                operation,
+                detail,
+            } => write!(f, "token `{token}`: {operation} failed: {detail}"),
         }
     }
 }

@@ -137,6 +137,26 @@ error_codes! {
     /// The PKCS#12 file has no integrity protection (no MAC) and the caller did not accept
     /// that explicitly.
     Pkcs12Unprotected = 209, Key, "PKCS#12 file has no integrity protection";
+    // 220–239: PKCS#11 tokens (smart cards, HSMs)
+    /// The file is not a usable PKCS#11 module: missing, not a shared library, no
+    /// `C_GetFunctionList`, or its `C_Initialize` failed.
+    Pkcs11ModuleInvalid = 220, Key, "not a usable PKCS#11 module";
+    /// No token (or more than one) matches the requested label or serial number.
+    TokenNotFound = 221, Key, "token not found";
+    /// No private key (or more than one) on the token matches the requested label or id.
+    TokenKeyNotFound = 222, Key, "key not found on the token";
+    /// The token key has no certificate on the token and none was given.
+    TokenCertificateNotFound = 223, Key, "no certificate for the token key";
+    /// The token refused the PIN.
+    PinIncorrect = 224, Key, "wrong PIN";
+    /// The token's PIN is locked (too many wrong PINs): unblock it with the PUK or SO PIN.
+    PinLocked = 225, Key, "PIN locked";
+    /// No PIN was available: the callback declined, or the environment variable is unset.
+    PinUnavailable = 226, Key, "no PIN given";
+    /// The token was removed, or its session or module went away, during the operation.
+    TokenRemoved = 227, Key, "token removed";
+    /// Another PKCS#11 failure; the message names the function and the `CKR_` value.
+    TokenFailed = 228, Key, "token operation failed";
 
     // 300–399: certificates
     /// The certificate expired before the instant of use.

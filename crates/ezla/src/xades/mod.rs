@@ -28,11 +28,13 @@
 //! [`SignatureError::UnsignedContent`](crate::error::SignatureError::UnsignedContent)). Without trust anchors the report
 //! says `untrusted`.
 
+mod batch;
 mod dn;
 mod profile;
 mod sign;
 mod verify;
 
+pub use batch::{BatchOptions, sign_many};
 pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
 pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign, sign_with_identity};
 pub use verify::{

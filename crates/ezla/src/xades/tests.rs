@@ -540,3 +540,79 @@ fn the_zus_profiles_refuse_unsigned_content_in_objects() {
     verify_now(&inject_into_objects(&generic, "<ds:Object/>", false))
         .expect("xades-bes: other objects are not restricted");
 }
+
+/// `sign_many` keeps input order, puts each document's error in its place, and gives the
+/// same signatures on one thread as on several (deterministic options).
+#[test]
+fn sign_many_keeps_order_and_reports_each_error() {
+    let d = doctor(KeySpec::EcP256);
+    let options = SignOptions::default().deterministic(T, "batch");
+    let mut documents: Vec<Vec<u8>> = (0..9)
+        .map(|i| {
+            String::from_utf8_lossy(KEDU)
+                .replace("155565", &format!("{}", 100 + i))
+                .into_bytes()
+        })
+        .collect();
+    documents[3] = b"<not-closed>".to_vec();
+    let already = sign_with(d, KEDU, &options);
+    documents[6] = already;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let progress = |n: usize| {
+        done.fetch_max(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    let one = sign_many(
+        &documents,
+        &d.key,
+        &d.certificate,
+        &[],
+        &options,
+        &BatchOptions::default().threads(1),
+    );
+    let many = sign_many(
+        &documents,
+        &d.key,
+        &d.certificate,
+        &[],
+        &options,
+        &BatchOptions::default().threads(4).progress(&progress),
+    );
+    assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 9);
+    assert_eq!(one.len(), 9);
+    assert_eq!(many.len(), 9);
+    for (i, (a, b)) in one.iter().zip(&many).enumerate() {
+        match i {
+            3 => assert_eq!(
+                b.as_ref().expect_err("malformed").code(),
+                ErrorCode::XmlMalformed
+            ),
+            6 => assert_eq!(
+                b.as_ref().expect_err("signed").code(),
+                ErrorCode::AlreadySigned
+            ),
+            _ => {
+                let signed = b.as_ref().expect("signed");
+                // ECDSA is randomised: the documents are the same up to the SignatureValue.
+                let report = verify_now(signed).expect("verifies");
+                assert!(report.signing_time.is_some());
+                let text = String::from_utf8_lossy(signed);
+                assert!(
+                    text.contains(&format!("id_dokumentu=\"{}\"", 100 + i)),
+                    "{i}"
+                );
+                assert!(a.is_ok());
+            }
+        }
+    }
+    assert!(
+        sign_many::<Vec<u8>>(
+            &[],
+            &d.key,
+            &d.certificate,
+            &[],
+            &options,
+            &BatchOptions::default()
+        )
+        .is_empty()
+    );
+}
