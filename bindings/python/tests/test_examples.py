@@ -176,3 +176,32 @@ def test_zus_issue_against_the_simulator(tmp_path):
         assert "refused (502)" in result.stderr and "TlsCertificateUntrusted" in result.stderr
     finally:
         sim.stop()
+
+
+def test_pkcs11_sign_on_softhsm(tmp_path):
+    import shutil
+    import subprocess
+
+    module = os.environ.get("SOFTHSM2_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+    missing = [t for t in ("softhsm2-util", "pkcs11-tool", "openssl") if shutil.which(t) is None]
+    if missing or not os.path.exists(module):
+        if os.environ.get("EZLA_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"SoftHSM2 tools missing ({missing or module}); EZLA_REQUIRE_TOOLS=1")
+        pytest.skip("SoftHSM2 tools missing")
+    hsm = tmp_path / "softhsm"
+    subprocess.run(["bash", str(REPO / "tests" / "tools" / "softhsm-tokens.sh"), str(hsm)],
+                   check=True, capture_output=True)
+    doc = tmp_path / "zla.xml"
+    doc.write_bytes(SMALL_DOC)
+    env = {"SOFTHSM2_CONF": str(hsm / "softhsm2.conf"), "EZLA_PIN": "1234"}
+    for key in ("rsa", "ec"):
+        out = tmp_path / f"signed-{key}.xml"
+        result = example("pkcs11_sign.py", module, "ezla-test", key, str(doc), str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        assert f"key '{key}' on token 'ezla-test'" in result.stdout
+        assert "trust pinned" in result.stdout
+        ezla.verify_xades(out.read_bytes())
+    wrong = dict(env, EZLA_PIN="0000")
+    result = example("pkcs11_sign.py", module, "ezla-test", "rsa", str(doc),
+                     str(tmp_path / "x.xml"), env=wrong)
+    assert result.returncode == 1 and "PinIncorrect" in result.stderr, result.stderr
