@@ -716,6 +716,15 @@ typedef struct ezla_azla ezla_azla;
 typedef struct ezla_certificate ezla_certificate;
 
 /**
+ * What a valid CMS signature says. Made by `ezla_cms_verify`, freed by
+ * `ezla_cms_report_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings and bytes
+ * from its getters live until `ezla_cms_report_free`.
+ */
+typedef struct ezla_cms_report ezla_cms_report;
+
+/**
  * A detailed error: the code plus a message naming what went wrong (which file, field,
  * reference or certificate). Created by fallible functions when their `err_out` argument is
  * not NULL; free with [`ezla_error_free`]. Not thread-safe to free while another thread reads
@@ -980,6 +989,32 @@ typedef struct {
    */
   size_t skipped;
 } ezla_pkcs12_info;
+
+/**
+ * How `ezla_cms_sign` writes the signature. Start from `ezla_cms_sign_options_default()`.
+ */
+typedef struct {
+  /**
+   * Leave the content out (a detached `.p7s`); default false (the content is carried).
+   */
+  bool detached;
+  /**
+   * The digest: 256 (default), 384 or 512 (SHA-2).
+   */
+  uint32_t digest_bits;
+  /**
+   * Carry `chain` besides the signer's certificate; default false.
+   */
+  bool include_chain;
+  /**
+   * Write PEM (`-----BEGIN CMS-----`) instead of DER; default false.
+   */
+  bool pem;
+  /**
+   * The signing time to claim, Unix seconds, or `EZLA_NOW` (default).
+   */
+  int64_t signing_time;
+} ezla_cms_sign_options;
 
 /**
  * The subject of a new certificate request. Every field is NUL-terminated UTF-8 or NULL
@@ -1835,6 +1870,91 @@ const char *ezla_identity_friendly_name(const ezla_identity *identity);
  * Frees an identity. `ezla_identity_free(NULL)` does nothing.
  */
 void ezla_identity_free(ezla_identity *identity);
+
+/**
+ * The defaults: attached, SHA-256, no chain, DER, signed now.
+ */
+ezla_cms_sign_options ezla_cms_sign_options_default(void);
+
+/**
+ * Signs `len` bytes at `data` with `signer`, whose certificate is `cert`: a CAdES-BES CMS
+ * `SignedData` (content-type, signing-time, message-digest, the ESS signing-certificate-v2
+ * binding) in `*signed_out` (free with `ezla_buffer_free`). `chain` (`chain_len`
+ * pointers, NULL when 0) is carried when `options->include_chain` is set; `options` may be
+ * NULL for the defaults. `openssl cms -verify -binary` accepts the result.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a digest other
+ * than 256/384/512 bits, a signing time out of range), `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`,
+ * `EZLA_RESULT_SIGNING_FAILED` and the token errors of the signer.
+ */
+ezla_result ezla_cms_sign(const uint8_t *data, size_t len, const ezla_signer *signer, const ezla_certificate *cert, const ezla_certificate *const *chain, size_t chain_len, const ezla_cms_sign_options *options, ezla_buffer *signed_out, ezla_error **err_out);
+
+/**
+ * Verifies a CMS signature (`len` bytes at `signature`: DER, or PEM with a `CMS` or
+ * `PKCS7` block). For a detached signature, the signed content is `content_len` bytes at
+ * `content`; for an attached one `content` must be NULL (with 0) or the same bytes. With
+ * `trust` (may be NULL) the signer's certificate must chain to one of the anchors at `at`
+ * (Unix seconds, or `EZLA_NOW`: the signing time the signature claims, else now). The
+ * report goes to `*report_out` (free with `ezla_cms_report_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
+ * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
+ * signature without its content), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what
+ * was signed), `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+ * `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
+ */
+ezla_result ezla_cms_verify(const uint8_t *signature, size_t len, const uint8_t *content, size_t content_len, const ezla_trust_anchors *trust, int64_t at, ezla_cms_report **report_out, ezla_error **err_out);
+
+/**
+ * Frees a report. `ezla_cms_report_free(NULL)` does nothing.
+ */
+void ezla_cms_report_free(ezla_cms_report *report);
+
+/**
+ * A copy of the signer's certificate in `*cert_out` (free with `ezla_certificate_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_cms_report_signer_certificate(const ezla_cms_report *report, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * The signer's PESEL; NULL when the certificate carries none or `report` is NULL.
+ */
+const char *ezla_cms_report_pesel(const ezla_cms_report *report);
+
+/**
+ * The signing time the signer claims, Unix seconds; `EZLA_NOW` when the signature claims
+ * none or `report` is NULL.
+ */
+int64_t ezla_cms_report_signing_time(const ezla_cms_report *report);
+
+/**
+ * The signature algorithm, e.g. `"RSA-SHA256"`; NULL when `report` is NULL.
+ */
+const char *ezla_cms_report_algorithm(const ezla_cms_report *report);
+
+/**
+ * `"chain"` (validated against the anchors given) or `"untrusted"`; NULL when `report` is
+ * NULL.
+ */
+const char *ezla_cms_report_trust(const ezla_cms_report *report);
+
+/**
+ * Whether the content was carried inside the signature; false when `report` is NULL.
+ */
+bool ezla_cms_report_attached(const ezla_cms_report *report);
+
+/**
+ * Whether the signed attributes bind the signer's certificate (CAdES-BES); false for plain
+ * CMS and when `report` is NULL.
+ */
+bool ezla_cms_report_ess_binding(const ezla_cms_report *report);
+
+/**
+ * The signed content, borrowed: its bytes in `*data_out` and their number in `*len_out`
+ * (valid until `ezla_cms_report_free`). False (nothing written) when an argument is NULL.
+ */
+bool ezla_cms_report_content(const ezla_cms_report *report, const uint8_t **data_out, size_t *len_out);
 
 /**
  * Makes a PKCS#10 certificate request for `signer`'s key (a software key or a callback,

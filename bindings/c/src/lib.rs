@@ -21,6 +21,7 @@ mod instant;
 mod kedu;
 mod pki;
 
+mod cms;
 mod csr;
 mod testca;
 mod version;
@@ -40,6 +41,7 @@ mod zus_lookup;
 mod zus_records;
 
 pub use buffer::{ezla_buffer, ezla_buffer_free};
+pub use cms::*;
 pub use csr::*;
 pub use error::{
     ezla_error, ezla_error_code, ezla_error_free, ezla_error_message, ezla_error_zus_code,

@@ -1033,6 +1033,101 @@ static void test_pkcs11_signer(void) {
   CHECK(s == NULL && cert == NULL);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* CMS (CAdES-BES): sign any bytes, verify into a report; openssl's verdict is in the Rust
+ * interop tests (tests/cms_interop.rs). */
+
+static void test_cms(void) {
+  static const uint8_t pdf[] = "%PDF-1.7\n the printout \x01\x02";
+  const size_t pdf_len = sizeof pdf - 1;
+  ezla_private_key *key = NULL;
+  ezla_certificate *cert = NULL, *back = NULL;
+  ezla_signer *signer = NULL;
+  ezla_trust_anchors *anchors = NULL;
+  ezla_buffer pem = {NULL, 0}, sig = {NULL, 0};
+  ezla_cms_report *report = NULL;
+  ezla_error *err = NULL;
+  REQUIRE_OK(ezla_identity_private_key(doctor, &key, NULL));
+  REQUIRE_OK(ezla_identity_certificate(doctor, &cert, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &signer, NULL));
+  REQUIRE_OK(ezla_certificate_to_pem(ca_cert, &pem, NULL));
+  REQUIRE_OK(ezla_trust_anchors_from_pem(pem.data, pem.len, &anchors, NULL));
+  ezla_buffer_free(&pem);
+
+  ezla_cms_sign_options o = ezla_cms_sign_options_default();
+  CHECK(!o.detached && o.digest_bits == 256 && !o.pem && o.signing_time == EZLA_NOW);
+  /* Attached, with the defaults (NULL options), verified against the test CA. */
+  REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, NULL, &sig, NULL));
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, anchors, EZLA_NOW, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_cms_report_trust(report), "chain");
+  CHECK_STR(ezla_cms_report_algorithm(report), "RSA-SHA256");
+  CHECK_STR(ezla_cms_report_pesel(report), PESEL);
+  CHECK(ezla_cms_report_attached(report) && ezla_cms_report_ess_binding(report));
+  CHECK(ezla_cms_report_signing_time(report) != EZLA_NOW);
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  CHECK(ezla_cms_report_content(report, &data, &len));
+  CHECK(len == pdf_len && memcmp(data, pdf, len) == 0);
+  CHECK(!ezla_cms_report_content(report, NULL, &len));
+  REQUIRE_OK(ezla_cms_report_signer_certificate(report, &back, NULL));
+  CHECK_STR(ezla_certificate_pesel(back), PESEL);
+  ezla_certificate_free(back);
+  CHECK_RC(ezla_cms_report_signer_certificate(report, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  ezla_cms_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&sig);
+
+  /* Detached, SHA-512, PEM, a fixed signing time: the content must come with it. */
+  o.detached = true;
+  o.digest_bits = 512;
+  o.pem = true;
+  o.signing_time = 1764930600; /* 2025-12-05 10:30:00 UTC */
+  REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, &o, &sig, NULL));
+  CHECK(sig.len > 20 && memcmp(sig.data, "-----BEGIN CMS-----", 19) == 0);
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, pdf, pdf_len, NULL, EZLA_NOW, &report, NULL),
+           EZLA_RESULT_OK);
+  CHECK(!ezla_cms_report_attached(report));
+  CHECK(ezla_cms_report_signing_time(report) == 1764930600);
+  CHECK_STR(ezla_cms_report_trust(report), "untrusted");
+  ezla_cms_report_free(report);
+  report = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, (const uint8_t *)"other", 5, NULL, EZLA_NOW,
+                           &report, &err),
+           EZLA_RESULT_DIGEST_MISMATCH);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, EZLA_NOW, &report, NULL),
+           EZLA_RESULT_SIGNATURE_MALFORMED);
+  CHECK_RC(ezla_cms_verify((const uint8_t *)"\x30\x80", 2, NULL, 0, NULL, EZLA_NOW, &report,
+                           NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK(report == NULL);
+  ezla_buffer_free(&sig);
+
+  /* Arguments. */
+  o.digest_bits = 160;
+  CHECK_RC(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, &o, &sig, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_cms_sign(pdf, pdf_len, NULL, cert, NULL, 0, NULL, &sig, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cms_sign(pdf, pdf_len, signer, ca_cert, NULL, 0, NULL, &sig, NULL),
+           EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
+  CHECK_RC(ezla_cms_verify(NULL, 3, NULL, 0, NULL, EZLA_NOW, &report, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(sig.data == NULL);
+  CHECK(ezla_cms_report_pesel(NULL) == NULL && ezla_cms_report_trust(NULL) == NULL);
+  CHECK(ezla_cms_report_algorithm(NULL) == NULL && !ezla_cms_report_attached(NULL));
+  CHECK(!ezla_cms_report_ess_binding(NULL) && ezla_cms_report_signing_time(NULL) == EZLA_NOW);
+  ezla_cms_report_free(NULL);
+  ezla_trust_anchors_free(anchors);
+  ezla_signer_free(signer);
+  ezla_certificate_free(cert);
+  ezla_private_key_free(key);
+}
+
 static void test_trust_anchors(void) {
   ezla_trust_anchors *t = NULL, *from_pem = NULL;
   ezla_buffer pem = {NULL, 0};
@@ -2296,6 +2391,7 @@ int main(int argc, char **argv) {
   test_callback_signer();
   test_pkcs11_signer();
   test_trust_anchors();
+  test_cms();
   test_xades();
   test_hostile_input();
   test_kedu();

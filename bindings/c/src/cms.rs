@@ -1,0 +1,270 @@
+//! CMS (CAdES-BES) signatures for C: sign any bytes (a PDF printout, an attachment) with any
+//! signer, and verify such a signature into a report.
+
+use std::ffi::{CString, c_char};
+use std::sync::Arc;
+
+use ezla_core::cms::{self, SignOptions, VerifyOptions};
+use ezla_core::crypto::DigestAlgorithm;
+
+use crate::boundary::{self, Failure, arg_bytes, arg_ref, out_ptr, write, write_box};
+use crate::buffer::ezla_buffer;
+use crate::error::{c_string, ezla_error, ezla_result};
+use crate::pki::ezla_certificate;
+use crate::signer::ezla_signer;
+use crate::trust::ezla_trust_anchors;
+
+/// How `ezla_cms_sign` writes the signature. Start from `ezla_cms_sign_options_default()`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ezla_cms_sign_options {
+    /// Leave the content out (a detached `.p7s`); default false (the content is carried).
+    pub detached: bool,
+    /// The digest: 256 (default), 384 or 512 (SHA-2).
+    pub digest_bits: u32,
+    /// Carry `chain` besides the signer's certificate; default false.
+    pub include_chain: bool,
+    /// Write PEM (`-----BEGIN CMS-----`) instead of DER; default false.
+    pub pem: bool,
+    /// The signing time to claim, Unix seconds, or `EZLA_NOW` (default).
+    pub signing_time: i64,
+}
+
+/// The defaults: attached, SHA-256, no chain, DER, signed now.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_sign_options_default() -> ezla_cms_sign_options {
+    ezla_cms_sign_options {
+        detached: false,
+        digest_bits: 256,
+        include_chain: false,
+        pem: false,
+        signing_time: crate::instant::EZLA_NOW,
+    }
+}
+
+/// Signs `len` bytes at `data` with `signer`, whose certificate is `cert`: a CAdES-BES CMS
+/// `SignedData` (content-type, signing-time, message-digest, the ESS signing-certificate-v2
+/// binding) in `*signed_out` (free with `ezla_buffer_free`). `chain` (`chain_len`
+/// pointers, NULL when 0) is carried when `options->include_chain` is set; `options` may be
+/// NULL for the defaults. `openssl cms -verify -binary` accepts the result.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (a digest other
+/// than 256/384/512 bits, a signing time out of range), `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`,
+/// `EZLA_RESULT_SIGNING_FAILED` and the token errors of the signer.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_sign(
+    data: *const u8,
+    len: usize,
+    signer: *const ezla_signer,
+    cert: *const ezla_certificate,
+    chain: *const *const ezla_certificate,
+    chain_len: usize,
+    options: *const ezla_cms_sign_options,
+    signed_out: *mut ezla_buffer,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let data = arg_bytes(data, len, "data")?;
+        let signer = arg_ref(signer, "signer")?;
+        let cert = arg_ref(cert, "cert")?;
+        let chain = crate::pki::cert_list(chain, chain_len)?;
+        let o = boundary::opt_ref(options)
+            .copied()
+            .unwrap_or_else(|| ezla_cms_sign_options_default());
+        let out = out_ptr(signed_out, "signed_out")?;
+        let mut options = SignOptions::default();
+        options.detached = o.detached;
+        options.include_chain = o.include_chain;
+        options.digest = match o.digest_bits {
+            256 => DigestAlgorithm::Sha256,
+            384 => DigestAlgorithm::Sha384,
+            512 => DigestAlgorithm::Sha512,
+            other => {
+                return Err(Failure::Invalid(format!(
+                    "`options->digest_bits` {other}: 256, 384 or 512 expected"
+                )));
+            }
+        };
+        if o.signing_time != crate::instant::EZLA_NOW {
+            options.signing_time = Some(boundary::arg_time(
+                o.signing_time,
+                "options->signing_time",
+            )?);
+        }
+        let der = cms::sign(data, signer.as_signer(), &cert.inner, &chain, &options)?;
+        let bytes = if o.pem {
+            cms::to_pem(&der).into_bytes()
+        } else {
+            der
+        };
+        write(out, ezla_buffer::from_vec(bytes));
+        Ok(())
+    })
+}
+
+/// What a valid CMS signature says. Made by `ezla_cms_verify`, freed by
+/// `ezla_cms_report_free`.
+///
+/// Thread safety: immutable; may be read from several threads at once. Strings and bytes
+/// from its getters live until `ezla_cms_report_free`.
+pub struct ezla_cms_report {
+    inner: cms::Report,
+    pesel: Option<CString>,
+    algorithm: CString,
+    trust: CString,
+}
+
+/// Verifies a CMS signature (`len` bytes at `signature`: DER, or PEM with a `CMS` or
+/// `PKCS7` block). For a detached signature, the signed content is `content_len` bytes at
+/// `content`; for an attached one `content` must be NULL (with 0) or the same bytes. With
+/// `trust` (may be NULL) the signer's certificate must chain to one of the anchors at `at`
+/// (Unix seconds, or `EZLA_NOW`: the signing time the signature claims, else now). The
+/// report goes to `*report_out` (free with `ezla_cms_report_free`).
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
+/// `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
+/// signature without its content), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what
+/// was signed), `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+/// `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_verify(
+    signature: *const u8,
+    len: usize,
+    content: *const u8,
+    content_len: usize,
+    trust: *const ezla_trust_anchors,
+    at: i64,
+    report_out: *mut *mut ezla_cms_report,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let signature = arg_bytes(signature, len, "signature")?;
+        let content = if content.is_null() && content_len == 0 {
+            None
+        } else {
+            Some(arg_bytes(content, content_len, "content")?)
+        };
+        let out = out_ptr(report_out, "report_out")?;
+        let mut options = VerifyOptions::default();
+        if let Some(t) = boundary::opt_ref(trust) {
+            options = options.with_trust(Arc::new(t.inner.clone()));
+        }
+        if at != crate::instant::EZLA_NOW {
+            options = options.at(boundary::arg_time(at, "at")?);
+        }
+        let der = cms::from_pem_or_der(signature)?;
+        let inner = cms::verify(&der, content, &options)?;
+        write_box(
+            out,
+            ezla_cms_report {
+                pesel: inner.pesel.as_deref().map(c_string),
+                algorithm: c_string(&inner.algorithm.name()),
+                trust: c_string(inner.trust),
+                inner,
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Frees a report. `ezla_cms_report_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_free(report: *mut ezla_cms_report) {
+    boundary::getter((), || boundary::free_box(report))
+}
+
+/// A copy of the signer's certificate in `*cert_out` (free with `ezla_certificate_free`).
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_signer_certificate(
+    report: *const ezla_cms_report,
+    cert_out: *mut *mut ezla_certificate,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let report = arg_ref(report, "report")?;
+        let out = out_ptr(cert_out, "cert_out")?;
+        write_box(out, ezla_certificate::new(report.inner.signer.clone()));
+        Ok(())
+    })
+}
+
+/// The signer's PESEL; NULL when the certificate carries none or `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_pesel(report: *const ezla_cms_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.pesel.as_ref())
+            .map_or(std::ptr::null(), |p| p.as_ptr())
+    })
+}
+
+/// The signing time the signer claims, Unix seconds; `EZLA_NOW` when the signature claims
+/// none or `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_signing_time(report: *const ezla_cms_report) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.inner.signing_time)
+            .map_or(crate::instant::EZLA_NOW, |t| t.unix_timestamp())
+    })
+}
+
+/// The signature algorithm, e.g. `"RSA-SHA256"`; NULL when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_algorithm(report: *const ezla_cms_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| r.algorithm.as_ptr())
+    })
+}
+
+/// `"chain"` (validated against the anchors given) or `"untrusted"`; NULL when `report` is
+/// NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_trust(report: *const ezla_cms_report) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| r.trust.as_ptr())
+    })
+}
+
+/// Whether the content was carried inside the signature; false when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_attached(report: *const ezla_cms_report) -> bool {
+    boundary::getter(false, || {
+        boundary::opt_ref(report).is_some_and(|r| r.inner.attached)
+    })
+}
+
+/// Whether the signed attributes bind the signer's certificate (CAdES-BES); false for plain
+/// CMS and when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_ess_binding(report: *const ezla_cms_report) -> bool {
+    boundary::getter(false, || {
+        boundary::opt_ref(report).is_some_and(|r| r.inner.ess_binding)
+    })
+}
+
+/// The signed content, borrowed: its bytes in `*data_out` and their number in `*len_out`
+/// (valid until `ezla_cms_report_free`). False (nothing written) when an argument is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_content(
+    report: *const ezla_cms_report,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    boundary::getter(false, || {
+        match (
+            boundary::opt_ref(report),
+            out_ptr(data_out, "data_out"),
+            out_ptr(len_out, "len_out"),
+        ) {
+            (Some(r), Ok(d), Ok(l)) => {
+                write(d, r.inner.content.as_ptr());
+                write(l, r.inner.content.len());
+                true
+            }
+            _ => false,
+        }
+    })
+}
