@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::crypto::{DigestAlgorithm, KeyKind, SignatureAlgorithm, Signer, ecdsa_fixed_to_der};
 use crate::error::{Error, KeyError, Result};
 use crate::pki::Certificate;
-use crate::pki::encode::{explicit, octets, oid, seq, set_of, tlv, uint};
+use crate::pki::encode::{octets, oid, seq, set_of, tlv, uint};
 use crate::pki::ess;
 
 /// How [`sign`] writes the signature.
@@ -225,10 +225,6 @@ fn assemble(
         &signature_algorithm_id(algorithm),
         &octets(&signature),
     ]);
-    let encap = match econtent {
-        Some(c) => seq(&[&oid(&rfc5911::ID_DATA), &explicit(0, &octets(c))]),
-        None => seq(&[&oid(&rfc5911::ID_DATA)]),
-    };
     let mut certs: Vec<&[u8]> = vec![cert.to_der()];
     if options.include_chain {
         certs.extend(chain.iter().map(Certificate::to_der));
@@ -236,17 +232,54 @@ fn assemble(
     // certificates [0] IMPLICIT CertificateSet (a SET OF: sorted for DER).
     certs.sort();
     let certificates = tlv(0xa0, &certs.concat());
-    let signed_data = seq(&[
-        &uint(1),
-        &set_of(&[&digest_algorithm_id(options.digest)]),
-        &encap,
-        &certificates,
-        &set_of(&[&signer_info]),
-    ]);
-    Ok(seq(&[
-        &oid(&rfc5911::ID_SIGNED_DATA),
-        &explicit(0, &signed_data),
-    ]))
+    let before = [uint(1), set_of(&[&digest_algorithm_id(options.digest)])];
+    let after = [certificates, set_of(&[&signer_info])];
+    // The content may be large (a scanned PDF): the structure around it is measured first
+    // and the content copied once, into the output, rather than at each nesting level.
+    //   ContentInfo SEQ { OID, [0] { SignedData SEQ { before, encap SEQ { OID, [0] {
+    //   OCTET STRING content } }, after } } }
+    let data_oid = oid(&rfc5911::ID_DATA);
+    let content_len = econtent.map_or(0, <[u8]>::len);
+    let octets_len = econtent.map_or(0, |_| header_len(content_len) + content_len);
+    let econtent_len = econtent.map_or(0, |_| header_len(octets_len) + octets_len);
+    let encap_body = data_oid.len() + econtent_len;
+    let encap_len = header_len(encap_body) + encap_body;
+    let sd_body: usize = before.iter().chain(&after).map(Vec::len).sum::<usize>() + encap_len;
+    let sd_len = header_len(sd_body) + sd_body;
+    let signed_data_oid = oid(&rfc5911::ID_SIGNED_DATA);
+    let info_body = signed_data_oid.len() + header_len(sd_len) + sd_len;
+    let mut out = Vec::with_capacity(header_len(info_body) + info_body);
+    push_header(&mut out, 0x30, info_body);
+    out.extend_from_slice(&signed_data_oid);
+    push_header(&mut out, 0xa0, sd_len);
+    push_header(&mut out, 0x30, sd_body);
+    for part in &before {
+        out.extend_from_slice(part);
+    }
+    push_header(&mut out, 0x30, encap_body);
+    out.extend_from_slice(&data_oid);
+    if let Some(c) = econtent {
+        push_header(&mut out, 0xa0, octets_len);
+        push_header(&mut out, 0x04, content_len);
+        out.extend_from_slice(c);
+    }
+    for part in &after {
+        out.extend_from_slice(part);
+    }
+    Ok(out)
+}
+
+/// The length of a DER tag-and-length header for `len` content bytes (one-byte tag).
+fn header_len(len: usize) -> usize {
+    let mut v = Vec::new();
+    crate::pki::encode::push_len(&mut v, len);
+    1 + v.len()
+}
+
+/// Appends a one-byte tag and a DER length.
+fn push_header(out: &mut Vec<u8>, tag: u8, len: usize) {
+    out.push(tag);
+    crate::pki::encode::push_len(out, len);
 }
 
 /// PEM (`-----BEGIN CMS-----`, as `openssl cms -outform PEM` writes) of a DER signature.

@@ -101,15 +101,24 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
     // RFC 5652 allows BER outside the signed attributes (the CAdES plugtests use indefinite
     // lengths); the structure is read from its DER form. The signed attributes must be DER:
     // their bytes are what was signed, and a BER encoding normalised here no longer verifies.
-    let normalised = crate::pki::pkcs12::ber::to_der(input).map_err(|e| {
-        Error::Format(FormatError::Malformed {
-            format: Format::Der,
-            what: "CMS ContentInfo".into(),
-            detail: e.to_string(),
-        })
-    })?;
-    let der: &[u8] = &normalised;
-    let info = ContentInfo::from_der(der).map_err(|e| der_error("ContentInfo", e))?;
+    // DER (what ezla and openssl write) is read as it is; only input that is not DER is
+    // normalised (a copy of a large content is not made for nothing).
+    let (info, normalised) = match ContentInfo::from_der(input) {
+        Ok(info) => (info, None),
+        Err(_) => {
+            let normalised = crate::pki::pkcs12::ber::to_der(input).map_err(|e| {
+                Error::Format(FormatError::Malformed {
+                    format: Format::Der,
+                    what: "CMS ContentInfo".into(),
+                    detail: e.to_string(),
+                })
+            })?;
+            let info =
+                ContentInfo::from_der(&normalised).map_err(|e| der_error("ContentInfo", e))?;
+            (info, Some(normalised))
+        }
+    };
+    let der: &[u8] = normalised.as_deref().map_or(input, |n| n.as_slice());
     if info.content_type != rfc5911::ID_SIGNED_DATA {
         return Err(malformed(format!(
             "the content type is {}, not signedData",
@@ -126,18 +135,14 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
             sd.encap_content_info.econtent_type.to_string(),
         ));
     }
-    let carried = match &sd.encap_content_info.econtent {
-        Some(any) => Some(
-            any.decode_as::<der::asn1::OctetString>()
-                .map_err(|e| der_error("eContent", e))?
-                .as_bytes()
-                .to_vec(),
-        ),
-        None => None,
-    };
+    // The content, borrowed from the input rather than copied out of the decoded types.
+    let carried = raw_econtent(der)?;
+    if carried.is_some() != sd.encap_content_info.econtent.is_some() {
+        return Err(malformed("eContent read two ways differs"));
+    }
     let (attached, content) = match (carried, content) {
-        (Some(c), None) => (true, c),
-        (Some(c), Some(given)) if c.as_slice() == given => (true, c),
+        (Some(c), None) => (true, c.to_vec()),
+        (Some(c), Some(given)) if c == given => (true, c.to_vec()),
         (Some(_), Some(_)) => {
             return Err(Error::Signature(SignatureError::DigestMismatch {
                 uri: "the content given differs from the content the signature carries".into(),
@@ -291,39 +296,64 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
 /// The bytes of the first SignerInfo's `signedAttrs` in a DER `ContentInfo`, with the
 /// `[0] IMPLICIT` tag replaced by SET's.
 fn raw_signed_attributes(der: &[u8]) -> Result<Vec<u8>> {
-    use der::asn1::AnyRef;
-    let bad = |e: der::Error| der_error("SignerInfo", e);
-    let children = |value: &[u8]| -> Result<Vec<(der::Tag, Vec<u8>)>> {
-        let mut r = der::SliceReader::new(value).map_err(bad)?;
-        let mut out = Vec::new();
-        while !der::Reader::is_finished(&r) {
-            let a: AnyRef<'_> = Decode::decode(&mut r).map_err(bad)?;
-            out.push((der::Tagged::tag(&a), a.value().to_vec()));
-        }
-        Ok(out)
-    };
-    let outer = AnyRef::from_der(der).map_err(bad)?;
-    let info = children(outer.value())?;
-    let explicit = info
-        .get(1)
-        .ok_or_else(|| malformed("ContentInfo without content"))?;
-    let signed_data = children(&explicit.1)?;
-    let sd = signed_data
-        .first()
-        .ok_or_else(|| malformed("empty SignedData"))?;
-    let fields = children(&sd.1)?;
-    let signer_infos = fields
+    let sd = signed_data_fields(der)?;
+    let signer_infos = sd
         .last()
         .filter(|(t, _)| *t == der::Tag::Set)
         .ok_or_else(|| malformed("SignedData without signerInfos"))?;
-    let first = children(&signer_infos.1)?;
+    let first = children(signer_infos.1)?;
     let si = first.first().ok_or_else(|| malformed("no SignerInfo"))?;
-    let si_fields = children(&si.1)?;
+    let si_fields = children(si.1)?;
     let attrs = si_fields
         .get(3)
         .filter(|(t, _)| t.is_context_specific() && t.is_constructed() && t.number().value() == 0)
         .ok_or_else(|| malformed("no signed attributes (CAdES-BES requires them)"))?;
-    Ok(crate::pki::encode::tlv(0x31, &attrs.1))
+    Ok(crate::pki::encode::tlv(0x31, attrs.1))
+}
+
+/// The elements inside `value` (a constructed DER value), borrowed: tag and contents.
+fn children(value: &[u8]) -> Result<Vec<(der::Tag, &[u8])>> {
+    let bad = |e: der::Error| der_error("SignedData", e);
+    let mut r = der::SliceReader::new(value).map_err(bad)?;
+    let mut out = Vec::new();
+    while !der::Reader::is_finished(&r) {
+        let a: der::asn1::AnyRef<'_> = Decode::decode(&mut r).map_err(bad)?;
+        out.push((der::Tagged::tag(&a), a.value()));
+    }
+    Ok(out)
+}
+
+/// The fields of the `SignedData` in a DER `ContentInfo`, borrowed from `der`.
+fn signed_data_fields(der: &[u8]) -> Result<Vec<(der::Tag, &[u8])>> {
+    let outer = der::asn1::AnyRef::from_der(der).map_err(|e| der_error("ContentInfo", e))?;
+    let info = children(outer.value())?;
+    let explicit = info
+        .get(1)
+        .ok_or_else(|| malformed("ContentInfo without content"))?;
+    let signed_data = children(explicit.1)?;
+    let sd = signed_data
+        .first()
+        .ok_or_else(|| malformed("empty SignedData"))?;
+    children(sd.1)
+}
+
+/// The carried content (`eContent`'s OCTET STRING value), borrowed from `der`; `None` for a
+/// detached signature.
+fn raw_econtent(der: &[u8]) -> Result<Option<&[u8]>> {
+    let sd = signed_data_fields(der)?;
+    let encap = sd
+        .iter()
+        .find(|(t, _)| *t == der::Tag::Sequence)
+        .ok_or_else(|| malformed("SignedData without encapContentInfo"))?;
+    let parts = children(encap.1)?;
+    let Some(explicit) = parts.get(1) else {
+        return Ok(None);
+    };
+    let inner = children(explicit.1)?;
+    match inner.as_slice() {
+        [(der::Tag::OctetString, bytes)] => Ok(Some(bytes)),
+        _ => Err(malformed("eContent is not one OCTET STRING")),
+    }
 }
 
 fn find_signer(sid: &SignerIdentifier, certificates: &[Certificate]) -> Result<Certificate> {
