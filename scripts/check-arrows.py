@@ -39,9 +39,9 @@ MAP = {
     "soap": ["xml"],  # SOAP 1.1 envelopes, sans-IO: shared by zus and wk
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
     "zus": ["kedu", "soap", "transport", "store"],  # ZUS channel: messages and the client
+    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: SAML SP, ECDH-ES, its stores
     # Planned (DESIGN.md): not written yet.
     "cms": ["pki"],  # CAdES-BES SignedData, RFC 3161 tokens: on crypto and pki
-    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
 }
 
 # Outside the layering: the fuzz entry points may use everything and nothing uses them; the
