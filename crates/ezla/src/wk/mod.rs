@@ -50,3 +50,5 @@ pub use stores_sqlite::SqliteWkStore;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_requests;
