@@ -382,6 +382,70 @@ enum ezla_result
    */
   EZLA_RESULT_ZUS_NOT_ALLOWED = 608,
   /**
+   * Non-success SAML status from login.gov.pl (700).
+   */
+  EZLA_RESULT_SAML_STATUS = 700,
+  /**
+   * Malformed SAML message (701).
+   */
+  EZLA_RESULT_SAML_MALFORMED = 701,
+  /**
+   * Unexpected SAML issuer (702).
+   */
+  EZLA_RESULT_SAML_ISSUER_MISMATCH = 702,
+  /**
+   * InResponseTo does not match the request (703).
+   */
+  EZLA_RESULT_SAML_IN_RESPONSE_TO_MISMATCH = 703,
+  /**
+   * Unknown or expired login request (704).
+   */
+  EZLA_RESULT_SAML_UNKNOWN_REQUEST = 704,
+  /**
+   * Assertion decryption failed (705).
+   */
+  EZLA_RESULT_SAML_DECRYPTION_FAILED = 705,
+  /**
+   * Unencrypted assertion (706).
+   */
+  EZLA_RESULT_SAML_UNENCRYPTED_ASSERTION = 706,
+  /**
+   * Unexpected content in a SAML message (707).
+   */
+  EZLA_RESULT_SAML_UNEXPECTED_CONTENT = 707,
+  /**
+   * Recipient is not the ACS URL (708).
+   */
+  EZLA_RESULT_SAML_RECIPIENT_MISMATCH = 708,
+  /**
+   * SAML message expired or not yet valid (709).
+   */
+  EZLA_RESULT_SAML_EXPIRED = 709,
+  /**
+   * Assertion audience mismatch (710).
+   */
+  EZLA_RESULT_SAML_AUDIENCE_MISMATCH = 710,
+  /**
+   * Level of assurance too low (711).
+   */
+  EZLA_RESULT_SAML_LOA_TOO_LOW = 711,
+  /**
+   * Replayed artifact or assertion (712).
+   */
+  EZLA_RESULT_SAML_REPLAY = 712,
+  /**
+   * Invalid subject confirmation (713).
+   */
+  EZLA_RESULT_SAML_SUBJECT_CONFIRMATION = 713,
+  /**
+   * Missing or invalid person attribute (714).
+   */
+  EZLA_RESULT_SAML_ATTRIBUTE_INVALID = 714,
+  /**
+   * SAML state store error (715).
+   */
+  EZLA_RESULT_SAML_STORE = 715,
+  /**
    * I/O error (800).
    */
   EZLA_RESULT_IO = 800,

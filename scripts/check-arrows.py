@@ -41,8 +41,7 @@ MAP = {
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
     "zus": ["kedu", "soap", "transport", "store"],  # ZUS channel: messages and the client
     "cms": ["pki"],  # CAdES-BES SignedData (RFC 3161 tokens to come): on crypto and pki
-    # Planned (DESIGN.md): not written yet.
-    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: on dsig, pki and transport
+    "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: SAML SP, ECDH-ES, its stores
 }
 
 # Outside the layering: the fuzz entry points may use everything and nothing uses them; the

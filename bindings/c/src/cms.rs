@@ -86,10 +86,8 @@ pub extern "C" fn ezla_cms_sign(
             }
         };
         if o.signing_time != crate::instant::EZLA_NOW {
-            options.signing_time = Some(boundary::arg_time(
-                o.signing_time,
-                "options->signing_time",
-            )?);
+            options.signing_time =
+                Some(boundary::arg_time(o.signing_time, "options->signing_time")?);
         }
         let der = cms::sign(data, signer.as_signer(), &cert.inner, &chain, &options)?;
         let bytes = if o.pem {

@@ -139,6 +139,38 @@ pub enum ezla_result {
     ZusSendRefused = 607,
     /// ZUS does not allow the action (608).
     ZusNotAllowed = 608,
+    /// Non-success SAML status from login.gov.pl (700).
+    SamlStatus = 700,
+    /// Malformed SAML message (701).
+    SamlMalformed = 701,
+    /// Unexpected SAML issuer (702).
+    SamlIssuerMismatch = 702,
+    /// InResponseTo does not match the request (703).
+    SamlInResponseToMismatch = 703,
+    /// Unknown or expired login request (704).
+    SamlUnknownRequest = 704,
+    /// Assertion decryption failed (705).
+    SamlDecryptionFailed = 705,
+    /// Unencrypted assertion (706).
+    SamlUnencryptedAssertion = 706,
+    /// Unexpected content in a SAML message (707).
+    SamlUnexpectedContent = 707,
+    /// Recipient is not the ACS URL (708).
+    SamlRecipientMismatch = 708,
+    /// SAML message expired or not yet valid (709).
+    SamlExpired = 709,
+    /// Assertion audience mismatch (710).
+    SamlAudienceMismatch = 710,
+    /// Level of assurance too low (711).
+    SamlLoaTooLow = 711,
+    /// Replayed artifact or assertion (712).
+    SamlReplay = 712,
+    /// Invalid subject confirmation (713).
+    SamlSubjectConfirmation = 713,
+    /// Missing or invalid person attribute (714).
+    SamlAttributeInvalid = 714,
+    /// SAML state store error (715).
+    SamlStore = 715,
     /// I/O error (800).
     Io = 800,
     /// Invalid URL (810).
@@ -247,6 +279,22 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::ZusResponseMalformed,
     ezla_result::ZusSendRefused,
     ezla_result::ZusNotAllowed,
+    ezla_result::SamlStatus,
+    ezla_result::SamlMalformed,
+    ezla_result::SamlIssuerMismatch,
+    ezla_result::SamlInResponseToMismatch,
+    ezla_result::SamlUnknownRequest,
+    ezla_result::SamlDecryptionFailed,
+    ezla_result::SamlUnencryptedAssertion,
+    ezla_result::SamlUnexpectedContent,
+    ezla_result::SamlRecipientMismatch,
+    ezla_result::SamlExpired,
+    ezla_result::SamlAudienceMismatch,
+    ezla_result::SamlLoaTooLow,
+    ezla_result::SamlReplay,
+    ezla_result::SamlSubjectConfirmation,
+    ezla_result::SamlAttributeInvalid,
+    ezla_result::SamlStore,
     ezla_result::Io,
     ezla_result::InvalidUrl,
     ezla_result::ConnectFailed,

@@ -21,6 +21,7 @@
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
 //! | [`store`] | durable client state: the [`store::Journal`] of documents sent to ZUS (SQLite or memory) |
+//! | [`wk`] | login.gov.pl (Węzeł Krajowy): the SAML service provider, ECDH-ES decryption, its stores |
 //!
 //! Outside the layers: `fuzzing` (entry points of the fuzz targets, not an API) and the
 //! unit-test helpers.
@@ -46,6 +47,7 @@ pub mod pl;
 pub mod soap;
 pub mod store;
 pub mod transport;
+pub mod wk;
 pub mod xades;
 pub mod xml;
 pub mod zus;

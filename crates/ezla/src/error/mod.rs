@@ -2,12 +2,12 @@
 //!
 //! Every fallible function returns [`Result<T>`](Result), whose error is [`Error`]. Like
 //! rustls's, it is nested by family: [`Error::Xml`], [`Error::Format`], [`Error::Key`],
-//! [`Error::Certificate`], [`Error::Signature`], [`Error::Document`], [`Error::Zus`] and
-//! [`Error::Transport`] each carry a small enum of their own ([`XmlError`], [`FormatError`],
+//! [`Error::Certificate`], [`Error::Signature`], [`Error::Document`], [`Error::Zus`],
+//! [`Error::Transport`] and [`Error::Wk`] each carry a small enum of their own ([`XmlError`], [`FormatError`],
 //! [`KeyError`], [`CertificateError`], [`SignatureError`], [`DocumentError`], [`ZusError`],
-//! [`TransportError`]) with the context a person needs to fix the problem (which file, which
+//! [`TransportError`], [`WkError`]) with the context a person needs to fix the problem (which file, which
 //! reference, which certificate, which field, which ZUS operation, which URL). The protocol
-//! families still to come (login.gov.pl, CMS) get their own variant and enum as they land,
+//! families still to come (CMS) get their own variant and enum as they land,
 //! each in a file of this module.
 //!
 //! Each error maps to an [`ErrorCode`], a stable number shared by the C library
@@ -29,6 +29,7 @@ mod key;
 mod problem;
 mod signature;
 mod transport;
+mod wk;
 mod zus;
 
 pub use certificate::CertificateError;
@@ -38,6 +39,7 @@ pub use key::KeyError;
 pub use problem::{Problem, Severity};
 pub use signature::SignatureError;
 pub use transport::{BODY_START_LEN, TimeoutPhase, TlsFailure, TransportError};
+pub use wk::{SamlStatus, WkError};
 pub use zus::{BladWalidacji, Rezultat, RodzajBledu, SoapFault, ZusError};
 
 /// Shorthand for `std::result::Result<T, ezla::Error>`.
@@ -228,6 +230,42 @@ error_codes! {
     /// ZUS does not allow the action on the certificate (e.g. a cancellation).
     ZusNotAllowed = 608, Zus, "ZUS does not allow the action";
 
+    // 700–799: login.gov.pl
+    /// login.gov.pl answered with a non-success SAML status; the error carries the top-level
+    /// and second-level codes and the message.
+    SamlStatus = 700, LoginGovPl, "non-success SAML status from login.gov.pl";
+    /// The SAML message does not have the structure of its type.
+    SamlMalformed = 701, LoginGovPl, "malformed SAML message";
+    /// An Issuer is not the configured login.gov.pl entity.
+    SamlIssuerMismatch = 702, LoginGovPl, "unexpected SAML issuer";
+    /// An InResponseTo does not name the request it answers.
+    SamlInResponseToMismatch = 703, LoginGovPl, "InResponseTo does not match the request";
+    /// No pending login request matches (unknown, already used or expired).
+    SamlUnknownRequest = 704, LoginGovPl, "unknown or expired login request";
+    /// The encrypted assertion cannot be decrypted.
+    SamlDecryptionFailed = 705, LoginGovPl, "assertion decryption failed";
+    /// An assertion arrived in plaintext.
+    SamlUnencryptedAssertion = 706, LoginGovPl, "unencrypted assertion";
+    /// Content the profile does not allow (a hidden or second assertion, a comment or
+    /// processing instruction, unexpected elements).
+    SamlUnexpectedContent = 707, LoginGovPl, "unexpected content in a SAML message";
+    /// The subject confirmation's Recipient is not the ACS URL.
+    SamlRecipientMismatch = 708, LoginGovPl, "Recipient is not the ACS URL";
+    /// A validity window does not contain the present instant.
+    SamlExpired = 709, LoginGovPl, "SAML message expired or not yet valid";
+    /// The assertion is not meant for this service provider (Audience).
+    SamlAudienceMismatch = 710, LoginGovPl, "assertion audience mismatch";
+    /// The level of assurance is below the requested one.
+    SamlLoaTooLow = 711, LoginGovPl, "level of assurance too low";
+    /// An artifact or assertion was used before (replay).
+    SamlReplay = 712, LoginGovPl, "replayed artifact or assertion";
+    /// No usable bearer subject confirmation.
+    SamlSubjectConfirmation = 713, LoginGovPl, "invalid subject confirmation";
+    /// A person attribute is missing or invalid.
+    SamlAttributeInvalid = 714, LoginGovPl, "missing or invalid person attribute";
+    /// The pending-request or replay store failed.
+    SamlStore = 715, LoginGovPl, "SAML state store error";
+
     // 800–899: I/O and transport
     /// Reading or writing a file failed.
     Io = 800, Io, "I/O error";
@@ -366,6 +404,8 @@ pub enum Error {
     Zus(ZusError),
     /// An HTTP exchange failed or its response cannot be used.
     Transport(TransportError),
+    /// A login.gov.pl SAML message failed a check, or a SAML store failed.
+    Wk(WkError),
     /// Reading or writing a file failed.
     Io {
         /// The file, where known.
@@ -401,6 +441,7 @@ impl Error {
             Error::Document(e) => e.code(),
             Error::Zus(e) => e.code(),
             Error::Transport(e) => e.code(),
+            Error::Wk(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
             Error::Journal { .. } => ErrorCode::Journal,
             Error::Internal { .. } => ErrorCode::Internal,
@@ -491,6 +532,7 @@ impl fmt::Display for Error {
             Error::Document(e) => e.fmt(f),
             Error::Zus(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
+            Error::Wk(e) => e.fmt(f),
             Error::Io { path, source } => match path {
                 Some(path) => write!(f, "{}: {source}", path.display()),
                 None => write!(f, "I/O error: {source}"),
@@ -537,6 +579,7 @@ from_family!(
     Document(DocumentError),
     Zus(ZusError),
     Transport(TransportError),
+    Wk(WkError),
 );
 
 #[cfg(test)]
