@@ -279,7 +279,10 @@ fn unwrap(kw: &str, kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     Ok(buf)
 }
 
-fn gcm_decrypt(cek: &[u8], cipher: &[u8]) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>, Vec<u8>)> {
+/// What AES-GCM decryption gives: the plaintext, and the IV and tag it read (for the trace).
+type GcmOutput = (Zeroizing<Vec<u8>>, Vec<u8>, Vec<u8>);
+
+fn gcm_decrypt(cek: &[u8], cipher: &[u8]) -> Result<GcmOutput> {
     if cipher.len() < 12 + 16 {
         return Err(fail(
             "AES-GCM",

@@ -2,7 +2,7 @@
 //! (`ezla-sim`) and for tests of the checks. Never used by the service provider itself.
 //!
 //! [`assertion_xml`] writes a plaintext assertion, [`encrypt_assertion`](super::encrypt_assertion)
-//! encrypts it, [`response_xml`] wraps it in a `Response` and [`artifact_response`] signs both
+//! encrypts it, [`response_xml`] wraps it in a `Response` and [`artifact_response_xml`] signs both
 //! layers and wraps them in the SOAP envelope, each signature in the profile of wk-saml.md §2.2.
 
 use time::OffsetDateTime;
