@@ -4,6 +4,9 @@
 //! [`assertion_xml`] writes a plaintext assertion, [`encrypt_assertion`](super::encrypt_assertion)
 //! encrypts it, [`response_xml`] wraps it in a `Response` and [`artifact_response_xml`] signs both
 //! layers and wraps them in the SOAP envelope, each signature in the profile of wk-saml.md §2.2.
+//! [`attacks`] is the catalogue of ways that answer can be wrong, each applied on demand.
+
+pub mod attacks;
 
 use time::OffsetDateTime;
 
