@@ -6,7 +6,9 @@
 //! mounts [`Handler`]s on paths with per-mount Basic authentication and injects faults from
 //! a `faults.json` ([`faults`]), and the simulated ZUS channel itself ([`zus`]): what ZUS
 //! knows ([`zus::State`]), its CA ([`zus::SimCa`]), its operations ([`zus::ZusService`]),
-//! checked against the WSDL's schema ([`schema`]) when the simulator is given the WSDL.
+//! checked against the WSDL's schema ([`schema`]) when the simulator is given the WSDL; and
+//! the identity provider side of login.gov.pl ([`wk`]: SSO with Profil Zaufany, e-dowód, a
+//! bank or a test identity, artifact resolution, logout, misbehaviour on demand).
 //!
 //! # Design
 //!
@@ -63,6 +65,7 @@ pub mod schema;
 mod server;
 pub mod soap;
 mod tls;
+pub mod wk;
 pub mod zus;
 
 pub use faults::{Fault, FaultKind, Faults};
@@ -163,12 +166,19 @@ pub struct Simulator {
     pub zus_url: String,
     /// The simulated ZUS (its state and CA), shared with the server.
     pub zus: std::sync::Arc<zus::ZusService>,
+    /// The simulated login.gov.pl (its key, registry and logins), shared with the server.
+    pub wk: std::sync::Arc<wk::WkIdp>,
+    /// The base URL of the login.gov.pl paths (`http://127.0.0.1:PORT`): a service
+    /// provider's `Endpoints::for_base(wk_base_url, wk::SIM_ISSUER)`.
+    pub wk_base_url: String,
 }
 
 /// Starts the simulator as `ezla-sim serve` does: creates the state directory (and, with
 /// TLS, its CA and server certificate), opens the simulated ZUS in it (its state, CA and
-/// seed), follows `DIR/faults.json`, mounts the ZUS channel with Basic `ezla_ag`/`ezla_ag`,
-/// and writes the ZUS URL to `DIR/url`.
+/// seed) and the simulated login.gov.pl ([`wk::WkIdp`]: its key and registry under
+/// `DIR/wk/`), follows `DIR/faults.json`, mounts the ZUS channel with Basic
+/// `ezla_ag`/`ezla_ag` and login.gov.pl on its paths ([`wk::PATHS`]), and writes the ZUS URL
+/// to `DIR/url`.
 pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     let dir = &options.state_dir;
     std::fs::create_dir_all(dir).map_err(|e| SimError::io(dir, e))?;
@@ -183,7 +193,11 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
         service = service.with_schema(contract(wsdl)?);
     }
     let service = std::sync::Arc::new(service);
-    let router = Router::new().mount(zus_mount(&options.zus_path, service.clone()));
+    let idp = std::sync::Arc::new(wk::WkIdp::open(dir).map_err(SimError::new)?);
+    let mut router = Router::new().mount(zus_mount(&options.zus_path, service.clone()));
+    for mount in idp.mounts() {
+        router = router.mount(mount);
+    }
     let mut server = Server::new(router)
         .faults(Faults::from_file(dir.join(FAULTS_FILE)))
         .limits(options.limits.clone());
@@ -195,9 +209,12 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     let zus_url = server.url(&options.zus_path);
     let url_path = dir.join(URL_FILE);
     std::fs::write(&url_path, format!("{zus_url}\n")).map_err(|e| SimError::io(&url_path, e))?;
+    let wk_base_url = server.url("");
     Ok(Simulator {
         server,
         zus_url,
         zus: service,
+        wk: idp,
+        wk_base_url,
     })
 }

@@ -1,5 +1,8 @@
 //! `ezla-sim serve --addr 127.0.0.1:PORT --state DIR [--tls] [--zus-path PATH] [--wsdl FILE]`
-//! and `ezla-sim doctor add --state DIR --pesel … --given-name … --surname … --npwz … -o FILE`.
+//! and `ezla-sim doctor add --state DIR --pesel … --given-name … --surname … --npwz … -o FILE`,
+//! `ezla-sim sp add --state DIR --entity-id ID --cert SIG.pem --enc-cert ENC.pem --acs URL`,
+//! `ezla-sim sp misbehave --state DIR --entity-id ID --case NAME [--every]` and
+//! `ezla-sim sp list --state DIR`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +46,55 @@ enum Command {
     /// Doctors known to the simulated ZUS.
     #[command(subcommand)]
     Doctor(DoctorCommand),
+    /// Service providers registered with the simulated login.gov.pl.
+    #[command(subcommand)]
+    Sp(SpCommand),
+}
+
+#[derive(Subcommand)]
+enum SpCommand {
+    /// Register a service provider (replaces an earlier registration of its entity ID).
+    Add {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// The SP's entity ID (the Issuer of its requests).
+        #[arg(long)]
+        entity_id: String,
+        /// The SP's signing certificate (PEM, P-256).
+        #[arg(long, value_name = "CERT.pem")]
+        cert: PathBuf,
+        /// The SP's encryption certificate (PEM, P-256).
+        #[arg(long, value_name = "ENC.pem")]
+        enc_cert: PathBuf,
+        /// The SP's assertion consumer service URL.
+        #[arg(long, value_name = "URL")]
+        acs: String,
+    },
+    /// Make the next (or every) ArtifactResponse for a service provider one case of the
+    /// attack catalogue; `--case none` clears it.
+    Misbehave {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// The SP's entity ID.
+        #[arg(long)]
+        entity_id: String,
+        /// The misbehaviour's name (`ezla-sim sp cases` lists them).
+        #[arg(long = "case", value_name = "NAME")]
+        case: String,
+        /// Apply it to every answer until cleared (default: the next answer only).
+        #[arg(long)]
+        every: bool,
+    },
+    /// List the registered service providers.
+    List {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+    },
+    /// List the catalogue's cases: id, misbehaviour, expected error.
+    Cases,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +132,15 @@ enum DoctorCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (addr, state, tls, zus_path, wsdl) = match cli.command {
+        Command::Sp(command) => {
+            return match sp_command(command) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ezla-sim: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Serve {
             addr,
             state,
@@ -185,4 +246,78 @@ fn add_doctor(
         service.ca().dir().join("ca.crt").display()
     );
     Ok(())
+}
+
+fn read_cert(path: &std::path::Path) -> Result<ezla::pki::Certificate, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    ezla::pki::Certificate::from_pem(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn sp_command(command: SpCommand) -> Result<(), String> {
+    use ezla::wk::emulate::attacks::{CaseInput, Misbehaviour, catalogue};
+    use ezla_sim::wk::{RegisteredSp, Registry, Repeat};
+    match command {
+        SpCommand::Add {
+            state,
+            entity_id,
+            cert,
+            enc_cert,
+            acs,
+        } => {
+            let registry = Registry::open(&state)?;
+            registry.add(RegisteredSp::new(
+                entity_id.clone(),
+                &read_cert(&cert)?,
+                &read_cert(&enc_cert)?,
+                acs.clone(),
+            ))?;
+            let idp = ezla_sim::wk::WkIdp::open(&state)?;
+            eprintln!(
+                "ezla-sim: service provider {entity_id} registered (ACS {acs}); pin the \
+                 simulator's certificate {}",
+                state.join("wk").join("idp.crt").display()
+            );
+            drop(idp);
+            Ok(())
+        }
+        SpCommand::Misbehave {
+            state,
+            entity_id,
+            case,
+            every,
+        } => {
+            let misbehaviour = Misbehaviour::from_name(&case).ok_or_else(|| {
+                format!("unknown misbehaviour {case:?} (`ezla-sim sp cases` lists them)")
+            })?;
+            let repeat = if every { Repeat::Every } else { Repeat::Next };
+            let m = (misbehaviour != Misbehaviour::None).then_some(misbehaviour);
+            Registry::open(&state)?.set_misbehaviour(&entity_id, m, repeat)
+        }
+        SpCommand::List { state } => {
+            for sp in Registry::open(&state)?.all()? {
+                println!(
+                    "{}\t{}\t{}",
+                    sp.entity_id,
+                    sp.acs_url,
+                    sp.misbehaviour.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
+        SpCommand::Cases => {
+            for case in catalogue().map_err(|e| e.to_string())? {
+                if let CaseInput::Emulated(m) = case.input {
+                    println!(
+                        "{}\t{}\t{:?}\t{}\t{}",
+                        case.id,
+                        m,
+                        case.verdict,
+                        case.error.map(|e| e.name()).unwrap_or("-"),
+                        case.title
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
 }
