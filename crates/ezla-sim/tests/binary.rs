@@ -1,4 +1,5 @@
-//! The `ezla-sim serve` binary: the ready line, DIR/url, state reuse, SIGTERM/SIGINT.
+//! The `ezla-sim` binary: `serve` (the ready line, DIR/url, state reuse, SIGTERM/SIGINT) and
+//! the `sp` commands of the login.gov.pl registry.
 
 mod common;
 
@@ -102,4 +103,108 @@ fn serve_plain_http_by_default() {
     );
     signal(&child, "TERM");
     assert!(wait(&mut child).success());
+}
+
+/// `ezla-sim sp add`, `sp misbehave`, `sp list` and `sp cases` on a state directory.
+#[test]
+fn sp_registry_commands() {
+    let dir = common::temp_dir("bin-sp");
+    let mut pems = Vec::new();
+    for name in ["sig", "enc"] {
+        let ca = ezla::pki::testca::TestCa::generate_with(
+            ezla::crypto::KeySpec::EcP256,
+            name,
+            time::OffsetDateTime::now_utc(),
+            30,
+        )
+        .expect("key");
+        let path = dir.join(format!("{name}.pem"));
+        std::fs::write(&path, ca.certificate().to_pem()).expect("write");
+        pems.push(path);
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ezla-sim"))
+            .args(args)
+            .output()
+            .expect("ezla-sim")
+    };
+    let state = dir.to_str().expect("utf-8");
+    let (sig, enc) = (
+        pems[0].to_str().expect("utf-8"),
+        pems[1].to_str().expect("utf-8"),
+    );
+    let out = run(&[
+        "sp",
+        "add",
+        "--state",
+        state,
+        "--entity-id",
+        "https://sp.example",
+        "--cert",
+        sig,
+        "--enc-cert",
+        enc,
+        "--acs",
+        "https://sp.example/acs",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.join("wk/idp.crt").exists(),
+        "the IdP certificate to pin"
+    );
+    let out = run(&[
+        "sp",
+        "misbehave",
+        "--state",
+        state,
+        "--entity-id",
+        "https://sp.example",
+        "--case",
+        "xsw3-inner",
+        "--every",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["sp", "list", "--state", state]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "https://sp.example\thttps://sp.example/acs\txsw3-inner\n"
+    );
+    let out = run(&[
+        "sp",
+        "misbehave",
+        "--state",
+        state,
+        "--entity-id",
+        "https://sp.example",
+        "--case",
+        "no-such-case",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown misbehaviour"));
+    let out = run(&[
+        "sp",
+        "misbehave",
+        "--state",
+        state,
+        "--entity-id",
+        "https://unknown.example",
+        "--case",
+        "expired",
+    ]);
+    assert!(!out.status.success());
+    let out = run(&["sp", "cases"]);
+    let cases = String::from_utf8_lossy(&out.stdout);
+    assert!(cases.lines().count() > 40, "{cases}");
+    assert!(
+        cases.contains("WK-40\treplayed-assertion\tKo\tSamlReplay"),
+        "{cases}"
+    );
 }

@@ -27,7 +27,7 @@ pub fn qr_matrix(data: &[u8]) -> Option<Vec<Vec<bool>>> {
     let capacity = data_len * 8;
     let terminator = (capacity - bits.len()).min(4);
     push(0, terminator, &mut bits);
-    while bits.len() % 8 != 0 {
+    while !bits.len().is_multiple_of(8) {
         bits.push(false);
     }
     let mut codewords: Vec<u8> = bits
