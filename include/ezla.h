@@ -338,6 +338,18 @@ enum ezla_result
    */
   EZLA_RESULT_UNSIGNED_CONTENT = 414,
   /**
+   * Time-stamp request refused by the TSA (420).
+   */
+  EZLA_RESULT_TIMESTAMP_REJECTED = 420,
+  /**
+   * Time-stamp does not match (421).
+   */
+  EZLA_RESULT_TIMESTAMP_MISMATCH = 421,
+  /**
+   * Not a time-stamping certificate (422).
+   */
+  EZLA_RESULT_TSA_CERTIFICATE_INVALID = 422,
+  /**
    * Invalid e-ZLA document (500).
    */
   EZLA_RESULT_DOCUMENT_INVALID = 500,

@@ -313,6 +313,79 @@ fn token_errors_are_typed_and_leave_no_session() {
     });
 }
 
+/// A card's PIN lockout, through `tools/pkcs11-lockout.c` in front of SoftHSM (which never
+/// locks): wrong PINs say when few tries remain, a right PIN resets the count, the third
+/// wrong PIN in a row is reported as locked, and a locked token is refused before any login
+/// is tried, even with the right PIN; `ezla`'s token listing shows it. No session is left.
+#[test]
+fn a_locked_pin_is_typed_and_never_tried() {
+    with_softhsm("a_locked_pin_is_typed_and_never_tried", |hsm| {
+        let Some(shim) = ezla_tests::pkcs11_lockout_module(hsm) else {
+            return;
+        };
+        let module = Module::open(&shim).expect("the lockout module");
+        let wrong = |module: &Module| {
+            open(module, "ezla-test", label("rsa"), PinSource::value("0000"))
+                .expect_err("wrong PIN")
+        };
+        let locked_now = |module: &Module| {
+            let tokens = module.tokens().expect("tokens");
+            let token = tokens
+                .iter()
+                .find(|t| t.label == "ezla-test")
+                .expect("token");
+            (token.pin_count_low, token.pin_locked)
+        };
+        assert_eq!(locked_now(&module), (false, false));
+
+        // Two wrong PINs: typed, and the second says few tries remain.
+        let first = wrong(&module);
+        assert_eq!(first.code(), ErrorCode::PinIncorrect, "{first}");
+        let second = wrong(&module);
+        assert!(
+            matches!(
+                &second,
+                ezla::Error::Key(ezla::error::KeyError::PinIncorrect {
+                    tries_low: true,
+                    ..
+                })
+            ),
+            "{second}"
+        );
+        assert!(second.to_string().contains("few tries remain"), "{second}");
+        assert_eq!(locked_now(&module), (true, false));
+        // The right PIN still works and resets the count.
+        let signer = open(&module, "ezla-test", label("rsa"), pin()).expect("right PIN");
+        signer
+            .sign(
+                SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256),
+                b"x",
+            )
+            .expect("sign");
+        drop(signer);
+        assert_eq!(locked_now(&module), (false, false));
+
+        // Three wrong PINs in a row: the third locks the PIN and is reported so.
+        for _ in 0..2 {
+            assert_eq!(wrong(&module).code(), ErrorCode::PinIncorrect);
+        }
+        let third = wrong(&module);
+        assert_eq!(third.code(), ErrorCode::PinLocked, "{third}");
+        assert!(third.to_string().contains("locked"), "{third}");
+        assert!(locked_now(&module).1);
+        // Now even the right PIN is refused, before any C_Login (which would answer
+        // CKR_PIN_LOCKED too): the error is the same either way, the token's flag decides.
+        let err = open(&module, "ezla-test", label("rsa"), pin()).expect_err("locked");
+        assert_eq!(err.code(), ErrorCode::PinLocked, "{err}");
+        assert_eq!(
+            module.open_sessions(),
+            0,
+            "a locked token left a session open"
+        );
+        println!("locked: {err}");
+    });
+}
+
 #[test]
 fn always_authenticate_logs_in_before_each_signature() {
     with_softhsm("always_authenticate_logs_in_before_each_signature", |hsm| {

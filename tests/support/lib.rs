@@ -173,3 +173,36 @@ pub fn softhsm_tokens(name: &str) -> Option<SoftHsm> {
     );
     Some(SoftHsm { dir, module })
 }
+
+/// The PIN-lockout module (`tools/pkcs11-lockout.c`) in front of `hsm`'s SoftHSM, compiled
+/// into `hsm.dir`: SoftHSM2 never locks a PIN, this gives it a card's retry counter (three
+/// wrong PINs in a row lock it). `None`, with a notice, without `cc` or the p11-kit header,
+/// unless `EZLA_REQUIRE_TOOLS` is set.
+pub fn pkcs11_lockout_module(hsm: &SoftHsm) -> Option<PathBuf> {
+    const HEADERS: &str = "/usr/include/p11-kit-1";
+    if !have_tool("cc") {
+        return None;
+    }
+    if !Path::new(HEADERS).join("p11-kit/pkcs11.h").exists() {
+        if std::env::var_os("EZLA_REQUIRE_TOOLS").is_some() {
+            panic!(
+                "{HEADERS}/p11-kit/pkcs11.h (libp11-kit-dev) is required (EZLA_REQUIRE_TOOLS is set)"
+            );
+        }
+        println!("NOTICE: {HEADERS}/p11-kit/pkcs11.h (libp11-kit-dev) not found; skipping");
+        return None;
+    }
+    let out = hsm.dir.join("liblockout.so");
+    let target = format!("-DTARGET_MODULE=\"{}\"", hsm.module.display());
+    run_ok(
+        Command::new("cc")
+            .args(["-shared", "-fPIC", "-Wall", "-Wextra", "-Werror"])
+            .arg(target)
+            .arg(format!("-I{HEADERS}"))
+            .arg("-o")
+            .arg(&out)
+            .arg(tools_dir().join("pkcs11-lockout.c"))
+            .arg("-ldl"),
+    );
+    Some(out)
+}

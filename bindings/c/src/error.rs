@@ -117,6 +117,12 @@ pub enum ezla_result {
     AlreadySigned = 413,
     /// Unsigned content in the signature (414).
     UnsignedContent = 414,
+    /// Time-stamp request refused by the TSA (420).
+    TimestampRejected = 420,
+    /// Time-stamp does not match (421).
+    TimestampMismatch = 421,
+    /// Not a time-stamping certificate (422).
+    TsaCertificateInvalid = 422,
     /// Invalid e-ZLA document (500).
     DocumentInvalid = 500,
     /// Not a recognised e-ZLA document (501).
@@ -268,6 +274,9 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::SigningTimeInvalid,
     ezla_result::AlreadySigned,
     ezla_result::UnsignedContent,
+    ezla_result::TimestampRejected,
+    ezla_result::TimestampMismatch,
+    ezla_result::TsaCertificateInvalid,
     ezla_result::DocumentInvalid,
     ezla_result::DocumentMalformed,
     ezla_result::ZusFault,

@@ -65,6 +65,7 @@ pub mod schema;
 mod server;
 pub mod soap;
 mod tls;
+pub mod tsa;
 pub mod wk;
 pub mod zus;
 
@@ -73,6 +74,7 @@ pub use message::{SOAP11_CONTENT_TYPE, SimRequest, SimResponse};
 pub use router::{BasicAuth, Handler, Mount, Router};
 pub use server::{Limits, RunningServer, Server, ShutdownHandle};
 pub use tls::{CA_FILE, SERVER_DNS_NAMES, SimTls};
+pub use tsa::{DEFAULT_TSA_PATH, SIM_TSA_POLICY, tsa_mount};
 pub use zus::{DEFAULT_ZUS_PATH, ZusHandler, zus_mount};
 
 /// The file in the state directory that holds the faults to inject.
@@ -123,6 +125,8 @@ pub struct ServeOptions {
     pub tls: bool,
     /// The path of the ZUS mount.
     pub zus_path: String,
+    /// The path of the time-stamping authority ([`tsa`]).
+    pub tsa_path: String,
     /// The limits.
     pub limits: Limits,
     /// The ZUS WSDL: with it every request is checked against its schema (and
@@ -139,6 +143,7 @@ impl ServeOptions {
             state_dir: state_dir.into(),
             tls: false,
             zus_path: DEFAULT_ZUS_PATH.to_string(),
+            tsa_path: DEFAULT_TSA_PATH.to_string(),
             limits: Limits::default(),
             wsdl: None,
         }
@@ -164,6 +169,8 @@ pub struct Simulator {
     pub server: RunningServer,
     /// The ZUS endpoint (`https://127.0.0.1:PORT/ws/zus.channel.gabinetoweV4:zla`).
     pub zus_url: String,
+    /// The time-stamping authority (`http://127.0.0.1:PORT/tsa`): RFC 3161 over HTTP.
+    pub tsa_url: String,
     /// The simulated ZUS (its state and CA), shared with the server.
     pub zus: std::sync::Arc<zus::ZusService>,
     /// The simulated login.gov.pl (its key, registry and logins), shared with the server.
@@ -177,16 +184,20 @@ pub struct Simulator {
 /// TLS, its CA and server certificate), opens the simulated ZUS in it (its state, CA and
 /// seed) and the simulated login.gov.pl ([`wk::WkIdp`]: its key and registry under
 /// `DIR/wk/`), follows `DIR/faults.json`, mounts the ZUS channel with Basic
-/// `ezla_ag`/`ezla_ag` and login.gov.pl on its paths ([`wk::PATHS`]), and writes the ZUS URL
-/// to `DIR/url`.
+/// `ezla_ag`/`ezla_ag`, login.gov.pl on its paths ([`wk::PATHS`]) and the time-stamping
+/// authority ([`tsa`]) without authentication, and writes the ZUS URL to `DIR/url`.
 pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     let dir = &options.state_dir;
     std::fs::create_dir_all(dir).map_err(|e| SimError::io(dir, e))?;
-    if !options.zus_path.starts_with('/') {
-        return Err(SimError::new(format!(
-            "the ZUS path `{}` must start with `/`",
-            options.zus_path
-        )));
+    for (what, path) in [("ZUS", &options.zus_path), ("TSA", &options.tsa_path)] {
+        if !path.starts_with('/') {
+            return Err(SimError::new(format!(
+                "the {what} path `{path}` must start with `/`"
+            )));
+        }
+    }
+    if options.zus_path == options.tsa_path {
+        return Err(SimError::new("the ZUS and the TSA paths must differ"));
     }
     let mut service = zus::ZusService::open(dir).map_err(SimError::new)?;
     if let Some(wsdl) = &options.wsdl {
@@ -194,7 +205,16 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     }
     let service = std::sync::Arc::new(service);
     let idp = std::sync::Arc::new(wk::WkIdp::open(dir).map_err(SimError::new)?);
-    let mut router = Router::new().mount(zus_mount(&options.zus_path, service.clone()));
+    let tsa_identity = service.ca().tsa_signer().clone();
+    let tsa = ezla::tsp::TimeStampAuthority::new(
+        std::sync::Arc::new(tsa_identity.clone()),
+        tsa_identity.certificate.clone(),
+        SIM_TSA_POLICY,
+    )
+    .map_err(|e| SimError::new(format!("the TSA: {e}")))?;
+    let mut router = Router::new()
+        .mount(zus_mount(&options.zus_path, service.clone()))
+        .mount(tsa_mount(&options.tsa_path, std::sync::Arc::new(tsa)));
     for mount in idp.mounts() {
         router = router.mount(mount);
     }
@@ -207,12 +227,14 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     }
     let server = server.start(options.addr)?;
     let zus_url = server.url(&options.zus_path);
+    let tsa_url = server.url(&options.tsa_path);
     let url_path = dir.join(URL_FILE);
     std::fs::write(&url_path, format!("{zus_url}\n")).map_err(|e| SimError::io(&url_path, e))?;
     let wk_base_url = server.url("");
     Ok(Simulator {
         server,
         zus_url,
+        tsa_url,
         zus: service,
         wk: idp,
         wk_base_url,

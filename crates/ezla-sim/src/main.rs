@@ -1,4 +1,4 @@
-//! `ezla-sim serve --addr 127.0.0.1:PORT --state DIR [--tls] [--zus-path PATH] [--wsdl FILE]`
+//! `ezla-sim serve --addr 127.0.0.1:PORT --state DIR [--tls] [--zus-path PATH] [--tsa-path PATH] [--wsdl FILE]`
 //! and `ezla-sim doctor add --state DIR --pesel … --given-name … --surname … --npwz … -o FILE`,
 //! `ezla-sim sp add --state DIR --entity-id ID --cert SIG.pem --enc-cert ENC.pem --acs URL`,
 //! `ezla-sim sp misbehave --state DIR --entity-id ID --case NAME [--every]` and
@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use ezla_sim::{DEFAULT_ZUS_PATH, ServeOptions};
+use ezla_sim::{DEFAULT_TSA_PATH, DEFAULT_ZUS_PATH, ServeOptions};
 
 /// Offline simulator of the ZUS e-ZLA channel.
 #[derive(Parser)]
@@ -38,6 +38,9 @@ enum Command {
         /// The path of the ZUS channel.
         #[arg(long, default_value = DEFAULT_ZUS_PATH)]
         zus_path: String,
+        /// The path of the RFC 3161 time-stamping authority.
+        #[arg(long, default_value = DEFAULT_TSA_PATH)]
+        tsa_path: String,
         /// The ZUS WSDL: every request is checked against its schema (a non-conforming one
         /// gets a Fault naming the problem).
         #[arg(long, env = "EZLA_ZUS_WSDL", value_name = "FILE")]
@@ -131,7 +134,7 @@ enum DoctorCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (addr, state, tls, zus_path, wsdl) = match cli.command {
+    let (addr, state, tls, zus_path, tsa_path, wsdl) = match cli.command {
         Command::Sp(command) => {
             return match sp_command(command) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -146,8 +149,9 @@ fn main() -> ExitCode {
             state,
             tls,
             zus_path,
+            tsa_path,
             wsdl,
-        } => (addr, state, tls, zus_path, wsdl),
+        } => (addr, state, tls, zus_path, tsa_path, wsdl),
         Command::Doctor(DoctorCommand::Add {
             state,
             pesel,
@@ -186,6 +190,7 @@ fn main() -> ExitCode {
     let mut options = ServeOptions::new(addr, state);
     options.tls = tls;
     options.zus_path = zus_path;
+    options.tsa_path = tsa_path;
     options.wsdl = wsdl;
     let sim = match ezla_sim::serve(&options) {
         Ok(sim) => sim,
@@ -195,6 +200,10 @@ fn main() -> ExitCode {
         }
     };
     println!("ezla-sim: listening on {}", sim.zus_url);
+    eprintln!(
+        "ezla-sim: time-stamping authority (RFC 3161) at {}",
+        sim.tsa_url
+    );
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -494,3 +494,55 @@ mod tests {
         assert_eq!(p.anchors.len(), 1);
     }
 }
+
+/// Reads the bytes as a CMS signature: `cms::from_pem_or_der`, then `cms::verify` attached
+/// (no content given), detached (with a fixed content), with the test CA as trust anchor and
+/// at the fixed instant.
+pub fn cms_verify(data: &[u8]) {
+    use crate::cms;
+    let der = cms::from_pem_or_der(data).unwrap_or_else(|_| data.to_vec());
+    let _ = cms::verify(&der, None, &cms::VerifyOptions::default());
+    let _ = cms::verify(
+        &der,
+        Some(b"ezla fuzz"),
+        &cms::VerifyOptions::default().at(AT),
+    );
+    if let Some(p) = pinned() {
+        let options = cms::VerifyOptions::default()
+            .with_trust(p.anchors.clone())
+            .at(AT);
+        let _ = cms::verify(&der, None, &options);
+    }
+}
+
+/// Reads the bytes as RFC 3161 structures: a `TimeStampReq`, a `TimeStampResp` (its token
+/// verified when there is one), the response checked against a fixed request (SHA-256 of
+/// `ezla fuzz`, a fixed nonce), and the bytes as a bare token for that data, with and
+/// without the test CA as trust anchor.
+pub fn tsp(data: &[u8]) {
+    use crate::tsp::{self, Stamped, TimeStampRequest, TokenOptions};
+    let _ = TimeStampRequest::from_der(data);
+    let none = TokenOptions::default();
+    if let Ok(response) = tsp::parse_response(data)
+        && let Some(token) = &response.token
+    {
+        let _ = tsp::verify_token(token, Stamped::Data(b"ezla fuzz"), &none);
+    }
+    let request = TimeStampRequest {
+        digest: DigestAlgorithm::Sha256,
+        imprint: DigestAlgorithm::Sha256.digest(b"ezla fuzz"),
+        policy: None,
+        nonce: Some(vec![0x40, 1, 2, 3, 4, 5, 6, 7]),
+        cert_req: true,
+    };
+    let _ = tsp::check_response(data, &request, &none);
+    let _ = tsp::verify_token(data, Stamped::Data(b"ezla fuzz"), &none);
+    if let Some(p) = pinned() {
+        let trusted = TokenOptions::default().with_trust(p.anchors.clone());
+        let _ = tsp::verify_token(
+            data,
+            Stamped::Digest(DigestAlgorithm::Sha256, &request.imprint),
+            &trusted,
+        );
+    }
+}

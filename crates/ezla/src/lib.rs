@@ -21,6 +21,9 @@
 //! | [`xades`] | XAdES-BES in the ZUS profiles; verification reports |
 //! | [`kedu`] | e-ZLA documents: the KEDU ZLA model, validation, XML, cancellation (AZLA), planning |
 //! | [`store`] | durable client state: the [`store::Journal`] of documents sent to ZUS (SQLite or memory) |
+//! | [`cms`] | CAdES-BES `SignedData`: signing (streaming for large inputs) and verification |
+//! | [`transport`] | the blocking HTTP [`transport::Transport`] trait and its ureq implementation |
+//! | [`tsp`] | RFC 3161 time-stamps: requests, tokens checked before use, the TSA client, a TSA for the simulator |
 //! | [`wk`] | login.gov.pl (Węzeł Krajowy): the SAML service provider, ECDH-ES decryption, its stores |
 //!
 //! Outside the layers: `fuzzing` (entry points of the fuzz targets, not an API) and the
@@ -47,6 +50,7 @@ pub mod pl;
 pub mod soap;
 pub mod store;
 pub mod transport;
+pub mod tsp;
 pub mod wk;
 pub mod xades;
 pub mod xml;

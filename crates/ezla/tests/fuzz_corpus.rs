@@ -19,6 +19,8 @@ const TARGETS: &[(&str, EntryPoint)] = &[
     ("kedu_xml", ezla::fuzzing::kedu_xml),
     ("kedu_json", ezla::fuzzing::kedu_json),
     ("zus_response", ezla::fuzzing::zus_response),
+    ("cms_verify", ezla::fuzzing::cms_verify),
+    ("tsp", ezla::fuzzing::tsp),
 ];
 
 fn fuzz_dir() -> PathBuf {

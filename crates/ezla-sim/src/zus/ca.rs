@@ -2,7 +2,7 @@
 //! "certyfikat z ZUS") and the certificate ZUS signs its receipts (UPP) with.
 //!
 //! Kept in `DIR/ca/`: `ca.crt` and `ca.key` (the CA), `upp.crt` and `upp.key` (the receipt
-//! signer). The keys are unencrypted: this CA is for tests and nobody trusts it.
+//! signer), `tsa.crt` and `tsa.key` (the time-stamping authority of `/tsa`). The keys are unencrypted: this CA is for tests and nobody trusts it.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +18,7 @@ pub struct SimCa {
     dir: PathBuf,
     ca: TestCa,
     upp: Identity,
+    tsa: Identity,
 }
 
 impl std::fmt::Debug for SimCa {
@@ -67,7 +68,19 @@ impl SimCa {
             write(&dir.join("upp.crt"), cert.to_pem().as_bytes())?;
             Identity::new(key, cert, vec![ca.certificate().clone()])?
         };
-        Ok(SimCa { dir, ca, upp })
+        let tsa = if dir.join("tsa.crt").exists() {
+            Identity::new(
+                read_key(&dir.join("tsa.key"))?,
+                read_cert(&dir.join("tsa.crt"))?,
+                vec![ca.certificate().clone()],
+            )?
+        } else {
+            let tsa = ca.issue_time_stamping("ezla-sim TSA (TEST ONLY)", KeySpec::EcP256, 3650)?;
+            write_key(&dir.join("tsa.key"), &tsa.key)?;
+            write(&dir.join("tsa.crt"), tsa.certificate.to_pem().as_bytes())?;
+            tsa
+        };
+        Ok(SimCa { dir, ca, upp, tsa })
     }
 
     /// The CA certificate (what a client trusts to verify doctors and receipts).
@@ -83,6 +96,12 @@ impl SimCa {
     /// The receipt signer.
     pub fn upp_signer(&self) -> &Identity {
         &self.upp
+    }
+
+    /// The time-stamping authority's identity (its certificate has the one critical
+    /// extended key usage `timeStamping`).
+    pub fn tsa_signer(&self) -> &Identity {
+        &self.tsa
     }
 
     /// Issues a doctor's certificate, shaped like ZUS's, valid for `days` from `not_before`.

@@ -16,7 +16,9 @@
 mod sign;
 mod verify;
 
+pub(crate) use sign::{Shape, sign_typed};
 pub use sign::{SignOptions, from_pem_or_der, sign, sign_detached_reader, to_pem};
+pub(crate) use verify::check_signed_data_with;
 pub use verify::{Report, VerifyOptions, verify};
 
 #[cfg(test)]

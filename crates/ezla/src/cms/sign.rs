@@ -66,7 +66,32 @@ pub fn sign(
 ) -> Result<Vec<u8>> {
     let digest = options.digest.digest(content);
     let econtent = (!options.detached).then_some(content);
-    assemble(&digest, econtent, signer, cert, chain, options)
+    let shape = Shape {
+        content_type: rfc5911::ID_DATA,
+        certificates: true,
+    };
+    assemble(&digest, econtent, &shape, signer, cert, chain, options)
+}
+
+/// What differs between a CAdES signature and a time-stamp token.
+pub(crate) struct Shape {
+    /// `eContentType` and the content-type attribute (`id-data`, `id-ct-TSTInfo`).
+    pub(crate) content_type: const_oid::ObjectIdentifier,
+    /// Whether the certificates are carried (a TSA leaves them out unless `certReq`).
+    pub(crate) certificates: bool,
+}
+
+/// Signs `content` of type `shape.content_type`, attached: time-stamp tokens (RFC 3161
+/// §2.4.2), whose `TSTInfo` is the content.
+pub(crate) fn sign_typed(
+    content: &[u8],
+    shape: &Shape,
+    signer: &dyn Signer,
+    cert: &Certificate,
+    options: &SignOptions,
+) -> Result<Vec<u8>> {
+    let digest = options.digest.digest(content);
+    assemble(&digest, Some(content), shape, signer, cert, &[], options)
 }
 
 /// Signs the content read from `reader` as a detached signature, in bounded memory (the
@@ -98,7 +123,11 @@ pub fn sign_detached_reader(
         hasher.update(&buf[..n]);
     }
     let digest = hasher.finish();
-    assemble(&digest, None, signer, cert, chain, options)
+    let shape = Shape {
+        content_type: rfc5911::ID_DATA,
+        certificates: true,
+    };
+    assemble(&digest, None, &shape, signer, cert, chain, options)
 }
 
 /// The signature algorithm for `signer`'s key with `digest`, refusing what CMS here does not
@@ -184,6 +213,7 @@ pub(crate) fn signing_certificate_v2(cert: &Certificate, digest: DigestAlgorithm
 fn assemble(
     digest: &[u8],
     econtent: Option<&[u8]>,
+    shape: &Shape,
     signer: &dyn Signer,
     cert: &Certificate,
     chain: &[Certificate],
@@ -197,7 +227,7 @@ fn assemble(
     let algorithm = algorithm(signer, options.digest)?;
     let at = options.signing_time.unwrap_or_else(OffsetDateTime::now_utc);
     let attrs = [
-        attribute(&rfc5911::ID_CONTENT_TYPE, &oid(&rfc5911::ID_DATA)),
+        attribute(&rfc5911::ID_CONTENT_TYPE, &oid(&shape.content_type)),
         attribute(&rfc5911::ID_SIGNING_TIME, &time_der(at)),
         attribute(&rfc5911::ID_MESSAGE_DIGEST, &octets(digest)),
         attribute(
@@ -231,14 +261,26 @@ fn assemble(
     }
     // certificates [0] IMPLICIT CertificateSet (a SET OF: sorted for DER).
     certs.sort();
-    let certificates = tlv(0xa0, &certs.concat());
-    let before = [uint(1), set_of(&[&digest_algorithm_id(options.digest)])];
-    let after = [certificates, set_of(&[&signer_info])];
+    // SignedData version 3 when the content is not id-data (RFC 5652 §5.1).
+    let version = if shape.content_type == rfc5911::ID_DATA {
+        1
+    } else {
+        3
+    };
+    let before = [
+        uint(version),
+        set_of(&[&digest_algorithm_id(options.digest)]),
+    ];
+    let mut after = Vec::with_capacity(2);
+    if shape.certificates {
+        after.push(tlv(0xa0, &certs.concat()));
+    }
+    after.push(set_of(&[&signer_info]));
     // The content may be large (a scanned PDF): the structure around it is measured first
     // and the content copied once, into the output, rather than at each nesting level.
     //   ContentInfo SEQ { OID, [0] { SignedData SEQ { before, encap SEQ { OID, [0] {
     //   OCTET STRING content } }, after } } }
-    let data_oid = oid(&rfc5911::ID_DATA);
+    let data_oid = oid(&shape.content_type);
     let content_len = econtent.map_or(0, <[u8]>::len);
     let octets_len = econtent.map_or(0, |_| header_len(content_len) + content_len);
     let econtent_len = econtent.map_or(0, |_| header_len(octets_len) + octets_len);

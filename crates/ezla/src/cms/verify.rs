@@ -98,6 +98,45 @@ fn der_error(what: &str, e: der::Error) -> Error {
 /// names another certificate; [`crate::ErrorCode::SignatureInvalid`]; the certificate errors
 /// of the trust check; [`crate::ErrorCode::Unsupported`] for other algorithms.
 pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Result<Report> {
+    let Checked { mut report, others } = check_signed_data(input, content, &rfc5911::ID_DATA)?;
+    let at = options
+        .at
+        .or(report.signing_time)
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    if let Some(validator) = &options.trust {
+        validator.validate(&report.signer, &others, at)?;
+        report.trust = "chain";
+    }
+    Ok(report)
+}
+
+/// A `SignedData` whose signature verified with the certificate it names, trust not yet
+/// judged.
+pub(crate) struct Checked {
+    /// The report, `trust` still `untrusted`.
+    pub(crate) report: Report,
+    /// The other certificates the signature carries (for a path to the anchors).
+    pub(crate) others: Vec<Certificate>,
+}
+
+/// Everything [`verify`] checks but trust, for a `SignedData` whose content is of
+/// `econtent_type` (`id-data` for CAdES, `id-ct-TSTInfo` for time-stamp tokens).
+pub(crate) fn check_signed_data(
+    input: &[u8],
+    content: Option<&[u8]>,
+    econtent_type: &ObjectIdentifier,
+) -> Result<Checked> {
+    check_signed_data_with(input, content, econtent_type, &[])
+}
+
+/// [`check_signed_data`], the signer also looked for among `extra` certificates (a
+/// time-stamp token asked for without `certReq` carries none).
+pub(crate) fn check_signed_data_with(
+    input: &[u8],
+    content: Option<&[u8]>,
+    econtent_type: &ObjectIdentifier,
+    extra: &[Certificate],
+) -> Result<Checked> {
     // RFC 5652 allows BER outside the signed attributes (the CAdES plugtests use indefinite
     // lengths); the structure is read from its DER form. The signed attributes must be DER:
     // their bytes are what was signed, and a BER encoding normalised here no longer verifies.
@@ -129,10 +168,13 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
         .content
         .decode_as()
         .map_err(|e| der_error("SignedData", e))?;
-    if sd.encap_content_info.econtent_type != rfc5911::ID_DATA {
+    if sd.encap_content_info.econtent_type != *econtent_type {
         return Err(Error::unsupported(
             "CMS content type",
-            sd.encap_content_info.econtent_type.to_string(),
+            format!(
+                "{} ({econtent_type} expected)",
+                sd.encap_content_info.econtent_type
+            ),
         ));
     }
     // The content, borrowed from the input rather than copied out of the decoded types.
@@ -185,6 +227,13 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
             .collect::<Result<_>>()?,
         None => Vec::new(),
     };
+    let mut certificates = certificates;
+    let more: Vec<Certificate> = extra
+        .iter()
+        .filter(|c| !certificates.contains(c))
+        .cloned()
+        .collect();
+    certificates.extend(more);
     let signer = find_signer(&si.sid, &certificates)?;
 
     let digest = DigestAlgorithm::from_oid(&si.digest_alg.oid)
@@ -245,14 +294,19 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
     } else {
         None
     };
-    // CAdES-BES requires the binding; plain CMS (pyca's and older signers) has none, and
-    // the report says so.
-    let ess_binding = attrs
-        .iter()
-        .any(|a| a.oid == rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2);
-    if ess_binding {
+    // CAdES-BES requires the binding (signing-certificate-v2, or the SHA-1 signing-certificate
+    // that RFC 3161 TSAs such as openssl's still write); plain CMS (pyca's and older signers)
+    // has none, and the report says so.
+    let has = |kind: &ObjectIdentifier| attrs.iter().any(|a| a.oid == *kind);
+    let v2 = has(&rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2);
+    let v1 = has(&rfc5911::ID_AA_SIGNING_CERTIFICATE);
+    if v2 {
         check_ess_binding(&one, &signer)?;
     }
+    if v1 {
+        check_ess_binding_v1(&one, &signer)?;
+    }
+    let ess_binding = v1 || v2;
 
     // The signature is over the SET OF the attributes exactly as the signer wrote them
     // (RFC 5652 §5.4), under the universal SET tag: taken from the input, not re-encoded
@@ -264,32 +318,24 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
     }
     signer.public_key().verify(algorithm, &signed, &value)?;
 
-    let at = options
-        .at
-        .or(signing_time)
-        .unwrap_or_else(OffsetDateTime::now_utc);
-    let trust = match &options.trust {
-        Some(validator) => {
-            let others: Vec<Certificate> = certificates
-                .iter()
-                .filter(|c| **c != signer)
-                .cloned()
-                .collect();
-            validator.validate(&signer, &others, options.at.unwrap_or(at))?;
-            "chain"
-        }
-        None => "untrusted",
-    };
-    Ok(Report {
-        pesel: signer.pesel().map(|p| p.to_string()),
-        signer,
-        signing_time,
-        digest,
-        algorithm,
-        attached,
-        content,
-        trust,
-        ess_binding,
+    let others: Vec<Certificate> = certificates
+        .iter()
+        .filter(|c| **c != signer)
+        .cloned()
+        .collect();
+    Ok(Checked {
+        report: Report {
+            pesel: signer.pesel().map(|p| p.to_string()),
+            signer,
+            signing_time,
+            digest,
+            algorithm,
+            attached,
+            content,
+            trust: "untrusted",
+            ess_binding,
+        },
+        others,
     })
 }
 
@@ -448,6 +494,60 @@ struct EssCertIdV2 {
     cert_hash: der::asn1::OctetString,
     #[asn1(optional = "true")]
     issuer_serial: Option<der::Any>,
+}
+
+/// `SigningCertificate ::= SEQUENCE { certs SEQUENCE OF ESSCertID, policies OPTIONAL }`
+/// (RFC 2634 §5.4).
+#[derive(der::Sequence)]
+struct SigningCertificateV1 {
+    certs: Vec<EssCertIdV1>,
+    #[asn1(optional = "true")]
+    policies: Option<der::Any>,
+}
+
+/// `ESSCertID ::= SEQUENCE { certHash OCTET STRING (SHA-1), issuerSerial OPTIONAL }`.
+#[derive(der::Sequence)]
+struct EssCertIdV1 {
+    cert_hash: der::asn1::OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<der::Any>,
+}
+
+/// The ESS binding of RFC 2634 §5.4: `signing-certificate`'s first `ESSCertID` names the
+/// signer's certificate by its SHA-1 hash (an identifier here, not a signature: a collision
+/// would still need the signer's key), and by issuer and serial when it carries them.
+fn check_ess_binding_v1(
+    one: &dyn Fn(&ObjectIdentifier, &str) -> Result<der::Any>,
+    signer: &Certificate,
+) -> Result<()> {
+    let value: SigningCertificateV1 =
+        one(&rfc5911::ID_AA_SIGNING_CERTIFICATE, "signing-certificate")?
+            .decode_as()
+            .map_err(|e| der_error("signing-certificate", e))?;
+    let _ = &value.policies;
+    let first = value
+        .certs
+        .first()
+        .ok_or_else(|| malformed("signing-certificate names no certificate"))?;
+    let mismatch = |detail: &str| {
+        Error::Signature(SignatureError::SigningCertificateMismatch {
+            detail: detail.into(),
+        })
+    };
+    if first.cert_hash.as_bytes() != signer.fingerprint(DigestAlgorithm::Sha1) {
+        return Err(mismatch(
+            "signing-certificate names another certificate (its hash differs)",
+        ));
+    }
+    if let Some(is) = &first.issuer_serial {
+        let der = is.to_der().map_err(|e| der_error("issuerSerial", e))?;
+        if !crate::pki::ess::issuer_serial_names(&der, signer)? {
+            return Err(mismatch(
+                "signing-certificate's issuerSerial names another certificate",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The ESS binding (RFC 5035 §3): `signing-certificate-v2`'s first `ESSCertIDv2` must name

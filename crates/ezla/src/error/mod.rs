@@ -202,6 +202,16 @@ error_codes! {
     /// The signature carries content no reference covers where the profile allows none (e.g.
     /// a second body in a `ds:Object`).
     UnsignedContent = 414, Signature, "unsigned content in the signature";
+    /// The time-stamping authority refused the request (RFC 3161 `PKIStatusInfo`: rejection,
+    /// waiting or a revocation status); the error carries the status, the failure bits and
+    /// the TSA's text.
+    TimestampRejected = 420, Signature, "time-stamp request refused by the TSA";
+    /// A time-stamp token does not fit what it should stamp: another message imprint, nonce
+    /// or policy than requested, or a TSA name that is not its certificate's.
+    TimestampMismatch = 421, Signature, "time-stamp does not match";
+    /// A time-stamp token is signed with a certificate that is not a time-stamping one
+    /// (RFC 3161 §2.3: the one critical extended key usage `timeStamping`).
+    TsaCertificateInvalid = 422, Signature, "not a time-stamping certificate";
 
     // 500–599: e-ZLA documents
     /// The e-ZLA document breaks one or more rules; the error lists every problem.

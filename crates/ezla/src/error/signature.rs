@@ -72,6 +72,28 @@ pub enum SignatureError {
         /// What the content is and where it sits.
         detail: String,
     },
+    /// The time-stamping authority refused the request (RFC 3161 `PKIStatusInfo`).
+    TimestampRejected {
+        /// The `PKIStatus` by name (`rejection`, `waiting`, `revocationWarning`,
+        /// `revocationNotification`, or the number of an unknown one).
+        status: String,
+        /// The `PKIFailureInfo` bits set, by name (`badAlg`, `badRequest`, ...).
+        fail_info: Vec<String>,
+        /// The TSA's `statusString` texts, joined; empty when it gave none.
+        text: String,
+    },
+    /// A time-stamp token does not fit what it should stamp.
+    TimestampMismatch {
+        /// What differs (imprint, nonce, policy, TSA name).
+        detail: String,
+    },
+    /// A time-stamp token is signed with a certificate that is not a time-stamping one.
+    TsaCertificateInvalid {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+        /// What is wrong with it.
+        detail: String,
+    },
 }
 
 impl SignatureError {
@@ -93,6 +115,9 @@ impl SignatureError {
             SignatureError::SigningTimeInvalid { .. } => ErrorCode::SigningTimeInvalid,
             SignatureError::AlreadySigned => ErrorCode::AlreadySigned,
             SignatureError::UnsignedContent { .. } => ErrorCode::UnsignedContent,
+            SignatureError::TimestampRejected { .. } => ErrorCode::TimestampRejected,
+            SignatureError::TimestampMismatch { .. } => ErrorCode::TimestampMismatch,
+            SignatureError::TsaCertificateInvalid { .. } => ErrorCode::TsaCertificateInvalid,
         }
     }
 }
@@ -131,6 +156,30 @@ impl fmt::Display for SignatureError {
             ),
             SignatureError::UnsignedContent { detail } => {
                 write!(f, "unsigned content in the signature: {detail}")
+            }
+            SignatureError::TimestampRejected {
+                status,
+                fail_info,
+                text,
+            } => {
+                write!(f, "the TSA refused the time-stamp request (status {status}")?;
+                if !fail_info.is_empty() {
+                    write!(f, "; failure: {}", fail_info.join(", "))?;
+                }
+                f.write_str(")")?;
+                if !text.is_empty() {
+                    write!(f, ": {text}")?;
+                }
+                Ok(())
+            }
+            SignatureError::TimestampMismatch { detail } => {
+                write!(f, "the time-stamp does not match: {detail}")
+            }
+            SignatureError::TsaCertificateInvalid { subject, detail } => {
+                write!(
+                    f,
+                    "`{subject}` is not a time-stamping certificate: {detail}"
+                )
             }
         }
     }

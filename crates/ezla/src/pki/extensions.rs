@@ -214,6 +214,8 @@ impl KeyPurpose {
     pub const CLIENT_AUTH: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.2"));
     /// `id-kp-emailProtection`.
     pub const EMAIL_PROTECTION: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.4"));
+    /// `id-kp-timeStamping` (a time-stamping authority, RFC 3161 §2.3).
+    pub const TIME_STAMPING: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.8"));
     /// `id-kp-documentSigning` (RFC 9336).
     pub const DOCUMENT_SIGNING: KeyPurpose = KeyPurpose(oid("1.3.6.1.5.5.7.3.36"));
 

@@ -45,6 +45,9 @@ pub struct IssueOptions {
     pub key_usage: KeyUsage,
     /// Extended key usage, if any.
     pub extended_key_usage: Vec<KeyPurpose>,
+    /// Whether the extended key usage extension is marked critical (as RFC 3161 requires
+    /// of a TSA's).
+    pub extended_key_usage_critical: bool,
     /// E-mail subject alternative names.
     pub email_addresses: Vec<String>,
     /// DNS-name subject alternative names (for TLS server certificates).
@@ -69,6 +72,7 @@ impl IssueOptions {
             not_after: plus_years(not_before, 5),
             key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION,
             extended_key_usage: Vec::new(),
+            extended_key_usage_critical: false,
             email_addresses: Vec::new(),
             dns_names: Vec::new(),
             ip_addresses: Vec::new(),
@@ -93,9 +97,29 @@ impl IssueOptions {
             not_after: not_before + Duration::days(i64::from(days)),
             key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT,
             extended_key_usage: vec![KeyPurpose::SERVER_AUTH],
+            extended_key_usage_critical: false,
             email_addresses: Vec::new(),
             dns_names: dns_names.iter().map(|n| n.to_string()).collect(),
             ip_addresses: ip_addresses.to_vec(),
+            revocation_urls: false,
+            ca: false,
+            path_len: None,
+        }
+    }
+
+    /// A time-stamping authority's certificate valid for `days` from `not_before` (RFC 3161
+    /// §2.3): key usage `digitalSignature` and `nonRepudiation`, the one extended key usage
+    /// `timeStamping`, marked critical, no revocation URLs.
+    pub fn time_stamping(not_before: OffsetDateTime, days: u32) -> Self {
+        IssueOptions {
+            not_before,
+            not_after: not_before + Duration::days(i64::from(days)),
+            key_usage: KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION,
+            extended_key_usage: vec![KeyPurpose::TIME_STAMPING],
+            extended_key_usage_critical: true,
+            email_addresses: Vec::new(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
             revocation_urls: false,
             ca: false,
             path_len: None,
@@ -110,6 +134,7 @@ impl IssueOptions {
             not_after: not_before + Duration::days(i64::from(days)),
             key_usage: KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN,
             extended_key_usage: Vec::new(),
+            extended_key_usage_critical: false,
             email_addresses: Vec::new(),
             dns_names: Vec::new(),
             ip_addresses: Vec::new(),
@@ -279,7 +304,11 @@ impl TestCa {
                 .map(|p| oid(&p.0))
                 .collect();
             let refs: Vec<&[u8]> = purposes.iter().map(Vec::as_slice).collect();
-            extensions.push(extension(o("2.5.29.37"), false, &seq(&refs)));
+            extensions.push(extension(
+                o("2.5.29.37"),
+                options.extended_key_usage_critical,
+                &seq(&refs),
+            ));
         }
         // GeneralName: rfc822Name [1], dNSName [2] (IA5String), iPAddress [7] (4 or 16 octets).
         let mut names: Vec<Vec<u8>> = Vec::new();
@@ -337,6 +366,27 @@ impl TestCa {
             &extensions,
         )?;
         Certificate::from_der(&der)
+    }
+
+    /// A time-stamping authority's identity: a new `key` and a certificate
+    /// ([`IssueOptions::time_stamping`], `CN=common_name`) valid for `days` from a minute
+    /// ago, the CA certificate as its chain.
+    pub fn issue_time_stamping(
+        &self,
+        common_name: &str,
+        key: KeySpec,
+        days: u32,
+    ) -> Result<Identity> {
+        let key = PrivateKey::generate(key)?;
+        let subject = Name::builder()
+            .country("PL")
+            .organization("ezla test TSA (not a qualified TSA)")
+            .common_name(common_name)
+            .build()?;
+        let options =
+            IssueOptions::time_stamping(OffsetDateTime::now_utc() - Duration::minutes(1), days);
+        let cert = self.issue(&subject, key.public_key(), &options)?;
+        Identity::new(key, cert, vec![self.certificate.clone()])
     }
 
     /// Issues a doctor's certificate for a request (subject, key and e-mail from the
