@@ -33,7 +33,7 @@ MAP = {
     "xml": ["crypto"],
     "pki": ["xml"],
     "dsig": ["pki"],
-    "xades": ["dsig"],
+    "xades": ["dsig", "tsp"],  # XAdES-T: signature time-stamps
     "kedu": ["xades"],
     "pkcs11": ["pki"],  # keys on PKCS#11 tokens (feature `pkcs11`): crypto's traits, pki's certificates
     "store": ["error"],  # durable client state: the ZUS send journal; SAML pending requests

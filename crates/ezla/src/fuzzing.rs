@@ -483,18 +483,6 @@ pub fn zus_response(data: &[u8]) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pinned_signer_is_built() {
-        let p = pinned().expect("the pinned test doctor");
-        assert_eq!(p.certificate.subject().surname(), Some("Kowalski"));
-        assert_eq!(p.anchors.len(), 1);
-    }
-}
-
 /// Reads the bytes as a CMS signature: `cms::from_pem_or_der`, then `cms::verify` attached
 /// (no content given), detached (with a fixed content), with the test CA as trust anchor and
 /// at the fixed instant.
@@ -544,5 +532,17 @@ pub fn tsp(data: &[u8]) {
             Stamped::Digest(DigestAlgorithm::Sha256, &request.imprint),
             &trusted,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_signer_is_built() {
+        let p = pinned().expect("the pinned test doctor");
+        assert_eq!(p.certificate.subject().surname(), Some("Kowalski"));
+        assert_eq!(p.anchors.len(), 1);
     }
 }

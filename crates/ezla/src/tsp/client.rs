@@ -58,6 +58,11 @@ impl<T: Transport> TsaClient<T> {
         &self.url
     }
 
+    /// The hash algorithm of the imprints it asks for.
+    pub fn digest_algorithm(&self) -> DigestAlgorithm {
+        self.digest
+    }
+
     /// Time-stamps `data` (only its hash leaves the machine). Returns the token (DER) and
     /// what it proves.
     ///

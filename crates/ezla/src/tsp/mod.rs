@@ -8,8 +8,10 @@
 //! | [`verify_token`], [`TimeStamp`] | a `TimeStampToken`: its CMS signature, the TSA certificate, the `TSTInfo` (`token.rs`) |
 //! | [`TsaClient`] | the request sent to a TSA over [`crate::transport`] (`client.rs`) |
 //! | [`TimeStampAuthority`] | the TSA's side, for the simulator and tests (`authority.rs`) |
+//! | [`TimeStamper`] | a remote or local TSA, as XAdES-T and CAdES-T take it (`stamper.rs`) |
+//! | [`cades`] | CAdES-T: the signature time-stamp of a CMS signature, added and checked |
 //!
-//! The structures are written with [`crate::pki::encode`] and read with `der` 0.8 derives
+//! The structures are written with the crate's DER encoder (`pki::encode`) and read with `der` 0.8 derives
 //! (`asn1.rs`): the published RFC 3161 crates are on `der` 0.7 (see DESIGN.md).
 //!
 //! What a token must show before it is believed (RFC 3161 §2.4.2, RFC 5816):
@@ -26,9 +28,11 @@
 
 mod asn1;
 mod authority;
+pub mod cades;
 mod client;
 mod request;
 mod response;
+mod stamper;
 mod token;
 
 /// The OID type of policies and algorithms (`const-oid`'s), re-exported for callers.
@@ -38,6 +42,7 @@ pub use authority::{TimeStampAuthority, rejection};
 pub use client::TsaClient;
 pub use request::TimeStampRequest;
 pub use response::{PkiStatus, TimeStampResponse, check_response, parse_response};
+pub use stamper::TimeStamper;
 pub use token::{Stamped, TimeStamp, TokenOptions, verify_token};
 
 /// `id-kp-timeStamping` (RFC 5280 §4.2.1.12): the one extended key usage of a TSA

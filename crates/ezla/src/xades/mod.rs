@@ -27,19 +27,29 @@
 //! `QualifyingProperties` (anything else there is unsigned content,
 //! [`SignatureError::UnsignedContent`](crate::error::SignatureError::UnsignedContent)). Without trust anchors the report
 //! says `untrusted`.
+//!
+//! XAdES-T: [`add_timestamp`] (or [`add_signature_timestamp`] with a token in hand) adds a
+//! `SignatureTimeStamp` over the `ds:SignatureValue` to a signed document, at signing or
+//! later, without touching its signed bytes. [`verify`] checks every signature time-stamp
+//! and reports them; with [`VerifyOptions::tsa_trust`] a trusted one sets the instant the
+//! signer's certificate is judged at ([`Report::judged_at`]).
 
 mod batch;
 mod dn;
 mod profile;
 mod sign;
+mod timestamp;
 mod verify;
 
 pub use batch::{BatchOptions, sign_many};
 pub use profile::{Profile, SIGNED_PROPERTIES_TYPE};
 pub use sign::{IdMode, SignOptions, SigningCertificateVersion, sign, sign_with_identity};
+pub use timestamp::{
+    SIGNATURE_TIMESTAMP_C14N, add_signature_timestamp, add_timestamp, timestamp_input,
+};
 pub use verify::{
-    DEFAULT_MAX_CLOCK_SKEW, ReferenceReport, Report, SignerReport, VerifyOptions, verify,
-    verify_all, verify_signature,
+    DEFAULT_MAX_CLOCK_SKEW, ReferenceReport, Report, SignerReport, TimestampReport, VerifyOptions,
+    verify, verify_all, verify_signature,
 };
 
 /// The XAdES 1.3.2 namespace.

@@ -50,6 +50,12 @@ pub struct VerifyOptions {
     pub signer_certificate: Option<Certificate>,
     /// The backend for the signature check.
     pub backend: Backend,
+    /// Trust anchors (or another validator) for the TSAs of `SignatureTimeStamp`s
+    /// (XAdES-T). Every time-stamp is checked against the signature value either way; with
+    /// this set, one whose TSA chains to it is trusted, and without [`VerifyOptions::at`] the
+    /// signer's certificate is judged at the earliest trusted stamped time instead of now (a
+    /// signature stamped while the certificate was valid verifies after it has expired).
+    pub tsa_trust: Option<Arc<dyn CertificateValidator>>,
 }
 
 impl Default for VerifyOptions {
@@ -63,6 +69,7 @@ impl Default for VerifyOptions {
             allow_cosignatures: false,
             allow_legacy_algorithms: false,
             backend: Backend::default(),
+            tsa_trust: None,
         }
     }
 }
@@ -71,6 +78,12 @@ impl VerifyOptions {
     /// Validates the signer's certificate with `validator` (e.g. [`crate::pki::TrustAnchors`]).
     pub fn with_trust(mut self, validator: Arc<dyn CertificateValidator>) -> Self {
         self.trust = Some(validator);
+        self
+    }
+
+    /// Trusts the TSAs that chain to `validator` for `SignatureTimeStamp`s (XAdES-T).
+    pub fn with_tsa_trust(mut self, validator: Arc<dyn CertificateValidator>) -> Self {
+        self.tsa_trust = Some(validator);
         self
     }
 
@@ -167,6 +180,42 @@ pub struct Report {
     /// The XAdES-EPES signature policy identifier (or `implied`), when present. Its hash is
     /// not checked against the policy document.
     pub signature_policy: Option<String>,
+    /// The signature time-stamps (XAdES-T), each verified against the signature value.
+    pub timestamps: Vec<TimestampReport>,
+    /// The instant the signer's certificate was judged at (RFC 3339): the caller's
+    /// [`VerifyOptions::at`], the earliest trusted signature time-stamp, or now.
+    pub judged_at: String,
+}
+
+/// A verified signature time-stamp, in words.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct TimestampReport {
+    /// When the TSA stamped (RFC 3339, to the millisecond when the token says).
+    pub time: String,
+    /// The TSA certificate's subject (RFC 4514).
+    pub tsa: String,
+    /// The TSA policy.
+    pub policy: String,
+    /// The token's serial number, hex.
+    pub serial: String,
+    /// The imprint's hash (`SHA-256`).
+    pub digest: String,
+    /// `chain` (the TSA chains to [`VerifyOptions::tsa_trust`]) or `untrusted`.
+    pub trust: String,
+}
+
+impl TimestampReport {
+    fn new(t: &crate::tsp::TimeStamp) -> Self {
+        TimestampReport {
+            time: datetime::format(t.time),
+            tsa: t.tsa.subject().to_rfc4514(),
+            policy: t.policy.to_string(),
+            serial: t.serial.clone(),
+            digest: t.digest.name().to_string(),
+            trust: t.trust.to_string(),
+        }
+    }
 }
 
 /// Verifies the document's only XAdES-BES signature (enveloped, a child of the document
@@ -289,9 +338,26 @@ fn verify_signature_inner(
         policy.min_rsa_bits = 2048;
     }
     policy = policy.with_backend(options.backend);
-    if let Some(at) = options.at {
+    // XAdES-T: every signature time-stamp is checked against the signature value first; a
+    // trusted one fixes the instant the certificate is judged at, unless the caller did.
+    let tsa_options = match &options.tsa_trust {
+        Some(v) => crate::tsp::TokenOptions::default().with_trust(v.clone()),
+        None => crate::tsp::TokenOptions::default(),
+    };
+    let stamps = super::timestamp::check_signature_timestamps(doc, signature, &tsa_options)?;
+    let stamped_at = stamps
+        .iter()
+        .filter(|t| t.trust == "chain")
+        .map(|t| t.time)
+        .min();
+    let judged_at = options.at.or(stamped_at);
+    if let Some(at) = judged_at {
         policy = policy.at(at);
     }
+    let options = &VerifyOptions {
+        at: judged_at,
+        ..options.clone()
+    };
     let keys = match (&options.signer_certificate, &options.trust) {
         (Some(certificate), _) => KeySelection::PinnedCertificate(certificate.clone()),
         (None, Some(v)) => KeySelection::Trusted(v.clone()),
@@ -447,6 +513,19 @@ fn verify_signature_inner(
         root,
     );
     report.signature_policy = policy_id;
+    if let (Some(t), Some(stamped)) = (signing_time, stamped_at)
+        && t > stamped.saturating_add(options.max_clock_skew.max(Duration::ZERO))
+    {
+        return Err(Error::Signature(SignatureError::SigningTimeInvalid {
+            detail: format!(
+                "signing time {} is later than the signature's trusted time-stamp {}",
+                datetime::format(t),
+                datetime::format(stamped)
+            ),
+        }));
+    }
+    report.timestamps = stamps.iter().map(TimestampReport::new).collect();
+    report.judged_at = datetime::format(judged_at.unwrap_or_else(OffsetDateTime::now_utc));
     Ok(report)
 }
 
@@ -732,5 +811,7 @@ fn report(
         ),
         references,
         signature_policy: None,
+        timestamps: Vec::new(),
+        judged_at: String::new(),
     }
 }
