@@ -163,3 +163,132 @@ fn the_cades_plugtest_files_verify() {
         }
     }
 }
+
+/// The signature time-stamps of the same plugtest files (CAdES-T and above carry one),
+/// through `tsp::cades::verify`: real tokens from the plugtests' TSAs, checked for their
+/// imprint over the signature value, their ESS binding and their TSA certificate.
+#[test]
+fn the_plugtest_signature_timestamps_verify_or_are_refused_with_their_reason() {
+    let Some(vectors) = ezla_tests::vectors_dir() else {
+        return;
+    };
+    let dir = vectors.join("cms/dss-cades-plugtests");
+    // name -> Ok(tokens, the TSA of the first) or the refusal.
+    let expected: [(&str, Result<(usize, &str), ErrorCode>); 10] = [
+        (
+            "Signature-C-A-XL-1",
+            Ok((1, "CN=TSA,OU=Plugtests_2013-2014,O=ETSI,C=FR")),
+        ),
+        (
+            "Signature-C-B-LTA-10",
+            Ok((1, "CN=TSA,OU=Plugtests_2015-2016,O=ETSI,C=FR")),
+        ),
+        ("Signature-C-B-B-8", Ok((0, ""))),
+        ("Signature-C-BES-4", Ok((0, ""))),
+        ("Signature-C-HU_MIC-1", Ok((0, ""))),
+        // The attribute value is the token wrapped in an OCTET STRING, not the
+        // ContentInfo RFC 3161 Appendix A defines: refused, not unwrapped.
+        ("Signature-C-DE_CRY-3", Err(ErrorCode::DerMalformed)),
+        ("Signature-C-DE_CRY-4", Err(ErrorCode::DerMalformed)),
+        // Tokens whose SignedData carries revocation data of other formats, which the cms
+        // 0.3.0-pre.1 types cannot read (as the signature of HU_POL-3 itself).
+        ("Signature-C-CZ_SIX-1", Err(ErrorCode::DerMalformed)),
+        ("Signature-C-HU_POL-3", Err(ErrorCode::DerMalformed)),
+        // A SHA-1 imprint.
+        ("Signature-C-X-1", Err(ErrorCode::Unsupported)),
+    ];
+    for (name, want) in expected {
+        let der = std::fs::read(dir.join(format!("{name}.p7m"))).expect("vector");
+        let got = ezla::tsp::cades::verify(
+            &der,
+            None,
+            &VerifyOptions::default(),
+            &ezla::tsp::TokenOptions::default(),
+        );
+        match (got, want) {
+            (Ok(v), Ok((count, tsa))) => {
+                assert_eq!(v.timestamps.len(), count, "{name}");
+                if let Some(first) = v.timestamps.first() {
+                    assert_eq!(first.tsa.subject().to_rfc4514(), tsa, "{name}");
+                    assert_eq!(first.trust, "untrusted", "{name}");
+                    // The stamp follows the claimed signing time.
+                    let claimed = v.report.signing_time.expect("signing time");
+                    assert!(first.time >= claimed - time::Duration::minutes(5), "{name}");
+                }
+            }
+            (Err(e), Err(code)) => assert_eq!(e.code(), code, "{name}: {e}"),
+            (Ok(_), Err(code)) => panic!("{name} verified; {code:?} expected"),
+            (Err(e), Ok(_)) => panic!("{name} refused: {e}"),
+        }
+    }
+}
+
+/// pyca's PKCS#7 samples (`../shared/vectors/cms/pyca-pkcs7`): none is a signature ezla
+/// should accept, and each is refused with the reason it is not one.
+#[test]
+fn the_pyca_pkcs7_samples_are_refused_with_their_reason() {
+    let Some(vectors) = ezla_tests::vectors_dir() else {
+        return;
+    };
+    let dir = vectors.join("cms/pyca-pkcs7");
+    let expected: [(&str, ErrorCode, &str); 10] = [
+        // Certificates-only SignedData (a .p7b bundle): no signer.
+        (
+            "amazon-roots.der",
+            ErrorCode::SignatureMissing,
+            "certificates-only",
+        ),
+        (
+            "amazon-roots.p7b",
+            ErrorCode::SignatureMissing,
+            "certificates-only",
+        ),
+        ("isrg.pem", ErrorCode::SignatureMissing, "certificates-only"),
+        // Authenticode: SignedData over SpcIndirectDataContent, not data.
+        (
+            "authenticode.der",
+            ErrorCode::Unsupported,
+            "1.3.6.1.4.1.311.2.1.4",
+        ),
+        // Encrypted messages.
+        (
+            "enveloped.pem",
+            ErrorCode::SignatureMalformed,
+            "envelopedData",
+        ),
+        (
+            "enveloped-rsa-oaep.pem",
+            ErrorCode::SignatureMalformed,
+            "envelopedData",
+        ),
+        (
+            "enveloped-triple-des.pem",
+            ErrorCode::SignatureMalformed,
+            "envelopedData",
+        ),
+        (
+            "enveloped-no-content.der",
+            ErrorCode::SignatureMalformed,
+            "envelopedData",
+        ),
+        // Certificates in PEM, not CMS.
+        (
+            "ascii-san.pem",
+            ErrorCode::PemMalformed,
+            "no CMS or PKCS7 block",
+        ),
+        (
+            "non-ascii-san.pem",
+            ErrorCode::PemMalformed,
+            "no CMS or PKCS7 block",
+        ),
+    ];
+    for (name, code, reason) in expected {
+        let data = std::fs::read(dir.join(name)).expect("vector");
+        let e = cms::from_pem_or_der(&data)
+            .and_then(|der| cms::verify(&der, None, &VerifyOptions::default()))
+            .expect_err(name);
+        assert_eq!(e.code(), code, "{name}: {e}");
+        assert!(e.to_string().contains(reason), "{name}: {e}");
+    }
+}

@@ -159,9 +159,25 @@ pub(crate) fn check_signed_data_with(
     };
     let der: &[u8] = normalised.as_deref().map_or(input, |n| n.as_slice());
     if info.content_type != rfc5911::ID_SIGNED_DATA {
+        let known = [
+            (
+                rfc5911::ID_ENVELOPED_DATA,
+                "envelopedData (an encrypted message)",
+            ),
+            (rfc5911::ID_DATA, "data"),
+            (rfc5911::ID_DIGESTED_DATA, "digestedData"),
+            (rfc5911::ID_ENCRYPTED_DATA, "encryptedData"),
+            (rfc5911::ID_CT_AUTH_DATA, "authenticatedData"),
+        ];
+        let name = known
+            .iter()
+            .find(|(o, _)| *o == info.content_type)
+            .map_or_else(
+                || info.content_type.to_string(),
+                |(o, n)| format!("{n}, {o}"),
+            );
         return Err(malformed(format!(
-            "the content type is {}, not signedData",
-            info.content_type
+            "the content type is {name}, not signedData"
         )));
     }
     let sd: SignedData = info
@@ -177,6 +193,20 @@ pub(crate) fn check_signed_data_with(
             ),
         ));
     }
+    let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
+    let si = match signers.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(Error::Signature(SignatureError::Missing {
+                detail: "the SignedData has no SignerInfo (a certificates-only bundle, as .p7b files are)".into(),
+            }));
+        }
+        more => {
+            return Err(Error::Signature(SignatureError::Ambiguous {
+                count: more.len(),
+            }));
+        }
+    };
     // The content, borrowed from the input rather than copied out of the decoded types.
     let carried = raw_econtent(der)?;
     if carried.is_some() != sd.encap_content_info.econtent.is_some() {
@@ -195,20 +225,6 @@ pub(crate) fn check_signed_data_with(
             return Err(malformed(
                 "a detached signature: the signed content must be given",
             ));
-        }
-    };
-    let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
-    let si = match signers.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(Error::Signature(SignatureError::Missing {
-                detail: "the SignedData has no SignerInfo".into(),
-            }));
-        }
-        more => {
-            return Err(Error::Signature(SignatureError::Ambiguous {
-                count: more.len(),
-            }));
         }
     };
     let certificates: Vec<Certificate> = match &sd.certificates {
