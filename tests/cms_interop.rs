@@ -174,7 +174,8 @@ fn the_plugtest_signature_timestamps_verify_or_are_refused_with_their_reason() {
     };
     let dir = vectors.join("cms/dss-cades-plugtests");
     // name -> Ok(tokens, the TSA of the first) or the refusal.
-    let expected: [(&str, Result<(usize, &str), ErrorCode>); 10] = [
+    type Verdict = Result<(usize, &'static str), ErrorCode>;
+    let expected: [(&str, Verdict); 10] = [
         (
             "Signature-C-A-XL-1",
             Ok((1, "CN=TSA,OU=Plugtests_2013-2014,O=ETSI,C=FR")),
