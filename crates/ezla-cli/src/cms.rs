@@ -26,6 +26,8 @@ use crate::files::{read_content, write_file};
 use crate::signature::{SignerArgs, SigningKey};
 
 /// `ezla cms …`.
+// Parsed once per run: the size difference between the commands does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub(crate) enum CmsCommand {
     /// Sign a file with CAdES-BES (CMS SignedData, `.p7s`), attached or detached, DER or PEM,
