@@ -96,6 +96,9 @@ pub(crate) struct CmsSignArgs {
     /// Write this signing time instead of now (RFC 3339, or a date meaning midnight UTC).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     signing_time: Option<OffsetDateTime>,
+    /// Sign even though the certificate is expired or not yet valid at the signing time.
+    #[arg(long)]
+    allow_invalid_certificate: bool,
     /// Overwrite an existing output file.
     #[arg(long)]
     force: bool,
@@ -166,6 +169,7 @@ fn sign(a: &CmsSignArgs) -> Result<ExitCode> {
         // Opened before the key, hashed as it is read after.
         let mut reader = ContentReader::open(&a.input)?;
         let key = SigningKey::open(&a.signer)?;
+        check_validity(a, key.certificate())?;
         let der = cms::sign_detached_reader(
             &mut reader,
             key.signer(),
@@ -178,6 +182,7 @@ fn sign(a: &CmsSignArgs) -> Result<ExitCode> {
     } else {
         let content = read_content(&a.input)?;
         let key = SigningKey::open(&a.signer)?;
+        check_validity(a, key.certificate())?;
         let der = cms::sign(
             &content,
             key.signer(),
@@ -226,6 +231,15 @@ fn sign(a: &CmsSignArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The certificate must be valid at the signing time, as `ezla sign` requires, unless
+/// `--allow-invalid-certificate`.
+fn check_validity(a: &CmsSignArgs, cert: &Certificate) -> Result<()> {
+    if a.allow_invalid_certificate {
+        return Ok(());
+    }
+    cert.check_valid_at(a.signing_time.unwrap_or_else(OffsetDateTime::now_utc))
 }
 
 /// A signature made, with what the report of it names.

@@ -396,6 +396,33 @@ fn cms_verify_exit_statuses_and_json() {
     assert_eq!(std::fs::read(dir.join("a.p7s")).expect("read"), before);
     sign(&dir, "ec.pfx", "b.txt", "a.p7s", &["--force"]);
     ok(&dir, &["cms", "verify", "a.p7s", "--content", "b.txt"]);
+    // A certificate not valid at the signing time is refused (3), unless asked for.
+    let expired = [
+        "cms",
+        "sign",
+        "a.txt",
+        "-o",
+        "old.p7s",
+        "--pfx",
+        "ec.pfx",
+        "--password-env",
+        "EZLA_PFX_PASSWORD",
+        "--signing-time",
+        "2099-01-01",
+    ];
+    let out = ezla(&dir, &expired);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("(code 300)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("old.p7s").exists());
+    let mut allowed = expired.to_vec();
+    allowed.push("--allow-invalid-certificate");
+    ok(&dir, &allowed);
+    let v = json(ok(&dir, &["cms", "verify", "old.p7s", "--json"]).as_bytes());
+    assert_eq!(v["signing_time"], "2099-01-01T00:00:00Z");
     // Neither --pfx nor --pkcs11-module: usage.
     let out = ezla(&dir, &["cms", "sign", "a.txt", "-o", "x.p7s"]);
     assert_eq!(out.status.code(), Some(64));
