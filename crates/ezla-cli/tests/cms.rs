@@ -47,9 +47,10 @@ fn sign(dir: &Path, pfx: &str, input: &str, out: &str, extra: &[&str]) -> String
     ok(dir, &args)
 }
 
-/// openssl's verdict on a signature, with the CA as its only trust: the content it
-/// verified, or a panic with its message.
-fn openssl_verify(dir: &Path, sig: &str, pem: bool, content: Option<&str>) -> Option<Vec<u8>> {
+/// openssl's verdict on a signature, with the CA as its only trust: `Some(())` when it
+/// verified (the content it verified in `verified.out`), a panic with its message when it
+/// did not, `None` without openssl.
+fn openssl_verify(dir: &Path, sig: &str, pem: bool, content: Option<&str>) -> Option<()> {
     let mut args = vec![
         "cms",
         "-verify",
@@ -72,7 +73,7 @@ fn openssl_verify(dir: &Path, sig: &str, pem: bool, content: Option<&str>) -> Op
         "openssl cms -verify {sig}: {}",
         text(&out.stderr)
     );
-    Some(std::fs::read(dir.join("verified.out")).expect("openssl's output"))
+    Some(())
 }
 
 #[test]
@@ -112,8 +113,8 @@ fn openssl_accepts_what_cms_sign_writes_attached_and_detached_der_and_pem() {
                 .any(|w| w == content.as_slice());
             assert_eq!(carries, !detached && !pem, "{out}");
 
-            let verified = openssl_verify(&dir, &out, pem, detached.then_some("zla.pdf"));
-            if let Some(verified) = verified {
+            if openssl_verify(&dir, &out, pem, detached.then_some("zla.pdf")).is_some() {
+                let verified = std::fs::read(dir.join("verified.out")).expect("openssl's output");
                 assert_eq!(verified, content, "{out}: openssl's content");
             }
             // And ezla verifies it too, against the CA.
@@ -187,6 +188,64 @@ fn a_large_file_signs_detached_from_a_stream() {
         .expect("run");
     assert!(out.status.success(), "{}", text(&out.stderr));
     openssl_verify(&dir, "stdin.p7s", false, Some("scan.bin"));
+
+    // Past what is ever read whole (256 MiB): attached is refused, detached streams, and its
+    // peak memory stays far below the file's size (GNU time's maximum resident set, in KiB).
+    let huge = std::fs::File::create(dir.join("huge.bin")).expect("create");
+    huge.set_len(300 << 20).expect("a sparse 300 MiB file");
+    drop(huge);
+    let key = ["--pfx", "ec.pfx", "--password-env", "EZLA_PFX_PASSWORD"];
+    let mut attached = vec!["cms", "sign", "huge.bin", "-o", "huge-attached.p7s"];
+    attached.extend_from_slice(&key);
+    let out = ezla(&dir, &attached);
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--detached"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut args = vec![
+        "-f",
+        "max-rss-kib=%M",
+        env!("CARGO_BIN_EXE_ezla"),
+        "cms",
+        "sign",
+        "huge.bin",
+        "-o",
+        "huge.p7s",
+        "--detached",
+    ];
+    args.extend_from_slice(&key);
+    let measured = std::process::Command::new("/usr/bin/time")
+        .args(&args)
+        .current_dir(&dir)
+        .env("EZLA_PFX_PASSWORD", PASSWORD)
+        .output();
+    match measured {
+        Ok(out) => {
+            let stderr = text(&out.stderr);
+            assert!(out.status.success(), "{stderr}");
+            let kib: u64 = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("max-rss-kib="))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no max-rss-kib in {stderr}"));
+            println!("signing 300 MiB detached: max RSS {kib} KiB");
+            assert!(kib < 64 << 10, "signing 300 MiB detached used {kib} KiB");
+        }
+        Err(_) if std::env::var_os("EZLA_REQUIRE_TOOLS").is_none() => {
+            println!("NOTICE: /usr/bin/time not found; the memory bound is not measured");
+            let mut args = vec!["cms", "sign", "huge.bin", "-o", "huge.p7s", "--detached"];
+            args.extend_from_slice(&key);
+            ok(&dir, &args);
+        }
+        Err(e) => panic!("/usr/bin/time is required (EZLA_REQUIRE_TOOLS is set): {e}"),
+    }
+    // The signature is over the whole file (openssl hashes it again).
+    openssl_verify(&dir, "huge.p7s", false, Some("huge.bin"));
+    for big in ["huge.bin", "verified.out"] {
+        let _ = std::fs::remove_file(dir.join(big));
+    }
 }
 
 #[test]
