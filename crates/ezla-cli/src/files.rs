@@ -9,6 +9,40 @@ use ezla::{Error, Result};
 /// documents a few, signed batches and SOAP responses far less than this.
 pub(crate) const MAX_INPUT: u64 = 16 << 20;
 
+/// The largest content read whole (signed with an attached CMS signature, verified, or an
+/// attached signature itself): a scanned PDF printout is a few megabytes. Larger files are
+/// signed detached, from a reader, in bounded memory.
+pub(crate) const MAX_CONTENT: u64 = 256 << 20;
+
+/// Reads a file, or standard input for `-`, of at most [`MAX_CONTENT`] bytes.
+pub(crate) fn read_content(path: &Path) -> Result<Vec<u8>> {
+    let limit = MAX_CONTENT;
+    let too_large = |path: &Path| {
+        Error::invalid_argument(
+            "file",
+            format!(
+                "{} is larger than {limit} bytes (sign such a file with --detached)",
+                path.display()
+            ),
+        )
+    };
+    let mut data = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut data)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        file.take(limit + 1).read_to_end(&mut data)
+    };
+    read.map_err(|e| Error::io(path, e))?;
+    if data.len() as u64 > limit {
+        return Err(too_large(path));
+    }
+    Ok(data)
+}
+
 /// Reads a whole file of at most [`MAX_INPUT`] bytes.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;

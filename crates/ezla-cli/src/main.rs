@@ -6,6 +6,7 @@
 //! one scheme for every command ([`exit`], `docs/cli.md`).
 
 mod cert;
+mod cms;
 mod exit;
 mod files;
 mod kedu;
@@ -13,6 +14,7 @@ mod manual;
 mod password;
 mod signature;
 mod token;
+mod ts;
 mod zus;
 
 use std::process::ExitCode;
@@ -45,6 +47,14 @@ enum Command {
     /// Verify a XAdES-BES signature strictly and report who signed what and when. Exit status:
     /// 0 valid, 1 invalid (the reason is printed), 3 unreadable input or options, 64 usage.
     Verify(signature::VerifyArgs),
+    /// CMS (CAdES-BES) signatures over any file: sign (attached or detached, DER or PEM),
+    /// verify. Exit status of `cms verify`: 0 valid, 1 invalid, 3 unreadable, 64 usage.
+    #[command(subcommand)]
+    Cms(cms::CmsCommand),
+    /// RFC 3161 time-stamp tokens: ask a TSA to stamp a file, verify a token. Exit status: 0
+    /// stamped or valid, 1 refused or invalid, 3 could not do the job, 64 usage.
+    #[command(subcommand)]
+    Ts(ts::TsCommand),
     /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
     #[command(subcommand)]
     Kedu(kedu::KeduCommand),
@@ -72,6 +82,8 @@ impl Command {
             Command::Kedu(c) => c.json(),
             Command::Zus(c) => c.json(),
             Command::Sign(a) => a.json(),
+            Command::Cms(c) => c.json(),
+            Command::Ts(c) => c.json(),
             Command::Token(c) => c.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
@@ -92,11 +104,17 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.command.json();
-    let zus_command = matches!(cli.command, Command::Zus(_));
+    let status_for: fn(&ezla::Error) -> u8 = match cli.command {
+        Command::Zus(_) => zus::status_for,
+        Command::Ts(_) => ts::status_for,
+        _ => exit::for_error,
+    };
     let result = match cli.command {
         Command::Cert(command) => cert::run(command),
         Command::Sign(a) => signature::sign(&a),
         Command::Verify(a) => signature::verify(&a),
+        Command::Cms(command) => cms::run(command),
+        Command::Ts(command) => ts::run(command),
         Command::Kedu(command) => kedu::run(command),
         Command::Zus(command) => zus::run(command),
         Command::Token(command) => token::run(command),
@@ -108,11 +126,7 @@ fn main() -> ExitCode {
             println!("{}", error_json(&e));
         }
         report(&e);
-        exit::code(if zus_command {
-            zus::status_for(&e)
-        } else {
-            exit::for_error(&e)
-        })
+        exit::code(status_for(&e))
     })
 }
 

@@ -55,17 +55,10 @@ pub(crate) enum SigningCertificateArg {
     V2,
 }
 
-/// Options of `ezla sign`.
+/// The key a signing command signs with: a .pfx (with its password) or a key on a PKCS#11
+/// token. Shared by `ezla sign` and `ezla cms sign`, so both take the same options.
 #[derive(Args, Debug)]
-pub(crate) struct SignArgs {
-    /// The XML documents to sign (UTF-8), or `-` for standard input (one document only).
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
-    /// Where to write the signed document, or `-` for standard output; with several inputs
-    /// (or when it is a directory) the directory the signed documents go to, under their own
-    /// file names (created if missing).
-    #[arg(short, long, value_name = "FILE|DIR")]
-    out: PathBuf,
+pub(crate) struct SignerArgs {
     /// The signer's .pfx/.p12 file (key, certificate, chain); or --pkcs11-module.
     #[arg(
         long,
@@ -78,6 +71,25 @@ pub(crate) struct SignArgs {
     password: PasswordArgs,
     #[command(flatten)]
     pkcs11: Pkcs11Args,
+    /// Sign with a .pfx that has no integrity protection (no MAC). Refused without this flag:
+    /// such a file could have been altered, and its password was not checked.
+    #[arg(long)]
+    allow_unprotected_pfx: bool,
+}
+
+/// Options of `ezla sign`.
+#[derive(Args, Debug)]
+pub(crate) struct SignArgs {
+    /// The XML documents to sign (UTF-8), or `-` for standard input (one document only).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Where to write the signed document, or `-` for standard output; with several inputs
+    /// (or when it is a directory) the directory the signed documents go to, under their own
+    /// file names (created if missing).
+    #[arg(short, long, value_name = "FILE|DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    signer: SignerArgs,
     /// The signature profile.
     #[arg(long, value_enum, default_value = "zus")]
     profile: ProfileArg,
@@ -103,10 +115,6 @@ pub(crate) struct SignArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     force: bool,
-    /// Sign with a .pfx that has no integrity protection (no MAC). Refused without this flag:
-    /// such a file could have been altered, and its password was not checked.
-    #[arg(long)]
-    allow_unprotected_pfx: bool,
     /// Worker threads for several documents (0: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     jobs: usize,
@@ -157,14 +165,15 @@ pub(crate) struct VerifyArgs {
     json: bool,
 }
 
-/// The key `ezla sign` signs with: from a .pfx or on a token.
-enum SigningKey {
+/// The key a signing command signs with: from a .pfx or on a token.
+pub(crate) enum SigningKey {
     Pfx(Box<Identity>),
     Token(Box<Pkcs11Signer>),
 }
 
 impl SigningKey {
-    fn open(a: &SignArgs) -> Result<SigningKey> {
+    /// Opens the key `a` names (asking for the password or PIN if needed).
+    pub(crate) fn open(a: &SignerArgs) -> Result<SigningKey> {
         if let Some(module) = &a.pkcs11.pkcs11_module {
             return Ok(SigningKey::Token(Box::new(a.pkcs11.open_signer(module)?)));
         }
@@ -189,21 +198,24 @@ impl SigningKey {
         )?)))
     }
 
-    fn signer(&self) -> &dyn Signer {
+    /// The signer.
+    pub(crate) fn signer(&self) -> &dyn Signer {
         match self {
             SigningKey::Pfx(id) => &id.key,
             SigningKey::Token(t) => t.as_ref(),
         }
     }
 
-    fn certificate(&self) -> &Certificate {
+    /// The signer's certificate.
+    pub(crate) fn certificate(&self) -> &Certificate {
         match self {
             SigningKey::Pfx(id) => &id.certificate,
             SigningKey::Token(t) => t.certificate(),
         }
     }
 
-    fn chain(&self) -> &[Certificate] {
+    /// The chain certificates (of a .pfx; none for a token).
+    pub(crate) fn chain(&self) -> &[Certificate] {
         match self {
             SigningKey::Pfx(id) => &id.chain,
             SigningKey::Token(_) => &[],
@@ -250,7 +262,7 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             documents.push(document);
         }
     }
-    let key = SigningKey::open(a)?;
+    let key = SigningKey::open(&a.signer)?;
     let mut options = SignOptions::profile(a.profile.into());
     options.signing_certificate = match a.signing_certificate {
         SigningCertificateArg::V1 => SigningCertificateVersion::V1,

@@ -313,3 +313,67 @@ fn sign_on_the_token_one_document_and_a_batch() {
     assert_eq!(ezla(&dir, &args).status.code(), Some(64));
     assert!(!dir.join("x.xml").exists());
 }
+
+#[test]
+fn cms_sign_on_the_token_takes_the_same_key_options() {
+    let Some(dir) = tokens("cms") else { return };
+    std::fs::write(dir.join("scan.pdf"), b"%PDF-1.7 a scan".repeat(1000)).expect("write");
+    for key in ["rsa", "ec"] {
+        let out_name = format!("scan-{key}.p7s");
+        let mut args = vec!["cms", "sign", "scan.pdf", "-o", &out_name, "--detached"];
+        args.extend_from_slice(TOKEN);
+        args.extend_from_slice(&["--key", key, "--pin-env", "EZLA_PIN"]);
+        let out = ezla(&dir, &args);
+        assert_eq!(out.status.code(), Some(0), "{key}: {}", stderr(&out));
+        // The certificate on the token is self-signed: it is its own trust anchor.
+        let cert = format!("{key}.crt.pem");
+        let out = ezla(
+            &dir,
+            &[
+                "cms",
+                "verify",
+                &out_name,
+                "--content",
+                "scan.pdf",
+                "--trust",
+                &cert,
+                "--json",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{key}: {}", stdout(&out));
+        assert_eq!(json(&out)["trust"], "chain");
+        let out = Command::new("openssl")
+            .args([
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                &out_name,
+                "-content",
+                "scan.pdf",
+                "-CAfile",
+                &cert,
+                "-purpose",
+                "any",
+                "-out",
+                "/dev/null",
+            ])
+            .current_dir(&dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl rejects {out_name}: {}",
+            stderr(&out)
+        );
+    }
+    // A wrong PIN: the job could not be done (3), the token's error named.
+    let mut args = vec!["cms", "sign", "scan.pdf", "-o", "x.p7s"];
+    args.extend_from_slice(TOKEN);
+    args.extend_from_slice(&["--key", "rsa", "--pin-env", "EZLA_BAD_PIN"]);
+    let out = ezla(&dir, &args);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(code 224)"), "{}", stderr(&out));
+}

@@ -89,3 +89,17 @@ pub(crate) fn test_doctor(
     args.extend_from_slice(extra);
     ok(dir, &args, env);
 }
+
+/// Runs an independent tool (openssl, …) in `dir` when it is installed (required when
+/// `EZLA_REQUIRE_TOOLS` is set, as in CI): `Some(output)`, or `None` when it is absent.
+#[allow(dead_code)] // each test binary uses a subset of these helpers
+pub(crate) fn tool(dir: &Path, program: &str, args: &[&str]) -> Option<Output> {
+    match Command::new(program).args(args).current_dir(dir).output() {
+        Ok(o) => Some(o),
+        Err(_) if std::env::var_os("EZLA_REQUIRE_TOOLS").is_none() => {
+            println!("NOTICE: {program} not on PATH; skipping its check");
+            None
+        }
+        Err(e) => panic!("{program} is required (EZLA_REQUIRE_TOOLS is set): {e}"),
+    }
+}
