@@ -93,6 +93,8 @@ pub(crate) struct CmsSignArgs {
     /// Also carry the chain certificates of the .pfx besides the signer's own.
     #[arg(long)]
     include_chain: bool,
+    #[command(flatten)]
+    tsa: crate::ts::TsaOptions,
     /// Write this signing time instead of now (RFC 3339, or a date meaning midnight UTC).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     signing_time: Option<OffsetDateTime>,
@@ -127,9 +129,15 @@ pub(crate) struct CmsVerifyArgs {
     /// time the signature claims (or now, when it claims none).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<OffsetDateTime>,
+    /// Trust anchors for the TSAs of signature time-stamps (CAdES-T; PEM or DER;
+    /// repeatable). Every time-stamp is checked either way; with these, one whose TSA
+    /// chains to them is trusted and (without `--at`) sets the instant the certificate is
+    /// judged at.
+    #[arg(long, value_name = "CA")]
+    tsa_trust: Vec<PathBuf>,
     /// Print JSON: `{"valid": true, "signer": {…}, "signing_time", "digest", "algorithm",
-    /// "attached", "content_bytes", "trust", "ess_binding"}` or `{"valid": false,
-    /// "error": …}`.
+    /// "attached", "content_bytes", "trust", "ess_binding", "timestamps": […],
+    /// "judged_at"}` or `{"valid": false, "error": …}`.
     #[arg(long)]
     json: bool,
 }
@@ -160,6 +168,7 @@ fn sign(a: &CmsSignArgs) -> Result<ExitCode> {
             format!("{} exists (use --force to overwrite)", a.out.display()),
         ));
     }
+    let tsa = a.tsa.client()?;
     let mut options = SignOptions::default();
     options.digest = a.digest.into();
     options.detached = a.detached;
@@ -191,6 +200,14 @@ fn sign(a: &CmsSignArgs) -> Result<ExitCode> {
             &options,
         )?;
         (Signed::new(der, key.certificate()), content.len() as u64)
+    };
+    // CAdES-T: the signature time-stamp, when `--tsa` asks for one.
+    let der = match &tsa {
+        Some(client) => Signed {
+            der: ezla::tsp::cades::add_timestamp(&der.der, client)?,
+            ..der
+        },
+        None => der,
     };
     let bytes = if a.pem {
         cms::to_pem(&der.der).into_bytes()
@@ -301,16 +318,46 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
         None => None,
     };
     let options = verify_options(&a.trust, a.at)?;
+    let mut tsa = ezla::tsp::TokenOptions::default();
+    if let Some(anchors) = trust_anchors(&a.tsa_trust)? {
+        tsa = tsa.with_trust(anchors);
+    }
     let result = cms::from_pem_or_der(&input)
-        .and_then(|der| cms::verify(&der, content.as_deref(), &options));
+        .and_then(|der| ezla::tsp::cades::verify(&der, content.as_deref(), &options, &tsa));
     match result {
-        Ok(report) => {
+        Ok(verified) => {
+            let report = &verified.report;
             if a.json {
-                let mut v = report_json(&report);
+                let mut v = report_json(report);
                 v["valid"] = Value::Bool(true);
+                v["timestamps"] = Value::Array(
+                    verified
+                        .timestamps
+                        .iter()
+                        .map(crate::ts::stamp_json)
+                        .collect(),
+                );
+                v["judged_at"] = json!(rfc3339(verified.judged_at));
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                print!("{}", render_report(&report, a.content.as_deref()));
+                print!("{}", render_report(report, a.content.as_deref()));
+                for t in &verified.timestamps {
+                    let trust = if t.trust == "chain" {
+                        "TSA trusted"
+                    } else {
+                        "TSA untrusted: no --tsa-trust"
+                    };
+                    println!(
+                        "  time-stamp:  {} by {} ({trust}; policy {}, serial {})",
+                        rfc3339(t.time),
+                        t.tsa.subject(),
+                        t.policy,
+                        t.serial
+                    );
+                }
+                if !verified.timestamps.is_empty() {
+                    println!("  judged at:   {}", rfc3339(verified.judged_at));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -13,6 +13,7 @@ mod kedu;
 mod manual;
 mod password;
 mod signature;
+mod timestamp;
 mod token;
 mod ts;
 mod zus;
@@ -55,6 +56,10 @@ enum Command {
     /// stamped or valid, 1 refused or invalid, 3 could not do the job, 64 usage.
     #[command(subcommand)]
     Ts(ts::TsCommand),
+    /// Signature time-stamps: add one from a TSA to a signed XML document (XAdES-T) or a CMS
+    /// signature (CAdES-T). Exit status: 0 added, 1 refused, 3 could not do the job, 64 usage.
+    #[command(subcommand)]
+    Timestamp(timestamp::TimestampCommand),
     /// e-ZLA documents: write the ORYGINAŁ and KOPIA from JSON, check a KEDU ZLA document.
     #[command(subcommand)]
     Kedu(kedu::KeduCommand),
@@ -84,6 +89,7 @@ impl Command {
             Command::Sign(a) => a.json(),
             Command::Cms(c) => c.json(),
             Command::Ts(c) => c.json(),
+            Command::Timestamp(c) => c.json(),
             Command::Token(c) => c.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
@@ -106,7 +112,7 @@ fn main() -> ExitCode {
     let json = cli.command.json();
     let status_for: fn(&ezla::Error) -> u8 = match cli.command {
         Command::Zus(_) => zus::status_for,
-        Command::Ts(_) => ts::status_for,
+        Command::Ts(_) | Command::Timestamp(_) => ts::status_for,
         _ => exit::for_error,
     };
     let result = match cli.command {
@@ -115,6 +121,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => signature::verify(&a),
         Command::Cms(command) => cms::run(command),
         Command::Ts(command) => ts::run(command),
+        Command::Timestamp(command) => timestamp::run(command),
         Command::Kedu(command) => kedu::run(command),
         Command::Zus(command) => zus::run(command),
         Command::Token(command) => token::run(command),

@@ -115,6 +115,8 @@ pub(crate) struct SignArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    tsa: crate::ts::TsaOptions,
     /// Worker threads for several documents (0: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     jobs: usize,
@@ -154,6 +156,13 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "SECONDS",
           default_value_t = xades::DEFAULT_MAX_CLOCK_SKEW.whole_seconds().unsigned_abs())]
     max_clock_skew: u64,
+    /// Trust anchors for the TSAs of signature time-stamps (XAdES-T; PEM or DER;
+    /// repeatable). Every time-stamp is checked either way; with these, one whose TSA chains
+    /// to them is trusted, and (without `--at`) the signer's certificate is judged at the
+    /// time it stamps: a signature stamped while the certificate was valid verifies after
+    /// it expired.
+    #[arg(long, value_name = "CA")]
+    tsa_trust: Vec<PathBuf>,
     /// Accept several signatures (each must verify).
     #[arg(long)]
     cosignatures: bool,
@@ -262,6 +271,14 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             documents.push(document);
         }
     }
+    let tsa = a.tsa.client()?;
+    // XAdES-T: the signature time-stamp, when `--tsa` asks for one.
+    let stamp = |signed: Vec<u8>| -> Result<Vec<u8>> {
+        match &tsa {
+            Some(client) => xades::add_timestamp(&signed, client),
+            None => Ok(signed),
+        }
+    };
     let key = SigningKey::open(&a.signer)?;
     let mut options = SignOptions::profile(a.profile.into());
     options.signing_certificate = match a.signing_certificate {
@@ -282,7 +299,13 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             Some(Ok(d)) => d,
             _ => return Err(Error::internal("one input expected")),
         };
-        let signed = xades::sign(&document, key.signer(), certificate, key.chain(), &options)?;
+        let signed = stamp(xades::sign(
+            &document,
+            key.signer(),
+            certificate,
+            key.chain(),
+            &options,
+        )?)?;
         let input = a.inputs.first().cloned().unwrap_or_default();
         if a.out == Path::new("-") {
             let mut stdout = std::io::stdout().lock();
@@ -351,6 +374,7 @@ pub(crate) fn sign(a: &SignArgs) -> Result<ExitCode> {
             Ok(_) => signed
                 .next()
                 .unwrap_or_else(|| Err(Error::internal("a signed document is missing")))
+                .and_then(stamp)
                 .and_then(|bytes| write_file(output, &bytes, a.force, false).map(|()| bytes.len())),
         };
         match result {
@@ -549,6 +573,9 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
         }
         options.signer_certificate = certificates.pop();
     }
+    if let Some(anchors) = crate::cms::trust_anchors(&a.tsa_trust)? {
+        options = options.with_tsa_trust(anchors);
+    }
     if let Some(at) = a.at {
         options = options.at(at);
     }
@@ -596,6 +623,22 @@ fn render_report(r: &Report) -> String {
         "  signed at:   {} (claimed by the signer)",
         r.signing_time.as_deref().unwrap_or("-")
     );
+    for t in &r.timestamps {
+        let trust = if t.trust == "chain" {
+            "TSA trusted"
+        } else {
+            "TSA untrusted: no --tsa-trust"
+        };
+        let _ = writeln!(
+            out,
+            "  time-stamp:  {} by {} ({trust}; policy {}, serial {})",
+            t.time, t.tsa, t.policy, t.serial
+        );
+    }
+    if !r.timestamps.is_empty() {
+        // The instant the certificate was judged at: `--at`, else the trusted stamp, else now.
+        let _ = writeln!(out, "  judged at:   {}", r.judged_at);
+    }
     let _ = writeln!(out, "  profile:     {}", r.profile.name());
     let _ = writeln!(out, "  algorithm:   {}", r.signature_algorithm);
     let _ = writeln!(out, "  C14N:        {}", r.canonicalization);

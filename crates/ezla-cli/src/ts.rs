@@ -94,6 +94,81 @@ pub(crate) struct QueryArgs {
     json: bool,
 }
 
+/// The TSA options of the commands that add a signature time-stamp (`ezla sign`, `ezla cms
+/// sign`, `ezla timestamp add`): XAdES-T and CAdES-T.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct TsaOptions {
+    /// Add a signature time-stamp (RFC 3161) from the TSA at this URL: XAdES-T for XML,
+    /// CAdES-T for CMS.
+    #[arg(long, value_name = "URL")]
+    pub(crate) tsa: Option<String>,
+    /// Ask the TSA for this policy (and require it in the token).
+    #[arg(long, value_name = "OID", value_parser = parse_oid, requires = "tsa")]
+    tsa_policy: Option<ObjectIdentifier>,
+    /// Trust anchors for the TSA's certificate (PEM or DER; repeatable): the token must
+    /// chain to one of them. Without any the token is checked with the certificate it
+    /// carries.
+    #[arg(long, value_name = "CA", requires = "tsa")]
+    tsa_trust: Vec<PathBuf>,
+    /// For an https TSA: trust this CA (PEM) for the server's certificate instead of the
+    /// system roots.
+    #[arg(long, value_name = "FILE", requires = "tsa")]
+    tsa_ca: Option<PathBuf>,
+    /// Seconds to wait for the TSA's answer.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    tsa_timeout: u64,
+}
+
+impl TsaOptions {
+    /// The client of `--tsa`, `None` without it.
+    pub(crate) fn client(&self) -> Result<Option<TsaClient<UreqTransport>>> {
+        let Some(url) = &self.tsa else {
+            return Ok(None);
+        };
+        client(
+            url,
+            DigestAlgorithm::Sha256,
+            self.tsa_policy,
+            &self.tsa_trust,
+            self.tsa_ca.as_deref(),
+            None,
+            self.tsa_timeout,
+        )
+        .map(Some)
+    }
+}
+
+/// A TSA client over the CLI's transport.
+fn client(
+    url: &str,
+    digest: DigestAlgorithm,
+    policy: Option<ObjectIdentifier>,
+    trust: &[PathBuf],
+    ca: Option<&Path>,
+    server_name: Option<&str>,
+    timeout: u64,
+) -> Result<TsaClient<UreqTransport>> {
+    let mut options = TokenOptions::default();
+    if let Some(anchors) = trust_anchors(trust)? {
+        options = options.with_trust(anchors);
+    }
+    let mut t = TransportConfig::builder().response_timeout(Duration::from_secs(timeout.max(1)));
+    if let Some(ca) = ca {
+        t = t.trust_pem(&read_file(ca)?);
+    }
+    if let Some(name) = server_name {
+        t = t.expected_server_name(name.to_string());
+    }
+    let transport = UreqTransport::new(t.build()?)?;
+    let mut client = TsaClient::new(url.to_string(), transport)
+        .with_digest(digest)
+        .with_options(options);
+    if let Some(policy) = policy {
+        client = client.with_policy(policy);
+    }
+    Ok(client)
+}
+
 /// Options of `ezla ts verify`.
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("stamped").required(true).args(["data", "digest_hex"])))]
@@ -149,24 +224,15 @@ fn query(a: &QueryArgs) -> Result<ExitCode> {
     }
     let digest = DigestAlgorithm::from(a.digest);
     let hash = hash_file(&a.input, digest)?;
-    let mut options = TokenOptions::default();
-    if let Some(anchors) = trust_anchors(&a.trust)? {
-        options = options.with_trust(anchors);
-    }
-    let mut t = TransportConfig::builder().response_timeout(Duration::from_secs(a.timeout.max(1)));
-    if let Some(ca) = &a.ca {
-        t = t.trust_pem(&read_file(ca)?);
-    }
-    if let Some(name) = &a.server_name {
-        t = t.expected_server_name(name.clone());
-    }
-    let transport = UreqTransport::new(t.build()?)?;
-    let mut client = TsaClient::new(a.tsa.clone(), transport)
-        .with_digest(digest)
-        .with_options(options);
-    if let Some(policy) = a.policy {
-        client = client.with_policy(policy);
-    }
+    let client = client(
+        &a.tsa,
+        digest,
+        a.policy,
+        &a.trust,
+        a.ca.as_deref(),
+        a.server_name.as_deref(),
+        a.timeout,
+    )?;
     let (token, stamp) = client.stamp_digest(digest, &hash)?;
     if let Some(out) = &a.out {
         write_file(out, &token, a.force, false)?;
@@ -299,7 +365,7 @@ fn digest_from_hex(text: &str) -> Result<(DigestAlgorithm, Vec<u8>)> {
     Ok((algorithm, bytes))
 }
 
-fn stamp_json(s: &TimeStamp) -> Value {
+pub(crate) fn stamp_json(s: &TimeStamp) -> Value {
     json!({
         "time": rfc3339(s.time),
         "accuracy_seconds": s.accuracy.map(|d| d.as_seconds_f64()),
