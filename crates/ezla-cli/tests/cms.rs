@@ -478,8 +478,12 @@ fn cms_verify_exit_statuses_and_json() {
     let mut allowed = expired.to_vec();
     allowed.push("--allow-invalid-certificate");
     ok(&dir, &allowed);
-    let v = json(ok(&dir, &["cms", "verify", "old.p7s", "--json"]).as_bytes());
-    assert_eq!(v["signing_time"], "2099-01-01T00:00:00Z");
+    // A signing time in the future (and outside the certificate) is refused on
+    // verification, trust or not (1, SigningTimeInvalid).
+    let out = ezla(&dir, &["cms", "verify", "old.p7s", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out.stdout);
+    assert_eq!(v["error"]["name"], "SigningTimeInvalid", "{v}");
     // Neither --pfx nor --pkcs11-module: usage.
     let out = ezla(&dir, &["cms", "sign", "a.txt", "-o", "x.p7s"]);
     assert_eq!(out.status.code(), Some(64));

@@ -159,3 +159,39 @@ fn times_are_utc_time_before_2050() {
     let late = time::macros::datetime!(2050-01-01 00:00 UTC);
     assert_eq!(&sign::time_der(late)[2..], b"20500101000000Z");
 }
+
+#[test]
+fn an_impossible_signing_time_is_refused_even_without_trust() {
+    let (_, id) = doctor(KeySpec::EcP256);
+    for (claimed, why) in [
+        (
+            OffsetDateTime::now_utc() + time::Duration::days(3),
+            "later than",
+        ),
+        (
+            id.certificate.not_before() - time::Duration::days(1),
+            "outside the certificate",
+        ),
+        (
+            id.certificate.not_after() + time::Duration::days(1),
+            "later than",
+        ),
+    ] {
+        let options = SignOptions {
+            signing_time: Some(claimed),
+            ..SignOptions::default()
+        };
+        let der = sign(b"x", &id, &id.certificate, &[], &options).expect("sign");
+        let e = verify(&der, None, &VerifyOptions::default()).expect_err("impossible time");
+        assert_eq!(e.code(), ErrorCode::SigningTimeInvalid, "{e}");
+        assert!(e.to_string().contains(why), "{e}");
+    }
+    // Judged at a later instant, a signing time in the certificate's validity is fine.
+    let options = SignOptions {
+        signing_time: Some(OffsetDateTime::now_utc() + time::Duration::days(3)),
+        ..SignOptions::default()
+    };
+    let der = sign(b"x", &id, &id.certificate, &[], &options).expect("sign");
+    let at = OffsetDateTime::now_utc() + time::Duration::days(4);
+    verify(&der, None, &VerifyOptions::default().at(at)).expect("judged later");
+}

@@ -95,10 +95,32 @@ fn der_error(what: &str, e: der::Error) -> Error {
 /// for more than one signer; [`crate::ErrorCode::KeyNotFound`] when the signer's
 /// certificate is not carried; [`crate::ErrorCode::DigestMismatch`] when the content is not
 /// what was signed; [`crate::ErrorCode::SigningCertificateMismatch`] when the ESS binding
-/// names another certificate; [`crate::ErrorCode::SignatureInvalid`]; the certificate errors
+/// names another certificate; [`crate::ErrorCode::SignatureInvalid`];
+/// [`crate::ErrorCode::SigningTimeInvalid`] for a claimed signing time after the
+/// verification instant (beyond 5 minutes) or outside the certificate's validity; the certificate errors
 /// of the trust check; [`crate::ErrorCode::Unsupported`] for other algorithms.
 pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> Result<Report> {
     let Checked { mut report, others } = check_signed_data(input, content, &rfc5911::ID_DATA)?;
+    // A claimed signing time must be possible: within the signer's certificate, and not
+    // after the verification instant (beyond 5 minutes of clock skew), as XAdES requires of
+    // its SigningTime.
+    if let Some(t) = report.signing_time {
+        let now = options.at.unwrap_or_else(OffsetDateTime::now_utc);
+        let invalid =
+            |detail: String| Error::Signature(SignatureError::SigningTimeInvalid { detail });
+        if t > now + time::Duration::minutes(5) {
+            return Err(invalid(format!(
+                "the signing time {t} is later than the verification instant {now}"
+            )));
+        }
+        if t < report.signer.not_before() || t > report.signer.not_after() {
+            return Err(invalid(format!(
+                "the signing time {t} lies outside the certificate's validity ({} to {})",
+                report.signer.not_before(),
+                report.signer.not_after()
+            )));
+        }
+    }
     let at = options
         .at
         .or(report.signing_time)
