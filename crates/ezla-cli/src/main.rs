@@ -13,6 +13,7 @@ mod manual;
 mod password;
 mod signature;
 mod token;
+mod wk;
 mod zus;
 
 use std::process::ExitCode;
@@ -53,6 +54,11 @@ enum Command {
     /// (network, TLS, files), 64 usage.
     #[command(subcommand)]
     Zus(zus::ZusCommand),
+    /// login.gov.pl (Węzeł Krajowy) for a service provider: make the keys and certificate
+    /// requests, write the SP metadata, inspect a saved ArtifactResponse with every check.
+    /// Exit status of `inspect`: 0 valid, 1 a check failed, 3 unreadable input, 64 usage.
+    #[command(subcommand)]
+    Wk(wk::WkCommand),
     /// PKCS#11 tokens (smart cards, HSMs): list tokens, keys and certificates.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -73,6 +79,7 @@ impl Command {
             Command::Zus(c) => c.json(),
             Command::Sign(a) => a.json(),
             Command::Token(c) => c.json(),
+            Command::Wk(c) => c.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
     }
@@ -100,6 +107,7 @@ fn main() -> ExitCode {
         Command::Kedu(command) => kedu::run(command),
         Command::Zus(command) => zus::run(command),
         Command::Token(command) => token::run(command),
+        Command::Wk(command) => wk::run(command),
         Command::Completions(a) => manual::completions(&a),
         Command::Man(a) => manual::man(&a),
     };
