@@ -488,3 +488,27 @@ fn inspect_the_symulator_capture() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["error"]["name"], "SamlExpired");
 }
+
+/// The manual pages of `ezla wk` come from the command definitions, with the exit statuses
+/// of `inspect`.
+#[test]
+fn manual_pages_document_ezla_wk() {
+    let dir = common::scratch("ezla-wk", "man");
+    ok(&dir, &["man", "-o", "man"]);
+    for page in [
+        "ezla-wk.1",
+        "ezla-wk-keygen.1",
+        "ezla-wk-metadata.1",
+        "ezla-wk-inspect.1",
+    ] {
+        assert!(dir.join("man").join(page).is_file(), "{page}");
+    }
+    let inspect = std::fs::read_to_string(dir.join("man/ezla-wk-inspect.1")).expect("page");
+    assert!(inspect.contains("pinned"), "{inspect}");
+    assert!(inspect.contains("\\-\\-wk\\-cert") || inspect.contains("wk-cert"));
+    let help = ok(&dir, &["wk", "inspect", "--help"]);
+    assert!(
+        help.contains("0 every check passed, 1 a check failed"),
+        "{help}"
+    );
+}
