@@ -877,6 +877,32 @@ typedef struct ezla_trust_anchors ezla_trust_anchors;
 typedef struct ezla_validation ezla_validation;
 
 /**
+ * A signed AuthnRequest: keep its ID and RelayState (the pending request) until the
+ * artifact comes back, and send the browser its HTML form.
+ *
+ * Thread safety: immutable. Strings and bytes from its getters live until
+ * `ezla_wk_authn_request_free`.
+ */
+typedef struct ezla_wk_authn_request ezla_wk_authn_request;
+
+/**
+ * A login.gov.pl service provider's configuration: our entity ID and ACS URL, our signing
+ * and encryption keys with their certificates, the pinned login.gov.pl certificates and the
+ * environment's endpoints.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ */
+typedef struct ezla_wk_config ezla_wk_config;
+
+/**
+ * The person login.gov.pl vouches for, from a checked assertion.
+ *
+ * Thread safety: immutable. Strings from its getters live until `ezla_wk_identity_free`.
+ * The PESEL is personal data: do not log it.
+ */
+typedef struct ezla_wk_identity ezla_wk_identity;
+
+/**
  * An e-ZLA certificate (*zaświadczenie lekarskie*): one model from which both documents of
  * the pair are written, the ORYGINAŁ and the KOPIA.
  *
@@ -2816,6 +2842,209 @@ const char *ezla_zus_records_field_name(const ezla_zus_records *records, size_t 
  * is NULL.
  */
 const char *ezla_zus_records_field_value(const ezla_zus_records *records, size_t index, size_t field);
+
+/**
+ * Makes a configuration.
+ *
+ * `environment` is `"production"`, `"production-private"`, `"integration"`,
+ * `"integration-private"` or `"simulator"`. `entity_id` and `acs_url` are ours as
+ * registered. The keys must be P-256 and match their certificates; they are copied (free
+ * yours when you like). `wk_certs` points to `wk_certs_len` (at least 1) pinned
+ * login.gov.pl signing certificates, copied too. Optional (NULL for the default):
+ * `provider_name` (the ProviderName provisioned for us), `loa` (`"low"`, `"substantial"`
+ * (default) or `"high"`: requested and required), `base_url` (login.gov.pl's endpoints
+ * under this scheme and authority, e.g. a local simulator `http://127.0.0.1:8080`) and
+ * `issuer` (login.gov.pl's Issuer, default the environment's). On success `*config_out`
+ * receives a configuration to free with `ezla_wk_config_free`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (an unknown environment or LoA, no pinned certificate),
+ * `EZLA_RESULT_KEY_CERTIFICATE_MISMATCH`.
+ */
+ezla_result ezla_wk_config_new(const char *environment, const char *entity_id, const char *acs_url, const ezla_private_key *signing_key, const ezla_certificate *signing_cert, const ezla_private_key *encryption_key, const ezla_certificate *encryption_cert, const ezla_certificate *const *wk_certs, size_t wk_certs_len, const char *provider_name, const char *loa, const char *base_url, const char *issuer, ezla_wk_config **config_out, ezla_error **err_out);
+
+/**
+ * Frees a configuration. `ezla_wk_config_free(NULL)` does nothing.
+ */
+void ezla_wk_config_free(ezla_wk_config *config);
+
+/**
+ * Writes the SP metadata XML (for registration with login.gov.pl) into `*xml_out` (free
+ * with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_wk_config_metadata(const ezla_wk_config *config, ezla_buffer *xml_out, ezla_error **err_out);
+
+/**
+ * Builds and signs an AuthnRequest with a fresh ID and RelayState at `now` (Unix seconds,
+ * or `EZLA_NOW`). On success `*request_out` receives a request to free with
+ * `ezla_wk_authn_request_free`. Nothing is stored: keep its ID and RelayState yourself.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT`,
+ * `EZLA_RESULT_SIGNING_FAILED`.
+ */
+ezla_result ezla_wk_authn_request_new(const ezla_wk_config *config, int64_t now, ezla_wk_authn_request **request_out, ezla_error **err_out);
+
+/**
+ * Frees a request. `ezla_wk_authn_request_free(NULL)` does nothing.
+ */
+void ezla_wk_authn_request_free(ezla_wk_authn_request *request);
+
+/**
+ * The request's ID (the InResponseTo of the answer: pass it to
+ * `ezla_wk_process_artifact_response`).
+ *
+ * NULL when `request` is NULL; otherwise valid until `ezla_wk_authn_request_free`.
+ */
+const char *ezla_wk_authn_request_id(const ezla_wk_authn_request *request);
+
+/**
+ * The RelayState sent with it (it comes back with the artifact: look the ID up by it).
+ *
+ * NULL when `request` is NULL; otherwise valid until `ezla_wk_authn_request_free`.
+ */
+const char *ezla_wk_authn_request_relay_state(const ezla_wk_authn_request *request);
+
+/**
+ * Where the browser POSTs it (login.gov.pl's SingleSignOnService).
+ *
+ * NULL when `request` is NULL; otherwise valid until `ezla_wk_authn_request_free`.
+ */
+const char *ezla_wk_authn_request_sso_url(const ezla_wk_authn_request *request);
+
+/**
+ * An HTML page whose form POSTs `SAMLRequest` and `RelayState` there and submits
+ * itself: the body of the answer to the browser.
+ *
+ * NULL when `request` is NULL; otherwise valid until `ezla_wk_authn_request_free`.
+ */
+const char *ezla_wk_authn_request_html_form(const ezla_wk_authn_request *request);
+
+/**
+ * The signed AuthnRequest XML (UTF-8, no XML declaration, not NUL-terminated); its length
+ * goes to `*len_out` (when not NULL).
+ *
+ * NULL (and 0) when `request` is NULL; otherwise valid until `ezla_wk_authn_request_free`.
+ */
+const uint8_t *ezla_wk_authn_request_xml(const ezla_wk_authn_request *request, size_t *len_out);
+
+/**
+ * When the pending request expires (Unix seconds); 0 when `request` is NULL.
+ */
+int64_t ezla_wk_authn_request_expires(const ezla_wk_authn_request *request);
+
+/**
+ * Processes an ArtifactResponse (`data`, `len`: in its SOAP envelope, or bare) into an
+ * identity, *sans-IO*, in the order of wk-saml.md §2.4: both signatures with the pinned
+ * certificates only, the statuses, issuers and InResponseTo chain (`authn_request_id`,
+ * and `artifact_resolve_id` unless NULL), the decryption, and the assertion's checks at
+ * `now` (Unix seconds, or `EZLA_NOW`). Verification failure is never `EZLA_RESULT_OK`.
+ * One-time use of the artifact and of the assertion (`ezla_wk_identity_assertion_id`) is
+ * the caller's to record. On success `*identity_out` receives an identity to free with
+ * `ezla_wk_identity_free`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, the signature codes
+ * (400–499: a signature that does not verify with a pinned key, a digest mismatch, a
+ * wrapped or second signature), the SAML codes (700–799: `EZLA_RESULT_SAML_STATUS` for a
+ * refusal by login.gov.pl — the message carries its status codes —, issuer, InResponseTo,
+ * decryption, audience, recipient, validity, LoA, attributes), `EZLA_RESULT_XML_MALFORMED`.
+ */
+ezla_result ezla_wk_process_artifact_response(const ezla_wk_config *config, const uint8_t *data, size_t len, const char *authn_request_id, const char *artifact_resolve_id, int64_t now, ezla_wk_identity **identity_out, ezla_error **err_out);
+
+/**
+ * Frees an identity. `ezla_wk_identity_free(NULL)` does nothing.
+ */
+void ezla_wk_identity_free(ezla_wk_identity *identity);
+
+/**
+ * The PESEL (`PersonIdentifier`), check digit validated.
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_pesel(const ezla_wk_identity *identity);
+
+/**
+ * `CurrentGivenName`, verbatim.
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_given_name(const ezla_wk_identity *identity);
+
+/**
+ * `CurrentFamilyName`, verbatim.
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_family_name(const ezla_wk_identity *identity);
+
+/**
+ * `DateOfBirth` as `YYYY-MM-DD`.
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_birth_date(const ezla_wk_identity *identity);
+
+/**
+ * The level of assurance reached, as its URI
+ * (`http://eidas.europa.eu/LoA/substantial`).
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_loa(const ezla_wk_identity *identity);
+
+/**
+ * `NameID` (needed for logout).
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_name_id(const ezla_wk_identity *identity);
+
+/**
+ * The assertion's ID: record it against replay until `ezla_wk_identity_not_on_or_after`.
+ *
+ * NULL when `identity` is NULL; otherwise valid until `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_assertion_id(const ezla_wk_identity *identity);
+
+/**
+ * `AuthnStatement/@SessionIndex` (needed for logout).
+ *
+ * NULL when absent or when `identity` is NULL; otherwise valid until
+ * `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_session_index(const ezla_wk_identity *identity);
+
+/**
+ * The number of identity means (`AuthenticatingAuthority`); 0 when `identity` is NULL.
+ */
+size_t ezla_wk_identity_authority_count(const ezla_wk_identity *identity);
+
+/**
+ * Identity means number `index` (`AuthenticatingAuthority`, e.g. `pz.gov.pl`).
+ *
+ * NULL when out of range or when `identity` is NULL; otherwise valid until
+ * `ezla_wk_identity_free`.
+ */
+const char *ezla_wk_identity_authority(const ezla_wk_identity *identity, size_t index);
+
+/**
+ * The end of the assertion's validity (Unix seconds); 0 when `identity` is NULL.
+ */
+int64_t ezla_wk_identity_not_on_or_after(const ezla_wk_identity *identity);
+
+/**
+ * **Tests and demos only**: an ArtifactResponse as login.gov.pl writes it (the core's
+ * emulator), in its SOAP envelope, into `*response_out` (free with `ezla_buffer_free`): both
+ * layers signed with `wk_key` (whose certificate `wk_cert` the configuration must pin), the
+ * assertion for the 2018 simulator's test person (PESEL 87022243734, valid 30 minutes from
+ * `now`) encrypted to the configuration's encryption certificate, answering
+ * `authn_request_id` and `artifact_resolve_id`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT`.
+ */
+ezla_result ezla_test_wk_artifact_response(const ezla_wk_config *config, const ezla_private_key *wk_key, const ezla_certificate *wk_cert, const char *authn_request_id, const char *artifact_resolve_id, int64_t now, ezla_buffer *response_out, ezla_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

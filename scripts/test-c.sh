@@ -87,7 +87,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
-examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups)
+examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups wk_login)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -153,6 +153,10 @@ for mode in plain valgrind asan; do
   esac
   run_example "certificate_expiry ($mode)" 0 '^certificate_expiry: 1 passed, 0 failed$' \
     "${pre[@]}" "$T/bin/certificate_expiry$sfx" "$fx/doctor.pfx"
+  if [ -d ../shared/vectors/wk/symulator-2018 ]; then
+    run_example "wk_login ($mode)" 0 '^wk_login: 3 passed, 0 failed$' \
+      "${pre[@]}" "$T/bin/wk_login$sfx" ../shared/vectors/wk/symulator-2018
+  fi
   run_example "sign_and_verify ($mode)" 0 '^sign_and_verify: 8 passed, 0 failed$' \
     "${pre[@]}" "$T/bin/sign_and_verify$sfx" "$fx/doctor.pfx"
   run_example "monitor_certificates ($mode)" 0 \

@@ -40,6 +40,8 @@ mod zus;
 mod zus_lookup;
 mod zus_records;
 
+mod wk;
+
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use cms::*;
 pub use csr::*;
@@ -59,6 +61,7 @@ pub use signer::*;
 pub use testca::*;
 pub use trust::*;
 pub use version::ezla_version;
+pub use wk::*;
 pub use xades::*;
 pub use zus::*;
 pub use zus_lookup::*;

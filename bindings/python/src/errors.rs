@@ -1,6 +1,6 @@
 //! The one conversion point from `ezla::Error` to Python exceptions.
 
-use ezla_core::error::{CertificateError, DocumentError, ErrorFamily, ZusError};
+use ezla_core::error::{CertificateError, DocumentError, ErrorFamily, WkError, ZusError};
 use ezla_core::{Error, ErrorCode};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -36,6 +36,11 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             {
                 extra.set_item("problems", crate::zus_problem::PyBladWalidacji::list(bledy))?;
             }
+        }
+        Error::Wk(WkError::Status { status, .. }) => {
+            extra.set_item("status_code", &status.top)?;
+            extra.set_item("second_status_code", &status.second)?;
+            extra.set_item("status_message", &status.message)?;
         }
         _ => {}
     }

@@ -14,6 +14,7 @@ mod kedu;
 mod pki;
 mod problem;
 mod signer;
+mod wk;
 mod xades;
 mod zus;
 mod zus_problem;
@@ -72,5 +73,20 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<zus_types::PyReceipted>()?;
     m.add_class::<zus_types::PyIssuedCertificate>()?;
     m.add_class::<zus_types::PyIssueReport>()?;
+    // ezla.wk, re-exported there under their own names (`ezla.wk.ServiceProvider`, ...).
+    m.add("WkConfig", m.py().get_type::<wk::PyConfig>())?;
+    m.add("WkLogin", m.py().get_type::<wk::PyLogin>())?;
+    m.add("WkIdentity", m.py().get_type::<wk::PyWkIdentity>())?;
+    m.add(
+        "WkServiceProvider",
+        m.py().get_type::<wk::PyServiceProvider>(),
+    )?;
+    m.add("wk_authn_request", wrap_pyfunction!(wk::authn_request, m)?)?;
+    m.add(
+        "wk_process_artifact_response",
+        wrap_pyfunction!(wk::process_artifact_response, m)?,
+    )?;
+    m.add_function(wrap_pyfunction!(wk::_wk_artifact_response, m)?)?;
+    m.add_function(wrap_pyfunction!(wk::_wk_logout_response, m)?)?;
     Ok(())
 }

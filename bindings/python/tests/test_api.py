@@ -16,6 +16,12 @@ _ELSEWHERE = {
     "Receipted": (ezla.zus, "Receipted"),
     "IssuedCertificate": (ezla.zus, "IssuedCertificate"),
     "IssueReport": (ezla.zus, "IssueReport"),
+    "WkConfig": (ezla.wk, "Config"),
+    "WkLogin": (ezla.wk, "Login"),
+    "WkIdentity": (ezla.wk, "Identity"),
+    "WkServiceProvider": (ezla.wk, "ServiceProvider"),
+    "wk_authn_request": (ezla.wk, "authn_request"),
+    "wk_process_artifact_response": (ezla.wk, "process_artifact_response"),
 }
 
 

@@ -18,6 +18,7 @@ import pytest
 
 import ezla
 import ezla.testing
+import ezla.wk
 import ezla.zus
 
 ENTRY = re.compile(r"^- (?P<name>\w+) \((?P<spec>[^)]*)\): \S", re.M)
@@ -25,9 +26,13 @@ ENTRY = re.compile(r"^- (?P<name>\w+) \((?P<spec>[^)]*)\): \S", re.M)
 
 def _public_callables():
     seen = set()
-    for module in (ezla, ezla.testing, ezla.zus):
-        for name in module.__all__:
-            obj = getattr(module, name)
+    for module in (ezla, ezla.testing, ezla.zus, ezla.wk):
+        # ezla.wk's names (Identity, Config, ...) are labelled with the module: ezla has an
+        # Identity of its own.
+        prefix = "wk." if module is ezla.wk else ""
+        for bare in module.__all__:
+            obj = getattr(module, bare)
+            name = prefix + bare
             if id(obj) in seen or not callable(obj):
                 continue
             seen.add(id(obj))
@@ -69,7 +74,9 @@ CALLABLES = sorted((label, obj) for label, obj, _ in _public_callables())
 def test_the_public_callables_are_found():
     labels = {label for label, _ in CALLABLES}
     for expected in ("sign_xades", "verify_xades", "Identity.from_pfx", "Zla.to_xml",
-                     "ExternalSigner()", "make_test_doctor", "TestCa.issue_doctor"):
+                     "ExternalSigner()", "make_test_doctor", "TestCa.issue_doctor",
+                     "wk.ServiceProvider()", "wk.ServiceProvider.handle_artifact",
+                     "wk.process_artifact_response", "make_wk_artifact_response"):
         assert expected in labels, expected
 
 

@@ -16,6 +16,7 @@ mod signature;
 mod timestamp;
 mod token;
 mod ts;
+mod wk;
 mod zus;
 
 use std::process::ExitCode;
@@ -68,6 +69,11 @@ enum Command {
     /// (network, TLS, files), 64 usage.
     #[command(subcommand)]
     Zus(zus::ZusCommand),
+    /// login.gov.pl (Węzeł Krajowy) for a service provider: make the keys and certificate
+    /// requests, write the SP metadata, inspect a saved ArtifactResponse with every check.
+    /// Exit status of `inspect`: 0 valid, 1 a check failed, 3 unreadable input, 64 usage.
+    #[command(subcommand)]
+    Wk(wk::WkCommand),
     /// PKCS#11 tokens (smart cards, HSMs): list tokens, keys and certificates.
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -91,6 +97,7 @@ impl Command {
             Command::Ts(c) => c.json(),
             Command::Timestamp(c) => c.json(),
             Command::Token(c) => c.json(),
+            Command::Wk(c) => c.json(),
             Command::Completions(_) | Command::Man(_) => false,
         }
     }
@@ -125,6 +132,7 @@ fn main() -> ExitCode {
         Command::Kedu(command) => kedu::run(command),
         Command::Zus(command) => zus::run(command),
         Command::Token(command) => token::run(command),
+        Command::Wk(command) => wk::run(command),
         Command::Completions(a) => manual::completions(&a),
         Command::Man(a) => manual::man(&a),
     };

@@ -2377,6 +2377,163 @@ static void test_zus_offline(void) {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* login.gov.pl, sans-IO: a configuration, the signed AuthnRequest, an ArtifactResponse of the
+ * core's emulator processed into an identity, and each refusal with its own code. */
+static ezla_identity *wk_party(const char *surname) {
+  ezla_identity *id = NULL;
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "WK", surname, PESEL, EZLA_KEY_TYPE_P256, EZLA_NOW, 0,
+                                       &id, NULL));
+  return id;
+}
+
+static void test_wk(void) {
+  const int64_t now = 1796119200; /* 2026-12-01T10:00:00Z */
+  ezla_identity *sig = wk_party("Sig"), *enc = wk_party("Enc"), *wk = wk_party("Wk");
+  ezla_certificate *sig_cert = NULL, *enc_cert = NULL, *wk_cert = NULL;
+  ezla_private_key *sig_key = NULL, *enc_key = NULL, *wk_key = NULL;
+  REQUIRE_OK(ezla_identity_certificate(sig, &sig_cert, NULL));
+  REQUIRE_OK(ezla_identity_certificate(enc, &enc_cert, NULL));
+  REQUIRE_OK(ezla_identity_certificate(wk, &wk_cert, NULL));
+  REQUIRE_OK(ezla_identity_private_key(sig, &sig_key, NULL));
+  REQUIRE_OK(ezla_identity_private_key(enc, &enc_key, NULL));
+  REQUIRE_OK(ezla_identity_private_key(wk, &wk_key, NULL));
+  const ezla_certificate *pinned[1] = {wk_cert};
+  ezla_wk_config *config = NULL, *c = NULL;
+  ezla_error *err = NULL;
+
+  /* Arguments refused. */
+  CHECK_RC(ezla_wk_config_new("staging", "sp", "https://sp/acs", sig_key, sig_cert, enc_key,
+                              enc_cert, pinned, 1, NULL, NULL, NULL, NULL, &c, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "staging");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_wk_config_new("integration", "sp", "https://sp/acs", sig_key, sig_cert, enc_key,
+                              enc_cert, pinned, 0, NULL, NULL, NULL, NULL, &c, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_wk_config_new("integration", "sp", "https://sp/acs", sig_key, sig_cert, enc_key,
+                              enc_cert, NULL, 1, NULL, NULL, NULL, NULL, &c, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_wk_config_new("integration", "sp", "https://sp/acs", sig_key, sig_cert, enc_key,
+                              enc_cert, pinned, 1, NULL, "medium", NULL, NULL, &c, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_wk_config_new("integration", "sp", "https://sp/acs", enc_key, sig_cert, enc_key,
+                              enc_cert, pinned, 1, NULL, NULL, NULL, NULL, &c, NULL),
+           EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
+  CHECK_RC(ezla_wk_config_new("integration", BAD_UTF8, "https://sp/acs", sig_key, sig_cert,
+                              enc_key, enc_cert, pinned, 1, NULL, NULL, NULL, NULL, &c, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK(c == NULL);
+  REQUIRE_OK(ezla_wk_config_new("integration", "https://sp.example/wk", "https://sp.example/acs",
+                                sig_key, sig_cert, enc_key, enc_cert, pinned, 1, "sp_example",
+                                "substantial", "http://127.0.0.1:8080/", "wk.localhost", &config,
+                                NULL));
+
+  ezla_buffer md = {0};
+  CHECK_RC(ezla_wk_config_metadata(NULL, &md, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_wk_config_metadata(config, &md, NULL));
+  CHECK(buffer_contains(&md, "entityID=\"https://sp.example/wk\""));
+  CHECK(buffer_contains(&md, "Location=\"https://sp.example/acs\""));
+  ezla_buffer_free(&md);
+
+  /* The AuthnRequest. */
+  ezla_wk_authn_request *req = NULL;
+  CHECK_RC(ezla_wk_authn_request_new(NULL, now, &req, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_wk_authn_request_new(config, now, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_wk_authn_request_new(config, now, &req, NULL));
+  size_t xml_len = 0;
+  const uint8_t *xml = ezla_wk_authn_request_xml(req, &xml_len);
+  CHECK(xml != NULL && starts_with(xml, xml_len, "<saml2p:AuthnRequest"));
+  CHECK(ezla_wk_authn_request_xml(NULL, &xml_len) == NULL && xml_len == 0);
+  CHECK_STR(ezla_wk_authn_request_sso_url(req), "http://127.0.0.1:8080/login/SingleSignOnService");
+  CHECK_CONTAINS(ezla_wk_authn_request_html_form(req), "name=\"SAMLRequest\"");
+  CHECK_CONTAINS(ezla_wk_authn_request_html_form(req), ezla_wk_authn_request_relay_state(req));
+  CHECK(ezla_wk_authn_request_id(req) != NULL && strlen(ezla_wk_authn_request_id(req)) > 3);
+  CHECK(ezla_wk_authn_request_expires(req) == now + 900);
+  CHECK(ezla_wk_authn_request_id(NULL) == NULL && ezla_wk_authn_request_relay_state(NULL) == NULL);
+  CHECK(ezla_wk_authn_request_sso_url(NULL) == NULL && ezla_wk_authn_request_html_form(NULL) == NULL);
+  CHECK(ezla_wk_authn_request_expires(NULL) == 0);
+
+  /* The answer, from the emulator, processed. */
+  const char *authn = ezla_wk_authn_request_id(req);
+  ezla_buffer resp = {0};
+  CHECK_RC(ezla_test_wk_artifact_response(config, NULL, wk_cert, authn, "ID-res", now, &resp, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_test_wk_artifact_response(config, wk_key, wk_cert, authn, "ID-res", now, &resp,
+                                            NULL));
+  ezla_wk_identity *person = NULL;
+  REQUIRE_OK(ezla_wk_process_artifact_response(config, resp.data, resp.len, authn, "ID-res",
+                                               now + 60, &person, NULL));
+  CHECK_STR(ezla_wk_identity_pesel(person), "87022243734");
+  CHECK_STR(ezla_wk_identity_given_name(person), "Roch");
+  CHECK_STR(ezla_wk_identity_family_name(person), "Apitz");
+  CHECK_STR(ezla_wk_identity_birth_date(person), "1987-02-22");
+  CHECK_STR(ezla_wk_identity_loa(person), "http://eidas.europa.eu/LoA/substantial");
+  CHECK(ezla_wk_identity_authority_count(person) == 1);
+  CHECK_STR(ezla_wk_identity_authority(person, 0), "pz.gov.pl");
+  CHECK(ezla_wk_identity_authority(person, 1) == NULL);
+  CHECK_STR(ezla_wk_identity_name_id(person), "87022243734");
+  CHECK(ezla_wk_identity_session_index(person) != NULL);
+  CHECK(ezla_wk_identity_assertion_id(person) != NULL);
+  CHECK(ezla_wk_identity_not_on_or_after(person) == now + 1800);
+  CHECK(ezla_wk_identity_pesel(NULL) == NULL && ezla_wk_identity_given_name(NULL) == NULL);
+  CHECK(ezla_wk_identity_family_name(NULL) == NULL && ezla_wk_identity_birth_date(NULL) == NULL);
+  CHECK(ezla_wk_identity_loa(NULL) == NULL && ezla_wk_identity_name_id(NULL) == NULL);
+  CHECK(ezla_wk_identity_session_index(NULL) == NULL);
+  CHECK(ezla_wk_identity_assertion_id(NULL) == NULL);
+  CHECK(ezla_wk_identity_authority_count(NULL) == 0 && ezla_wk_identity_authority(NULL, 0) == NULL);
+  CHECK(ezla_wk_identity_not_on_or_after(NULL) == 0);
+  ezla_wk_identity_free(person);
+  person = NULL;
+
+  /* Refusals: each with its own code, never OK, nothing written. */
+  CHECK_RC(ezla_wk_process_artifact_response(config, resp.data, resp.len, "ID-other", "ID-res",
+                                             now, &person, &err),
+           EZLA_RESULT_SAML_IN_RESPONSE_TO_MISMATCH);
+  CHECK_CONTAINS(ezla_error_message(err), "ID-other");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_wk_process_artifact_response(config, resp.data, resp.len, authn, "ID-other", now,
+                                             &person, NULL),
+           EZLA_RESULT_SAML_IN_RESPONSE_TO_MISMATCH);
+  CHECK_RC(ezla_wk_process_artifact_response(config, resp.data, resp.len, authn, NULL,
+                                             now + 3600, &person, NULL),
+           EZLA_RESULT_SAML_EXPIRED);
+  CHECK_RC(ezla_wk_process_artifact_response(config, resp.data, resp.len, NULL, NULL, now, &person,
+                                             NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_wk_process_artifact_response(config, resp.data, resp.len, authn, NULL, now, NULL,
+                                             NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_wk_process_artifact_response(config, (const uint8_t *)"<x/>", 4, authn, NULL, now,
+                                             &person, NULL),
+           EZLA_RESULT_SAML_MALFORMED);
+  /* A response signed by a key that is not pinned. */
+  ezla_buffer foreign = {0};
+  REQUIRE_OK(ezla_test_wk_artifact_response(config, sig_key, sig_cert, authn, "ID-res", now,
+                                            &foreign, NULL));
+  CHECK_RC(ezla_wk_process_artifact_response(config, foreign.data, foreign.len, authn, NULL, now,
+                                             &person, NULL),
+           EZLA_RESULT_SIGNATURE_INVALID);
+  CHECK(person == NULL);
+  ezla_buffer_free(&foreign);
+  ezla_buffer_free(&resp);
+  ezla_wk_authn_request_free(req);
+  ezla_wk_authn_request_free(NULL);
+  ezla_wk_identity_free(NULL);
+  ezla_wk_config_free(config);
+  ezla_wk_config_free(NULL);
+  ezla_private_key_free(sig_key);
+  ezla_private_key_free(enc_key);
+  ezla_private_key_free(wk_key);
+  ezla_certificate_free(sig_cert);
+  ezla_certificate_free(enc_cert);
+  ezla_certificate_free(wk_cert);
+  ezla_identity_free(sig);
+  ezla_identity_free(enc);
+  ezla_identity_free(wk);
+}
+
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : NULL;
   test_version();
@@ -2400,6 +2557,7 @@ int main(int argc, char **argv) {
   test_vector_sample();
   test_threads();
   test_zus_offline();
+  test_wk();
   if (dir != NULL) {
     test_pkcs12(dir);
     write_fixtures(dir);

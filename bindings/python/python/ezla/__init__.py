@@ -85,6 +85,9 @@ from ezla import testing
 # The ZUS channel client, as `ezla.zus.Client`: imported eagerly for the same reason.
 from ezla import zus
 
+# The login.gov.pl service provider, as `ezla.wk.ServiceProvider`: likewise.
+from ezla import wk
+
 __all__ = [
     "__version__",
     "DEFAULT_PFX_ITERATIONS",

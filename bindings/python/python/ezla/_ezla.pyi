@@ -44,6 +44,14 @@ __all__ = [
     "Receipted",
     "IssuedCertificate",
     "IssueReport",
+    "WkConfig",
+    "WkLogin",
+    "WkIdentity",
+    "WkServiceProvider",
+    "wk_authn_request",
+    "wk_process_artifact_response",
+    "_wk_artifact_response",
+    "_wk_logout_response",
 ]
 
 __version__: str
@@ -773,3 +781,166 @@ class ZusClient:
     def reconcile(self) -> Dict[str, List[Tuple[_DocumentKind, str]]]: ...
     def __enter__(self) -> ZusClient: ...
     def __exit__(self, *_args: object) -> None: ...
+
+# ---- ezla.wk (re-exported there: ezla.wk.ServiceProvider is WkServiceProvider) ------------
+
+_Environment = Literal[
+    "production", "production-private", "integration", "integration-private", "simulator"
+]
+_Loa = Literal["low", "substantial", "high"]
+_Post = Callable[[str, bytes, Dict[str, str]], Tuple[int, bytes]]
+
+@final
+class WkConfig:
+    """A login.gov.pl service provider's configuration (exported as `ezla.wk.Config`)."""
+
+    def __new__(
+        cls,
+        environment: _Environment,
+        entity_id: str,
+        acs_url: str,
+        *,
+        signing_key: PrivateKey,
+        signing_certificate: Certificate,
+        encryption_key: PrivateKey,
+        encryption_certificate: Certificate,
+        wk_certificates: List[Certificate],
+        loa: str = "substantial",
+        provider_name: Optional[str] = None,
+        sp_type: Optional[Literal["public", "private"]] = None,
+        base_url: Optional[str] = None,
+        issuer: Optional[str] = None,
+        destination: Optional[str] = None,
+        clock_skew: float = 180.0,
+        request_lifetime: float = 900.0,
+        force_authn: bool = True,
+    ) -> WkConfig: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def acs_url(self) -> str: ...
+    @property
+    def loa(self) -> _Loa: ...
+    @property
+    def sso_url(self) -> str: ...
+    @property
+    def artifact_resolution_url(self) -> str: ...
+    @property
+    def single_logout_url(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    def metadata(self) -> bytes: ...
+
+@final
+class WkLogin:
+    """A started login: the signed AuthnRequest (exported as `ezla.wk.Login`)."""
+
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def relay_state(self) -> str: ...
+    @property
+    def xml(self) -> bytes: ...
+    @property
+    def sso_url(self) -> str: ...
+    @property
+    def saml_request(self) -> str: ...
+    @property
+    def html_form(self) -> str: ...
+    @property
+    def issued(self) -> datetime.datetime: ...
+    @property
+    def expires(self) -> datetime.datetime: ...
+
+@final
+class WkIdentity:
+    """The person login.gov.pl vouches for (exported as `ezla.wk.Identity`)."""
+
+    @property
+    def pesel(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def birth_date(self) -> datetime.date: ...
+    @property
+    def loa(self) -> _Loa: ...
+    @property
+    def loa_uri(self) -> str: ...
+    @property
+    def authenticating_authorities(self) -> List[str]: ...
+    @property
+    def means(self) -> Optional[str]: ...
+    @property
+    def name_id(self) -> str: ...
+    @property
+    def name_id_format(self) -> Optional[str]: ...
+    @property
+    def session_index(self) -> Optional[str]: ...
+    @property
+    def authn_instant(self) -> Optional[datetime.datetime]: ...
+    @property
+    def assertion_id(self) -> str: ...
+    @property
+    def not_on_or_after(self) -> datetime.datetime: ...
+
+@final
+class WkServiceProvider:
+    """A login.gov.pl service provider (exported as `ezla.wk.ServiceProvider`)."""
+
+    def __new__(
+        cls,
+        config: WkConfig,
+        *,
+        store: Optional[_PathLike] = None,
+        post: Optional[_Post] = None,
+        ca_pem: Optional[bytes] = None,
+        connect_timeout: float = 10.0,
+        response_timeout: float = 30.0,
+    ) -> WkServiceProvider: ...
+    @property
+    def config(self) -> WkConfig: ...
+    def login(self, *, now: Optional[datetime.datetime] = None) -> WkLogin: ...
+    def handle_artifact(
+        self, artifact: str, relay_state: str, *, now: Optional[datetime.datetime] = None
+    ) -> WkIdentity: ...
+    def logout(
+        self, identity: WkIdentity, *, now: Optional[datetime.datetime] = None
+    ) -> None: ...
+    def metadata(self) -> bytes: ...
+
+def wk_authn_request(
+    config: WkConfig, *, now: Optional[datetime.datetime] = None
+) -> WkLogin: ...
+def wk_process_artifact_response(
+    config: WkConfig,
+    response: bytes,
+    authn_request_id: str,
+    *,
+    artifact_resolve_id: Optional[str] = None,
+    now: Optional[datetime.datetime] = None,
+) -> WkIdentity: ...
+def _wk_artifact_response(
+    config: WkConfig,
+    wk_key: PrivateKey,
+    wk_certificate: Certificate,
+    authn_request_id: str,
+    artifact_resolve_id: str,
+    *,
+    now: Optional[datetime.datetime] = None,
+    pesel: Optional[str] = None,
+    loa: Optional[str] = None,
+    audience: Optional[str] = None,
+    recipient: Optional[str] = None,
+    status: Optional[Tuple[str, Optional[str], Optional[str]]] = None,
+    cek_len: int = 32,
+) -> bytes: ...
+def _wk_logout_response(
+    config: WkConfig,
+    wk_key: PrivateKey,
+    wk_certificate: Certificate,
+    in_response_to: str,
+    *,
+    now: Optional[datetime.datetime] = None,
+) -> bytes: ...

@@ -271,8 +271,56 @@ class ZusError(EzlaError):
         return [p for p in self.problems if p.rodzaj == "BLAD"]
 
 
+#: The check of the service provider each login.gov.pl code stands for (``SamlError.check``).
+_SAML_CHECKS: Dict[int, str] = {
+    700: "status",
+    701: "structure",
+    702: "issuer",
+    703: "in_response_to",
+    704: "pending_request",
+    705: "decryption",
+    706: "encryption",
+    707: "unexpected_content",
+    708: "recipient",
+    709: "validity",
+    710: "audience",
+    711: "loa",
+    712: "replay",
+    713: "subject_confirmation",
+    714: "attributes",
+    715: "store",
+}
+
+
 class SamlError(EzlaError):
-    """A login.gov.pl (SAML) message failed validation (codes 700–799)."""
+    """A login.gov.pl (SAML) message failed a check of the service provider, or
+    login.gov.pl refused the login (codes 700–799). ``name`` is the code's name
+    (``SamlAudienceMismatch``, ``SamlReplay``, ...). A signature that does not verify with
+    the pinned certificate raises :class:`InvalidSignature` instead (codes 400–499).
+
+    Attributes:
+        check: which check failed: ``"status"`` (login.gov.pl answered with a status other
+            than Success: see the status attributes), ``"structure"``, ``"issuer"``,
+            ``"in_response_to"``, ``"pending_request"`` (unknown, used or expired RelayState),
+            ``"decryption"``, ``"encryption"`` (a plaintext assertion),
+            ``"unexpected_content"``, ``"recipient"``, ``"validity"``, ``"audience"``,
+            ``"loa"``, ``"replay"``, ``"subject_confirmation"``, ``"attributes"`` or
+            ``"store"``.
+        status_code: for ``"status"``: the top-level ``StatusCode`` URI, verbatim (e.g.
+            ``urn:oasis:names:tc:SAML:2.0:status:Responder``); None otherwise.
+        second_status_code: for ``"status"``: the nested (second-level) ``StatusCode`` URI
+            (e.g. ``...:status:AuthnFailed``), when given.
+        status_message: for ``"status"``: the ``StatusMessage``, when given.
+    """
+
+    def __init__(self, message: str, code: int = 700, name: str = "SamlStatus",
+                 status_code: Optional[str] = None, second_status_code: Optional[str] = None,
+                 status_message: Optional[str] = None) -> None:
+        super().__init__(message, code, name)
+        self.check: str = _SAML_CHECKS.get(self.code, "other")
+        self.status_code = status_code
+        self.second_status_code = second_status_code
+        self.status_message = status_message
 
 
 class TransportError(EzlaError, OSError):

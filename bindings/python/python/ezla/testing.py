@@ -15,11 +15,18 @@ fixtures at test time instead of committing keys::
 from __future__ import annotations
 
 import datetime
-from typing import Literal, Optional
+from typing import Literal, Optional, Tuple
 
-from ezla._ezla import Identity, TestCa
+from ezla._ezla import Certificate, Identity, PrivateKey, TestCa, WkConfig
+from ezla._ezla import _wk_artifact_response, _wk_logout_response
 
-__all__ = ["TestCa", "make_test_ca", "make_test_doctor"]
+__all__ = [
+    "TestCa",
+    "make_test_ca",
+    "make_test_doctor",
+    "make_wk_artifact_response",
+    "make_wk_logout_response",
+]
 
 #: The default PESEL of test doctors (a valid, well-known test number).
 TEST_PESEL = "44051401359"
@@ -79,3 +86,60 @@ def make_test_doctor(
         not_before=not_before,
         days=days,
     )
+
+
+def make_wk_artifact_response(
+    config: WkConfig,
+    wk_key: PrivateKey,
+    wk_certificate: Certificate,
+    authn_request_id: str,
+    artifact_resolve_id: str,
+    *,
+    now: Optional[datetime.datetime] = None,
+    pesel: Optional[str] = None,
+    loa: Optional[str] = None,
+    audience: Optional[str] = None,
+    recipient: Optional[str] = None,
+    status: Optional[Tuple[str, Optional[str], Optional[str]]] = None,
+    cek_len: int = 32,
+) -> bytes:
+    """An ArtifactResponse as login.gov.pl writes it, in its SOAP envelope, from the core's
+    emulator: both layers signed with ``wk_key`` in login.gov.pl's profile, the assertion
+    (the 2018 simulator's test person, Roch Apitz, valid 30 minutes) encrypted to the
+    configuration's encryption certificate the way login.gov.pl does.
+
+    Options:
+
+    - now (timezone-aware datetime.datetime, default None): the issue instant; None: now.
+    - pesel (str, default None): the PersonIdentifier written, verbatim; None: 87022243734.
+    - loa (str, default None): the level written: "low", "substantial", "high" or a URI;
+      None: substantial.
+    - audience (str, default None): the Audience written; None: the configuration's entity ID.
+    - recipient (str, default None): the Recipient written; None: the configuration's ACS URL.
+    - status (tuple, default None): the inner Response's status as (top-level code,
+      second-level code or None, message or None), without an assertion; None: Success.
+    - cek_len (int, default 32): the AES-GCM key's size in bytes (16, 24 or 32).
+    """
+    return _wk_artifact_response(
+        config, wk_key, wk_certificate, authn_request_id, artifact_resolve_id,
+        now=now, pesel=pesel, loa=loa, audience=audience, recipient=recipient,
+        status=status, cek_len=cek_len,
+    )
+
+
+def make_wk_logout_response(
+    config: WkConfig,
+    wk_key: PrivateKey,
+    wk_certificate: Certificate,
+    in_response_to: str,
+    *,
+    now: Optional[datetime.datetime] = None,
+) -> bytes:
+    """A signed Success LogoutResponse in its SOAP envelope, answering ``in_response_to``
+    (the LogoutRequest's ID).
+
+    Options:
+
+    - now (timezone-aware datetime.datetime, default None): the issue instant; None: now.
+    """
+    return _wk_logout_response(config, wk_key, wk_certificate, in_response_to, now=now)

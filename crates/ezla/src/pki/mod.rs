@@ -10,6 +10,7 @@
 //! | [`Pkcs12`], [`Pkcs12Options`], [`Pkcs12Builder`] | PKCS#12 files in (legacy and modern) and out (modern): see [`pkcs12`] |
 //! | [`Identity`] | a key with its certificate and chain, as a doctor's `.pfx` holds it; a [`Signer`](crate::crypto::Signer) |
 //! | [`CertificateRequest`], [`keyfile`] | PKCS#10 requests and encrypted PKCS#8 key files |
+//! | [`self_signed_certificate`] | a self-signed end-entity certificate (e.g. a SAML SP's keys) |
 //! | [`pbe`], [`PbeLimits`] | password-based encryption shared by PKCS#12 and key files, and its limits |
 //! | [`TrustAnchors`], [`verify_chain`] | path building and checking to trusted roots |
 //! | [`testca`] | **tests and demos only**: a throw-away CA issuing ZUS-like doctor certificates |
@@ -49,6 +50,7 @@ pub mod pbe;
 pub mod pem;
 pub mod pkcs12;
 pub mod polish;
+mod self_signed;
 pub mod testca;
 pub mod trust;
 pub(crate) mod x509;
@@ -64,6 +66,7 @@ pub use name::{AttributeType, Name, NameBuilder};
 pub use pbe::PbeLimits;
 pub use pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
 pub use polish::PolishIdentifier;
+pub use self_signed::self_signed_certificate;
 pub use trust::{CertificateValidator, TrustAnchors, verify_chain};
 pub use x509::Certificate;
 

@@ -424,7 +424,7 @@ fn now() -> OffsetDateTime {
 }
 
 /// UTC, whole seconds (certificate times have no fractions).
-fn truncate(t: OffsetDateTime) -> OffsetDateTime {
+pub(super) fn truncate(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(UtcOffset::UTC);
     t.replace_nanosecond(0).unwrap_or(t)
 }
@@ -438,14 +438,14 @@ fn plus_years(t: OffsetDateTime, years: i32) -> OffsetDateTime {
 }
 
 /// RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits.
-fn key_id(key: &PublicKey) -> Result<Vec<u8>> {
+pub(super) fn key_id(key: &PublicKey) -> Result<Vec<u8>> {
     use der::Decode;
     let spki = spki::SubjectPublicKeyInfoRef::from_der(key.spki_der())
         .map_err(|e| Error::internal(format!("SPKI: {e}")))?;
     Ok(DigestAlgorithm::Sha1.digest(spki.subject_public_key.raw_bytes()))
 }
 
-fn extension(id: const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u8> {
+pub(super) fn extension(id: const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u8> {
     if critical {
         seq(&[&oid(&id), &TRUE, &octets(value)])
     } else {
@@ -478,7 +478,7 @@ fn time(t: OffsetDateTime) -> Result<Vec<u8>> {
 }
 
 /// Assembles and signs a v3 `TBSCertificate`.
-fn sign_tbs(
+pub(super) fn sign_tbs(
     issuer_key: &PrivateKey,
     issuer: &Name,
     subject: &Name,

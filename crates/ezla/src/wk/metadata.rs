@@ -4,6 +4,7 @@
 use super::authn_request::{HTTP_ARTIFACT, NAMEID_UNSPECIFIED};
 use super::config::Config;
 use super::ns::{DSIG, MD};
+use crate::pki::Certificate;
 use crate::xml::Writer;
 use crate::xml::base64::encode as encode_base64;
 
@@ -12,12 +13,30 @@ const PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 
 /// Writes the metadata (unsigned, compact, with an XML declaration).
 pub fn sp_metadata(config: &Config) -> String {
+    sp_metadata_for(
+        &config.entity_id,
+        &config.acs_url,
+        config.provider_name.as_deref(),
+        &config.keys.signing_certificate,
+        &config.keys.encryption_certificate,
+    )
+}
+
+/// Writes the metadata from the certificates alone (no private key needed): what
+/// [`sp_metadata`] writes for a configuration with these values.
+pub fn sp_metadata_for(
+    entity_id: &str,
+    acs_url: &str,
+    provider_name: Option<&str>,
+    signing_certificate: &Certificate,
+    encryption_certificate: &Certificate,
+) -> String {
     let mut w = Writer::compact();
     w.declaration(None);
     w.start("md:EntityDescriptor")
         .ns("md", MD)
         .ns("ds", DSIG)
-        .attr("entityID", &config.entity_id)
+        .attr("entityID", entity_id)
         .open();
     w.start("md:SPSSODescriptor")
         .attr("AuthnRequestsSigned", "true")
@@ -25,8 +44,8 @@ pub fn sp_metadata(config: &Config) -> String {
         .attr("protocolSupportEnumeration", PROTOCOL)
         .open();
     for (usage, cert) in [
-        ("signing", &config.keys.signing_certificate),
-        ("encryption", &config.keys.encryption_certificate),
+        ("signing", signing_certificate),
+        ("encryption", encryption_certificate),
     ] {
         w.start("md:KeyDescriptor").attr("use", usage).open();
         w.open("ds:KeyInfo");
@@ -39,11 +58,11 @@ pub fn sp_metadata(config: &Config) -> String {
     w.leaf("md:NameIDFormat", NAMEID_UNSPECIFIED);
     w.start("md:AssertionConsumerService")
         .attr("Binding", HTTP_ARTIFACT)
-        .attr("Location", &config.acs_url)
+        .attr("Location", acs_url)
         .attr("index", "0")
         .attr("isDefault", "true")
         .empty();
-    if let Some(name) = &config.provider_name {
+    if let Some(name) = provider_name {
         w.end();
         w.open("md:Organization");
         w.start("md:OrganizationName")
@@ -54,7 +73,7 @@ pub fn sp_metadata(config: &Config) -> String {
             .leaf(name);
         w.start("md:OrganizationURL")
             .attr("xml:lang", "pl")
-            .leaf(&config.acs_url);
+            .leaf(acs_url);
     }
     w.finish()
 }
