@@ -85,16 +85,23 @@ pub(crate) fn sign_cms<'py>(
 ///   certificate must chain to one of them. None: no chain check (the report says
 ///   "untrusted").
 /// - at (timezone-aware datetime.datetime, default None): the instant the certificate is
-///   judged at; None: the signing time the signature claims, else now.
+///   judged at; None: the earliest trusted signature time-stamp, else the signing time the
+///   signature claims, else now.
+/// - tsa_trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust
+///   anchors for the TSAs of signature time-stamps (CAdES-T). Every time-stamp is checked
+///   either way; with these, one whose TSA chains to them is trusted and sets the instant
+///   the certificate is judged at.
 #[pyfunction]
-#[pyo3(signature = (signature, *, content = None, trust = None, at = None))]
+#[pyo3(signature = (signature, *, content = None, trust = None, at = None, tsa_trust = None))]
 pub(crate) fn verify_cms(
     py: Python<'_>,
     signature: PyBackedBytes,
     content: Option<PyBackedBytes>,
     trust: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
+    tsa_trust: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<CmsReport> {
+    let tsa = crate::tsp::token_options(tsa_trust, "tsa_trust")?;
     let mut options = VerifyOptions::default();
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
@@ -105,9 +112,13 @@ pub(crate) fn verify_cms(
     }
     py.detach(|| {
         let der = cms::from_pem_or_der(&signature)?;
-        cms::verify(&der, content.as_deref(), &options)
+        ezla_core::tsp::cades::verify(&der, content.as_deref(), &options, &tsa)
     })
-    .map(|inner| CmsReport { inner })
+    .map(|v| CmsReport {
+        inner: v.report,
+        timestamps: v.timestamps,
+        judged_at: v.judged_at,
+    })
     .map_err(to_py)
 }
 
@@ -115,10 +126,28 @@ pub(crate) fn verify_cms(
 #[pyclass(frozen, module = "ezla", name = "CmsReport")]
 pub(crate) struct CmsReport {
     inner: Report,
+    timestamps: Vec<ezla_core::tsp::TimeStamp>,
+    judged_at: time::OffsetDateTime,
 }
 
 #[pymethods]
 impl CmsReport {
+    /// The signature time-stamps (CAdES-T), each verified against the signature value.
+    #[getter]
+    fn timestamps(&self) -> Vec<crate::tsp::PyTimeStamp> {
+        self.timestamps
+            .iter()
+            .map(|t| crate::tsp::PyTimeStamp { inner: t.clone() })
+            .collect()
+    }
+
+    /// The instant the signer's certificate was judged at: `at`, else the earliest trusted
+    /// signature time-stamp, else the claimed signing time, else the verification time.
+    #[getter]
+    fn judged_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_datetime(py, self.judged_at)
+    }
+
     /// The signer's certificate.
     #[getter]
     fn signer(&self) -> PyCertificate {

@@ -115,8 +115,13 @@ fn verify_options(
     accept_legacy: bool,
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
+    tsa_trust: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerifyOptions> {
     let mut options = VerifyOptions::default();
+    if let Some(trust) = tsa_trust.filter(|t| !t.is_none()) {
+        let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "tsa_trust")?;
+        options.tsa_trust = Some(validator);
+    }
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
         options.trust = Some(validator);
@@ -162,10 +167,14 @@ fn verify_options(
 /// - allow_legacy_algorithms (bool, default False): accept SHA-1 and RSA keys from 1024 bits in
 ///   any shape, not only in the zus-legacy profile: for inspecting old third-party documents,
 ///   never for accepting e-ZLA.
+/// - tsa_trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust
+///   anchors for the TSAs of signature time-stamps (XAdES-T). Every time-stamp is checked
+///   either way; with these, one whose TSA chains to them is trusted and, without `at`, the
+///   signer's certificate is judged at the time it stamped (report.judged_at).
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_cosignatures = false,
-    allow_legacy_algorithms = false))]
+    allow_legacy_algorithms = false, tsa_trust = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades(
     py: Python<'_>,
@@ -177,6 +186,7 @@ pub(crate) fn verify_xades(
     accept_legacy: bool,
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
+    tsa_trust: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerificationReport> {
     let options = verify_options(
         trust,
@@ -186,6 +196,7 @@ pub(crate) fn verify_xades(
         accept_legacy,
         allow_cosignatures,
         allow_legacy_algorithms,
+        tsa_trust,
     )?;
     py.detach(|| xades::verify(&xml, &options))
         .map(|inner| VerificationReport { inner })
@@ -212,9 +223,14 @@ pub(crate) fn verify_xades(
 /// - allow_legacy_algorithms (bool, default False): accept SHA-1 and RSA keys from 1024 bits in
 ///   any shape, not only in the zus-legacy profile: for inspecting old third-party documents,
 ///   never for accepting e-ZLA.
+/// - tsa_trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust
+///   anchors for the TSAs of signature time-stamps (XAdES-T). Every time-stamp is checked
+///   either way; with these, one whose TSA chains to them is trusted and, without `at`, the
+///   signer's certificate is judged at the time it stamped (report.judged_at).
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
-    max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false))]
+    max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false,
+    tsa_trust = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades_all(
     py: Python<'_>,
@@ -225,6 +241,7 @@ pub(crate) fn verify_xades_all(
     max_clock_skew: Option<&Bound<'_, PyAny>>,
     accept_legacy: bool,
     allow_legacy_algorithms: bool,
+    tsa_trust: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<VerificationReport>> {
     let options = verify_options(
         trust,
@@ -234,6 +251,7 @@ pub(crate) fn verify_xades_all(
         accept_legacy,
         true,
         allow_legacy_algorithms,
+        tsa_trust,
     )?;
     py.detach(|| xades::verify_all(&xml, &options))
         .map(|v| {
@@ -339,6 +357,25 @@ impl VerificationReport {
     #[getter]
     fn signature_policy(&self) -> Option<&str> {
         self.inner.signature_policy.as_deref()
+    }
+
+    /// The signature time-stamps (XAdES-T), each verified against the signature value.
+    #[getter]
+    fn timestamps(&self) -> Vec<crate::tsp::PyTimeStamp> {
+        self.inner
+            .timestamps
+            .iter()
+            .map(|t| crate::tsp::PyTimeStamp {
+                inner: t.detail.clone(),
+            })
+            .collect()
+    }
+
+    /// The instant the signer's certificate was judged at: `at`, else the earliest trusted
+    /// signature time-stamp, else the verification time.
+    #[getter]
+    fn judged_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        parse_time(py, &self.inner.judged_at)
     }
 
     /// The report as plain JSON-compatible data (the same shape as `ezla verify --json`).

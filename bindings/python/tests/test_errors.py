@@ -51,6 +51,8 @@ def test_the_family_table_covers_exactly_the_core_families():
         (404, ezla.SignatureWrapping, None),
         (413, ezla.AlreadySigned, ValueError),
         (414, ezla.UnsignedContent, None),
+        (420, ezla.TimestampError, None),
+        (422, ezla.TimestampError, None),
         (500, ezla.ValidationError, ValueError),
         (501, ezla.ParseError, ValueError),
         (800, ezla.TransportError, OSError),
@@ -70,7 +72,7 @@ FAMILIES = {
     ezla.EzlaError, ezla.InvalidInput, ezla.ParseError, ezla.KeyStoreError,
     ezla.CertificateError, ezla.SignatureError, ezla.InvalidSignature, ezla.SignatureWrapping,
     ezla.ValidationError, ezla.ZusError, ezla.SamlError, ezla.TransportError,
-    ezla.InternalError,
+    ezla.InternalError, ezla.TimestampError,
 }
 
 #: Former class names and the classes they are now.

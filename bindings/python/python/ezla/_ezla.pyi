@@ -24,6 +24,11 @@ __all__ = [
     "sign_cms",
     "verify_cms",
     "CmsReport",
+    "TsaClient",
+    "TimeStamp",
+    "verify_timestamp",
+    "add_xades_timestamp",
+    "add_cms_timestamp",
     "VerificationReport",
     "SignerInfo",
     "ReferenceInfo",
@@ -369,6 +374,7 @@ def verify_cms(
     content: Optional[bytes] = None,
     trust: Optional[_Trust] = None,
     at: Optional[datetime.datetime] = None,
+    tsa_trust: Optional[_Trust] = None,
 ) -> CmsReport: ...
 @final
 class CmsReport:
@@ -392,6 +398,10 @@ class CmsReport:
     def trust(self) -> str: ...
     @property
     def ess_binding(self) -> bool: ...
+    @property
+    def timestamps(self) -> List[TimeStamp]: ...
+    @property
+    def judged_at(self) -> datetime.datetime: ...
 
 def verify_xades(
     xml: bytes,
@@ -403,6 +413,7 @@ def verify_xades(
     accept_legacy: bool = True,
     allow_cosignatures: bool = False,
     allow_legacy_algorithms: bool = False,
+    tsa_trust: Optional[_Trust] = None,
 ) -> VerificationReport: ...
 
 @final
@@ -435,7 +446,66 @@ class VerificationReport:
     def references(self) -> List[ReferenceInfo]: ...
     @property
     def signature_policy(self) -> Optional[str]: ...
+    @property
+    def timestamps(self) -> List[TimeStamp]: ...
+    @property
+    def judged_at(self) -> datetime.datetime: ...
     def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class TsaClient:
+    """A client of an RFC 3161 time-stamping authority (TSA) over HTTP or HTTPS."""
+
+    def __new__(
+        cls,
+        url: str,
+        *,
+        trust: Optional[_Trust] = None,
+        policy: Optional[str] = None,
+        digest: Literal["sha256", "sha384", "sha512"] = "sha256",
+        ca: Optional[bytes] = None,
+        timeout: float = 60.0,
+    ) -> TsaClient: ...
+    @property
+    def url(self) -> str: ...
+    def stamp(self, data: bytes) -> Tuple[bytes, TimeStamp]: ...
+
+@final
+class TimeStamp:
+    """What a verified RFC 3161 time-stamp token proves."""
+
+    @property
+    def time(self) -> datetime.datetime: ...
+    @property
+    def accuracy_seconds(self) -> Optional[float]: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def serial(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def imprint(self) -> bytes: ...
+    @property
+    def nonce(self) -> Optional[bytes]: ...
+    @property
+    def tsa(self) -> Certificate: ...
+    @property
+    def trust(self) -> str: ...
+    @property
+    def trusted(self) -> bool: ...
+
+def verify_timestamp(
+    token: bytes,
+    *,
+    data: Optional[bytes] = None,
+    hash: Optional[bytes] = None,
+    digest: Literal["sha256", "sha384", "sha512"] = "sha256",
+    trust: Optional[_Trust] = None,
+    policy: Optional[str] = None,
+) -> TimeStamp: ...
+def add_xades_timestamp(signed: bytes, tsa: TsaClient) -> bytes: ...
+def add_cms_timestamp(signature: bytes, tsa: TsaClient) -> bytes: ...
 
 @final
 class SignerInfo:
@@ -515,6 +585,7 @@ def verify_xades_all(
     max_clock_skew: Optional[datetime.timedelta] = None,
     accept_legacy: bool = True,
     allow_legacy_algorithms: bool = False,
+    tsa_trust: Optional[_Trust] = None,
 ) -> List[VerificationReport]: ...
 def inspect_pfx(
     data: bytes, password: Optional[str], *, max_iterations: Optional[int] = None

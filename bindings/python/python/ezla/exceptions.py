@@ -40,6 +40,7 @@ __all__ = [
     "DigestMismatch",
     "SignatureWrapping",
     "UnsignedContent",
+    "TimestampError",
     "AlreadySigned",
     "ValidationError",
     "ZusError",
@@ -214,6 +215,13 @@ class UnsignedContent(InvalidSignature):
     _default_name = "UnsignedContent"
 
 
+class TimestampError(InvalidSignature):
+    """An RFC 3161 time-stamp was refused (codes 420–422): the TSA refused the request
+    (``TimestampRejected``, its status and failure named in the message), a token does not
+    fit what it should stamp (``TimestampMismatch``: another imprint, nonce or policy), or it
+    is signed by a certificate that is not a time-stamping one (``TsaCertificateInvalid``)."""
+
+
 class AlreadySigned(SignatureError, ValueError):
     """The document already carries a signature and co-signing was not requested (code 413)."""
 
@@ -376,6 +384,9 @@ _CODE_CLASSES: Dict[int, Type[EzlaError]] = {
     405: SignatureWrapping,
     413: AlreadySigned,
     414: UnsignedContent,
+    420: TimestampError,
+    421: TimestampError,
+    422: TimestampError,
     500: ValidationError,
     501: ParseError,
 }

@@ -203,6 +203,10 @@ pub struct TimestampReport {
     pub digest: String,
     /// `chain` (the TSA chains to [`VerifyOptions::tsa_trust`]) or `untrusted`.
     pub trust: String,
+    /// Everything the verified token says (the TSA certificate, the exact time, the
+    /// imprint), for callers that want more than the words above.
+    #[serde(skip)]
+    pub detail: crate::tsp::TimeStamp,
 }
 
 impl TimestampReport {
@@ -214,6 +218,7 @@ impl TimestampReport {
             serial: t.serial.clone(),
             digest: t.digest.name().to_string(),
             trust: t.trust.to_string(),
+            detail: t.clone(),
         }
     }
 }
