@@ -165,6 +165,8 @@ impl From<EnvironmentArg> for Environment {
 }
 
 /// A level of assurance.
+// The variants' docs are the values' help in `--help`, where a URL reads as itself.
+#[allow(rustdoc::bare_urls)]
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum LoaArg {
     /// http://eidas.europa.eu/LoA/low.
