@@ -117,6 +117,11 @@ pub(crate) fn verify_cms(
     .map(|v| CmsReport {
         inner: v.report,
         timestamps: v.timestamps,
+        invalid_timestamps: v
+            .invalid_timestamps
+            .iter()
+            .map(|e| format!("{:?}: {e}", e.code()))
+            .collect(),
         judged_at: v.judged_at,
     })
     .map_err(to_py)
@@ -127,18 +132,26 @@ pub(crate) fn verify_cms(
 pub(crate) struct CmsReport {
     inner: Report,
     timestamps: Vec<ezla_core::tsp::TimeStamp>,
+    invalid_timestamps: Vec<String>,
     judged_at: time::OffsetDateTime,
 }
 
 #[pymethods]
 impl CmsReport {
-    /// The signature time-stamps (CAdES-T), each verified against the signature value.
+    /// The signature time-stamps (CAdES-T) that verified against the signature value.
     #[getter]
     fn timestamps(&self) -> Vec<crate::tsp::PyTimeStamp> {
         self.timestamps
             .iter()
             .map(|t| crate::tsp::PyTimeStamp { inner: t.clone() })
             .collect()
+    }
+
+    /// Why each signature time-stamp that did not verify failed: such a time-stamp does not
+    /// make the signature invalid, and sets no instant.
+    #[getter]
+    fn invalid_timestamps(&self) -> Vec<String> {
+        self.invalid_timestamps.clone()
     }
 
     /// The instant the signer's certificate was judged at: `at`, else the earliest trusted

@@ -359,15 +359,25 @@ impl VerificationReport {
         self.inner.signature_policy.as_deref()
     }
 
-    /// The signature time-stamps (XAdES-T), each verified against the signature value.
+    /// The signature time-stamps (XAdES-T) that verified against the signature value.
     #[getter]
     fn timestamps(&self) -> Vec<crate::tsp::PyTimeStamp> {
         self.inner
             .timestamps
             .iter()
-            .map(|t| crate::tsp::PyTimeStamp {
-                inner: t.detail.clone(),
-            })
+            .filter_map(|t| t.detail.clone())
+            .map(|inner| crate::tsp::PyTimeStamp { inner })
+            .collect()
+    }
+
+    /// Why each signature time-stamp that did not verify failed (`"TimestampMismatch: …"`):
+    /// such a time-stamp does not make the signature invalid, and sets no instant.
+    #[getter]
+    fn invalid_timestamps(&self) -> Vec<String> {
+        self.inner
+            .timestamps
+            .iter()
+            .filter_map(|t| t.error.clone())
             .collect()
     }
 

@@ -31,7 +31,9 @@ def test_attached_and_detached_round_trip(doctor, ec_doctor, ca):
 
 
 def test_refusals_are_typed(doctor, other_ca):
-    when = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.timezone.utc)
+    # A signing time within the certificate (which starts a minute before it was made).
+    when = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=30)).replace(
+        microsecond=0)
     detached = ezla.sign_cms(PDF, doctor, detached=True, signing_time=when)
     assert ezla.verify_cms(detached, content=PDF).signing_time == when
     with pytest.raises(ezla.DigestMismatch):

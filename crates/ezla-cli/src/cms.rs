@@ -337,6 +337,13 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
                         .map(crate::ts::stamp_json)
                         .collect(),
                 );
+                v["invalid_timestamps"] = Value::Array(
+                    verified
+                        .invalid_timestamps
+                        .iter()
+                        .map(crate::error_value)
+                        .collect(),
+                );
                 v["judged_at"] = json!(rfc3339(verified.judged_at));
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
@@ -355,7 +362,10 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
                         t.serial
                     );
                 }
-                if !verified.timestamps.is_empty() {
+                for e in &verified.invalid_timestamps {
+                    println!("  time-stamp:  INVALID ({:?}: {e}): not used", e.code());
+                }
+                if !verified.timestamps.is_empty() || !verified.invalid_timestamps.is_empty() {
                     println!("  judged at:   {}", rfc3339(verified.judged_at));
                 }
             }

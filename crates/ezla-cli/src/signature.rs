@@ -624,6 +624,10 @@ fn render_report(r: &Report) -> String {
         r.signing_time.as_deref().unwrap_or("-")
     );
     for t in &r.timestamps {
+        if let Some(error) = &t.error {
+            let _ = writeln!(out, "  time-stamp:  INVALID ({error}): not used");
+            continue;
+        }
         let trust = if t.trust == "chain" {
             "TSA trusted"
         } else {

@@ -20,13 +20,16 @@ use crate::error::{Error, Result, SignatureError};
 use crate::pki::encode::{oid, seq, set_of, tlv};
 
 /// A verified CAdES-T signature: the CMS report and the signature time-stamps.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Verified {
     /// What the CMS signature says (its certificate judged at [`Verified::judged_at`]).
     pub report: Report,
-    /// The signature time-stamps, in the order they appear.
+    /// The signature time-stamps that verified, in the order they appear.
     pub timestamps: Vec<TimeStamp>,
+    /// The ones that did not, with their errors: a signature time-stamp that does not verify
+    /// does not make the signature invalid (it is an unsigned attribute); it sets no instant.
+    pub invalid_timestamps: Vec<Error>,
     /// The instant the signer's certificate was judged at: the caller's, else the
     /// earliest trusted time-stamp, else the claimed signing time or now.
     pub judged_at: OffsetDateTime,
@@ -214,11 +217,12 @@ fn tokens(der: &[u8]) -> Result<(Vec<u8>, Vec<Vec<u8>>)> {
 }
 
 /// Verifies a CAdES(-T) signature: every signature time-stamp against the signature value
-/// (`tsa` says which TSAs are trusted), then the CMS signature ([`cms::verify`]) with the
+/// (`tsa` says which TSAs are trusted; one that does not verify is reported in
+/// [`Verified::invalid_timestamps`]), then the CMS signature ([`cms::verify`]) with the
 /// signer's certificate judged at `options.at`, or else at the earliest time-stamp whose
 /// TSA is trusted. A claimed signing time later than that stamp is refused.
 ///
-/// Errors: those of [`verify_token`] for a bad time-stamp, those of [`cms::verify`], and
+/// Errors: those of [`timestamp_input`] and [`cms::verify`], and
 /// [`crate::ErrorCode::SigningTimeInvalid`] for a signing time after the stamped time.
 pub fn verify(
     signature: &[u8],
@@ -228,10 +232,14 @@ pub fn verify(
 ) -> Result<Verified> {
     let der = normalised(signature)?;
     let (value, tokens) = tokens(&der)?;
-    let timestamps = tokens
-        .iter()
-        .map(|t| verify_token(t, Stamped::Data(&value), tsa))
-        .collect::<Result<Vec<_>>>()?;
+    let mut timestamps = Vec::new();
+    let mut invalid_timestamps = Vec::new();
+    for t in &tokens {
+        match verify_token(t, Stamped::Data(&value), tsa) {
+            Ok(stamp) => timestamps.push(stamp),
+            Err(e) => invalid_timestamps.push(e),
+        }
+    }
     let trusted = timestamps
         .iter()
         .filter(|t| t.trust == "chain")
@@ -260,6 +268,7 @@ pub fn verify(
     Ok(Verified {
         report,
         timestamps,
+        invalid_timestamps,
         judged_at,
     })
 }

@@ -191,12 +191,15 @@ pub fn add_timestamp(document: &[u8], stamper: &dyn TimeStamper) -> Result<Vec<u
     add_signature_timestamp(document, &token)
 }
 
-/// Every `SignatureTimeStamp` of `signature`, verified against its `ds:SignatureValue`.
+/// Every time-stamp token of every `SignatureTimeStamp` of `signature`, each checked against
+/// its `ds:SignatureValue` on its own: one that does not verify (or cannot be read) is an
+/// `Err` in its place, never a reason to fail the signature, which does not depend on its
+/// unsigned properties.
 pub(crate) fn check_signature_timestamps(
     doc: &Document<'_>,
     signature: Element<'_, '_>,
     tsa: &TokenOptions,
-) -> Result<Vec<TimeStamp>> {
+) -> Vec<Result<TimeStamp>> {
     let mut out = Vec::new();
     let unsigned = signature
         .children()
@@ -217,21 +220,33 @@ pub(crate) fn check_signature_timestamps(
                 .child(DSIG_NS, "CanonicalizationMethod")
                 .and_then(|c| c.attribute("Algorithm"))
                 .unwrap_or(crate::xml::c14n::C14N_10);
+            // GenericTimeStampType: one or more EncapsulatedTimeStamp (or XMLTimeStamp).
             let encapsulated: Vec<Element<'_, '_>> = sts
                 .children()
                 .filter(|c| c.is(XADES_NS, "EncapsulatedTimeStamp"))
                 .collect();
-            let [one] = encapsulated.as_slice() else {
-                return Err(xades_error(format!(
-                    "{} must hold one EncapsulatedTimeStamp, holds {}",
-                    sts.path(),
-                    encapsulated.len()
-                )));
-            };
-            let token = base64::decode("EncapsulatedTimeStamp", &one.text())?;
-            let bytes = stamped_bytes(doc, signature, method)?;
-            out.push(verify_token(&token, Stamped::Data(&bytes), tsa)?);
+            if encapsulated.is_empty() {
+                out.push(Err(if sts.child(XADES_NS, "XMLTimeStamp").is_some() {
+                    Error::unsupported("time-stamp", "an XMLTimeStamp".to_string())
+                } else {
+                    xades_error(format!("{} holds no EncapsulatedTimeStamp", sts.path()))
+                }));
+                continue;
+            }
+            let bytes = stamped_bytes(doc, signature, method);
+            for one in encapsulated {
+                out.push(bytes.as_ref().map_err(clone_error).and_then(|bytes| {
+                    let token = base64::decode("EncapsulatedTimeStamp", &one.text())?;
+                    verify_token(&token, Stamped::Data(bytes), tsa)
+                }));
+            }
         }
     }
-    Ok(out)
+    out
+}
+
+/// The same error again (errors are not `Clone`: the canonicalization error is reported for
+/// each token it affects).
+fn clone_error(e: &Error) -> Error {
+    xades_error(format!("the signature value cannot be canonicalized: {e}"))
 }

@@ -187,11 +187,18 @@ pub struct Report {
     pub judged_at: String,
 }
 
-/// A verified signature time-stamp, in words.
+/// A signature time-stamp and its own verdict, in words. A time-stamp that does not verify
+/// does not make the signature invalid (the signature does not depend on its unsigned
+/// properties); it is reported with its error and sets no instant.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct TimestampReport {
-    /// When the TSA stamped (RFC 3339, to the millisecond when the token says).
+    /// Whether the token verified against the signature value.
+    pub valid: bool,
+    /// Why it did not (the error's name and message), when it did not.
+    pub error: Option<String>,
+    /// When the TSA stamped (RFC 3339, to the millisecond when the token says); empty when
+    /// the token did not verify.
     pub time: String,
     /// The TSA certificate's subject (RFC 4514).
     pub tsa: String,
@@ -201,24 +208,41 @@ pub struct TimestampReport {
     pub serial: String,
     /// The imprint's hash (`SHA-256`).
     pub digest: String,
-    /// `chain` (the TSA chains to [`VerifyOptions::tsa_trust`]) or `untrusted`.
+    /// `chain` (the TSA chains to [`VerifyOptions::tsa_trust`]), `untrusted`, or `invalid`.
     pub trust: String,
     /// Everything the verified token says (the TSA certificate, the exact time, the
-    /// imprint), for callers that want more than the words above.
+    /// imprint), for callers that want more than the words above; `None` when it did not
+    /// verify.
     #[serde(skip)]
-    pub detail: crate::tsp::TimeStamp,
+    pub detail: Option<crate::tsp::TimeStamp>,
 }
 
 impl TimestampReport {
+    fn invalid(e: &Error) -> Self {
+        TimestampReport {
+            valid: false,
+            error: Some(format!("{:?}: {e}", e.code())),
+            time: String::new(),
+            tsa: String::new(),
+            policy: String::new(),
+            serial: String::new(),
+            digest: String::new(),
+            trust: "invalid".to_string(),
+            detail: None,
+        }
+    }
+
     fn new(t: &crate::tsp::TimeStamp) -> Self {
         TimestampReport {
+            valid: true,
+            error: None,
             time: datetime::format(t.time),
             tsa: t.tsa.subject().to_rfc4514(),
             policy: t.policy.to_string(),
             serial: t.serial.clone(),
             digest: t.digest.name().to_string(),
             trust: t.trust.to_string(),
-            detail: t.clone(),
+            detail: Some(t.clone()),
         }
     }
 }
@@ -349,9 +373,10 @@ fn verify_signature_inner(
         Some(v) => crate::tsp::TokenOptions::default().with_trust(v.clone()),
         None => crate::tsp::TokenOptions::default(),
     };
-    let stamps = super::timestamp::check_signature_timestamps(doc, signature, &tsa_options)?;
+    let stamps = super::timestamp::check_signature_timestamps(doc, signature, &tsa_options);
     let stamped_at = stamps
         .iter()
+        .filter_map(|t| t.as_ref().ok())
         .filter(|t| t.trust == "chain")
         .map(|t| t.time)
         .min();
@@ -529,7 +554,13 @@ fn verify_signature_inner(
             ),
         }));
     }
-    report.timestamps = stamps.iter().map(TimestampReport::new).collect();
+    report.timestamps = stamps
+        .iter()
+        .map(|t| match t {
+            Ok(t) => TimestampReport::new(t),
+            Err(e) => TimestampReport::invalid(e),
+        })
+        .collect();
     report.judged_at = datetime::format(judged_at.unwrap_or_else(OffsetDateTime::now_utc));
     Ok(report)
 }
