@@ -15,7 +15,8 @@ use crate::errors::to_py;
 use crate::pki::{PyCertificate, trust_anchors};
 use crate::signer::with_signer;
 
-fn digest(name: &str) -> PyResult<DigestAlgorithm> {
+/// A digest argument (`digest=`) of the CMS and time-stamp functions.
+pub(crate) fn digest(name: &str) -> PyResult<DigestAlgorithm> {
     match name {
         "sha256" => Ok(DigestAlgorithm::Sha256),
         "sha384" => Ok(DigestAlgorithm::Sha384),

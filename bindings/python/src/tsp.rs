@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ezla_core::crypto::DigestAlgorithm;
 use ezla_core::transport::{TransportConfig, UreqTransport};
 use ezla_core::tsp::{self, ObjectIdentifier, Stamped, TimeStamp, TokenOptions, TsaClient};
 use pyo3::prelude::*;
@@ -15,17 +14,7 @@ use crate::datetime::to_datetime;
 use crate::errors::to_py;
 use crate::pki::{PyCertificate, trust_anchors};
 
-fn digest(name: &str) -> PyResult<DigestAlgorithm> {
-    match name {
-        "sha256" => Ok(DigestAlgorithm::Sha256),
-        "sha384" => Ok(DigestAlgorithm::Sha384),
-        "sha512" => Ok(DigestAlgorithm::Sha512),
-        other => Err(invalid(
-            "digest",
-            format!("{other:?} is not one of 'sha256', 'sha384', 'sha512'"),
-        )),
-    }
-}
+use crate::cms;
 
 fn policy(value: Option<&str>) -> PyResult<Option<ObjectIdentifier>> {
     value
@@ -94,7 +83,7 @@ impl PyTsaClient {
         }
         let transport = config.build().and_then(UreqTransport::new).map_err(to_py)?;
         let mut client = TsaClient::new(url, transport)
-            .with_digest(self::digest(digest)?)
+            .with_digest(cms::digest(digest)?)
             .with_options(token_options(trust, "trust")?);
         if let Some(p) = self::policy(policy)? {
             client = client.with_policy(p);
@@ -232,7 +221,7 @@ pub(crate) fn verify_timestamp(
 ) -> PyResult<PyTimeStamp> {
     let mut options = token_options(trust, "trust")?;
     options.policy = self::policy(policy)?;
-    let algorithm = self::digest(digest)?;
+    let algorithm = cms::digest(digest)?;
     py.detach(|| {
         let stamped = match (&data, &hash) {
             (Some(d), None) => Stamped::Data(d),
