@@ -3,30 +3,16 @@
 use std::sync::Arc;
 
 use ezla_core::cms::{self, Report, SignOptions, VerifyOptions};
-use ezla_core::crypto::DigestAlgorithm;
 use ezla_core::dsig::CertificateValidator;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::convert::{bytes, from_datetime, invalid};
+use crate::convert::{bytes, from_datetime, signature_digest};
 use crate::datetime::to_datetime;
 use crate::errors::to_py;
 use crate::pki::{PyCertificate, trust_anchors};
 use crate::signer::with_signer;
-
-/// A digest argument (`digest=`) of the CMS and time-stamp functions.
-pub(crate) fn digest(name: &str) -> PyResult<DigestAlgorithm> {
-    match name {
-        "sha256" => Ok(DigestAlgorithm::Sha256),
-        "sha384" => Ok(DigestAlgorithm::Sha384),
-        "sha512" => Ok(DigestAlgorithm::Sha512),
-        other => Err(invalid(
-            "digest",
-            format!("{other:?} is not one of 'sha256', 'sha384', 'sha512'"),
-        )),
-    }
-}
 
 /// Signs `data` with a CAdES-BES CMS signature (RFC 5652 `SignedData`: content-type,
 /// signing-time, message-digest and the ESS signing-certificate-v2 binding) and returns it,
@@ -56,7 +42,7 @@ pub(crate) fn sign_cms<'py>(
     pem: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mut options = SignOptions::default();
-    options.digest = self::digest(digest)?;
+    options.digest = signature_digest(digest)?;
     options.detached = detached;
     options.include_chain = include_chain;
     if let Some(t) = signing_time.filter(|t| !t.is_none()) {

@@ -1,6 +1,7 @@
 //! Conversions between Python values and core types: instants (datetimes and RFC 3339
 //! text), dates, byte buffers and JSON.
 
+use ezla_core::crypto::DigestAlgorithm;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -112,4 +113,17 @@ pub(crate) fn json_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Stri
         .getattr("to_json_value")?
         .call1((value,))?
         .extract()
+}
+
+/// A digest argument (`digest=`) of the CMS and time-stamp functions.
+pub(crate) fn signature_digest(name: &str) -> PyResult<DigestAlgorithm> {
+    match name {
+        "sha256" => Ok(DigestAlgorithm::Sha256),
+        "sha384" => Ok(DigestAlgorithm::Sha384),
+        "sha512" => Ok(DigestAlgorithm::Sha512),
+        other => Err(invalid(
+            "digest",
+            format!("{other:?} is not one of 'sha256', 'sha384', 'sha512'"),
+        )),
+    }
 }

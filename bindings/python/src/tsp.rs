@@ -9,12 +9,10 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::convert::{bytes, invalid};
+use crate::convert::{bytes, invalid, signature_digest};
 use crate::datetime::to_datetime;
 use crate::errors::to_py;
 use crate::pki::{PyCertificate, trust_anchors};
-
-use crate::cms;
 
 fn policy(value: Option<&str>) -> PyResult<Option<ObjectIdentifier>> {
     value
@@ -83,7 +81,7 @@ impl PyTsaClient {
         }
         let transport = config.build().and_then(UreqTransport::new).map_err(to_py)?;
         let mut client = TsaClient::new(url, transport)
-            .with_digest(cms::digest(digest)?)
+            .with_digest(signature_digest(digest)?)
             .with_options(token_options(trust, "trust")?);
         if let Some(p) = self::policy(policy)? {
             client = client.with_policy(p);
@@ -221,7 +219,7 @@ pub(crate) fn verify_timestamp(
 ) -> PyResult<PyTimeStamp> {
     let mut options = token_options(trust, "trust")?;
     options.policy = self::policy(policy)?;
-    let algorithm = cms::digest(digest)?;
+    let algorithm = signature_digest(digest)?;
     py.detach(|| {
         let stamped = match (&data, &hash) {
             (Some(d), None) => Stamped::Data(d),
