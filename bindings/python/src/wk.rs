@@ -116,6 +116,10 @@ fn instant(at: Option<&Bound<'_, PyAny>>, argument: &'static str) -> PyResult<Of
 /// - base_url (str, default None): login.gov.pl's endpoints under this scheme and authority
 ///   instead of the environment's host, e.g. a local simulator `http://127.0.0.1:8080`.
 /// - issuer (str, default None): login.gov.pl's Issuer; None: the environment's.
+/// - sso_url (str, default None): where the browser is sent with the AuthnRequest when it
+///   reaches login.gov.pl at another address than this server's back channel (`base_url`)
+///   does: a reverse proxy, an egress gateway, a simulator under a test host name. Also the
+///   Destination, unless `destination` is given.
 /// - destination (str, default None): the AuthnRequest's Destination when it differs from
 ///   the POST target.
 /// - clock_skew (float, default 180.0): seconds of clock difference allowed.
@@ -132,7 +136,7 @@ impl PyConfig {
     #[pyo3(signature = (environment, entity_id, acs_url, *, signing_key, signing_certificate,
         encryption_key, encryption_certificate, wk_certificates, loa = "substantial",
         provider_name = None, sp_type = None, base_url = None, issuer = None,
-        destination = None, clock_skew = 180.0, request_lifetime = 900.0, force_authn = true))]
+        sso_url = None, destination = None, clock_skew = 180.0, request_lifetime = 900.0, force_authn = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         environment: &str,
@@ -148,6 +152,7 @@ impl PyConfig {
         sp_type: Option<&str>,
         base_url: Option<&str>,
         issuer: Option<String>,
+        sso_url: Option<String>,
         destination: Option<String>,
         clock_skew: f64,
         request_lifetime: f64,
@@ -181,6 +186,10 @@ impl PyConfig {
             config.endpoints = Endpoints::for_base(base.trim_end_matches('/'), &issuer);
         } else {
             config.endpoints.issuer = issuer;
+        }
+        if let Some(sso) = sso_url {
+            config.endpoints.destination = sso.clone();
+            config.endpoints.sso = sso;
         }
         if let Some(d) = destination {
             config.endpoints.destination = d;

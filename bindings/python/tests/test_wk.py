@@ -300,6 +300,24 @@ def test_config_endpoints_and_metadata(keys):
         assert base64.b64encode(der) in md
 
 
+def test_the_browser_may_reach_login_gov_pl_at_another_address(keys):
+    """base_url is the back channel; sso_url is where the browser goes, and the Destination."""
+    sso = "http://wk.localhost:8080/login/SingleSignOnService"
+    split = make_config(keys, base_url="http://127.0.0.1:8080", sso_url=sso)
+    assert split.sso_url == sso
+    assert split.artifact_resolution_url == \
+        "http://127.0.0.1:8080/login-services/idpArtifactResolutionService"
+    assert split.single_logout_url == \
+        "http://127.0.0.1:8080/login-services/singleLogoutService"
+    login = ezla.wk.authn_request(split, now=NOW)
+    assert login.sso_url == sso and f'action="{sso}"' in login.html_form
+    assert f'Destination="{sso}"'.encode() in login.xml
+    pinned = make_config(keys, base_url="http://127.0.0.1:8080", sso_url=sso,
+                         destination="https://login.gov.pl/login/SingleSignOnService")
+    xml = ezla.wk.authn_request(pinned, now=NOW).xml
+    assert b'Destination="https://login.gov.pl/login/SingleSignOnService"' in xml
+
+
 @pytest.mark.skipif(not SIM.is_dir(), reason="../shared/vectors absent")
 def test_the_2018_simulator_capture(keys):
     """The genuine capture with its published key: valid at its own time, refused now."""

@@ -885,6 +885,7 @@ class WkConfig:
         sp_type: Optional[Literal["public", "private"]] = None,
         base_url: Optional[str] = None,
         issuer: Optional[str] = None,
+        sso_url: Optional[str] = None,
         destination: Optional[str] = None,
         clock_skew: float = 180.0,
         request_lifetime: float = 900.0,
