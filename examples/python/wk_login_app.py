@@ -38,6 +38,7 @@ import threading
 from typing import Dict, Optional
 
 from flask import Flask, Response, make_response, redirect, request
+from werkzeug.wrappers import Response as HttpResponse
 
 import ezla
 import ezla.wk
@@ -96,12 +97,12 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
     app = Flask(__name__)
     sessions = Sessions()
 
-    def set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    def set_cookie(response: HttpResponse, name: str, value: str, max_age: int) -> None:
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax",
                             secure=secure_cookies)
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> HttpResponse:
         person = sessions.get(request.cookies.get(SESSION_COOKIE))
         if person is None:
             return page("Przychodnia — logowanie", (
@@ -127,7 +128,7 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
         ))
 
     @app.post("/login")
-    def login() -> Response:
+    def login() -> HttpResponse:
         started = sp.login()
         # The auto-submitting form POSTs the signed AuthnRequest to login.gov.pl.
         response = make_response(started.html_form)
@@ -137,7 +138,7 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
         return response
 
     @app.post("/acs")
-    def acs() -> Response:
+    def acs() -> HttpResponse:
         log.info("acs: Sec-Fetch-Site=%s, login page cookie %s",
                  request.headers.get("Sec-Fetch-Site", "(none)"),
                  "sent" if PROBE_COOKIE in request.cookies else "not sent")
@@ -148,9 +149,10 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
         try:
             person = sp.handle_artifact(artifact, relay_state)
         except ezla.SamlError as e:
+            # The details go to the log; the person sees what failed, not how.
             log.warning("acs: login refused: %s (%s, check %s)", e, e.name, e.check)
             return page("Błąd logowania", (
-                f"<p id=\"error\">Logowanie nie powiodło się: {html.escape(str(e))}</p>"
+                f"<p id=\"error\">Logowanie nie powiodło się ({html.escape(e.name)}).</p>"
                 "<p><a href=\"/\">Spróbuj ponownie</a></p>"
             ), 403)
         except ezla.SignatureError as e:
@@ -170,7 +172,7 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
         return response
 
     @app.post("/logout")
-    def logout() -> Response:
+    def logout() -> HttpResponse:
         person = sessions.close(request.cookies.get(SESSION_COOKIE))
         if person is not None:
             try:
@@ -183,7 +185,7 @@ def make_app(sp: ezla.wk.ServiceProvider, *, secure_cookies: bool) -> Flask:
         return response
 
     @app.get("/metadata")
-    def metadata() -> Response:
+    def metadata() -> HttpResponse:
         return Response(sp.metadata(), mimetype="application/samlmetadata+xml")
 
     return app
