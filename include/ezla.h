@@ -2616,9 +2616,10 @@ const char *ezla_report_timestamp_serial(const ezla_report *report, size_t index
 const char *ezla_report_timestamp_trust(const ezla_report *report, size_t index);
 
 /**
- * The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
- * else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
- * time or the time of verification. `EZLA_NOW` when `report` is NULL.
+ * The instant the signer's certificate was judged at, Unix seconds: the caller's
+ * `options->at`, else the earliest signature time-stamp whose TSA chains to
+ * `options->tsa_trust`, else the time of verification. `EZLA_NOW` when unknown or when
+ * `report` is NULL.
  */
 int64_t ezla_report_judged_at(const ezla_report *report);
 

@@ -42,9 +42,9 @@ impl ezla_report {
     pub(crate) fn new(r: &Report) -> FfiResult<Self> {
         let json =
             serde_json::to_vec(r).map_err(|e| Error::internal(format!("report to JSON: {e}")))?;
+        // Empty only in a report that did not come from `xades::verify`.
         let judged_at = ezla_core::xml::datetime::parse(&r.judged_at)
-            .ok_or_else(|| Error::internal(format!("judged_at {:?} is not RFC 3339", r.judged_at)))?
-            .unix_timestamp();
+            .map_or(crate::instant::EZLA_NOW, |t| t.unix_timestamp());
         Ok(ezla_report {
             profile: profile_to_c(r.profile),
             signature_algorithm: c_string(&r.signature_algorithm),
@@ -421,9 +421,10 @@ pub extern "C" fn ezla_report_timestamp_trust(
     })
 }
 
-/// The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
-/// else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
-/// time or the time of verification. `EZLA_NOW` when `report` is NULL.
+/// The instant the signer's certificate was judged at, Unix seconds: the caller's
+/// `options->at`, else the earliest signature time-stamp whose TSA chains to
+/// `options->tsa_trust`, else the time of verification. `EZLA_NOW` when unknown or when
+/// `report` is NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_report_judged_at(report: *const ezla_report) -> i64 {
     boundary::getter(crate::instant::EZLA_NOW, || {

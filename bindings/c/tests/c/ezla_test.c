@@ -2544,7 +2544,7 @@ static void test_wk(void) {
 /* RFC 3161 time-stamps against a real TSA: the simulator's /tsa (ezla-sim serve --tls, whose
  * state directory scripts/test-c.sh passes as the second argument), over HTTPS with the
  * simulator's TLS CA; its TSA certificate is issued by SIM_DIR/ca/ca.crt. What the tests
- * write to FIXTURE_DIR (tsa-token.der, tsa-data.bin, xades-t.xml, cades-t.der,
+ * write to FIXTURE_DIR (tsa-token.tst, tsa-data.bin, xades-t.xml, cades-t.p7s (DER),
  * cades-content.bin) is judged by openssl ts -verify, xmlsec1 and openssl cms -verify in
  * scripts/test-c.sh. */
 
@@ -2764,7 +2764,7 @@ static void test_timestamps(const char *sim, const char *out) {
   CHECK_RC(ezla_timestamp_tsa_certificate(NULL, &tsa_cert, NULL), EZLA_RESULT_NULL_PARAMETER);
   CHECK_RC(ezla_timestamp_tsa_certificate(stamp, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
   if (out != NULL) {
-    CHECK(write_file(out, "tsa-token.der", token.data, token.len) == 0);
+    CHECK(write_file(out, "tsa-token.tst", token.data, token.len) == 0);
     CHECK(write_file(out, "tsa-data.bin", data, data_len) == 0);
   }
 
@@ -3025,7 +3025,7 @@ static void test_timestamps(const char *sim, const char *out) {
   REQUIRE_OK(ezla_cms_add_timestamp(sig.data, sig.len, client, &cades, NULL));
   CHECK(cades.len > sig.len / 2 && cades.data[0] == 0x30);
   if (out != NULL) {
-    CHECK(write_file(out, "cades-t.der", cades.data, cades.len) == 0);
+    CHECK(write_file(out, "cades-t.p7s", cades.data, cades.len) == 0);
     CHECK(write_file(out, "cades-content.bin", data, data_len) == 0);
   }
   ezla_cms_report *cr = NULL;
