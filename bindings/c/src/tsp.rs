@@ -596,3 +596,126 @@ impl StampRow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The token functions with a local TSA (no network; the client is tested against the
+    //! simulator by the C suite): what the getters hand out, and the refusals.
+    use std::ptr::{null, null_mut};
+
+    use ezla_core::crypto::KeySpec;
+    use ezla_core::pki::TrustAnchors;
+    use ezla_core::pki::testca::TestCa;
+    use ezla_core::tsp::{TimeStampAuthority, TimeStampRequest};
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    const POLICY: &str = "1.3.6.1.4.1.32473.3161.7";
+
+    fn token_at(now: OffsetDateTime, data: &[u8]) -> (Vec<u8>, ezla_trust_anchors) {
+        let ca =
+            TestCa::generate("ezla C tsp test CA", now - time::Duration::days(1), 30).expect("ca");
+        let id = ca
+            .issue_time_stamping("ezla C test TSA", KeySpec::EcP256, 30)
+            .expect("tsa identity");
+        let policy: ObjectIdentifier = POLICY.parse().expect("oid");
+        let tsa = TimeStampAuthority::new(Arc::new(id.clone()), id.certificate.clone(), policy)
+            .expect("tsa");
+        let request = TimeStampRequest::for_data(DigestAlgorithm::Sha384, data).expect("request");
+        let token = tsa.stamp(&request, now).expect("token");
+        let anchors = ezla_trust_anchors {
+            inner: TrustAnchors::new([ca.certificate().clone()]),
+        };
+        (token, anchors)
+    }
+
+    #[test]
+    fn a_verified_token_hands_out_what_it_proves() {
+        let at = OffsetDateTime::now_utc()
+            .replace_millisecond(250)
+            .expect("ms");
+        let (token, anchors) = token_at(at, b"a signature value");
+        let data = b"a signature value";
+        let mut stamp: *mut ezla_timestamp = null_mut();
+        let policy = CString::new(POLICY).expect("c string");
+        let rc = ezla_timestamp_verify(
+            token.as_ptr(),
+            token.len(),
+            data.as_ptr(),
+            data.len(),
+            &anchors,
+            policy.as_ptr(),
+            &mut stamp,
+            null_mut(),
+        );
+        assert_eq!(rc, ezla_result::Ok);
+        assert_eq!(ezla_timestamp_time(stamp), at.unix_timestamp());
+        assert_eq!(ezla_timestamp_time_millis(stamp), 250);
+        assert_eq!(ezla_timestamp_accuracy_ms(stamp), 1000);
+        let text = |p: *const c_char| {
+            // SAFETY: the getters return NUL-terminated strings owned by `stamp`.
+            unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_str()
+                .expect("utf-8")
+                .to_owned()
+        };
+        assert_eq!(text(ezla_timestamp_policy(stamp)), POLICY);
+        assert_eq!(text(ezla_timestamp_digest(stamp)), "SHA-384");
+        assert_eq!(text(ezla_timestamp_trust(stamp)), "chain");
+        let (mut p, mut n) = (null(), 0usize);
+        assert!(ezla_timestamp_imprint(stamp, &mut p, &mut n));
+        // SAFETY: p and n describe the imprint borrowed from `stamp`.
+        let imprint = unsafe { std::slice::from_raw_parts(p, n) }.to_vec();
+        assert_eq!(imprint, DigestAlgorithm::Sha384.digest(data).as_slice());
+        assert!(ezla_timestamp_nonce(stamp, &mut p, &mut n) && n > 0);
+        ezla_timestamp_free(stamp);
+
+        // The same token by its hash, and refused for another hash length.
+        let mut again: *mut ezla_timestamp = null_mut();
+        let rc = ezla_timestamp_verify_digest(
+            token.as_ptr(),
+            token.len(),
+            imprint.as_ptr(),
+            imprint.len(),
+            384,
+            null(),
+            null(),
+            &mut again,
+            null_mut(),
+        );
+        assert_eq!(rc, ezla_result::Ok);
+        ezla_timestamp_free(again);
+        again = null_mut();
+        let rc = ezla_timestamp_verify_digest(
+            token.as_ptr(),
+            token.len(),
+            imprint.as_ptr(),
+            imprint.len(),
+            256,
+            null(),
+            null(),
+            &mut again,
+            null_mut(),
+        );
+        assert_eq!(rc, ezla_result::TimestampMismatch);
+        assert!(again.is_null());
+    }
+
+    #[test]
+    fn report_rows_say_why_a_stamp_did_not_verify() {
+        let e = ezla_core::Error::invalid_argument("token", "not one");
+        let row = StampRow::invalid(&format!("{:?}: {e}", e.code()));
+        assert!(!row.valid && row.tsa.is_none() && row.time == crate::instant::EZLA_NOW);
+        assert_eq!(row.trust.to_str(), Ok("invalid"));
+        assert!(
+            row.error
+                .is_some_and(|m| m.to_str().is_ok_and(|m| m.starts_with("InvalidArgument: ")))
+        );
+        assert!(digest_from_bits(160, "bits").is_err());
+        assert!(matches!(
+            digest_from_bits(512, "bits"),
+            Ok(DigestAlgorithm::Sha512)
+        ));
+    }
+}
