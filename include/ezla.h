@@ -859,6 +859,17 @@ typedef struct ezla_signer ezla_signer;
 typedef struct ezla_test_ca ezla_test_ca;
 
 /**
+ * What a verified RFC 3161 time-stamp token proves: that the TSA saw the imprint (a hash
+ * of the stamped data) at its time. Made by `ezla_tsa_client_stamp`,
+ * `ezla_timestamp_verify` and `ezla_timestamp_verify_digest`; freed by
+ * `ezla_timestamp_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings and bytes
+ * from its getters live until `ezla_timestamp_free`.
+ */
+typedef struct ezla_timestamp ezla_timestamp;
+
+/**
  * A set of trusted root certificates for verification.
  *
  * Thread safety: `ezla_trust_anchors_add` mutates it and must not run concurrently with
@@ -866,6 +877,16 @@ typedef struct ezla_test_ca ezla_test_ca;
  * takes its own snapshot, so the set may be changed or freed afterwards.
  */
 typedef struct ezla_trust_anchors ezla_trust_anchors;
+
+/**
+ * A client of one RFC 3161 time-stamping authority over HTTP or HTTPS. Each stamp sends a
+ * fresh request (only the hash of the data, with a nonce) and checks the answer: status,
+ * imprint, nonce, policy, the TSA certificate's critical `timeStamping` usage and, with
+ * trust anchors, its chain at the time stamped.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ */
+typedef struct ezla_tsa_client ezla_tsa_client;
 
 /**
  * The problems found in an e-ZLA model or document, errors and warnings, in document
@@ -1247,6 +1268,14 @@ typedef struct {
    * negative.
    */
   int64_t max_clock_skew;
+  /**
+   * Trust anchors for the TSAs of signature time-stamps (XAdES-T), or NULL (default):
+   * each time-stamp is checked with the certificate it carries and reported
+   * `"untrusted"`. With them, the earliest time-stamp whose TSA chains to them is the
+   * instant the signer's certificate is judged at (unless `at` is set), so that a
+   * signature stamped while its certificate was valid verifies after it has expired.
+   */
+  const ezla_trust_anchors *tsa_trust;
 } ezla_verify_options;
 
 /**
@@ -1345,6 +1374,45 @@ typedef struct {
    */
   const char *seria_numer;
 } ezla_zus_document;
+
+/**
+ * How `ezla_tsa_client_new` asks a TSA. Start from `ezla_tsa_options_default()` and change
+ * fields. ezla copies what it keeps: the strings, bytes and anchors may be freed after the
+ * call.
+ */
+typedef struct {
+  /**
+   * The TSA policy OID to ask for (and require in the token), NUL-terminated dotted text
+   * such as `"1.3.6.1.4.1.32473.3161.1"`; NULL (default): the TSA's default policy.
+   */
+  const char *policy;
+  /**
+   * The digest of the data sent: 256 (default), 384 or 512 (SHA-2).
+   */
+  uint32_t digest_bits;
+  /**
+   * Trust anchors for the TSA's certificate, or NULL (default): the token is checked with
+   * the certificate it carries and the time-stamp's trust is `"untrusted"`.
+   */
+  const ezla_trust_anchors *trust;
+  /**
+   * CA certificates (PEM, `ca_pem_len` bytes) the TLS certificate of an `https` TSA must
+   * chain to; NULL (default): the web PKI roots.
+   */
+  const uint8_t *ca_pem;
+  /**
+   * The length of `ca_pem`.
+   */
+  size_t ca_pem_len;
+  /**
+   * How long to wait for the connection, milliseconds; 0 (default): 10 seconds.
+   */
+  uint32_t connect_timeout_ms;
+  /**
+   * How long to wait for the answer, milliseconds; 0 (default): 60 seconds.
+   */
+  uint32_t response_timeout_ms;
+} ezla_tsa_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1993,19 +2061,29 @@ ezla_result ezla_cms_sign(const uint8_t *data, size_t len, const ezla_signer *si
 
 /**
  * Verifies a CMS signature (`len` bytes at `signature`: DER, or PEM with a `CMS` or
- * `PKCS7` block). For a detached signature, the signed content is `content_len` bytes at
- * `content`; for an attached one `content` must be NULL (with 0) or the same bytes. With
- * `trust` (may be NULL) the signer's certificate must chain to one of the anchors at `at`
- * (Unix seconds, or `EZLA_NOW`: the signing time the signature claims, else now). The
- * report goes to `*report_out` (free with `ezla_cms_report_free`).
+ * `PKCS7` block), CAdES-BES or CAdES-T. For a detached signature, the signed content is
+ * `content_len` bytes at `content`; for an attached one `content` must be NULL (with 0) or
+ * the same bytes. With `trust` (may be NULL) the signer's certificate must chain to one of
+ * the anchors.
+ *
+ * Every signature time-stamp (CAdES-T) is checked against the signature value first, its
+ * TSA against `tsa_trust` (may be NULL: each is `"untrusted"`); one that does not verify is
+ * reported (`ezla_cms_report_timestamp_valid`), not a failed signature. The signer's
+ * certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
+ * time-stamp whose TSA is trusted, else at the signing time the signature claims, else
+ * now: a signature time-stamped by a trusted TSA while the certificate was valid still
+ * verifies after it has expired. The report goes to `*report_out` (free with
+ * `ezla_cms_report_free`).
  *
  * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
  * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
- * signature without its content), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what
- * was signed), `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+ * signature without its content), `EZLA_RESULT_SIGNATURE_AMBIGUOUS` (more than one
+ * signer), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what was signed),
+ * `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+ * `EZLA_RESULT_SIGNING_TIME_INVALID` (a claimed signing time after the trusted stamp),
  * `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
  */
-ezla_result ezla_cms_verify(const uint8_t *signature, size_t len, const uint8_t *content, size_t content_len, const ezla_trust_anchors *trust, int64_t at, ezla_cms_report **report_out, ezla_error **err_out);
+ezla_result ezla_cms_verify(const uint8_t *signature, size_t len, const uint8_t *content, size_t content_len, const ezla_trust_anchors *trust, const ezla_trust_anchors *tsa_trust, int64_t at, ezla_cms_report **report_out, ezla_error **err_out);
 
 /**
  * Frees a report. `ezla_cms_report_free(NULL)` does nothing.
@@ -2057,6 +2135,63 @@ bool ezla_cms_report_ess_binding(const ezla_cms_report *report);
  * (valid until `ezla_cms_report_free`). False (nothing written) when an argument is NULL.
  */
 bool ezla_cms_report_content(const ezla_cms_report *report, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * The number of signature time-stamps the signature carries (verified or not); 0 when
+ * `report` is NULL.
+ */
+size_t ezla_cms_report_timestamp_count(const ezla_cms_report *report);
+
+/**
+ * Whether signature time-stamp `index` verified against the signature value. One that did
+ * not is reported here, not as a failed signature; it sets no instant. False when out of
+ * range or when `report` is NULL.
+ */
+bool ezla_cms_report_timestamp_valid(const ezla_cms_report *report, size_t index);
+
+/**
+ * Why signature time-stamp `index` did not verify (the error's name and message); NULL when
+ * it verified, when out of range or when `report` is NULL. Valid until `ezla_cms_report_free`.
+ */
+const char *ezla_cms_report_timestamp_error(const ezla_cms_report *report, size_t index);
+
+/**
+ * When the TSA stamped signature time-stamp `index`, Unix seconds; `EZLA_NOW` when it did
+ * not verify, when out of range or when `report` is NULL.
+ */
+int64_t ezla_cms_report_timestamp_time(const ezla_cms_report *report, size_t index);
+
+/**
+ * The subject (RFC 4514) of the TSA certificate of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_cms_report_free`.
+ */
+const char *ezla_cms_report_timestamp_tsa(const ezla_cms_report *report, size_t index);
+
+/**
+ * The TSA policy OID of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_cms_report_free`.
+ */
+const char *ezla_cms_report_timestamp_policy(const ezla_cms_report *report, size_t index);
+
+/**
+ * The serial number (hexadecimal) of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_cms_report_free`.
+ */
+const char *ezla_cms_report_timestamp_serial(const ezla_cms_report *report, size_t index);
+
+/**
+ * How the TSA of signature time-stamp `index` is trusted: `"chain"` (it chains to the TSA
+ * trust anchors given), `"untrusted"` (none given) or `"invalid"` (it did not verify); NULL
+ * when out of range or when `report` is NULL. Valid until `ezla_cms_report_free`.
+ */
+const char *ezla_cms_report_timestamp_trust(const ezla_cms_report *report, size_t index);
+
+/**
+ * The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
+ * else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
+ * time or the time of verification. `EZLA_NOW` when `report` is NULL.
+ */
+int64_t ezla_cms_report_judged_at(const ezla_cms_report *report);
 
 /**
  * Makes a PKCS#10 certificate request for `signer`'s key (a software key or a callback,
@@ -2429,6 +2564,64 @@ const char *ezla_report_reference_covers(const ezla_report *report, size_t index
  * Errors: `EZLA_RESULT_NULL_PARAMETER`.
  */
 ezla_result ezla_report_to_json(const ezla_report *report, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * The number of signature time-stamps the signature carries (verified or not); 0 when
+ * `report` is NULL.
+ */
+size_t ezla_report_timestamp_count(const ezla_report *report);
+
+/**
+ * Whether signature time-stamp `index` verified against the signature value. One that did
+ * not is reported here, not as a failed signature; it sets no instant. False when out of
+ * range or when `report` is NULL.
+ */
+bool ezla_report_timestamp_valid(const ezla_report *report, size_t index);
+
+/**
+ * Why signature time-stamp `index` did not verify (the error's name and message); NULL when
+ * it verified, when out of range or when `report` is NULL. Valid until `ezla_report_free`.
+ */
+const char *ezla_report_timestamp_error(const ezla_report *report, size_t index);
+
+/**
+ * When the TSA stamped signature time-stamp `index`, Unix seconds; `EZLA_NOW` when it did
+ * not verify, when out of range or when `report` is NULL.
+ */
+int64_t ezla_report_timestamp_time(const ezla_report *report, size_t index);
+
+/**
+ * The subject (RFC 4514) of the TSA certificate of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_report_free`.
+ */
+const char *ezla_report_timestamp_tsa(const ezla_report *report, size_t index);
+
+/**
+ * The TSA policy OID of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_report_free`.
+ */
+const char *ezla_report_timestamp_policy(const ezla_report *report, size_t index);
+
+/**
+ * The serial number (hexadecimal) of signature time-stamp `index`; NULL when it did not verify, when out of range or
+ * when `report` is NULL. Valid until `ezla_report_free`.
+ */
+const char *ezla_report_timestamp_serial(const ezla_report *report, size_t index);
+
+/**
+ * How the TSA of signature time-stamp `index` is trusted: `"chain"` (it chains to the TSA
+ * trust anchors given), `"untrusted"` (none given) or `"invalid"` (it did not verify); NULL
+ * when out of range or when `report` is NULL. Valid until `ezla_report_free`.
+ */
+const char *ezla_report_timestamp_trust(const ezla_report *report, size_t index);
+
+/**
+ * The instant the signer's certificate was judged at, Unix seconds: the caller's
+ * `options->at`, else the earliest signature time-stamp whose TSA chains to
+ * `options->tsa_trust`, else the time of verification. `EZLA_NOW` when unknown or when
+ * `report` is NULL.
+ */
+int64_t ezla_report_judged_at(const ezla_report *report);
 
 /**
  * The default configuration: every field NULL or 0 (so `endpoint` must be set).
@@ -3045,6 +3238,182 @@ int64_t ezla_wk_identity_not_on_or_after(const ezla_wk_identity *identity);
  * `EZLA_RESULT_INVALID_ARGUMENT`.
  */
 ezla_result ezla_test_wk_artifact_response(const ezla_wk_config *config, const ezla_private_key *wk_key, const ezla_certificate *wk_cert, const char *authn_request_id, const char *artifact_resolve_id, int64_t now, ezla_buffer *response_out, ezla_error **err_out);
+
+/**
+ * The defaults: the TSA's policy, SHA-256, untrusted TSA, web PKI roots, default timeouts.
+ */
+ezla_tsa_options ezla_tsa_options_default(void);
+
+/**
+ * A client of the TSA at `url` (NUL-terminated, `http://` or `https://`), asking as
+ * `options` says (NULL: `ezla_tsa_options_default()`), in `*client_out` (free with
+ * `ezla_tsa_client_free`). Nothing is sent yet.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (a digest other than 256/384/512 bits, a policy that is
+ * not an OID), `EZLA_RESULT_PEM_MALFORMED` (`ca_pem`) and the other transport set-up
+ * errors.
+ */
+ezla_result ezla_tsa_client_new(const char *url, const ezla_tsa_options *options, ezla_tsa_client **client_out, ezla_error **err_out);
+
+/**
+ * Frees a client. `ezla_tsa_client_free(NULL)` does nothing.
+ */
+void ezla_tsa_client_free(ezla_tsa_client *client);
+
+/**
+ * Time-stamps `len` bytes at `data` (only their hash is sent): the token (DER, what
+ * `openssl ts -verify -token_in` reads) in `*token_out` (free with `ezla_buffer_free`)
+ * and, when `stamp_out` is not NULL, what it proves in `*stamp_out` (free with
+ * `ezla_timestamp_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_TIMESTAMP_REJECTED` (the TSA refused,
+ * e.g. a policy it does not have), `EZLA_RESULT_TIMESTAMP_MISMATCH` (the token does not fit
+ * the request), `EZLA_RESULT_TSA_CERTIFICATE_INVALID`, the certificate errors (a TSA that
+ * does not chain to `options->trust`), and the transport errors
+ * (`EZLA_RESULT_TLS_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_HTTP_STATUS`, ...).
+ */
+ezla_result ezla_tsa_client_stamp(const ezla_tsa_client *client, const uint8_t *data, size_t len, ezla_buffer *token_out, ezla_timestamp **stamp_out, ezla_error **err_out);
+
+/**
+ * Verifies a time-stamp token (`len` bytes of DER at `token`) for the `data_len` bytes at
+ * `data` (hashed here with the token's own algorithm). With `trust` (may be NULL) the
+ * TSA's certificate must chain to one of the anchors at the time stamped; with `policy`
+ * (NUL-terminated OID, may be NULL) the token must name that TSA policy. What it proves
+ * goes to `*stamp_out` (free with `ezla_timestamp_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (a policy that is not an OID), `EZLA_RESULT_DER_MALFORMED`
+ * (not a token), `EZLA_RESULT_SIGNATURE_MALFORMED` (no ESS binding of its certificate),
+ * `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_TIMESTAMP_MISMATCH` (another imprint or
+ * policy), `EZLA_RESULT_TSA_CERTIFICATE_INVALID` (not a time-stamping certificate, or not
+ * valid when it stamped), `EZLA_RESULT_UNSUPPORTED` (a SHA-1 imprint), the certificate
+ * errors (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, ...).
+ */
+ezla_result ezla_timestamp_verify(const uint8_t *token, size_t len, const uint8_t *data, size_t data_len, const ezla_trust_anchors *trust, const char *policy, ezla_timestamp **stamp_out, ezla_error **err_out);
+
+/**
+ * Like `ezla_timestamp_verify`, for the hash of the stamped data instead of the data:
+ * `digest_len` bytes at `digest`, made with SHA-2 of `digest_bits` bits (256, 384 or 512),
+ * which must be the token's imprint algorithm.
+ *
+ * Errors: as `ezla_timestamp_verify`; `EZLA_RESULT_INVALID_ARGUMENT` for other
+ * `digest_bits`; `EZLA_RESULT_TIMESTAMP_MISMATCH` for a hash of another algorithm or
+ * length than the token's.
+ */
+ezla_result ezla_timestamp_verify_digest(const uint8_t *token, size_t len, const uint8_t *digest, size_t digest_len, uint32_t digest_bits, const ezla_trust_anchors *trust, const char *policy, ezla_timestamp **stamp_out, ezla_error **err_out);
+
+/**
+ * Frees a time-stamp. `ezla_timestamp_free(NULL)` does nothing.
+ */
+void ezla_timestamp_free(ezla_timestamp *stamp);
+
+/**
+ * When the TSA stamped (`genTime`), Unix seconds (the whole seconds; see
+ * `ezla_timestamp_time_millis`); `EZLA_NOW` when `stamp` is NULL.
+ */
+int64_t ezla_timestamp_time(const ezla_timestamp *stamp);
+
+/**
+ * The milliseconds of the stamped time after `ezla_timestamp_time` (0 to 999; 0 when the
+ * token gives whole seconds or `stamp` is NULL).
+ */
+uint32_t ezla_timestamp_time_millis(const ezla_timestamp *stamp);
+
+/**
+ * How far the stamped time may be off (`accuracy`), milliseconds; -1 when the TSA does not
+ * say or `stamp` is NULL.
+ */
+int64_t ezla_timestamp_accuracy_ms(const ezla_timestamp *stamp);
+
+/**
+ * The TSA policy OID under which it stamped, dotted; NULL when `stamp` is NULL.
+ */
+const char *ezla_timestamp_policy(const ezla_timestamp *stamp);
+
+/**
+ * The token's serial number, hexadecimal; NULL when `stamp` is NULL.
+ */
+const char *ezla_timestamp_serial(const ezla_timestamp *stamp);
+
+/**
+ * The hash algorithm of the imprint, e.g. `"SHA-256"`; NULL when `stamp` is NULL.
+ */
+const char *ezla_timestamp_digest(const ezla_timestamp *stamp);
+
+/**
+ * How the TSA is trusted: `"chain"` (its certificate chains to the anchors given, at the
+ * time stamped) or `"untrusted"` (no anchors given); NULL when `stamp` is NULL.
+ */
+const char *ezla_timestamp_trust(const ezla_timestamp *stamp);
+
+/**
+ * The imprint (the hash of what was stamped), borrowed: its bytes in `*data_out` and their
+ * number in `*len_out` (valid until `ezla_timestamp_free`). False (nothing written) when
+ * an argument is NULL.
+ */
+bool ezla_timestamp_imprint(const ezla_timestamp *stamp, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * The nonce the token carries, borrowed, as `ezla_timestamp_imprint`. False (nothing
+ * written) when the token has none or an argument is NULL.
+ */
+bool ezla_timestamp_nonce(const ezla_timestamp *stamp, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * A copy of the TSA's certificate (the one whose key signed the token) in `*cert_out`
+ * (free with `ezla_certificate_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_timestamp_tsa_certificate(const ezla_timestamp *stamp, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * Adds a signature time-stamp from `client` to the one XAdES signature of a signed XML
+ * document (`len` bytes at `document`; XAdES-T): the `SignatureTimeStamp` goes into the
+ * unsigned properties and no signed byte changes. The document goes to `*stamped_out`
+ * (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_XML_MALFORMED`,
+ * `EZLA_RESULT_SIGNATURE_MISSING`, `EZLA_RESULT_SIGNATURE_AMBIGUOUS` (more than one
+ * signature), and the errors of `ezla_tsa_client_stamp`.
+ */
+ezla_result ezla_xades_add_timestamp(const uint8_t *document, size_t len, const ezla_tsa_client *client, ezla_buffer *stamped_out, ezla_error **err_out);
+
+/**
+ * What a signature time-stamp of the document's one XAdES signature must stamp: the
+ * canonicalized `ds:SignatureValue` element, in `*input_out` (free with
+ * `ezla_buffer_free`). Stamp these bytes elsewhere (e.g. with `ezla_tsa_client_stamp`),
+ * then add the token with `ezla_xades_add_timestamp_token`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_XML_MALFORMED`,
+ * `EZLA_RESULT_SIGNATURE_MISSING`, `EZLA_RESULT_SIGNATURE_AMBIGUOUS`.
+ */
+ezla_result ezla_xades_timestamp_input(const uint8_t *document, size_t len, ezla_buffer *input_out, ezla_error **err_out);
+
+/**
+ * Like `ezla_xades_add_timestamp`, with a ready token (`token_len` bytes of DER at
+ * `token`, over `ezla_xades_timestamp_input` of this document). The token must stamp this
+ * signature value (checked; its TSA is judged by `ezla_xades_verify`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_XML_MALFORMED`,
+ * `EZLA_RESULT_SIGNATURE_MISSING`, `EZLA_RESULT_SIGNATURE_AMBIGUOUS`,
+ * `EZLA_RESULT_TIMESTAMP_MISMATCH` (a token over something else), `EZLA_RESULT_DER_MALFORMED`
+ * (not a token), `EZLA_RESULT_XADES_PROPERTIES_INVALID` (no signed properties).
+ */
+ezla_result ezla_xades_add_timestamp_token(const uint8_t *document, size_t len, const uint8_t *token, size_t token_len, ezla_buffer *stamped_out, ezla_error **err_out);
+
+/**
+ * Adds a signature time-stamp from `client` to a CMS signature (`len` bytes at
+ * `signature`, DER or PEM; CAdES-T): the token goes into the signer's unsigned attributes
+ * and the signed parts are unchanged. The signature goes to `*stamped_out` as DER,
+ * whatever the input's form (free with `ezla_buffer_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
+ * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (not one signer), and the
+ * errors of `ezla_tsa_client_stamp`.
+ */
+ezla_result ezla_cms_add_timestamp(const uint8_t *signature, size_t len, const ezla_tsa_client *client, ezla_buffer *stamped_out, ezla_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -87,7 +87,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
-examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups wk_login)
+examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups wk_login
+  timestamp)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -117,16 +118,79 @@ run_suite() { # label command...
   echo "  $label: $line"
 }
 
+# The simulator (ZUS, and the RFC 3161 TSA at /tsa over the same HTTPS) runs from here to the
+# end: the C suite's time-stamp tests (given its state directory), the valgrind runs of the
+# suite in the background, examples/c/timestamp.c, issue_zla.c and zus_lookups.c use it.
+cargo build -p ezla-sim --locked 2>&1 | tail -n 1
+sim_bin="${CARGO_TARGET_DIR:-target}/debug/ezla-sim"
+sim="$T/sim"
+mkdir -p "$sim"
+"$sim_bin" serve --state "$sim" --tls >"$sim/stdout" 2>"$sim/stderr" &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  [ -s "$sim/url" ] && break
+  sleep 0.1
+done
+[ -s "$sim/url" ] || { cat "$sim/stderr" >&2; echo "ezla-sim did not start" >&2; exit 1; }
+url="$(cat "$sim/url")"
+tsa_url="${url%%/ws/*}/tsa"
+
 echo "== C test suite"
 mkdir -p "$T/fixtures-vs" "$T/fixtures-vd" "$T/fixtures-asan"
 # valgrind is slow: run its two runs in the background while the others go.
-"${VALGRIND[@]}" "$T/bin/ezla_test_static" "$T/fixtures-vs" >"$T/valgrind-static.log" 2>&1 &
+"${VALGRIND[@]}" "$T/bin/ezla_test_static" "$T/fixtures-vs" "$sim" >"$T/valgrind-static.log" 2>&1 &
 vg_static=$!
-"${VALGRIND[@]}" "$T/bin/ezla_test_dynamic" "$T/fixtures-vd" >"$T/valgrind-dynamic.log" 2>&1 &
+"${VALGRIND[@]}" "$T/bin/ezla_test_dynamic" "$T/fixtures-vd" "$sim" >"$T/valgrind-dynamic.log" 2>&1 &
 vg_dynamic=$!
-run_suite static "$T/bin/ezla_test_static" "$T/fixtures"
-run_suite dynamic "$T/bin/ezla_test_dynamic" "$T/fixtures"
-run_suite asan "$T/bin/ezla_test_asan" "$T/fixtures-asan"
+run_suite static "$T/bin/ezla_test_static" "$T/fixtures" "$sim"
+run_suite dynamic "$T/bin/ezla_test_dynamic" "$T/fixtures" "$sim"
+run_suite asan "$T/bin/ezla_test_asan" "$T/fixtures-asan" "$sim"
+# What the suite's time-stamp tests made, judged by independent tools: the token by
+# `openssl ts -verify` against the simulator's CA (which issued the TSA certificate), the
+# XAdES-T document by xmlsec1 (the signature is untouched by the added time-stamp), the
+# CAdES-T signature by `openssl cms -verify` (with the token in its unsigned attributes).
+fx="$T/fixtures"
+if command -v openssl >/dev/null; then
+  out="$(openssl ts -verify -data "$fx/tsa-data.bin" -in "$fx/tsa-token.tst" -token_in \
+    -CAfile "$sim/ca/ca.crt" 2>&1)" || true
+  grep -q "Verification: OK" <<<"$out" || {
+    printf '%s\n' "$out" >&2
+    echo "openssl ts -verify refuses the token the C suite got from the TSA" >&2
+    exit 1
+  }
+  out="$(openssl ts -verify -data "$fx/ca.pem" -in "$fx/tsa-token.tst" -token_in \
+    -CAfile "$sim/ca/ca.crt" 2>&1)" || true
+  if grep -q "Verification: OK" <<<"$out"; then
+    echo "openssl ts -verify accepts the token for other data" >&2
+    exit 1
+  fi
+  echo "  the suite's time-stamp token: openssl ts -verify OK (and refused for other data)"
+  openssl cms -verify -binary -inform DER -in "$fx/cades-t.p7s" -content "$fx/cades-content.bin" \
+    -CAfile "$fx/ca.pem" -out /dev/null >/dev/null 2>&1 || {
+    echo "openssl cms -verify refuses the suite's CAdES-T signature" >&2
+    exit 1
+  }
+  out="$(openssl cms -cmsout -print -inform DER -in "$fx/cades-t.p7s")"
+  grep -q "id-smime-aa-timeStampToken" <<<"$out" || {
+    echo "the suite's CAdES-T signature has no signature time-stamp attribute" >&2
+    exit 1
+  }
+  echo "  the suite's CAdES-T signature: openssl cms -verify OK, with its time-stamp token"
+elif [ -n "${EZLA_REQUIRE_TOOLS:-}" ]; then
+  echo "openssl is required (EZLA_REQUIRE_TOOLS is set)" >&2
+  exit 1
+fi
+if command -v xmlsec1 >/dev/null; then
+  xmlsec1 --verify --trusted-pem "$fx/ca.pem" "$fx/xades-t.xml" >/dev/null 2>&1 || {
+    echo "xmlsec1 refuses the suite's XAdES-T document" >&2
+    exit 1
+  }
+  echo "  the suite's XAdES-T document: xmlsec1 OK"
+elif [ -n "${EZLA_REQUIRE_TOOLS:-}" ]; then
+  echo "xmlsec1 is required (EZLA_REQUIRE_TOOLS is set)" >&2
+  exit 1
+fi
 
 echo "== C examples"
 cp "$T/fixtures/doctor.pfx" "$T/fixtures/ca.pem" "$T/monitor-ok/"
@@ -165,6 +229,11 @@ for mode in plain valgrind asan; do
   rm -f "$T/quickstart-$mode.xml"
   run_example "quickstart ($mode)" 0 '; trust: chain$' \
     "${pre[@]}" "$T/bin/quickstart$sfx" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/quickstart-$mode.xml"
+  # What quickstart signed, time-stamped by the simulator's TSA (XAdES-T) and verified.
+  rm -f "$T/timestamp-$mode.xml"
+  run_example "timestamp ($mode)" 0 '^timestamp: 1 trusted time-stamp\(s\); the signer.s certificate judged at [0-9T:-]+Z$' \
+    "${pre[@]}" "$T/bin/timestamp$sfx" "$tsa_url" "$T/quickstart-$mode.xml" "$T/timestamp-$mode.xml" \
+    "$sim/ca/ca.crt" "$sim/tls-ca.pem"
 done
 # The README's C program is examples/c/quickstart.c, verbatim; what it writes verifies with
 # xmlsec1 against the CA, and a wrong password is status 3.
@@ -181,7 +250,20 @@ if command -v xmlsec1 >/dev/null; then
     exit 1
   }
   echo "  quickstart's signature: xmlsec1 OK"
+  xmlsec1 --verify --trusted-pem "$fx/ca.pem" "$T/timestamp-plain.xml" >/dev/null 2>&1 || {
+    echo "xmlsec1 refuses what timestamp time-stamped" >&2
+    exit 1
+  }
+  echo "  timestamp's XAdES-T document: xmlsec1 OK"
 fi
+# timestamp's other exit statuses: a TSA that does not chain to the anchors given (1, plainly
+# and under ASan), a TLS server the web PKI roots do not know (2).
+for sfx in "" _asan; do
+  run_example "timestamp (an untrusted TSA${sfx:+, asan})" 1 '^timestamp: CertificateUntrusted$' \
+    "$T/bin/timestamp$sfx" "$tsa_url" "$T/quickstart-plain.xml" "$T/t.xml" "$fx/ca.pem" "$sim/tls-ca.pem"
+done
+run_example "timestamp (an untrusted TLS server)" 2 '^timestamp: TlsCertificateUntrusted$' \
+  "$T/bin/timestamp" "$tsa_url" "$T/quickstart-plain.xml" "$T/t.xml" "$sim/ca/ca.crt"
 run_example "quickstart (wrong password)" 3 '^BadPassword: ' \
   env EZLA_PFX_PASSWORD=wrong "$T/bin/quickstart" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/q.xml"
 # Exit statuses for the other states (not under valgrind, whose own error status is 1).
@@ -260,19 +342,6 @@ else
 fi
 
 echo "== issuing to the ZUS simulator (examples/c/issue_zla.c, examples/c/zus_lookups.c)"
-cargo build -p ezla-sim --locked 2>&1 | tail -n 1
-sim_bin="${CARGO_TARGET_DIR:-target}/debug/ezla-sim"
-sim="$T/sim"
-mkdir -p "$sim"
-"$sim_bin" serve --state "$sim" --tls >"$sim/stdout" 2>"$sim/stderr" &
-sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  [ -s "$sim/url" ] && break
-  sleep 0.1
-done
-[ -s "$sim/url" ] || { cat "$sim/stderr" >&2; echo "ezla-sim did not start" >&2; exit 1; }
-url="$(cat "$sim/url")"
 "$sim_bin" doctor add --state "$sim" --pesel 02271409867 --given-name Anna --surname Nowak \
   --npwz 5425740 -o "$sim/anna.pfx" --password-env EZLA_PFX_PASSWORD >/dev/null
 zla=crates/ezla-cli/examples/zla.json
@@ -344,9 +413,6 @@ for mode in plain valgrind asan; do
   done
   echo "  zus_lookups ($mode): $(wc -l <<<"$out") steps, each as expected"
 done
-kill "$sim_pid"
-wait "$sim_pid" 2>/dev/null || true
-trap - EXIT
 
 echo "== C test suite under valgrind"
 for job in "static:$vg_static" "dynamic:$vg_dynamic"; do
@@ -358,6 +424,9 @@ for job in "static:$vg_static" "dynamic:$vg_dynamic"; do
   fi
   run_suite "valgrind $label" tail -n 1 "$T/valgrind-$label.log"
 done
+kill "$sim_pid"
+wait "$sim_pid" 2>/dev/null || true
+trap - EXIT
 
 echo "(test-c.sh took $((SECONDS - start)) s)"
 echo "c: $suite_count passed, 0 failed"

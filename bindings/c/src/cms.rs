@@ -5,14 +5,15 @@ use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
 use ezla_core::cms::{self, SignOptions, VerifyOptions};
-use ezla_core::crypto::DigestAlgorithm;
+use ezla_core::tsp;
 
-use crate::boundary::{self, Failure, arg_bytes, arg_ref, out_ptr, write, write_box};
+use crate::boundary::{self, arg_bytes, arg_ref, opt_ptr, out_ptr, write, write_box};
 use crate::buffer::ezla_buffer;
 use crate::error::{c_string, ezla_error, ezla_result};
 use crate::pki::ezla_certificate;
 use crate::signer::ezla_signer;
 use crate::trust::ezla_trust_anchors;
+use crate::tsp::{StampRow, digest_from_bits, token_options};
 
 /// How `ezla_cms_sign` writes the signature. Start from `ezla_cms_sign_options_default()`.
 #[repr(C)]
@@ -75,16 +76,7 @@ pub extern "C" fn ezla_cms_sign(
         let mut options = SignOptions::default();
         options.detached = o.detached;
         options.include_chain = o.include_chain;
-        options.digest = match o.digest_bits {
-            256 => DigestAlgorithm::Sha256,
-            384 => DigestAlgorithm::Sha384,
-            512 => DigestAlgorithm::Sha512,
-            other => {
-                return Err(Failure::Invalid(format!(
-                    "`options->digest_bits` {other}: 256, 384 or 512 expected"
-                )));
-            }
-        };
+        options.digest = digest_from_bits(o.digest_bits, "options->digest_bits")?;
         if o.signing_time != crate::instant::EZLA_NOW {
             options.signing_time =
                 Some(boundary::arg_time(o.signing_time, "options->signing_time")?);
@@ -110,19 +102,31 @@ pub struct ezla_cms_report {
     pesel: Option<CString>,
     algorithm: CString,
     trust: CString,
+    timestamps: Vec<StampRow>,
+    judged_at: i64,
 }
 
 /// Verifies a CMS signature (`len` bytes at `signature`: DER, or PEM with a `CMS` or
-/// `PKCS7` block). For a detached signature, the signed content is `content_len` bytes at
-/// `content`; for an attached one `content` must be NULL (with 0) or the same bytes. With
-/// `trust` (may be NULL) the signer's certificate must chain to one of the anchors at `at`
-/// (Unix seconds, or `EZLA_NOW`: the signing time the signature claims, else now). The
-/// report goes to `*report_out` (free with `ezla_cms_report_free`).
+/// `PKCS7` block), CAdES-BES or CAdES-T. For a detached signature, the signed content is
+/// `content_len` bytes at `content`; for an attached one `content` must be NULL (with 0) or
+/// the same bytes. With `trust` (may be NULL) the signer's certificate must chain to one of
+/// the anchors.
+///
+/// Every signature time-stamp (CAdES-T) is checked against the signature value first, its
+/// TSA against `tsa_trust` (may be NULL: each is `"untrusted"`); one that does not verify is
+/// reported (`ezla_cms_report_timestamp_valid`), not a failed signature. The signer's
+/// certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
+/// time-stamp whose TSA is trusted, else at the signing time the signature claims, else
+/// now: a signature time-stamped by a trusted TSA while the certificate was valid still
+/// verifies after it has expired. The report goes to `*report_out` (free with
+/// `ezla_cms_report_free`).
 ///
 /// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
 /// `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
-/// signature without its content), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what
-/// was signed), `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+/// signature without its content), `EZLA_RESULT_SIGNATURE_AMBIGUOUS` (more than one
+/// signer), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what was signed),
+/// `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
+/// `EZLA_RESULT_SIGNING_TIME_INVALID` (a claimed signing time after the trusted stamp),
 /// `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_cms_verify(
@@ -131,6 +135,7 @@ pub extern "C" fn ezla_cms_verify(
     content: *const u8,
     content_len: usize,
     trust: *const ezla_trust_anchors,
+    tsa_trust: *const ezla_trust_anchors,
     at: i64,
     report_out: *mut *mut ezla_cms_report,
     err_out: *mut *mut ezla_error,
@@ -150,14 +155,24 @@ pub extern "C" fn ezla_cms_verify(
         if at != crate::instant::EZLA_NOW {
             options = options.at(boundary::arg_time(at, "at")?);
         }
-        let der = cms::from_pem_or_der(signature)?;
-        let inner = cms::verify(&der, content, &options)?;
+        let verified = tsp::cades::verify(signature, content, &options, &token_options(tsa_trust))?;
+        let mut timestamps: Vec<StampRow> =
+            verified.timestamps.iter().map(StampRow::verified).collect();
+        timestamps.extend(
+            verified
+                .invalid_timestamps
+                .iter()
+                .map(|e| StampRow::invalid(&format!("{:?}: {e}", e.code()))),
+        );
+        let inner = verified.report;
         write_box(
             out,
             ezla_cms_report {
                 pesel: inner.pesel.as_deref().map(c_string),
                 algorithm: c_string(&inner.algorithm.name()),
                 trust: c_string(inner.trust),
+                timestamps,
+                judged_at: verified.judged_at.unix_timestamp(),
                 inner,
             },
         );
@@ -264,5 +279,124 @@ pub extern "C" fn ezla_cms_report_content(
             }
             _ => false,
         }
+    })
+}
+
+/// The number of signature time-stamps the signature carries (verified or not); 0 when
+/// `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_count(report: *const ezla_cms_report) -> usize {
+    boundary::getter(0, || {
+        boundary::opt_ref(report).map_or(0, |r| r.timestamps.len())
+    })
+}
+
+/// Whether signature time-stamp `index` verified against the signature value. One that did
+/// not is reported here, not as a failed signature; it sets no instant. False when out of
+/// range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_valid(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> bool {
+    boundary::getter(false, || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .is_some_and(|t| t.valid)
+    })
+}
+
+/// Why signature time-stamp `index` did not verify (the error's name and message); NULL when
+/// it verified, when out of range or when `report` is NULL. Valid until `ezla_cms_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_error(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.error))
+    })
+}
+
+/// When the TSA stamped signature time-stamp `index`, Unix seconds; `EZLA_NOW` when it did
+/// not verify, when out of range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_time(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(crate::instant::EZLA_NOW, |t| t.time)
+    })
+}
+
+/// The subject (RFC 4514) of the TSA certificate of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_cms_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_tsa(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.tsa))
+    })
+}
+
+/// The TSA policy OID of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_cms_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_policy(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.policy))
+    })
+}
+
+/// The serial number (hexadecimal) of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_cms_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_serial(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.serial))
+    })
+}
+
+/// How the TSA of signature time-stamp `index` is trusted: `"chain"` (it chains to the TSA
+/// trust anchors given), `"untrusted"` (none given) or `"invalid"` (it did not verify); NULL
+/// when out of range or when `report` is NULL. Valid until `ezla_cms_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_timestamp_trust(
+    report: *const ezla_cms_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| t.trust.as_ptr())
+    })
+}
+
+/// The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
+/// else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
+/// time or the time of verification. `EZLA_NOW` when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_judged_at(report: *const ezla_cms_report) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        boundary::opt_ref(report).map_or(crate::instant::EZLA_NOW, |r| r.judged_at)
     })
 }

@@ -42,6 +42,8 @@ mod zus_records;
 
 mod wk;
 
+mod tsp;
+
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use cms::*;
 pub use csr::*;
@@ -60,6 +62,7 @@ pub use report::*;
 pub use signer::*;
 pub use testca::*;
 pub use trust::*;
+pub use tsp::*;
 pub use version::ezla_version;
 pub use wk::*;
 pub use xades::*;

@@ -9,6 +9,7 @@ use crate::boundary::{self, FfiResult, arg_ref, opt_c_string, opt_ptr, out_ptr, 
 use crate::buffer::ezla_buffer;
 use crate::error::{c_string, ezla_error, ezla_result};
 use crate::profile::{ezla_profile, profile_to_c};
+use crate::tsp::StampRow;
 
 /// What a verified XAdES signature says: who signed what, when and how.
 ///
@@ -32,6 +33,8 @@ pub struct ezla_report {
     chain: Vec<CString>,
     reference_uris: Vec<CString>,
     reference_covers: Vec<CString>,
+    timestamps: Vec<StampRow>,
+    judged_at: i64,
     json: Vec<u8>,
 }
 
@@ -39,6 +42,9 @@ impl ezla_report {
     pub(crate) fn new(r: &Report) -> FfiResult<Self> {
         let json =
             serde_json::to_vec(r).map_err(|e| Error::internal(format!("report to JSON: {e}")))?;
+        // Empty only in a report that did not come from `xades::verify`.
+        let judged_at = ezla_core::xml::datetime::parse(&r.judged_at)
+            .map_or(crate::instant::EZLA_NOW, |t| t.unix_timestamp());
         Ok(ezla_report {
             profile: profile_to_c(r.profile),
             signature_algorithm: c_string(&r.signature_algorithm),
@@ -57,6 +63,8 @@ impl ezla_report {
             chain: r.chain.iter().map(|s| c_string(s)).collect(),
             reference_uris: r.references.iter().map(|x| c_string(&x.uri)).collect(),
             reference_covers: r.references.iter().map(|x| c_string(&x.covers)).collect(),
+            timestamps: r.timestamps.iter().map(StampRow::from_xades).collect(),
+            judged_at,
             json,
         })
     }
@@ -307,5 +315,119 @@ pub extern "C" fn ezla_report_to_json(
         let out = out_ptr(json_out, "json_out")?;
         write(out, ezla_buffer::from_vec(r.json.clone()));
         Ok(())
+    })
+}
+
+/// The number of signature time-stamps the signature carries (verified or not); 0 when
+/// `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_count(report: *const ezla_report) -> usize {
+    boundary::getter(0, || {
+        boundary::opt_ref(report).map_or(0, |r| r.timestamps.len())
+    })
+}
+
+/// Whether signature time-stamp `index` verified against the signature value. One that did
+/// not is reported here, not as a failed signature; it sets no instant. False when out of
+/// range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_valid(report: *const ezla_report, index: usize) -> bool {
+    boundary::getter(false, || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .is_some_and(|t| t.valid)
+    })
+}
+
+/// Why signature time-stamp `index` did not verify (the error's name and message); NULL when
+/// it verified, when out of range or when `report` is NULL. Valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_error(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.error))
+    })
+}
+
+/// When the TSA stamped signature time-stamp `index`, Unix seconds; `EZLA_NOW` when it did
+/// not verify, when out of range or when `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_time(report: *const ezla_report, index: usize) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(crate::instant::EZLA_NOW, |t| t.time)
+    })
+}
+
+/// The subject (RFC 4514) of the TSA certificate of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_tsa(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.tsa))
+    })
+}
+
+/// The TSA policy OID of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_policy(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.policy))
+    })
+}
+
+/// The serial number (hexadecimal) of signature time-stamp `index`; NULL when it did not verify, when out of range or
+/// when `report` is NULL. Valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_serial(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| opt_ptr(&t.serial))
+    })
+}
+
+/// How the TSA of signature time-stamp `index` is trusted: `"chain"` (it chains to the TSA
+/// trust anchors given), `"untrusted"` (none given) or `"invalid"` (it did not verify); NULL
+/// when out of range or when `report` is NULL. Valid until `ezla_report_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_timestamp_trust(
+    report: *const ezla_report,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report)
+            .and_then(|r| r.timestamps.get(index))
+            .map_or(std::ptr::null(), |t| t.trust.as_ptr())
+    })
+}
+
+/// The instant the signer's certificate was judged at, Unix seconds: the caller's
+/// `options->at`, else the earliest signature time-stamp whose TSA chains to
+/// `options->tsa_trust`, else the time of verification. `EZLA_NOW` when unknown or when
+/// `report` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_judged_at(report: *const ezla_report) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        boundary::opt_ref(report).map_or(crate::instant::EZLA_NOW, |r| r.judged_at)
     })
 }

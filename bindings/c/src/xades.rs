@@ -159,6 +159,12 @@ pub struct ezla_verify_options {
     /// a later signing time fails with `EZLA_RESULT_SIGNING_TIME_INVALID`. Must not be
     /// negative.
     pub max_clock_skew: i64,
+    /// Trust anchors for the TSAs of signature time-stamps (XAdES-T), or NULL (default):
+    /// each time-stamp is checked with the certificate it carries and reported
+    /// `"untrusted"`. With them, the earliest time-stamp whose TSA chains to them is the
+    /// instant the signer's certificate is judged at (unless `at` is set), so that a
+    /// signature stamped while its certificate was valid verifies after it has expired.
+    pub tsa_trust: *const ezla_trust_anchors,
 }
 
 /// The default verification options.
@@ -171,6 +177,7 @@ pub extern "C" fn ezla_verify_options_default() -> ezla_verify_options {
         trust: std::ptr::null(),
         signer_certificate: std::ptr::null(),
         max_clock_skew: xades::DEFAULT_MAX_CLOCK_SKEW.whole_seconds(),
+        tsa_trust: std::ptr::null(),
     }
 }
 
@@ -195,6 +202,9 @@ fn verify_options(o: Option<&ezla_verify_options>) -> FfiResult<xades::VerifyOpt
     }
     if let Some(c) = boundary::opt_ref(o.signer_certificate) {
         v.signer_certificate = Some(c.inner.clone());
+    }
+    if let Some(t) = boundary::opt_ref(o.tsa_trust) {
+        v = v.with_tsa_trust(Arc::new(t.inner.clone()));
     }
     Ok(v)
 }

@@ -2,12 +2,16 @@
  * The C test suite of libezla: every exported function, its error paths and its NULL
  * arguments. Prints "N passed, N failed" and exits non-zero on any failure.
  *
- *   ezla_test [FIXTURE_DIR]
+ *   ezla_test [FIXTURE_DIR [SIM_DIR]]
  *
  * With FIXTURE_DIR, also writes the fixtures the C examples use there: doctor.pfx (valid),
  * renewal.pfx (in the ZUS renewal window), expired.pfx, and ca.pem, all protected with the
  * password in $EZLA_PFX_PASSWORD (default "test-password") and 1000 PBKDF2 iterations (cheap
  * under valgrind; never use so few for real files).
+ *
+ * With SIM_DIR, the state directory of a running `ezla-sim serve --tls`, also tests the
+ * RFC 3161 time-stamps against the simulator's TSA (and writes the tokens and stamped
+ * signatures that scripts/test-c.sh has openssl and xmlsec1 judge to FIXTURE_DIR).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ezla.h"
@@ -1058,7 +1062,7 @@ static void test_cms(void) {
   CHECK(!o.detached && o.digest_bits == 256 && !o.pem && o.signing_time == EZLA_NOW);
   /* Attached, with the defaults (NULL options), verified against the test CA. */
   REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, NULL, &sig, NULL));
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, anchors, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, anchors, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_OK);
   CHECK_STR(ezla_cms_report_trust(report), "chain");
   CHECK_STR(ezla_cms_report_algorithm(report), "RSA-SHA256");
@@ -1087,21 +1091,21 @@ static void test_cms(void) {
   o.signing_time = signed_at;
   REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, &o, &sig, NULL));
   CHECK(sig.len > 20 && memcmp(sig.data, "-----BEGIN CMS-----", 19) == 0);
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, pdf, pdf_len, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, pdf, pdf_len, NULL, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_OK);
   CHECK(!ezla_cms_report_attached(report));
   CHECK(ezla_cms_report_signing_time(report) == signed_at);
   CHECK_STR(ezla_cms_report_trust(report), "untrusted");
   ezla_cms_report_free(report);
   report = NULL;
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, (const uint8_t *)"other", 5, NULL, EZLA_NOW,
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, (const uint8_t *)"other", 5, NULL, NULL, EZLA_NOW,
                            &report, &err),
            EZLA_RESULT_DIGEST_MISMATCH);
   ezla_error_free(err);
   err = NULL;
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_SIGNATURE_MALFORMED);
-  CHECK_RC(ezla_cms_verify((const uint8_t *)"\x30\x80", 2, NULL, 0, NULL, EZLA_NOW, &report,
+  CHECK_RC(ezla_cms_verify((const uint8_t *)"\x30\x80", 2, NULL, 0, NULL, NULL, EZLA_NOW, &report,
                            NULL),
            EZLA_RESULT_DER_MALFORMED);
   CHECK(report == NULL);
@@ -1117,7 +1121,7 @@ static void test_cms(void) {
            EZLA_RESULT_NULL_PARAMETER);
   CHECK_RC(ezla_cms_sign(pdf, pdf_len, signer, ca_cert, NULL, 0, NULL, &sig, NULL),
            EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
-  CHECK_RC(ezla_cms_verify(NULL, 3, NULL, 0, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(NULL, 3, NULL, 0, NULL, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_NULL_PARAMETER);
   CHECK(sig.data == NULL);
   CHECK(ezla_cms_report_pesel(NULL) == NULL && ezla_cms_report_trust(NULL) == NULL);
@@ -2536,8 +2540,561 @@ static void test_wk(void) {
   ezla_identity_free(wk);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* RFC 3161 time-stamps against a real TSA: the simulator's /tsa (ezla-sim serve --tls, whose
+ * state directory scripts/test-c.sh passes as the second argument), over HTTPS with the
+ * simulator's TLS CA; its TSA certificate is issued by SIM_DIR/ca/ca.crt. What the tests
+ * write to FIXTURE_DIR (tsa-token.tst, tsa-data.bin, xades-t.xml, cades-t.p7s (DER),
+ * cades-content.bin) is judged by openssl ts -verify, xmlsec1 and openssl cms -verify in
+ * scripts/test-c.sh. */
+
+static uint8_t *read_all(const char *dir, const char *name, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 4096, n = 0;
+  uint8_t *buf = malloc(cap + 1);
+  while (buf != NULL) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    uint8_t *bigger = realloc(buf, 2 * cap + 1);
+    if (bigger == NULL) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = bigger;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (buf == NULL || bad) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = 0; /* text files may be used as C strings */
+  *len = n;
+  return buf;
+}
+
+static bool is_hex(const char *s) {
+  if (s == NULL || *s == 0) return false;
+  for (; *s; s++) {
+    if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+      return false;
+  }
+  return true;
+}
+
+static const uint8_t *find_bytes(const uint8_t *data, size_t len, const char *needle) {
+  size_t n = strlen(needle);
+  for (size_t i = 0; data != NULL && i + n <= len; i++) {
+    if (memcmp(data + i, needle, n) == 0) return data + i;
+  }
+  return NULL;
+}
+
+/* Whether `stamped` is `original` with one <xades:UnsignedProperties> element added: the
+ * signed bytes are untouched. */
+static bool only_unsigned_added(const ezla_buffer *original, const ezla_buffer *stamped) {
+  static const char open[] = "<xades:UnsignedProperties>";
+  static const char close[] = "</xades:UnsignedProperties>";
+  const uint8_t *start = find_bytes(stamped->data, stamped->len, open);
+  const uint8_t *end = find_bytes(stamped->data, stamped->len, close);
+  if (start == NULL || end == NULL || end < start) return false;
+  end += strlen(close);
+  size_t head = (size_t)(start - stamped->data);
+  size_t tail = stamped->len - (size_t)(end - stamped->data);
+  return head + tail == original->len && memcmp(original->data, stamped->data, head) == 0 &&
+         memcmp(original->data + head, end, tail) == 0;
+}
+
+static void sleep_seconds(long s) {
+  struct timespec t = {s, 0};
+  thrd_sleep(&t, NULL);
+}
+
+/* A signature by a certificate that has expired since verifies only with a time-stamp of a
+ * trusted TSA made while it was valid: a P-256 doctor whose certificate ends `margin`
+ * seconds from now signs an e-ZLA (XAdES) and a printout (CMS), both are time-stamped, then
+ * the certificate runs out. Returns false (and checks nothing) when the stamps came too late
+ * for the margin (a slow run, e.g. under valgrind): the caller tries a wider one. */
+static bool expired_after_stamp(ezla_tsa_client *client, ezla_trust_anchors *doc_trust,
+                                ezla_trust_anchors *tsa_trust, int64_t margin) {
+  static const uint8_t pdf[] = "a printout signed before the certificate ran out";
+  const size_t pdf_len = sizeof pdf - 1;
+  int64_t now = (int64_t)time(NULL);
+  ezla_identity *id = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_private_key *key = NULL;
+  ezla_signer *signer = NULL;
+  ezla_buffer xml = {NULL, 0}, xml_t = {NULL, 0}, p7 = {NULL, 0}, p7_t = {NULL, 0};
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Ewa", "Lis", PESEL, EZLA_KEY_TYPE_P256,
+                                       now - DAY + margin, 1, &id, NULL));
+  REQUIRE_OK(ezla_identity_certificate(id, &cert, NULL));
+  int64_t not_after = ezla_certificate_not_after(cert);
+  REQUIRE_OK(ezla_identity_private_key(id, &key, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &signer, NULL));
+  REQUIRE_OK(ezla_xades_sign_with_identity((const uint8_t *)DOC, strlen(DOC), id, NULL, &xml,
+                                           NULL));
+  REQUIRE_OK(ezla_xades_add_timestamp(xml.data, xml.len, client, &xml_t, NULL));
+  ezla_cms_sign_options co = ezla_cms_sign_options_default();
+  co.detached = true;
+  REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, &co, &p7, NULL));
+  REQUIRE_OK(ezla_cms_add_timestamp(p7.data, p7.len, client, &p7_t, NULL));
+  bool in_time = (int64_t)time(NULL) < not_after;
+  if (in_time) {
+    while ((int64_t)time(NULL) <= not_after + 1) sleep_seconds(1);
+    ezla_verify_options vo = ezla_verify_options_default();
+    vo.trust = doc_trust;
+    ezla_report *report = NULL;
+    ezla_error *err = NULL;
+    /* Without the TSA's anchors the stamp is untrusted: judged now, expired. */
+    CHECK_RC(ezla_xades_verify(xml_t.data, xml_t.len, &vo, &report, &err),
+             EZLA_RESULT_CERTIFICATE_EXPIRED);
+    CHECK(report == NULL);
+    ezla_error_free(err);
+    err = NULL;
+    vo.tsa_trust = tsa_trust;
+    CHECK_RC(ezla_xades_verify(xml_t.data, xml_t.len, &vo, &report, NULL), EZLA_RESULT_OK);
+    CHECK_STR(ezla_report_trust(report), "chain");
+    CHECK(ezla_report_timestamp_count(report) == 1);
+    CHECK_STR(ezla_report_timestamp_trust(report, 0), "chain");
+    CHECK(ezla_report_judged_at(report) == ezla_report_timestamp_time(report, 0));
+    CHECK(ezla_report_judged_at(report) < not_after);
+    ezla_report_free(report);
+    /* The unstamped signature does not verify any more. */
+    CHECK_RC(ezla_xades_verify(xml.data, xml.len, &vo, &report, NULL),
+             EZLA_RESULT_CERTIFICATE_EXPIRED);
+
+    /* CMS judges by the signing time the signer claims when nothing better is known (core
+       semantics): without the TSA's anchors that is the instant, with them the stamp. */
+    ezla_cms_report *cr = NULL;
+    REQUIRE_OK(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, NULL, EZLA_NOW,
+                               &cr, NULL));
+    CHECK_STR(ezla_cms_report_timestamp_trust(cr, 0), "untrusted");
+    CHECK(ezla_cms_report_judged_at(cr) == ezla_cms_report_signing_time(cr));
+    ezla_cms_report_free(cr);
+    cr = NULL;
+    /* Judged now, it has expired. */
+    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust,
+                             (int64_t)time(NULL), &cr, NULL),
+             EZLA_RESULT_CERTIFICATE_EXPIRED);
+    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust, EZLA_NOW,
+                             &cr, NULL),
+             EZLA_RESULT_OK);
+    CHECK_STR(ezla_cms_report_trust(cr), "chain");
+    CHECK(ezla_cms_report_timestamp_count(cr) == 1 && ezla_cms_report_timestamp_valid(cr, 0));
+    CHECK(ezla_cms_report_judged_at(cr) == ezla_cms_report_timestamp_time(cr, 0));
+    CHECK(ezla_cms_report_judged_at(cr) < not_after);
+    ezla_cms_report_free(cr);
+  }
+  ezla_buffer_free(&xml);
+  ezla_buffer_free(&xml_t);
+  ezla_buffer_free(&p7);
+  ezla_buffer_free(&p7_t);
+  ezla_signer_free(signer);
+  ezla_private_key_free(key);
+  ezla_certificate_free(cert);
+  ezla_identity_free(id);
+  return in_time;
+}
+
+static void test_timestamps(const char *sim, const char *out) {
+  static const uint8_t data[] = "a PDF printout";
+  const size_t data_len = sizeof data - 1;
+  static const char SIM_POLICY[] = "1.3.6.1.4.1.32473.3161.1";
+  size_t url_len = 0, tls_len = 0, tsa_ca_len = 0;
+  uint8_t *url = read_all(sim, "url", &url_len);
+  uint8_t *tls_ca = read_all(sim, "tls-ca.pem", &tls_len);
+  uint8_t *tsa_ca = read_all(sim, "ca/ca.crt", &tsa_ca_len);
+  const uint8_t *ws = url ? find_bytes(url, url_len, "/ws/") : NULL;
+  CHECK(url != NULL && tls_ca != NULL && tsa_ca != NULL && ws != NULL);
+  if (url == NULL || tls_ca == NULL || tsa_ca == NULL || ws == NULL) {
+    free(url);
+    free(tls_ca);
+    free(tsa_ca);
+    return;
+  }
+  char tsa_url[1024];
+  snprintf(tsa_url, sizeof tsa_url, "%.*s/tsa", (int)(ws - url), (const char *)url);
+  ezla_trust_anchors *tsa_trust = NULL, *doc_trust = NULL;
+  ezla_buffer pem = {NULL, 0};
+  REQUIRE_OK(ezla_trust_anchors_from_pem(tsa_ca, tsa_ca_len, &tsa_trust, NULL));
+  REQUIRE_OK(ezla_certificate_to_pem(ca_cert, &pem, NULL));
+  REQUIRE_OK(ezla_trust_anchors_from_pem(pem.data, pem.len, &doc_trust, NULL));
+  ezla_buffer_free(&pem);
+  ezla_error *err = NULL;
+
+  /* The client: defaults, then the simulator's TLS CA and the TSA's anchors. */
+  ezla_tsa_options o = ezla_tsa_options_default();
+  CHECK(o.policy == NULL && o.digest_bits == 256 && o.trust == NULL && o.ca_pem == NULL &&
+        o.ca_pem_len == 0 && o.connect_timeout_ms == 0 && o.response_timeout_ms == 0);
+  o.ca_pem = tls_ca;
+  o.ca_pem_len = tls_len;
+  o.trust = tsa_trust;
+  o.response_timeout_ms = 30000;
+  ezla_tsa_client *client = NULL;
+  REQUIRE_OK(ezla_tsa_client_new(tsa_url, &o, &client, NULL));
+
+  /* A token for the data: what it proves, and the token verified again. */
+  ezla_buffer token = {NULL, 0};
+  ezla_timestamp *stamp = NULL, *again = NULL;
+  REQUIRE_OK(ezla_tsa_client_stamp(client, data, data_len, &token, &stamp, NULL));
+  CHECK(token.len > 100 && token.data[0] == 0x30);
+  CHECK_STR(ezla_timestamp_trust(stamp), "chain");
+  CHECK_STR(ezla_timestamp_digest(stamp), "SHA-256");
+  CHECK_STR(ezla_timestamp_policy(stamp), SIM_POLICY);
+  int64_t now = (int64_t)time(NULL);
+  CHECK(ezla_timestamp_time(stamp) > now - 300 && ezla_timestamp_time(stamp) <= now + 300);
+  CHECK(ezla_timestamp_time_millis(stamp) < 1000);
+  CHECK(ezla_timestamp_accuracy_ms(stamp) == 1000); /* the simulator says one second */
+  CHECK(is_hex(ezla_timestamp_serial(stamp)));
+  const uint8_t *imprint = NULL, *nonce = NULL;
+  size_t imprint_len = 0, nonce_len = 0;
+  CHECK(ezla_timestamp_imprint(stamp, &imprint, &imprint_len) && imprint_len == 32);
+  CHECK(ezla_timestamp_nonce(stamp, &nonce, &nonce_len) && nonce_len > 0);
+  CHECK(!ezla_timestamp_imprint(stamp, NULL, &imprint_len));
+  CHECK(!ezla_timestamp_nonce(stamp, &nonce, NULL));
+  ezla_certificate *tsa_cert = NULL;
+  REQUIRE_OK(ezla_timestamp_tsa_certificate(stamp, &tsa_cert, NULL));
+  CHECK_CONTAINS(ezla_certificate_subject(tsa_cert), "CN=ezla-sim TSA");
+  ezla_certificate_free(tsa_cert);
+  CHECK_RC(ezla_timestamp_tsa_certificate(NULL, &tsa_cert, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_timestamp_tsa_certificate(stamp, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  if (out != NULL) {
+    CHECK(write_file(out, "tsa-token.tst", token.data, token.len) == 0);
+    CHECK(write_file(out, "tsa-data.bin", data, data_len) == 0);
+  }
+
+  REQUIRE_OK(ezla_timestamp_verify(token.data, token.len, data, data_len, tsa_trust, SIM_POLICY,
+                                   &again, NULL));
+  CHECK_STR(ezla_timestamp_serial(again), ezla_timestamp_serial(stamp));
+  CHECK(ezla_timestamp_time(again) == ezla_timestamp_time(stamp));
+  CHECK(ezla_timestamp_time_millis(again) == ezla_timestamp_time_millis(stamp));
+  CHECK_STR(ezla_timestamp_trust(again), "chain");
+  ezla_timestamp_free(again);
+  again = NULL;
+  /* By the hash (the imprint is SHA-256 of the data); no anchors: untrusted. */
+  REQUIRE_OK(ezla_timestamp_verify_digest(token.data, token.len, imprint, imprint_len, 256, NULL,
+                                          NULL, &again, NULL));
+  CHECK_STR(ezla_timestamp_trust(again), "untrusted");
+  ezla_timestamp_free(again);
+  again = NULL;
+
+  /* Refusals: other data, another hash, another policy, a TSA from another CA. */
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, (const uint8_t *)"another printout", 16,
+                                 NULL, NULL, &again, &err),
+           EZLA_RESULT_TIMESTAMP_MISMATCH);
+  CHECK_STR(ezla_result_name(ezla_error_code(err)), "TimestampMismatch");
+  ezla_error_free(err);
+  err = NULL;
+  uint8_t other_hash[32];
+  memcpy(other_hash, imprint, sizeof other_hash);
+  other_hash[0] ^= 1;
+  CHECK_RC(ezla_timestamp_verify_digest(token.data, token.len, other_hash, 32, 256, NULL, NULL,
+                                        &again, NULL),
+           EZLA_RESULT_TIMESTAMP_MISMATCH);
+  CHECK_RC(ezla_timestamp_verify_digest(token.data, token.len, imprint, imprint_len, 384, NULL,
+                                        NULL, &again, NULL),
+           EZLA_RESULT_TIMESTAMP_MISMATCH);
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, data, data_len, NULL, "1.2.3.4", &again,
+                                 NULL),
+           EZLA_RESULT_TIMESTAMP_MISMATCH);
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, data, data_len, doc_trust, NULL, &again,
+                                 &err),
+           EZLA_RESULT_CERTIFICATE_UNTRUSTED);
+  CHECK(ezla_result_is_certificate_error(ezla_error_code(err)));
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_timestamp_verify((const uint8_t *)"\x30\x03\x02\x01\x01", 5, data, data_len,
+                                 NULL, NULL, &again, NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  /* Arguments. */
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, data, data_len, NULL, "not an oid",
+                                 &again, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, data, data_len, NULL, BAD_UTF8, &again,
+                                 NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_timestamp_verify_digest(token.data, token.len, imprint, imprint_len, 160, NULL,
+                                        NULL, &again, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_timestamp_verify(NULL, token.len, data, data_len, NULL, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, NULL, 3, NULL, NULL, &again, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_timestamp_verify(token.data, token.len, data, data_len, NULL, NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_timestamp_verify_digest(token.data, token.len, NULL, 32, 256, NULL, NULL, &again,
+                                        NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_timestamp_verify_digest(token.data, token.len, imprint, imprint_len, 256, NULL,
+                                        NULL, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(again == NULL);
+  CHECK(ezla_timestamp_time(NULL) == EZLA_NOW && ezla_timestamp_time_millis(NULL) == 0);
+  CHECK(ezla_timestamp_accuracy_ms(NULL) == -1 && ezla_timestamp_policy(NULL) == NULL);
+  CHECK(ezla_timestamp_serial(NULL) == NULL && ezla_timestamp_digest(NULL) == NULL);
+  CHECK(ezla_timestamp_trust(NULL) == NULL);
+  CHECK(!ezla_timestamp_imprint(NULL, &imprint, &imprint_len));
+  CHECK(!ezla_timestamp_nonce(NULL, &nonce, &nonce_len));
+  ezla_timestamp_free(NULL);
+  ezla_timestamp_free(stamp);
+  stamp = NULL;
+  ezla_buffer_free(&token);
+
+  /* Client refusals and arguments. */
+  ezla_tsa_options bad = o;
+  bad.policy = "1.3.6.1.4.1.32473.3161.99";
+  ezla_tsa_client *other = NULL;
+  REQUIRE_OK(ezla_tsa_client_new(tsa_url, &bad, &other, NULL));
+  CHECK_RC(ezla_tsa_client_stamp(other, data, data_len, &token, NULL, &err),
+           EZLA_RESULT_TIMESTAMP_REJECTED);
+  CHECK_CONTAINS(ezla_error_message(err), "unacceptedPolicy");
+  ezla_error_free(err);
+  err = NULL;
+  ezla_tsa_client_free(other);
+  other = NULL;
+  bad = o;
+  bad.trust = doc_trust; /* anchors that did not issue the TSA's certificate */
+  REQUIRE_OK(ezla_tsa_client_new(tsa_url, &bad, &other, NULL));
+  CHECK_RC(ezla_tsa_client_stamp(other, data, data_len, &token, NULL, NULL),
+           EZLA_RESULT_CERTIFICATE_UNTRUSTED);
+  ezla_tsa_client_free(other);
+  other = NULL;
+  /* The default options: the web PKI roots do not know the simulator's TLS certificate. */
+  REQUIRE_OK(ezla_tsa_client_new(tsa_url, NULL, &other, NULL));
+  CHECK_RC(ezla_tsa_client_stamp(other, data, data_len, &token, NULL, NULL),
+           EZLA_RESULT_TLS_CERTIFICATE_UNTRUSTED);
+  ezla_tsa_client_free(other);
+  other = NULL;
+  /* SHA-512, no TSA anchors, the token only. */
+  bad = o;
+  bad.digest_bits = 512;
+  bad.trust = NULL;
+  bad.policy = SIM_POLICY;
+  REQUIRE_OK(ezla_tsa_client_new(tsa_url, &bad, &other, NULL));
+  REQUIRE_OK(ezla_tsa_client_stamp(other, data, data_len, &token, NULL, NULL));
+  REQUIRE_OK(ezla_timestamp_verify(token.data, token.len, data, data_len, tsa_trust, NULL,
+                                   &stamp, NULL));
+  CHECK_STR(ezla_timestamp_digest(stamp), "SHA-512");
+  CHECK(ezla_timestamp_imprint(stamp, &imprint, &imprint_len) && imprint_len == 64);
+  ezla_timestamp_free(stamp);
+  stamp = NULL;
+  ezla_buffer_free(&token);
+  ezla_tsa_client_free(other);
+  other = NULL;
+  bad = o;
+  bad.digest_bits = 160;
+  CHECK_RC(ezla_tsa_client_new(tsa_url, &bad, &other, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  bad = o;
+  bad.policy = "not an oid";
+  CHECK_RC(ezla_tsa_client_new(tsa_url, &bad, &other, &err), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "policy");
+  ezla_error_free(err);
+  err = NULL;
+  bad = o;
+  bad.ca_pem = NULL;
+  bad.ca_pem_len = 10;
+  CHECK_RC(ezla_tsa_client_new(tsa_url, &bad, &other, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_tsa_client_new(NULL, &o, &other, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_tsa_client_new(BAD_UTF8, &o, &other, NULL), EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_tsa_client_new(tsa_url, &o, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(other == NULL);
+  CHECK_RC(ezla_tsa_client_stamp(NULL, data, data_len, &token, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_tsa_client_stamp(client, NULL, 4, &token, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_tsa_client_stamp(client, data, data_len, NULL, &stamp, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(token.data == NULL && stamp == NULL);
+  ezla_tsa_client_free(NULL);
+
+  /* XAdES-T: a signature time-stamp added to a signed e-ZLA; the signed bytes stay. */
+  ezla_buffer signed_doc = {NULL, 0}, stamped = {NULL, 0}, input = {NULL, 0};
+  REQUIRE_OK(ezla_xades_sign_with_identity((const uint8_t *)DOC, strlen(DOC), doctor, NULL,
+                                           &signed_doc, NULL));
+  REQUIRE_OK(ezla_xades_add_timestamp(signed_doc.data, signed_doc.len, client, &stamped, NULL));
+  CHECK(only_unsigned_added(&signed_doc, &stamped));
+  CHECK(buffer_contains(&stamped, "SignatureTimeStamp"));
+  if (out != NULL) CHECK(write_file(out, "xades-t.xml", stamped.data, stamped.len) == 0);
+  ezla_verify_options vo = ezla_verify_options_default();
+  CHECK(vo.tsa_trust == NULL);
+  vo.trust = doc_trust;
+  vo.tsa_trust = tsa_trust;
+  ezla_report *report = NULL;
+  REQUIRE_OK(ezla_xades_verify(stamped.data, stamped.len, &vo, &report, NULL));
+  CHECK_STR(ezla_report_trust(report), "chain");
+  CHECK(ezla_report_timestamp_count(report) == 1);
+  CHECK(ezla_report_timestamp_valid(report, 0));
+  CHECK(ezla_report_timestamp_error(report, 0) == NULL);
+  CHECK_STR(ezla_report_timestamp_trust(report, 0), "chain");
+  CHECK_CONTAINS(ezla_report_timestamp_tsa(report, 0), "CN=ezla-sim TSA");
+  CHECK_STR(ezla_report_timestamp_policy(report, 0), SIM_POLICY);
+  CHECK(is_hex(ezla_report_timestamp_serial(report, 0)));
+  now = (int64_t)time(NULL);
+  int64_t stamped_at = ezla_report_timestamp_time(report, 0);
+  CHECK(stamped_at > now - 300 && stamped_at <= now + 300);
+  /* The certificate is judged at the trusted stamp. */
+  CHECK(ezla_report_judged_at(report) == stamped_at);
+  CHECK(!ezla_report_timestamp_valid(report, 1) && ezla_report_timestamp_trust(report, 1) == NULL);
+  CHECK(ezla_report_timestamp_time(report, 1) == EZLA_NOW);
+  ezla_report_free(report);
+  report = NULL;
+  /* Without the TSA's anchors: reported untrusted, judged now. */
+  vo.tsa_trust = NULL;
+  REQUIRE_OK(ezla_xades_verify(stamped.data, stamped.len, &vo, &report, NULL));
+  CHECK_STR(ezla_report_timestamp_trust(report, 0), "untrusted");
+  CHECK(ezla_report_judged_at(report) >= now - 5);
+  ezla_report_free(report);
+  report = NULL;
+  /* With the wrong anchors the stamp does not verify: reported, the signature still good. */
+  vo.tsa_trust = doc_trust;
+  REQUIRE_OK(ezla_xades_verify(stamped.data, stamped.len, &vo, &report, NULL));
+  CHECK(ezla_report_timestamp_count(report) == 1 && !ezla_report_timestamp_valid(report, 0));
+  CHECK_CONTAINS(ezla_report_timestamp_error(report, 0), "CertificateUntrusted");
+  CHECK_STR(ezla_report_timestamp_trust(report, 0), "invalid");
+  CHECK(ezla_report_timestamp_time(report, 0) == EZLA_NOW);
+  CHECK(ezla_report_timestamp_tsa(report, 0) == NULL);
+  ezla_report_free(report);
+  report = NULL;
+  /* An unstamped signature has none. */
+  REQUIRE_OK(ezla_xades_verify(signed_doc.data, signed_doc.len, NULL, &report, NULL));
+  CHECK(ezla_report_timestamp_count(report) == 0);
+  CHECK(ezla_report_timestamp_policy(report, 0) == NULL);
+  ezla_report_free(report);
+  report = NULL;
+  CHECK(ezla_report_timestamp_count(NULL) == 0 && !ezla_report_timestamp_valid(NULL, 0));
+  CHECK(ezla_report_timestamp_error(NULL, 0) == NULL && ezla_report_timestamp_tsa(NULL, 0) == NULL);
+  CHECK(ezla_report_timestamp_serial(NULL, 0) == NULL && ezla_report_judged_at(NULL) == EZLA_NOW);
+  CHECK(ezla_report_timestamp_time(NULL, 0) == EZLA_NOW);
+  ezla_buffer_free(&stamped);
+
+  /* A ready token: the bytes to stamp, stamped, then added. */
+  REQUIRE_OK(ezla_xades_timestamp_input(signed_doc.data, signed_doc.len, &input, NULL));
+  CHECK(starts_with(input.data, input.len, "<ds:SignatureValue"));
+  REQUIRE_OK(ezla_tsa_client_stamp(client, input.data, input.len, &token, NULL, NULL));
+  REQUIRE_OK(ezla_xades_add_timestamp_token(signed_doc.data, signed_doc.len, token.data,
+                                            token.len, &stamped, NULL));
+  CHECK(only_unsigned_added(&signed_doc, &stamped));
+  vo.tsa_trust = tsa_trust;
+  REQUIRE_OK(ezla_xades_verify(stamped.data, stamped.len, &vo, &report, NULL));
+  CHECK(ezla_report_timestamp_count(report) == 1 && ezla_report_timestamp_valid(report, 0));
+  ezla_report_free(report);
+  report = NULL;
+  ezla_buffer_free(&stamped);
+  ezla_buffer_free(&token);
+  /* A token over something else is refused. */
+  REQUIRE_OK(ezla_tsa_client_stamp(client, data, data_len, &token, NULL, NULL));
+  CHECK_RC(ezla_xades_add_timestamp_token(signed_doc.data, signed_doc.len, token.data,
+                                          token.len, &stamped, NULL),
+           EZLA_RESULT_TIMESTAMP_MISMATCH);
+  CHECK_RC(ezla_xades_add_timestamp((const uint8_t *)DOC, strlen(DOC), client, &stamped, NULL),
+           EZLA_RESULT_SIGNATURE_MISSING);
+  CHECK_RC(ezla_xades_timestamp_input((const uint8_t *)DOC, strlen(DOC), &input, NULL),
+           EZLA_RESULT_SIGNATURE_MISSING);
+  CHECK_RC(ezla_xades_add_timestamp(NULL, 4, client, &stamped, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_add_timestamp(signed_doc.data, signed_doc.len, NULL, &stamped, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_add_timestamp(signed_doc.data, signed_doc.len, client, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_add_timestamp_token(signed_doc.data, signed_doc.len, NULL, 4, &stamped,
+                                          NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_xades_timestamp_input(signed_doc.data, signed_doc.len, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK(stamped.data == NULL);
+  ezla_buffer_free(&token);
+  ezla_buffer_free(&input);
+  ezla_buffer_free(&signed_doc);
+
+  /* CAdES-T: a detached PEM CMS signature by the P-256 doctor, stamped (DER out). */
+  ezla_private_key *key = NULL;
+  ezla_certificate *cert = NULL;
+  ezla_signer *signer = NULL;
+  ezla_buffer sig = {NULL, 0}, cades = {NULL, 0};
+  REQUIRE_OK(ezla_identity_private_key(doctor_ec, &key, NULL));
+  REQUIRE_OK(ezla_identity_certificate(doctor_ec, &cert, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &signer, NULL));
+  ezla_cms_sign_options co = ezla_cms_sign_options_default();
+  co.detached = true;
+  co.pem = true;
+  REQUIRE_OK(ezla_cms_sign(data, data_len, signer, cert, NULL, 0, &co, &sig, NULL));
+  REQUIRE_OK(ezla_cms_add_timestamp(sig.data, sig.len, client, &cades, NULL));
+  CHECK(cades.len > sig.len / 2 && cades.data[0] == 0x30);
+  if (out != NULL) {
+    CHECK(write_file(out, "cades-t.p7s", cades.data, cades.len) == 0);
+    CHECK(write_file(out, "cades-content.bin", data, data_len) == 0);
+  }
+  ezla_cms_report *cr = NULL;
+  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, tsa_trust,
+                             EZLA_NOW, &cr, NULL));
+  CHECK_STR(ezla_cms_report_trust(cr), "chain");
+  CHECK(ezla_cms_report_timestamp_count(cr) == 1 && ezla_cms_report_timestamp_valid(cr, 0));
+  CHECK(ezla_cms_report_timestamp_error(cr, 0) == NULL);
+  CHECK_STR(ezla_cms_report_timestamp_trust(cr, 0), "chain");
+  CHECK_CONTAINS(ezla_cms_report_timestamp_tsa(cr, 0), "CN=ezla-sim TSA");
+  CHECK_STR(ezla_cms_report_timestamp_policy(cr, 0), SIM_POLICY);
+  CHECK(is_hex(ezla_cms_report_timestamp_serial(cr, 0)));
+  CHECK(ezla_cms_report_judged_at(cr) == ezla_cms_report_timestamp_time(cr, 0));
+  CHECK(ezla_cms_report_timestamp_time(cr, 0) >= now - 300);
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  /* The wrong TSA anchors: the stamp is reported invalid, the signature verifies, judged at
+     the signing time it claims. */
+  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, doc_trust,
+                             EZLA_NOW, &cr, NULL));
+  CHECK(ezla_cms_report_timestamp_count(cr) == 1 && !ezla_cms_report_timestamp_valid(cr, 0));
+  CHECK_CONTAINS(ezla_cms_report_timestamp_error(cr, 0), "CertificateUntrusted");
+  CHECK_STR(ezla_cms_report_timestamp_trust(cr, 0), "invalid");
+  CHECK(ezla_cms_report_timestamp_time(cr, 0) == EZLA_NOW);
+  CHECK(ezla_cms_report_timestamp_tsa(cr, 0) == NULL);
+  CHECK(ezla_cms_report_judged_at(cr) == ezla_cms_report_signing_time(cr));
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  /* The unstamped signature: no time-stamps. */
+  REQUIRE_OK(ezla_cms_verify(sig.data, sig.len, data, data_len, NULL, tsa_trust, EZLA_NOW, &cr,
+                             NULL));
+  CHECK(ezla_cms_report_timestamp_count(cr) == 0);
+  CHECK(ezla_cms_report_timestamp_serial(cr, 0) == NULL);
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  CHECK(ezla_cms_report_timestamp_count(NULL) == 0 && !ezla_cms_report_timestamp_valid(NULL, 0));
+  CHECK(ezla_cms_report_timestamp_policy(NULL, 0) == NULL);
+  CHECK(ezla_cms_report_judged_at(NULL) == EZLA_NOW);
+  CHECK_RC(ezla_cms_add_timestamp((const uint8_t *)"not a signature", 15, client, &cades, NULL),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK_RC(ezla_cms_add_timestamp(NULL, 4, client, &cades, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cms_add_timestamp(sig.data, sig.len, NULL, &cades, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cms_add_timestamp(sig.data, sig.len, client, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  ezla_buffer_free(&cades);
+  ezla_buffer_free(&sig);
+  ezla_signer_free(signer);
+  ezla_certificate_free(cert);
+  ezla_private_key_free(key);
+
+  /* The expired certificate, with a wider margin when the first stamps came too late. */
+  bool judged = false;
+  for (int64_t margin = 8; margin <= 128 && !judged; margin *= 4) {
+    judged = expired_after_stamp(client, doc_trust, tsa_trust, margin);
+  }
+  CHECK(judged);
+
+  ezla_tsa_client_free(client);
+  ezla_trust_anchors_free(doc_trust);
+  ezla_trust_anchors_free(tsa_trust);
+  free(url);
+  free(tls_ca);
+  free(tsa_ca);
+}
+
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : NULL;
+  const char *sim = argc > 2 ? argv[2] : NULL;
   test_version();
   test_results();
   test_errors_and_buffers();
@@ -2560,6 +3117,11 @@ int main(int argc, char **argv) {
   test_threads();
   test_zus_offline();
   test_wk();
+  if (sim != NULL) {
+    test_timestamps(sim, dir);
+  } else {
+    fprintf(stderr, "note: no SIM_DIR given; the time-stamp tests are skipped\n");
+  }
   if (dir != NULL) {
     test_pkcs12(dir);
     write_fixtures(dir);
