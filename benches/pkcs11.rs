@@ -3,7 +3,8 @@
 //! bare RSA-2048 signature of each (SoftHSM's through `cryptoki` directly: C_Sign with
 //! CKM_RSA_PKCS over a ready DigestInfo, one open session — the floor ezla's path is measured
 //! against); 32 bare signatures on one thread and on two; and batch signing of 128
-//! documents on one thread and on two.
+//! documents on one thread and on two; and SoftHSM's own ceiling, the same 128 bare
+//! signatures on one and two long-lived threads.
 //!
 //! Targets: `Pkcs11Signer::sign` costs at most 110 % of SoftHSM's bare signature; the batch
 //! scales at least 1.8× from one thread to two.
@@ -15,6 +16,9 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::Instant;
 
 use criterion::Criterion;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
@@ -256,5 +260,148 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // SoftHSM's own ceiling: the batch's 128 bare C_Sign on 1 or 2 long-lived threads, each
+    // with its own session opened before the measurement, no ezla code at all. What the
+    // token itself scales is the most an ezla batch on it can scale.
+    let (raw, digest_info) = (&raw, &digest_info);
+    let ceiling = move |threads: usize| {
+        move || {
+            let worker = raw.open_ro_session(slot).expect("worker session");
+            move || {
+                for _ in 0..BATCH / threads {
+                    black_box(
+                        worker
+                            .sign(&Mechanism::RsaPkcs, key, digest_info)
+                            .expect("sign"),
+                    );
+                }
+            }
+        }
+    };
+    let batch = |signer: &dyn Signer, certificate: &ezla::pki::Certificate, threads: usize| {
+        let results = xades::sign_many(
+            &documents,
+            signer,
+            certificate,
+            &[],
+            &options,
+            &BatchOptions::default().threads(threads),
+        );
+        assert!(results.iter().all(Result::is_ok));
+        black_box(results);
+    };
+    std::thread::scope(|scope| {
+        let one = Crew::start(scope, 1, ceiling(1));
+        let two = Crew::start(scope, 2, ceiling(2));
+        let mut g = c.benchmark_group(format!("pkcs11_softhsm_ceiling_{BATCH}"));
+        g.sample_size(20);
+        g.bench_function("C_Sign, 1 long-lived thread(s)", |b| b.iter(|| one.run()));
+        g.bench_function("C_Sign, 2 long-lived thread(s)", |b| b.iter(|| two.run()));
+        g.finish();
+
+        // The machine is shared: criterion's groups run seconds apart, and the load of the
+        // host moves between them. Paired rounds (1 thread, then 2, again and again) give
+        // each ratio under the same load; their median is the scaling figure.
+        println!("scaling from 1 to 2 threads, {ROUNDS} paired rounds (median, quartiles):");
+        paired(
+            "SoftHSM's own C_Sign, long-lived threads",
+            || one.run(),
+            || two.run(),
+        );
+        paired(
+            "ezla batch on SoftHSM",
+            || batch(&token, token.certificate(), 1),
+            || batch(&token, token.certificate(), 2),
+        );
+        paired(
+            "ezla batch, software key",
+            || batch(&doctor.key, &doctor.certificate, 1),
+            || batch(&doctor.key, &doctor.certificate, 2),
+        );
+        one.stop();
+        two.stop();
+    });
     drop(session);
+}
+
+/// Paired rounds per scaling figure.
+const ROUNDS: usize = 51;
+
+/// Times `one` and `two` in turn `ROUNDS` times and prints the median ratio of their times
+/// with its quartiles.
+fn paired(name: &str, one: impl Fn(), two: impl Fn()) {
+    one();
+    two();
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let t = Instant::now();
+            one();
+            let a = t.elapsed();
+            let t = Instant::now();
+            two();
+            a.as_secs_f64() / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "  {name}: {:.2}x ({:.2}-{:.2}x)",
+        ratios[ROUNDS / 2],
+        ratios[ROUNDS / 4],
+        ratios[3 * ROUNDS / 4]
+    );
+}
+
+/// Long-lived worker threads that each run their task once per [`Crew::run`].
+struct Crew {
+    start: Arc<Barrier>,
+    end: Arc<Barrier>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Crew {
+    /// Starts `threads` workers; each calls `setup` once on its own thread (to open its
+    /// session there) and then runs what it returned on every round.
+    fn start<'scope, S, W>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        threads: usize,
+        setup: S,
+    ) -> Crew
+    where
+        S: Fn() -> W + Send + Copy + 'scope,
+        W: Fn(),
+    {
+        let crew = Crew {
+            start: Arc::new(Barrier::new(threads + 1)),
+            end: Arc::new(Barrier::new(threads + 1)),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        for _ in 0..threads {
+            let (start, end, stop) = (crew.start.clone(), crew.end.clone(), crew.stop.clone());
+            scope.spawn(move || {
+                let work = setup();
+                loop {
+                    start.wait();
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    work();
+                    end.wait();
+                }
+            });
+        }
+        crew
+    }
+
+    /// One round: every worker runs its task once.
+    fn run(&self) {
+        self.start.wait();
+        self.end.wait();
+    }
+
+    /// Ends the workers.
+    fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.start.wait();
+    }
 }

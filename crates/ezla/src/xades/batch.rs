@@ -84,25 +84,29 @@ pub fn sign_many<D: AsRef<[u8]> + Sync>(
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Result<Vec<u8>>>>> = Mutex::new((0..total).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(document) = documents.get(i) else {
-                        break;
-                    };
-                    let result = sign_one(document);
-                    if let Some(slot) = slots.lock().unwrap_or_else(|p| p.into_inner()).get_mut(i) {
-                        *slot = Some(result);
-                    }
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if let Some(p) = batch.progress {
-                        p(n);
-                    }
-                }
-            });
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(document) = documents.get(i) else {
+                break;
+            };
+            let result = sign_one(document);
+            if let Some(slot) = slots.lock().unwrap_or_else(|p| p.into_inner()).get_mut(i) {
+                *slot = Some(result);
+            }
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = batch.progress {
+                p(n);
+            }
         }
+    };
+    // The calling thread is one of the workers: one thread fewer starts per batch, and the
+    // caller keeps the token session it used last (see `pkcs11::Pkcs11Signer`).
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     slots
         .into_inner()
