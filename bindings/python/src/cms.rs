@@ -72,8 +72,8 @@ pub(crate) fn sign_cms<'py>(
 ///   certificate must chain to one of them. None: no chain check (the report says
 ///   "untrusted").
 /// - at (timezone-aware datetime.datetime, default None): the instant the certificate is
-///   judged at; None: the earliest trusted signature time-stamp, else the signing time the
-///   signature claims, else now.
+///   judged at; None: the earliest trusted signature time-stamp, else now (the signing time
+///   the signature claims is only the signer's word).
 /// - tsa_trust (list of Certificate or PEM/DER bytes, or a TrustStore; default None): trust
 ///   anchors for the TSAs of signature time-stamps (CAdES-T). Every time-stamp is checked
 ///   either way; with these, one whose TSA chains to them is trusted and sets the instant
@@ -142,7 +142,7 @@ impl CmsReport {
     }
 
     /// The instant the signer's certificate was judged at: `at`, else the earliest trusted
-    /// signature time-stamp, else the claimed signing time, else the verification time.
+    /// signature time-stamp, else the verification time.
     #[getter]
     fn judged_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_datetime(py, self.judged_at)

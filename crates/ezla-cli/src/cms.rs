@@ -125,8 +125,9 @@ pub(crate) struct CmsVerifyArgs {
     /// carries and the report says `untrusted`.
     #[arg(long, value_name = "CA")]
     trust: Vec<PathBuf>,
-    /// Check the certificate at this instant (RFC 3339, or a date) instead of the signing
-    /// time the signature claims (or now, when it claims none).
+    /// Check the certificate at this instant (RFC 3339, or a date) instead of now (or of a
+    /// trusted time-stamp's time). The signing time the signature claims is only the
+    /// signer's word and is never used for it.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<OffsetDateTime>,
     /// Trust anchors for the TSAs of signature time-stamps (CAdES-T; PEM or DER;

@@ -195,3 +195,30 @@ fn an_impossible_signing_time_is_refused_even_without_trust() {
     let at = OffsetDateTime::now_utc() + time::Duration::days(4);
     verify(&der, None, &VerifyOptions::default().at(at)).expect("judged later");
 }
+
+#[test]
+fn an_expired_certificate_is_judged_now_not_at_the_claimed_signing_time() {
+    // Whoever holds the key of a certificate that has expired can claim a signing time
+    // from when it was valid; that claim must not make the signature verify.
+    let now = OffsetDateTime::now_utc();
+    let ca =
+        TestCa::generate("ezla cms test CA", now - time::Duration::days(400), 3650).expect("ca");
+    let mut spec = DoctorSpec::new("Jan", "Kowalski", "44051401359".parse().expect("pesel"));
+    spec.key = KeySpec::EcP256;
+    spec.options.not_before = now - time::Duration::days(300);
+    spec.options.not_after = now - time::Duration::days(10);
+    let id = ca.issue_doctor(&spec).expect("expired doctor");
+    let claimed = now - time::Duration::days(100);
+    let options = SignOptions {
+        signing_time: Some(claimed),
+        ..SignOptions::default()
+    };
+    let der = sign(b"x", &id, &id.certificate, &[], &options).expect("sign");
+    let trust = VerifyOptions::default()
+        .with_trust(Arc::new(TrustAnchors::new(vec![ca.certificate().clone()])));
+    let e = verify(&der, None, &trust).expect_err("judged now, the certificate has expired");
+    assert_eq!(e.code(), ErrorCode::CertificateExpired, "{e}");
+    // Asked explicitly for an instant within the validity, it verifies.
+    let report = verify(&der, None, &trust.clone().at(claimed)).expect("judged at the claim");
+    assert_eq!(report.trust, "chain");
+}

@@ -121,10 +121,10 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
             )));
         }
     }
-    let at = options
-        .at
-        .or(report.signing_time)
-        .unwrap_or_else(OffsetDateTime::now_utc);
+    // The signing time is only the signer's claim (whoever holds a stolen key can backdate
+    // it), so the certificate is judged at the instant asked for, or now; a trusted
+    // time-stamp sets the instant (`tsp::cades::verify`).
+    let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
     if let Some(validator) = &options.trust {
         validator.validate(&report.signer, &others, at)?;
         report.trust = "chain";

@@ -31,7 +31,7 @@ pub struct Verified {
     /// does not make the signature invalid (it is an unsigned attribute); it sets no instant.
     pub invalid_timestamps: Vec<Error>,
     /// The instant the signer's certificate was judged at: the caller's, else the
-    /// earliest trusted time-stamp, else the claimed signing time or now.
+    /// earliest trusted time-stamp, else now (never the signing time the signer claims).
     pub judged_at: OffsetDateTime,
 }
 
@@ -220,7 +220,7 @@ fn tokens(der: &[u8]) -> Result<(Vec<u8>, Vec<Vec<u8>>)> {
 /// (`tsa` says which TSAs are trusted; one that does not verify is reported in
 /// [`Verified::invalid_timestamps`]), then the CMS signature ([`cms::verify`]) with the
 /// signer's certificate judged at `options.at`, or else at the earliest time-stamp whose
-/// TSA is trusted. A claimed signing time later than that stamp is refused.
+/// TSA is trusted, or else now. A claimed signing time later than that stamp is refused.
 ///
 /// Errors: those of [`timestamp_input`] and [`cms::verify`], and
 /// [`crate::ErrorCode::SigningTimeInvalid`] for a signing time after the stamped time.
@@ -261,10 +261,7 @@ pub fn verify(
             ),
         }));
     }
-    let judged_at = options
-        .at
-        .or(report.signing_time)
-        .unwrap_or_else(OffsetDateTime::now_utc);
+    let judged_at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
     Ok(Verified {
         report,
         timestamps,
