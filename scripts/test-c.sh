@@ -88,7 +88,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 echo "exported functions: $(wc -w <<<"$exports"), all in the header and the C test suite"
 examples=(certificate_expiry sign_and_verify monitor_certificates quickstart issue_zla zus_lookups wk_login
-  timestamp)
+  timestamp cms_sign)
 for e in "${examples[@]}"; do
   build "$e" "examples/c/$e.c" "${dynamic[@]}" "-Wl,-rpath,$libdir"
   build "${e}_asan" "examples/c/$e.c" "${SAN[@]}" "${static[@]}"
@@ -234,7 +234,25 @@ for mode in plain valgrind asan; do
   run_example "timestamp ($mode)" 0 '^timestamp: 1 trusted time-stamp\(s\); the signer.s certificate judged at [0-9T:-]+Z$' \
     "${pre[@]}" "$T/bin/timestamp$sfx" "$tsa_url" "$T/quickstart-$mode.xml" "$T/timestamp-$mode.xml" \
     "$sim/ca/ca.crt" "$sim/tls-ca.pem"
+  # A detached CAdES-T signature of a file, time-stamped by the simulator's TSA and verified.
+  rm -f "$T/cms-$mode.p7s"
+  run_example "cms_sign ($mode)" 0 \
+    '^cms_sign: [0-9]+-byte signature, 1 trusted time-stamp\(s\), judged at [0-9T:-]+Z$' \
+    "${pre[@]}" "$T/bin/cms_sign$sfx" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/cms-$mode.p7s" \
+    "$tsa_url" "$sim/ca/ca.crt" "$sim/tls-ca.pem"
 done
+if command -v openssl >/dev/null; then
+  openssl cms -verify -binary -inform DER -in "$T/cms-plain.p7s" -content "$T/zla.xml" \
+    -CAfile "$fx/ca.pem" -out /dev/null >/dev/null 2>&1 || {
+    echo "openssl cms -verify refuses what cms_sign signed" >&2
+    exit 1
+  }
+  grep -q "id-smime-aa-timeStampToken" <<<"$(openssl cms -cmsout -print -inform DER -in "$T/cms-plain.p7s")" || {
+    echo "cms_sign's signature has no signature time-stamp attribute" >&2
+    exit 1
+  }
+  echo "  cms_sign's CAdES-T signature: openssl cms -verify OK, with its time-stamp token"
+fi
 # The README's C program is examples/c/quickstart.c, verbatim; what it writes verifies with
 # xmlsec1 against the CA, and a wrong password is status 3.
 readme_c="$(awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md)"
@@ -264,6 +282,15 @@ for sfx in "" _asan; do
 done
 run_example "timestamp (an untrusted TLS server)" 2 '^timestamp: TlsCertificateUntrusted$' \
   "$T/bin/timestamp" "$tsa_url" "$T/quickstart-plain.xml" "$T/t.xml" "$sim/ca/ca.crt"
+# cms_sign without a TSA (CAdES-BES), its refusals: a TSA that does not chain to the anchors
+# given (1), a wrong password (2).
+run_example "cms_sign (no TSA)" 0 '^cms_sign: [0-9]+-byte signature, 0 trusted time-stamp\(s\), judged at ' \
+  "$T/bin/cms_sign" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/c.p7s"
+run_example "cms_sign (an untrusted TSA, asan)" 1 '^cms_sign: CertificateUntrusted$' \
+  "$T/bin/cms_sign_asan" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/c.p7s" "$tsa_url" "$fx/ca.pem" \
+  "$sim/tls-ca.pem"
+run_example "cms_sign (wrong password)" 2 '^cms_sign: BadPassword$' \
+  env EZLA_PFX_PASSWORD=wrong "$T/bin/cms_sign" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/c.p7s"
 run_example "quickstart (wrong password)" 3 '^BadPassword: ' \
   env EZLA_PFX_PASSWORD=wrong "$T/bin/quickstart" "$fx/doctor.pfx" "$fx/ca.pem" "$T/zla.xml" "$T/q.xml"
 # Exit statuses for the other states (not under valgrind, whose own error status is 1).

@@ -205,3 +205,59 @@ def test_pkcs11_sign_on_softhsm(tmp_path):
     result = example("pkcs11_sign.py", module, "ezla-test", "rsa", str(doc),
                      str(tmp_path / "x.xml"), env=wrong)
     assert result.returncode == 1 and "PinIncorrect" in result.stderr, result.stderr
+
+
+def test_cms_sign_with_and_without_a_time_stamp(tmp_path, pfx, ca):
+    import shutil
+    import subprocess
+
+    import test_timestamps
+    from test_zus import simulator_binary
+
+    data = tmp_path / "printout.pdf"
+    data.write_bytes(b"%PDF-1.7\n the e-ZLA printout \x00\x01\x02")
+    (tmp_path / "doctor.pfx").write_bytes(pfx)
+    (tmp_path / "ca.pem").write_bytes(ca.certificate.to_pem())
+    env = {"EZLA_PFX_PASSWORD": PASSWORD}
+    doctor = ["--pfx", str(tmp_path / "doctor.pfx"), "--ca", str(tmp_path / "ca.pem")]
+
+    # CAdES-BES with a throw-away test doctor, no TSA.
+    result = example("cms_sign.py", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "trust: chain" in result.stdout and "time-stamp" not in result.stdout
+
+    state = tmp_path / "sim"
+    state.mkdir()
+    tsa = test_timestamps.Tsa(simulator_binary(), state)
+    try:
+        stamped = ["--tsa", tsa.url, "--tsa-ca", str(state / "ca" / "ca.crt"),
+                   "--tls-ca", str(state / "tls-ca.pem")]
+        result = example("cms_sign.py", str(data), *doctor, *stamped, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "time-stamp: " in result.stdout and "(trust: chain)" in result.stdout, result.stdout
+        p7s = (tmp_path / "printout.pdf.p7s").read_bytes()
+        report = ezla.verify_cms(p7s, content=data.read_bytes(), trust=[ca.certificate],
+                                 tsa_trust=[tsa.ca])
+        assert [t.trust for t in report.timestamps] == ["chain"]
+        assert report.judged_at == report.timestamps[0].time
+        if shutil.which("openssl"):
+            checked = subprocess.run(
+                ["openssl", "cms", "-verify", "-binary", "-inform", "DER",
+                 "-in", str(tmp_path / "printout.pdf.p7s"), "-content", str(data),
+                 "-CAfile", str(tmp_path / "ca.pem"), "-out", os.devnull],
+                capture_output=True, text=True)
+            assert checked.returncode == 0, checked.stderr
+        elif os.environ.get("EZLA_REQUIRE_TOOLS") == "1":
+            pytest.fail("openssl missing; EZLA_REQUIRE_TOOLS=1")
+
+        # A TSA that does not chain to the anchors given is refused (1), a wrong password 2.
+        untrusted = ["--tsa", tsa.url, "--tsa-ca", str(tmp_path / "ca.pem"),
+                     "--tls-ca", str(state / "tls-ca.pem")]
+        result = example("cms_sign.py", str(data), *doctor, *untrusted, env=env)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "CertificateUntrusted" in result.stderr, result.stderr
+        result = example("cms_sign.py", str(data), *doctor, env={"EZLA_PFX_PASSWORD": "wrong"})
+        assert result.returncode == 2 and "BadPassword" not in result.stdout, result.stderr
+        assert "code 200" in result.stderr, result.stderr
+    finally:
+        tsa.stop()
