@@ -2070,10 +2070,10 @@ ezla_result ezla_cms_sign(const uint8_t *data, size_t len, const ezla_signer *si
  * TSA against `tsa_trust` (may be NULL: each is `"untrusted"`); one that does not verify is
  * reported (`ezla_cms_report_timestamp_valid`), not a failed signature. The signer's
  * certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
- * time-stamp whose TSA is trusted, else at the signing time the signature claims, else
- * now: a signature time-stamped by a trusted TSA while the certificate was valid still
- * verifies after it has expired. The report goes to `*report_out` (free with
- * `ezla_cms_report_free`).
+ * time-stamp whose TSA is trusted, else now (the signing time the signature claims is only
+ * the signer's word, never the instant): a signature time-stamped by a trusted TSA while
+ * the certificate was valid still verifies after it has expired. The report goes to
+ * `*report_out` (free with `ezla_cms_report_free`).
  *
  * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
  * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached

@@ -117,9 +117,9 @@ pub struct ezla_cms_report {
 /// reported (`ezla_cms_report_timestamp_valid`), not a failed signature. The signer's
 /// certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
 /// time-stamp whose TSA is trusted, else now (the signing time the signature claims is only
-/// the signer's word, never the instant): a signature time-stamped by a trusted TSA while the certificate was valid still
-/// verifies after it has expired. The report goes to `*report_out` (free with
-/// `ezla_cms_report_free`).
+/// the signer's word, never the instant): a signature time-stamped by a trusted TSA while
+/// the certificate was valid still verifies after it has expired. The report goes to
+/// `*report_out` (free with `ezla_cms_report_free`).
 ///
 /// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
 /// `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
