@@ -2188,8 +2188,9 @@ const char *ezla_cms_report_timestamp_trust(const ezla_cms_report *report, size_
 
 /**
  * The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
- * else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
- * time or the time of verification. `EZLA_NOW` when `report` is NULL.
+ * else the earliest signature time-stamp whose TSA is trusted, else the time of
+ * verification (never the signing time the signer claims). `EZLA_NOW` when `report` is
+ * NULL.
  */
 int64_t ezla_cms_report_judged_at(const ezla_cms_report *report);
 

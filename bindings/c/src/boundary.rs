@@ -141,6 +141,23 @@ pub(crate) fn write<T>(out: *mut T, value: T) {
     unsafe { out.write(value) }
 }
 
+/// Lends `bytes` to C: their address in `*data_out` and their number in `*len_out`. False
+/// (nothing written) when there are none or an output pointer is NULL.
+pub(crate) fn lend(bytes: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
+    match (
+        bytes,
+        out_ptr(data_out, "data_out"),
+        out_ptr(len_out, "len_out"),
+    ) {
+        (Some(b), Ok(d), Ok(l)) => {
+            write(d, b.as_ptr());
+            write(l, b.len());
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Moves `value` to the heap and writes the handle to `out`.
 pub(crate) fn write_box<T>(out: *mut *mut T, value: T) {
     write(out, Box::into_raw(Box::new(value)));

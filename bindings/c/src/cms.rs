@@ -267,18 +267,11 @@ pub extern "C" fn ezla_cms_report_content(
     len_out: *mut usize,
 ) -> bool {
     boundary::getter(false, || {
-        match (
-            boundary::opt_ref(report),
-            out_ptr(data_out, "data_out"),
-            out_ptr(len_out, "len_out"),
-        ) {
-            (Some(r), Ok(d), Ok(l)) => {
-                write(d, r.inner.content.as_ptr());
-                write(l, r.inner.content.len());
-                true
-            }
-            _ => false,
-        }
+        boundary::lend(
+            boundary::opt_ref(report).map(|r| &r.inner.content[..]),
+            data_out,
+            len_out,
+        )
     })
 }
 
@@ -392,8 +385,9 @@ pub extern "C" fn ezla_cms_report_timestamp_trust(
 }
 
 /// The instant the signer's certificate was judged at, Unix seconds: the caller's `at`,
-/// else the earliest signature time-stamp whose TSA is trusted, else the claimed signing
-/// time or the time of verification. `EZLA_NOW` when `report` is NULL.
+/// else the earliest signature time-stamp whose TSA is trusted, else the time of
+/// verification (never the signing time the signer claims). `EZLA_NOW` when `report` is
+/// NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_cms_report_judged_at(report: *const ezla_cms_report) -> i64 {
     boundary::getter(crate::instant::EZLA_NOW, || {

@@ -376,21 +376,6 @@ pub extern "C" fn ezla_timestamp_trust(stamp: *const ezla_timestamp) -> *const c
     })
 }
 
-fn borrowed_bytes(bytes: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
-    match (
-        bytes,
-        out_ptr(data_out, "data_out"),
-        out_ptr(len_out, "len_out"),
-    ) {
-        (Some(b), Ok(d), Ok(l)) => {
-            write(d, b.as_ptr());
-            write(l, b.len());
-            true
-        }
-        _ => false,
-    }
-}
-
 /// The imprint (the hash of what was stamped), borrowed: its bytes in `*data_out` and their
 /// number in `*len_out` (valid until `ezla_timestamp_free`). False (nothing written) when
 /// an argument is NULL.
@@ -402,7 +387,7 @@ pub extern "C" fn ezla_timestamp_imprint(
 ) -> bool {
     boundary::getter(false, || {
         let imprint = boundary::opt_ref(stamp).map(|s| s.inner.imprint.as_slice());
-        borrowed_bytes(imprint, data_out, len_out)
+        boundary::lend(imprint, data_out, len_out)
     })
 }
 
@@ -416,7 +401,7 @@ pub extern "C" fn ezla_timestamp_nonce(
 ) -> bool {
     boundary::getter(false, || {
         let nonce = boundary::opt_ref(stamp).and_then(|s| s.inner.nonce.as_deref());
-        borrowed_bytes(nonce, data_out, len_out)
+        boundary::lend(nonce, data_out, len_out)
     })
 }
 

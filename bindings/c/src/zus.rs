@@ -727,7 +727,7 @@ pub extern "C" fn ezla_zus_issue_report_document_signed(
     len_out: *mut usize,
 ) -> bool {
     boundary::getter(false, || {
-        lend(doc(report, index).map(|d| &d.signed[..]), data_out, len_out)
+        boundary::lend(doc(report, index).map(|d| &d.signed[..]), data_out, len_out)
     })
 }
 
@@ -742,23 +742,8 @@ pub extern "C" fn ezla_zus_issue_report_document_upp(
     len_out: *mut usize,
 ) -> bool {
     boundary::getter(false, || {
-        lend(doc(report, index).map(|d| &d.upp[..]), data_out, len_out)
+        boundary::lend(doc(report, index).map(|d| &d.upp[..]), data_out, len_out)
     })
-}
-
-fn lend(bytes: Option<&[u8]>, data_out: *mut *const u8, len_out: *mut usize) -> bool {
-    match (
-        bytes,
-        out_ptr(data_out, "data_out"),
-        out_ptr(len_out, "len_out"),
-    ) {
-        (Some(b), Ok(d), Ok(l)) => {
-            write(d, b.as_ptr());
-            write(l, b.len());
-            true
-        }
-        _ => false,
-    }
 }
 
 /// The number of warnings ZUS's validation gave; 0 when `report` is NULL.
