@@ -68,19 +68,6 @@ pub fn sign_many<D: AsRef<[u8]> + Sync>(
         .min(total)
         .max(1);
     let sign_one = |document: &D| sign(document.as_ref(), signer, certificate, chain, options);
-    if threads == 1 {
-        return documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let r = sign_one(d);
-                if let Some(p) = batch.progress {
-                    p(i + 1);
-                }
-                r
-            })
-            .collect();
-    }
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Result<Vec<u8>>>>> = Mutex::new((0..total).map(|_| None).collect());
@@ -100,8 +87,9 @@ pub fn sign_many<D: AsRef<[u8]> + Sync>(
             }
         }
     };
-    // The calling thread is one of the workers: one thread fewer starts per batch, and the
-    // caller keeps the token session it used last (see `pkcs11::Pkcs11Signer`).
+    // The calling thread is one of the workers (the only one for a single thread): one thread
+    // fewer starts per batch, and a caller that has signed before is warm (a token's library
+    // builds per-thread state on a new thread's first signatures).
     std::thread::scope(|scope| {
         for _ in 1..threads {
             scope.spawn(work);
