@@ -286,6 +286,30 @@ enum ezla_result
    */
   EZLA_RESULT_CERTIFICATE_KEY_USAGE = 305,
   /**
+   * Certificate revoked (306).
+   */
+  EZLA_RESULT_CERTIFICATE_REVOKED = 306,
+  /**
+   * CRL of another issuer (307).
+   */
+  EZLA_RESULT_CRL_ISSUER_MISMATCH = 307,
+  /**
+   * CRL signature invalid (308).
+   */
+  EZLA_RESULT_CRL_SIGNATURE_INVALID = 308,
+  /**
+   * CRL out of date (309).
+   */
+  EZLA_RESULT_CRL_EXPIRED = 309,
+  /**
+   * CRL not yet valid (310).
+   */
+  EZLA_RESULT_CRL_NOT_YET_VALID = 310,
+  /**
+   * Revocation status unknown (311).
+   */
+  EZLA_RESULT_REVOCATION_UNKNOWN = 311,
+  /**
    * Invalid signature value (400).
    */
   EZLA_RESULT_SIGNATURE_INVALID = 400,

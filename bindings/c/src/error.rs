@@ -91,6 +91,18 @@ pub enum ezla_result {
     UnknownCriticalExtension = 304,
     /// Key usage does not allow this use (305).
     CertificateKeyUsage = 305,
+    /// Certificate revoked (306).
+    CertificateRevoked = 306,
+    /// CRL of another issuer (307).
+    CrlIssuerMismatch = 307,
+    /// CRL signature invalid (308).
+    CrlSignatureInvalid = 308,
+    /// CRL out of date (309).
+    CrlExpired = 309,
+    /// CRL not yet valid (310).
+    CrlNotYetValid = 310,
+    /// Revocation status unknown (311).
+    RevocationUnknown = 311,
     /// Invalid signature value (400).
     SignatureInvalid = 400,
     /// Digest mismatch (401).
@@ -261,6 +273,12 @@ pub(crate) const ALL: &[ezla_result] = &[
     ezla_result::CertificateChainInvalid,
     ezla_result::UnknownCriticalExtension,
     ezla_result::CertificateKeyUsage,
+    ezla_result::CertificateRevoked,
+    ezla_result::CrlIssuerMismatch,
+    ezla_result::CrlSignatureInvalid,
+    ezla_result::CrlExpired,
+    ezla_result::CrlNotYetValid,
+    ezla_result::RevocationUnknown,
     ezla_result::SignatureInvalid,
     ezla_result::DigestMismatch,
     ezla_result::SignatureMissing,

@@ -173,6 +173,18 @@ error_codes! {
     UnknownCriticalExtension = 304, Certificate, "unknown critical extension";
     /// The certificate's key usage does not allow this use.
     CertificateKeyUsage = 305, Certificate, "key usage does not allow this use";
+    /// The certificate was revoked (it is on its issuer's CRL) at or before the instant judged.
+    CertificateRevoked = 306, Certificate, "certificate revoked";
+    /// The CRL was issued by someone other than the certificate's issuer.
+    CrlIssuerMismatch = 307, Certificate, "CRL of another issuer";
+    /// The CRL's signature does not verify with the issuer's key (or the issuer may not sign CRLs).
+    CrlSignatureInvalid = 308, Certificate, "CRL signature invalid";
+    /// The CRL's `nextUpdate` has passed: a newer CRL must be fetched.
+    CrlExpired = 309, Certificate, "CRL out of date";
+    /// The CRL's `thisUpdate` lies in the future.
+    CrlNotYetValid = 310, Certificate, "CRL not yet valid";
+    /// No CRL covers the certificate, so its revocation status cannot be told.
+    RevocationUnknown = 311, Certificate, "revocation status unknown";
 
     // 400–499: signatures
     /// The signature value does not verify.

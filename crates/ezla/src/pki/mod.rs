@@ -38,6 +38,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod crl;
 pub mod csr;
 pub(crate) mod encode;
 pub(crate) mod ess;
@@ -58,6 +59,7 @@ pub(crate) mod x509;
 #[cfg(test)]
 mod nesting_tests;
 
+pub use crl::{Crl, RevocationReason, RevokedCertificate};
 pub use csr::CertificateRequest;
 pub use expiry::{ExpiryPolicy, ExpiryStatus};
 pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};

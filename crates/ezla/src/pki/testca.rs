@@ -13,6 +13,7 @@ use std::net::IpAddr;
 
 use time::{Duration, OffsetDateTime, UtcOffset};
 
+use super::crl::{Crl, RevokedCertificate};
 use super::csr::CertificateRequest;
 use super::encode::{TRUE, explicit, octets, oid, seq, tlv, uint, uint_bytes};
 use super::extensions::{KeyPurpose, KeyUsage};
@@ -56,6 +57,9 @@ pub struct IssueOptions {
     pub ip_addresses: Vec<IpAddr>,
     /// Whether to write CRL distribution point and OCSP URLs (default: yes).
     pub revocation_urls: bool,
+    /// The CRL distribution point to write (with `revocation_urls`) instead of the test
+    /// URL under [`TEST_URL_BASE`], e.g. the simulator's `http://127.0.0.1:PORT/pue/crl`.
+    pub crl_url: Option<String>,
     /// Whether the certificate is for a CA (basic constraints `cA`, marked critical). Set
     /// `key_usage` to include `keyCertSign` as well.
     pub ca: bool,
@@ -77,6 +81,7 @@ impl IssueOptions {
             dns_names: Vec::new(),
             ip_addresses: Vec::new(),
             revocation_urls: true,
+            crl_url: None,
             ca: false,
             path_len: None,
         }
@@ -102,6 +107,7 @@ impl IssueOptions {
             dns_names: dns_names.iter().map(|n| n.to_string()).collect(),
             ip_addresses: ip_addresses.to_vec(),
             revocation_urls: false,
+            crl_url: None,
             ca: false,
             path_len: None,
         }
@@ -121,6 +127,7 @@ impl IssueOptions {
             dns_names: Vec::new(),
             ip_addresses: Vec::new(),
             revocation_urls: false,
+            crl_url: None,
             ca: false,
             path_len: None,
         }
@@ -139,6 +146,7 @@ impl IssueOptions {
             dns_names: Vec::new(),
             ip_addresses: Vec::new(),
             revocation_urls: false,
+            crl_url: None,
             ca: true,
             path_len: None,
         }
@@ -339,7 +347,16 @@ impl TestCa {
             extensions.push(extension(o("2.5.29.17"), false, &seq(&refs)));
         }
         if options.revocation_urls {
-            let crl = format!("{TEST_URL_BASE}/ezla-test-ca.crl");
+            let crl = options
+                .crl_url
+                .clone()
+                .unwrap_or_else(|| format!("{TEST_URL_BASE}/ezla-test-ca.crl"));
+            if !crl.is_ascii() || crl.is_empty() {
+                return Err(Error::invalid_argument(
+                    "crl_url",
+                    format!("`{crl}` is not a non-empty ASCII URL"),
+                ));
+            }
             let dp = seq(&[&explicit(0, &explicit(0, &tlv(0x86, crl.as_bytes())))]);
             extensions.push(extension(o("2.5.29.31"), false, &seq(&[&dp])));
             let ocsp = format!("{TEST_URL_BASE}/ocsp");
@@ -404,6 +421,59 @@ impl TestCa {
         self.issue(request.subject(), request.public_key(), &options)
     }
 
+    /// Issues a v2 CRL: the CA's name, the given times (whole seconds), the entries with
+    /// their reason codes, a CRL number and the authority key identifier, signed with the
+    /// CA's key.
+    pub fn issue_crl(&self, spec: &CrlSpec) -> Result<Crl> {
+        if spec.next_update <= spec.this_update {
+            return Err(Error::invalid_argument(
+                "next_update",
+                "must be after this_update",
+            ));
+        }
+        let algorithm = SignatureAlgorithm::default_for(self.key.kind());
+        let alg_der = signature_algorithm_der(algorithm);
+        let mut entries: Vec<Vec<u8>> = Vec::with_capacity(spec.revoked.len());
+        for e in &spec.revoked {
+            let mut fields = vec![tlv(0x02, &e.serial), time(truncate(e.revoked_at))?];
+            if let Some(reason) = e.reason {
+                let value = tlv(0x0a, &[reason.code()]);
+                fields.push(seq(&[&extension(o("2.5.29.21"), false, &value)]));
+            }
+            let refs: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
+            entries.push(seq(&refs));
+        }
+        let mut extensions = vec![extension(o("2.5.29.20"), false, &uint(spec.number))];
+        if let Some(ski) = self.certificate.subject_key_id() {
+            extensions.push(extension(o("2.5.29.35"), false, &seq(&[&tlv(0x80, ski)])));
+        }
+        let ext_refs: Vec<&[u8]> = extensions.iter().map(Vec::as_slice).collect();
+        let this_update = time(truncate(spec.this_update))?;
+        let next_update = time(truncate(spec.next_update))?;
+        let version = uint(1);
+        let revoked = if entries.is_empty() {
+            Vec::new()
+        } else {
+            let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+            seq(&refs)
+        };
+        let extensions = explicit(0, &seq(&ext_refs));
+        let tbs = seq(&[
+            &version,
+            &alg_der,
+            self.certificate.subject().to_der(),
+            &this_update,
+            &next_update,
+            &revoked,
+            &extensions,
+        ]);
+        let mut signature = self.key.sign(algorithm, &tbs)?;
+        if let SignatureAlgorithm::Ecdsa(_) = algorithm {
+            signature = ecdsa_fixed_to_der(&signature)?;
+        }
+        Crl::from_der(&seq(&[&tbs, &alg_der, &super::encode::bits(&signature)]))
+    }
+
     /// Generates a key and issues a doctor's certificate for it; the identity's chain is the
     /// CA certificate.
     pub fn issue_doctor(&self, spec: &DoctorSpec) -> Result<Identity> {
@@ -415,6 +485,33 @@ impl TestCa {
         let mut identity = Identity::new(key, certificate, vec![self.certificate.clone()])?;
         identity.friendly_name = subject.common_name().map(str::to_string);
         Ok(identity)
+    }
+}
+
+/// What to put into a CRL the test CA issues ([`TestCa::issue_crl`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CrlSpec {
+    /// When the CRL is issued.
+    pub this_update: OffsetDateTime,
+    /// When the next one will be issued at the latest.
+    pub next_update: OffsetDateTime,
+    /// The CRL number (increasing with every CRL of the CA).
+    pub number: u64,
+    /// The revoked certificates.
+    pub revoked: Vec<RevokedCertificate>,
+}
+
+impl CrlSpec {
+    /// A CRL issued at `this_update`, next due at `next_update`, numbered `number`, listing
+    /// nothing yet.
+    pub fn new(this_update: OffsetDateTime, next_update: OffsetDateTime, number: u64) -> Self {
+        CrlSpec {
+            this_update,
+            next_update,
+            number,
+            revoked: Vec::new(),
+        }
     }
 }
 

@@ -245,13 +245,7 @@ impl Certificate {
     /// The serial number in upper-case hex, as `openssl x509 -serial` prints it: the
     /// magnitude in whole octets, with a `-` for a (non-conforming) negative serial.
     pub fn serial_hex(&self) -> String {
-        let (negative, magnitude) = twos_complement_magnitude(&self.0.serial);
-        let bytes = match magnitude.iter().position(|&b| b != 0) {
-            Some(i) => &magnitude[i..],
-            None => &[0u8][..],
-        };
-        let sign = if negative { "-" } else { "" };
-        format!("{sign}{}", hex::upper(bytes))
+        serial_hex_of(&self.0.serial)
     }
 
     /// The serial number in decimal (negative for a non-conforming negative serial).
@@ -517,10 +511,15 @@ pub(crate) fn signature_algorithm_der(algorithm: SignatureAlgorithm) -> Vec<u8> 
 /// An RFC 5280 `Time` in its DER form: UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or
 /// GeneralizedTime `YYYYMMDDHHMMSSZ`, without fractions.
 fn parse_time(any: AnyRef<'_>) -> Result<OffsetDateTime> {
+    parse_time_of(any, "certificate validity")
+}
+
+/// A `Time` (UTCTime 1950–2049 or GeneralizedTime, DER, UTC); `what` names it in errors.
+pub(crate) fn parse_time_of(any: AnyRef<'_>, what: &'static str) -> Result<OffsetDateTime> {
     let bad = |detail: &str| {
         Error::malformed(
             Format::Der,
-            "certificate validity",
+            what,
             format!("{detail}: `{}`", String::from_utf8_lossy(any.value())),
         )
     };
@@ -560,6 +559,17 @@ fn two_digits(b: &[u8]) -> Option<u8> {
 }
 
 /// The sign and magnitude of a big-endian two's complement integer.
+/// DER INTEGER content octets in upper-case hex, as `openssl x509 -serial` prints them.
+pub(crate) fn serial_hex_of(serial: &[u8]) -> String {
+    let (negative, magnitude) = twos_complement_magnitude(serial);
+    let bytes = match magnitude.iter().position(|&b| b != 0) {
+        Some(i) => &magnitude[i..],
+        None => &[0u8][..],
+    };
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}{}", hex::upper(bytes))
+}
+
 fn twos_complement_magnitude(bytes: &[u8]) -> (bool, Vec<u8>) {
     let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
     if !negative {
