@@ -8,7 +8,9 @@
 //! knows ([`zus::State`]), its CA ([`zus::SimCa`]), its operations ([`zus::ZusService`]),
 //! checked against the WSDL's schema ([`schema`]) when the simulator is given the WSDL; and
 //! the identity provider side of login.gov.pl ([`wk`]: SSO with Profil Zaufany, e-dowód, a
-//! bank or a test identity, artifact resolution, logout, misbehaviour on demand).
+//! bank or a test identity, artifact resolution, logout, misbehaviour on demand); and PUE
+//! ZUS's certificate service ([`pue`]: a doctor logs in through that login.gov.pl, applies
+//! for the "certyfikat z ZUS", downloads it once, renews, cancels; the CRL at `/pue/crl`).
 //!
 //! # Design
 //!
@@ -60,6 +62,7 @@ pub mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod message;
+pub mod pue;
 mod router;
 pub mod schema;
 mod server;
@@ -178,14 +181,20 @@ pub struct Simulator {
     /// The base URL of the login.gov.pl paths (`http://127.0.0.1:PORT`): a service
     /// provider's `Endpoints::for_base(wk_base_url, wk::SIM_ISSUER)`.
     pub wk_base_url: String,
+    /// The simulated PUE (its certificate service and login), shared with the server.
+    pub pue: std::sync::Arc<pue::Pue>,
+    /// PUE's start page (`http://127.0.0.1:PORT/pue/`).
+    pub pue_url: String,
 }
 
 /// Starts the simulator as `ezla-sim serve` does: creates the state directory (and, with
 /// TLS, its CA and server certificate), opens the simulated ZUS in it (its state, CA and
 /// seed) and the simulated login.gov.pl ([`wk::WkIdp`]: its key and registry under
 /// `DIR/wk/`), follows `DIR/faults.json`, mounts the ZUS channel with Basic
-/// `ezla_ag`/`ezla_ag`, login.gov.pl on its paths ([`wk::PATHS`]) and the time-stamping
-/// authority ([`tsa`]) without authentication, and writes the ZUS URL to `DIR/url`.
+/// `ezla_ag`/`ezla_ag`, login.gov.pl on its paths ([`wk::PATHS`]), the time-stamping
+/// authority ([`tsa`]) and PUE under `/pue/` ([`pue::Pue`], registered with that
+/// login.gov.pl as [`pue::SP_ENTITY_ID`] once the URL is known) without authentication, and
+/// writes the ZUS URL to `DIR/url`.
 pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     let dir = &options.state_dir;
     std::fs::create_dir_all(dir).map_err(|e| SimError::io(dir, e))?;
@@ -218,6 +227,15 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     for mount in idp.mounts() {
         router = router.mount(mount);
     }
+    let pue = std::sync::Arc::new(
+        pue::Pue::open(dir, service.clone(), idp.clone()).map_err(SimError::new)?,
+    );
+    if options.zus_path.starts_with("/pue/") || options.tsa_path.starts_with("/pue/") {
+        return Err(SimError::new(
+            "the ZUS and TSA paths must not lie under /pue/",
+        ));
+    }
+    router = router.mount(pue.mount());
     let mut server = Server::new(router)
         .faults(Faults::from_file(dir.join(FAULTS_FILE)))
         .limits(options.limits.clone());
@@ -231,7 +249,11 @@ pub fn serve(options: &ServeOptions) -> Result<Simulator, SimError> {
     let url_path = dir.join(URL_FILE);
     std::fs::write(&url_path, format!("{zus_url}\n")).map_err(|e| SimError::io(&url_path, e))?;
     let wk_base_url = server.url("");
+    pue.go_online(&wk_base_url).map_err(SimError::new)?;
+    let pue_url = server.url(pue::PUE_PATH);
     Ok(Simulator {
+        pue,
+        pue_url,
         server,
         zus_url,
         tsa_url,

@@ -1,8 +1,13 @@
 //! `ezla-sim serve --addr 127.0.0.1:PORT --state DIR [--tls] [--zus-path PATH] [--tsa-path PATH] [--wsdl FILE]`
 //! and `ezla-sim doctor add --state DIR --pesel … --given-name … --surname … --npwz … -o FILE`,
 //! `ezla-sim sp add --state DIR --entity-id ID --cert SIG.pem --enc-cert ENC.pem --acs URL`,
-//! `ezla-sim sp misbehave --state DIR --entity-id ID --case NAME [--every]` and
-//! `ezla-sim sp list --state DIR`.
+//! `ezla-sim sp misbehave --state DIR --entity-id ID --case NAME [--every]`,
+//! `ezla-sim sp list --state DIR`; the administration of the simulated PUE's certificates
+//! without a browser (`docs/pue.md`): `ezla-sim cert cancel --state DIR --serial HEX
+//! --reason CODE`, `ezla-sim cert list --state DIR`, `ezla-sim crl --state DIR -o FILE`,
+//! `ezla-sim clock set --state DIR TIME`, `ezla-sim clock show --state DIR` and
+//! `ezla-sim outbox --state DIR [--json]`. They work on the state directory of a running
+//! simulator too: it re-reads the clock and the certificates on every request.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +57,74 @@ enum Command {
     /// Service providers registered with the simulated login.gov.pl.
     #[command(subcommand)]
     Sp(SpCommand),
+    /// The doctors' certificates the simulated ZUS issued (PUE or `doctor add`).
+    #[command(subcommand)]
+    Cert(CertCommand),
+    /// Write the current CRL of the simulator's CA (DER), freshly signed.
+    Crl {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// Where to write it.
+        #[arg(short, long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// The simulated clock (shared by the ZUS channel and PUE).
+    #[command(subcommand)]
+    Clock(ClockCommand),
+    /// Print the notifications PUE "sent" by e-mail and SMS.
+    Outbox {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// As JSON (what `GET /pue/admin/outbox` answers).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Cancel (revoke) a certificate: it is on the CRL at once, and the ZUS channel refuses
+    /// what it signs from now on.
+    Cancel {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// The serial number in hex (as `openssl x509 -serial` prints it).
+        #[arg(long, value_name = "HEX")]
+        serial: String,
+        /// The RFC 5280 reason: a name (keyCompromise, affiliationChanged, superseded,
+        /// cessationOfOperation, unspecified, ...) or its code (0-10).
+        #[arg(long, value_name = "CODE", default_value = "unspecified")]
+        reason: String,
+    },
+    /// List the certificates: serial, PESEL, not after, state.
+    List {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClockCommand {
+    /// Move the simulated clock to TIME (RFC 3339, e.g. 2031-11-20T09:00:00Z); reminders
+    /// that fall due are sent.
+    Set {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+        /// The new simulated now.
+        #[arg(value_name = "TIME")]
+        time: String,
+    },
+    /// Print the simulated now and its offset from the system clock.
+    Show {
+        /// The state directory of the simulator.
+        #[arg(long)]
+        state: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,6 +217,10 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Cert(command) => return report(cert_command(command)),
+        Command::Crl { state, out } => return report(write_crl(&state, &out)),
+        Command::Clock(command) => return report(clock_command(command)),
+        Command::Outbox { state, json } => return report(print_outbox(&state, json)),
         Command::Serve {
             addr,
             state,
@@ -248,12 +325,170 @@ fn add_doctor(
         .state()
         .add_doctor(pesel.as_str(), given_name, surname, npwz)
         .map_err(|e| e.to_string())?;
+    service
+        .state()
+        .record_certificate(&identity.certificate, pesel.as_str())
+        .map_err(|e| e.to_string())?;
     eprintln!(
         "ezla-sim: doctor {given_name} {surname} (PESEL {pesel}, NPWZ {npwz}) registered; \
          certificate written to {} (CA: {})",
         out.display(),
         service.ca().dir().join("ca.crt").display()
     );
+    Ok(())
+}
+
+fn report(outcome: Result<(), String>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ezla-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The certificate service of a state directory (which must exist: these commands
+/// administer a simulator, they do not create one).
+fn certificates(state: &std::path::Path) -> Result<ezla_sim::pue::CertificateService, String> {
+    if !state.join("zus.sqlite").exists() {
+        return Err(format!(
+            "{}: no simulator state here (start `ezla-sim serve --state {}` once)",
+            state.display(),
+            state.display()
+        ));
+    }
+    let zus = Arc::new(ezla_sim::zus::ZusService::open(state)?);
+    ezla_sim::pue::CertificateService::open(state, zus)
+}
+
+fn cert_command(command: CertCommand) -> Result<(), String> {
+    use ezla_sim::pue::CancelRefusal;
+    match command {
+        CertCommand::Cancel {
+            state,
+            serial,
+            reason,
+        } => {
+            let reason = ezla_sim::pue::parse_reason(&reason).ok_or_else(|| {
+                format!(
+                    "--reason {reason:?}: an RFC 5280 CRLReason name (keyCompromise,                      affiliationChanged, superseded, cessationOfOperation, unspecified, ...)                      or code (0-10, not 7)"
+                )
+            })?;
+            let service = certificates(&state)?;
+            match service.cancel(None, &serial, reason)? {
+                Ok(c) => {
+                    let at = c
+                        .revocation
+                        .map(|r| ezla::xml::datetime::format(r.at))
+                        .unwrap_or_default();
+                    println!("{}	{at}	{}", c.serial, reason.name());
+                    eprintln!(
+                        "ezla-sim: certificate {} (PESEL {}) cancelled at {at} ({}); it is on                          the CRL from now on",
+                        c.serial,
+                        c.pesel,
+                        reason.name()
+                    );
+                    Ok(())
+                }
+                Err(CancelRefusal::NotFound) => Err(format!(
+                    "no certificate with serial {serial} was issued by this simulator                      (`ezla-sim cert list` lists them)"
+                )),
+                Err(CancelRefusal::AlreadyCancelled { at, reason }) => Err(format!(
+                    "certificate {serial} was already cancelled at {} ({})",
+                    ezla::xml::datetime::format(at),
+                    reason.map(|r| r.name()).unwrap_or("unspecified")
+                )),
+            }
+        }
+        CertCommand::List { state } => {
+            let service = certificates(&state)?;
+            for c in service
+                .zus()
+                .state()
+                .all_certificates()
+                .map_err(|e| e.to_string())?
+            {
+                let status = match c.revocation {
+                    Some(r) => format!(
+                        "cancelled {} ({})",
+                        ezla::xml::datetime::format(r.at),
+                        ezla::pki::crl::RevocationReason::from_code(r.reason)
+                            .map(|r| r.name())
+                            .unwrap_or("unspecified")
+                    ),
+                    None => "valid".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{status}",
+                    c.serial,
+                    c.pesel,
+                    ezla::xml::datetime::format(c.not_after)
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_crl(state: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    let service = certificates(state)?;
+    let crl = service.crl()?;
+    std::fs::write(out, crl.to_der()).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!(
+        "ezla-sim: CRL number {} ({} revoked) written to {}",
+        crl.number_hex().unwrap_or_default(),
+        crl.entries().len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn clock_command(command: ClockCommand) -> Result<(), String> {
+    match command {
+        ClockCommand::Set { state, time } => {
+            let at = ezla::xml::datetime::parse(&time).ok_or_else(|| {
+                format!("{time:?} is not an RFC 3339 time (2031-11-20T09:00:00Z)")
+            })?;
+            let service = certificates(&state)?;
+            service.set_clock(at)?;
+            println!("{}", ezla::xml::datetime::format(service.now()));
+            Ok(())
+        }
+        ClockCommand::Show { state } => {
+            let service = certificates(&state)?;
+            let clock = service.zus().state().clock();
+            println!(
+                "{}	{:+}s",
+                ezla::xml::datetime::format(clock.now()),
+                clock.offset().whole_seconds()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn print_outbox(state: &std::path::Path, json: bool) -> Result<(), String> {
+    let service = certificates(state)?;
+    let outbox = service.store().outbox().map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&outbox).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    for n in outbox {
+        println!(
+            "{}	{}	{}	{}	{}	{}",
+            n.at,
+            n.channel,
+            n.recipient,
+            n.kind,
+            n.serial.as_deref().unwrap_or("-"),
+            n.message
+        );
+    }
     Ok(())
 }
 

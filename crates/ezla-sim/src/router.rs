@@ -87,6 +87,7 @@ pub struct Mount {
     handler: Arc<dyn Handler>,
     auth: Option<BasicAuth>,
     realm: String,
+    subtree: bool,
 }
 
 impl Mount {
@@ -97,7 +98,26 @@ impl Mount {
             handler: Arc::new(handler),
             auth: None,
             realm: "ezla-sim".into(),
+            subtree: false,
         }
+    }
+
+    /// `handler` on `path` and every path below it (`path` ending in `/`, e.g. `/pue/`,
+    /// takes `/pue/…`; `/pue` itself is routed there too), without authentication. A mount
+    /// on an exact path wins over a subtree; of two subtrees the longer wins.
+    pub fn subtree(path: impl Into<String>, handler: impl Handler + 'static) -> Self {
+        let mut mount = Mount::new(path, handler);
+        mount.subtree = true;
+        mount
+    }
+
+    fn matches_subtree(&self, path: &str) -> bool {
+        let base = self.path.trim_end_matches('/');
+        self.subtree
+            && (path == base
+                || path
+                    .strip_prefix(base)
+                    .is_some_and(|rest| rest.starts_with('/')))
     }
 
     /// Requires `auth` (401 with `WWW-Authenticate: Basic` otherwise).
@@ -123,6 +143,7 @@ impl fmt::Debug for Mount {
         f.debug_struct("Mount")
             .field("path", &self.path)
             .field("auth", &self.auth)
+            .field("subtree", &self.subtree)
             .finish_non_exhaustive()
     }
 }
@@ -162,7 +183,17 @@ impl Router {
     }
 
     pub(crate) fn route(&self, request: &SimRequest) -> Route<'_> {
-        let Some(mount) = self.mounts.iter().find(|m| m.path == request.path) else {
+        let exact = self
+            .mounts
+            .iter()
+            .find(|m| !m.subtree && m.path == request.path);
+        let subtree = || {
+            self.mounts
+                .iter()
+                .filter(|m| m.matches_subtree(&request.path))
+                .max_by_key(|m| m.path.len())
+        };
+        let Some(mount) = exact.or_else(subtree) else {
             return Route::NotFound;
         };
         if let Some(auth) = &mount.auth
@@ -190,5 +221,40 @@ mod tests {
         assert!(!auth.accepts(Some("Bearer ZXpsYV9hZzplemxhX2Fn")));
         assert!(!auth.accepts(Some("Basic !!!")));
         assert!(!auth.accepts(None));
+    }
+
+    #[test]
+    fn subtrees_take_the_paths_below_them_and_exact_mounts_win() {
+        let router = Router::new()
+            .mount(Mount::subtree("/pue/", |_: &SimRequest| {
+                SimResponse::text(200, "tree")
+            }))
+            .mount(Mount::new("/pue/crl", |_: &SimRequest| {
+                SimResponse::text(200, "exact")
+            }));
+        let answer = |path: &str| {
+            let request = SimRequest {
+                method: "GET".into(),
+                path: path.into(),
+                query: None,
+                headers: Vec::new(),
+                body: Vec::new(),
+                peer: "127.0.0.1:1".parse().expect("addr"),
+                tls: false,
+                response_will_be_dropped: false,
+                expire_session: false,
+            };
+            match router.route(&request) {
+                Route::Handler(h) => String::from_utf8(h.handle(&request).body).expect("utf-8"),
+                Route::NotFound => "404".into(),
+                Route::Unauthorized { .. } => "401".into(),
+            }
+        };
+        assert_eq!(answer("/pue/certyfikaty/01AB/pobierz"), "tree");
+        assert_eq!(answer("/pue"), "tree");
+        assert_eq!(answer("/pue/"), "tree");
+        assert_eq!(answer("/pue/crl"), "exact");
+        assert_eq!(answer("/puex"), "404");
+        assert_eq!(answer("/other"), "404");
     }
 }

@@ -58,6 +58,19 @@ pub const TEST_USERS: &[TestUser] = &[
         birth_date: "2001-07-04",
         confirmed: true,
     },
+    // A doctor: the seed's doctor with NPWZ 5425740 (`data/seed.json`), who may apply for a
+    // certificate on the simulated PUE (`/pue/`). The other confirmed people are not
+    // doctors and are told so there.
+    TestUser {
+        login: "lekarz.nowak",
+        email: "lekarz.nowak@example.pl",
+        password: TEST_PASSWORD,
+        pesel: "02271409867",
+        given_name: "Anna",
+        family_name: "Nowak",
+        birth_date: "2002-07-14",
+        confirmed: true,
+    },
     TestUser {
         login: "piotr.zielinski",
         email: "piotr.zielinski@example.pl",

@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use ezla::crypto::{KeySpec, PrivateKey, Signer};
-use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
+use ezla::pki::crl::{Crl, RevokedCertificate};
+use ezla::pki::testca::{CrlSpec, DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{Certificate, Identity, Name, PbeLimits, TrustAnchors, keyfile, pem};
 use ezla::pl::Pesel;
 use time::{Duration, OffsetDateTime};
@@ -117,6 +118,39 @@ impl SimCa {
         spec.options = IssueOptions::doctor(not_before);
         spec.options.not_after = not_before + Duration::days(i64::from(days));
         self.ca.issue_doctor(&spec)
+    }
+
+    /// Issues a doctor's certificate as PUE does: five years from `not_before`
+    /// ([`IssueOptions::doctor`]: an RSA-2048 key generated here, key usage
+    /// `digitalSignature` and `nonRepudiation`, the PESEL in the subject), with `crl_url` as
+    /// its CRL distribution point (the simulator's own `/pue/crl`; `None` writes the test
+    /// CA's placeholder URL).
+    pub fn issue_doctor_with(
+        &self,
+        pesel: Pesel,
+        given_name: &str,
+        surname: &str,
+        not_before: OffsetDateTime,
+        crl_url: Option<&str>,
+    ) -> ezla::Result<Identity> {
+        let mut spec = DoctorSpec::new(given_name, surname, pesel);
+        spec.options = IssueOptions::doctor(not_before);
+        spec.options.crl_url = crl_url.map(str::to_owned);
+        self.ca.issue_doctor(&spec)
+    }
+
+    /// A CRL signed by the CA: issued at `this_update`, next due at `next_update`, numbered
+    /// `number`, listing `revoked`.
+    pub fn issue_crl(
+        &self,
+        this_update: OffsetDateTime,
+        next_update: OffsetDateTime,
+        number: u64,
+        revoked: Vec<RevokedCertificate>,
+    ) -> ezla::Result<Crl> {
+        let mut spec = CrlSpec::new(this_update, next_update, number);
+        spec.revoked = revoked;
+        self.ca.issue_crl(&spec)
     }
 
     /// The directory the CA lives in.

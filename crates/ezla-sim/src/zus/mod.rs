@@ -20,6 +20,7 @@ pub use seed::{
     SeedUbezpieczony,
 };
 pub use state::{
-    DEFAULT_DAILY_LOOKUPS, Doctor, LoginRefusal, Patient, Reservation, SERIA, SESSION_IDLE,
-    SessionError, SimClock, State, StateError, StoreError, StoredDocument, TOKEN_LIFETIME,
+    DEFAULT_DAILY_LOOKUPS, Doctor, IssuedCertificate, LoginRefusal, Patient, Reservation,
+    Revocation, RevokeError, SERIA, SESSION_IDLE, SessionError, SimClock, State, StateError,
+    StoreError, StoredDocument, TOKEN_LIFETIME, normalize_serial,
 };

@@ -27,6 +27,10 @@ pub struct Seed {
 pub struct SeedLekarz {
     /// Licence number (numer prawa wykonywania zawodu).
     pub npwz: String,
+    /// The doctor's PESEL, when the seed knows it: such a doctor may apply for a
+    /// certificate on the simulated PUE before any certificate exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pesel: Option<String>,
     /// Given name.
     pub imie: String,
     /// Surname.

@@ -328,6 +328,9 @@ impl ZusService {
             Ok(report) => report,
             Err(e) => return Ok(Err(login_signature_refusal(&e))),
         };
+        if let Some(revoked) = self.revocation_of(&report.signer.serial)? {
+            return Ok(Err(Rezultat::err("110", revoked)));
+        }
         // The statement as signed: the verified document element, read from the bytes
         // that verified.
         let Ok(doc) = ezla::xml::Document::parse(&signed) else {
@@ -376,6 +379,29 @@ impl ZusService {
             }
         }
         Ok(Ok(session))
+    }
+
+    /// Whether the certificate with this serial (decimal, as the signature report gives
+    /// it) was cancelled at or before the simulated now: the refusal's words, naming the
+    /// revocation time and reason.
+    fn revocation_of(
+        &self,
+        serial_decimal: &str,
+    ) -> Result<Option<String>, super::state::StateError> {
+        let now = self.state.now();
+        let Some(certificate) = self.state.issued_certificate_by_decimal(serial_decimal)? else {
+            return Ok(None);
+        };
+        Ok(certificate.revocation.filter(|r| r.at <= now).map(|r| {
+            let reason = ezla::pki::crl::RevocationReason::from_code(r.reason)
+                .map(|r| r.name())
+                .unwrap_or("unspecified");
+            format!(
+                "certyfikat lekarza nr {} został unieważniony {} (powód: {reason})",
+                certificate.serial,
+                r.at.format(&Rfc3339).unwrap_or_default()
+            )
+        }))
     }
 
     // ---- doctor and patients ----------------------------------------------------------
@@ -830,8 +856,22 @@ impl ZusService {
                 .children()
                 .any(|e| e.is("http://www.w3.org/2000/09/xmldsig#", "Signature"))
         });
-        match xades::verify(&c.bytes, &options) {
+        let verified = xades::verify(&c.bytes, &options);
+        let revoked = match &verified {
+            Ok(report) if signed => self.revocation_of(&report.signer.serial)?,
+            _ => None,
+        };
+        match verified {
             _ if !signed && !send => {}
+            Ok(_) if revoked.is_some() => c.problems.push(problem(
+                true,
+                "212",
+                format!(
+                    "dokument podpisano unieważnionym certyfikatem: {}",
+                    revoked.unwrap_or_default()
+                ),
+                Some("/KEDU/Signature".into()),
+            )),
             Ok(report) if report.signer.pesel.as_deref() == Some(doctor) => {}
             Ok(report) => c.problems.push(problem(
                 true,

@@ -30,6 +30,90 @@ impl SimClock {
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + self.offset
     }
+
+    /// How far the simulated clock is from the system's.
+    pub fn offset(&self) -> Duration {
+        self.offset
+    }
+}
+
+/// Why a certificate cannot be cancelled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RevokeError {
+    /// The simulator's CA issued no certificate with this serial (or it is not recorded).
+    Unknown(String),
+    /// It is revoked already.
+    AlreadyRevoked(Revocation),
+}
+
+impl fmt::Display for RevokeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevokeError::Unknown(serial) => {
+                write!(f, "no certificate with serial {serial} was issued here")
+            }
+            RevokeError::AlreadyRevoked(r) => write!(
+                f,
+                "the certificate was already cancelled on {} (reason code {})",
+                r.at, r.reason
+            ),
+        }
+    }
+}
+
+/// A certificate's revocation: when, and why (the RFC 5280 CRLReason code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    /// The revocation time.
+    pub at: OffsetDateTime,
+    /// The RFC 5280 `CRLReason` code (0 unspecified, 1 keyCompromise, 3 affiliationChanged,
+    /// 4 superseded, 5 cessationOfOperation, ...).
+    pub reason: u8,
+}
+
+/// A doctor's certificate the simulator's CA issued (through PUE or `ezla-sim doctor add`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedCertificate {
+    /// The serial number, upper-case hex as `openssl x509 -serial` prints it.
+    pub serial: String,
+    /// The serial number in decimal (as signature reports give it).
+    pub serial_decimal: String,
+    /// The doctor's PESEL.
+    pub pesel: String,
+    /// The subject (RFC 4514).
+    pub subject: String,
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+    /// When it was issued (simulated time).
+    pub issued_at: OffsetDateTime,
+    /// The certificate, DER.
+    pub der: Vec<u8>,
+    /// Its revocation, once cancelled.
+    pub revocation: Option<Revocation>,
+}
+
+/// A serial number as typed (hex, any case, optionally `0x`-prefixed or with `:`
+/// separators) in the form the store keys it by: upper-case hex without leading zero octets.
+pub fn normalize_serial(serial: &str) -> Option<String> {
+    let s = serial.trim();
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    let digits: String = s.chars().filter(|c| *c != ':').collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut upper = digits.to_ascii_uppercase();
+    if upper.len() % 2 == 1 {
+        upper.insert(0, '0');
+    }
+    while upper.len() > 2 && upper.starts_with("00") {
+        upper.drain(..2);
+    }
+    Some(upper)
 }
 
 /// A failure of the state store itself (not a refusal ZUS would give).
@@ -166,6 +250,10 @@ pub struct StoredDocument {
 pub struct State {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// A second connection, only for the clock: [`State::now`] re-reads the offset on every
+    /// call (so a clock moved by `ezla-sim clock set` from another process is seen at once)
+    /// and is called while the main connection is held.
+    clock_conn: Mutex<Connection>,
     clock: Mutex<SimClock>,
     /// Patient look-ups allowed per doctor and day.
     pub daily_lookups: u32,
@@ -187,6 +275,12 @@ CREATE TABLE IF NOT EXISTS documents (seria_numer TEXT NOT NULL, kind TEXT NOT N
   bytes BLOB NOT NULL, upp BLOB NOT NULL, pesel TEXT NOT NULL, received_at INTEGER NOT NULL,
   PRIMARY KEY (seria_numer, kind));
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS certificates (serial TEXT PRIMARY KEY, serial_decimal TEXT NOT NULL,
+  pesel TEXT NOT NULL, subject TEXT NOT NULL, not_before INTEGER NOT NULL,
+  not_after INTEGER NOT NULL, issued_at INTEGER NOT NULL, der BLOB NOT NULL,
+  revoked_at INTEGER, reason INTEGER);
+CREATE INDEX IF NOT EXISTS certificates_pesel ON certificates (pesel);
+CREATE INDEX IF NOT EXISTS certificates_decimal ON certificates (serial_decimal);
 ";
 
 /// The series the simulator reserves numbers in (ZUS's real series are not published).
@@ -236,9 +330,14 @@ impl State {
             .optional()
             .map_err(|e| fail("read the clock", &e))?
             .unwrap_or(0);
+        let clock_conn = Connection::open(&path).map_err(|e| fail("open", &e))?;
+        clock_conn
+            .busy_timeout(StdDuration::from_secs(5))
+            .map_err(|e| fail("busy timeout", &e))?;
         Ok(State {
             path,
             conn: Mutex::new(conn),
+            clock_conn: Mutex::new(clock_conn),
             clock: Mutex::new(SimClock {
                 offset: Duration::seconds(offset),
             }),
@@ -259,9 +358,33 @@ impl State {
         }
     }
 
-    /// The simulated now.
+    /// The simulated now. The clock's offset is re-read from the state on every call, so a
+    /// running simulator follows `ezla-sim clock set` run from another process; should the
+    /// read fail, the offset last read stands.
     pub fn now(&self) -> OffsetDateTime {
-        self.clock.lock().unwrap_or_else(|p| p.into_inner()).now()
+        let read: Option<i64> = self
+            .clock_conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .query_row(
+                "SELECT value FROM counters WHERE name = 'clock_offset_s'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .map(|v| v.unwrap_or(0));
+        let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(seconds) = read {
+            clock.offset = Duration::seconds(seconds);
+        }
+        clock.now()
+    }
+
+    /// The simulated clock as last read (see [`State::now`]).
+    pub fn clock(&self) -> SimClock {
+        let _ = self.now();
+        *self.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Moves the simulated clock to `at` (kept across restarts).
@@ -336,6 +459,202 @@ impl State {
             nazwisko,
             miejsca,
         }))
+    }
+
+    /// The doctor with this PESEL as ZUS knows them: registered (by `ezla-sim doctor add` or
+    /// a certificate issued through PUE), or in the seed with this PESEL and a licence
+    /// number (a doctor who has not had a certificate yet).
+    pub fn known_doctor(&self, pesel: &str) -> Result<Option<Doctor>, StateError> {
+        if let Some(d) = self.doctor(pesel)? {
+            return Ok(Some(d));
+        }
+        Ok(self
+            .seed()?
+            .lekarze
+            .into_iter()
+            .find(|l| l.pesel.as_deref() == Some(pesel) && !l.npwz.is_empty())
+            .map(|l| Doctor {
+                pesel: pesel.to_owned(),
+                npwz: l.npwz,
+                imie: l.imie,
+                nazwisko: l.nazwisko,
+                miejsca: l.miejsca,
+            }))
+    }
+
+    // ---- certificates -----------------------------------------------------------------
+
+    /// Records a doctor's certificate the simulator's CA issued, with the doctor's PESEL.
+    pub fn record_certificate(
+        &self,
+        certificate: &ezla::pki::Certificate,
+        pesel: &str,
+    ) -> Result<IssuedCertificate, StateError> {
+        let record = IssuedCertificate {
+            serial: certificate.serial_hex(),
+            serial_decimal: certificate.serial_decimal(),
+            pesel: pesel.to_owned(),
+            subject: certificate.subject().to_rfc4514(),
+            not_before: certificate.not_before(),
+            not_after: certificate.not_after(),
+            issued_at: self.now(),
+            der: certificate.to_der().to_vec(),
+            revocation: None,
+        };
+        self.conn()
+            .execute(
+                "INSERT INTO certificates (serial, serial_decimal, pesel, subject, not_before,
+                   not_after, issued_at, der) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    record.serial,
+                    record.serial_decimal,
+                    record.pesel,
+                    record.subject,
+                    record.not_before.unix_timestamp(),
+                    record.not_after.unix_timestamp(),
+                    record.issued_at.unix_timestamp(),
+                    record.der,
+                ],
+            )
+            .map_err(|e| self.fail("record a certificate", &e))?;
+        Ok(record)
+    }
+
+    fn certificates_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<IssuedCertificate>, StateError> {
+        let conn = self.conn();
+        let sql = format!(
+            "SELECT serial, serial_decimal, pesel, subject, not_before, not_after, issued_at, der,
+               revoked_at, reason FROM certificates WHERE {condition} ORDER BY issued_at, rowid"
+        );
+        let mut stmt = conn
+            .prepare(&sql)
+            .map_err(|e| self.fail("read certificates", &e))?;
+        let time =
+            |t: i64| OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let rows = stmt
+            .query_map(values, |r| {
+                let revoked_at: Option<i64> = r.get(8)?;
+                let reason: Option<i64> = r.get(9)?;
+                Ok(IssuedCertificate {
+                    serial: r.get(0)?,
+                    serial_decimal: r.get(1)?,
+                    pesel: r.get(2)?,
+                    subject: r.get(3)?,
+                    not_before: time(r.get(4)?),
+                    not_after: time(r.get(5)?),
+                    issued_at: time(r.get(6)?),
+                    der: r.get(7)?,
+                    revocation: revoked_at.map(|at| Revocation {
+                        at: time(at),
+                        reason: reason.and_then(|c| u8::try_from(c).ok()).unwrap_or(0),
+                    }),
+                })
+            })
+            .map_err(|e| self.fail("read certificates", &e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.fail("read certificates", &e))
+    }
+
+    /// The certificate with this serial (hex, see [`normalize_serial`]).
+    pub fn issued_certificate(
+        &self,
+        serial: &str,
+    ) -> Result<Option<IssuedCertificate>, StateError> {
+        let Some(serial) = normalize_serial(serial) else {
+            return Ok(None);
+        };
+        Ok(self
+            .certificates_where("serial = ?1", &[&serial])?
+            .into_iter()
+            .next())
+    }
+
+    /// The certificate with this serial in decimal (as a signature report gives it).
+    pub fn issued_certificate_by_decimal(
+        &self,
+        serial_decimal: &str,
+    ) -> Result<Option<IssuedCertificate>, StateError> {
+        Ok(self
+            .certificates_where("serial_decimal = ?1", &[&serial_decimal])?
+            .into_iter()
+            .next())
+    }
+
+    /// The doctor's certificates, oldest first.
+    pub fn certificates_of(&self, pesel: &str) -> Result<Vec<IssuedCertificate>, StateError> {
+        self.certificates_where("pesel = ?1", &[&pesel])
+    }
+
+    /// Every certificate, in the order issued.
+    pub fn all_certificates(&self) -> Result<Vec<IssuedCertificate>, StateError> {
+        self.certificates_where("1 = 1", &[])
+    }
+
+    /// Every revoked certificate, in the order issued.
+    pub fn revoked_certificates(&self) -> Result<Vec<IssuedCertificate>, StateError> {
+        self.certificates_where("revoked_at IS NOT NULL", &[])
+    }
+
+    /// Cancels the certificate with this serial at `at` for the RFC 5280 `reason` code.
+    pub fn revoke(
+        &self,
+        serial: &str,
+        at: OffsetDateTime,
+        reason: u8,
+    ) -> Result<Result<IssuedCertificate, RevokeError>, StateError> {
+        let Some(current) = self.issued_certificate(serial)? else {
+            return Ok(Err(RevokeError::Unknown(serial.trim().to_owned())));
+        };
+        if let Some(r) = current.revocation {
+            return Ok(Err(RevokeError::AlreadyRevoked(r)));
+        }
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE certificates SET revoked_at = ?1, reason = ?2
+                 WHERE serial = ?3 AND revoked_at IS NULL",
+                params![at.unix_timestamp(), i64::from(reason), current.serial],
+            )
+            .map_err(|e| self.fail("revoke a certificate", &e))?;
+        if n == 0 {
+            // Revoked by someone else between the read and the update.
+            return match self
+                .issued_certificate(&current.serial)?
+                .and_then(|c| c.revocation)
+            {
+                Some(r) => Ok(Err(RevokeError::AlreadyRevoked(r))),
+                None => Ok(Err(RevokeError::Unknown(current.serial))),
+            };
+        }
+        let mut revoked = current;
+        revoked.revocation = Some(Revocation {
+            at: OffsetDateTime::from_unix_timestamp(at.unix_timestamp()).unwrap_or(at),
+            reason,
+        });
+        Ok(Ok(revoked))
+    }
+
+    /// The next CRL number (1, 2, ...; kept across restarts).
+    pub fn next_crl_number(&self) -> Result<u64, StateError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO counters (name, value) VALUES ('crl_number', 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1",
+            [],
+        )
+        .map_err(|e| self.fail("count CRLs", &e))?;
+        let n: i64 = conn
+            .query_row(
+                "SELECT value FROM counters WHERE name = 'crl_number'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail("count CRLs", &e))?;
+        u64::try_from(n).map_err(|e| self.fail("count CRLs", &e))
     }
 
     // ---- login ------------------------------------------------------------------------
@@ -805,6 +1124,27 @@ mod tests {
         );
         let c = s.reserve("02271409867").expect("reserve");
         assert!(c.numer > b.numer, "numbering continues after a restart");
+    }
+
+    #[test]
+    fn serials_are_normalized() {
+        assert_eq!(normalize_serial("0x0a:bC").as_deref(), Some("0ABC"));
+        assert_eq!(normalize_serial("00FF").as_deref(), Some("FF"));
+        assert_eq!(normalize_serial("abc").as_deref(), Some("0ABC"));
+        assert_eq!(normalize_serial("00").as_deref(), Some("00"));
+        assert_eq!(normalize_serial("xyz"), None);
+        assert_eq!(normalize_serial(""), None);
+    }
+
+    #[test]
+    fn a_clock_moved_through_another_handle_is_seen_at_once() {
+        let dir = scratch("clock");
+        let running = State::open(&dir).expect("open");
+        let other = State::open(&dir).expect("open again");
+        let at = time::macros::datetime!(2031-05-01 12:00 UTC);
+        other.set_clock(at).expect("clock");
+        let seen = running.now();
+        assert!((seen - at).abs() < Duration::seconds(5), "{seen} vs {at}");
     }
 
     #[test]
