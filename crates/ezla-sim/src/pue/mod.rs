@@ -43,8 +43,10 @@ pub const RENEWAL_WINDOW: Duration = Duration::days(28);
 pub const REMINDER_WINDOW: Duration = Duration::days(14);
 /// Wrong passwords allowed at download; the last one destroys the `.pfx`.
 pub const MAX_DOWNLOAD_ATTEMPTS: u32 = 5;
-/// PBKDF2 iterations of the `.pfx` (as `ezla-sim doctor add` writes it).
-pub const PFX_ITERATIONS: u32 = 600_000;
+/// PBKDF2 iterations of the `.pfx`. ZUS's own count is not known (ezla-zus.md §9); the
+/// simulator takes fewer than `ezla-sim doctor add` (600 000) because every application
+/// and every download attempt derives the key three times (MAC, key bag, certificate bag).
+pub const PFX_ITERATIONS: u32 = 100_000;
 /// How long a CRL is valid: `nextUpdate` is `thisUpdate` plus this.
 pub const CRL_VALIDITY: Duration = Duration::days(1);
 

@@ -387,9 +387,14 @@ impl State {
         *self.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Moves the simulated clock to `at` (kept across restarts).
+    /// Moves the simulated clock to `at` (kept across restarts). The offset is kept in whole
+    /// seconds, rounded up: the simulated now is never before `at`.
     pub fn set_clock(&self, at: OffsetDateTime) -> Result<(), StateError> {
-        let offset = at - OffsetDateTime::now_utc();
+        let exact = at - OffsetDateTime::now_utc();
+        let mut offset = Duration::seconds(exact.whole_seconds());
+        if exact > offset {
+            offset += Duration::SECOND;
+        }
         self.conn()
             .execute(
                 "INSERT INTO counters (name, value) VALUES ('clock_offset_s', ?1)
