@@ -186,13 +186,20 @@ fn rfc3339(t: OffsetDateTime) -> String {
 pub struct CertificateService {
     zus: Arc<ZusService>,
     store: PueStore,
+    /// Serialises applications in this process: the renewal check and the issuance are one
+    /// step, so two concurrent applications cannot both pass the check.
+    applying: std::sync::Mutex<()>,
 }
 
 impl CertificateService {
     /// The service of the state directory `dir` (the PUE store in `DIR/pue/`).
     pub fn open(dir: &Path, zus: Arc<ZusService>) -> Result<Self, String> {
         let store = PueStore::open(dir).map_err(|e| e.to_string())?;
-        Ok(CertificateService { zus, store })
+        Ok(CertificateService {
+            zus,
+            store,
+            applying: std::sync::Mutex::new(()),
+        })
     }
 
     /// The simulated ZUS.
@@ -281,6 +288,7 @@ impl CertificateService {
             Ok(v) => v,
             Err(errors) => return Ok(Err(ApplyRefusal::Invalid(errors))),
         };
+        let _one_at_a_time = self.applying.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(refusal) = self.renewal_refusal(pesel)? {
             return Ok(Err(refusal));
         }
