@@ -277,7 +277,10 @@ fn apply(b: &mut Browser, password: &str) -> Answer {
 fn applied(b: &mut Browser) -> String {
     let a = apply(b, PASSWORD);
     assert_eq!(a.status, 201, "{}", a.text());
-    a.json()["serial"].as_str().expect("serial").to_owned()
+    let a = a.json();
+    assert_eq!(a["password_hints"], json!([]), "a strong password: {a}");
+    assert_eq!(a["status"], "waiting");
+    a["serial"].as_str().expect("serial").to_owned()
 }
 
 fn outbox(b: &mut Browser) -> Vec<Value> {
@@ -714,7 +717,16 @@ fn renewal_is_refused_at_29_days_left_and_accepted_at_28() {
     set_clock(&mut b, expiry - Duration::days(28));
     let list = b.get("/pue/api/certificates").json();
     assert_eq!(list["can_apply"], true, "{list}");
-    let second = applied(&mut b);
+    // A weak (but long enough) password is accepted, with the guide's hints as advice.
+    let accepted = apply(&mut b, "abcd");
+    assert_eq!(accepted.status, 201, "{}", accepted.text());
+    let accepted = accepted.json();
+    assert_eq!(
+        accepted["password_hints"].as_array().map(Vec::len),
+        Some(3),
+        "{accepted}"
+    );
+    let second = accepted["serial"].as_str().expect("serial").to_owned();
     assert_ne!(second, first);
     let renewed = not_after(&mut b, &second);
     assert!(renewed > expiry + Duration::days(365 * 4), "{renewed}");

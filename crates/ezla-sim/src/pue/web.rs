@@ -802,7 +802,10 @@ impl Pue {
                         .certificates(&session.pesel)?
                         .into_iter()
                         .find(|c| c.serial == issued.record.serial);
-                    json_response(201, &json!(view))
+                    let mut value = json!(view);
+                    // Advice only: what the password lacks of the guide's strength hints.
+                    value["password_hints"] = json!(super::password_hints(&typed.password));
+                    json_response(201, &value)
                 }
                 Err(ApplyRefusal::Invalid(errors)) => {
                     json_response(400, &json!({ "errors": errors }))
@@ -1064,10 +1067,6 @@ fn application_form(typed: &ApplicationForm, errors: &[FieldError]) -> String {
             ""
         }
     };
-    let hints: String = super::password_hints("")
-        .iter()
-        .map(|h| format!("<li>{}</li>", escape(h)))
-        .collect();
     format!(
         "<form id=\"apply-form\" method=\"post\" action=\"/pue/certyfikaty\" novalidate>\
          <p><label>E-mail <input type=\"email\" name=\"email\" id=\"email\" value=\"{}\"{}>\
@@ -1080,7 +1079,9 @@ fn application_form(typed: &ApplicationForm, errors: &[FieldError]) -> String {
          <p><label>Powtórz hasło <input type=\"password\" name=\"password2\" id=\"password2\" \
          autocomplete=\"new-password\"{}></label></p>\
          <div id=\"password-rules\"><p>Hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaki. \
-         Silne hasło ma:</p><ul>{hints}</ul>\
+         Silne hasło ma też:</p><ul><li id=\"hint-lower\">małe litery</li>\
+         <li id=\"hint-upper\">wielkie litery</li><li id=\"hint-digit\">cyfry</li>\
+         <li id=\"hint-special\">znaki specjalne (np. ! @ # %)</li></ul>\
          <p>Tym hasłem pobierzesz plik i będziesz podpisywać dokumenty — zapamiętaj je; ZUS \
          go nie przechowuje.</p></div>\
          <p id=\"capslock-reminder\">Wielkość liter ma znaczenie: sprawdź, czy nie jest \
@@ -1094,6 +1095,14 @@ fn application_form(typed: &ApplicationForm, errors: &[FieldError]) -> String {
                !(e.getModifierState && e.getModifierState('CapsLock'));\
            }});\
          }}\
+         document.getElementById('password').addEventListener('input', function () {{\
+           const v = this.value;\
+           const has = {{lower: /\\p{{Ll}}/u, upper: /\\p{{Lu}}/u, digit: /[0-9]/, \
+             special: /[^\\p{{L}}\\p{{N}}\\s]/u}};\
+           for (const k in has) {{\
+             document.getElementById('hint-' + k).dataset.met = has[k].test(v) ? 'yes' : 'no';\
+           }}\
+         }});\
          </script>",
         escape(&typed.email),
         invalid("email"),
