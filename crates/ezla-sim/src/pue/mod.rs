@@ -32,7 +32,9 @@ pub use form::{
     ApplicationForm, FieldError, MIN_PASSWORD_CHARS, ValidApplication, check_application,
     check_email, check_phone, password_hints,
 };
-pub use store::{Application, Notification, PueStore, STORE_FILE, Session, StoreFailure};
+pub use store::{
+    Application, Notification, PueStore, SESSION_LIFETIME, STORE_FILE, Session, StoreFailure,
+};
 pub use web::{PUE_PATH, Pue, PueHandler, SESSION_COOKIE, SP_ENTITY_ID};
 
 use crate::zus::{IssuedCertificate, ZusService};

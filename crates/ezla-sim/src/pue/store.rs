@@ -16,6 +16,9 @@ use time::OffsetDateTime;
 /// The file of the store under `DIR/pue/`.
 pub const STORE_FILE: &str = "pue.sqlite";
 
+/// How long a PUE session lasts from the login (system time, like the SAML checks).
+pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(1);
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, pesel TEXT NOT NULL,
   given_name TEXT NOT NULL, family_name TEXT NOT NULL, opened_at INTEGER NOT NULL);
@@ -174,12 +177,14 @@ impl PueStore {
         })
     }
 
-    /// The session with this id, if open.
-    pub fn session(&self, id: &str) -> Result<Option<Session>, StoreFailure> {
+    /// The session with this id, if open and younger than [`SESSION_LIFETIME`] at `now`.
+    pub fn session(&self, id: &str, now: OffsetDateTime) -> Result<Option<Session>, StoreFailure> {
+        let oldest = (now - SESSION_LIFETIME).unix_timestamp();
         self.conn()
             .query_row(
-                "SELECT pesel, given_name, family_name FROM sessions WHERE id = ?1",
-                params![id],
+                "SELECT pesel, given_name, family_name FROM sessions WHERE id = ?1
+                 AND opened_at > ?2",
+                params![id, oldest],
                 |r| {
                     Ok(Session {
                         id: id.to_owned(),
@@ -432,4 +437,27 @@ fn read_application(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         downloaded_at: downloaded.map(time),
         locked_at: locked.map(time),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_last_an_hour_from_the_login_and_end_on_logout() {
+        let dir = std::env::temp_dir().join(format!("ezla-sim-pue-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = PueStore::open(&dir).expect("open");
+        let t0 = time::macros::datetime!(2026-12-07 10:00 UTC);
+        let s = store
+            .open_session("02271409867", "Anna", "Nowak", t0)
+            .expect("session");
+        assert_eq!(s.id.len(), 64);
+        let found = |at| store.session(&s.id, at).expect("store");
+        assert_eq!(found(t0 + time::Duration::minutes(59)).as_ref(), Some(&s));
+        assert_eq!(found(t0 + SESSION_LIFETIME), None);
+        assert_eq!(store.session("00", t0).expect("store"), None);
+        store.close_session(&s.id).expect("close");
+        assert_eq!(found(t0), None);
+    }
 }

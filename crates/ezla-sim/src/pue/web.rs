@@ -207,7 +207,10 @@ impl Pue {
         let Some(id) = cookie(request, SESSION_COOKIE) else {
             return Ok(None);
         };
-        self.service.store().session(&id).map_err(|e| e.to_string())
+        self.service
+            .store()
+            .session(&id, OffsetDateTime::now_utc())
+            .map_err(|e| e.to_string())
     }
 
     /// Answers a request under [`PUE_PATH`].
