@@ -68,13 +68,14 @@ impl PyRevocationChecker {
                         "crls",
                         format!(
                             "item {i} is neither bytes nor a path: {}",
-                            item.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                            item.get_type()
+                                .name()
+                                .map(|n| n.to_string())
+                                .unwrap_or_default()
                         ),
                     )
                 })?;
-                checker = py
-                    .detach(|| checker.with_crl_file(&path))
-                    .map_err(to_py)?;
+                checker = py.detach(|| checker.with_crl_file(&path)).map_err(to_py)?;
             }
         }
         if fetch {
@@ -141,7 +142,11 @@ impl PyRevocationChecker {
         format!(
             "<RevocationChecker crls={} fetch={}>",
             self.inner.given().count(),
-            if self.inner.fetches() { "True" } else { "False" }
+            if self.inner.fetches() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 }
