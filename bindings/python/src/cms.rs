@@ -78,8 +78,12 @@ pub(crate) fn sign_cms<'py>(
 ///   anchors for the TSAs of signature time-stamps (CAdES-T). Every time-stamp is checked
 ///   either way; with these, one whose TSA chains to them is trusted and sets the instant
 ///   the certificate is judged at.
+/// - revocation (RevocationChecker, default None): check the signer's certificate against
+///   its issuer's CRL at the instant it is judged (report.revocation); needs `trust`. A
+///   revoked certificate raises CertificateRevoked; a CRL that cannot be used, CrlError.
 #[pyfunction]
-#[pyo3(signature = (signature, *, content = None, trust = None, at = None, tsa_trust = None))]
+#[pyo3(signature = (signature, *, content = None, trust = None, at = None, tsa_trust = None,
+    revocation = None))]
 pub(crate) fn verify_cms(
     py: Python<'_>,
     signature: PyBackedBytes,
@@ -87,9 +91,11 @@ pub(crate) fn verify_cms(
     trust: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
     tsa_trust: Option<&Bound<'_, PyAny>>,
+    revocation: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<CmsReport> {
     let tsa = crate::tsp::token_options(tsa_trust, "tsa_trust")?;
     let mut options = VerifyOptions::default();
+    options.revocation = crate::revocation::checker_arg(revocation)?;
     if let Some(trust) = trust.filter(|t| !t.is_none()) {
         let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "trust")?;
         options.trust = Some(validator);
@@ -146,6 +152,15 @@ impl CmsReport {
     #[getter]
     fn judged_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_datetime(py, self.judged_at)
+    }
+
+    /// The revocation check, when `revocation=` asked for one.
+    #[getter]
+    fn revocation(&self) -> Option<crate::revocation::RevocationInfo> {
+        self.inner
+            .revocation
+            .clone()
+            .map(|inner| crate::revocation::RevocationInfo { inner })
     }
 
     /// The signer's certificate.

@@ -23,6 +23,16 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         Error::Certificate(CertificateError::NotYetValid { not_before, .. }) => {
             extra.set_item("not_before", timestamp(py, *not_before)?)?;
         }
+        Error::Certificate(CertificateError::Revoked {
+            revoked_at,
+            reason,
+            serial,
+            ..
+        }) => {
+            extra.set_item("revoked_at", timestamp(py, *revoked_at)?)?;
+            extra.set_item("reason", reason)?;
+            extra.set_item("serial", serial)?;
+        }
         Error::Document(DocumentError::Invalid { problems }) => {
             extra.set_item("problems", crate::problem::PyProblem::list(problems))?;
         }
@@ -95,6 +105,13 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
             not_before: now,
             at: now,
         }),
+        ErrorCode::CertificateRevoked => Error::Certificate(CertificateError::Revoked {
+            subject: "CN=test".into(),
+            serial: "0A".into(),
+            revoked_at: now,
+            reason: Some("keyCompromise".into()),
+            at: now,
+        }),
         ErrorCode::DocumentInvalid => Error::Document(DocumentError::Invalid {
             problems: vec![ezla_core::kedu::Problem {
                 path: "ubezpieczony.pesel".into(),
@@ -109,7 +126,7 @@ pub(crate) fn _raise_for_code(code: u32) -> PyResult<()> {
             detail: format!("synthetic {}", other.name()),
         },
     };
-    // Synthetic errors other than the three above carry the requested code explicitly.
+    // Synthetic errors other than the four above carry the requested code explicitly.
     let err_code = err.code();
     if err_code == c {
         Err(to_py(err))

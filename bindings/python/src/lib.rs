@@ -13,6 +13,7 @@ mod errors;
 mod kedu;
 mod pki;
 mod problem;
+mod revocation;
 mod signer;
 mod tsp;
 mod wk;
@@ -51,6 +52,8 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cms::sign_cms, m)?)?;
     m.add_function(wrap_pyfunction!(cms::verify_cms, m)?)?;
     m.add_class::<cms::CmsReport>()?;
+    m.add_class::<revocation::PyRevocationChecker>()?;
+    m.add_class::<revocation::RevocationInfo>()?;
     m.add_class::<tsp::PyTsaClient>()?;
     m.add_class::<tsp::PyTimeStamp>()?;
     m.add_function(wrap_pyfunction!(tsp::verify_timestamp, m)?)?;

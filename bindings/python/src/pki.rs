@@ -1222,8 +1222,10 @@ impl PyTestCa {
     /// - email (str, default None): an e-mail subject alternative name.
     /// - not_before (timezone-aware datetime.datetime, default None): start of validity; None: now.
     /// - days (int, default None): how long the certificate is valid; None: five years.
+    /// - crl_url (str, default None): the CRL distribution point to write; None: a test URL
+    ///   that never resolves.
     #[pyo3(signature = (given_name = "Jan", surname = "Kowalski", pesel = "44051401359", *,
-        key_type = "rsa2048", email = None, not_before = None, days = None))]
+        key_type = "rsa2048", email = None, not_before = None, days = None, crl_url = None))]
     #[allow(clippy::too_many_arguments)]
     fn issue_doctor(
         &self,
@@ -1235,6 +1237,7 @@ impl PyTestCa {
         email: Option<String>,
         not_before: Option<&Bound<'_, PyAny>>,
         days: Option<u32>,
+        crl_url: Option<String>,
     ) -> PyResult<PyIdentity> {
         let pesel = ezla_core::pl::Pesel::parse(pesel)
             .map_err(|e| to_py(Error::invalid_argument("pesel", e.to_string())))?;
@@ -1246,6 +1249,7 @@ impl PyTestCa {
         if let Some(end) = end {
             options.not_after = end;
         }
+        options.crl_url = crl_url;
         spec.options = options;
         py.detach(|| self.inner.issue_doctor(&spec))
             .map(|inner| PyIdentity { inner })
@@ -1275,6 +1279,58 @@ impl PyTestCa {
         py.detach(|| self.inner.issue_for_request(request, &options))
             .map(PyCertificate::new)
             .map_err(to_py)
+    }
+
+    /// Issues a CRL (DER) listing `revoked`: `(certificate, revoked_at, reason)` tuples, the
+    /// reason an RFC 5280 name (`"keyCompromise"`) or None.
+    ///
+    /// Options:
+    ///
+    /// - revoked (list of tuples, default None): the revoked certificates, each a tuple of the
+    ///   Certificate, the timezone-aware revocation time and the reason (str or None).
+    /// - this_update (timezone-aware datetime.datetime, default None): when it is issued;
+    ///   None: now.
+    /// - next_update (timezone-aware datetime.datetime, default None): when the next is due;
+    ///   None: a day after `this_update`.
+    /// - number (int, default 1): the CRL number.
+    #[pyo3(signature = (revoked = None, *, this_update = None, next_update = None, number = 1))]
+    fn issue_crl<'py>(
+        &self,
+        py: Python<'py>,
+        revoked: Option<Vec<(PyRef<'py, PyCertificate>, Bound<'py, PyAny>, Option<String>)>>,
+        this_update: Option<&Bound<'_, PyAny>>,
+        next_update: Option<&Bound<'_, PyAny>>,
+        number: u64,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        use ezla_core::pki::testca::CrlSpec;
+        use ezla_core::pki::{RevocationReason, RevokedCertificate};
+        let this_update = match this_update.filter(|t| !t.is_none()) {
+            Some(t) => crate::convert::from_datetime(t, "this_update")?,
+            None => OffsetDateTime::now_utc(),
+        };
+        let next_update = match next_update.filter(|t| !t.is_none()) {
+            Some(t) => crate::convert::from_datetime(t, "next_update")?,
+            None => this_update + Duration::days(1),
+        };
+        let mut spec = CrlSpec::new(this_update, next_update, number);
+        for (cert, at, reason) in revoked.unwrap_or_default() {
+            let reason = match reason {
+                Some(name) => Some(RevocationReason::from_name(&name).ok_or_else(|| {
+                    to_py(Error::invalid_argument(
+                        "revoked",
+                        format!("`{name}` is not an RFC 5280 CRL reason"),
+                    ))
+                })?),
+                None => None,
+            };
+            spec.revoked.push(RevokedCertificate::new(
+                &cert.inner,
+                crate::convert::from_datetime(&at, "revoked")?,
+                reason,
+            ));
+        }
+        let crl = py.detach(|| self.inner.issue_crl(&spec)).map_err(to_py)?;
+        Ok(PyBytes::new(py, crl.to_der()))
     }
 
     fn __repr__(&self) -> String {

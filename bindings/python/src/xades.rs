@@ -116,8 +116,10 @@ fn verify_options(
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
     tsa_trust: Option<&Bound<'_, PyAny>>,
+    revocation: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerifyOptions> {
     let mut options = VerifyOptions::default();
+    options.revocation = crate::revocation::checker_arg(revocation)?;
     if let Some(trust) = tsa_trust.filter(|t| !t.is_none()) {
         let validator: Arc<dyn CertificateValidator> = trust_anchors(trust, "tsa_trust")?;
         options.tsa_trust = Some(validator);
@@ -171,10 +173,13 @@ fn verify_options(
 ///   anchors for the TSAs of signature time-stamps (XAdES-T). Every time-stamp is checked
 ///   either way; with these, one whose TSA chains to them is trusted and, without `at`, the
 ///   signer's certificate is judged at the time it stamped (report.judged_at).
+/// - revocation (RevocationChecker, default None): check the signer's certificate against
+///   its issuer's CRL at the instant it is judged (report.revocation); needs `trust`. A
+///   revoked certificate raises CertificateRevoked; a CRL that cannot be used, CrlError.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_cosignatures = false,
-    allow_legacy_algorithms = false, tsa_trust = None))]
+    allow_legacy_algorithms = false, tsa_trust = None, revocation = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades(
     py: Python<'_>,
@@ -187,6 +192,7 @@ pub(crate) fn verify_xades(
     allow_cosignatures: bool,
     allow_legacy_algorithms: bool,
     tsa_trust: Option<&Bound<'_, PyAny>>,
+    revocation: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerificationReport> {
     let options = verify_options(
         trust,
@@ -197,6 +203,7 @@ pub(crate) fn verify_xades(
         allow_cosignatures,
         allow_legacy_algorithms,
         tsa_trust,
+        revocation,
     )?;
     py.detach(|| xades::verify(&xml, &options))
         .map(|inner| VerificationReport { inner })
@@ -227,10 +234,13 @@ pub(crate) fn verify_xades(
 ///   anchors for the TSAs of signature time-stamps (XAdES-T). Every time-stamp is checked
 ///   either way; with these, one whose TSA chains to them is trusted and, without `at`, the
 ///   signer's certificate is judged at the time it stamped (report.judged_at).
+/// - revocation (RevocationChecker, default None): check the signer's certificate against
+///   its issuer's CRL at the instant it is judged (report.revocation); needs `trust`. A
+///   revoked certificate raises CertificateRevoked; a CRL that cannot be used, CrlError.
 #[pyfunction]
 #[pyo3(signature = (xml, *, trust = None, signer_certificate = None, at = None,
     max_clock_skew = None, accept_legacy = true, allow_legacy_algorithms = false,
-    tsa_trust = None))]
+    tsa_trust = None, revocation = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_xades_all(
     py: Python<'_>,
@@ -242,6 +252,7 @@ pub(crate) fn verify_xades_all(
     accept_legacy: bool,
     allow_legacy_algorithms: bool,
     tsa_trust: Option<&Bound<'_, PyAny>>,
+    revocation: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<VerificationReport>> {
     let options = verify_options(
         trust,
@@ -252,6 +263,7 @@ pub(crate) fn verify_xades_all(
         true,
         allow_legacy_algorithms,
         tsa_trust,
+        revocation,
     )?;
     py.detach(|| xades::verify_all(&xml, &options))
         .map(|v| {
@@ -386,6 +398,15 @@ impl VerificationReport {
     #[getter]
     fn judged_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         parse_time(py, &self.inner.judged_at)
+    }
+
+    /// The revocation check, when `revocation=` asked for one.
+    #[getter]
+    fn revocation(&self) -> Option<crate::revocation::RevocationInfo> {
+        self.inner
+            .revocation
+            .clone()
+            .map(|inner| crate::revocation::RevocationInfo { inner })
     }
 
     /// The report as plain JSON-compatible data (the same shape as `ezla verify --json`).

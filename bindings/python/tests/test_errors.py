@@ -72,7 +72,7 @@ FAMILIES = {
     ezla.EzlaError, ezla.InvalidInput, ezla.ParseError, ezla.KeyStoreError,
     ezla.CertificateError, ezla.SignatureError, ezla.InvalidSignature, ezla.SignatureWrapping,
     ezla.ValidationError, ezla.ZusError, ezla.SamlError, ezla.TransportError,
-    ezla.InternalError, ezla.TimestampError,
+    ezla.InternalError, ezla.TimestampError, ezla.CrlError,
 }
 
 #: Former class names and the classes they are now.

@@ -330,6 +330,10 @@ pub(crate) struct TestDoctorArgs {
     /// Validity in days (default five years, like ZUS certificates).
     #[arg(long)]
     days: Option<u32>,
+    /// The CRL distribution point to write (default a test URL that never resolves), e.g.
+    /// a local server that serves the CA's CRL, for `--crl-fetch`.
+    #[arg(long, value_name = "URL")]
+    crl_url: Option<String>,
     /// Where to write the .pfx.
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
@@ -778,6 +782,7 @@ fn test_doctor(a: &TestDoctorArgs) -> Result<ExitCode> {
     spec.email = a.email.clone();
     spec.key = a.key_type.into();
     spec.options = issue_options(a.not_before, a.days);
+    spec.options.crl_url = a.crl_url.clone();
     let id = ca.issue_doctor(&spec)?;
     let pfx = id.to_pkcs12(&password, a.iterations)?;
     write_file(&a.out, &pfx, a.force, true)?;

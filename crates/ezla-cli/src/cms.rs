@@ -136,9 +136,11 @@ pub(crate) struct CmsVerifyArgs {
     /// judged at.
     #[arg(long, value_name = "CA")]
     tsa_trust: Vec<PathBuf>,
+    #[command(flatten)]
+    revocation: crate::revocation::RevocationArgs,
     /// Print JSON: `{"valid": true, "signer": {…}, "signing_time", "digest", "algorithm",
     /// "attached", "content_bytes", "trust", "ess_binding", "timestamps": […],
-    /// "judged_at"}` or `{"valid": false, "error": …}`.
+    /// "judged_at", "revocation"}` or `{"valid": false, "error": …}`.
     #[arg(long)]
     json: bool,
 }
@@ -318,7 +320,16 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
         Some(path) => Some(read_content(path)?),
         None => None,
     };
-    let options = verify_options(&a.trust, a.at)?;
+    let mut options = verify_options(&a.trust, a.at)?;
+    if let Some(checker) = a.revocation.checker()? {
+        if options.trust.is_none() {
+            return Err(Error::invalid_argument(
+                "--crl",
+                "revocation checking needs --trust (the issuer's certificate verifies the CRL)",
+            ));
+        }
+        options = options.with_revocation(checker);
+    }
     let mut tsa = ezla::tsp::TokenOptions::default();
     if let Some(anchors) = trust_anchors(&a.tsa_trust)? {
         tsa = tsa.with_trust(anchors);
@@ -369,6 +380,9 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
                 if !verified.timestamps.is_empty() || !verified.invalid_timestamps.is_empty() {
                     println!("  judged at:   {}", rfc3339(verified.judged_at));
                 }
+                if let Some(revocation) = &report.revocation {
+                    println!("  revocation:  {}", crate::revocation::line(revocation));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -376,8 +390,14 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
             if a.json {
                 let v = json!({ "valid": false, "error": crate::error_value(&e) });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else if crate::revocation::could_not_judge(&e) {
+                println!("UNKNOWN: {e} (code {})", e.code() as u32);
             } else {
                 println!("INVALID: {e} (code {})", e.code() as u32);
+            }
+            // Revocation that cannot be judged is not a verdict on the signature.
+            if crate::revocation::could_not_judge(&e) {
+                return Ok(crate::exit::code(crate::exit::ERROR));
             }
             Ok(crate::exit::code(crate::exit::NEGATIVE))
         }
@@ -442,6 +462,7 @@ fn report_json(r: &Report) -> Value {
         "content_bytes": r.content.len(),
         "trust": r.trust,
         "ess_binding": r.ess_binding,
+        "revocation": r.revocation,
     })
 }
 

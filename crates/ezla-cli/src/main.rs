@@ -12,6 +12,7 @@ mod files;
 mod kedu;
 mod manual;
 mod password;
+mod revocation;
 mod signature;
 mod timestamp;
 mod token;

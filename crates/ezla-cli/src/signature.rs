@@ -169,6 +169,8 @@ pub(crate) struct VerifyArgs {
     /// Refuse the `zus-legacy` profile (SHA-1).
     #[arg(long)]
     no_legacy: bool,
+    #[command(flatten)]
+    revocation: crate::revocation::RevocationArgs,
     /// Print JSON: `{"valid": true, "signatures": [report…]}` or `{"valid": false, "error": …}`.
     #[arg(long)]
     json: bool,
@@ -509,10 +511,18 @@ pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                println!("INVALID: {e} (code {})", e.code() as u32);
+                if crate::revocation::could_not_judge(&e) {
+                    println!("UNKNOWN: {e} (code {})", e.code() as u32);
+                } else {
+                    println!("INVALID: {e} (code {})", e.code() as u32);
+                }
                 if let Some(hint) = expired_since_signing(&document, &options, &e) {
                     eprintln!("{hint}");
                 }
+            }
+            // Revocation that cannot be judged is not a verdict on the signature.
+            if crate::revocation::could_not_judge(&e) {
+                return Ok(crate::exit::code(crate::exit::ERROR));
             }
             Ok(ExitCode::from(1))
         }
@@ -583,6 +593,15 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
     options = options.with_max_clock_skew(time::Duration::seconds(skew));
     options.accept_legacy = !a.no_legacy;
     options.allow_cosignatures = a.cosignatures;
+    if let Some(checker) = a.revocation.checker()? {
+        if options.trust.is_none() {
+            return Err(Error::invalid_argument(
+                "--crl",
+                "revocation checking needs --trust (the issuer's certificate verifies the CRL)",
+            ));
+        }
+        options = options.with_revocation(checker);
+    }
     Ok(options)
 }
 
@@ -642,6 +661,13 @@ fn render_report(r: &Report) -> String {
     if !r.timestamps.is_empty() {
         // The instant the certificate was judged at: `--at`, else the trusted stamp, else now.
         let _ = writeln!(out, "  judged at:   {}", r.judged_at);
+    }
+    if let Some(revocation) = &r.revocation {
+        let _ = writeln!(
+            out,
+            "  revocation:  {}",
+            crate::revocation::line(revocation)
+        );
     }
     let _ = writeln!(out, "  profile:     {}", r.profile.name());
     let _ = writeln!(out, "  algorithm:   {}", r.signature_algorithm);

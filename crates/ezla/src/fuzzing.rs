@@ -535,6 +535,34 @@ pub fn tsp(data: &[u8]) {
     }
 }
 
+/// Reads the bytes as a CRL (DER, or PEM when they look like it); a CRL that parses is
+/// judged against the fuzz CA (issuer, signature, currency at a fixed instant), looked up for
+/// the pinned doctor, and checked through a `RevocationChecker`, as verification would.
+pub fn crl(data: &[u8]) {
+    use crate::pki::Crl;
+    use crate::pki::revocation::{JudgedBy, RevocationChecker};
+    let Ok(crl) = Crl::parse(data) else {
+        return;
+    };
+    let _ = crl.check_current(AT);
+    let _ = (
+        crl.number_hex(),
+        crl.entries().len(),
+        crl.signature_algorithm(),
+    );
+    for e in crl.entries() {
+        let _ = (e.serial_hex(), e.reason.map(|r| r.name()));
+    }
+    if let Some(p) = pinned()
+        && let Some(ca) = p.anchors.certificates().first()
+    {
+        let _ = crl.check_issued_by(ca);
+        let _ = crl.entry_for(&p.certificate);
+        let checker = RevocationChecker::new().with_crl(crl, "fuzz");
+        let _ = checker.check(&p.certificate, ca, AT, JudgedBy::VerificationTime, AT);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

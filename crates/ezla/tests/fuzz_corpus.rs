@@ -21,6 +21,7 @@ const TARGETS: &[(&str, EntryPoint)] = &[
     ("zus_response", ezla::fuzzing::zus_response),
     ("cms_verify", ezla::fuzzing::cms_verify),
     ("tsp", ezla::fuzzing::tsp),
+    ("crl", ezla::fuzzing::crl),
 ];
 
 fn fuzz_dir() -> PathBuf {

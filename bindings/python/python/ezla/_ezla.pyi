@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union, final
 
 __all__ = [
     "__version__",
@@ -24,6 +24,8 @@ __all__ = [
     "sign_cms",
     "verify_cms",
     "CmsReport",
+    "RevocationChecker",
+    "RevocationInfo",
     "TsaClient",
     "TimeStamp",
     "verify_timestamp",
@@ -337,6 +339,7 @@ class TestCa:
         email: Optional[str] = None,
         not_before: Optional[datetime.datetime] = None,
         days: Optional[int] = None,
+        crl_url: Optional[str] = None,
     ) -> Identity: ...
     def issue_for_request(
         self,
@@ -345,6 +348,14 @@ class TestCa:
         not_before: Optional[datetime.datetime] = None,
         days: Optional[int] = None,
     ) -> Certificate: ...
+    def issue_crl(
+        self,
+        revoked: Optional[Sequence[Tuple[Certificate, datetime.datetime, Optional[str]]]] = None,
+        *,
+        this_update: Optional[datetime.datetime] = None,
+        next_update: Optional[datetime.datetime] = None,
+        number: int = 1,
+    ) -> bytes: ...
 
 def sign_xades(
     xml: bytes,
@@ -375,6 +386,7 @@ def verify_cms(
     trust: Optional[_Trust] = None,
     at: Optional[datetime.datetime] = None,
     tsa_trust: Optional[_Trust] = None,
+    revocation: Optional[RevocationChecker] = None,
 ) -> CmsReport: ...
 @final
 class CmsReport:
@@ -404,6 +416,8 @@ class CmsReport:
     def invalid_timestamps(self) -> List[str]: ...
     @property
     def judged_at(self) -> datetime.datetime: ...
+    @property
+    def revocation(self) -> Optional[RevocationInfo]: ...
 
 def verify_xades(
     xml: bytes,
@@ -416,6 +430,7 @@ def verify_xades(
     allow_cosignatures: bool = False,
     allow_legacy_algorithms: bool = False,
     tsa_trust: Optional[_Trust] = None,
+    revocation: Optional[RevocationChecker] = None,
 ) -> VerificationReport: ...
 
 @final
@@ -454,6 +469,58 @@ class VerificationReport:
     def invalid_timestamps(self) -> List[str]: ...
     @property
     def judged_at(self) -> datetime.datetime: ...
+    @property
+    def revocation(self) -> Optional[RevocationInfo]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class RevocationChecker:
+    """CRLs to check signers' certificates against (given, or fetched from distribution points)."""
+
+    def __new__(
+        cls,
+        crls: Optional[Sequence[Union[bytes, str, os.PathLike[str]]]] = None,
+        *,
+        fetch: bool = False,
+        ca: Optional[bytes] = None,
+        timeout: float = 30.0,
+    ) -> RevocationChecker: ...
+    @property
+    def fetches(self) -> bool: ...
+    def check(
+        self,
+        certificate: _CertificateLike,
+        issuer: _CertificateLike,
+        *,
+        at: Optional[datetime.datetime] = None,
+    ) -> RevocationInfo: ...
+
+@final
+class RevocationInfo:
+    """What a CRL said of a certificate that passed: which CRL, issued when, the instant judged."""
+
+    @property
+    def status(self) -> Literal["good", "revoked_later"]: ...
+    @property
+    def revoked_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def source_kind(self) -> Literal["given", "fetched", "cached"]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def crl_issuer(self) -> str: ...
+    @property
+    def crl_this_update(self) -> datetime.datetime: ...
+    @property
+    def crl_next_update(self) -> Optional[datetime.datetime]: ...
+    @property
+    def crl_number(self) -> Optional[str]: ...
+    @property
+    def judged_at(self) -> datetime.datetime: ...
+    @property
+    def judged_by(self) -> Literal["time_stamp", "requested", "verification_time"]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final
@@ -590,6 +657,7 @@ def verify_xades_all(
     accept_legacy: bool = True,
     allow_legacy_algorithms: bool = False,
     tsa_trust: Optional[_Trust] = None,
+    revocation: Optional[RevocationChecker] = None,
 ) -> List[VerificationReport]: ...
 def inspect_pfx(
     data: bytes, password: Optional[str], *, max_iterations: Optional[int] = None

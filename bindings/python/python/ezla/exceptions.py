@@ -35,6 +35,9 @@ __all__ = [
     "CertificateNotYetValid",
     "CertificateUntrusted",
     "CertificateChainInvalid",
+    "CertificateRevoked",
+    "CrlError",
+    "RevocationUnknown",
     "SignatureError",
     "InvalidSignature",
     "DigestMismatch",
@@ -183,6 +186,37 @@ class CertificateChainInvalid(CertificateUntrusted):
 
     _default_code = 303
     _default_name = "CertificateChainInvalid"
+
+
+class CertificateRevoked(CertificateError):
+    """The certificate is on its issuer's CRL, revoked at or before the instant judged (a
+    trusted time-stamp's, ``at``, or now — never the claimed signing time) (code 306).
+
+    Attributes:
+        revoked_at: when it was revoked (timezone-aware), when known.
+        reason: the CRL reason (RFC 5280 name such as ``"keyCompromise"``), when given.
+        serial: the certificate's serial number (upper-case hex), when known.
+    """
+
+    def __init__(self, message: str, code: int = 306, name: str = "CertificateRevoked",
+                 revoked_at: Optional[datetime.datetime] = None, reason: Optional[str] = None,
+                 serial: Optional[str] = None) -> None:
+        super().__init__(message, code, name)
+        self.revoked_at = revoked_at
+        self.reason = reason
+        self.serial = serial
+
+
+class CrlError(CertificateError):
+    """A CRL cannot be used to judge revocation: another issuer's (307), its signature does
+    not verify (308), out of date (309), not yet valid (310). ``.name`` tells which."""
+
+
+class RevocationUnknown(CertificateError):
+    """Revocation checking was asked for but no CRL covers the certificate (code 311)."""
+
+    _default_code = 311
+    _default_name = "RevocationUnknown"
 
 
 class SignatureError(EzlaError):
@@ -379,6 +413,12 @@ _CODE_CLASSES: Dict[int, Type[EzlaError]] = {
     301: CertificateNotYetValid,
     302: CertificateUntrusted,
     303: CertificateChainInvalid,
+    306: CertificateRevoked,
+    307: CrlError,
+    308: CrlError,
+    309: CrlError,
+    310: CrlError,
+    311: RevocationUnknown,
     401: DigestMismatch,
     404: SignatureWrapping,
     405: SignatureWrapping,

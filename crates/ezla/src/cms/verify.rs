@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, ecdsa_der_to_fixed};
 use crate::error::{Error, Format, FormatError, Result, SignatureError};
+use crate::pki::revocation::{JudgedBy, RevocationChecker, RevocationReport};
 use crate::pki::{Certificate, CertificateValidator};
 
 /// What [`verify`] checks beyond the signature itself.
@@ -26,6 +27,14 @@ pub struct VerifyOptions {
     pub trust: Option<Arc<dyn CertificateValidator>>,
     /// The instant the certificate is judged at; `None` (default): now.
     pub at: Option<OffsetDateTime>,
+    /// Check the signer's certificate against its issuer's CRL at the instant it is judged
+    /// (never the claimed signing time); needs [`VerifyOptions::trust`]. The outcome is
+    /// [`Report::revocation`]; a revoked certificate fails with
+    /// [`CertificateError::Revoked`](crate::error::CertificateError::Revoked).
+    pub revocation: Option<Arc<RevocationChecker>>,
+    /// Set by `tsp::cades::verify` when `at` is a trusted time-stamp's time: the CRL is
+    /// then judged current at now.
+    pub(crate) at_is_stamped: bool,
 }
 
 impl VerifyOptions {
@@ -38,6 +47,12 @@ impl VerifyOptions {
     /// Judged at `at`.
     pub fn at(mut self, at: OffsetDateTime) -> Self {
         self.at = Some(at);
+        self
+    }
+
+    /// Checks the signer's certificate for revocation with `checker`.
+    pub fn with_revocation(mut self, checker: Arc<RevocationChecker>) -> Self {
+        self.revocation = Some(checker);
         self
     }
 }
@@ -66,6 +81,8 @@ pub struct Report {
     /// `signing-certificate-v2`, checked): a CAdES-BES signature. `false`: plain CMS, where
     /// a substituted certificate with the same key would not be noticed.
     pub ess_binding: bool,
+    /// The revocation check, when [`VerifyOptions::revocation`] asked for one.
+    pub revocation: Option<RevocationReport>,
 }
 
 fn malformed(detail: impl Into<String>) -> Error {
@@ -124,10 +141,27 @@ pub fn verify(input: &[u8], content: Option<&[u8]>, options: &VerifyOptions) -> 
     // The signing time is only the signer's claim (whoever holds a stolen key can backdate
     // it), so the certificate is judged at the instant asked for, or now; a trusted
     // time-stamp sets the instant (`tsp::cades::verify`).
-    let at = options.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let now = OffsetDateTime::now_utc();
+    let at = options.at.unwrap_or(now);
+    let mut path = Vec::new();
     if let Some(validator) = &options.trust {
-        validator.validate(&report.signer, &others, at)?;
+        path = validator.validate(&report.signer, &others, at)?;
         report.trust = "chain";
+    }
+    if let Some(checker) = &options.revocation {
+        let (judged_by, checked_at) = match options.at {
+            Some(_) if options.at_is_stamped => (JudgedBy::TimeStamp, now),
+            // The CRL must be current now (or at an instant asked for in the future).
+            Some(at) => (JudgedBy::Requested, at.max(now)),
+            None => (JudgedBy::VerificationTime, now),
+        };
+        report.revocation = Some(checker.check_signer(
+            &report.signer,
+            path.get(1..).unwrap_or_default(),
+            at,
+            judged_by,
+            checked_at,
+        )?);
     }
     Ok(report)
 }
@@ -363,6 +397,7 @@ pub(crate) fn check_signed_data_with(
         .collect();
     Ok(Checked {
         report: Report {
+            revocation: None,
             pesel: signer.pesel().map(|p| p.to_string()),
             signer,
             signing_time,

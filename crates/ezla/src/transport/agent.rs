@@ -268,9 +268,32 @@ impl Transport for UreqTransport {
             builder = builder.header("Authorization", auth.as_str());
         }
         // A byte slice has a known length: ureq sends `Content-Length`, never chunked.
-        let mut response = builder
+        let response = builder
             .send(request.body.as_slice())
             .map_err(|e| self.map_error(&target, e))?;
+        self.read_response(target, response)
+    }
+
+    fn get(&self, url: &str) -> Result<Response> {
+        let target = Target::parse(url)?;
+        // No Authorization: the configured credentials are the SOAP service's, and a CRL
+        // is public (its distribution point may be another host).
+        let response = self
+            .agent
+            .get(target.uri.clone())
+            .call()
+            .map_err(|e| self.map_error(&target, e))?;
+        self.read_response(target, response)
+    }
+}
+
+impl UreqTransport {
+    /// Reads a whole response within the configured size cap.
+    fn read_response(
+        &self,
+        target: Target,
+        mut response: ureq::http::Response<ureq::Body>,
+    ) -> Result<Response> {
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()

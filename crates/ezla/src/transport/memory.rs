@@ -52,6 +52,11 @@ impl Transport for MemoryTransport {
         }
         (self.responder)(request)
     }
+
+    /// Answers a GET as a request with an empty body and no content type.
+    fn get(&self, url: &str) -> Result<Response> {
+        self.post(&Request::post(url, "", Vec::new()))
+    }
 }
 
 impl fmt::Debug for MemoryTransport {

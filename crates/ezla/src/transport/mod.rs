@@ -48,11 +48,25 @@ use crate::Result;
 pub trait Transport: Send + Sync {
     /// Sends `request` as an HTTP POST and returns the response.
     fn post(&self, request: &Request) -> Result<Response>;
+
+    /// Fetches `url` with an HTTP GET (for CRLs at a certificate's distribution point) and
+    /// returns the response, whatever its status. The default refuses: a transport made only
+    /// for SOAP need not fetch.
+    fn get(&self, url: &str) -> Result<Response> {
+        Err(crate::Error::invalid_argument(
+            "transport",
+            format!("this transport cannot fetch {url} (it implements POST only)"),
+        ))
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
     fn post(&self, request: &Request) -> Result<Response> {
         (**self).post(request)
+    }
+
+    fn get(&self, url: &str) -> Result<Response> {
+        (**self).get(url)
     }
 }
 
@@ -60,10 +74,18 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn post(&self, request: &Request) -> Result<Response> {
         (**self).post(request)
     }
+
+    fn get(&self, url: &str) -> Result<Response> {
+        (**self).get(url)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn post(&self, request: &Request) -> Result<Response> {
         (**self).post(request)
+    }
+
+    fn get(&self, url: &str) -> Result<Response> {
+        (**self).get(url)
     }
 }

@@ -250,6 +250,7 @@ pub fn verify(
         && let Some(t) = trusted
     {
         options.at = Some(t);
+        options.at_is_stamped = true;
     }
     let report = cms::verify(&der, content, &options)?;
     if let (Some(claimed), Some(stamped)) = (report.signing_time, trusted)

@@ -15,6 +15,7 @@ use crate::dsig::{
 };
 use crate::error::{FormatError, SignatureError};
 use crate::pki::Certificate;
+use crate::pki::revocation::{JudgedBy, RevocationChecker, RevocationReport};
 use crate::xml::c14n::{C14N_10, EXC_C14N};
 use crate::xml::{Document, Element, base64, datetime};
 use crate::{Error, Result};
@@ -56,6 +57,13 @@ pub struct VerifyOptions {
     /// signer's certificate is judged at the earliest trusted stamped time instead of now (a
     /// signature stamped while the certificate was valid verifies after it has expired).
     pub tsa_trust: Option<Arc<dyn CertificateValidator>>,
+    /// Check the signer's certificate against its issuer's CRL (given, or fetched from its
+    /// distribution point), at the instant it is judged: the trusted time-stamp's when the
+    /// signature has one, else [`VerifyOptions::at`], else now — never the claimed
+    /// `SigningTime`. Needs [`VerifyOptions::trust`] (the issuer verifies the CRL); the
+    /// outcome is [`Report::revocation`]. A revoked certificate fails with
+    /// [`CertificateError::Revoked`](crate::error::CertificateError::Revoked).
+    pub revocation: Option<Arc<RevocationChecker>>,
 }
 
 impl Default for VerifyOptions {
@@ -70,6 +78,7 @@ impl Default for VerifyOptions {
             allow_legacy_algorithms: false,
             backend: Backend::default(),
             tsa_trust: None,
+            revocation: None,
         }
     }
 }
@@ -84,6 +93,13 @@ impl VerifyOptions {
     /// Trusts the TSAs that chain to `validator` for `SignatureTimeStamp`s (XAdES-T).
     pub fn with_tsa_trust(mut self, validator: Arc<dyn CertificateValidator>) -> Self {
         self.tsa_trust = Some(validator);
+        self
+    }
+
+    /// Checks the signer's certificate for revocation with `checker`
+    /// ([`VerifyOptions::revocation`]).
+    pub fn with_revocation(mut self, checker: Arc<RevocationChecker>) -> Self {
+        self.revocation = Some(checker);
         self
     }
 
@@ -185,6 +201,9 @@ pub struct Report {
     /// The instant the signer's certificate was judged at (RFC 3339): the caller's
     /// [`VerifyOptions::at`], the earliest trusted signature time-stamp, or now.
     pub judged_at: String,
+    /// The revocation check, when [`VerifyOptions::revocation`] asked for one: which CRL,
+    /// issued when, the instant judged, and whether the certificate was revoked after it.
+    pub revocation: Option<RevocationReport>,
 }
 
 /// A signature time-stamp and its own verdict, in words. A time-stamp that does not verify
@@ -380,6 +399,7 @@ fn verify_signature_inner(
         .filter(|t| t.trust == "chain")
         .map(|t| t.time)
         .min();
+    let requested_at = options.at;
     let judged_at = options.at.or(stamped_at);
     if let Some(at) = judged_at {
         policy = policy.at(at);
@@ -561,7 +581,24 @@ fn verify_signature_inner(
             Err(e) => TimestampReport::invalid(e),
         })
         .collect();
-    report.judged_at = datetime::format(judged_at.unwrap_or_else(OffsetDateTime::now_utc));
+    let now = OffsetDateTime::now_utc();
+    report.judged_at = datetime::format(judged_at.unwrap_or(now));
+    if let Some(checker) = &options.revocation {
+        let judged_by = match (requested_at, stamped_at) {
+            (Some(_), _) => JudgedBy::Requested,
+            (None, Some(_)) => JudgedBy::TimeStamp,
+            (None, None) => JudgedBy::VerificationTime,
+        };
+        report.revocation = Some(checker.check_signer(
+            &cert,
+            &verified.signer.chain,
+            judged_at.unwrap_or(now),
+            judged_by,
+            // The CRL must be current now; an instant asked for in the future (a simulator
+            // whose clock was moved) moves "now" with it.
+            requested_at.map_or(now, |at| at.max(now)),
+        )?);
+    }
     Ok(report)
 }
 
@@ -849,5 +886,6 @@ fn report(
         signature_policy: None,
         timestamps: Vec::new(),
         judged_at: String::new(),
+        revocation: None,
     }
 }
