@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use ezla::pki::crl::{Crl, RevocationReason};
+use ezla::pki::revocation::{CrlSource, RevocationChecker};
 use ezla::pki::{Certificate, Identity, KeyUsage, Pkcs12Options, TrustAnchors, verify_chain};
 use ezla::transport::{TransportConfig, UreqTransport};
 use ezla::xades::{self, Profile, SignOptions};
@@ -829,6 +830,29 @@ fn a_cancelled_certificate_is_on_the_crl_at_once_and_zus_refuses_it() {
         );
     }
 
+    // ezla's own verifier, fetching the CRL from the certificate's distribution point (the
+    // simulator's /pue/crl): a document signed now verifies, and the report names the CRL.
+    let document = xades::sign_with_identity(
+        b"<Dokument><Tresc>przed anulowaniem</Tresc></Dokument>",
+        &doctor,
+        &SignOptions::profile(Profile::Zus),
+    )
+    .expect("sign");
+    let checking = || {
+        let fetcher = common::transport(TransportConfig::builder());
+        xades::VerifyOptions::default()
+            .with_trust(Arc::new(TrustAnchors::new([ca.clone()])))
+            .with_revocation(Arc::new(
+                RevocationChecker::new().with_fetching(Arc::new(fetcher)),
+            ))
+    };
+    let report = xades::verify(&document, &checking()).expect("good before the cancellation");
+    let revocation = report.revocation.expect("checked");
+    assert_eq!(
+        revocation.source,
+        CrlSource::Fetched(format!("{}/pue/crl", sim.wk_base_url))
+    );
+
     // The ZUS channel: a login with the certificate works, and keeps its session.
     let tls_free = TransportConfig::builder()
         .basic_auth("ezla_ag", "ezla_ag")
@@ -913,6 +937,16 @@ fn a_cancelled_certificate_is_on_the_crl_at_once_and_zus_refuses_it() {
             + &String::from_utf8_lossy(&out.stderr);
         assert!(said.contains("certificate revoked"), "{said}");
     }
+
+    // ezla's verifier, fetching afresh, now refuses the same document: revoked, with the
+    // time and reason from the simulator's CRL.
+    let refused = xades::verify(&document, &checking()).expect_err("revoked");
+    assert_eq!(
+        refused.code(),
+        ezla::ErrorCode::CertificateRevoked,
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("keyCompromise"), "{refused}");
 
     // The ZUS channel refuses a document signed with it in the open session...
     let signed = xades::sign_with_identity(
