@@ -281,6 +281,10 @@ fn main() -> ExitCode {
         "ezla-sim: time-stamping authority (RFC 3161) at {}",
         sim.tsa_url
     );
+    eprintln!(
+        "ezla-sim: PUE ZUS (doctors' certificates, login through login.gov.pl) at {}",
+        sim.pue_url
+    );
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
     }
