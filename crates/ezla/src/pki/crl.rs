@@ -512,7 +512,13 @@ impl Crl {
     ///
     /// Errors: [`CertificateError::CrlNotYetValid`], [`CertificateError::CrlExpired`].
     pub fn check_current(&self, at: OffsetDateTime) -> Result<()> {
-        if self.this_update > at {
+        self.check_current_with_skew(at, time::Duration::ZERO)
+    }
+
+    /// [`Crl::check_current`], with a `thisUpdate` up to `skew` after `at` accepted (a CA
+    /// whose clock is slightly ahead of ours, a CRL fetched the second it was issued).
+    pub fn check_current_with_skew(&self, at: OffsetDateTime, skew: time::Duration) -> Result<()> {
+        if self.this_update > at.saturating_add(skew.max(time::Duration::ZERO)) {
             return Err(Error::Certificate(CertificateError::CrlNotYetValid {
                 subject: self.issuer.to_rfc4514(),
                 this_update: self.this_update,

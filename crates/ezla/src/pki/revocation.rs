@@ -11,7 +11,8 @@
 //! - The CRL must be the certificate's issuer's: same name, key identifiers agreeing, signed
 //!   with the issuer's key, which must allow `cRLSign` — else
 //!   [`CertificateError::CrlIssuerMismatch`] / [`CertificateError::CrlSignatureInvalid`].
-//! - It must be current when the check is made (`thisUpdate` ≤ now ≤ `nextUpdate`; now, or
+//! - It must be current when the check is made (`thisUpdate` ≤ now + 5 minutes of clock skew,
+//!   now ≤ `nextUpdate`; now, or
 //!   the instant the caller asks for when that is later) — else
 //!   [`CertificateError::CrlNotYetValid`] / [`CertificateError::CrlExpired`].
 //! - The certificate is judged at the instant the verification judges it: a trusted
@@ -134,6 +135,10 @@ impl RevocationReport {
         matches!(self.status, RevocationStatus::RevokedLater { .. })
     }
 }
+
+/// How far a CRL's `thisUpdate` may lie after the instant it is checked at: 5 minutes, the
+/// clock skew allowed for a `SigningTime` too.
+pub const CRL_CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
 
 /// The largest CRL fetched (a CRL of a CA with many certificates is some MiB).
 pub const MAX_CRL_SIZE: u64 = 32 * 1024 * 1024;
@@ -309,7 +314,7 @@ impl RevocationChecker {
         });
         if let Some((crl, source)) = mine.first() {
             crl.check_issued_by(issuer)?;
-            crl.check_current(checked_at)?;
+            crl.check_current_with_skew(checked_at, CRL_CLOCK_SKEW)?;
             return Ok((crl.clone(), CrlSource::Given(source.clone())));
         }
         let Some(transport) = &self.transport else {
@@ -352,7 +357,7 @@ impl RevocationChecker {
                     }));
                 }
                 crl.check_issued_by(issuer)?;
-                crl.check_current(checked_at)?;
+                crl.check_current_with_skew(checked_at, CRL_CLOCK_SKEW)?;
                 Ok(crl)
             }) {
                 Ok(crl) => {
@@ -372,7 +377,7 @@ impl RevocationChecker {
         let held = cache.get(url)?;
         // Kept only while current, and only for the issuer it was judged for.
         (held.url == url
-            && held.crl.check_current(at).is_ok()
+            && held.crl.check_current_with_skew(at, CRL_CLOCK_SKEW).is_ok()
             && held.crl.issuer().matches(issuer.subject()))
         .then(|| held.crl.clone())
     }
