@@ -132,5 +132,22 @@ else
   fail "the README's command-line steps"
 fi
 
+echo "== The certificate's life cycle: scripts/demo-lifecycle.sh, as the README names it"
+# The debug binaries (built above and here); the demo's own output goes to the scratch directory.
+cargo build --quiet --locked -p ezla-sim
+if out="$(EZLA_BIN="$repo/target/debug" EZLA_DEMO_OUT="$T/lifecycle" \
+  scripts/demo-lifecycle.sh 2>&1)" &&
+  grep -q '"doctor": true' <<<"$out" &&
+  grep -q "^(HTTP 410)$" <<<"$out" &&
+  grep -Eq '^  revocation:  not revoked; .*fetched from https://' <<<"$out" &&
+  grep -q "was revoked at .*(keyCompromise)" <<<"$out" &&
+  grep -q "^exit status 1$" <<<"$out" &&
+  grep -q 'KodBledu "110"' <<<"$out"; then
+  pass "the life cycle: apply, download once, sign and send, cancel, revocation reported"
+else
+  printf '%s\n' "$out" | tail -n 40
+  fail "scripts/demo-lifecycle.sh"
+fi
+
 echo "newcomer: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
