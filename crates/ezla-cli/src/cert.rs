@@ -12,8 +12,8 @@ use ezla::error::{FormatError, KeyError};
 use ezla::pki::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, Identity, InputKind, Name, PbeLimits,
-    Pkcs12Builder, Pkcs12Options, keyfile,
+    Certificate, CertificateRequest, CertificateSummary, ExpiryPolicy, Identity, InputKind, Name,
+    PbeLimits, Pkcs12Builder, Pkcs12Options, keyfile,
 };
 use ezla::{Error, Result};
 use time::OffsetDateTime;
@@ -63,16 +63,50 @@ pub(crate) struct InfoArgs {
 /// Options of `cert check`.
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
-    /// The files to check (certificates or .pfx files; all .pfx files use the same password).
-    #[arg(required = true)]
+    /// The files to check (certificates or .pfx files; all .pfx files use the same
+    /// password), or directories: every .pfx, .p12, .crt, .cer, .pem and .der file in them,
+    /// in name order.
+    #[arg(required = true, value_name = "FILE|DIR")]
     files: Vec<PathBuf>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
+    /// Look into the directories' subdirectories too.
+    #[arg(long, short = 'r')]
+    recursive: bool,
+    /// The output: a table for people, JSON, or Prometheus metrics (the text format of
+    /// node_exporter's textfile collector).
+    #[arg(long, value_enum, default_value = "table")]
+    format: CheckFormat,
+    /// Print JSON instead of a table (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Write the output to this file instead of standard output, atomically (a temporary
+    /// file in the same directory, then renamed over it), as the textfile collector needs.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     when: When,
     #[command(flatten)]
     password: PasswordArgs,
+}
+
+impl CheckArgs {
+    fn format(&self) -> CheckFormat {
+        if self.json {
+            CheckFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// The outputs of `cert check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// One line per certificate, for people.
+    Table,
+    /// The JSON form (see docs/cli.md).
+    Json,
+    /// Prometheus text exposition format (gauges per certificate).
+    Prometheus,
 }
 
 /// The instant and thresholds of the expiry policy.
@@ -84,8 +118,14 @@ pub(crate) struct When {
     /// Days before expiry when a new certificate may be requested (ZUS: 28).
     #[arg(long, value_name = "DAYS", default_value_t = ExpiryPolicy::ZUS.renewal_window_days)]
     renewal_days: u32,
-    /// Days before expiry when the certificate counts as expiring (ZUS warns at 14).
-    #[arg(long, value_name = "DAYS", default_value_t = ExpiryPolicy::ZUS.warning_days)]
+    /// Days before expiry when the certificate counts as expiring, a WARNING for `cert
+    /// check` (ZUS warns at 14). `--warning-days` is the same.
+    #[arg(
+        long = "warn-days",
+        visible_alias = "warning-days",
+        value_name = "DAYS",
+        default_value_t = ExpiryPolicy::ZUS.warning_days
+    )]
     warning_days: u32,
 }
 
@@ -372,7 +412,7 @@ impl CertCommand {
     pub(crate) fn json(&self) -> bool {
         match self {
             CertCommand::Info(a) => a.json,
-            CertCommand::Check(a) => a.json,
+            CertCommand::Check(a) => a.format() == CheckFormat::Json,
             _ => false,
         }
     }
@@ -528,83 +568,166 @@ fn info(a: &InfoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One row of `cert check`.
-pub(crate) struct CheckRow {
-    pub(crate) file: PathBuf,
-    pub(crate) result: Result<Certificate>,
-    /// For a .pfx: whether it has integrity protection (a MAC); `None` for other files.
-    pub(crate) integrity_protected: Option<bool>,
+/// The extensions of the files `cert check` takes from a directory.
+const CHECKED_EXTENSIONS: [&str; 6] = ["pfx", "p12", "crt", "cer", "pem", "der"];
+
+/// The files to check: files as given, directories expanded (sorted; into subdirectories
+/// when `recursive`), each path once. A directory that cannot be listed or holds no
+/// certificate file becomes an unreadable source.
+fn check_sources(paths: &[PathBuf], recursive: bool) -> Vec<(PathBuf, Option<Error>)> {
+    fn walk(dir: &Path, recursive: bool, out: &mut Vec<(PathBuf, Option<Error>)>) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                out.push((dir.to_path_buf(), Some(Error::io(dir, e))));
+                return;
+            }
+        };
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.push((dir.to_path_buf(), Some(Error::io(dir, e))));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            // Follows symbolic links, as a clinic's directory of links to files would expect.
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| CHECKED_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+            {
+                files.push(path);
+            }
+        }
+        files.sort();
+        dirs.sort();
+        out.extend(files.into_iter().map(|f| (f, None)));
+        if recursive {
+            for d in dirs {
+                walk(&d, recursive, out);
+            }
+        }
+    }
+    let mut out: Vec<(PathBuf, Option<Error>)> = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = out.len();
+            walk(path, recursive, &mut out);
+            if out.len() == before {
+                out.push((
+                    path.clone(),
+                    Some(Error::Key(KeyError::NoCertificate {
+                        what: format!(
+                            "directory {} (no .pfx, .p12, .crt, .cer, .pem or .der file{})",
+                            path.display(),
+                            if recursive { " at any depth" } else { "" }
+                        ),
+                    })),
+                ));
+            }
+        } else {
+            out.push((path.clone(), None));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(p, e)| e.is_some() || seen.insert(p.clone()));
+    out
 }
 
 fn check(a: &CheckArgs) -> ExitCode {
-    let at = a.when.instant();
-    let policy = a.when.policy();
-    let mut rows = Vec::new();
+    let format = a.format();
+    let fail = |e: &Error| {
+        if format == CheckFormat::Json {
+            println!("{}", crate::error_json(e));
+        }
+        crate::report(e);
+        crate::exit::code(crate::exit::for_error(e))
+    };
+    let mut summary = CertificateSummary::new(a.when.policy(), a.when.instant());
     // One password for every .pfx: read it once when it comes from a file or a variable.
     let shared = if a.password.given() {
         match a.password.for_reading("the .pfx files") {
             Ok(p) => Some(p),
-            Err(e) => {
-                if a.json {
-                    println!("{}", crate::error_json(&e));
-                }
-                crate::report(&e);
-                return crate::exit::code(crate::exit::for_error(&e));
-            }
+            Err(e) => return fail(&e),
         }
     } else {
         None
     };
-    for file in &a.files {
+    for (file, problem) in check_sources(&a.files, a.recursive) {
+        let source = file.display().to_string();
+        if let Some(e) = problem {
+            summary.add_unreadable(source, &e);
+            continue;
+        }
         let loaded = match &shared {
-            Some(pw) => load(file, &|_| Ok(pw.clone())),
-            None => load(file, &|p| a.password.for_reading(&p.display().to_string())),
+            Some(pw) => load(&file, &|_| Ok(pw.clone())),
+            None => load(&file, &|p| a.password.for_reading(&p.display().to_string())),
         };
         match loaded {
             // The certificate that matters for a key store is the key's; for PEM bundles and
             // trust stores, every one.
-            Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => rows.push(CheckRow {
-                file: file.clone(),
-                integrity_protected: l.pkcs12.as_ref().map(|p| p.info.mac.is_some()),
-                result: l.certificates.into_iter().next().ok_or_else(|| {
-                    Error::Key(KeyError::NoCertificate {
-                        what: file.display().to_string(),
-                    })
-                }),
-            }),
+            Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => {
+                let protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
+                match l.certificates.into_iter().next() {
+                    Some(c) => {
+                        let mut row = summary.judge(source, c);
+                        row.integrity_protected = protected;
+                        summary.push(row);
+                    }
+                    None => summary.add_unreadable(
+                        source.clone(),
+                        &Error::Key(KeyError::NoCertificate { what: source }),
+                    ),
+                }
+            }
             Ok(l) => {
-                let integrity_protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
-                rows.extend(l.certificates.into_iter().map(|c| CheckRow {
-                    file: file.clone(),
-                    result: Ok(c),
-                    integrity_protected,
-                }))
+                let protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
+                for c in l.certificates {
+                    let mut row = summary.judge(source.clone(), c);
+                    row.integrity_protected = protected;
+                    summary.push(row);
+                }
             }
-            Err(e) => rows.push(CheckRow {
-                file: file.clone(),
-                result: Err(e),
-                integrity_protected: None,
-            }),
+            Err(e) => summary.add_unreadable(source, &e),
         }
     }
-    let worst = crate::exit::most_urgent(
-        rows.iter()
-            .map(|r| render::severity(r.result.as_ref().ok().map(|c| c.status_at(at, &policy)))),
-    );
-    if a.json {
-        let v = render::check_json(&rows, at, &policy, worst);
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-    } else {
-        print!("{}", render::check_table(&rows, at, &policy));
-        let mut warned: Vec<&Path> = Vec::new();
-        for r in rows.iter().filter(|r| r.integrity_protected == Some(false)) {
-            if !warned.contains(&r.file.as_path()) {
-                warned.push(&r.file);
-                println!("{}", unprotected_warning(&r.file));
+    let mut text = match format {
+        CheckFormat::Json => {
+            let mut t = summary.to_json();
+            t.push('\n');
+            t
+        }
+        CheckFormat::Prometheus => summary.to_prometheus(),
+        CheckFormat::Table => summary.to_table(),
+    };
+    if format == CheckFormat::Table {
+        let mut warned: Vec<&str> = Vec::new();
+        for r in summary
+            .certificates()
+            .filter(|r| r.integrity_protected == Some(false))
+        {
+            if !warned.contains(&r.source.as_str()) {
+                warned.push(&r.source);
+                text.push_str(&unprotected_warning(Path::new(&r.source)));
+                text.push('\n');
             }
         }
     }
-    ExitCode::from(worst)
+    match &a.out {
+        Some(path) => {
+            if let Err(e) = crate::files::write_atomically(path, text.as_bytes()) {
+                return fail(&e);
+            }
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::from(summary.exit_code())
 }
 
 fn csr(a: &CsrArgs) -> Result<ExitCode> {
