@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use ezla::crypto::{KeySpec, PrivateKey, Signer};
 use ezla::error::{FormatError, KeyError};
+use ezla::pki::monitor::{ScannedPath, certificate_files};
 use ezla::pki::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{
@@ -568,78 +569,6 @@ fn info(a: &InfoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The extensions of the files `cert check` takes from a directory.
-const CHECKED_EXTENSIONS: [&str; 6] = ["pfx", "p12", "crt", "cer", "pem", "der"];
-
-/// The files to check: files as given, directories expanded (sorted; into subdirectories
-/// when `recursive`), each path once. A directory that cannot be listed or holds no
-/// certificate file becomes an unreadable source.
-fn check_sources(paths: &[PathBuf], recursive: bool) -> Vec<(PathBuf, Option<Error>)> {
-    fn walk(dir: &Path, recursive: bool, out: &mut Vec<(PathBuf, Option<Error>)>) {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) => {
-                out.push((dir.to_path_buf(), Some(Error::io(dir, e))));
-                return;
-            }
-        };
-        let mut files = Vec::new();
-        let mut dirs = Vec::new();
-        for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    out.push((dir.to_path_buf(), Some(Error::io(dir, e))));
-                    continue;
-                }
-            };
-            let path = entry.path();
-            // Follows symbolic links, as a clinic's directory of links to files would expect.
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| CHECKED_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-            {
-                files.push(path);
-            }
-        }
-        files.sort();
-        dirs.sort();
-        out.extend(files.into_iter().map(|f| (f, None)));
-        if recursive {
-            for d in dirs {
-                walk(&d, recursive, out);
-            }
-        }
-    }
-    let mut out: Vec<(PathBuf, Option<Error>)> = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let before = out.len();
-            walk(path, recursive, &mut out);
-            if out.len() == before {
-                out.push((
-                    path.clone(),
-                    Some(Error::Key(KeyError::NoCertificate {
-                        what: format!(
-                            "directory {} (no .pfx, .p12, .crt, .cer, .pem or .der file{})",
-                            path.display(),
-                            if recursive { " at any depth" } else { "" }
-                        ),
-                    })),
-                ));
-            }
-        } else {
-            out.push((path.clone(), None));
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|(p, e)| e.is_some() || seen.insert(p.clone()));
-    out
-}
-
 fn check(a: &CheckArgs) -> ExitCode {
     let format = a.format();
     let fail = |e: &Error| {
@@ -659,41 +588,30 @@ fn check(a: &CheckArgs) -> ExitCode {
     } else {
         None
     };
-    for (file, problem) in check_sources(&a.files, a.recursive) {
-        let source = file.display().to_string();
-        if let Some(e) = problem {
-            summary.add_unreadable(source, &e);
-            continue;
-        }
-        let loaded = match &shared {
-            Some(pw) => load(&file, &|_| Ok(pw.clone())),
-            None => load(&file, &|p| a.password.for_reading(&p.display().to_string())),
+    for found in certificate_files(&a.files, a.recursive) {
+        let file = match found {
+            ScannedPath::File(f) => f,
+            ScannedPath::Failed { path, error } => {
+                summary.add_unreadable(path.display().to_string(), &error);
+                continue;
+            }
         };
-        match loaded {
-            // The certificate that matters for a key store is the key's; for PEM bundles and
-            // trust stores, every one.
-            Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => {
-                let protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
-                match l.certificates.into_iter().next() {
-                    Some(c) => {
-                        let mut row = summary.judge(source, c);
-                        row.integrity_protected = protected;
-                        summary.push(row);
-                    }
-                    None => summary.add_unreadable(
-                        source.clone(),
-                        &Error::Key(KeyError::NoCertificate { what: source }),
-                    ),
-                }
+        let source = file.display().to_string();
+        let data = match read_file(&file) {
+            Ok(d) => d,
+            Err(e) => {
+                summary.add_unreadable(source, &e);
+                continue;
             }
-            Ok(l) => {
-                let protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
-                for c in l.certificates {
-                    let mut row = summary.judge(source.clone(), c);
-                    row.integrity_protected = protected;
-                    summary.push(row);
-                }
-            }
+        };
+        // A password only for PKCS#12 files, asked for each when it is not shared.
+        let password = match (ezla::pki::detect(&data), &shared) {
+            (InputKind::Pkcs12, Some(pw)) => Ok(pw.clone()),
+            (InputKind::Pkcs12, None) => a.password.for_reading(&source),
+            _ => Ok(None),
+        };
+        match password {
+            Ok(pw) => summary.add_contents(source, &data, pw.as_deref().map(String::as_str)),
             Err(e) => summary.add_unreadable(source, &e),
         }
     }

@@ -15,9 +15,12 @@
 //! [`to_prometheus`](CertificateSummary::to_prometheus) (the text exposition format, for
 //! node_exporter's textfile collector).
 //!
-//! Reading the files is the caller's business (the summary does no I/O): add each
-//! certificate read with [`add`](CertificateSummary::add) and each failure with
-//! [`add_unreadable`](CertificateSummary::add_unreadable).
+//! The summary itself is pure: add certificates with [`add`](CertificateSummary::add), the
+//! bytes of a certificate file or `.pfx` with
+//! [`add_contents`](CertificateSummary::add_contents), failures with
+//! [`add_unreadable`](CertificateSummary::add_unreadable). For callers holding paths,
+//! [`certificate_files`] lists directories (the module's only I/O besides
+//! [`add_paths`](CertificateSummary::add_paths), which reads the files it lists).
 //!
 //! ```
 //! use ezla::pki::monitor::{CertificateSummary, MonitorStatus};
@@ -39,14 +42,19 @@
 //! # Ok(()) }
 //! ```
 
+use std::collections::HashSet;
 use std::fmt::{self, Write as _};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Error, ErrorCode};
-use crate::pki::{Certificate, ExpiryPolicy, ExpiryStatus};
+use crate::error::{Error, ErrorCode, FormatError, KeyError};
+use crate::pki::{
+    Certificate, ExpiryPolicy, ExpiryStatus, Identity, InputKind, Pkcs12, Pkcs12Options,
+};
 
 /// The verdict of a monitoring check plugin, in the order of their exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -279,6 +287,51 @@ impl CertificateSummary {
                 code: error.code(),
                 message: error.to_string(),
             }));
+    }
+
+    /// Adds what the bytes of one source hold: every certificate of a PEM file, a DER
+    /// certificate, or for a PKCS#12 (`.pfx`) file opened with `password` the certificate of
+    /// its key (every certificate when it has no key), noting whether it has integrity
+    /// protection (a file without a MAC is shown, not refused: inspecting is not signing).
+    /// Anything else, a wrong password or a damaged file is an unreadable source.
+    pub fn add_contents(&mut self, source: impl Into<String>, data: &[u8], password: Option<&str>) {
+        let source = source.into();
+        match read_certificates(&source, data, password) {
+            Ok((certificates, integrity_protected)) => {
+                for c in certificates {
+                    let mut row = self.judge(source.clone(), c);
+                    row.integrity_protected = integrity_protected;
+                    self.push(row);
+                }
+            }
+            Err(e) => self.add_unreadable(source, &e),
+        }
+    }
+
+    /// Reads and adds the files of `paths` as [`certificate_files`] lists them (directories
+    /// expanded), each with [`add_contents`](Self::add_contents) and one `password` for every
+    /// PKCS#12 file; a path that cannot be listed or read is an unreadable source. The
+    /// source labels are the paths as displayed.
+    pub fn add_paths<P: AsRef<Path>>(
+        &mut self,
+        paths: &[P],
+        recursive: bool,
+        password: Option<&str>,
+    ) {
+        for found in certificate_files(paths, recursive) {
+            match found {
+                ScannedPath::File(path) => {
+                    let source = path.display().to_string();
+                    match read_limited(&path) {
+                        Ok(data) => self.add_contents(source, &data, password),
+                        Err(e) => self.add_unreadable(source, &e),
+                    }
+                }
+                ScannedPath::Failed { path, error } => {
+                    self.add_unreadable(path.display().to_string(), &error)
+                }
+            }
+        }
     }
 
     /// The policy judged against.
@@ -553,6 +606,163 @@ impl CertificateSummary {
             self.at.unix_timestamp()
         );
         out
+    }
+}
+
+/// The extensions (compared without regard to case) of the files [`certificate_files`]
+/// takes from a directory.
+pub const CERTIFICATE_FILE_EXTENSIONS: [&str; 6] = ["pfx", "p12", "crt", "cer", "pem", "der"];
+
+/// The largest file [`CertificateSummary::add_paths`] reads: certificates and `.pfx` files
+/// are a few kilobytes.
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// A path found by [`certificate_files`].
+#[derive(Debug)]
+pub enum ScannedPath {
+    /// A file to read.
+    File(PathBuf),
+    /// A directory that could not be listed, or that holds no certificate file.
+    Failed {
+        /// The directory.
+        path: PathBuf,
+        /// Why: an I/O error, or [`KeyError::NoCertificate`].
+        error: Error,
+    },
+}
+
+/// The files to check: files as given (whatever their names), directories replaced by the
+/// files in them with one of [`CERTIFICATE_FILE_EXTENSIONS`] in name order (their
+/// subdirectories' too, after them, when `recursive`), each path once. A directory that
+/// cannot be listed, or holds no such file, is [`ScannedPath::Failed`]: a monitor watching
+/// an emptied directory should say so, not report all well.
+pub fn certificate_files<P: AsRef<Path>>(paths: &[P], recursive: bool) -> Vec<ScannedPath> {
+    let mut out = Vec::new();
+    for path in paths {
+        let path = path.as_ref();
+        if path.is_dir() {
+            let before = out.len();
+            walk(path, recursive, &mut out);
+            if out.len() == before {
+                out.push(ScannedPath::Failed {
+                    path: path.to_path_buf(),
+                    error: Error::Key(KeyError::NoCertificate {
+                        what: format!(
+                            "directory {} (no .pfx, .p12, .crt, .cer, .pem or .der file{})",
+                            path.display(),
+                            if recursive { " at any depth" } else { "" }
+                        ),
+                    }),
+                });
+            }
+        } else {
+            out.push(ScannedPath::File(path.to_path_buf()));
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|f| match f {
+        ScannedPath::File(p) => seen.insert(p.clone()),
+        ScannedPath::Failed { .. } => true,
+    });
+    out
+}
+
+fn walk(dir: &Path, recursive: bool, out: &mut Vec<ScannedPath>) {
+    let failed = |error: std::io::Error| ScannedPath::Failed {
+        path: dir.to_path_buf(),
+        error: Error::io(dir, error),
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.push(failed(e));
+            return;
+        }
+    };
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                out.push(failed(e));
+                continue;
+            }
+        };
+        // `is_dir` follows symbolic links, as a directory of links to the files expects.
+        if path.is_dir() {
+            dirs.push(path);
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            CERTIFICATE_FILE_EXTENSIONS
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    dirs.sort();
+    out.extend(files.into_iter().map(ScannedPath::File));
+    if recursive {
+        for d in dirs {
+            walk(&d, recursive, out);
+        }
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut data = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Error::io(path, e))?;
+    if data.len() as u64 > MAX_FILE_SIZE {
+        return Err(Error::invalid_argument(
+            "file",
+            format!("{} is larger than {MAX_FILE_SIZE} bytes", path.display()),
+        ));
+    }
+    Ok(data)
+}
+
+/// The certificates one source holds (see [`CertificateSummary::add_contents`]), and for a
+/// PKCS#12 file whether it has a MAC.
+fn read_certificates(
+    source: &str,
+    data: &[u8],
+    password: Option<&str>,
+) -> Result<(Vec<Certificate>, Option<bool>), Error> {
+    match crate::pki::detect(data) {
+        InputKind::Pem => {
+            let certificates = Certificate::all_from_pem(data)?;
+            if certificates.is_empty() {
+                return Err(Error::Format(FormatError::Unknown {
+                    what: source.to_string(),
+                    expected: "PEM with CERTIFICATE blocks",
+                }));
+            }
+            Ok((certificates, None))
+        }
+        InputKind::Certificate => Ok((vec![Certificate::from_der(data)?], None)),
+        InputKind::Pkcs12 => {
+            let p = Pkcs12::parse(
+                data,
+                password,
+                &Pkcs12Options::default().allowing_unprotected(true),
+            )?;
+            let protected = Some(p.info.mac.is_some());
+            if p.keys.is_empty() {
+                let all = p.certificates.into_iter().map(|c| c.certificate).collect();
+                return Ok((all, protected));
+            }
+            // The certificate that matters for a key store is the key's.
+            let id = Identity::from_pkcs12_contents(p)?;
+            Ok((vec![id.certificate], protected))
+        }
+        _ => Err(Error::Format(FormatError::Unknown {
+            what: source.to_string(),
+            expected: "a certificate (DER or PEM) or a PKCS#12 (.pfx/.p12) file",
+        })),
     }
 }
 
@@ -854,5 +1064,126 @@ mod tests {
             assert_eq!(p.matches(&format!("# HELP {name} ")).count(), 1, "{name}");
         }
         assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+    }
+
+    #[test]
+    fn contents_are_read_as_certificates_pem_bundles_and_pfx_files() {
+        let ca = ca();
+        let at = datetime!(2026-01-05 0:00 UTC);
+        let mut spec = DoctorSpec::new("Anna", "Nowak", "02271409867".parse().expect("PESEL"));
+        spec.key = KeySpec::EcP256;
+        spec.options = IssueOptions::doctor(datetime!(2026-01-01 0:00 UTC));
+        let id = ca.issue_doctor(&spec).expect("doctor");
+        let pfx = id.to_pkcs12("hasło", 1000).expect("pfx");
+        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+        s.add_contents("anna.pfx", &pfx, Some("hasło"));
+        s.add_contents("wrong.pfx", &pfx, Some("nie to"));
+        let pem = format!("{}{}", id.certificate.to_pem(), ca.certificate().to_pem());
+        s.add_contents("bundle.pem", pem.as_bytes(), None);
+        s.add_contents("anna.der", id.certificate.to_der(), None);
+        s.add_contents("notes.txt", b"not a certificate", None);
+        s.add_contents(
+            "empty.pem",
+            b"-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+            None,
+        );
+        let sources: Vec<(&str, MonitorStatus)> = s
+            .entries()
+            .iter()
+            .map(|e| (e.source(), e.status()))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("anna.pfx", MonitorStatus::Ok),
+                ("wrong.pfx", MonitorStatus::Unknown),
+                ("bundle.pem", MonitorStatus::Ok),
+                ("bundle.pem", MonitorStatus::Ok),
+                ("anna.der", MonitorStatus::Ok),
+                ("notes.txt", MonitorStatus::Unknown),
+                ("empty.pem", MonitorStatus::Unknown),
+            ]
+        );
+        let rows: Vec<_> = s.certificates().collect();
+        assert_eq!(rows[0].certificate, id.certificate);
+        assert_eq!(rows[0].integrity_protected, Some(true));
+        assert_eq!(rows[1].integrity_protected, None);
+        assert_eq!(&rows[2].certificate, ca.certificate());
+        let codes: Vec<ErrorCode> = s.unreadable().map(|u| u.code).collect();
+        assert_eq!(codes[0], ErrorCode::BadPassword);
+        assert_eq!(codes[1], ErrorCode::UnknownFormat);
+    }
+
+    #[test]
+    fn paths_expand_directories_sorted_once_each() {
+        let dir = std::env::temp_dir().join(format!("ezla-monitor-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("clinic/sub")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("empty")).expect("mkdir");
+        let ca = ca();
+        let cert = doctor(&ca, datetime!(2026-01-01 0:00 UTC), 1826);
+        for name in ["b.CRT", "a.pem", "sub/c.der"] {
+            let data = if name.ends_with("pem") {
+                cert.to_pem().into_bytes()
+            } else {
+                cert.to_der().to_vec()
+            };
+            std::fs::write(dir.join("clinic").join(name), data).expect("write");
+        }
+        std::fs::write(dir.join("clinic/readme.txt"), "x").expect("write");
+        let clinic = dir.join("clinic");
+        let files = |paths: &[PathBuf], recursive| -> Vec<String> {
+            certificate_files(paths, recursive)
+                .into_iter()
+                .map(|f| match f {
+                    ScannedPath::File(p) => p
+                        .strip_prefix(&dir)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    ScannedPath::Failed { path, error } => {
+                        format!("failed {}: {}", path.display(), error.code().name())
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(
+            files(std::slice::from_ref(&clinic), false),
+            ["clinic/a.pem", "clinic/b.CRT"]
+        );
+        assert_eq!(
+            files(&[clinic.clone(), clinic.join("a.pem")], true),
+            ["clinic/a.pem", "clinic/b.CRT", "clinic/sub/c.der"]
+        );
+        let empty = files(&[dir.join("empty")], false);
+        assert_eq!(empty.len(), 1);
+        assert!(empty[0].ends_with(": NoCertificate"), "{empty:?}");
+        // A file named explicitly is taken whatever its name; a missing one fails when read.
+        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, datetime!(2026-01-05 0:00 UTC));
+        s.add_paths(
+            &[
+                clinic.join("readme.txt"),
+                clinic.clone(),
+                dir.join("missing.pem"),
+            ],
+            false,
+            None,
+        );
+        let statuses: Vec<MonitorStatus> = s.entries().iter().map(SummaryEntry::status).collect();
+        assert_eq!(
+            statuses,
+            [
+                MonitorStatus::Unknown,
+                MonitorStatus::Ok,
+                MonitorStatus::Ok,
+                MonitorStatus::Unknown
+            ]
+        );
+        let codes: Vec<ErrorCode> = s.unreadable().map(|u| u.code).collect();
+        assert_eq!(codes, [ErrorCode::UnknownFormat, ErrorCode::Io]);
+        assert_eq!(
+            s.entries()[1].source(),
+            clinic.join("a.pem").display().to_string()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
