@@ -27,7 +27,8 @@ use crate::password::{KeyPasswordArgs, NewPasswordArgs, Password, PasswordArgs};
 pub(crate) enum CertCommand {
     /// Show what a certificate (DER or PEM) or a .pfx/.p12 file holds.
     Info(InfoArgs),
-    /// Check certificates against the ZUS expiry policy (for monitoring). Exit status, the
+    /// Check certificates (files, or every certificate file of directories) against the ZUS
+    /// expiry policy, for monitoring: a table, JSON or Prometheus metrics. Exit status, the
     /// monitoring plugins' OK/WARNING/CRITICAL/UNKNOWN: 0 all valid, 1 any in the renewal
     /// window or expiring, 2 any expired or not yet valid, 3 any file unreadable (2 wins over
     /// 3, 3 over 1); 64 usage.
