@@ -507,8 +507,14 @@ impl CertificateSummary {
     /// are escaped as the format requires (`\\`, `\"`, `\n`).
     pub fn to_prometheus(&self) -> String {
         let mut out = String::new();
-        let rows: Vec<(&CertificateRow, String)> =
-            self.certificates().map(|r| (r, row_labels(r))).collect();
+        // A series once: the same certificate twice in one source (a PEM bundle, say) is
+        // one set of labels, and the format forbids repeating a series.
+        let mut seen = HashSet::new();
+        let rows: Vec<(&CertificateRow, String)> = self
+            .certificates()
+            .map(|r| (r, row_labels(r)))
+            .filter(|(_, labels)| seen.insert(labels.clone()))
+            .collect();
         metric_header(
             &mut out,
             "ezla_certificate_days_left",
@@ -570,14 +576,17 @@ impl CertificateSummary {
             "ezla_certificate_check_error",
             "1 for each source that could not be read, labelled with the ezla error code.",
         );
+        let mut seen = HashSet::new();
         for u in self.unreadable() {
-            let _ = writeln!(
-                out,
-                "ezla_certificate_check_error{{file=\"{}\",code=\"{}\",name=\"{}\"}} 1",
+            let labels = format!(
+                "file=\"{}\",code=\"{}\",name=\"{}\"",
                 escape_label(&u.source),
                 u.code as u32,
                 u.code.name()
             );
+            if seen.insert(labels.clone()) {
+                let _ = writeln!(out, "ezla_certificate_check_error{{{labels}}} 1");
+            }
         }
         metric_header(
             &mut out,
@@ -1064,6 +1073,17 @@ mod tests {
             assert_eq!(p.matches(&format!("# HELP {name} ")).count(), 1, "{name}");
         }
         assert_eq!(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+        // A certificate twice in one source, or a source failing twice, is one series.
+        let mut twice = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+        let cert = doctor(&ca, ISSUED, 1826);
+        twice.add("bundle.pem", cert.clone());
+        twice.add("bundle.pem", cert);
+        twice.add_unreadable("gone", &Error::internal("x"));
+        twice.add_unreadable("gone", &Error::internal("x"));
+        let p = twice.to_prometheus();
+        assert_eq!(p.matches("ezla_certificate_days_left{").count(), 1, "{p}");
+        assert_eq!(p.matches("ezla_certificate_check_error{").count(), 1, "{p}");
+        assert!(p.contains("\nezla_certificate_check_errors 2\n"), "{p}");
     }
 
     #[test]
