@@ -48,7 +48,7 @@ fn source(item: &Bound<'_, PyAny>, index: usize) -> PyResult<Source> {
 /// does, and returns a `CertificateSummary` (its `exit_code` is a monitoring plugin's:
 /// 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 ///
-/// `sources` is an iterable (or a single path) of paths — files (a certificate in DER or
+/// `sources` is an iterable (or a single path or certificate) of paths — files (a certificate in DER or
 /// PEM, a PEM bundle, or a `.pfx`/`.p12` whose key's certificate is checked) and
 /// directories (every `.pfx`, `.p12`, `.crt`, `.cer`, `.pem` and `.der` file in them, in name
 /// order) — and of `Certificate` objects, alone (labelled `certificate N`) or as
@@ -85,22 +85,24 @@ pub(crate) fn check_certificates(
     if let Some(d) = warning_days {
         policy.warning_days = d;
     }
-    let items: Vec<Source> =
-        if sources.is_instance_of::<PyString>() || sources.hasattr("__fspath__")? {
-            vec![source(sources, 0)?]
-        } else {
-            sources
-                .try_iter()
-                .map_err(|_| {
-                    invalid(
-                        "sources",
-                        "expected a path or an iterable of paths and certificates".into(),
-                    )
-                })?
-                .enumerate()
-                .map(|(i, item)| item.and_then(|item| source(&item, i)))
-                .collect::<PyResult<_>>()?
-        };
+    let items: Vec<Source> = if sources.is_instance_of::<PyString>()
+        || sources.is_instance_of::<PyCertificate>()
+        || sources.hasattr("__fspath__")?
+    {
+        vec![source(sources, 0)?]
+    } else {
+        sources
+            .try_iter()
+            .map_err(|_| {
+                invalid(
+                    "sources",
+                    "expected a path or an iterable of paths and certificates".into(),
+                )
+            })?
+            .enumerate()
+            .map(|(i, item)| item.and_then(|item| source(&item, i)))
+            .collect::<PyResult<_>>()?
+    };
     let inner = py.detach(|| {
         let mut summary = CertificateSummary::new(policy, at);
         // Consecutive paths are listed together, so that a file found twice is one row.

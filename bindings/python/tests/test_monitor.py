@@ -114,6 +114,9 @@ def test_certificates_and_labelled_pairs(doctor, ca):
     assert [r.source for r in summary.rows] == ["certificate 1", "the CA"]
     assert [r.status for r in summary.rows] == ["expiring", "valid"]
     assert summary.worst == "WARNING"
+    alone = ezla.check_certificates(doctor.certificate)
+    assert [(r.source, r.status) for r in alone.rows] == [("certificate 1", "valid")]
+    assert alone.exit_code == 0
     with pytest.raises(ezla.InvalidInput, match="item 2"):
         ezla.check_certificates([doctor.certificate, 42])
     with pytest.raises(ezla.InvalidInput):

@@ -621,6 +621,7 @@ def check_certificates(
     sources: Union[
         str,
         os.PathLike[str],
+        Certificate,
         Iterable[Union[str, os.PathLike[str], Certificate, Tuple[str, Certificate]]],
     ],
     *,
