@@ -659,6 +659,40 @@ typedef uint32_t ezla_profile;
 #endif // __cplusplus
 
 /**
+ * The verdict of a monitoring check plugin (Nagios, Icinga, Zabbix); the numbers are their
+ * exit codes and `ezla cert check`'s.
+ */
+enum ezla_monitor_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every certificate valid.
+   */
+  EZLA_MONITOR_STATUS_OK = 0,
+  /**
+   * A certificate in the renewal window or expiring.
+   */
+  EZLA_MONITOR_STATUS_WARNING = 1,
+  /**
+   * A certificate expired or not yet valid.
+   */
+  EZLA_MONITOR_STATUS_CRITICAL = 2,
+  /**
+   * A source could not be read (or no such row).
+   */
+  EZLA_MONITOR_STATUS_UNKNOWN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ezla_monitor_status ezla_monitor_status;
+#else
+typedef uint32_t ezla_monitor_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The family an error code belongs to: the hundreds of `docs/errors.md`, the same grouping
  * as the Rust `ezla::ErrorFamily` and the Python exception classes. Returned as a
  * `uint32_t` by `ezla_result_family`.
@@ -805,6 +839,17 @@ typedef uint32_t ezla_signature_algorithm;
  * Thread safety: immutable; may be used from several threads at once.
  */
 typedef struct ezla_azla ezla_azla;
+
+/**
+ * Certificates judged at one instant under one expiry policy: one row per certificate
+ * and one per source that could not be read, the most urgent status and the monitoring
+ * exit code, and the Prometheus and JSON outputs of `ezla cert check`.
+ *
+ * Thread safety: the `_add_` functions change it and must not run while another thread
+ * uses it; the getters may run from several threads at once. Strings returned by its
+ * getters live until `ezla_cert_summary_free`.
+ */
+typedef struct ezla_cert_summary ezla_cert_summary;
 
 /**
  * An X.509 certificate (read-only view).
@@ -1799,7 +1844,8 @@ const char *ezla_certificate_subject(const ezla_certificate *cert);
 const char *ezla_certificate_issuer(const ezla_certificate *cert);
 
 /**
- * The serial number as lower-case hex; NULL when `cert` is NULL.
+ * The serial number as upper-case hex (as `openssl x509 -serial` prints it); NULL when
+ * `cert` is NULL.
  */
 const char *ezla_certificate_serial_hex(const ezla_certificate *cert);
 
@@ -3439,6 +3485,136 @@ ezla_result ezla_xades_add_timestamp_token(const uint8_t *document, size_t len, 
  * errors of `ezla_tsa_client_stamp`.
  */
 ezla_result ezla_cms_add_timestamp(const uint8_t *signature, size_t len, const ezla_tsa_client *client, ezla_buffer *stamped_out, ezla_error **err_out);
+
+/**
+ * A new, empty summary judging at `at` (Unix seconds, or `EZLA_NOW` for the time of this
+ * call) under `policy` (NULL: the ZUS policy). Free with `ezla_cert_summary_free`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER` (`summary_out`), `EZLA_RESULT_INVALID_ARGUMENT` (an
+ * instant out of range, or a warning period longer than the renewal window).
+ */
+ezla_result ezla_cert_summary_new(int64_t at, const ezla_expiry_policy *policy, ezla_cert_summary **summary_out, ezla_error **err_out);
+
+/**
+ * Adds a certificate (copied: `cert` may be freed) as a row labelled `source`.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`.
+ */
+ezla_result ezla_cert_summary_add_certificate(ezla_cert_summary *summary, const char *source, const ezla_certificate *cert, ezla_error **err_out);
+
+/**
+ * Adds what the bytes of one source labelled `source` hold: every certificate of a PEM
+ * file, a DER certificate, or the key's certificate of a PKCS#12 (`.pfx`) file opened with
+ * `password` (NULL: no password). Bytes that cannot be read (another format, a damaged
+ * file, a wrong password) are not an error of this call but a row with that error.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`.
+ */
+ezla_result ezla_cert_summary_add_bytes(ezla_cert_summary *summary, const char *source, const uint8_t *data, size_t len, const char *password, ezla_error **err_out);
+
+/**
+ * Adds a file, or every `.pfx`, `.p12`, `.crt`, `.cer`, `.pem` and `.der` file of a
+ * directory in name order (and of its subdirectories, after them, when `recursive`), as
+ * `ezla_cert_summary_add_bytes` does, labelled with their paths; `password` (NULL: none)
+ * opens every `.pfx`. A file that cannot be read, or a directory with no such file, is a
+ * row with its error (`EZLA_RESULT_IO`, `EZLA_RESULT_NO_CERTIFICATE`, ...), not an error of
+ * this call.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`.
+ */
+ezla_result ezla_cert_summary_add_path(ezla_cert_summary *summary, const char *path, bool recursive, const char *password, ezla_error **err_out);
+
+/**
+ * The number of rows; 0 when `summary` is NULL.
+ */
+size_t ezla_cert_summary_count(const ezla_cert_summary *summary);
+
+/**
+ * The label of row `index` (the path, or the label given); NULL when out of range or when
+ * `summary` is NULL.
+ */
+const char *ezla_cert_summary_source(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * The monitoring status of row `index`: OK, WARNING (renewal window, expiring), CRITICAL
+ * (expired, not yet valid) or UNKNOWN (unreadable); UNKNOWN when out of range or when
+ * `summary` is NULL.
+ */
+ezla_monitor_status ezla_cert_summary_row_status(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * Where the certificate of row `index` stands at the summary's instant under its policy;
+ * writes `*expiry_out` on success.
+ *
+ * Errors: for a row whose source could not be read, that row's error (its code and
+ * message, as `ezla_cert_summary_error` gives them); `EZLA_RESULT_NULL_PARAMETER`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (index out of range).
+ */
+ezla_result ezla_cert_summary_expiry(const ezla_cert_summary *summary, size_t index, ezla_expiry *expiry_out, ezla_error **err_out);
+
+/**
+ * The certificate of row `index`, as a new handle in `*cert_out` (free with
+ * `ezla_certificate_free`): its subject, PESEL and serial through the certificate getters.
+ *
+ * Errors: as `ezla_cert_summary_expiry`.
+ */
+ezla_result ezla_cert_summary_certificate(const ezla_cert_summary *summary, size_t index, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * Why the source of row `index` could not be read: its error code, `EZLA_RESULT_OK` for a
+ * certificate row; `EZLA_RESULT_INVALID_ARGUMENT` when out of range,
+ * `EZLA_RESULT_NULL_PARAMETER` when `summary` is NULL.
+ */
+ezla_result ezla_cert_summary_error(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * The error message of row `index` when its source could not be read; NULL for a
+ * certificate row, out of range, or when `summary` is NULL.
+ */
+const char *ezla_cert_summary_error_message(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * The most urgent status of the rows (CRITICAL before UNKNOWN before WARNING before OK; OK
+ * for no rows); UNKNOWN when `summary` is NULL.
+ */
+ezla_monitor_status ezla_cert_summary_worst(const ezla_cert_summary *summary);
+
+/**
+ * The exit code of a monitoring plugin for `ezla_cert_summary_worst`: 0 OK, 1 WARNING,
+ * 2 CRITICAL, 3 UNKNOWN (`ezla cert check`'s); 3 when `summary` is NULL.
+ */
+int32_t ezla_cert_summary_exit_code(const ezla_cert_summary *summary);
+
+/**
+ * The Prometheus text exposition format of the summary (as `ezla cert check --format
+ * prometheus` writes it: `ezla_certificate_days_left`, `ezla_certificate_not_after_seconds`,
+ * `ezla_certificate_status` per certificate, then the check's errors, exit code and
+ * timestamp), copied into `*text_out` (free with `ezla_buffer_free`; not NUL-terminated).
+ * For node_exporter's textfile collector, write it to a temporary file in the collector's
+ * directory and rename it to a `.prom` name.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_cert_summary_to_prometheus(const ezla_cert_summary *summary, ezla_buffer *text_out, ezla_error **err_out);
+
+/**
+ * The JSON form of the summary (as `ezla cert check --json` prints it), copied into
+ * `*json_out` (free with `ezla_buffer_free`; not NUL-terminated).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_cert_summary_to_json(const ezla_cert_summary *summary, ezla_buffer *json_out, ezla_error **err_out);
+
+/**
+ * Frees a summary. `ezla_cert_summary_free(NULL)` does nothing.
+ */
+void ezla_cert_summary_free(ezla_cert_summary *summary);
+
+/**
+ * A static, NUL-terminated name of a monitoring status: `"OK"`, `"WARNING"`,
+ * `"CRITICAL"`, `"UNKNOWN"`; `"UNKNOWN"` for other numbers too. Never NULL.
+ */
+const char *ezla_monitor_status_name(uint32_t status);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -8,6 +8,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 
 PKGS=(openssl xmlsec1 libxml2-utils valgrind pkg-config ca-certificates groff-base curl softhsm2 opensc libp11-kit-dev zbar-tools chromium chromium-driver)
+# promtool (Debian ships it only in the prometheus package) judges `cert check --format prometheus`.
+PKGS+=(prometheus)
 command -v keytool >/dev/null || PKGS+=(default-jdk-headless)
 command -v javac >/dev/null || PKGS+=(default-jdk-headless)
 command -v python3 >/dev/null || PKGS+=(python3)

@@ -16,6 +16,9 @@ pub(crate) enum Failure {
     Utf8(&'static str),
     /// Another argument problem.
     Invalid(String),
+    /// An error recorded earlier, by its code and message (an unreadable source's, in a
+    /// certificate summary).
+    Recorded(ezla_result, String),
 }
 
 impl From<Error> for Failure {
@@ -46,6 +49,7 @@ impl Failure {
                 ezla_result::InvalidArgument,
                 ezla_error::new(ezla_result::InvalidArgument, &msg),
             ),
+            Failure::Recorded(code, msg) => (code, ezla_error::new(code, &msg)),
         }
     }
 }

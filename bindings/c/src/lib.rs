@@ -44,6 +44,8 @@ mod wk;
 
 mod tsp;
 
+mod monitor;
+
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use cms::*;
 pub use csr::*;
@@ -55,6 +57,7 @@ pub use error::{
 };
 pub use instant::EZLA_NOW;
 pub use kedu::*;
+pub use monitor::*;
 pub use pki::*;
 pub use profile::*;
 pub use records::ezla_zus_records;

@@ -97,7 +97,8 @@ pub extern "C" fn ezla_certificate_issuer(cert: *const ezla_certificate) -> *con
         boundary::opt_ref(cert).map_or(std::ptr::null(), |x| x.issuer.as_ptr())
     })
 }
-/// The serial number as lower-case hex; NULL when `cert` is NULL.
+/// The serial number as upper-case hex (as `openssl x509 -serial` prints it); NULL when
+/// `cert` is NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_certificate_serial_hex(cert: *const ezla_certificate) -> *const c_char {
     boundary::getter(std::ptr::null(), || {
@@ -327,44 +328,49 @@ pub extern "C" fn ezla_certificate_expiry(
     boundary::call(err_out, || {
         let cert = arg_ref(cert, "cert")?;
         let at = boundary::arg_time(at, "at")?;
-        let policy = match boundary::opt_ref(policy) {
-            Some(p) if p.warning_days > p.renewal_window_days => {
-                return Err(Failure::Invalid(format!(
-                    "warning_days ({}) is longer than renewal_window_days ({})",
-                    p.warning_days, p.renewal_window_days
-                )));
-            }
-            Some(p) => ExpiryPolicy {
-                renewal_window_days: p.renewal_window_days,
-                warning_days: p.warning_days,
-            },
-            None => ExpiryPolicy::ZUS,
-        };
+        let policy = arg_policy(policy)?;
         let out = out_ptr(expiry_out, "expiry_out")?;
-        let status = cert.inner.status_at(at, &policy);
-        let state = match status {
-            ExpiryStatus::NotYetValid { .. } => ezla_expiry_state::NotYetValid,
-            ExpiryStatus::Valid { .. } => ezla_expiry_state::Valid,
-            ExpiryStatus::RenewalWindow { .. } => ezla_expiry_state::RenewalWindow,
-            ExpiryStatus::Expiring { .. } => ezla_expiry_state::Expiring,
-            ExpiryStatus::Expired { .. } => ezla_expiry_state::Expired,
-            _ => {
-                return Err(Failure::Core(ezla_core::Error::internal(
-                    "unknown expiry state",
-                )));
-            }
-        };
-        write(
-            out,
-            ezla_expiry {
-                state,
-                days_left: status.days_left(),
-                renewal_opens: unix(status.renewal_opens()),
-                not_after: unix(status.not_after()),
-                usable: status.is_usable(),
-            },
-        );
+        write(out, expiry_of(&cert.inner.status_at(at, &policy))?);
         Ok(())
+    })
+}
+
+/// The policy a `const ezla_expiry_policy *` argument names: NULL for the ZUS policy; a
+/// warning period longer than the renewal window is refused.
+pub(crate) fn arg_policy(policy: *const ezla_expiry_policy) -> FfiResult<ExpiryPolicy> {
+    match boundary::opt_ref(policy) {
+        Some(p) if p.warning_days > p.renewal_window_days => Err(Failure::Invalid(format!(
+            "warning_days ({}) is longer than renewal_window_days ({})",
+            p.warning_days, p.renewal_window_days
+        ))),
+        Some(p) => Ok(ExpiryPolicy {
+            renewal_window_days: p.renewal_window_days,
+            warning_days: p.warning_days,
+        }),
+        None => Ok(ExpiryPolicy::ZUS),
+    }
+}
+
+/// The C form of an expiry status.
+pub(crate) fn expiry_of(status: &ExpiryStatus) -> FfiResult<ezla_expiry> {
+    let state = match status {
+        ExpiryStatus::NotYetValid { .. } => ezla_expiry_state::NotYetValid,
+        ExpiryStatus::Valid { .. } => ezla_expiry_state::Valid,
+        ExpiryStatus::RenewalWindow { .. } => ezla_expiry_state::RenewalWindow,
+        ExpiryStatus::Expiring { .. } => ezla_expiry_state::Expiring,
+        ExpiryStatus::Expired { .. } => ezla_expiry_state::Expired,
+        _ => {
+            return Err(Failure::Core(ezla_core::Error::internal(
+                "unknown expiry state",
+            )));
+        }
+    };
+    Ok(ezla_expiry {
+        state,
+        days_left: status.days_left(),
+        renewal_opens: unix(status.renewal_opens()),
+        not_after: unix(status.not_after()),
+        usable: status.is_usable(),
     })
 }
 

@@ -11,6 +11,7 @@ mod datetime;
 mod dsig;
 mod errors;
 mod kedu;
+mod monitor;
 mod pki;
 mod problem;
 mod revocation;
@@ -64,6 +65,9 @@ fn _ezla(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(xades::verify_xades_all, m)?)?;
     m.add_function(wrap_pyfunction!(pki::inspect_pfx, m)?)?;
     m.add_class::<pki::PfxInfo>()?;
+    m.add_function(wrap_pyfunction!(monitor::check_certificates, m)?)?;
+    m.add_class::<monitor::PyCertificateSummary>()?;
+    m.add_class::<monitor::PyCertificateSummaryRow>()?;
     m.add_class::<xades::VerificationReport>()?;
     m.add_class::<xades::SignerInfo>()?;
     m.add_class::<xades::ReferenceInfo>()?;

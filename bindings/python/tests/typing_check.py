@@ -20,6 +20,11 @@ def strictly_typed_use(document: bytes) -> List[str]:
     status: ezla.CertificateStatus = cert.status(not_after, renewal_window_days=30)
     days: int = status.days_left
     pesel: Optional[str] = cert.pesel
+    summary = ezla.check_certificates(["certs", ("the doctor", cert), cert], warning_days=30)
+    row: ezla.CertificateSummaryRow = summary.rows[0]
+    left: Optional[int] = row.days_left
+    exit_code: int = summary.exit_code
+    metrics: str = summary.to_prometheus()
     signed: bytes = ezla.sign_xades(document, opened, profile="xades-bes", include_chain=True)
     external = ezla.ExternalSigner(cert, lambda algorithm, message: b"", chain=[ca.certificate])
     ezla.sign_xmldsig(document, external)

@@ -9,11 +9,12 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use ezla::crypto::{KeySpec, PrivateKey, Signer};
 use ezla::error::{FormatError, KeyError};
+use ezla::pki::monitor::{ScannedPath, certificate_files};
 use ezla::pki::pkcs12::{DEFAULT_WRITE_ITERATIONS, Pkcs12};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{
-    Certificate, CertificateRequest, ExpiryPolicy, Identity, InputKind, Name, PbeLimits,
-    Pkcs12Builder, Pkcs12Options, keyfile,
+    Certificate, CertificateRequest, CertificateSummary, ExpiryPolicy, Identity, InputKind, Name,
+    PbeLimits, Pkcs12Builder, Pkcs12Options, keyfile,
 };
 use ezla::{Error, Result};
 use time::OffsetDateTime;
@@ -26,7 +27,8 @@ use crate::password::{KeyPasswordArgs, NewPasswordArgs, Password, PasswordArgs};
 pub(crate) enum CertCommand {
     /// Show what a certificate (DER or PEM) or a .pfx/.p12 file holds.
     Info(InfoArgs),
-    /// Check certificates against the ZUS expiry policy (for monitoring). Exit status, the
+    /// Check certificates (files, or every certificate file of directories) against the ZUS
+    /// expiry policy, for monitoring: a table, JSON or Prometheus metrics. Exit status, the
     /// monitoring plugins' OK/WARNING/CRITICAL/UNKNOWN: 0 all valid, 1 any in the renewal
     /// window or expiring, 2 any expired or not yet valid, 3 any file unreadable (2 wins over
     /// 3, 3 over 1); 64 usage.
@@ -63,16 +65,50 @@ pub(crate) struct InfoArgs {
 /// Options of `cert check`.
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
-    /// The files to check (certificates or .pfx files; all .pfx files use the same password).
-    #[arg(required = true)]
+    /// The files to check (certificates or .pfx files; all .pfx files use the same
+    /// password), or directories: every .pfx, .p12, .crt, .cer, .pem and .der file in them,
+    /// in name order.
+    #[arg(required = true, value_name = "FILE|DIR")]
     files: Vec<PathBuf>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
+    /// Look into the directories' subdirectories too.
+    #[arg(long, short = 'r')]
+    recursive: bool,
+    /// The output: a table for people, JSON, or Prometheus metrics (the text format of
+    /// node_exporter's textfile collector).
+    #[arg(long, value_enum, default_value = "table")]
+    format: CheckFormat,
+    /// Print JSON instead of a table (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Write the output to this file instead of standard output, atomically (a temporary
+    /// file in the same directory, then renamed over it), as the textfile collector needs.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     when: When,
     #[command(flatten)]
     password: PasswordArgs,
+}
+
+impl CheckArgs {
+    fn format(&self) -> CheckFormat {
+        if self.json {
+            CheckFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// The outputs of `cert check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// One line per certificate, for people.
+    Table,
+    /// The JSON form (see docs/cli.md).
+    Json,
+    /// Prometheus text exposition format (gauges per certificate).
+    Prometheus,
 }
 
 /// The instant and thresholds of the expiry policy.
@@ -84,8 +120,14 @@ pub(crate) struct When {
     /// Days before expiry when a new certificate may be requested (ZUS: 28).
     #[arg(long, value_name = "DAYS", default_value_t = ExpiryPolicy::ZUS.renewal_window_days)]
     renewal_days: u32,
-    /// Days before expiry when the certificate counts as expiring (ZUS warns at 14).
-    #[arg(long, value_name = "DAYS", default_value_t = ExpiryPolicy::ZUS.warning_days)]
+    /// Days before expiry when the certificate counts as expiring, a WARNING for `cert
+    /// check` (ZUS warns at 14). `--warning-days` is the same.
+    #[arg(
+        long = "warn-days",
+        visible_alias = "warning-days",
+        value_name = "DAYS",
+        default_value_t = ExpiryPolicy::ZUS.warning_days
+    )]
     warning_days: u32,
 }
 
@@ -376,7 +418,7 @@ impl CertCommand {
     pub(crate) fn json(&self) -> bool {
         match self {
             CertCommand::Info(a) => a.json,
-            CertCommand::Check(a) => a.json,
+            CertCommand::Check(a) => a.format() == CheckFormat::Json,
             _ => false,
         }
     }
@@ -532,83 +574,83 @@ fn info(a: &InfoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One row of `cert check`.
-pub(crate) struct CheckRow {
-    pub(crate) file: PathBuf,
-    pub(crate) result: Result<Certificate>,
-    /// For a .pfx: whether it has integrity protection (a MAC); `None` for other files.
-    pub(crate) integrity_protected: Option<bool>,
-}
-
 fn check(a: &CheckArgs) -> ExitCode {
-    let at = a.when.instant();
-    let policy = a.when.policy();
-    let mut rows = Vec::new();
+    let format = a.format();
+    let fail = |e: &Error| {
+        if format == CheckFormat::Json {
+            println!("{}", crate::error_json(e));
+        }
+        crate::report(e);
+        crate::exit::code(crate::exit::for_error(e))
+    };
+    let mut summary = CertificateSummary::new(a.when.policy(), a.when.instant());
     // One password for every .pfx: read it once when it comes from a file or a variable.
     let shared = if a.password.given() {
         match a.password.for_reading("the .pfx files") {
             Ok(p) => Some(p),
-            Err(e) => {
-                if a.json {
-                    println!("{}", crate::error_json(&e));
-                }
-                crate::report(&e);
-                return crate::exit::code(crate::exit::for_error(&e));
-            }
+            Err(e) => return fail(&e),
         }
     } else {
         None
     };
-    for file in &a.files {
-        let loaded = match &shared {
-            Some(pw) => load(file, &|_| Ok(pw.clone())),
-            None => load(file, &|p| a.password.for_reading(&p.display().to_string())),
+    for found in certificate_files(&a.files, a.recursive) {
+        let file = match found {
+            ScannedPath::File(f) => f,
+            ScannedPath::Failed { path, error } => {
+                summary.add_unreadable(path.display().to_string(), &error);
+                continue;
+            }
         };
-        match loaded {
-            // The certificate that matters for a key store is the key's; for PEM bundles and
-            // trust stores, every one.
-            Ok(l) if l.pkcs12.as_ref().is_some_and(|p| !p.keys.is_empty()) => rows.push(CheckRow {
-                file: file.clone(),
-                integrity_protected: l.pkcs12.as_ref().map(|p| p.info.mac.is_some()),
-                result: l.certificates.into_iter().next().ok_or_else(|| {
-                    Error::Key(KeyError::NoCertificate {
-                        what: file.display().to_string(),
-                    })
-                }),
-            }),
-            Ok(l) => {
-                let integrity_protected = l.pkcs12.as_ref().map(|p| p.info.mac.is_some());
-                rows.extend(l.certificates.into_iter().map(|c| CheckRow {
-                    file: file.clone(),
-                    result: Ok(c),
-                    integrity_protected,
-                }))
+        let source = file.display().to_string();
+        let data = match read_file(&file) {
+            Ok(d) => d,
+            Err(e) => {
+                summary.add_unreadable(source, &e);
+                continue;
             }
-            Err(e) => rows.push(CheckRow {
-                file: file.clone(),
-                result: Err(e),
-                integrity_protected: None,
-            }),
+        };
+        // A password only for PKCS#12 files, asked for each when it is not shared.
+        let password = match (ezla::pki::detect(&data), &shared) {
+            (InputKind::Pkcs12, Some(pw)) => Ok(pw.clone()),
+            (InputKind::Pkcs12, None) => a.password.for_reading(&source),
+            _ => Ok(None),
+        };
+        match password {
+            Ok(pw) => summary.add_contents(source, &data, pw.as_deref().map(String::as_str)),
+            Err(e) => summary.add_unreadable(source, &e),
         }
     }
-    let worst = crate::exit::most_urgent(
-        rows.iter()
-            .map(|r| render::severity(r.result.as_ref().ok().map(|c| c.status_at(at, &policy)))),
-    );
-    if a.json {
-        let v = render::check_json(&rows, at, &policy, worst);
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-    } else {
-        print!("{}", render::check_table(&rows, at, &policy));
-        let mut warned: Vec<&Path> = Vec::new();
-        for r in rows.iter().filter(|r| r.integrity_protected == Some(false)) {
-            if !warned.contains(&r.file.as_path()) {
-                warned.push(&r.file);
-                println!("{}", unprotected_warning(&r.file));
+    let mut text = match format {
+        CheckFormat::Json => {
+            let mut t = summary.to_json();
+            t.push('\n');
+            t
+        }
+        CheckFormat::Prometheus => summary.to_prometheus(),
+        CheckFormat::Table => summary.to_table(),
+    };
+    if format == CheckFormat::Table {
+        let mut warned: Vec<&str> = Vec::new();
+        for r in summary
+            .certificates()
+            .filter(|r| r.integrity_protected == Some(false))
+        {
+            if !warned.contains(&r.source.as_str()) {
+                warned.push(&r.source);
+                text.push_str(&unprotected_warning(Path::new(&r.source)));
+                text.push('\n');
             }
         }
     }
-    ExitCode::from(worst)
+    match &a.out {
+        Some(path) => {
+            if let Err(e) = crate::files::write_atomically(path, text.as_bytes()) {
+                return fail(&e);
+            }
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::from(summary.exit_code())
 }
 
 fn csr(a: &CsrArgs) -> Result<ExitCode> {

@@ -101,3 +101,35 @@ pub(crate) fn write_file(path: &Path, data: &[u8], force: bool, secret: bool) ->
     })?;
     file.write_all(data).map_err(|e| Error::io(path, e))
 }
+
+/// Replaces `path` atomically: writes a temporary file in the same directory, flushes it to
+/// disk, then renames it over `path`, so that a reader (Prometheus' textfile collector, say)
+/// sees the old contents or the new, never a part. The temporary name starts with a dot and
+/// does not end in `.prom`, so the collector never reads it.
+pub(crate) fn write_atomically(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        Error::invalid_argument("--out", format!("{} is not a file name", path.display()))
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        file.write_all(data)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}

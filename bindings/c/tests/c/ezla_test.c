@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <threads.h>
 #include <time.h>
 
@@ -439,6 +440,205 @@ static void test_expiry(void) {
   CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_EXPIRING), "expiring");
   CHECK_STR(ezla_expiry_state_name(EZLA_EXPIRY_STATE_EXPIRED), "expired");
   CHECK_STR(ezla_expiry_state_name(99), "unknown");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static bool str_ends_with(const char *s, const char *suffix) {
+  size_t n = s ? strlen(s) : 0, m = strlen(suffix);
+  return s != NULL && n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A summary over certificates and .pfx bytes: rows, statuses, errors, the outputs. */
+static void test_cert_summary(void) {
+  ezla_cert_summary *s = NULL;
+  ezla_certificate *c_doctor = NULL, *c_renewal = NULL, *c_expired = NULL, *c = NULL;
+  ezla_error *err = NULL;
+  REQUIRE_OK(ezla_identity_certificate(doctor, &c_doctor, NULL));
+  REQUIRE_OK(ezla_identity_certificate(renewal, &c_renewal, NULL));
+  REQUIRE_OK(ezla_identity_certificate(expired, &c_expired, NULL));
+
+  CHECK_RC(ezla_cert_summary_new(EZLA_NOW, NULL, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_new(EZLA_NOW, &(ezla_expiry_policy){14, 28}, &s, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "warning_days");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_cert_summary_new(INT64_MAX, NULL, &s, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(s == NULL);
+  REQUIRE_OK(ezla_cert_summary_new(EZLA_NOW, NULL, &s, NULL));
+  CHECK(ezla_cert_summary_count(s) == 0);
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_OK);
+  CHECK(ezla_cert_summary_exit_code(s) == 0);
+
+  CHECK_RC(ezla_cert_summary_add_certificate(s, "doctor", c_doctor, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_OK);
+  CHECK_RC(ezla_cert_summary_add_certificate(s, "renewal", c_renewal, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_WARNING);
+  CHECK(ezla_cert_summary_exit_code(s) == 1);
+  ezla_buffer pfx = {NULL, 0};
+  REQUIRE_OK(ezla_identity_to_pkcs12(expired, password(), ITER, &pfx, NULL));
+  CHECK_RC(ezla_cert_summary_add_bytes(s, "expired.pfx", pfx.data, pfx.len, password(), NULL),
+           EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_CRITICAL);
+  /* Unreadable bytes are rows, not errors of the call; CRITICAL still wins over UNKNOWN. */
+  CHECK_RC(ezla_cert_summary_add_bytes(s, "wrong.pfx", pfx.data, pfx.len, "wrong", NULL),
+           EZLA_RESULT_OK);
+  CHECK_RC(ezla_cert_summary_add_bytes(s, "junk", (const uint8_t *)"junk", 4, NULL, NULL),
+           EZLA_RESULT_OK);
+  ezla_buffer_free(&pfx);
+  CHECK(ezla_cert_summary_count(s) == 5);
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_CRITICAL);
+  CHECK(ezla_cert_summary_exit_code(s) == 2);
+
+  CHECK_STR(ezla_cert_summary_source(s, 0), "doctor");
+  CHECK_STR(ezla_cert_summary_source(s, 4), "junk");
+  CHECK(ezla_cert_summary_source(s, 5) == NULL);
+  CHECK(ezla_cert_summary_row_status(s, 0) == EZLA_MONITOR_STATUS_OK);
+  CHECK(ezla_cert_summary_row_status(s, 1) == EZLA_MONITOR_STATUS_WARNING);
+  CHECK(ezla_cert_summary_row_status(s, 2) == EZLA_MONITOR_STATUS_CRITICAL);
+  CHECK(ezla_cert_summary_row_status(s, 3) == EZLA_MONITOR_STATUS_UNKNOWN);
+  CHECK(ezla_cert_summary_row_status(s, 99) == EZLA_MONITOR_STATUS_UNKNOWN);
+
+  ezla_expiry e = {EZLA_EXPIRY_STATE_VALID, 42, 1, 2, true};
+  CHECK_RC(ezla_cert_summary_expiry(s, 1, &e, NULL), EZLA_RESULT_OK);
+  CHECK(e.state == EZLA_EXPIRY_STATE_RENEWAL_WINDOW && (e.days_left == 19 || e.days_left == 20));
+  CHECK(e.not_after == ezla_certificate_not_after(c_renewal));
+  CHECK_RC(ezla_cert_summary_expiry(s, 2, &e, NULL), EZLA_RESULT_OK);
+  CHECK(e.state == EZLA_EXPIRY_STATE_EXPIRED && !e.usable && e.days_left < -40);
+  /* An unreadable row answers with its own error. */
+  e.days_left = 42;
+  CHECK_RC(ezla_cert_summary_expiry(s, 3, &e, &err), EZLA_RESULT_BAD_PASSWORD);
+  CHECK(ezla_error_code(err) == EZLA_RESULT_BAD_PASSWORD);
+  CHECK_CONTAINS(ezla_error_message(err), "password");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK(e.days_left == 42); /* not written */
+  CHECK_RC(ezla_cert_summary_expiry(s, 5, &e, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_cert_summary_expiry(NULL, 0, &e, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_expiry(s, 0, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+
+  CHECK_RC(ezla_cert_summary_certificate(s, 2, &c, NULL), EZLA_RESULT_OK);
+  CHECK_STR(ezla_certificate_serial_hex(c), ezla_certificate_serial_hex(c_expired));
+  CHECK_STR(ezla_certificate_pesel(c), PESEL);
+  ezla_certificate_free(c);
+  c = NULL;
+  CHECK_RC(ezla_cert_summary_certificate(s, 4, &c, NULL), EZLA_RESULT_UNKNOWN_FORMAT);
+  CHECK_RC(ezla_cert_summary_certificate(s, 7, &c, NULL), EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(ezla_cert_summary_certificate(s, 0, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_certificate(NULL, 0, &c, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(c == NULL);
+
+  CHECK(ezla_cert_summary_error(s, 0) == EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_error(s, 3) == EZLA_RESULT_BAD_PASSWORD);
+  CHECK(ezla_cert_summary_error(s, 4) == EZLA_RESULT_UNKNOWN_FORMAT);
+  CHECK(ezla_cert_summary_error(s, 5) == EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(ezla_cert_summary_error(NULL, 0) == EZLA_RESULT_NULL_PARAMETER);
+  CHECK_CONTAINS(ezla_cert_summary_error_message(s, 3), "password");
+  CHECK_CONTAINS(ezla_cert_summary_error_message(s, 4), "junk");
+  CHECK(ezla_cert_summary_error_message(s, 0) == NULL);
+  CHECK(ezla_cert_summary_error_message(s, 9) == NULL);
+
+  ezla_buffer text = {NULL, 0};
+  CHECK_RC(ezla_cert_summary_to_prometheus(s, &text, NULL), EZLA_RESULT_OK);
+  CHECK(starts_with(text.data, text.len, "# HELP ezla_certificate_days_left "));
+  CHECK(buffer_contains(&text, "ezla_certificate_days_left{file=\"renewal\",subject=\"CN="));
+  CHECK(buffer_contains(&text, ",pesel=\"" PESEL "\",status=\"expired\"} 1\n"));
+  CHECK(buffer_contains(&text, "\nezla_certificate_check_errors 2\n"));
+  CHECK(buffer_contains(&text, "\nezla_certificate_check_exit_code 2\n"));
+  CHECK(buffer_contains(&text, "ezla_certificate_check_error{file=\"wrong.pfx\",code=\"200\","));
+  ezla_buffer_free(&text);
+  CHECK_RC(ezla_cert_summary_to_json(s, &text, NULL), EZLA_RESULT_OK);
+  CHECK(buffer_contains(&text, "\"exit_status\": 2"));
+  CHECK(buffer_contains(&text, "\"name\": \"BadPassword\""));
+  CHECK(buffer_contains(&text, "\"status\": \"renewal-window\""));
+  ezla_buffer_free(&text);
+
+  /* NULL and bad arguments: nothing is added. */
+  CHECK_RC(ezla_cert_summary_add_certificate(NULL, "x", c_doctor, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_add_certificate(s, NULL, c_doctor, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_add_certificate(s, "x", NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_add_certificate(s, BAD_UTF8, c_doctor, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_cert_summary_add_bytes(s, "x", NULL, 5, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_add_bytes(s, "x", (const uint8_t *)"a", 1, BAD_UTF8, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_cert_summary_add_path(s, NULL, false, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_add_path(NULL, "x", false, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(ezla_cert_summary_count(s) == 5);
+  CHECK_RC(ezla_cert_summary_to_prometheus(s, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_to_prometheus(NULL, &text, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_to_json(NULL, &text, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_to_json(s, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(text.data == NULL);
+  CHECK(ezla_cert_summary_count(NULL) == 0);
+  CHECK(ezla_cert_summary_source(NULL, 0) == NULL);
+  CHECK(ezla_cert_summary_row_status(NULL, 0) == EZLA_MONITOR_STATUS_UNKNOWN);
+  CHECK(ezla_cert_summary_error_message(NULL, 0) == NULL);
+  CHECK(ezla_cert_summary_worst(NULL) == EZLA_MONITOR_STATUS_UNKNOWN);
+  CHECK(ezla_cert_summary_exit_code(NULL) == 3);
+
+  CHECK_STR(ezla_monitor_status_name(EZLA_MONITOR_STATUS_OK), "OK");
+  CHECK_STR(ezla_monitor_status_name(EZLA_MONITOR_STATUS_WARNING), "WARNING");
+  CHECK_STR(ezla_monitor_status_name(EZLA_MONITOR_STATUS_CRITICAL), "CRITICAL");
+  CHECK_STR(ezla_monitor_status_name(EZLA_MONITOR_STATUS_UNKNOWN), "UNKNOWN");
+  CHECK_STR(ezla_monitor_status_name(99), "UNKNOWN");
+
+  ezla_cert_summary_free(s);
+  ezla_cert_summary_free(NULL);
+  ezla_certificate_free(c_doctor);
+  ezla_certificate_free(c_renewal);
+  ezla_certificate_free(c_expired);
+}
+
+/* A summary over a clinic's directory: name order, subdirectories only when asked,
+ * unreadable paths as rows. */
+static void test_cert_summary_files(const char *dir) {
+  char clinic[4096], sub[4096], empty[4096], missing[4096];
+  snprintf(clinic, sizeof clinic, "%s/clinic", dir);
+  snprintf(sub, sizeof sub, "%s/clinic/sub", dir);
+  snprintf(empty, sizeof empty, "%s/clinic-empty", dir);
+  snprintf(missing, sizeof missing, "%s/clinic/missing.pfx", dir);
+  mkdir(clinic, 0700);
+  mkdir(sub, 0700);
+  mkdir(empty, 0700);
+  struct {
+    const char *name;
+    ezla_identity *id;
+  } files[] = {{"b.pfx", doctor}, {"a.pfx", renewal}, {"sub/c.pfx", expired}};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    ezla_buffer pfx = {NULL, 0};
+    CHECK_RC(ezla_identity_to_pkcs12(files[i].id, password(), ITER, &pfx, NULL), EZLA_RESULT_OK);
+    CHECK(write_file(clinic, files[i].name, pfx.data, pfx.len) == 0);
+    ezla_buffer_free(&pfx);
+  }
+  CHECK(write_file(clinic, "notes.txt", (const uint8_t *)"x", 1) == 0);
+
+  ezla_cert_summary *s = NULL;
+  REQUIRE_OK(ezla_cert_summary_new(EZLA_NOW, NULL, &s, NULL));
+  CHECK_RC(ezla_cert_summary_add_path(s, clinic, false, password(), NULL), EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_count(s) == 2);
+  CHECK(str_ends_with(ezla_cert_summary_source(s, 0), "/clinic/a.pfx"));
+  CHECK(str_ends_with(ezla_cert_summary_source(s, 1), "/clinic/b.pfx"));
+  CHECK(ezla_cert_summary_worst(s) == EZLA_MONITOR_STATUS_WARNING);
+  ezla_cert_summary_free(s);
+  s = NULL;
+
+  REQUIRE_OK(ezla_cert_summary_new(EZLA_NOW, NULL, &s, NULL));
+  CHECK_RC(ezla_cert_summary_add_path(s, clinic, true, password(), NULL), EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_count(s) == 3);
+  CHECK(str_ends_with(ezla_cert_summary_source(s, 2), "/clinic/sub/c.pfx"));
+  CHECK(ezla_cert_summary_exit_code(s) == 2);
+  CHECK_RC(ezla_cert_summary_add_path(s, missing, false, password(), NULL), EZLA_RESULT_OK);
+  CHECK_RC(ezla_cert_summary_add_path(s, empty, false, NULL, NULL), EZLA_RESULT_OK);
+  CHECK(ezla_cert_summary_count(s) == 5);
+  CHECK(ezla_cert_summary_error(s, 3) == EZLA_RESULT_IO);
+  CHECK(ezla_cert_summary_error(s, 4) == EZLA_RESULT_NO_CERTIFICATE);
+  CHECK_CONTAINS(ezla_cert_summary_error_message(s, 4), "clinic-empty");
+  CHECK(ezla_cert_summary_exit_code(s) == 2); /* CRITICAL still wins over UNKNOWN */
+  ezla_cert_summary_free(s);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -3101,6 +3301,7 @@ int main(int argc, char **argv) {
   test_test_ca();
   test_certificate();
   test_expiry();
+  test_cert_summary();
   test_identity();
   test_private_key();
   test_csr_and_bundle();
@@ -3125,6 +3326,7 @@ int main(int argc, char **argv) {
   if (dir != NULL) {
     test_pkcs12(dir);
     write_fixtures(dir);
+    test_cert_summary_files(dir);
   } else {
     fprintf(stderr, "note: no FIXTURE_DIR given; the .pfx file tests are skipped\n");
   }

@@ -19,6 +19,8 @@ from ezla._ezla import (
     Certificate,
     CertificateRequest,
     CertificateStatus,
+    CertificateSummary,
+    CertificateSummaryRow,
     CmsReport,
     ExternalSigner,
     Identity,
@@ -39,6 +41,7 @@ from ezla._ezla import (
     __version__,
     add_cms_timestamp,
     add_xades_timestamp,
+    check_certificates,
     check_zla,
     inspect_pfx,
     plan_zla,
@@ -113,6 +116,10 @@ __all__ = [
     "TrustStore",
     "inspect_pfx",
     "PfxInfo",
+    # watching many certificates (a clinic's monitoring)
+    "check_certificates",
+    "CertificateSummary",
+    "CertificateSummaryRow",
     # CMS (CAdES-BES), for what is signed besides XML
     "sign_cms",
     "verify_cms",

@@ -1,4 +1,4 @@
-//! Text and JSON output of `cert info` and `cert check`.
+//! Text and JSON output of `cert info` (`cert check`'s are `ezla::pki::CertificateSummary`'s).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{CheckRow, Loaded};
+use super::Loaded;
 
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
@@ -304,100 +304,4 @@ pub(super) fn info_text(
         certificate_text(&mut out, c, at, policy);
     }
     out
-}
-
-pub(super) fn check_table(rows: &[CheckRow], at: OffsetDateTime, policy: &ExpiryPolicy) -> String {
-    let mut lines: Vec<[String; 5]> = vec![[
-        "STATUS".into(),
-        "DAYS".into(),
-        "NOT AFTER".into(),
-        "FILE".into(),
-        "SUBJECT / ERROR".into(),
-    ]];
-    for r in rows {
-        let file = r.file.display().to_string();
-        lines.push(match &r.result {
-            Ok(c) => {
-                let s = c.status_at(at, policy);
-                [
-                    s.name().to_string(),
-                    s.days_left().to_string(),
-                    c.not_after().date().to_string(),
-                    file,
-                    c.subject()
-                        .common_name()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| c.subject().to_rfc4514()),
-                ]
-            }
-            Err(e) => [
-                "unreadable".into(),
-                "-".into(),
-                "-".into(),
-                file,
-                format!("{e} (code {})", e.code() as u32),
-            ],
-        });
-    }
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            lines
-                .iter()
-                .map(|l| l[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for l in &lines {
-        let _ = writeln!(
-            out,
-            "{:<w0$}  {:>w1$}  {:<w2$}  {:<w3$}  {}",
-            l[0],
-            l[1],
-            l[2],
-            l[3],
-            l[4],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3]
-        );
-    }
-    out
-}
-
-pub(super) fn check_json(
-    rows: &[CheckRow],
-    at: OffsetDateTime,
-    policy: &ExpiryPolicy,
-    exit: u8,
-) -> Value {
-    json!({
-        "at": rfc3339(at),
-        "policy": {"renewal_window_days": policy.renewal_window_days, "warning_days": policy.warning_days},
-        "exit_status": exit,
-        "results": rows.iter().map(|r| match &r.result {
-            Ok(c) => {
-                let s = c.status_at(at, policy);
-                json!({
-                    "file": r.file.display().to_string(),
-                    "integrity_protected": r.integrity_protected,
-                    "subject": c.subject().to_rfc4514(),
-                    "serial_hex": c.serial_hex(),
-                    "not_after": rfc3339(c.not_after()),
-                    "status": s.name(),
-                    "days_left": s.days_left(),
-                    "renewal_opens": rfc3339(s.renewal_opens()),
-                })
-            }
-            Err(e) => json!({
-                "file": r.file.display().to_string(),
-                "status": "unreadable",
-                "error": e.to_string(),
-                "code": e.code() as u32,
-                "name": e.code().name(),
-            }),
-        }).collect::<Vec<_>>(),
-    })
 }

@@ -6,6 +6,7 @@
 //! | [`Certificate`] | an X.509 certificate: names, serial, validity, key, extensions, fingerprints, Polish identifiers |
 //! | [`Name`] | a distinguished name: RFC 4514 text and attributes by type |
 //! | [`ExpiryPolicy`], [`ExpiryStatus`] | where a certificate stands against the ZUS renewal rules |
+//! | [`CertificateSummary`], [`MonitorStatus`] | many certificates watched at once: a monitoring plugin's verdict, JSON, a table, Prometheus metrics (see [`monitor`]) |
 //! | [`polish`] | PESEL / NIP / … identifiers in a subject (check digits in [`crate::pl`]) |
 //! | [`Pkcs12`], [`Pkcs12Options`], [`Pkcs12Builder`] | PKCS#12 files in (legacy and modern) and out (modern): see [`pkcs12`] |
 //! | [`Identity`] | a key with its certificate and chain, as a doctor's `.pfx` holds it; a [`Signer`](crate::crypto::Signer) |
@@ -46,6 +47,7 @@ pub mod expiry;
 pub mod extensions;
 mod identity;
 pub mod keyfile;
+pub mod monitor;
 pub mod name;
 pub mod pbe;
 pub mod pem;
@@ -65,6 +67,7 @@ pub use csr::CertificateRequest;
 pub use expiry::{ExpiryPolicy, ExpiryStatus};
 pub use extensions::{BasicConstraints, ExtensionInfo, KeyPurpose, KeyUsage};
 pub use identity::Identity;
+pub use monitor::{CertificateSummary, MonitorStatus};
 pub use name::{AttributeType, Name, NameBuilder};
 pub use pbe::PbeLimits;
 pub use pkcs12::{Pkcs12, Pkcs12Builder, Pkcs12Options};
