@@ -28,10 +28,11 @@ pub(crate) enum CertCommand {
     /// Show what a certificate (DER or PEM) or a .pfx/.p12 file holds.
     Info(InfoArgs),
     /// Check certificates (files, or every certificate file of directories) against the ZUS
-    /// expiry policy, for monitoring: a table, JSON or Prometheus metrics. Exit status, the
-    /// monitoring plugins' OK/WARNING/CRITICAL/UNKNOWN: 0 all valid, 1 any in the renewal
-    /// window or expiring, 2 any expired or not yet valid, 3 any file unreadable (2 wins over
-    /// 3, 3 over 1); 64 usage.
+    /// expiry policy, and with --crl/--crl-fetch their issuers' CRLs, for monitoring: a
+    /// table, JSON or Prometheus metrics. Exit status, the monitoring plugins'
+    /// OK/WARNING/CRITICAL/UNKNOWN: 0 all valid, 1 any in the renewal window or expiring, 2
+    /// any expired, not yet valid or revoked, 3 any file unreadable or revocation status
+    /// unknown (2 wins over 3, 3 over 1); 64 usage.
     Check(CheckArgs),
     /// Generate a key and a PKCS#10 certificate request; the key is saved encrypted.
     Csr(CsrArgs),
@@ -84,6 +85,13 @@ pub(crate) struct CheckArgs {
     /// file in the same directory, then renamed over it), as the textfile collector needs.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    revocation: crate::revocation::RevocationArgs,
+    /// With `--crl`/`--crl-fetch`: the issuers' CA certificates (PEM or DER; repeatable),
+    /// which verify the CRLs. Also looked for: the chains the .pfx files carry and the other
+    /// certificates checked.
+    #[arg(long, value_name = "CA")]
+    issuer: Vec<PathBuf>,
     #[command(flatten)]
     when: When,
     #[command(flatten)]
@@ -619,6 +627,25 @@ fn check(a: &CheckArgs) -> ExitCode {
             Ok(pw) => summary.add_contents(source, &data, pw.as_deref().map(String::as_str)),
             Err(e) => summary.add_unreadable(source, &e),
         }
+    }
+    // Revocation: a CRL per issuer, given or fetched; a revoked certificate is CRITICAL, one
+    // whose status cannot be told UNKNOWN.
+    let checker = match a.revocation.checker() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    if let Some(checker) = checker {
+        let paths: Vec<&Path> = a.issuer.iter().map(PathBuf::as_path).collect();
+        let issuers = match read_certificates(&paths) {
+            Ok(i) => i,
+            Err(e) => return fail(&e),
+        };
+        summary.check_revocation(&checker, &issuers);
+    } else if !a.issuer.is_empty() {
+        return fail(&Error::invalid_argument(
+            "--issuer",
+            "is used with --crl or --crl-fetch",
+        ));
     }
     let mut text = match format {
         CheckFormat::Json => {

@@ -16,14 +16,14 @@ use crate::files::read_file;
 /// The revocation options.
 #[derive(Args, Debug, Clone, Default)]
 pub(crate) struct RevocationArgs {
-    /// Check the signer's certificate against this CRL of its issuer (DER or PEM;
-    /// repeatable; the newest of the issuer's is used). A revoked certificate is invalid
-    /// (exit 1); a CRL that is out of date, another issuer's or badly signed stops the
-    /// check (exit 3).
+    /// Check the certificate against this CRL of its issuer (DER or PEM; repeatable; the
+    /// newest of the issuer's is used). A CRL that is out of date, another issuer's or badly
+    /// signed cannot decide (exit 3).
     #[arg(long, value_name = "FILE")]
     pub(crate) crl: Vec<PathBuf>,
     /// Fetch the issuer's CRL from the certificate's distribution point (http or https)
-    /// when no `--crl` is its issuer's.
+    /// when no `--crl` is its issuer's; it is kept until its nextUpdate for the other
+    /// certificates of the run.
     #[arg(long)]
     pub(crate) crl_fetch: bool,
     /// For an https distribution point: trust this CA (PEM) for the server's certificate

@@ -374,3 +374,97 @@ fn cms_verify_checks_revocation_too() {
     assert_eq!(status(&o), 1, "{}", text(&o));
     assert_eq!(json(&o)["error"]["name"], "CertificateRevoked");
 }
+
+#[test]
+fn cert_check_reports_revocation_for_monitoring() {
+    let dir = common::scratch("revocation", "cert-check");
+    if !openssl_ca(&dir) {
+        return;
+    }
+    let (url, _) = serve(&dir, "served.crl");
+    signed(&dir, &["--crl-url", &url]);
+    gencrl(&dir, "served.crl");
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "cert",
+            "check",
+            "doctor.pfx",
+            "--password-env",
+            "EZLA_PFX_PASSWORD",
+        ];
+        args.extend_from_slice(extra);
+        ezla(&dir, &args)
+    };
+    // The .pfx carries the CA certificate: it verifies the CRL.
+    let o = check(&["--crl-fetch", "--format", "json"]);
+    assert_eq!(status(&o), 0, "{}", text(&o));
+    assert_eq!(
+        json(&o)["results"][0]["revocation"]["status"],
+        "not-revoked",
+        "{}",
+        text(&o)
+    );
+    openssl(
+        &dir,
+        &[
+            "ca",
+            "-config",
+            "ca.cnf",
+            "-revoke",
+            "doctor.crt",
+            "-crl_reason",
+            "keyCompromise",
+        ],
+    );
+    gencrl(&dir, "served.crl");
+    let o = check(&["--crl-fetch"]);
+    assert_eq!(status(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("revoked, valid"), "{}", text(&o));
+    let o = check(&["--crl-fetch", "--format", "json"]);
+    let r = &json(&o)["results"][0]["revocation"];
+    assert_eq!(r["status"], "revoked", "{r}");
+    assert_eq!(r["reason"], "keyCompromise", "{r}");
+    let o = check(&["--crl", "served.crl", "--format", "prometheus"]);
+    assert_eq!(status(&o), 2, "{}", text(&o));
+    assert!(
+        text(&o).contains("ezla_certificate_revoked{file=\"doctor.pfx\""),
+        "{}",
+        text(&o)
+    );
+    // A bare certificate without its issuer: UNKNOWN (3); with --issuer, CRITICAL.
+    let o = ezla(
+        &dir,
+        &[
+            "cert",
+            "check",
+            "doctor.crt",
+            "--crl",
+            "served.crl",
+            "--json",
+        ],
+    );
+    assert_eq!(status(&o), 3, "{}", text(&o));
+    assert_eq!(
+        json(&o)["results"][0]["revocation"]["name"],
+        "RevocationUnknown"
+    );
+    let o = ezla(
+        &dir,
+        &[
+            "cert",
+            "check",
+            "doctor.crt",
+            "--crl",
+            "served.crl",
+            "--issuer",
+            "ca/ca.crt",
+        ],
+    );
+    assert_eq!(status(&o), 2, "{}", text(&o));
+    // --issuer alone is a usage error.
+    let o = ezla(
+        &dir,
+        &["cert", "check", "doctor.crt", "--issuer", "ca/ca.crt"],
+    );
+    assert_eq!(status(&o), 64, "{}", text(&o));
+}

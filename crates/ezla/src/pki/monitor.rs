@@ -51,7 +51,8 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{Error, ErrorCode, FormatError, KeyError};
+use crate::error::{CertificateError, Error, ErrorCode, FormatError, KeyError};
+use crate::pki::revocation::{JudgedBy, RevocationChecker};
 use crate::pki::{
     Certificate, ExpiryPolicy, ExpiryStatus, Identity, InputKind, Pkcs12, Pkcs12Options,
 };
@@ -147,6 +148,14 @@ pub enum Revocation {
         /// The reason given on the list (RFC 5280 name, e.g. `keyCompromise`), if any.
         reason: Option<String>,
     },
+    /// The check could not be made (no CRL, one out of date or of another issuer, the
+    /// distribution point unreachable, the issuer's certificate not at hand): UNKNOWN.
+    Unknown {
+        /// The error's code.
+        code: ErrorCode,
+        /// The error's message.
+        message: String,
+    },
 }
 
 impl Revocation {
@@ -155,6 +164,7 @@ impl Revocation {
         match self {
             Revocation::NotRevoked { .. } => "not-revoked",
             Revocation::Revoked { .. } => "revoked",
+            Revocation::Unknown { .. } => "unknown",
         }
     }
 }
@@ -181,6 +191,7 @@ impl CertificateRow {
         let expiry = MonitorStatus::for_expiry(&self.expiry);
         match self.revocation {
             Some(Revocation::Revoked { .. }) => expiry.most_urgent(MonitorStatus::Critical),
+            Some(Revocation::Unknown { .. }) => expiry.most_urgent(MonitorStatus::Unknown),
             _ => expiry,
         }
     }
@@ -241,6 +252,8 @@ pub struct CertificateSummary {
     policy: ExpiryPolicy,
     at: OffsetDateTime,
     entries: Vec<SummaryEntry>,
+    /// The CA certificates the sources' `.pfx` files carry with their keys.
+    chain: Vec<Certificate>,
 }
 
 impl CertificateSummary {
@@ -250,6 +263,74 @@ impl CertificateSummary {
             policy,
             at,
             entries: Vec::new(),
+            chain: Vec::new(),
+        }
+    }
+
+    /// The CA certificates the `.pfx` sources carry with their keys (candidates for the
+    /// issuers [`check_revocation`](Self::check_revocation) needs).
+    pub fn chain_certificates(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    /// Checks every certificate row for revocation with `checker`, at the summary's instant
+    /// (the CRL must be current now, or at that instant when it is later), and records the
+    /// outcome in its [`revocation`](CertificateRow::revocation): not revoked, revoked
+    /// (CRITICAL), or unknown (UNKNOWN) with the error that kept it from being told.
+    ///
+    /// The issuer that verifies the CRL is looked for among `issuers`, the `.pfx` chains
+    /// ([`chain_certificates`](Self::chain_certificates)) and the other certificates of the
+    /// summary: one whose subject is the row's issuer and whose key verifies the row's
+    /// certificate. Self-issued (root) certificates are not checked: no CRL speaks for a trust
+    /// anchor.
+    pub fn check_revocation(&mut self, checker: &RevocationChecker, issuers: &[Certificate]) {
+        let now = OffsetDateTime::now_utc();
+        let at = self.at;
+        let by = if (at - now).abs() < time::Duration::seconds(2) {
+            JudgedBy::VerificationTime
+        } else {
+            JudgedBy::Requested
+        };
+        let mut candidates: Vec<Certificate> = issuers.to_vec();
+        candidates.extend(self.chain.iter().cloned());
+        candidates.extend(self.certificates().map(|r| r.certificate.clone()));
+        for entry in &mut self.entries {
+            let SummaryEntry::Certificate(row) = entry else {
+                continue;
+            };
+            let cert = &row.certificate;
+            // A self-issued (root) certificate is a trust anchor: no CRL speaks for it.
+            if cert.is_self_issued() {
+                continue;
+            }
+            let issuer = candidates.iter().find(|c| {
+                c != &cert
+                    && c.subject().matches(cert.issuer())
+                    && cert.verify_signature(c.public_key()).is_ok()
+            });
+            let outcome = match issuer {
+                None => Err(Error::Certificate(CertificateError::RevocationUnknown {
+                    subject: cert.subject().to_rfc4514(),
+                    detail: format!(
+                        "its issuer's certificate `{}` is not at hand (give it with the \
+                         files or as an issuer)",
+                        cert.issuer().to_rfc4514()
+                    ),
+                })),
+                Some(issuer) => checker.check(cert, issuer, at, by, at.max(now)),
+            };
+            row.revocation = Some(match outcome {
+                Ok(report) => Revocation::NotRevoked {
+                    list_issued: crate::xml::datetime::parse(&report.crl_this_update).unwrap_or(at),
+                },
+                Err(Error::Certificate(CertificateError::Revoked {
+                    revoked_at, reason, ..
+                })) => Revocation::Revoked { revoked_at, reason },
+                Err(e) => Revocation::Unknown {
+                    code: e.code(),
+                    message: e.to_string(),
+                },
+            });
         }
     }
 
@@ -297,7 +378,12 @@ impl CertificateSummary {
     pub fn add_contents(&mut self, source: impl Into<String>, data: &[u8], password: Option<&str>) {
         let source = source.into();
         match read_certificates(&source, data, password) {
-            Ok((certificates, integrity_protected)) => {
+            Ok((certificates, integrity_protected, chain)) => {
+                for c in chain {
+                    if !self.chain.contains(&c) {
+                        self.chain.push(c);
+                    }
+                }
                 for c in certificates {
                     let mut row = self.judge(source.clone(), c);
                     row.integrity_protected = integrity_protected;
@@ -451,6 +537,9 @@ impl CertificateSummary {
                         Some(Revocation::Revoked { .. }) => {
                             format!("revoked, {}", r.expiry.name())
                         }
+                        Some(Revocation::Unknown { .. }) => {
+                            format!("revocation unknown, {}", r.expiry.name())
+                        }
                         _ => r.expiry.name().to_string(),
                     };
                     [
@@ -554,14 +643,23 @@ impl CertificateSummary {
                 );
             }
         }
-        if rows.iter().any(|(r, _)| r.revocation.is_some()) {
+        if rows.iter().any(|(r, _)| {
+            matches!(
+                r.revocation,
+                Some(Revocation::Revoked { .. } | Revocation::NotRevoked { .. })
+            )
+        }) {
             metric_header(
                 &mut out,
                 "ezla_certificate_revoked",
                 "1 if the certificate is on the revocation list consulted, 0 if not.",
             );
             for (r, labels) in &rows {
-                if let Some(rev) = &r.revocation {
+                if let Some(rev) = r
+                    .revocation
+                    .as_ref()
+                    .filter(|v| !matches!(v, Revocation::Unknown { .. }))
+                {
                     let revoked = matches!(rev, Revocation::Revoked { .. });
                     let _ = writeln!(
                         out,
@@ -736,11 +834,11 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Error> {
 
 /// The certificates one source holds (see [`CertificateSummary::add_contents`]), and for a
 /// PKCS#12 file whether it has a MAC.
-fn read_certificates(
-    source: &str,
-    data: &[u8],
-    password: Option<&str>,
-) -> Result<(Vec<Certificate>, Option<bool>), Error> {
+/// The certificates of a source, whether it is integrity-protected, and the chain a
+/// `.pfx` carries with its key.
+type Read = (Vec<Certificate>, Option<bool>, Vec<Certificate>);
+
+fn read_certificates(source: &str, data: &[u8], password: Option<&str>) -> Result<Read, Error> {
     match crate::pki::detect(data) {
         InputKind::Pem => {
             let certificates = Certificate::all_from_pem(data)?;
@@ -750,9 +848,9 @@ fn read_certificates(
                     expected: "PEM with CERTIFICATE blocks",
                 }));
             }
-            Ok((certificates, None))
+            Ok((certificates, None, Vec::new()))
         }
-        InputKind::Certificate => Ok((vec![Certificate::from_der(data)?], None)),
+        InputKind::Certificate => Ok((vec![Certificate::from_der(data)?], None, Vec::new())),
         InputKind::Pkcs12 => {
             let p = Pkcs12::parse(
                 data,
@@ -762,11 +860,11 @@ fn read_certificates(
             let protected = Some(p.info.mac.is_some());
             if p.keys.is_empty() {
                 let all = p.certificates.into_iter().map(|c| c.certificate).collect();
-                return Ok((all, protected));
+                return Ok((all, protected, Vec::new()));
             }
             // The certificate that matters for a key store is the key's.
             let id = Identity::from_pkcs12_contents(p)?;
-            Ok((vec![id.certificate], protected))
+            Ok((vec![id.certificate], protected, id.chain))
         }
         _ => Err(Error::Format(FormatError::Unknown {
             what: source.to_string(),
@@ -842,6 +940,12 @@ fn revocation_json(r: &Revocation) -> Value {
             "status": r.name(),
             "revoked_at": rfc3339(*revoked_at),
             "reason": reason,
+        }),
+        Revocation::Unknown { code, message } => json!({
+            "status": r.name(),
+            "code": *code as u32,
+            "name": code.name(),
+            "message": message,
         }),
     }
 }
@@ -954,6 +1058,69 @@ mod tests {
             "{p}"
         );
         assert!(s.to_table().contains("revoked, valid"));
+    }
+
+    #[test]
+    fn check_revocation_records_each_rows_finding() {
+        use crate::pki::testca::CrlSpec;
+        use crate::pki::{RevocationReason, RevokedCertificate};
+        let ca = ca();
+        let at = OffsetDateTime::now_utc();
+        let good = doctor(&ca, at - Duration::days(3), 1826);
+        let stolen = doctor(&ca, at - Duration::days(3), 1826);
+        let stranger_ca = TestCa::generate("another CA", ISSUED, 7300).expect("CA");
+        let stranger = doctor(&stranger_ca, at - Duration::days(3), 1826);
+        let mut spec = CrlSpec::new(at - Duration::minutes(1), at + Duration::days(1), 3);
+        spec.revoked.push(RevokedCertificate::new(
+            &stolen,
+            at - Duration::minutes(1),
+            Some(RevocationReason::KeyCompromise),
+        ));
+        let checker =
+            RevocationChecker::new().with_crl(ca.issue_crl(&spec).expect("crl"), "ca.crl");
+        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+        s.add("good.pfx", good);
+        s.add("stolen.pfx", stolen);
+        s.add("stranger.pfx", stranger);
+        // The issuer is given for the first two; the stranger's issuer is not at hand.
+        s.check_revocation(&checker, &[ca.certificate().clone()]);
+        let rows: Vec<_> = s.certificates().collect();
+        assert!(matches!(
+            rows[0].revocation,
+            Some(Revocation::NotRevoked { .. })
+        ));
+        assert!(matches!(
+            &rows[1].revocation,
+            Some(Revocation::Revoked { reason: Some(r), .. }) if r == "keyCompromise"
+        ));
+        assert_eq!(rows[1].status(), MonitorStatus::Critical);
+        match &rows[2].revocation {
+            Some(Revocation::Unknown { code, message }) => {
+                assert_eq!(*code, ErrorCode::RevocationUnknown);
+                assert!(message.contains("not at hand"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(rows[2].status(), MonitorStatus::Unknown);
+        assert_eq!(s.exit_code(), 2);
+        let v: Value = serde_json::from_str(&s.to_json()).expect("JSON");
+        assert_eq!(v["results"][2]["revocation"]["status"], "unknown");
+        assert_eq!(v["results"][2]["revocation"]["name"], "RevocationUnknown");
+        assert!(s.to_table().contains("revocation unknown, valid"));
+        // Without the issuer among the rows or given, the known CA's certificates are unknown
+        // too; with the CA certificate as a row, it serves as the issuer.
+        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+        s.add("ca.pem", ca.certificate().clone());
+        s.add("good.pfx", doctor(&ca, at - Duration::days(3), 1826));
+        s.check_revocation(&checker, &[]);
+        let rows: Vec<_> = s.certificates().collect();
+        assert!(matches!(
+            rows[1].revocation,
+            Some(Revocation::NotRevoked { .. })
+        ));
+        // The CA itself is a root: not checked.
+        assert!(rows[0].revocation.is_none());
+        assert_eq!(s.exit_code(), 0);
     }
 
     #[test]
