@@ -749,7 +749,7 @@ pub fn certificate_files<P: AsRef<Path>>(paths: &[P], recursive: bool) -> Vec<Sc
         let path = path.as_ref();
         if path.is_dir() {
             let before = out.len();
-            walk(path, recursive, &mut out);
+            walk(path, recursive, &mut HashSet::new(), &mut out);
             if out.len() == before {
                 out.push(ScannedPath::Failed {
                     path: path.to_path_buf(),
@@ -774,7 +774,14 @@ pub fn certificate_files<P: AsRef<Path>>(paths: &[P], recursive: bool) -> Vec<Sc
     out
 }
 
-fn walk(dir: &Path, recursive: bool, out: &mut Vec<ScannedPath>) {
+/// Lists `dir` into `out`; `visited` holds the directories listed (canonical paths), so that a
+/// symbolic link back up the tree is not followed round and round.
+fn walk(dir: &Path, recursive: bool, visited: &mut HashSet<PathBuf>, out: &mut Vec<ScannedPath>) {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !visited.insert(real)
+    {
+        return;
+    }
     let failed = |error: std::io::Error| ScannedPath::Failed {
         path: dir.to_path_buf(),
         error: Error::io(dir, error),
@@ -812,7 +819,7 @@ fn walk(dir: &Path, recursive: bool, out: &mut Vec<ScannedPath>) {
     out.extend(files.into_iter().map(ScannedPath::File));
     if recursive {
         for d in dirs {
-            walk(&d, recursive, out);
+            walk(&d, recursive, visited, out);
         }
     }
 }
@@ -1371,6 +1378,15 @@ mod tests {
             s.entries()[1].source(),
             clinic.join("a.pem").display().to_string()
         );
+        // A symbolic link back up the tree is listed once, not followed round and round.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&clinic, clinic.join("sub/loop")).expect("symlink");
+            assert_eq!(
+                files(std::slice::from_ref(&clinic), true),
+                ["clinic/a.pem", "clinic/b.CRT", "clinic/sub/c.der"]
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
