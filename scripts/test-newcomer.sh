@@ -142,7 +142,8 @@ if out="$(EZLA_BIN="$repo/target/debug" EZLA_DEMO_OUT="$T/lifecycle" \
   grep -Eq '^  revocation:  not revoked; .*fetched from https://' <<<"$out" &&
   grep -q "was revoked at .*(keyCompromise)" <<<"$out" &&
   grep -q "^exit status 1$" <<<"$out" &&
-  grep -q 'KodBledu "110"' <<<"$out"; then
+  grep -q 'KodBledu "110"' <<<"$out" &&
+  grep -q "^revoked, valid " <<<"$out" && grep -q "^cert check exit status 2 " <<<"$out"; then
   pass "the life cycle: apply, download once, sign and send, cancel, revocation reported"
 else
   printf '%s\n' "$out" | tail -n 40
