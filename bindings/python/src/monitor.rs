@@ -65,9 +65,14 @@ fn source(item: &Bound<'_, PyAny>, index: usize) -> PyResult<Source> {
 /// - warning_days (int, default None): how many days before expiry the status is "expiring";
 ///   None: 14.
 /// - recursive (bool, default False): look into the directories' subdirectories too.
+/// - revocation (RevocationChecker, default None): also check every certificate against its
+///   issuer's CRL at `at`: a revoked one is CRITICAL, one whose status cannot be told (no CRL,
+///   the issuer not at hand) UNKNOWN (`row.revocation`). Roots are not checked.
+/// - issuers (list of Certificate or PEM/DER bytes, default None): the CA certificates that
+///   verify the CRLs, besides the chains the `.pfx` files carry and the other certificates.
 #[pyfunction]
 #[pyo3(signature = (sources, *, password = None, at = None, renewal_window_days = None,
-    warning_days = None, recursive = false))]
+    warning_days = None, recursive = false, revocation = None, issuers = None))]
 pub(crate) fn check_certificates(
     py: Python<'_>,
     sources: &Bound<'_, PyAny>,
@@ -76,8 +81,19 @@ pub(crate) fn check_certificates(
     renewal_window_days: Option<u32>,
     warning_days: Option<u32>,
     recursive: bool,
+    revocation: Option<&Bound<'_, PyAny>>,
+    issuers: Option<Vec<Bound<'_, PyAny>>>,
 ) -> PyResult<PyCertificateSummary> {
     let at = instant_or_now(at, "at")?;
+    let checker = crate::revocation::checker_arg(revocation)?;
+    let issuers: Vec<ezla_core::pki::Certificate> = issuers
+        .unwrap_or_default()
+        .iter()
+        .map(crate::pki::pinned_certificate)
+        .collect::<PyResult<_>>()?;
+    if checker.is_none() && !issuers.is_empty() {
+        return Err(invalid("issuers", "is used with revocation=".into()));
+    }
     let mut policy = ExpiryPolicy::default();
     if let Some(d) = renewal_window_days {
         policy.renewal_window_days = d;
@@ -118,6 +134,9 @@ pub(crate) fn check_certificates(
             }
         }
         summary.add_paths(&paths, recursive, password.as_deref());
+        if let Some(checker) = &checker {
+            summary.check_revocation(checker, &issuers);
+        }
         summary
     });
     Ok(PyCertificateSummary { inner })
@@ -296,13 +315,35 @@ impl PyCertificateSummaryRow {
         self.row().and_then(|r| r.integrity_protected)
     }
 
-    /// What a revocation check found: `revoked`, `not-revoked`, or None when none was made
-    /// (`check_certificates` makes none).
+    /// What a revocation check found: `revoked`, `not-revoked`, `unknown`, or None when none
+    /// was made (without `revocation=`, and for roots).
     #[getter]
     fn revocation(&self) -> Option<&'static str> {
         self.row()
             .and_then(|r| r.revocation.as_ref())
             .map(Revocation::name)
+    }
+
+    /// For a revoked certificate: when it was revoked.
+    #[getter]
+    fn revoked_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.row().and_then(|r| r.revocation.as_ref()) {
+            Some(Revocation::Revoked { revoked_at, .. }) => to_datetime(py, *revoked_at).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// For a revoked certificate: the CRL reason (RFC 5280 name), when given; for an unknown
+    /// revocation status: why it could not be told.
+    #[getter]
+    fn revocation_detail(&self) -> Option<String> {
+        match self.row().and_then(|r| r.revocation.as_ref()) {
+            Some(Revocation::Revoked { reason, .. }) => reason.clone(),
+            Some(Revocation::Unknown { code, message }) => {
+                Some(format!("{}: {message}", code.name()))
+            }
+            _ => None,
+        }
     }
 
     /// For a source that could not be read: the ezla error code (as `EzlaError.code`).

@@ -210,3 +210,30 @@ def test_openssl_reads_the_test_cas_crls(ca: _TestCa, tmp_path: pathlib.Path) ->
     assert f"Serial Number: {who.certificate.serial_hex}" in out
     assert "Cessation Of Operation" in out
     assert "X509v3 CRL Number" in out
+
+
+def test_check_certificates_reports_revocation(ca: _TestCa, tmp_path: pathlib.Path) -> None:
+    good, stolen = doctor(ca), doctor(ca)
+    revoked_at = now() - datetime.timedelta(minutes=5)
+    crl = ca.issue_crl([(stolen.certificate, revoked_at, "keyCompromise")])
+    checker = ezla.RevocationChecker([crl])
+    (tmp_path / "good.crt").write_bytes(good.certificate.to_pem())
+    (tmp_path / "stolen.crt").write_bytes(stolen.certificate.to_pem())
+    summary = ezla.check_certificates(tmp_path, revocation=checker, issuers=[ca.certificate])
+    rows = {pathlib.Path(r.source).name: r for r in summary.rows}
+    assert rows["good.crt"].revocation == "not-revoked"
+    assert rows["stolen.crt"].revocation == "revoked"
+    assert rows["stolen.crt"].revoked_at == revoked_at
+    assert rows["stolen.crt"].revocation_detail == "keyCompromise"
+    assert rows["stolen.crt"].monitor_status == "CRITICAL"
+    assert summary.exit_code == 2
+    assert 'ezla_certificate_revoked{file="' in summary.to_prometheus()
+    # Without the issuer at hand: UNKNOWN, and why.
+    unknown = ezla.check_certificates(tmp_path / "good.crt", revocation=checker)
+    assert unknown.rows[0].revocation == "unknown"
+    assert (unknown.rows[0].revocation_detail or "").startswith("RevocationUnknown: ")
+    assert unknown.exit_code == 3
+    # Without revocation=, nothing is checked; issuers= alone is a mistake.
+    assert ezla.check_certificates(tmp_path).rows[0].revocation is None
+    with pytest.raises(ezla.InvalidInput):
+        ezla.check_certificates(tmp_path, issuers=[ca.certificate])
