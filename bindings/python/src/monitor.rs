@@ -73,6 +73,7 @@ fn source(item: &Bound<'_, PyAny>, index: usize) -> PyResult<Source> {
 #[pyfunction]
 #[pyo3(signature = (sources, *, password = None, at = None, renewal_window_days = None,
     warning_days = None, recursive = false, revocation = None, issuers = None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn check_certificates(
     py: Python<'_>,
     sources: &Bound<'_, PyAny>,

@@ -1180,6 +1180,9 @@ fn validity(
     Ok((start, days.map(|d| start + Duration::days(i64::from(d)))))
 }
 
+/// One `revoked` item of `TestCa.issue_crl`: the certificate, when, and the reason.
+type RevokedArg<'py> = (PyRef<'py, PyCertificate>, Bound<'py, PyAny>, Option<String>);
+
 #[pymethods]
 impl PyTestCa {
     /// Generates a CA (RSA-2048, self-signed) valid for `days` from `not_before` (default now).
@@ -1297,7 +1300,7 @@ impl PyTestCa {
     fn issue_crl<'py>(
         &self,
         py: Python<'py>,
-        revoked: Option<Vec<(PyRef<'py, PyCertificate>, Bound<'py, PyAny>, Option<String>)>>,
+        revoked: Option<Vec<RevokedArg<'py>>>,
         this_update: Option<&Bound<'_, PyAny>>,
         next_update: Option<&Bound<'_, PyAny>>,
         number: u64,
