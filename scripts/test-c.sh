@@ -185,8 +185,10 @@ if command -v openssl >/dev/null; then
     exit 1
   }
   serial="$(cat "$fx/revoked-serial.txt")"
-  if ! grep -q "verify OK" <<<"$out" || ! grep -qi "Serial Number: $serial\$" <<<"$out" ||
-    ! grep -A3 -i "Serial Number: $serial\$" <<<"$out" | grep -q "Key Compromise"; then
+  # The entry: its serial, revocation date, extensions and reason (captured first: `grep -q`
+  # on a pipe trips pipefail).
+  entry="$(grep -A4 -i "Serial Number: $serial\$" <<<"$out" || true)"
+  if ! grep -q "verify OK" <<<"$out" || ! grep -q "Key Compromise" <<<"$entry"; then
     printf '%s\n' "$out" >&2
     echo "openssl crl does not verify the suite's CRL or list serial $serial (keyCompromise)" >&2
     exit 1

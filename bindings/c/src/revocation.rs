@@ -451,3 +451,43 @@ pub(crate) fn lend_info(info: &Option<ezla_revocation_info>) -> *const ezla_revo
     info.as_ref()
         .map_or(std::ptr::null(), |i| i as *const ezla_revocation_info)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checker_in_use_by_a_verification_is_not_changed() {
+        let mut checker: *mut ezla_revocation_checker = std::ptr::null_mut();
+        assert_eq!(
+            ezla_revocation_checker_new(&mut checker, std::ptr::null_mut()),
+            ezla_result::Ok
+        );
+        // SAFETY: just made by ezla_revocation_checker_new.
+        let held = unsafe { &*checker }.shared(); // what a running verification holds
+        let mut err: *mut ezla_error = std::ptr::null_mut();
+        assert_eq!(
+            ezla_revocation_checker_enable_fetch(checker, std::ptr::null(), 0, 5, &mut err),
+            ezla_result::InvalidArgument
+        );
+        assert!(!err.is_null());
+        // SAFETY: err was written by the failing call.
+        let message = unsafe { CStr::from_ptr(crate::error::ezla_error_message(err)) };
+        assert!(message.to_string_lossy().contains("in use"));
+        crate::error::ezla_error_free(err);
+        assert!(!ezla_revocation_checker_fetches(checker));
+        drop(held);
+        assert_eq!(
+            ezla_revocation_checker_enable_fetch(
+                checker,
+                std::ptr::null(),
+                0,
+                5,
+                std::ptr::null_mut()
+            ),
+            ezla_result::Ok
+        );
+        assert!(ezla_revocation_checker_fetches(checker));
+        ezla_revocation_checker_free(checker);
+    }
+}
