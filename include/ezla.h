@@ -909,6 +909,42 @@ typedef struct ezla_report ezla_report;
 typedef struct ezla_reports ezla_reports;
 
 /**
+ * CRLs to check signers' certificates against: CRLs given by the caller
+ * (`ezla_revocation_checker_add_crl`, `ezla_revocation_checker_add_crl_file`) and, after
+ * `ezla_revocation_checker_enable_fetch`, the CRL named by a certificate's distribution
+ * point (http or https), fetched when no given CRL is its issuer's and kept until its
+ * `nextUpdate`. Use it in `ezla_verify_options.revocation` and `ezla_cms_verify`, or on its
+ * own with `ezla_revocation_checker_check`.
+ *
+ * A certificate is judged at the instant the verification judges it (a trusted
+ * time-stamp's, the instant asked for, or now), never at the signing time the signer
+ * claims. The CRL must be its issuer's (`EZLA_RESULT_CRL_ISSUER_MISMATCH`), signed by it
+ * (`EZLA_RESULT_CRL_SIGNATURE_INVALID`) and current
+ * (`EZLA_RESULT_CRL_EXPIRED`, `EZLA_RESULT_CRL_NOT_YET_VALID`); a certificate revoked at
+ * or before that instant fails with `EZLA_RESULT_CERTIFICATE_REVOKED`; with no CRL of its
+ * issuer and nothing to fetch, `EZLA_RESULT_REVOCATION_UNKNOWN`.
+ *
+ * Thread safety: the `_add_crl`, `_add_crl_file` and `_enable_fetch` calls mutate it and
+ * must not run concurrently with any other use (while a verification uses it they fail
+ * with `EZLA_RESULT_INVALID_ARGUMENT`); otherwise checks and verifications may use it from
+ * several threads at once, and the CRLs it fetched are shared by all of them. Free it
+ * only when no verification uses it any more.
+ */
+typedef struct ezla_revocation_checker ezla_revocation_checker;
+
+/**
+ * What a CRL said of a certificate that passed the revocation check: which CRL, issued
+ * when, and the instant the certificate was judged at. From
+ * `ezla_revocation_checker_check` (owned: free with `ezla_revocation_info_free`), or
+ * borrowed from a report (`ezla_report_revocation`, `ezla_cms_report_revocation`: valid
+ * until the report is freed, never to be freed itself).
+ *
+ * Thread safety: immutable; may be read from several threads at once. Strings from its
+ * getters live as long as it does.
+ */
+typedef struct ezla_revocation_info ezla_revocation_info;
+
+/**
  * Something that signs: a software private key, a key on a PKCS#11 token, or a caller's
  * callback (a smart card, an HSM, a remote signing service).
  *
@@ -1253,6 +1289,25 @@ typedef struct {
 } ezla_subject;
 
 /**
+ * TEST ONLY: one certificate a CRL made by `ezla_test_ca_issue_crl` lists as revoked.
+ */
+typedef struct {
+  /**
+   * The revoked certificate (its serial number is listed).
+   */
+  const ezla_certificate *cert;
+  /**
+   * When it was revoked, Unix seconds, or `EZLA_NOW`.
+   */
+  int64_t revoked_at;
+  /**
+   * The RFC 5280 `CRLReason` code (1 `keyCompromise`, 4 `superseded`, ...), or -1 for
+   * none.
+   */
+  int reason;
+} ezla_revoked_certificate;
+
+/**
  * A signing callback: signs `len` bytes at `data` with `algorithm` (an
  * `ezla_signature_algorithm`), writing at most `sig_cap` bytes to `sig_out` and their
  * number to `*sig_len`; returns `EZLA_RESULT_OK`, or another `ezla_result` (such as
@@ -1345,6 +1400,16 @@ typedef struct {
    * signature stamped while its certificate was valid verifies after it has expired.
    */
   const ezla_trust_anchors *tsa_trust;
+  /**
+   * A revocation checker for the signer's certificate, or NULL (default: not checked).
+   * With one, the signer's certificate is checked against its issuer's CRL at the instant
+   * it is judged (see `ezla_report_judged_at`), and `ezla_report_revocation` says what
+   * the CRL said; a revoked certificate fails with `EZLA_RESULT_CERTIFICATE_REVOKED`. It
+   * needs `trust` (the issuer comes from the validated chain): with a pinned certificate
+   * or none it fails with `EZLA_RESULT_REVOCATION_UNKNOWN`. The checker must outlive the
+   * call only (the verification holds its own reference while it runs).
+   */
+  const ezla_revocation_checker *revocation;
 } ezla_verify_options;
 
 /**
@@ -2142,8 +2207,11 @@ ezla_result ezla_cms_sign(const uint8_t *data, size_t len, const ezla_signer *si
  * certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
  * time-stamp whose TSA is trusted, else now (the signing time the signature claims is only
  * the signer's word, never the instant): a signature time-stamped by a trusted TSA while
- * the certificate was valid still verifies after it has expired. The report goes to
- * `*report_out` (free with `ezla_cms_report_free`).
+ * the certificate was valid still verifies after it has expired. With `revocation` (may
+ * be NULL: not checked) the signer's certificate is also checked against its issuer's CRL
+ * at that instant (`ezla_cms_report_revocation`); that needs `trust`, whose validated
+ * chain gives the issuer. The report goes to `*report_out` (free with
+ * `ezla_cms_report_free`).
  *
  * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
  * `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
@@ -2151,9 +2219,11 @@ ezla_result ezla_cms_sign(const uint8_t *data, size_t len, const ezla_signer *si
  * signer), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what was signed),
  * `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
  * `EZLA_RESULT_SIGNING_TIME_INVALID` (a claimed signing time after the trusted stamp),
- * `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
+ * `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors (with
+ * `revocation`: `EZLA_RESULT_CERTIFICATE_REVOKED`, the CRL errors,
+ * `EZLA_RESULT_REVOCATION_UNKNOWN`, and the transport errors of a fetch).
  */
-ezla_result ezla_cms_verify(const uint8_t *signature, size_t len, const uint8_t *content, size_t content_len, const ezla_trust_anchors *trust, const ezla_trust_anchors *tsa_trust, int64_t at, ezla_cms_report **report_out, ezla_error **err_out);
+ezla_result ezla_cms_verify(const uint8_t *signature, size_t len, const uint8_t *content, size_t content_len, const ezla_trust_anchors *trust, const ezla_trust_anchors *tsa_trust, const ezla_revocation_checker *revocation, int64_t at, ezla_cms_report **report_out, ezla_error **err_out);
 
 /**
  * Frees a report. `ezla_cms_report_free(NULL)` does nothing.
@@ -2265,6 +2335,13 @@ const char *ezla_cms_report_timestamp_trust(const ezla_cms_report *report, size_
 int64_t ezla_cms_report_judged_at(const ezla_cms_report *report);
 
 /**
+ * What the signer's certificate's CRL said, when `ezla_cms_verify` was given a
+ * `revocation` checker; NULL when it was not or `report` is NULL. Borrowed: valid until
+ * `ezla_cms_report_free`, never to be freed itself.
+ */
+const ezla_revocation_info *ezla_cms_report_revocation(const ezla_cms_report *report);
+
+/**
  * Makes a PKCS#10 certificate request for `signer`'s key (a software key or a callback,
  * see `ezla_signer_*`) with `subject` and an optional e-mail address (`email`,
  * NUL-terminated, or NULL), signed by that key. Writes the PEM request
@@ -2306,6 +2383,17 @@ ezla_result ezla_test_ca_certificate(const ezla_test_ca *ca, ezla_certificate **
 ezla_result ezla_test_ca_issue_doctor(const ezla_test_ca *ca, const char *given_name, const char *surname, const char *pesel, uint32_t key_type, int64_t not_before, uint32_t days, ezla_identity **identity_out, ezla_error **err_out);
 
 /**
+ * TEST ONLY: as `ezla_test_ca_issue_doctor`, with `crl_url` (NUL-terminated ASCII, e.g. a
+ * loopback server's `http://127.0.0.1:PORT/ca.crl`) as the certificate's CRL distribution
+ * point instead of the test URL (`http://ezla-test-ca.invalid/ezla-test-ca.crl`), for
+ * `ezla_revocation_checker_enable_fetch`.
+ *
+ * Errors: as `ezla_test_ca_issue_doctor`; `EZLA_RESULT_INVALID_ARGUMENT` also for an empty
+ * or non-ASCII `crl_url`.
+ */
+ezla_result ezla_test_ca_issue_doctor_with_crl_url(const ezla_test_ca *ca, const char *given_name, const char *surname, const char *pesel, uint32_t key_type, int64_t not_before, uint32_t days, const char *crl_url, ezla_identity **identity_out, ezla_error **err_out);
+
+/**
  * TEST ONLY: issues a certificate for a PKCS#10 request (PEM or DER, e.g. from
  * `ezla_csr_new`), valid from `not_before` for `days` days (0: five years).
  *
@@ -2314,6 +2402,18 @@ ezla_result ezla_test_ca_issue_doctor(const ezla_test_ca *ca, const char *given_
  * does not verify), `EZLA_RESULT_INVALID_ARGUMENT`.
  */
 ezla_result ezla_test_ca_issue_for_csr(const ezla_test_ca *ca, const uint8_t *csr, size_t len, int64_t not_before, uint32_t days, ezla_certificate **cert_out, ezla_error **err_out);
+
+/**
+ * TEST ONLY: issues a v2 CRL signed by the CA (DER, in `*crl_out`; free with
+ * `ezla_buffer_free`) listing the `revoked_len` certificates at `revoked` (NULL when 0),
+ * issued at `this_update` (Unix seconds; `EZLA_NOW`: now), next due at `next_update`
+ * (`EZLA_NOW`: a day after `this_update`), numbered `number`. Times are kept to the
+ * second.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_ARGUMENT` (`next_update` not
+ * after `this_update`, a reason that is not an RFC 5280 code, an instant out of range).
+ */
+ezla_result ezla_test_ca_issue_crl(const ezla_test_ca *ca, const ezla_revoked_certificate *revoked, size_t revoked_len, int64_t this_update, int64_t next_update, uint64_t number, ezla_buffer *crl_out, ezla_error **err_out);
 
 /**
  * TEST ONLY: frees a test CA. `ezla_test_ca_free(NULL)` does nothing.
@@ -2465,7 +2565,8 @@ ezla_verify_options ezla_verify_options_default(void);
  * family (`ezla_result_is_signature_error`), e.g. `EZLA_RESULT_SIGNATURE_INVALID`,
  * `EZLA_RESULT_DIGEST_MISMATCH`, `EZLA_RESULT_SIGNATURE_MISSING`,
  * `EZLA_RESULT_SIGNATURE_AMBIGUOUS`, `EZLA_RESULT_REFERENCE_MISMATCH`, or the certificate
- * family (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_CERTIFICATE_EXPIRED`, ...), or
+ * family (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_CERTIFICATE_EXPIRED`, with
+ * `options->revocation` `EZLA_RESULT_CERTIFICATE_REVOKED` and the CRL errors, ...), or
  * `EZLA_RESULT_XML_MALFORMED` / `EZLA_RESULT_NULL_PARAMETER`.
  */
 ezla_result ezla_xades_verify(const uint8_t *document, size_t len, const ezla_verify_options *options, ezla_report **report_out, ezla_error **err_out);
@@ -2693,6 +2794,14 @@ const char *ezla_report_timestamp_trust(const ezla_report *report, size_t index)
  * `report` is NULL.
  */
 int64_t ezla_report_judged_at(const ezla_report *report);
+
+/**
+ * What the signer's certificate's CRL said, when `options->revocation` asked for a check
+ * (which a verification that passed has passed: good, or revoked after the instant
+ * judged); NULL when no check was asked for or `report` is NULL. Borrowed: valid until
+ * `ezla_report_free`, never to be freed itself.
+ */
+const ezla_revocation_info *ezla_report_revocation(const ezla_report *report);
 
 /**
  * The default configuration: every field NULL or 0 (so `endpoint` must be set).
@@ -3615,6 +3724,153 @@ void ezla_cert_summary_free(ezla_cert_summary *summary);
  * `"CRITICAL"`, `"UNKNOWN"`; `"UNKNOWN"` for other numbers too. Never NULL.
  */
 const char *ezla_monitor_status_name(uint32_t status);
+
+/**
+ * A checker with no CRL yet and no fetching, in `*checker_out` (free with
+ * `ezla_revocation_checker_free`).
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`.
+ */
+ezla_result ezla_revocation_checker_new(ezla_revocation_checker **checker_out, ezla_error **err_out);
+
+/**
+ * Adds a CRL (`len` bytes at `crl`, DER or PEM), named `label` in reports
+ * (`ezla_revocation_info_source`); with `label` NULL it is named `"crl[i]"`, `i` counting
+ * the CRLs given so far from 0. The CRL is copied.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`,
+ * `EZLA_RESULT_DER_MALFORMED`, `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_UNSUPPORTED` (a
+ * delta, indirect or scoped CRL), `EZLA_RESULT_INVALID_ARGUMENT` (the checker is in use by
+ * a verification).
+ */
+ezla_result ezla_revocation_checker_add_crl(ezla_revocation_checker *checker, const uint8_t *crl, size_t len, const char *label, ezla_error **err_out);
+
+/**
+ * Reads a CRL file (DER or PEM) named by `path` (NUL-terminated UTF-8) and adds it, named
+ * by its path in reports.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_INVALID_UTF8`, `EZLA_RESULT_IO`,
+ * `EZLA_RESULT_DER_MALFORMED`, `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_UNSUPPORTED`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (the checker is in use by a verification).
+ */
+ezla_result ezla_revocation_checker_add_crl_file(ezla_revocation_checker *checker, const char *path, ezla_error **err_out);
+
+/**
+ * Lets the checker fetch the CRL of a certificate's distribution point (`http` or
+ * `https`) when no given CRL is its issuer's, keeping it until its `nextUpdate`. For an
+ * https distribution point, the server's certificate must chain to `ca_pem` (`ca_len`
+ * bytes of PEM CA certificates) or, with `ca_pem` NULL, to the system's roots. A
+ * distribution point must answer within `timeout_seconds` (0: 30 seconds); a CRL larger
+ * than 32 MiB is refused.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_PEM_MALFORMED` (`ca_pem`) and the
+ * other transport set-up errors, `EZLA_RESULT_INVALID_ARGUMENT` (the checker is in use by
+ * a verification).
+ */
+ezla_result ezla_revocation_checker_enable_fetch(ezla_revocation_checker *checker, const uint8_t *ca_pem, size_t ca_len, uint32_t timeout_seconds, ezla_error **err_out);
+
+/**
+ * Whether the checker fetches CRLs (after `ezla_revocation_checker_enable_fetch`); false
+ * when `checker` is NULL.
+ */
+bool ezla_revocation_checker_fetches(const ezla_revocation_checker *checker);
+
+/**
+ * The number of CRLs given (`_add_crl`, `_add_crl_file`); 0 when `checker` is NULL.
+ */
+size_t ezla_revocation_checker_crl_count(const ezla_revocation_checker *checker);
+
+/**
+ * Frees a checker. `ezla_revocation_checker_free(NULL)` does nothing.
+ */
+void ezla_revocation_checker_free(ezla_revocation_checker *checker);
+
+/**
+ * Checks `cert`, issued by `issuer` (whose key must have signed the CRL), at `at` (Unix
+ * seconds; `EZLA_NOW`: now). The CRL must be current now, or at `at` when that is later.
+ * What the CRL says of a certificate that passes goes to `*info_out` (free with
+ * `ezla_revocation_info_free`): `"good"`, or `"revoked_later"` when it was revoked after
+ * `at`.
+ *
+ * Errors: `EZLA_RESULT_CERTIFICATE_REVOKED` (revoked at or before `at`; the error's message
+ * gives when and why), `EZLA_RESULT_CRL_ISSUER_MISMATCH`,
+ * `EZLA_RESULT_CRL_SIGNATURE_INVALID`, `EZLA_RESULT_CRL_EXPIRED`,
+ * `EZLA_RESULT_CRL_NOT_YET_VALID`, `EZLA_RESULT_REVOCATION_UNKNOWN` (no CRL of the issuer
+ * and nothing to fetch), the transport errors of a fetch, `EZLA_RESULT_NULL_PARAMETER`,
+ * `EZLA_RESULT_INVALID_ARGUMENT` (`at` out of range).
+ */
+ezla_result ezla_revocation_checker_check(const ezla_revocation_checker *checker, const ezla_certificate *cert, const ezla_certificate *issuer, int64_t at, ezla_revocation_info **info_out, ezla_error **err_out);
+
+/**
+ * `"good"` (not on the CRL) or `"revoked_later"` (on it, revoked after the instant judged:
+ * a signature time-stamped before the revocation stands); NULL when `info` is NULL.
+ */
+const char *ezla_revocation_info_status(const ezla_revocation_info *info);
+
+/**
+ * When the certificate was revoked, Unix seconds, for `"revoked_later"`; `EZLA_NOW` when
+ * it is not on the CRL or `info` is NULL.
+ */
+int64_t ezla_revocation_info_revoked_at(const ezla_revocation_info *info);
+
+/**
+ * The CRL's reason (RFC 5280 name, e.g. `"keyCompromise"`) for `"revoked_later"`; NULL
+ * when the CRL gives none, the certificate is not on it, or `info` is NULL.
+ */
+const char *ezla_revocation_info_reason(const ezla_revocation_info *info);
+
+/**
+ * Where the CRL came from: `"given"` (added by the caller), `"fetched"` (from the
+ * certificate's distribution point) or `"cached"` (fetched earlier, still current); NULL
+ * when `info` is NULL.
+ */
+const char *ezla_revocation_info_source_kind(const ezla_revocation_info *info);
+
+/**
+ * The CRL's label or file path (given) or URL (fetched, cached); NULL when `info` is
+ * NULL.
+ */
+const char *ezla_revocation_info_source(const ezla_revocation_info *info);
+
+/**
+ * The CRL's issuer (RFC 4514); NULL when `info` is NULL.
+ */
+const char *ezla_revocation_info_crl_issuer(const ezla_revocation_info *info);
+
+/**
+ * When the CRL was issued (`thisUpdate`), Unix seconds; `EZLA_NOW` when `info` is NULL.
+ */
+int64_t ezla_revocation_info_crl_this_update(const ezla_revocation_info *info);
+
+/**
+ * When the next CRL is due (`nextUpdate`), Unix seconds; `EZLA_NOW` when the CRL does not
+ * say or `info` is NULL.
+ */
+int64_t ezla_revocation_info_crl_next_update(const ezla_revocation_info *info);
+
+/**
+ * The CRL number (hex); NULL when the CRL has none or `info` is NULL.
+ */
+const char *ezla_revocation_info_crl_number(const ezla_revocation_info *info);
+
+/**
+ * The instant the certificate was judged at, Unix seconds; `EZLA_NOW` when `info` is
+ * NULL.
+ */
+int64_t ezla_revocation_info_judged_at(const ezla_revocation_info *info);
+
+/**
+ * Why that instant: `"time_stamp"` (the earliest trusted signature time-stamp),
+ * `"requested"` (the instant the caller asked for) or `"verification_time"` (now); NULL
+ * when `info` is NULL.
+ */
+const char *ezla_revocation_info_judged_by(const ezla_revocation_info *info);
+
+/**
+ * Frees an info from `ezla_revocation_checker_check` (never one borrowed from a report).
+ * `ezla_revocation_info_free(NULL)` does nothing.
+ */
+void ezla_revocation_info_free(ezla_revocation_info *info);
 
 #ifdef __cplusplus
 }  // extern "C"

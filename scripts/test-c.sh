@@ -177,6 +177,23 @@ if command -v openssl >/dev/null; then
     exit 1
   }
   echo "  the suite's CAdES-T signature: openssl cms -verify OK, with its time-stamp token"
+  # A CRL made through the C API (ezla_test_ca_issue_crl): openssl verifies its signature
+  # with the test CA and lists the suite's revoked certificate with its reason.
+  out="$(openssl crl -inform DER -in "$fx/revoked.crl" -CAfile "$fx/ca.pem" -noout -text 2>&1)" || {
+    printf '%s\n' "$out" >&2
+    echo "openssl crl cannot read the suite's CRL" >&2
+    exit 1
+  }
+  serial="$(cat "$fx/revoked-serial.txt")"
+  # The entry: its serial, revocation date, extensions and reason (captured first: `grep -q`
+  # on a pipe trips pipefail).
+  entry="$(grep -A4 -i "Serial Number: $serial\$" <<<"$out" || true)"
+  if ! grep -q "verify OK" <<<"$out" || ! grep -q "Key Compromise" <<<"$entry"; then
+    printf '%s\n' "$out" >&2
+    echo "openssl crl does not verify the suite's CRL or list serial $serial (keyCompromise)" >&2
+    exit 1
+  fi
+  echo "  the suite's CRL: openssl crl verify OK, serial $serial listed (Key Compromise)"
 elif [ -n "${EZLA_REQUIRE_TOOLS:-}" ]; then
   echo "openssl is required (EZLA_REQUIRE_TOOLS is set)" >&2
   exit 1

@@ -91,8 +91,8 @@ int main(int argc, char **argv) {
   }
   if (rc == EZLA_RESULT_OK) rc = ezla_trust_anchors_from_pem(ca, ca_len, &anchors, &err);
   if (rc == EZLA_RESULT_OK) /* the chain to the CA, judged now or at a trusted stamp */
-    rc = ezla_cms_verify(p7s.data, p7s.len, in, in_len, anchors, tsa_trust, EZLA_NOW, &report,
-                         &err);
+    rc = ezla_cms_verify(p7s.data, p7s.len, in, in_len, anchors, tsa_trust, NULL, EZLA_NOW,
+                         &report, &err);
   if (rc == EZLA_RESULT_OK) {
     char when[64];
     const char *pesel = ezla_cms_report_pesel(report);

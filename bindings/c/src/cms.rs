@@ -11,6 +11,7 @@ use crate::boundary::{self, arg_bytes, arg_ref, opt_ptr, out_ptr, write, write_b
 use crate::buffer::ezla_buffer;
 use crate::error::{c_string, ezla_error, ezla_result};
 use crate::pki::ezla_certificate;
+use crate::revocation::{ezla_revocation_checker, ezla_revocation_info, lend_info};
 use crate::signer::ezla_signer;
 use crate::trust::ezla_trust_anchors;
 use crate::tsp::{StampRow, digest_from_bits, token_options};
@@ -104,6 +105,7 @@ pub struct ezla_cms_report {
     trust: CString,
     timestamps: Vec<StampRow>,
     judged_at: i64,
+    revocation: Option<ezla_revocation_info>,
 }
 
 /// Verifies a CMS signature (`len` bytes at `signature`: DER, or PEM with a `CMS` or
@@ -118,8 +120,11 @@ pub struct ezla_cms_report {
 /// certificate is judged at `at` (Unix seconds), or, with `EZLA_NOW`, at the earliest
 /// time-stamp whose TSA is trusted, else now (the signing time the signature claims is only
 /// the signer's word, never the instant): a signature time-stamped by a trusted TSA while
-/// the certificate was valid still verifies after it has expired. The report goes to
-/// `*report_out` (free with `ezla_cms_report_free`).
+/// the certificate was valid still verifies after it has expired. With `revocation` (may
+/// be NULL: not checked) the signer's certificate is also checked against its issuer's CRL
+/// at that instant (`ezla_cms_report_revocation`); that needs `trust`, whose validated
+/// chain gives the issuer. The report goes to `*report_out` (free with
+/// `ezla_cms_report_free`).
 ///
 /// Errors: `EZLA_RESULT_NULL_PARAMETER`, `EZLA_RESULT_DER_MALFORMED`,
 /// `EZLA_RESULT_PEM_MALFORMED`, `EZLA_RESULT_SIGNATURE_MALFORMED` (e.g. a detached
@@ -127,7 +132,9 @@ pub struct ezla_cms_report {
 /// signer), `EZLA_RESULT_DIGEST_MISMATCH` (the content is not what was signed),
 /// `EZLA_RESULT_SIGNATURE_INVALID`, `EZLA_RESULT_SIGNING_CERTIFICATE_MISMATCH`,
 /// `EZLA_RESULT_SIGNING_TIME_INVALID` (a claimed signing time after the trusted stamp),
-/// `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors.
+/// `EZLA_RESULT_KEY_NOT_FOUND`, `EZLA_RESULT_UNSUPPORTED`, the certificate errors (with
+/// `revocation`: `EZLA_RESULT_CERTIFICATE_REVOKED`, the CRL errors,
+/// `EZLA_RESULT_REVOCATION_UNKNOWN`, and the transport errors of a fetch).
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_cms_verify(
     signature: *const u8,
@@ -136,6 +143,7 @@ pub extern "C" fn ezla_cms_verify(
     content_len: usize,
     trust: *const ezla_trust_anchors,
     tsa_trust: *const ezla_trust_anchors,
+    revocation: *const ezla_revocation_checker,
     at: i64,
     report_out: *mut *mut ezla_cms_report,
     err_out: *mut *mut ezla_error,
@@ -151,6 +159,9 @@ pub extern "C" fn ezla_cms_verify(
         let mut options = VerifyOptions::default();
         if let Some(t) = boundary::opt_ref(trust) {
             options = options.with_trust(Arc::new(t.inner.clone()));
+        }
+        if let Some(r) = boundary::opt_ref(revocation) {
+            options = options.with_revocation(r.shared());
         }
         if at != crate::instant::EZLA_NOW {
             options = options.at(boundary::arg_time(at, "at")?);
@@ -173,6 +184,7 @@ pub extern "C" fn ezla_cms_verify(
                 trust: c_string(inner.trust),
                 timestamps,
                 judged_at: verified.judged_at.unix_timestamp(),
+                revocation: inner.revocation.as_ref().map(ezla_revocation_info::new),
                 inner,
             },
         );
@@ -392,5 +404,17 @@ pub extern "C" fn ezla_cms_report_timestamp_trust(
 pub extern "C" fn ezla_cms_report_judged_at(report: *const ezla_cms_report) -> i64 {
     boundary::getter(crate::instant::EZLA_NOW, || {
         boundary::opt_ref(report).map_or(crate::instant::EZLA_NOW, |r| r.judged_at)
+    })
+}
+
+/// What the signer's certificate's CRL said, when `ezla_cms_verify` was given a
+/// `revocation` checker; NULL when it was not or `report` is NULL. Borrowed: valid until
+/// `ezla_cms_report_free`, never to be freed itself.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cms_report_revocation(
+    report: *const ezla_cms_report,
+) -> *const ezla_revocation_info {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| lend_info(&r.revocation))
     })
 }

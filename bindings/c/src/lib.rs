@@ -46,6 +46,8 @@ mod tsp;
 
 mod monitor;
 
+mod revocation;
+
 pub use buffer::{ezla_buffer, ezla_buffer_free};
 pub use cms::*;
 pub use csr::*;
@@ -62,6 +64,7 @@ pub use pki::*;
 pub use profile::*;
 pub use records::ezla_zus_records;
 pub use report::*;
+pub use revocation::*;
 pub use signer::*;
 pub use testca::*;
 pub use trust::*;

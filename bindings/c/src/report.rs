@@ -9,6 +9,7 @@ use crate::boundary::{self, FfiResult, arg_ref, opt_c_string, opt_ptr, out_ptr, 
 use crate::buffer::ezla_buffer;
 use crate::error::{c_string, ezla_error, ezla_result};
 use crate::profile::{ezla_profile, profile_to_c};
+use crate::revocation::{ezla_revocation_info, lend_info};
 use crate::tsp::StampRow;
 
 /// What a verified XAdES signature says: who signed what, when and how.
@@ -35,6 +36,7 @@ pub struct ezla_report {
     reference_covers: Vec<CString>,
     timestamps: Vec<StampRow>,
     judged_at: i64,
+    revocation: Option<ezla_revocation_info>,
     json: Vec<u8>,
 }
 
@@ -65,6 +67,7 @@ impl ezla_report {
             reference_covers: r.references.iter().map(|x| c_string(&x.covers)).collect(),
             timestamps: r.timestamps.iter().map(StampRow::from_xades).collect(),
             judged_at,
+            revocation: r.revocation.as_ref().map(ezla_revocation_info::new),
             json,
         })
     }
@@ -429,5 +432,18 @@ pub extern "C" fn ezla_report_timestamp_trust(
 pub extern "C" fn ezla_report_judged_at(report: *const ezla_report) -> i64 {
     boundary::getter(crate::instant::EZLA_NOW, || {
         boundary::opt_ref(report).map_or(crate::instant::EZLA_NOW, |r| r.judged_at)
+    })
+}
+
+/// What the signer's certificate's CRL said, when `options->revocation` asked for a check
+/// (which a verification that passed has passed: good, or revoked after the instant
+/// judged); NULL when no check was asked for or `report` is NULL. Borrowed: valid until
+/// `ezla_report_free`, never to be freed itself.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_report_revocation(
+    report: *const ezla_report,
+) -> *const ezla_revocation_info {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(report).map_or(std::ptr::null(), |r| lend_info(&r.revocation))
     })
 }

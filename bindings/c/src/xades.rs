@@ -12,6 +12,7 @@ use crate::error::{ezla_error, ezla_result};
 use crate::pki::{ezla_certificate, ezla_identity};
 use crate::profile::{ezla_profile, profile_from_c};
 use crate::report::{ezla_report, ezla_reports};
+use crate::revocation::ezla_revocation_checker;
 use crate::signer::ezla_signer;
 use crate::trust::ezla_trust_anchors;
 
@@ -165,6 +166,14 @@ pub struct ezla_verify_options {
     /// instant the signer's certificate is judged at (unless `at` is set), so that a
     /// signature stamped while its certificate was valid verifies after it has expired.
     pub tsa_trust: *const ezla_trust_anchors,
+    /// A revocation checker for the signer's certificate, or NULL (default: not checked).
+    /// With one, the signer's certificate is checked against its issuer's CRL at the instant
+    /// it is judged (see `ezla_report_judged_at`), and `ezla_report_revocation` says what
+    /// the CRL said; a revoked certificate fails with `EZLA_RESULT_CERTIFICATE_REVOKED`. It
+    /// needs `trust` (the issuer comes from the validated chain): with a pinned certificate
+    /// or none it fails with `EZLA_RESULT_REVOCATION_UNKNOWN`. The checker must outlive the
+    /// call only (the verification holds its own reference while it runs).
+    pub revocation: *const ezla_revocation_checker,
 }
 
 /// The default verification options.
@@ -178,6 +187,7 @@ pub extern "C" fn ezla_verify_options_default() -> ezla_verify_options {
         signer_certificate: std::ptr::null(),
         max_clock_skew: xades::DEFAULT_MAX_CLOCK_SKEW.whole_seconds(),
         tsa_trust: std::ptr::null(),
+        revocation: std::ptr::null(),
     }
 }
 
@@ -206,6 +216,9 @@ fn verify_options(o: Option<&ezla_verify_options>) -> FfiResult<xades::VerifyOpt
     if let Some(t) = boundary::opt_ref(o.tsa_trust) {
         v = v.with_tsa_trust(Arc::new(t.inner.clone()));
     }
+    if let Some(r) = boundary::opt_ref(o.revocation) {
+        v = v.with_revocation(r.shared());
+    }
     Ok(v)
 }
 
@@ -218,7 +231,8 @@ fn verify_options(o: Option<&ezla_verify_options>) -> FfiResult<xades::VerifyOpt
 /// family (`ezla_result_is_signature_error`), e.g. `EZLA_RESULT_SIGNATURE_INVALID`,
 /// `EZLA_RESULT_DIGEST_MISMATCH`, `EZLA_RESULT_SIGNATURE_MISSING`,
 /// `EZLA_RESULT_SIGNATURE_AMBIGUOUS`, `EZLA_RESULT_REFERENCE_MISMATCH`, or the certificate
-/// family (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_CERTIFICATE_EXPIRED`, ...), or
+/// family (`EZLA_RESULT_CERTIFICATE_UNTRUSTED`, `EZLA_RESULT_CERTIFICATE_EXPIRED`, with
+/// `options->revocation` `EZLA_RESULT_CERTIFICATE_REVOKED` and the CRL errors, ...), or
 /// `EZLA_RESULT_XML_MALFORMED` / `EZLA_RESULT_NULL_PARAMETER`.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_xades_verify(

@@ -23,6 +23,12 @@
 #include <threads.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 static int passed;
 static int failed;
 
@@ -1262,7 +1268,8 @@ static void test_cms(void) {
   CHECK(!o.detached && o.digest_bits == 256 && !o.pem && o.signing_time == EZLA_NOW);
   /* Attached, with the defaults (NULL options), verified against the test CA. */
   REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, NULL, &sig, NULL));
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, anchors, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, anchors, NULL, NULL, EZLA_NOW, &report,
+                           NULL),
            EZLA_RESULT_OK);
   CHECK_STR(ezla_cms_report_trust(report), "chain");
   CHECK_STR(ezla_cms_report_algorithm(report), "RSA-SHA256");
@@ -1291,22 +1298,23 @@ static void test_cms(void) {
   o.signing_time = signed_at;
   REQUIRE_OK(ezla_cms_sign(pdf, pdf_len, signer, cert, NULL, 0, &o, &sig, NULL));
   CHECK(sig.len > 20 && memcmp(sig.data, "-----BEGIN CMS-----", 19) == 0);
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, pdf, pdf_len, NULL, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, pdf, pdf_len, NULL, NULL, NULL, EZLA_NOW, &report,
+                           NULL),
            EZLA_RESULT_OK);
   CHECK(!ezla_cms_report_attached(report));
   CHECK(ezla_cms_report_signing_time(report) == signed_at);
   CHECK_STR(ezla_cms_report_trust(report), "untrusted");
   ezla_cms_report_free(report);
   report = NULL;
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, (const uint8_t *)"other", 5, NULL, NULL, EZLA_NOW,
-                           &report, &err),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, (const uint8_t *)"other", 5, NULL, NULL, NULL,
+                           EZLA_NOW, &report, &err),
            EZLA_RESULT_DIGEST_MISMATCH);
   ezla_error_free(err);
   err = NULL;
-  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, NULL, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_SIGNATURE_MALFORMED);
-  CHECK_RC(ezla_cms_verify((const uint8_t *)"\x30\x80", 2, NULL, 0, NULL, NULL, EZLA_NOW, &report,
-                           NULL),
+  CHECK_RC(ezla_cms_verify((const uint8_t *)"\x30\x80", 2, NULL, 0, NULL, NULL, NULL, EZLA_NOW,
+                           &report, NULL),
            EZLA_RESULT_DER_MALFORMED);
   CHECK(report == NULL);
   ezla_buffer_free(&sig);
@@ -1321,7 +1329,7 @@ static void test_cms(void) {
            EZLA_RESULT_NULL_PARAMETER);
   CHECK_RC(ezla_cms_sign(pdf, pdf_len, signer, ca_cert, NULL, 0, NULL, &sig, NULL),
            EZLA_RESULT_KEY_CERTIFICATE_MISMATCH);
-  CHECK_RC(ezla_cms_verify(NULL, 3, NULL, 0, NULL, NULL, EZLA_NOW, &report, NULL),
+  CHECK_RC(ezla_cms_verify(NULL, 3, NULL, 0, NULL, NULL, NULL, EZLA_NOW, &report, NULL),
            EZLA_RESULT_NULL_PARAMETER);
   CHECK(sig.data == NULL);
   CHECK(ezla_cms_report_pesel(NULL) == NULL && ezla_cms_report_trust(NULL) == NULL);
@@ -1741,6 +1749,444 @@ static void test_xades(void) {
   ezla_buffer_free(&signed_doc);
   ezla_trust_anchors_free(trust);
   ezla_certificate_free(cert);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Revocation checking with CRLs. */
+
+/* A loopback HTTP server answering one GET with a CRL, for the fetching checker. */
+struct crl_server {
+  int fd;
+  const uint8_t *body;
+  size_t len;
+  int served; /* requests answered */
+};
+
+static int serve_crl(void *arg) {
+  struct crl_server *s = arg;
+  struct pollfd p = {s->fd, POLLIN, 0};
+  if (poll(&p, 1, 20000) != 1) return 0; /* no fetch came: the checks below fail */
+  int c = accept(s->fd, NULL, NULL);
+  if (c < 0) return 0;
+  char req[4096];
+  size_t got = 0;
+  while (got < sizeof req - 1) {
+    ssize_t n = read(c, req + got, sizeof req - 1 - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+    req[got] = 0;
+    if (strstr(req, "\r\n\r\n") != NULL) break;
+  }
+  if (strncmp(req, "GET /ca.crl ", 12) == 0) {
+    char head[256];
+    int h = snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-crl\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                     s->len);
+    if (write(c, head, (size_t)h) == h && write(c, s->body, s->len) == (ssize_t)s->len) {
+      s->served++;
+    }
+  }
+  close(c);
+  return 0;
+}
+
+/* Verifies a signed document with `checker` (and the test CA as anchors unless `no_trust`),
+   at `at`; returns the code, the report in *out when asked. */
+static ezla_result verify_revocation(const ezla_buffer *doc, ezla_trust_anchors *trust,
+                                     const ezla_revocation_checker *checker, int64_t at,
+                                     ezla_report **out) {
+  ezla_verify_options o = ezla_verify_options_default();
+  o.trust = trust;
+  o.revocation = checker;
+  o.at = at;
+  ezla_report *r = NULL;
+  ezla_result rc = ezla_xades_verify(doc->data, doc->len, &o, &r, NULL);
+  if (out != NULL) *out = r;
+  else ezla_report_free(r);
+  return rc;
+}
+
+static void test_revocation(const char *dir) {
+  int64_t now = (int64_t)time(NULL);
+  int64_t revoked_at = now - 3600, before = now - 7200;
+  ezla_error *err = NULL;
+  ezla_identity *victim = NULL;
+  ezla_certificate *victim_cert = NULL, *other_cert = NULL;
+  ezla_test_ca *other = NULL, *twin = NULL;
+  ezla_trust_anchors *trust = NULL;
+  ezla_revocation_checker *good = NULL, *revoked = NULL, *empty = NULL, *c = NULL;
+  ezla_revocation_info *info = NULL;
+  ezla_buffer crl_good = {NULL, 0}, crl_revoked = {NULL, 0}, crl = {NULL, 0};
+
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Adam", "Zgubny", PESEL, EZLA_KEY_TYPE_P256,
+                                       now - DAY, 0, &victim, NULL));
+  REQUIRE_OK(ezla_identity_certificate(victim, &victim_cert, NULL));
+  REQUIRE_OK(ezla_trust_anchors_new(&trust, NULL));
+  REQUIRE_OK(ezla_trust_anchors_add(trust, ca_cert, NULL));
+  CHECK_RC(ezla_test_ca_issue_doctor_with_crl_url(ca, "Adam", "Z", PESEL, EZLA_KEY_TYPE_P256,
+                                                  EZLA_NOW, 0, NULL, &victim, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_doctor_with_crl_url(ca, "Adam", "Z", PESEL, EZLA_KEY_TYPE_P256,
+                                                  EZLA_NOW, 0, "", &victim, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+
+  /* CRLs from the test CA: one listing nothing, one listing the victim (keyCompromise). */
+  ezla_revoked_certificate entry = {victim_cert, revoked_at, 1};
+  REQUIRE_OK(ezla_test_ca_issue_crl(ca, NULL, 0, EZLA_NOW, EZLA_NOW, 1, &crl_good, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_crl(ca, &entry, 1, now - 60, now + DAY, 2, &crl_revoked, NULL));
+  CHECK(crl_good.len > 0 && crl_good.data[0] == 0x30);
+  CHECK_RC(ezla_test_ca_issue_crl(NULL, NULL, 0, EZLA_NOW, EZLA_NOW, 1, &crl, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_crl(ca, NULL, 1, EZLA_NOW, EZLA_NOW, 1, &crl, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_crl(ca, NULL, 0, EZLA_NOW, EZLA_NOW, 1, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_test_ca_issue_crl(ca, NULL, 0, now, now - 1, 1, &crl, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  ezla_revoked_certificate bad = {victim_cert, revoked_at, 7}; /* 7 is unused */
+  CHECK_RC(ezla_test_ca_issue_crl(ca, &bad, 1, EZLA_NOW, EZLA_NOW, 1, &crl, &err),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK_CONTAINS(ezla_error_message(err), "reason");
+  ezla_error_free(err);
+  err = NULL;
+  bad.cert = NULL;
+  bad.reason = -1;
+  CHECK_RC(ezla_test_ca_issue_crl(ca, &bad, 1, EZLA_NOW, EZLA_NOW, 1, &crl, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(crl.data == NULL);
+  if (dir != NULL) {
+    /* For `openssl crl` in scripts/test-c.sh. */
+    CHECK(write_file(dir, "revoked.crl", crl_revoked.data, crl_revoked.len) == 0);
+    char serial[256];
+    snprintf(serial, sizeof serial, "%s\n", ezla_certificate_serial_hex(victim_cert));
+    CHECK(write_file(dir, "revoked-serial.txt", (const uint8_t *)serial, strlen(serial)) == 0);
+  }
+
+  /* Checkers: building them. */
+  CHECK_RC(ezla_revocation_checker_new(NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  REQUIRE_OK(ezla_revocation_checker_new(&good, NULL));
+  REQUIRE_OK(ezla_revocation_checker_new(&revoked, NULL));
+  REQUIRE_OK(ezla_revocation_checker_new(&empty, NULL));
+  CHECK(!ezla_revocation_checker_fetches(good) && !ezla_revocation_checker_fetches(NULL));
+  REQUIRE_OK(ezla_revocation_checker_add_crl(good, crl_good.data, crl_good.len, NULL, NULL));
+  REQUIRE_OK(ezla_revocation_checker_add_crl(revoked, crl_revoked.data, crl_revoked.len,
+                                             "revoked.crl", NULL));
+  CHECK(ezla_revocation_checker_crl_count(good) == 1);
+  CHECK(ezla_revocation_checker_crl_count(empty) == 0 &&
+        ezla_revocation_checker_crl_count(NULL) == 0);
+  CHECK_RC(ezla_revocation_checker_add_crl(NULL, crl_good.data, crl_good.len, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_add_crl(empty, NULL, 3, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_add_crl(empty, (const uint8_t *)"\x30\x03\x02\x01", 4, NULL,
+                                           &err),
+           EZLA_RESULT_DER_MALFORMED);
+  CHECK(err != NULL && strlen(ezla_error_message(err)) > 0);
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_revocation_checker_add_crl(empty, crl_good.data, crl_good.len, BAD_UTF8, NULL),
+           EZLA_RESULT_INVALID_UTF8);
+  CHECK_RC(ezla_revocation_checker_add_crl_file(empty, "/nonexistent/ezla.crl", &err),
+           EZLA_RESULT_IO);
+  CHECK_CONTAINS(ezla_error_message(err), "/nonexistent/ezla.crl");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_revocation_checker_add_crl_file(empty, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_add_crl_file(NULL, "x.crl", NULL), EZLA_RESULT_NULL_PARAMETER);
+  CHECK(ezla_revocation_checker_crl_count(empty) == 0); /* nothing added by the failures */
+  CHECK_RC(ezla_revocation_checker_enable_fetch(NULL, NULL, 0, 0, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_enable_fetch(empty, NULL, 5, 0, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_enable_fetch(empty, (const uint8_t *)"not pem", 7, 0, NULL),
+           EZLA_RESULT_PEM_MALFORMED);
+  CHECK(!ezla_revocation_checker_fetches(empty));
+
+  /* Checking on its own: not on the CRL. */
+  CHECK_RC(ezla_revocation_checker_check(good, victim_cert, ca_cert, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_revocation_info_status(info), "good");
+  CHECK(ezla_revocation_info_revoked_at(info) == EZLA_NOW);
+  CHECK(ezla_revocation_info_reason(info) == NULL);
+  CHECK_STR(ezla_revocation_info_source_kind(info), "given");
+  CHECK_STR(ezla_revocation_info_source(info), "crl[0]");
+  CHECK_STR(ezla_revocation_info_crl_issuer(info), ezla_certificate_subject(ca_cert));
+  int64_t this_update = ezla_revocation_info_crl_this_update(info);
+  CHECK(this_update <= now + 1 && this_update >= now - 60);
+  CHECK(ezla_revocation_info_crl_next_update(info) == this_update + DAY);
+  CHECK_STR(ezla_revocation_info_crl_number(info), "01");
+  CHECK(ezla_revocation_info_judged_at(info) >= now &&
+        ezla_revocation_info_judged_at(info) <= now + 60);
+  CHECK_STR(ezla_revocation_info_judged_by(info), "verification_time");
+  ezla_revocation_info_free(info);
+  info = NULL;
+
+  /* Revoked before the instant judged: refused, with when and why. */
+  CHECK_RC(ezla_revocation_checker_check(revoked, victim_cert, ca_cert, EZLA_NOW, &info, &err),
+           EZLA_RESULT_CERTIFICATE_REVOKED);
+  CHECK(info == NULL);
+  CHECK(ezla_error_code(err) == EZLA_RESULT_CERTIFICATE_REVOKED);
+  CHECK_CONTAINS(ezla_error_message(err), "keyCompromise");
+  CHECK(ezla_result_is_certificate_error(EZLA_RESULT_CERTIFICATE_REVOKED));
+  ezla_error_free(err);
+  err = NULL;
+  /* Revoked after it: passes, and says so. */
+  CHECK_RC(ezla_revocation_checker_check(revoked, victim_cert, ca_cert, before, &info, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_revocation_info_status(info), "revoked_later");
+  CHECK(ezla_revocation_info_revoked_at(info) == revoked_at);
+  CHECK_STR(ezla_revocation_info_reason(info), "keyCompromise");
+  CHECK_STR(ezla_revocation_info_source(info), "revoked.crl");
+  CHECK_STR(ezla_revocation_info_crl_number(info), "02");
+  CHECK(ezla_revocation_info_crl_this_update(info) == now - 60);
+  CHECK(ezla_revocation_info_crl_next_update(info) == now + DAY);
+  CHECK(ezla_revocation_info_judged_at(info) == before);
+  CHECK_STR(ezla_revocation_info_judged_by(info), "requested");
+  ezla_revocation_info_free(info);
+  info = NULL;
+  /* Another certificate of the same CA is not on it. */
+  REQUIRE_OK(ezla_identity_certificate(doctor, &other_cert, NULL));
+  CHECK_RC(ezla_revocation_checker_check(revoked, other_cert, ca_cert, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_revocation_info_status(info), "good");
+  ezla_revocation_info_free(info);
+  info = NULL;
+  ezla_certificate_free(other_cert);
+  other_cert = NULL;
+
+  /* CRLs that cannot tell: another issuer's, one of a CA with the same name but another key,
+     an expired one, one not yet valid, none at all. */
+  REQUIRE_OK(ezla_test_ca_new("ezla C other CA", now - DAY, 30, &other, NULL));
+  REQUIRE_OK(ezla_test_ca_new("ezla C test CA", now - DAY, 30, &twin, NULL));
+  struct {
+    ezla_test_ca *issuer;
+    int64_t this_update, next_update;
+    ezla_result want;
+  } cases[] = {
+      {other, EZLA_NOW, EZLA_NOW, EZLA_RESULT_CRL_ISSUER_MISMATCH},
+      {twin, EZLA_NOW, EZLA_NOW, EZLA_RESULT_CRL_SIGNATURE_INVALID},
+      {ca, now - 10 * DAY, now - 9 * DAY, EZLA_RESULT_CRL_EXPIRED},
+      {ca, now + DAY, now + 2 * DAY, EZLA_RESULT_CRL_NOT_YET_VALID},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    REQUIRE_OK(ezla_test_ca_issue_crl(cases[i].issuer, NULL, 0, cases[i].this_update,
+                                      cases[i].next_update, 1, &crl, NULL));
+    REQUIRE_OK(ezla_revocation_checker_new(&c, NULL));
+    REQUIRE_OK(ezla_revocation_checker_add_crl(c, crl.data, crl.len, NULL, NULL));
+    CHECK_RC(ezla_revocation_checker_check(c, victim_cert, ca_cert, EZLA_NOW, &info, &err),
+             cases[i].want);
+    CHECK(info == NULL && err != NULL && ezla_error_code(err) == cases[i].want);
+    ezla_error_free(err);
+    err = NULL;
+    ezla_revocation_checker_free(c);
+    c = NULL;
+    ezla_buffer_free(&crl);
+  }
+  CHECK_RC(ezla_revocation_checker_check(empty, victim_cert, ca_cert, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_REVOCATION_UNKNOWN);
+  CHECK(ezla_result_is_certificate_error(EZLA_RESULT_REVOCATION_UNKNOWN));
+
+  /* A CRL file (DER), named by its path. */
+  if (dir != NULL) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/revoked.crl", dir);
+    REQUIRE_OK(ezla_revocation_checker_new(&c, NULL));
+    REQUIRE_OK(ezla_revocation_checker_add_crl_file(c, path, NULL));
+    CHECK(ezla_revocation_checker_crl_count(c) == 1);
+    CHECK_RC(ezla_revocation_checker_check(c, victim_cert, ca_cert, before, &info, NULL),
+             EZLA_RESULT_OK);
+    CHECK_STR(ezla_revocation_info_source(info), path);
+    CHECK_STR(ezla_revocation_info_status(info), "revoked_later");
+    ezla_revocation_info_free(info);
+    info = NULL;
+    ezla_revocation_checker_free(c);
+    c = NULL;
+  }
+
+  /* NULLs. */
+  CHECK_RC(ezla_revocation_checker_check(NULL, victim_cert, ca_cert, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_check(good, NULL, ca_cert, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_check(good, victim_cert, NULL, EZLA_NOW, &info, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_check(good, victim_cert, ca_cert, EZLA_NOW, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_revocation_checker_check(good, victim_cert, ca_cert, INT64_MAX, &info, NULL),
+           EZLA_RESULT_INVALID_ARGUMENT);
+  CHECK(info == NULL);
+  CHECK(ezla_revocation_info_status(NULL) == NULL && ezla_revocation_info_reason(NULL) == NULL);
+  CHECK(ezla_revocation_info_revoked_at(NULL) == EZLA_NOW);
+  CHECK(ezla_revocation_info_source_kind(NULL) == NULL);
+  CHECK(ezla_revocation_info_source(NULL) == NULL);
+  CHECK(ezla_revocation_info_crl_issuer(NULL) == NULL);
+  CHECK(ezla_revocation_info_crl_number(NULL) == NULL);
+  CHECK(ezla_revocation_info_crl_this_update(NULL) == EZLA_NOW);
+  CHECK(ezla_revocation_info_crl_next_update(NULL) == EZLA_NOW);
+  CHECK(ezla_revocation_info_judged_at(NULL) == EZLA_NOW);
+  CHECK(ezla_revocation_info_judged_by(NULL) == NULL);
+  ezla_revocation_info_free(NULL);
+  ezla_revocation_checker_free(NULL);
+
+  /* XAdES: the victim signs (claiming a time before `before`, within the clock skew). */
+  ezla_sign_options so = ezla_sign_options_default();
+  so.signing_time = before - 60;
+  ezla_buffer signed_doc = {NULL, 0};
+  ezla_report *report = NULL;
+  REQUIRE_OK(ezla_xades_sign_with_identity((const uint8_t *)DOC, sizeof DOC - 1, victim, &so,
+                                           &signed_doc, NULL));
+  ezla_verify_options vo = ezla_verify_options_default();
+  CHECK(vo.revocation == NULL);
+  CHECK_RC(verify_revocation(&signed_doc, trust, NULL, EZLA_NOW, &report), EZLA_RESULT_OK);
+  CHECK(ezla_report_revocation(report) == NULL); /* not asked for */
+  ezla_report_free(report);
+  CHECK_RC(verify_revocation(&signed_doc, trust, good, EZLA_NOW, &report), EZLA_RESULT_OK);
+  const ezla_revocation_info *ri = ezla_report_revocation(report);
+  CHECK_STR(ezla_revocation_info_status(ri), "good");
+  CHECK_STR(ezla_revocation_info_judged_by(ri), "verification_time");
+  CHECK(ezla_revocation_info_judged_at(ri) == ezla_report_judged_at(report));
+  ezla_report_free(report);
+  CHECK_RC(verify_revocation(&signed_doc, trust, revoked, EZLA_NOW, NULL),
+           EZLA_RESULT_CERTIFICATE_REVOKED);
+  CHECK_RC(verify_revocation(&signed_doc, trust, revoked, before, &report), EZLA_RESULT_OK);
+  ri = ezla_report_revocation(report);
+  CHECK_STR(ezla_revocation_info_status(ri), "revoked_later");
+  CHECK(ezla_revocation_info_revoked_at(ri) == revoked_at);
+  CHECK_STR(ezla_revocation_info_reason(ri), "keyCompromise");
+  CHECK_STR(ezla_revocation_info_judged_by(ri), "requested");
+  CHECK(ezla_revocation_info_judged_at(ri) == before);
+  ezla_report_free(report);
+  CHECK_RC(verify_revocation(&signed_doc, trust, empty, EZLA_NOW, NULL),
+           EZLA_RESULT_REVOCATION_UNKNOWN);
+  /* Without trust anchors there is no issuer to check the CRL with. */
+  CHECK_RC(verify_revocation(&signed_doc, NULL, good, EZLA_NOW, NULL),
+           EZLA_RESULT_REVOCATION_UNKNOWN);
+  CHECK(ezla_report_revocation(NULL) == NULL);
+  ezla_buffer_free(&signed_doc);
+
+  /* CMS: the same. */
+  static const uint8_t pdf[] = "%PDF-1.7\n revoked? \x01";
+  ezla_private_key *key = NULL;
+  ezla_signer *signer = NULL;
+  ezla_buffer sig = {NULL, 0};
+  ezla_cms_report *cr = NULL;
+  REQUIRE_OK(ezla_identity_private_key(victim, &key, NULL));
+  REQUIRE_OK(ezla_signer_from_private_key(key, &signer, NULL));
+  ezla_cms_sign_options co = ezla_cms_sign_options_default();
+  co.signing_time = before - 60;
+  REQUIRE_OK(ezla_cms_sign(pdf, sizeof pdf - 1, signer, victim_cert, NULL, 0, &co, &sig, NULL));
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, trust, NULL, NULL, EZLA_NOW, &cr, NULL),
+           EZLA_RESULT_OK);
+  CHECK(ezla_cms_report_revocation(cr) == NULL);
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, trust, NULL, good, EZLA_NOW, &cr, NULL),
+           EZLA_RESULT_OK);
+  CHECK_STR(ezla_revocation_info_status(ezla_cms_report_revocation(cr)), "good");
+  CHECK_STR(ezla_revocation_info_source(ezla_cms_report_revocation(cr)), "crl[0]");
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, trust, NULL, revoked, EZLA_NOW, &cr,
+                           &err),
+           EZLA_RESULT_CERTIFICATE_REVOKED);
+  CHECK(cr == NULL);
+  CHECK_CONTAINS(ezla_error_message(err), "keyCompromise");
+  ezla_error_free(err);
+  err = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, trust, NULL, revoked, before, &cr, NULL),
+           EZLA_RESULT_OK);
+  ri = ezla_cms_report_revocation(cr);
+  CHECK_STR(ezla_revocation_info_status(ri), "revoked_later");
+  CHECK(ezla_revocation_info_revoked_at(ri) == revoked_at);
+  CHECK_STR(ezla_revocation_info_judged_by(ri), "requested");
+  ezla_cms_report_free(cr);
+  cr = NULL;
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, trust, NULL, empty, EZLA_NOW, &cr, NULL),
+           EZLA_RESULT_REVOCATION_UNKNOWN);
+  CHECK_RC(ezla_cms_verify(sig.data, sig.len, NULL, 0, NULL, NULL, good, EZLA_NOW, &cr, NULL),
+           EZLA_RESULT_REVOCATION_UNKNOWN);
+  CHECK(cr == NULL && ezla_cms_report_revocation(NULL) == NULL);
+  ezla_buffer_free(&sig);
+  ezla_signer_free(signer);
+  ezla_private_key_free(key);
+
+  /* Fetching from the distribution point: a loopback server answers once; the second
+     check is answered from the checker's cache. */
+  struct crl_server server = {socket(AF_INET, SOCK_STREAM, 0), NULL, 0, 0};
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t addr_len = sizeof addr;
+  if (server.fd >= 0 && bind(server.fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+      listen(server.fd, 4) == 0 &&
+      getsockname(server.fd, (struct sockaddr *)&addr, &addr_len) == 0) {
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/ca.crl", (unsigned)ntohs(addr.sin_port));
+    ezla_identity *fetched = NULL;
+    ezla_certificate *fetched_cert = NULL;
+    REQUIRE_OK(ezla_test_ca_issue_doctor_with_crl_url(ca, "Ewa", "Pobrana", PESEL,
+                                                      EZLA_KEY_TYPE_P256, now - DAY, 0, url,
+                                                      &fetched, NULL));
+    REQUIRE_OK(ezla_identity_certificate(fetched, &fetched_cert, NULL));
+    ezla_revoked_certificate listed = {fetched_cert, revoked_at, 4};
+    REQUIRE_OK(ezla_test_ca_issue_crl(ca, &listed, 1, EZLA_NOW, EZLA_NOW, 3, &crl, NULL));
+    server.body = crl.data;
+    server.len = crl.len;
+    REQUIRE_OK(ezla_revocation_checker_new(&c, NULL));
+    REQUIRE_OK(ezla_revocation_checker_enable_fetch(c, NULL, 0, 10, NULL));
+    CHECK(ezla_revocation_checker_fetches(c));
+    thrd_t t;
+    if (thrd_create(&t, serve_crl, &server) == thrd_success) {
+      CHECK_RC(ezla_revocation_checker_check(c, fetched_cert, ca_cert, before, &info, NULL),
+               EZLA_RESULT_OK);
+      thrd_join(t, NULL);
+      CHECK(server.served == 1);
+      CHECK_STR(ezla_revocation_info_source_kind(info), "fetched");
+      CHECK_STR(ezla_revocation_info_source(info), url);
+      CHECK_STR(ezla_revocation_info_status(info), "revoked_later");
+      CHECK_STR(ezla_revocation_info_reason(info), "superseded");
+      CHECK_STR(ezla_revocation_info_crl_number(info), "03");
+      ezla_revocation_info_free(info);
+      info = NULL;
+      /* The server has gone: from the cache. */
+      CHECK_RC(ezla_revocation_checker_check(c, fetched_cert, ca_cert, before, &info, NULL),
+               EZLA_RESULT_OK);
+      CHECK_STR(ezla_revocation_info_source_kind(info), "cached");
+      CHECK_STR(ezla_revocation_info_source(info), url);
+      ezla_revocation_info_free(info);
+      info = NULL;
+      CHECK_RC(ezla_revocation_checker_check(c, fetched_cert, ca_cert, EZLA_NOW, &info, NULL),
+               EZLA_RESULT_CERTIFICATE_REVOKED);
+      /* The victim names the test URL (http://ezla-test-ca.invalid/...), which cannot be
+         reached: a transport error, not a verdict. */
+      ezla_result rc = ezla_revocation_checker_check(c, victim_cert, ca_cert, EZLA_NOW, &info,
+                                                     NULL);
+      CHECK(rc != EZLA_RESULT_OK && rc != EZLA_RESULT_CERTIFICATE_REVOKED && info == NULL);
+    } else {
+      CHECK(!"thrd_create failed");
+    }
+    ezla_revocation_checker_free(c);
+    c = NULL;
+    ezla_buffer_free(&crl);
+    ezla_certificate_free(fetched_cert);
+    ezla_identity_free(fetched);
+  } else {
+    CHECK(!"no loopback socket for the CRL server");
+  }
+  if (server.fd >= 0) close(server.fd);
+
+  ezla_buffer_free(&crl_good);
+  ezla_buffer_free(&crl_revoked);
+  ezla_revocation_checker_free(good);
+  ezla_revocation_checker_free(revoked);
+  ezla_revocation_checker_free(empty);
+  ezla_test_ca_free(other);
+  ezla_test_ca_free(twin);
+  ezla_trust_anchors_free(trust);
+  ezla_certificate_free(victim_cert);
+  ezla_identity_free(victim);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2872,16 +3318,16 @@ static bool expired_after_stamp(ezla_tsa_client *client, ezla_trust_anchors *doc
        it): without the TSA's anchors the stamp sets no instant, so it is judged now and has
        expired; with them, the stamp is the instant. */
     ezla_cms_report *cr = NULL;
-    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, NULL, EZLA_NOW,
+    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, NULL, NULL, EZLA_NOW,
                              &cr, NULL),
              EZLA_RESULT_CERTIFICATE_EXPIRED);
     CHECK(cr == NULL);
     /* Judged now, it has expired. */
-    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust,
+    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust, NULL,
                              (int64_t)time(NULL), &cr, NULL),
              EZLA_RESULT_CERTIFICATE_EXPIRED);
-    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust, EZLA_NOW,
-                             &cr, NULL),
+    CHECK_RC(ezla_cms_verify(p7_t.data, p7_t.len, pdf, pdf_len, doc_trust, tsa_trust, NULL,
+                             EZLA_NOW, &cr, NULL),
              EZLA_RESULT_OK);
     CHECK_STR(ezla_cms_report_trust(cr), "chain");
     CHECK(ezla_cms_report_timestamp_count(cr) == 1 && ezla_cms_report_timestamp_valid(cr, 0));
@@ -3228,7 +3674,7 @@ static void test_timestamps(const char *sim, const char *out) {
     CHECK(write_file(out, "cades-content.bin", data, data_len) == 0);
   }
   ezla_cms_report *cr = NULL;
-  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, tsa_trust,
+  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, tsa_trust, NULL,
                              EZLA_NOW, &cr, NULL));
   CHECK_STR(ezla_cms_report_trust(cr), "chain");
   CHECK(ezla_cms_report_timestamp_count(cr) == 1 && ezla_cms_report_timestamp_valid(cr, 0));
@@ -3243,7 +3689,7 @@ static void test_timestamps(const char *sim, const char *out) {
   cr = NULL;
   /* The wrong TSA anchors: the stamp is reported invalid, the signature verifies, judged
      now (the certificate is valid). */
-  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, doc_trust,
+  REQUIRE_OK(ezla_cms_verify(cades.data, cades.len, data, data_len, doc_trust, doc_trust, NULL,
                              EZLA_NOW, &cr, NULL));
   CHECK(ezla_cms_report_timestamp_count(cr) == 1 && !ezla_cms_report_timestamp_valid(cr, 0));
   CHECK_CONTAINS(ezla_cms_report_timestamp_error(cr, 0), "CertificateUntrusted");
@@ -3255,8 +3701,8 @@ static void test_timestamps(const char *sim, const char *out) {
   ezla_cms_report_free(cr);
   cr = NULL;
   /* The unstamped signature: no time-stamps. */
-  REQUIRE_OK(ezla_cms_verify(sig.data, sig.len, data, data_len, NULL, tsa_trust, EZLA_NOW, &cr,
-                             NULL));
+  REQUIRE_OK(ezla_cms_verify(sig.data, sig.len, data, data_len, NULL, tsa_trust, NULL, EZLA_NOW,
+                             &cr, NULL));
   CHECK(ezla_cms_report_timestamp_count(cr) == 0);
   CHECK(ezla_cms_report_timestamp_serial(cr, 0) == NULL);
   ezla_cms_report_free(cr);
@@ -3310,6 +3756,7 @@ int main(int argc, char **argv) {
   test_trust_anchors();
   test_cms();
   test_xades();
+  test_revocation(dir);
   test_hostile_input();
   test_kedu();
   test_azla();
