@@ -3645,9 +3645,42 @@ size_t ezla_cert_summary_count(const ezla_cert_summary *summary);
 const char *ezla_cert_summary_source(const ezla_cert_summary *summary, size_t index);
 
 /**
+ * Checks every certificate row against its issuer's CRL with `checker`, at the summary's
+ * instant: a revoked certificate becomes CRITICAL, one whose status cannot be told (no CRL,
+ * one out of date or of another issuer, the distribution point unreachable, the issuer not
+ * at hand) UNKNOWN. The issuer, which verifies the CRL, is looked for among `issuers` (NULL:
+ * none), the chains of the `.pfx` files added and the other certificates; self-issued
+ * (root) certificates are not checked. Call it after adding every source;
+ * `ezla_cert_summary_revocation` gives each row's finding.
+ *
+ * Errors: `EZLA_RESULT_NULL_PARAMETER` (`summary`, `checker`).
+ */
+ezla_result ezla_cert_summary_check_revocation(ezla_cert_summary *summary, const ezla_revocation_checker *checker, const ezla_trust_anchors *issuers, ezla_error **err_out);
+
+/**
+ * What the revocation check found for row `index`: `"not-revoked"`, `"revoked"` or
+ * `"unknown"`; NULL when none was made (no `ezla_cert_summary_check_revocation`, a root,
+ * an unreadable source), when out of range or when `summary` is NULL. Static strings.
+ */
+const char *ezla_cert_summary_revocation(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * When the certificate of row `index` was revoked, Unix seconds; `EZLA_NOW` when it is
+ * not revoked (or not checked), when out of range or when `summary` is NULL.
+ */
+int64_t ezla_cert_summary_revoked_at(const ezla_cert_summary *summary, size_t index);
+
+/**
+ * For row `index`: the CRL reason of a revocation (RFC 5280 name), or why the revocation
+ * status is unknown (the error's name and message); NULL otherwise, when out of range or
+ * when `summary` is NULL. Valid until `ezla_cert_summary_free`.
+ */
+const char *ezla_cert_summary_revocation_detail(const ezla_cert_summary *summary, size_t index);
+
+/**
  * The monitoring status of row `index`: OK, WARNING (renewal window, expiring), CRITICAL
- * (expired, not yet valid) or UNKNOWN (unreadable); UNKNOWN when out of range or when
- * `summary` is NULL.
+ * (expired, not yet valid, revoked) or UNKNOWN (unreadable, revocation status unknown);
+ * UNKNOWN when out of range or when `summary` is NULL.
  */
 ezla_monitor_status ezla_cert_summary_row_status(const ezla_cert_summary *summary, size_t index);
 

@@ -2,7 +2,7 @@
 
 use std::ffi::{CString, c_char};
 
-use ezla_core::pki::monitor::{CertificateSummary, SummaryEntry};
+use ezla_core::pki::monitor::{CertificateSummary, Revocation, SummaryEntry};
 use ezla_core::pki::{ExpiryStatus, MonitorStatus};
 
 use crate::boundary::{
@@ -50,6 +50,9 @@ pub struct ezla_cert_summary {
     /// Per row: its source label, and for an unreadable source the error's message.
     sources: Vec<CString>,
     messages: Vec<Option<CString>>,
+    /// Per row, after `ezla_cert_summary_check_revocation`: the reason of a revocation, or
+    /// why its status is unknown.
+    revocation_details: Vec<Option<CString>>,
 }
 
 impl ezla_cert_summary {
@@ -113,6 +116,7 @@ pub extern "C" fn ezla_cert_summary_new(
                 inner: CertificateSummary::new(policy, at),
                 sources: Vec::new(),
                 messages: Vec::new(),
+                revocation_details: Vec::new(),
             },
         );
         Ok(())
@@ -213,9 +217,113 @@ pub extern "C" fn ezla_cert_summary_source(
     })
 }
 
+/// Checks every certificate row against its issuer's CRL with `checker`, at the summary's
+/// instant: a revoked certificate becomes CRITICAL, one whose status cannot be told (no CRL,
+/// one out of date or of another issuer, the distribution point unreachable, the issuer not
+/// at hand) UNKNOWN. The issuer, which verifies the CRL, is looked for among `issuers` (NULL:
+/// none), the chains of the `.pfx` files added and the other certificates; self-issued
+/// (root) certificates are not checked. Call it after adding every source;
+/// `ezla_cert_summary_revocation` gives each row's finding.
+///
+/// Errors: `EZLA_RESULT_NULL_PARAMETER` (`summary`, `checker`).
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cert_summary_check_revocation(
+    summary: *mut ezla_cert_summary,
+    checker: *const crate::revocation::ezla_revocation_checker,
+    issuers: *const crate::trust::ezla_trust_anchors,
+    err_out: *mut *mut ezla_error,
+) -> ezla_result {
+    boundary::call(err_out, || {
+        let s = summary_mut(summary)?;
+        let checker = arg_ref(checker, "checker")?.shared();
+        let issuers = boundary::opt_ref(issuers)
+            .map(|a| a.inner.certificates().to_vec())
+            .unwrap_or_default();
+        s.inner.check_revocation(&checker, &issuers);
+        s.revocation_details = s
+            .inner
+            .entries()
+            .iter()
+            .map(|e| match e {
+                SummaryEntry::Certificate(r) => match &r.revocation {
+                    Some(Revocation::Revoked {
+                        reason: Some(reason),
+                        ..
+                    }) => Some(c_string(reason)),
+                    Some(Revocation::Unknown { code, message }) => {
+                        Some(c_string(&format!("{}: {message}", code.name())))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        Ok(())
+    })
+}
+
+/// What the revocation check found for row `index`: `"not-revoked"`, `"revoked"` or
+/// `"unknown"`; NULL when none was made (no `ezla_cert_summary_check_revocation`, a root,
+/// an unreadable source), when out of range or when `summary` is NULL. Static strings.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cert_summary_revocation(
+    summary: *const ezla_cert_summary,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        let name = boundary::opt_ref(summary)
+            .and_then(|s| s.inner.entries().get(index))
+            .and_then(|e| match e {
+                SummaryEntry::Certificate(r) => r.revocation.as_ref().map(Revocation::name),
+                _ => None,
+            });
+        match name {
+            Some("not-revoked") => c"not-revoked".as_ptr(),
+            Some("revoked") => c"revoked".as_ptr(),
+            Some(_) => c"unknown".as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
+}
+
+/// When the certificate of row `index` was revoked, Unix seconds; `EZLA_NOW` when it is
+/// not revoked (or not checked), when out of range or when `summary` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cert_summary_revoked_at(
+    summary: *const ezla_cert_summary,
+    index: usize,
+) -> i64 {
+    boundary::getter(crate::instant::EZLA_NOW, || {
+        match boundary::opt_ref(summary).and_then(|s| s.inner.entries().get(index)) {
+            Some(SummaryEntry::Certificate(r)) => match &r.revocation {
+                Some(Revocation::Revoked { revoked_at, .. }) => revoked_at.unix_timestamp(),
+                _ => crate::instant::EZLA_NOW,
+            },
+            _ => crate::instant::EZLA_NOW,
+        }
+    })
+}
+
+/// For row `index`: the CRL reason of a revocation (RFC 5280 name), or why the revocation
+/// status is unknown (the error's name and message); NULL otherwise, when out of range or
+/// when `summary` is NULL. Valid until `ezla_cert_summary_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ezla_cert_summary_revocation_detail(
+    summary: *const ezla_cert_summary,
+    index: usize,
+) -> *const c_char {
+    boundary::getter(std::ptr::null(), || {
+        boundary::opt_ref(summary)
+            .and_then(|s| s.revocation_details.get(index))
+            .map_or(std::ptr::null(), |d| {
+                d.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
+            })
+    })
+}
+
 /// The monitoring status of row `index`: OK, WARNING (renewal window, expiring), CRITICAL
-/// (expired, not yet valid) or UNKNOWN (unreadable); UNKNOWN when out of range or when
-/// `summary` is NULL.
+/// (expired, not yet valid, revoked) or UNKNOWN (unreadable, revocation status unknown);
+/// UNKNOWN when out of range or when `summary` is NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn ezla_cert_summary_row_status(
     summary: *const ezla_cert_summary,

@@ -1807,6 +1807,81 @@ static ezla_result verify_revocation(const ezla_buffer *doc, ezla_trust_anchors 
   return rc;
 }
 
+/* A summary checked against CRLs: revoked is CRITICAL, without the issuer UNKNOWN, roots
+ * not checked. */
+static void test_cert_summary_revocation(void) {
+  int64_t now = (int64_t)time(NULL);
+  ezla_error *err = NULL;
+  ezla_identity *good = NULL, *stolen = NULL;
+  ezla_certificate *good_cert = NULL, *stolen_cert = NULL;
+  ezla_trust_anchors *issuers = NULL;
+  ezla_revocation_checker *checker = NULL;
+  ezla_cert_summary *s = NULL, *bare = NULL;
+  ezla_buffer crl = {NULL, 0}, prom = {NULL, 0};
+
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Jan", "Dobry", PESEL, EZLA_KEY_TYPE_P256,
+                                       now - DAY, 0, &good, NULL));
+  REQUIRE_OK(ezla_test_ca_issue_doctor(ca, "Jan", "Zgubny", PESEL, EZLA_KEY_TYPE_P256,
+                                       now - DAY, 0, &stolen, NULL));
+  REQUIRE_OK(ezla_identity_certificate(good, &good_cert, NULL));
+  REQUIRE_OK(ezla_identity_certificate(stolen, &stolen_cert, NULL));
+  ezla_revoked_certificate entry = {stolen_cert, now - 120, 1};
+  REQUIRE_OK(ezla_test_ca_issue_crl(ca, &entry, 1, now - 60, now + DAY, 5, &crl, NULL));
+  REQUIRE_OK(ezla_revocation_checker_new(&checker, NULL));
+  REQUIRE_OK(ezla_revocation_checker_add_crl(checker, crl.data, crl.len, "ca.crl", NULL));
+  REQUIRE_OK(ezla_trust_anchors_new(&issuers, NULL));
+  REQUIRE_OK(ezla_trust_anchors_add(issuers, ca_cert, NULL));
+
+  REQUIRE_OK(ezla_cert_summary_new(EZLA_NOW, NULL, &s, NULL));
+  REQUIRE_OK(ezla_cert_summary_add_certificate(s, "ca.pem", ca_cert, NULL));
+  REQUIRE_OK(ezla_cert_summary_add_certificate(s, "good.crt", good_cert, NULL));
+  REQUIRE_OK(ezla_cert_summary_add_certificate(s, "stolen.crt", stolen_cert, NULL));
+  CHECK(ezla_cert_summary_revocation(s, 1) == NULL); /* not checked yet */
+  CHECK_RC(ezla_cert_summary_check_revocation(NULL, checker, NULL, NULL),
+           EZLA_RESULT_NULL_PARAMETER);
+  CHECK_RC(ezla_cert_summary_check_revocation(s, NULL, NULL, NULL), EZLA_RESULT_NULL_PARAMETER);
+  /* The CA certificate among the rows is the issuer. */
+  REQUIRE_OK(ezla_cert_summary_check_revocation(s, checker, NULL, NULL));
+  CHECK(ezla_cert_summary_revocation(s, 0) == NULL); /* a root */
+  CHECK_STR(ezla_cert_summary_revocation(s, 1), "not-revoked");
+  CHECK_STR(ezla_cert_summary_revocation(s, 2), "revoked");
+  CHECK(ezla_cert_summary_revoked_at(s, 2) == now - 120);
+  CHECK(ezla_cert_summary_revoked_at(s, 1) == EZLA_NOW);
+  CHECK_STR(ezla_cert_summary_revocation_detail(s, 2), "keyCompromise");
+  CHECK(ezla_cert_summary_revocation_detail(s, 1) == NULL);
+  CHECK(ezla_cert_summary_row_status(s, 2) == EZLA_MONITOR_STATUS_CRITICAL);
+  CHECK(ezla_cert_summary_exit_code(s) == 2);
+  REQUIRE_OK(ezla_cert_summary_to_prometheus(s, &prom, NULL));
+  CHECK(buffer_contains(&prom, "ezla_certificate_revoked{file=\"stolen.crt\""));
+  /* Out of range, NULL. */
+  CHECK(ezla_cert_summary_revocation(s, 99) == NULL && ezla_cert_summary_revocation(NULL, 0) == NULL);
+  CHECK(ezla_cert_summary_revoked_at(NULL, 0) == EZLA_NOW);
+  CHECK(ezla_cert_summary_revocation_detail(NULL, 0) == NULL);
+
+  /* A lone certificate: without the issuer UNKNOWN, with it given not revoked. */
+  REQUIRE_OK(ezla_cert_summary_new(EZLA_NOW, NULL, &bare, NULL));
+  REQUIRE_OK(ezla_cert_summary_add_certificate(bare, "good.crt", good_cert, NULL));
+  REQUIRE_OK(ezla_cert_summary_check_revocation(bare, checker, NULL, &err));
+  CHECK(err == NULL);
+  CHECK_STR(ezla_cert_summary_revocation(bare, 0), "unknown");
+  CHECK_CONTAINS(ezla_cert_summary_revocation_detail(bare, 0), "RevocationUnknown");
+  CHECK(ezla_cert_summary_exit_code(bare) == 3);
+  REQUIRE_OK(ezla_cert_summary_check_revocation(bare, checker, issuers, NULL));
+  CHECK_STR(ezla_cert_summary_revocation(bare, 0), "not-revoked");
+  CHECK(ezla_cert_summary_exit_code(bare) == 0);
+
+  ezla_buffer_free(&prom);
+  ezla_buffer_free(&crl);
+  ezla_cert_summary_free(bare);
+  ezla_cert_summary_free(s);
+  ezla_revocation_checker_free(checker);
+  ezla_trust_anchors_free(issuers);
+  ezla_certificate_free(good_cert);
+  ezla_certificate_free(stolen_cert);
+  ezla_identity_free(good);
+  ezla_identity_free(stolen);
+}
+
 static void test_revocation(const char *dir) {
   int64_t now = (int64_t)time(NULL);
   int64_t revoked_at = now - 3600, before = now - 7200;
@@ -3757,6 +3832,7 @@ int main(int argc, char **argv) {
   test_cms();
   test_xades();
   test_revocation(dir);
+  test_cert_summary_revocation();
   test_hostile_input();
   test_kedu();
   test_azla();
