@@ -40,7 +40,8 @@ MAP = {
     "soap": ["xml"],  # SOAP 1.1 envelopes, sans-IO: shared by zus and wk
     "transport": ["error"],  # blocking HTTP trait and its ureq implementation
     "zus": ["kedu", "soap", "transport", "store"],  # ZUS channel: messages and the client
-    "cms": ["pki"],  # CAdES-BES SignedData: on crypto and pki
+    "revocation": ["pki", "transport"],  # CRL checking: pki's CRLs and certificates; fetched through transport
+    "cms": ["pki", "revocation"],  # CAdES-BES SignedData: on crypto and pki; revocation on verify
     "tsp": ["cms", "transport"],  # RFC 3161 time-stamps: tokens are CMS; the client posts through transport
     "wk": ["dsig", "soap", "transport", "store"],  # login.gov.pl: SAML SP, ECDH-ES, its stores
 }

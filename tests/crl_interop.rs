@@ -9,9 +9,9 @@ use std::process::Command;
 
 use ezla::ErrorCode;
 use ezla::crypto::KeySpec;
-use ezla::pki::revocation::{JudgedBy, RevocationChecker};
 use ezla::pki::testca::{CrlSpec, DoctorSpec, IssueOptions, TestCa};
 use ezla::pki::{Crl, RevocationReason, RevokedCertificate};
+use ezla::revocation::{JudgedBy, RevocationChecker};
 use ezla_tests::{have_tool, run, scratch_dir};
 use time::{Duration, OffsetDateTime};
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ezla_core::pki::Crl;
-use ezla_core::pki::revocation::{
+use ezla_core::revocation::{
     CrlSource, JudgedBy, MAX_CRL_SIZE, RevocationChecker, RevocationReport, RevocationStatus,
 };
 use ezla_core::transport::{

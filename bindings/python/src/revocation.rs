@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ezla_core::pki::Crl;
-use ezla_core::pki::revocation::{
+use ezla_core::revocation::{
     CrlSource, JudgedBy, RevocationChecker, RevocationReport, RevocationStatus,
 };
 use ezla_core::transport::{TransportConfig, UreqTransport};
@@ -81,7 +81,7 @@ impl PyRevocationChecker {
         if fetch {
             let mut config = TransportConfig::builder()
                 .response_timeout(Duration::from_secs_f64(timeout))
-                .max_response_size(ezla_core::pki::revocation::MAX_CRL_SIZE);
+                .max_response_size(ezla_core::revocation::MAX_CRL_SIZE);
             if let Some(ca) = &ca {
                 config = config.trust_pem(ca);
             }

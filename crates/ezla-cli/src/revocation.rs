@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use ezla::error::ErrorFamily;
-use ezla::pki::revocation::{CrlSource, RevocationChecker, RevocationReport, RevocationStatus};
+use ezla::revocation::{CrlSource, RevocationChecker, RevocationReport, RevocationStatus};
 use ezla::transport::{TransportConfig, UreqTransport};
 use ezla::{Error, ErrorCode, Result};
 
@@ -53,7 +53,7 @@ impl RevocationArgs {
         if self.crl_fetch {
             let mut t = TransportConfig::builder()
                 .response_timeout(Duration::from_secs(self.crl_timeout.max(1)))
-                .max_response_size(ezla::pki::revocation::MAX_CRL_SIZE);
+                .max_response_size(ezla::revocation::MAX_CRL_SIZE);
             if let Some(ca) = &self.crl_ca {
                 t = t.trust_pem(&read_file(ca)?);
             }

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use ezla::pki::crl::{Crl, RevocationReason};
-use ezla::pki::revocation::{CrlSource, RevocationChecker};
 use ezla::pki::{Certificate, Identity, KeyUsage, Pkcs12Options, TrustAnchors, verify_chain};
+use ezla::revocation::{CrlSource, RevocationChecker};
 use ezla::transport::{TransportConfig, UreqTransport};
 use ezla::xades::{self, Profile, SignOptions};
 use ezla::zus::documents::Dokument;

@@ -540,7 +540,7 @@ pub fn tsp(data: &[u8]) {
 /// the pinned doctor, and checked through a `RevocationChecker`, as verification would.
 pub fn crl(data: &[u8]) {
     use crate::pki::Crl;
-    use crate::pki::revocation::{JudgedBy, RevocationChecker};
+    use crate::revocation::{JudgedBy, RevocationChecker};
     let Ok(crl) = Crl::parse(data) else {
         return;
     };

@@ -47,6 +47,7 @@ pub mod kedu;
 pub mod pkcs11;
 pub mod pki;
 pub mod pl;
+pub mod revocation;
 pub mod soap;
 pub mod store;
 pub mod transport;

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, ecdsa_der_to_fixed};
 use crate::error::{Error, Format, FormatError, Result, SignatureError};
-use crate::pki::revocation::{JudgedBy, RevocationChecker, RevocationReport};
 use crate::pki::{Certificate, CertificateValidator};
+use crate::revocation::{JudgedBy, RevocationChecker, RevocationReport};
 
 /// What [`verify`] checks beyond the signature itself.
 #[derive(Clone, Debug, Default)]

@@ -9,7 +9,7 @@
 //! revoked.
 //!
 //! [`Crl::check_issued_by`] and [`Crl::check_current`] judge a CRL; [`Crl::find`] looks a
-//! certificate up. [`super::revocation`] puts them together for verification.
+//! certificate up. [`crate::revocation`] puts them together for verification.
 
 use der::asn1::{AnyRef, BitStringRef, IntRef};
 use der::{Decode, Encode, Tag, Tagged};

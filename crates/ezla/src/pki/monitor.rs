@@ -51,8 +51,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{CertificateError, Error, ErrorCode, FormatError, KeyError};
-use crate::pki::revocation::{JudgedBy, RevocationChecker};
+use crate::error::{Error, ErrorCode, FormatError, KeyError};
 use crate::pki::{
     Certificate, ExpiryPolicy, ExpiryStatus, Identity, InputKind, Pkcs12, Pkcs12Options,
 };
@@ -268,70 +267,9 @@ impl CertificateSummary {
     }
 
     /// The CA certificates the `.pfx` sources carry with their keys (candidates for the
-    /// issuers [`check_revocation`](Self::check_revocation) needs).
+    /// issuers revocation checking needs: `revocation` module).
     pub fn chain_certificates(&self) -> &[Certificate] {
         &self.chain
-    }
-
-    /// Checks every certificate row for revocation with `checker`, at the summary's instant
-    /// (the CRL must be current now, or at that instant when it is later), and records the
-    /// outcome in its [`revocation`](CertificateRow::revocation): not revoked, revoked
-    /// (CRITICAL), or unknown (UNKNOWN) with the error that kept it from being told.
-    ///
-    /// The issuer that verifies the CRL is looked for among `issuers`, the `.pfx` chains
-    /// ([`chain_certificates`](Self::chain_certificates)) and the other certificates of the
-    /// summary: one whose subject is the row's issuer and whose key verifies the row's
-    /// certificate. Self-issued (root) certificates are not checked: no CRL speaks for a trust
-    /// anchor.
-    pub fn check_revocation(&mut self, checker: &RevocationChecker, issuers: &[Certificate]) {
-        let now = OffsetDateTime::now_utc();
-        let at = self.at;
-        let by = if (at - now).abs() < time::Duration::seconds(2) {
-            JudgedBy::VerificationTime
-        } else {
-            JudgedBy::Requested
-        };
-        let mut candidates: Vec<Certificate> = issuers.to_vec();
-        candidates.extend(self.chain.iter().cloned());
-        candidates.extend(self.certificates().map(|r| r.certificate.clone()));
-        for entry in &mut self.entries {
-            let SummaryEntry::Certificate(row) = entry else {
-                continue;
-            };
-            let cert = &row.certificate;
-            // A self-issued (root) certificate is a trust anchor: no CRL speaks for it.
-            if cert.is_self_issued() {
-                continue;
-            }
-            let issuer = candidates.iter().find(|c| {
-                c != &cert
-                    && c.subject().matches(cert.issuer())
-                    && cert.verify_signature(c.public_key()).is_ok()
-            });
-            let outcome = match issuer {
-                None => Err(Error::Certificate(CertificateError::RevocationUnknown {
-                    subject: cert.subject().to_rfc4514(),
-                    detail: format!(
-                        "its issuer's certificate `{}` is not at hand (give it with the \
-                         files or as an issuer)",
-                        cert.issuer().to_rfc4514()
-                    ),
-                })),
-                Some(issuer) => checker.check(cert, issuer, at, by, at.max(now)),
-            };
-            row.revocation = Some(match outcome {
-                Ok(report) => Revocation::NotRevoked {
-                    list_issued: crate::xml::datetime::parse(&report.crl_this_update).unwrap_or(at),
-                },
-                Err(Error::Certificate(CertificateError::Revoked {
-                    revoked_at, reason, ..
-                })) => Revocation::Revoked { revoked_at, reason },
-                Err(e) => Revocation::Unknown {
-                    code: e.code(),
-                    message: e.to_string(),
-                },
-            });
-        }
     }
 
     /// Adds a certificate read from `source`, judged at the summary's instant under its
@@ -1065,69 +1003,6 @@ mod tests {
             "{p}"
         );
         assert!(s.to_table().contains("revoked, valid"));
-    }
-
-    #[test]
-    fn check_revocation_records_each_rows_finding() {
-        use crate::pki::testca::CrlSpec;
-        use crate::pki::{RevocationReason, RevokedCertificate};
-        let ca = ca();
-        let at = OffsetDateTime::now_utc();
-        let good = doctor(&ca, at - Duration::days(3), 1826);
-        let stolen = doctor(&ca, at - Duration::days(3), 1826);
-        let stranger_ca = TestCa::generate("another CA", ISSUED, 7300).expect("CA");
-        let stranger = doctor(&stranger_ca, at - Duration::days(3), 1826);
-        let mut spec = CrlSpec::new(at - Duration::minutes(1), at + Duration::days(1), 3);
-        spec.revoked.push(RevokedCertificate::new(
-            &stolen,
-            at - Duration::minutes(1),
-            Some(RevocationReason::KeyCompromise),
-        ));
-        let checker =
-            RevocationChecker::new().with_crl(ca.issue_crl(&spec).expect("crl"), "ca.crl");
-        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
-        s.add("good.pfx", good);
-        s.add("stolen.pfx", stolen);
-        s.add("stranger.pfx", stranger);
-        // The issuer is given for the first two; the stranger's issuer is not at hand.
-        s.check_revocation(&checker, &[ca.certificate().clone()]);
-        let rows: Vec<_> = s.certificates().collect();
-        assert!(matches!(
-            rows[0].revocation,
-            Some(Revocation::NotRevoked { .. })
-        ));
-        assert!(matches!(
-            &rows[1].revocation,
-            Some(Revocation::Revoked { reason: Some(r), .. }) if r == "keyCompromise"
-        ));
-        assert_eq!(rows[1].status(), MonitorStatus::Critical);
-        match &rows[2].revocation {
-            Some(Revocation::Unknown { code, message }) => {
-                assert_eq!(*code, ErrorCode::RevocationUnknown);
-                assert!(message.contains("not at hand"), "{message}");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(rows[2].status(), MonitorStatus::Unknown);
-        assert_eq!(s.exit_code(), 2);
-        let v: Value = serde_json::from_str(&s.to_json()).expect("JSON");
-        assert_eq!(v["results"][2]["revocation"]["status"], "unknown");
-        assert_eq!(v["results"][2]["revocation"]["name"], "RevocationUnknown");
-        assert!(s.to_table().contains("revocation unknown, valid"));
-        // Without the issuer among the rows or given, the known CA's certificates are unknown
-        // too; with the CA certificate as a row, it serves as the issuer.
-        let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
-        s.add("ca.pem", ca.certificate().clone());
-        s.add("good.pfx", doctor(&ca, at - Duration::days(3), 1826));
-        s.check_revocation(&checker, &[]);
-        let rows: Vec<_> = s.certificates().collect();
-        assert!(matches!(
-            rows[1].revocation,
-            Some(Revocation::NotRevoked { .. })
-        ));
-        // The CA itself is a root: not checked.
-        assert!(rows[0].revocation.is_none());
-        assert_eq!(s.exit_code(), 0);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::dsig::{
 };
 use crate::error::{FormatError, SignatureError};
 use crate::pki::Certificate;
-use crate::pki::revocation::{JudgedBy, RevocationChecker, RevocationReport};
+use crate::revocation::{JudgedBy, RevocationChecker, RevocationReport};
 use crate::xml::c14n::{C14N_10, EXC_C14N};
 use crate::xml::{Document, Element, base64, datetime};
 use crate::{Error, Result};

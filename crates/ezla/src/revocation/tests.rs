@@ -371,3 +371,79 @@ fn crl_files_are_read_in_either_encoding() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A doctor's certificate (P-256) valid for `days` from `not_before`.
+fn monitored(ca: &TestCa, not_before: OffsetDateTime, days: u32) -> Certificate {
+    let mut spec = DoctorSpec::new(
+        "Jan",
+        "Kowalski",
+        Pesel::parse("44051401359").expect("pesel"),
+    );
+    spec.key = KeySpec::EcP256;
+    spec.options = IssueOptions::doctor(not_before);
+    spec.options.not_after = not_before + Duration::days(i64::from(days));
+    ca.issue_doctor(&spec).expect("doctor").certificate
+}
+
+#[test]
+fn check_revocation_records_each_rows_finding() {
+    use crate::pki::ExpiryPolicy;
+    use crate::pki::monitor::{CertificateSummary, MonitorStatus, Revocation};
+    use serde_json::Value;
+    let ca = TestCa::generate("ezla monitor test CA", START, 7300).expect("CA");
+    let at = OffsetDateTime::now_utc();
+    let good = monitored(&ca, at - Duration::days(3), 1826);
+    let stolen = monitored(&ca, at - Duration::days(3), 1826);
+    let stranger_ca = TestCa::generate("another CA", START, 7300).expect("CA");
+    let stranger = monitored(&stranger_ca, at - Duration::days(3), 1826);
+    let mut spec = CrlSpec::new(at - Duration::minutes(1), at + Duration::days(1), 3);
+    spec.revoked.push(RevokedCertificate::new(
+        &stolen,
+        at - Duration::minutes(1),
+        Some(RevocationReason::KeyCompromise),
+    ));
+    let checker = RevocationChecker::new().with_crl(ca.issue_crl(&spec).expect("crl"), "ca.crl");
+    let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+    s.add("good.pfx", good);
+    s.add("stolen.pfx", stolen);
+    s.add("stranger.pfx", stranger);
+    // The issuer is given for the first two; the stranger's issuer is not at hand.
+    s.check_revocation(&checker, &[ca.certificate().clone()]);
+    let rows: Vec<_> = s.certificates().collect();
+    assert!(matches!(
+        rows[0].revocation,
+        Some(Revocation::NotRevoked { .. })
+    ));
+    assert!(matches!(
+        &rows[1].revocation,
+        Some(Revocation::Revoked { reason: Some(r), .. }) if r == "keyCompromise"
+    ));
+    assert_eq!(rows[1].status(), MonitorStatus::Critical);
+    match &rows[2].revocation {
+        Some(Revocation::Unknown { code, message }) => {
+            assert_eq!(*code, ErrorCode::RevocationUnknown);
+            assert!(message.contains("not at hand"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rows[2].status(), MonitorStatus::Unknown);
+    assert_eq!(s.exit_code(), 2);
+    let v: Value = serde_json::from_str(&s.to_json()).expect("JSON");
+    assert_eq!(v["results"][2]["revocation"]["status"], "unknown");
+    assert_eq!(v["results"][2]["revocation"]["name"], "RevocationUnknown");
+    assert!(s.to_table().contains("revocation unknown, valid"));
+    // Without the issuer among the rows or given, the known CA's certificates are unknown
+    // too; with the CA certificate as a row, it serves as the issuer.
+    let mut s = CertificateSummary::new(ExpiryPolicy::ZUS, at);
+    s.add("ca.pem", ca.certificate().clone());
+    s.add("good.pfx", monitored(&ca, at - Duration::days(3), 1826));
+    s.check_revocation(&checker, &[]);
+    let rows: Vec<_> = s.certificates().collect();
+    assert!(matches!(
+        rows[1].revocation,
+        Some(Revocation::NotRevoked { .. })
+    ));
+    // The CA itself is a root: not checked.
+    assert!(rows[0].revocation.is_none());
+    assert_eq!(s.exit_code(), 0);
+}

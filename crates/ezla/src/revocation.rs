@@ -33,9 +33,10 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::crl::Crl;
-use super::x509::Certificate;
 use crate::error::{CertificateError, FormatError, TransportError};
+use crate::pki::Certificate;
+use crate::pki::crl::Crl;
+use crate::pki::monitor::{CertificateSummary, Revocation, SummaryEntry};
 use crate::transport::Transport;
 use crate::xml::datetime;
 use crate::{Error, Result};
@@ -395,6 +396,70 @@ impl RevocationChecker {
                 url: url.to_string(),
             },
         );
+    }
+}
+
+/// Revocation checking for the monitoring summary (`ezla cert check --crl-fetch`).
+impl CertificateSummary {
+    /// Checks every certificate row for revocation with `checker`, at the summary's instant
+    /// (the CRL must be current now, or at that instant when it is later), and records the
+    /// outcome in its [`revocation`](crate::pki::monitor::CertificateRow::revocation): not revoked, revoked
+    /// (CRITICAL), or unknown (UNKNOWN) with the error that kept it from being told.
+    ///
+    /// The issuer that verifies the CRL is looked for among `issuers`, the `.pfx` chains
+    /// ([`CertificateSummary::chain_certificates`]) and the other certificates of the
+    /// summary: one whose subject is the row's issuer and whose key verifies the row's
+    /// certificate. Self-issued (root) certificates are not checked: no CRL speaks for a trust
+    /// anchor.
+    pub fn check_revocation(&mut self, checker: &RevocationChecker, issuers: &[Certificate]) {
+        let now = OffsetDateTime::now_utc();
+        let at = self.at();
+        let by = if (at - now).abs() < time::Duration::seconds(2) {
+            JudgedBy::VerificationTime
+        } else {
+            JudgedBy::Requested
+        };
+        let mut candidates: Vec<Certificate> = issuers.to_vec();
+        candidates.extend(self.chain_certificates().iter().cloned());
+        candidates.extend(self.certificates().map(|r| r.certificate.clone()));
+        for entry in self.entries_mut() {
+            let SummaryEntry::Certificate(row) = entry else {
+                continue;
+            };
+            let cert = &row.certificate;
+            // A self-issued (root) certificate is a trust anchor: no CRL speaks for it.
+            if cert.is_self_issued() {
+                continue;
+            }
+            let issuer = candidates.iter().find(|c| {
+                c != &cert
+                    && c.subject().matches(cert.issuer())
+                    && cert.verify_signature(c.public_key()).is_ok()
+            });
+            let outcome = match issuer {
+                None => Err(Error::Certificate(CertificateError::RevocationUnknown {
+                    subject: cert.subject().to_rfc4514(),
+                    detail: format!(
+                        "its issuer's certificate `{}` is not at hand (give it with the \
+                         files or as an issuer)",
+                        cert.issuer().to_rfc4514()
+                    ),
+                })),
+                Some(issuer) => checker.check(cert, issuer, at, by, at.max(now)),
+            };
+            row.revocation = Some(match outcome {
+                Ok(report) => Revocation::NotRevoked {
+                    list_issued: datetime::parse(&report.crl_this_update).unwrap_or(at),
+                },
+                Err(Error::Certificate(CertificateError::Revoked {
+                    revoked_at, reason, ..
+                })) => Revocation::Revoked { revoked_at, reason },
+                Err(e) => Revocation::Unknown {
+                    code: e.code(),
+                    message: e.to_string(),
+                },
+            });
+        }
     }
 }
 
