@@ -144,11 +144,6 @@ pub const CRL_CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
 /// The largest CRL fetched (a CRL of a CA with many certificates is some MiB).
 pub const MAX_CRL_SIZE: u64 = 32 * 1024 * 1024;
 
-struct Held {
-    crl: Crl,
-    url: String,
-}
-
 /// CRLs to check certificates against: given ones, and optionally fetched ones.
 ///
 /// Cheap to share (`Arc`) between verifications and threads; the cache of fetched CRLs
@@ -156,7 +151,8 @@ struct Held {
 pub struct RevocationChecker {
     given: Vec<(Crl, String)>,
     transport: Option<Arc<dyn Transport>>,
-    cache: Mutex<HashMap<String, Held>>,
+    /// Fetched CRLs by distribution point URL, while current.
+    cache: Mutex<HashMap<String, Crl>>,
 }
 
 impl std::fmt::Debug for RevocationChecker {
@@ -313,18 +309,26 @@ impl RevocationChecker {
             };
             (b.this_update(), number(b)).cmp(&(a.this_update(), number(a)))
         });
-        if let Some((crl, source)) = mine.first() {
+        // Another issuer's CRL, named from the certificate's side.
+        let mismatch = |crl: &Crl| {
+            Error::Certificate(CertificateError::CrlIssuerMismatch {
+                subject: subject(),
+                expected: certificate.issuer().to_rfc4514(),
+                found: crl.issuer().to_rfc4514(),
+            })
+        };
+        // The issuer's key signed it, and it is current.
+        let judge = |crl: &Crl| {
             crl.check_issued_by(issuer)?;
-            crl.check_current_with_skew(checked_at, CRL_CLOCK_SKEW)?;
+            crl.check_current_with_skew(checked_at, CRL_CLOCK_SKEW)
+        };
+        if let Some((crl, source)) = mine.first() {
+            judge(crl)?;
             return Ok((crl.clone(), CrlSource::Given(source.clone())));
         }
         let Some(transport) = &self.transport else {
             if let Some((other, _)) = self.given.first() {
-                return Err(Error::Certificate(CertificateError::CrlIssuerMismatch {
-                    subject: subject(),
-                    expected: certificate.issuer().to_rfc4514(),
-                    found: other.issuer().to_rfc4514(),
-                }));
+                return Err(mismatch(other));
             }
             return Err(Error::Certificate(CertificateError::RevocationUnknown {
                 subject: subject(),
@@ -351,14 +355,9 @@ impl RevocationChecker {
             }
             match fetch(transport.as_ref(), url).and_then(|crl| {
                 if !crl.issuer().matches(certificate.issuer()) {
-                    return Err(Error::Certificate(CertificateError::CrlIssuerMismatch {
-                        subject: subject(),
-                        expected: certificate.issuer().to_rfc4514(),
-                        found: crl.issuer().to_rfc4514(),
-                    }));
+                    return Err(mismatch(&crl));
                 }
-                crl.check_issued_by(issuer)?;
-                crl.check_current_with_skew(checked_at, CRL_CLOCK_SKEW)?;
+                judge(&crl)?;
                 Ok(crl)
             }) {
                 Ok(crl) => {
@@ -375,12 +374,11 @@ impl RevocationChecker {
 
     fn cached(&self, url: &str, issuer: &Certificate, at: OffsetDateTime) -> Option<Crl> {
         let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        let held = cache.get(url)?;
+        let crl = cache.get(url)?;
         // Kept only while current, and only for the issuer it was judged for.
-        (held.url == url
-            && held.crl.check_current_with_skew(at, CRL_CLOCK_SKEW).is_ok()
-            && held.crl.issuer().matches(issuer.subject()))
-        .then(|| held.crl.clone())
+        (crl.check_current_with_skew(at, CRL_CLOCK_SKEW).is_ok()
+            && crl.issuer().matches(issuer.subject()))
+        .then(|| crl.clone())
     }
 
     fn remember(&self, url: &str, crl: &Crl) {
@@ -389,13 +387,7 @@ impl RevocationChecker {
             return;
         }
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.insert(
-            url.to_string(),
-            Held {
-                crl: crl.clone(),
-                url: url.to_string(),
-            },
-        );
+        cache.insert(url.to_string(), crl.clone());
     }
 }
 
@@ -414,11 +406,6 @@ impl CertificateSummary {
     pub fn check_revocation(&mut self, checker: &RevocationChecker, issuers: &[Certificate]) {
         let now = OffsetDateTime::now_utc();
         let at = self.at();
-        let by = if (at - now).abs() < time::Duration::seconds(2) {
-            JudgedBy::VerificationTime
-        } else {
-            JudgedBy::Requested
-        };
         let mut candidates: Vec<Certificate> = issuers.to_vec();
         candidates.extend(self.chain_certificates().iter().cloned());
         candidates.extend(self.certificates().map(|r| r.certificate.clone()));
@@ -445,7 +432,8 @@ impl CertificateSummary {
                         cert.issuer().to_rfc4514()
                     ),
                 })),
-                Some(issuer) => checker.check(cert, issuer, at, by, at.max(now)),
+                // The summary's instant (only the verdict is kept, not why that instant).
+                Some(issuer) => checker.check(cert, issuer, at, JudgedBy::Requested, at.max(now)),
             };
             row.revocation = Some(match outcome {
                 Ok(report) => Revocation::NotRevoked {
