@@ -321,13 +321,7 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
         None => None,
     };
     let mut options = verify_options(&a.trust, a.at)?;
-    if let Some(checker) = a.revocation.checker()? {
-        if options.trust.is_none() {
-            return Err(Error::invalid_argument(
-                "--crl",
-                "revocation checking needs --trust (the issuer's certificate verifies the CRL)",
-            ));
-        }
+    if let Some(checker) = a.revocation.checker_for(options.trust.is_some())? {
         options = options.with_revocation(checker);
     }
     let mut tsa = ezla::tsp::TokenOptions::default();
@@ -387,19 +381,14 @@ fn verify(a: &CmsVerifyArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
+            let (word, status) = crate::revocation::failure(&e);
             if a.json {
                 let v = json!({ "valid": false, "error": crate::error_value(&e) });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-            } else if crate::revocation::could_not_judge(&e) {
-                println!("UNKNOWN: {e} (code {})", e.code() as u32);
             } else {
-                println!("INVALID: {e} (code {})", e.code() as u32);
+                println!("{word}: {e} (code {})", e.code() as u32);
             }
-            // Revocation that cannot be judged is not a verdict on the signature.
-            if crate::revocation::could_not_judge(&e) {
-                return Ok(crate::exit::code(crate::exit::ERROR));
-            }
-            Ok(crate::exit::code(crate::exit::NEGATIVE))
+            Ok(crate::exit::code(status))
         }
     }
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::Args;
 use ezla::error::ErrorFamily;
-use ezla::revocation::{CrlSource, RevocationChecker, RevocationReport, RevocationStatus};
+use ezla::revocation::{
+    CrlSource, JudgedBy, RevocationChecker, RevocationReport, RevocationStatus,
+};
 use ezla::transport::{TransportConfig, UreqTransport};
 use ezla::{Error, ErrorCode, Result};
 
@@ -61,11 +63,33 @@ impl RevocationArgs {
         }
         Ok(Some(Arc::new(checker)))
     }
+
+    /// [`RevocationArgs::checker`] for a verification with (`trusted`) or without trust
+    /// anchors: without them no issuer verifies the CRL, so asking is a usage error.
+    pub(crate) fn checker_for(&self, trusted: bool) -> Result<Option<Arc<RevocationChecker>>> {
+        if self.asked() && !trusted {
+            return Err(Error::invalid_argument(
+                "--crl",
+                "revocation checking needs --trust (the issuer's certificate verifies the CRL)",
+            ));
+        }
+        self.checker()
+    }
 }
 
-/// Whether a verification failure means revocation could not be judged (exit 3: a CRL
-/// that cannot be had or trusted) rather than a negative verdict (exit 1).
-pub(crate) fn could_not_judge(e: &Error) -> bool {
+/// How a failed verification is told and what it exits with: `INVALID` and 1 for a negative
+/// verdict; `UNKNOWN` and 3 when revocation could not be judged (a CRL that cannot be had or
+/// trusted), which is no verdict on the signature.
+pub(crate) fn failure(e: &Error) -> (&'static str, u8) {
+    if could_not_judge(e) {
+        ("UNKNOWN", crate::exit::ERROR)
+    } else {
+        ("INVALID", crate::exit::NEGATIVE)
+    }
+}
+
+/// Whether a verification failure means revocation could not be judged.
+fn could_not_judge(e: &Error) -> bool {
     matches!(
         e.code(),
         ErrorCode::CrlIssuerMismatch
@@ -109,9 +133,9 @@ pub(crate) fn line(r: &RevocationReport) -> String {
 }
 
 fn judged_by(r: &RevocationReport) -> &'static str {
-    match r.judged_by.name() {
-        "time_stamp" => "the trusted time-stamp",
-        "requested" => "--at",
+    match r.judged_by {
+        JudgedBy::TimeStamp => "the trusted time-stamp",
+        JudgedBy::Requested => "--at",
         _ => "now",
     }
 }

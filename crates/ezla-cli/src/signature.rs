@@ -504,6 +504,7 @@ pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
+            let (word, status) = crate::revocation::failure(&e);
             if a.json {
                 let v = serde_json::json!({
                     "valid": false,
@@ -511,20 +512,12 @@ pub(crate) fn verify(a: &VerifyArgs) -> Result<ExitCode> {
                 });
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                if crate::revocation::could_not_judge(&e) {
-                    println!("UNKNOWN: {e} (code {})", e.code() as u32);
-                } else {
-                    println!("INVALID: {e} (code {})", e.code() as u32);
-                }
+                println!("{word}: {e} (code {})", e.code() as u32);
                 if let Some(hint) = expired_since_signing(&document, &options, &e) {
                     eprintln!("{hint}");
                 }
             }
-            // Revocation that cannot be judged is not a verdict on the signature.
-            if crate::revocation::could_not_judge(&e) {
-                return Ok(crate::exit::code(crate::exit::ERROR));
-            }
-            Ok(ExitCode::from(1))
+            Ok(crate::exit::code(status))
         }
     }
 }
@@ -593,13 +586,7 @@ fn verify_options(a: &VerifyArgs) -> Result<VerifyOptions> {
     options = options.with_max_clock_skew(time::Duration::seconds(skew));
     options.accept_legacy = !a.no_legacy;
     options.allow_cosignatures = a.cosignatures;
-    if let Some(checker) = a.revocation.checker()? {
-        if options.trust.is_none() {
-            return Err(Error::invalid_argument(
-                "--crl",
-                "revocation checking needs --trust (the issuer's certificate verifies the CRL)",
-            ));
-        }
+    if let Some(checker) = a.revocation.checker_for(options.trust.is_some())? {
         options = options.with_revocation(checker);
     }
     Ok(options)
