@@ -52,6 +52,22 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(o.status.success(), "openssl {args:?}: {}", text(&o));
 }
 
+/// `openssl ca -revoke` of the doctor's certificate for `reason`.
+fn revoke(dir: &Path, reason: &str) {
+    openssl(
+        dir,
+        &[
+            "ca",
+            "-config",
+            "ca.cnf",
+            "-revoke",
+            "doctor.crt",
+            "-crl_reason",
+            reason,
+        ],
+    );
+}
+
 /// `openssl ca -gencrl` into `out` (DER).
 fn gencrl(dir: &Path, out: &str) {
     openssl(
@@ -145,18 +161,7 @@ fn verify_with_an_openssl_crl_file() {
     assert_eq!(r["source"]["location"], "empty.crl", "{v}");
 
     // openssl revokes it (keyCompromise) and makes a new CRL.
-    openssl(
-        &dir,
-        &[
-            "ca",
-            "-config",
-            "ca.cnf",
-            "-revoke",
-            "doctor.crt",
-            "-crl_reason",
-            "keyCompromise",
-        ],
-    );
+    revoke(&dir, "keyCompromise");
     gencrl(&dir, "revoked.crl");
     let o = verify("revoked.crl", &[]);
     assert_eq!(status(&o), 1, "{}", text(&o));
@@ -296,18 +301,7 @@ fn verify_fetches_the_crl_from_the_distribution_point() {
         "{}",
         text(&o)
     );
-    openssl(
-        &dir,
-        &[
-            "ca",
-            "-config",
-            "ca.cnf",
-            "-revoke",
-            "doctor.crt",
-            "-crl_reason",
-            "superseded",
-        ],
-    );
+    revoke(&dir, "superseded");
     gencrl(&dir, "served.crl");
     let o = verify(&[]);
     assert_eq!(status(&o), 1, "{}", text(&o));
@@ -357,18 +351,7 @@ fn cms_verify_checks_revocation_too() {
     let o = verify("empty.crl");
     assert_eq!(status(&o), 0, "{}", text(&o));
     assert_eq!(json(&o)["revocation"]["status"], "good");
-    openssl(
-        &dir,
-        &[
-            "ca",
-            "-config",
-            "ca.cnf",
-            "-revoke",
-            "doctor.crt",
-            "-crl_reason",
-            "keyCompromise",
-        ],
-    );
+    revoke(&dir, "keyCompromise");
     gencrl(&dir, "revoked.crl");
     let o = verify("revoked.crl");
     assert_eq!(status(&o), 1, "{}", text(&o));
@@ -404,18 +387,7 @@ fn cert_check_reports_revocation_for_monitoring() {
         "{}",
         text(&o)
     );
-    openssl(
-        &dir,
-        &[
-            "ca",
-            "-config",
-            "ca.cnf",
-            "-revoke",
-            "doctor.crt",
-            "-crl_reason",
-            "keyCompromise",
-        ],
-    );
+    revoke(&dir, "keyCompromise");
     gencrl(&dir, "served.crl");
     let o = check(&["--crl-fetch"]);
     assert_eq!(status(&o), 2, "{}", text(&o));
