@@ -3,16 +3,18 @@
 //! signature stamped before the revocation passes and says so — and never at the claimed
 //! SigningTime. (`tests/crl_interop.rs` has openssl's verdicts on the same CRLs.)
 
+mod common;
+
 use std::sync::Arc;
 
+use common::tsa::StampingAt;
 use ezla::ErrorCode;
-use ezla::crypto::{KeySpec, PrivateKey, Signer};
 use ezla::error::CertificateError;
 use ezla::pki::testca::{CrlSpec, DoctorSpec, IssueOptions, TestCa};
-use ezla::pki::{Identity, Name, RevocationReason, RevokedCertificate, TrustAnchors};
+use ezla::pki::{Identity, RevocationReason, RevokedCertificate, TrustAnchors};
 use ezla::revocation::{CrlSource, JudgedBy, RevocationChecker, RevocationStatus};
 use ezla::transport::{MemoryTransport, Response};
-use ezla::tsp::{self, TimeStampAuthority, TimeStamper, TokenOptions};
+use ezla::tsp::{self, TimeStampAuthority, TokenOptions};
 use ezla::{Error, cms, xades};
 use time::{Duration, OffsetDateTime};
 
@@ -35,25 +37,7 @@ fn world() -> World {
     spec.options = IssueOptions::doctor(now - Duration::days(30));
     spec.options.crl_url = Some(CRL_URL.into());
     let doctor = ca.issue_doctor(&spec).expect("doctor");
-    let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
-    let subject = Name::builder()
-        .common_name("ezla test TSA")
-        .build()
-        .expect("name");
-    let cert = ca
-        .issue(
-            &subject,
-            key.public_key(),
-            &IssueOptions::time_stamping(now - Duration::days(60), 365),
-        )
-        .expect("tsa cert");
-    let identity = Identity::new(key, cert.clone(), vec![ca.certificate().clone()]).expect("tsa");
-    let tsa = TimeStampAuthority::new(
-        Arc::new(identity),
-        cert,
-        "1.3.6.1.4.1.32473.3161.1".parse().expect("oid"),
-    )
-    .expect("tsa");
+    let tsa = common::tsa::local(&ca, "ezla test TSA", now - Duration::days(60));
     World {
         anchors: Arc::new(TrustAnchors::new([ca.certificate().clone()])),
         ca,
@@ -83,20 +67,6 @@ impl World {
 
     fn checker(&self, revoked_at: Option<OffsetDateTime>) -> Arc<RevocationChecker> {
         Arc::new(RevocationChecker::new().with_crl(self.crl(revoked_at), "ca.crl"))
-    }
-}
-
-/// The TSA as it answered at an instant.
-struct StampingAt<'a>(&'a TimeStampAuthority, OffsetDateTime);
-
-impl TimeStamper for StampingAt<'_> {
-    fn time_stamp(
-        &self,
-        digest: ezla::crypto::DigestAlgorithm,
-        hash: &[u8],
-    ) -> ezla::Result<Vec<u8>> {
-        let request = tsp::TimeStampRequest::new(digest, hash.to_vec())?;
-        self.0.stamp(&request, self.1)
     }
 }
 

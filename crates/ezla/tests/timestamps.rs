@@ -3,12 +3,14 @@
 //! one letting a signature made while the certificate was valid verify after it expired.
 //! (`tests/timestamp_interop.rs` has xmlsec1's and openssl's verdicts.)
 
+mod common;
+
 use std::sync::Arc;
 
+use common::tsa::StampingAt;
 use ezla::ErrorCode;
-use ezla::crypto::{KeySpec, PrivateKey, Signer};
 use ezla::pki::testca::{DoctorSpec, IssueOptions, TestCa};
-use ezla::pki::{Identity, Name, TrustAnchors};
+use ezla::pki::{Identity, TrustAnchors};
 use ezla::tsp::{self, TimeStampAuthority, TimeStamper, TokenOptions};
 use ezla::{cms, xades};
 use time::{Duration, OffsetDateTime};
@@ -41,46 +43,13 @@ fn world() -> World {
             "02070803628".parse().expect("pesel"),
         ))
         .expect("doctor");
-    let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
-    let subject = Name::builder()
-        .common_name("ezla -T test TSA")
-        .build()
-        .expect("name");
-    let cert = ca
-        .issue(
-            &subject,
-            key.public_key(),
-            &IssueOptions::time_stamping(now - Duration::days(60), 365),
-        )
-        .expect("tsa cert");
-    let tsa_identity =
-        Identity::new(key, cert.clone(), vec![ca.certificate().clone()]).expect("tsa");
-    let tsa = TimeStampAuthority::new(
-        Arc::new(tsa_identity),
-        cert,
-        "1.3.6.1.4.1.32473.3161.1".parse().expect("oid"),
-    )
-    .expect("tsa");
+    let tsa = common::tsa::local(&ca, "ezla -T test TSA", now - Duration::days(60));
     World {
         anchors: Arc::new(TrustAnchors::new([ca.certificate().clone()])),
         expired,
         doctor,
         tsa,
         then: now - Duration::days(20),
-    }
-}
-
-/// The TSA as it answered `then`.
-struct StampingAt<'a>(&'a TimeStampAuthority, OffsetDateTime);
-
-impl TimeStamper for StampingAt<'_> {
-    fn time_stamp(
-        &self,
-        digest: ezla::crypto::DigestAlgorithm,
-        hash: &[u8],
-    ) -> ezla::Result<Vec<u8>> {
-        let request = tsp::TimeStampRequest::new(digest, hash.to_vec())?;
-        self.0.stamp(&request, self.1)
     }
 }
 

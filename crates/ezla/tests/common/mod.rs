@@ -151,3 +151,57 @@ pub(crate) mod wk {
         text[start..end].to_string()
     }
 }
+
+/// A local time-stamping authority for XAdES-T and CAdES-T tests.
+pub(crate) mod tsa {
+    use std::sync::Arc;
+
+    use ezla::crypto::{KeySpec, PrivateKey, Signer};
+    use ezla::pki::testca::{IssueOptions, TestCa};
+    use ezla::pki::{Identity, Name};
+    use ezla::tsp::{self, TimeStampAuthority, TimeStamper};
+    use time::OffsetDateTime;
+
+    /// A TSA (P-256, `CN=common_name`) issued by `ca`, valid for a year from `not_before`,
+    /// with the test policy `1.3.6.1.4.1.32473.3161.1`.
+    pub(crate) fn local(
+        ca: &TestCa,
+        common_name: &str,
+        not_before: OffsetDateTime,
+    ) -> TimeStampAuthority {
+        let key = PrivateKey::generate(KeySpec::EcP256).expect("key");
+        let subject = Name::builder()
+            .common_name(common_name)
+            .build()
+            .expect("name");
+        let cert = ca
+            .issue(
+                &subject,
+                key.public_key(),
+                &IssueOptions::time_stamping(not_before, 365),
+            )
+            .expect("tsa cert");
+        let identity =
+            Identity::new(key, cert.clone(), vec![ca.certificate().clone()]).expect("tsa");
+        TimeStampAuthority::new(
+            Arc::new(identity),
+            cert,
+            "1.3.6.1.4.1.32473.3161.1".parse().expect("oid"),
+        )
+        .expect("tsa")
+    }
+
+    /// The TSA as it answered at an instant.
+    pub(crate) struct StampingAt<'a>(pub(crate) &'a TimeStampAuthority, pub(crate) OffsetDateTime);
+
+    impl TimeStamper for StampingAt<'_> {
+        fn time_stamp(
+            &self,
+            digest: ezla::crypto::DigestAlgorithm,
+            hash: &[u8],
+        ) -> ezla::Result<Vec<u8>> {
+            let request = tsp::TimeStampRequest::new(digest, hash.to_vec())?;
+            self.0.stamp(&request, self.1)
+        }
+    }
+}
