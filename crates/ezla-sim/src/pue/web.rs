@@ -779,14 +779,9 @@ impl Pue {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };
-        let body: Body = match serde_json::from_slice(&request.body) {
+        let body: Body = match json_body(request) {
             Ok(b) => b,
-            Err(e) => {
-                return Ok(json_response(
-                    400,
-                    &json!({ "error": format!("JSON: {e}") }),
-                ));
-            }
+            Err(r) => return Ok(r),
         };
         let typed = ApplicationForm {
             email: body.email,
@@ -846,14 +841,9 @@ impl Pue {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };
-        let body: Body = match serde_json::from_slice(&request.body) {
+        let body: Body = match json_body(request) {
             Ok(b) => b,
-            Err(e) => {
-                return Ok(json_response(
-                    400,
-                    &json!({ "error": format!("JSON: {e}") }),
-                ));
-            }
+            Err(r) => return Ok(r),
         };
         Ok(
             match self
@@ -885,14 +875,9 @@ impl Pue {
             Ok(s) => s,
             Err(r) => return Ok(r),
         };
-        let body: Body = match serde_json::from_slice(&request.body) {
+        let body: Body = match json_body(request) {
             Ok(b) => b,
-            Err(e) => {
-                return Ok(json_response(
-                    400,
-                    &json!({ "error": format!("JSON: {e}") }),
-                ));
-            }
+            Err(r) => return Ok(r),
         };
         let reason_text = match &body.reason {
             serde_json::Value::String(s) => s.clone(),
@@ -1052,6 +1037,12 @@ fn cookie(request: &SimRequest, name: &str) -> Option<String> {
             (n == name && !v.is_empty()).then(|| v.to_owned())
         })
     })
+}
+
+/// The request's JSON body, or the 400 answer naming what is wrong with it.
+fn json_body<T: serde::de::DeserializeOwned>(request: &SimRequest) -> Result<T, SimResponse> {
+    serde_json::from_slice(&request.body)
+        .map_err(|e| json_response(400, &json!({ "error": format!("JSON: {e}") })))
 }
 
 fn json_response(status: u16, value: &serde_json::Value) -> SimResponse {
