@@ -75,6 +75,17 @@ pub(crate) fn to_date<'py>(py: Python<'py>, d: time::Date) -> PyResult<Bound<'py
 }
 
 /// `ezla.InvalidInput` (code 1) for an unusable argument, through the one conversion point.
+/// A `timeout` argument in seconds: finite and positive.
+pub(crate) fn timeout(seconds: f64) -> PyResult<std::time::Duration> {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(invalid(
+            "timeout",
+            format!("{seconds} is not a positive number of seconds"),
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 pub(crate) fn invalid(argument: &'static str, reason: String) -> PyErr {
     crate::errors::to_py(ezla_core::Error::invalid_argument(argument, reason))
 }

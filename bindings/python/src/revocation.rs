@@ -2,7 +2,6 @@
 //! and on its own.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use ezla_core::pki::Crl;
 use ezla_core::revocation::{
@@ -51,12 +50,7 @@ impl PyRevocationChecker {
         ca: Option<PyBackedBytes>,
         timeout: f64,
     ) -> PyResult<Self> {
-        if !(timeout.is_finite() && timeout > 0.0) {
-            return Err(invalid(
-                "timeout",
-                format!("{timeout} is not a positive number of seconds"),
-            ));
-        }
+        let timeout = crate::convert::timeout(timeout)?;
         let mut checker = RevocationChecker::new();
         for (i, item) in crls.unwrap_or_default().iter().enumerate() {
             if let Ok(data) = item.cast::<PyBytes>() {
@@ -80,7 +74,7 @@ impl PyRevocationChecker {
         }
         if fetch {
             let mut config = TransportConfig::builder()
-                .response_timeout(Duration::from_secs_f64(timeout))
+                .response_timeout(timeout)
                 .max_response_size(ezla_core::revocation::MAX_CRL_SIZE);
             if let Some(ca) = &ca {
                 config = config.trust_pem(ca);

@@ -1,7 +1,6 @@
 //! RFC 3161 time-stamps: the TSA client, token checks, and XAdES-T / CAdES-T.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use ezla_core::transport::{TransportConfig, UreqTransport};
 use ezla_core::tsp::{self, ObjectIdentifier, Stamped, TimeStamp, TokenOptions, TsaClient};
@@ -68,14 +67,8 @@ impl PyTsaClient {
         ca: Option<PyBackedBytes>,
         timeout: f64,
     ) -> PyResult<Self> {
-        if !(timeout.is_finite() && timeout > 0.0) {
-            return Err(invalid(
-                "timeout",
-                format!("{timeout} is not a positive number of seconds"),
-            ));
-        }
         let mut config =
-            TransportConfig::builder().response_timeout(Duration::from_secs_f64(timeout));
+            TransportConfig::builder().response_timeout(crate::convert::timeout(timeout)?);
         if let Some(ca) = &ca {
             config = config.trust_pem(ca);
         }
