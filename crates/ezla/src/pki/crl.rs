@@ -177,17 +177,8 @@ impl RevokedCertificate {
             .ok_or_else(|| {
                 Error::invalid_argument("serial", format!("`{serial_hex}` is not a hex number"))
             })?;
-        let trimmed = match magnitude.iter().position(|&b| b != 0) {
-            Some(i) => &magnitude[i..],
-            None => &[0u8][..],
-        };
-        let mut serial = Vec::with_capacity(trimmed.len() + 1);
-        if trimmed[0] & 0x80 != 0 {
-            serial.push(0);
-        }
-        serial.extend_from_slice(trimmed);
         Ok(RevokedCertificate {
-            serial,
+            serial: super::encode::uint_content(&magnitude),
             revoked_at,
             reason,
         })

@@ -72,6 +72,12 @@ pub(crate) fn uint(n: u64) -> Vec<u8> {
 
 /// A non-negative `INTEGER` from big-endian magnitude bytes.
 pub(crate) fn uint_bytes(bytes: &[u8]) -> Vec<u8> {
+    tlv(0x02, &uint_content(bytes))
+}
+
+/// The content octets of the non-negative `INTEGER` with big-endian magnitude `bytes`:
+/// leading zero octets dropped, one zero octet put back when the high bit is set.
+pub(crate) fn uint_content(bytes: &[u8]) -> Vec<u8> {
     let trimmed: &[u8] = match bytes.iter().position(|&b| b != 0) {
         Some(i) => &bytes[i..],
         None => &[0],
@@ -81,7 +87,7 @@ pub(crate) fn uint_bytes(bytes: &[u8]) -> Vec<u8> {
         body.push(0);
     }
     body.extend_from_slice(trimmed);
-    tlv(0x02, &body)
+    body
 }
 
 /// `BIT STRING` with no unused bits.
